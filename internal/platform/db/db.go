@@ -1,0 +1,157 @@
+// Package db opens the database Tremplin keeps everything in — an embedded SQLite
+// file by default, or PostgreSQL when given a postgres:// URL — and applies the one
+// set of embedded migrations to it. SQL is written once for both engines ($1
+// placeholders, RETURNING, ON CONFLICT); the few differences live in dialect.go.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"              // registers the "sqlite" driver
+)
+
+// Engine names the database behind a DB.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is the handle every room uses. Reads go through the embedded *sql.DB; writes go
+// through Tx (or Exec), which on SQLite use a single dedicated connection so that
+// concurrent requests queue in Go instead of failing with "database is locked".
+type DB struct {
+	*sql.DB
+	writer *sql.DB
+	Engine Engine
+}
+
+// Open connects to url, or to data/tremplin.db when url is empty, and migrates.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	d, err := open(ctx, url, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func open(ctx context.Context, url, dataDir string) (*DB, error) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		pool, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(10)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		d := &DB{DB: pool, writer: pool, Engine: Postgres}
+		if err := pool.PingContext(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		return d, nil
+	}
+	if url != "" && !strings.HasPrefix(url, "sqlite:") {
+		return nil, fmt.Errorf("database URL %q: expected postgres://… or empty for SQLite", url)
+	}
+	path := strings.TrimPrefix(url, "sqlite:")
+	if path == "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		path = filepath.Join(dataDir, "tremplin.db")
+	}
+	// WAL lets readers go on while one writer writes; the busy timeout covers the
+	// rare checkpoint; foreign keys are off by default in SQLite.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	readers, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	readers.SetMaxOpenConns(8)
+	writer, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		readers.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	if err := writer.PingContext(ctx); err != nil {
+		readers.Close()
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &DB{DB: readers, writer: writer, Engine: SQLite}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.DB.Close()
+	if d.writer != d.DB {
+		err = errors.Join(err, d.writer.Close())
+	}
+	return err
+}
+
+// Tx runs fn in a write transaction, committed when fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Exec runs one write statement outside an explicit transaction.
+func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.writer.ExecContext(ctx, query, args...)
+}
+
+// InsertID runs an INSERT … RETURNING id on the writer and returns the new id.
+func (d *DB) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := d.writer.QueryRowContext(ctx, query, args...).Scan(&id)
+	return id, err
+}
+
+// Backup writes a consistent copy of a SQLite database to path while it is in use.
+func (d *DB) Backup(ctx context.Context, path string) error {
+	if d.Engine != SQLite {
+		return errors.New("backup: use pg_dump for PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	_, err := d.writer.ExecContext(ctx, "VACUUM INTO $1", path)
+	return err
+}
+
+// Now is the timestamp format stored in every *_at column: UTC, RFC 3339, which
+// sorts as text the same way on both engines.
+func Now() string { return FormatTime(time.Now()) }
+
+// FormatTime formats t the way timestamps are stored.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// ParseTime reads a stored timestamp; the zero time for an empty string.
+func ParseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}

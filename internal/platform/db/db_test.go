@@ -1,0 +1,108 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
+)
+
+func TestMigrateTwiceIsHarmless(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		ms, _ := db.Migrations()
+		var n int
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(ms) {
+			t.Fatalf("schema_migrations has %d rows, want %d", n, len(ms))
+		}
+	})
+}
+
+func TestUniqueViolationIsRecognised(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := "INSERT INTO antennas (name, city, country, timezone, created_at, updated_at) VALUES ($1, 'Lille', 'FR', 'Europe/Paris', $2, $2)"
+		if _, err := d.Exec(ctx, ins, "Lille", db.Now()); err != nil {
+			t.Fatal(err)
+		}
+		_, err := d.Exec(ctx, ins, "Lille", db.Now())
+		if !db.IsUniqueViolation(err) {
+			t.Fatalf("second insert: got %v, want a unique violation", err)
+		}
+	})
+}
+
+// Many concurrent writers must all succeed: SQLite writes are queued, never
+// answered with "database is locked".
+func TestConcurrentWritesAllSucceed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 50)
+		for i := range 50 {
+			wg.Go(func() {
+				errs <- d.Tx(ctx, func(tx *sql.Tx) error {
+					_, err := tx.ExecContext(ctx, "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)", "a@b.c", "127.0.0.1", i)
+					return err
+				})
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("concurrent write: %v", err)
+			}
+		}
+		var n int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures").Scan(&n)
+		if n != 50 {
+			t.Fatalf("%d rows written, want 50", n)
+		}
+	})
+}
+
+func TestBackupIsAReadableCopy(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t, db.SQLite)
+	if _, err := d.Exec(ctx, "INSERT INTO antennas (name, city, country, timezone, created_at, updated_at) VALUES ('Bordeaux', 'Bordeaux', 'FR', 'Europe/Paris', $1, $1)", db.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := d.Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Backup(ctx, out); err == nil {
+		t.Fatal("a second backup over the first must be refused")
+	}
+	c, err := db.Open(ctx, "sqlite:"+out, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var name string
+	if err := c.QueryRowContext(ctx, "SELECT name FROM antennas").Scan(&name); err != nil || name != "Bordeaux" {
+		t.Fatalf("backup holds %q, %v", name, err)
+	}
+}
+
+func TestUnreachablePostgresIsUnavailable(t *testing.T) {
+	_, err := db.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", "")
+	if err == nil {
+		t.Fatal("opening a closed port must fail")
+	}
+	if !db.IsUnavailable(errors.Unwrap(err)) && !db.IsUnavailable(err) {
+		t.Fatalf("%v is not recognised as the database being unavailable", err)
+	}
+}
