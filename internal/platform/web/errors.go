@@ -1,0 +1,47 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+)
+
+// ErrorData is what the error page shows: a status, its translated explanation
+// and, for server faults, the request id to quote.
+type ErrorData struct {
+	Status int
+}
+
+// Error renders the error page for status in the visitor's language.
+func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int) {
+	r.Render(w, req, status, "web/error.html", ErrorData{Status: status}, nil)
+}
+
+// NotFound is the 404 page. It is also the answer to a record of another antenna:
+// staff must not learn that it exists.
+func (r *Renderer) NotFound(w http.ResponseWriter, req *http.Request) {
+	r.Error(w, req, http.StatusNotFound)
+}
+
+// Fail logs err with the request id and shows the matching page: 413 for an
+// oversized body, 503 when the database is unreachable, 500 otherwise. The person
+// never sees the error itself.
+func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		status = http.StatusRequestEntityTooLarge
+	case r.Unavailable != nil && r.Unavailable(err):
+		status = http.StatusServiceUnavailable
+	}
+	level := slog.LevelError
+	if status == http.StatusRequestEntityTooLarge {
+		level = slog.LevelWarn
+	}
+	r.log.Log(req.Context(), level, "request failed", "request_id", RequestID(req.Context()),
+		"method", req.Method, "path", req.URL.Path, "status", status, "err", err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "30")
+	}
+	r.Error(w, req, status)
+}

@@ -1,0 +1,175 @@
+// Package web is what every page stands on: the shared layout and the page
+// templates of each room, forms with field-level messages, embedded assets at
+// content-hashed URLs, error pages, and the middleware every request goes through.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"net/http"
+	"path"
+	"strings"
+
+	"tremplin/internal/platform/i18n"
+)
+
+//go:embed templates/*.html
+var baseTemplates embed.FS
+
+//go:embed pages/*.html
+var ownPages embed.FS
+
+func pagesFS() fs.FS { sub, _ := fs.Sub(ownPages, "pages"); return sub }
+
+// Viewer is the signed-in person, as the layout needs to know them (name and
+// menu); nil for visitors.
+type Viewer struct {
+	ID      int64
+	Name    string
+	Role    string
+	IsAdmin bool
+}
+
+type viewerKey struct{}
+
+// WithViewer records the signed-in person for the layout.
+func WithViewer(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// ViewerFrom returns the signed-in person, or nil.
+func ViewerFrom(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+	return v
+}
+
+// Renderer executes page templates inside the shared layout. Templates are parsed
+// once per language so that the translation function is bound at parse time and
+// rendering a page costs no cloning.
+type Renderer struct {
+	pages  map[string]map[string]*template.Template // lang → page → template
+	assets *Assets
+	log    *slog.Logger
+	// Flash, when set, pops the one-time message (a catalog key) to show on the next page.
+	Flash func(r *http.Request) string
+	// Unavailable tells Fail which errors mean the database cannot be reached
+	// (web itself does not depend on the database).
+	Unavailable func(error) bool
+}
+
+// Page is what every template receives as its dot.
+type Page struct {
+	Lang      string
+	Dir       string
+	Path      string
+	Viewer    *Viewer
+	Flash     string
+	RequestID string
+	Form      *Form
+	Data      any
+}
+
+// NewRenderer parses the shared layout with each room's pages. Every file *.html in
+// a room's FS is a page named "room/file.html" defining the blocks "title" and
+// "main"; files starting with "_" are partials shared by that room's pages.
+func NewRenderer(assets *Assets, log *slog.Logger, rooms map[string]fs.FS) (*Renderer, error) {
+	r := &Renderer{pages: map[string]map[string]*template.Template{}, assets: assets, log: log}
+	for _, lang := range i18n.Languages {
+		base, err := template.New("layout.html").Funcs(funcs(i18n.For(lang), assets)).ParseFS(baseTemplates, "templates/*.html")
+		if err != nil {
+			return nil, err
+		}
+		r.pages[lang] = map[string]*template.Template{}
+		all := map[string]fs.FS{"web": pagesFS()}
+		maps.Copy(all, rooms)
+		for room, fsys := range all {
+			files, err := fs.Glob(fsys, "*.html")
+			if err != nil {
+				return nil, err
+			}
+			var partials []string
+			for _, f := range files {
+				if strings.HasPrefix(f, "_") {
+					partials = append(partials, f)
+				}
+			}
+			for _, f := range files {
+				if strings.HasPrefix(f, "_") {
+					continue
+				}
+				t, err := base.Clone()
+				if err != nil {
+					return nil, err
+				}
+				if t, err = t.ParseFS(fsys, append([]string{f}, partials...)...); err != nil {
+					return nil, fmt.Errorf("%s/%s: %w", room, f, err)
+				}
+				r.pages[lang][room+"/"+f] = t
+			}
+		}
+	}
+	return r, nil
+}
+
+// Render writes page with status. Nothing is written before the template has run,
+// so a template error becomes a clean error page rather than half a page.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, page string, data any, form *Form) {
+	p := i18n.FromContext(req.Context())
+	t := r.pages[p.Lang][page]
+	if t == nil {
+		r.log.Error("unknown page template", "page", page)
+		page, t = "web/error.html", r.pages[p.Lang]["web/error.html"]
+		status, data = http.StatusInternalServerError, ErrorData{Status: 500}
+	}
+	pg := Page{
+		Lang: p.Lang, Dir: p.Dir(), Path: req.URL.Path, Viewer: ViewerFrom(req.Context()),
+		RequestID: RequestID(req.Context()), Form: form, Data: data,
+	}
+	if pg.Form == nil {
+		pg.Form = &Form{}
+	}
+	if r.Flash != nil && status < 400 {
+		pg.Flash = r.Flash(req)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", pg); err != nil {
+		r.log.Error("render", "page", page, "err", err, "request_id", pg.RequestID)
+		http.Error(w, p.T("error.500.title")+" ("+pg.RequestID+")", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
+	return template.FuncMap{
+		"t":       p.T,
+		"tn":      p.N,
+		"asset":   assets.URL,
+		"field":   newField,
+		"options": func(f Field, o []Option) Field { f.Options = o; return f },
+		"lang_name": func(lang string) string {
+			return map[string]string{"fr": "Français", "en": "English", "ar": "العربية"}[lang]
+		},
+		"languages": func() []string { return i18n.Languages },
+		"pathbase":  path.Base,
+		"has": func(list []int64, v int64) bool {
+			for _, x := range list {
+				if x == v {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
