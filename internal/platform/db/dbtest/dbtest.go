@@ -71,4 +71,3 @@ func Open(t testing.TB, engine db.Engine) *db.DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
-

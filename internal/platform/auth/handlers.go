@@ -1,0 +1,428 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/notify"
+	"tremplin/internal/platform/web"
+)
+
+// Service holds what the sign-in pages and the access middleware need.
+type Service struct {
+	DB       *db.DB
+	Sessions *scs.SessionManager
+	Render   *web.Renderer
+	Mail     notify.Mailer
+	BaseURL  string // for links in emails, e.g. https://tremplin.example.org
+	Log      *slog.Logger
+}
+
+const sessionKey = "staff_id"
+
+// Flash stores a one-time message (a catalog key) for the next page.
+func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(), "flash", key) }
+
+// PopFlash returns and forgets the one-time message.
+func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString(r.Context(), "flash") }
+
+// Identify loads the signed-in staff member, if any, and chooses the language:
+// a staff member's profile, else the visitor's cookie, else Accept-Language.
+func (s *Service) Identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		lang := ""
+		if id := s.Sessions.GetInt64(ctx, sessionKey); id != 0 {
+			st, err := ByID(ctx, s.DB, id)
+			switch {
+			case err == nil && st.Active:
+				ctx = WithStaff(ctx, st)
+				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role), IsAdmin: st.Role == Admin})
+				lang = st.Lang
+			case err == nil || errors.Is(err, ErrNotFound):
+				s.Sessions.Remove(ctx, sessionKey) // account removed or deactivated
+			default:
+				s.Render.Fail(w, r.WithContext(i18n.WithLang(ctx, langOf(r))), err)
+				return
+			}
+		}
+		if !i18n.Supported(lang) {
+			lang = langOf(r)
+		}
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(ctx, lang)))
+	})
+}
+
+func langOf(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// localPath keeps redirects on this site.
+func localPath(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return "/"
+}
+
+// SetLanguage switches the interface language: a cookie for everyone, and the
+// profile for staff so it follows them to another device.
+func (s *Service) SetLanguage(w http.ResponseWriter, r *http.Request) {
+	f, err := web.ParseForm(r)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	lang := f.Get("lang")
+	if !i18n.Supported(lang) {
+		s.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Sessions.Cookie.Secure})
+	if st := Current(r.Context()); st != nil {
+		if err := SetLang(r.Context(), s.DB, st.ID, lang); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, localPath(f.Get("next")), http.StatusSeeOther)
+}
+
+type loginData struct{ Next string }
+
+// LoginForm shows the sign-in form.
+func (s *Service) LoginForm(w http.ResponseWriter, r *http.Request) {
+	if Current(r.Context()) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.Render.Render(w, r, http.StatusOK, "auth/login.html", loginData{Next: localPath(r.URL.Query().Get("next"))}, nil)
+}
+
+// Login checks the email and password, within the sign-in limits.
+func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := web.ParseForm(r)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	data := loginData{Next: localPath(f.Get("next"))}
+	email := NormalizeEmail(f.Get("email"))
+	f.Required("email", "password")
+	if !f.Valid() {
+		s.Render.Render(w, r, http.StatusUnprocessableEntity, "auth/login.html", data, f)
+		return
+	}
+	address := clientAddress(r)
+	blocked, err := tooManyFailures(ctx, s.DB, email, address)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	if blocked {
+		f.Fail("email", "login.too_many")
+		s.Render.Render(w, r, http.StatusTooManyRequests, "auth/login.html", data, f)
+		return
+	}
+	st, err := ByEmail(ctx, s.DB, email)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	hash := dummyHash
+	if st != nil && st.PasswordHash != "" {
+		hash = st.PasswordHash
+	}
+	ok, _ := CheckPassword(hash, f.Values.Get("password"))
+	if st == nil || !ok || !st.Active {
+		if err := recordFailure(ctx, s.DB, email, address); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+		f.Fail("password", "login.wrong")
+		f.Set("password", "") // never sent back to the browser
+		s.Render.Render(w, r, http.StatusUnauthorized, "auth/login.html", data, f)
+		return
+	}
+	if err := clearFailures(ctx, s.DB, email); err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	// A new token at sign-in, so a token planted before cannot be ridden.
+	if err := s.Sessions.RenewToken(ctx); err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	s.Sessions.Put(ctx, sessionKey, st.ID)
+	s.Log.Info("signed in", "staff_id", st.ID, "request_id", web.RequestID(ctx))
+	http.Redirect(w, r, data.Next, http.StatusSeeOther)
+}
+
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Logout ends the session.
+func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.Sessions.Destroy(r.Context()); err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// ForgotForm asks for the email to send a reset link to.
+func (s *Service) ForgotForm(w http.ResponseWriter, r *http.Request) {
+	s.Render.Render(w, r, http.StatusOK, "auth/forgot.html", nil, nil)
+}
+
+const resetLifetime = time.Hour
+
+// Forgot emails a reset link if the account exists, and says the same thing either
+// way, so the page cannot be used to find out who works here.
+func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := web.ParseForm(r)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	f.Required("email")
+	if email := f.Get("email"); email != "" && !strings.Contains(email, "@") {
+		f.Fail("email", "form.email")
+	}
+	if !f.Valid() {
+		s.Render.Render(w, r, http.StatusUnprocessableEntity, "auth/forgot.html", nil, f)
+		return
+	}
+	st, err := ByEmail(ctx, s.DB, f.Get("email"))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	if st != nil && st.Active {
+		if err := s.SendPasswordLink(ctx, st, false); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+	}
+	s.Flash(r, "reset.sent")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// SendPasswordLink emails st a link to choose a password: after "forgot my
+// password", or as the welcome of a new account (valid a week then, not an hour).
+// A mail server failure is logged, not returned: the person can ask again.
+func (s *Service) SendPasswordLink(ctx context.Context, st *Staff, welcome bool) error {
+	token := rand.Text()
+	life, subject, body := resetLifetime, "reset.email.subject", "reset.email.body"
+	if welcome {
+		life, subject, body = welcomeLifetime, "welcome.email.subject", "welcome.email.body"
+	}
+	if _, err := s.DB.Exec(ctx, "INSERT INTO password_resets (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)",
+		hashToken(token), st.ID, time.Now().Add(life).Unix()); err != nil {
+		return err
+	}
+	p := i18n.For(st.Lang)
+	link := s.BaseURL + "/password/reset/" + url.PathEscape(token)
+	err := s.Mail.Send(ctx, notify.Email{To: st.Email, Subject: p.T(subject),
+		Body: p.T(body, "name", st.Name, "link", link, "minutes", int(life.Minutes()), "days", int(life.Hours()/24))})
+	if err != nil {
+		s.Log.Error("password email not sent", "staff_id", st.ID, "err", err)
+	}
+	return nil
+}
+
+const welcomeLifetime = 7 * 24 * time.Hour
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+type resetData struct {
+	Token   string
+	Invalid bool
+}
+
+// resetOwner returns the staff id a still-valid token belongs to, or 0.
+func (s *Service) resetOwner(ctx context.Context, token string) (int64, error) {
+	var id int64
+	err := s.DB.QueryRowContext(ctx, "SELECT staff_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+		hashToken(token), time.Now().Unix()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// ResetForm asks for a new password, or explains that the link no longer works.
+func (s *Service) ResetForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	id, err := s.resetOwner(r.Context(), token)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if id == 0 {
+		status = http.StatusGone
+	}
+	s.Render.Render(w, r, status, "auth/reset.html", resetData{Token: token, Invalid: id == 0}, nil)
+}
+
+// Reset sets the new password; the link then stops working.
+func (s *Service) Reset(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	f, err := web.ParseForm(r)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	id, err := s.resetOwner(ctx, token)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	if id == 0 {
+		s.Render.Render(w, r, http.StatusGone, "auth/reset.html", resetData{Token: token, Invalid: true}, nil)
+		return
+	}
+	checkNewPassword(f, "password", "password2")
+	if !f.Valid() {
+		f.Set("password", "")
+		f.Set("password2", "")
+		s.Render.Render(w, r, http.StatusUnprocessableEntity, "auth/reset.html", resetData{Token: token}, f)
+		return
+	}
+	hash, err := HashPassword(f.Values.Get("password"))
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// The used_at condition makes a second, simultaneous use of the link fail.
+		res, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL", time.Now().Unix(), hashToken(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errTokenUsed
+		}
+		if _, err = tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3", hash, db.Now(), id); err != nil {
+			return err
+		}
+		// Whoever was locked out by failed attempts may sign in with the new password.
+		_, err = tx.ExecContext(ctx, "DELETE FROM login_failures WHERE email = (SELECT email FROM staff WHERE id = $1)", id)
+		return err
+	})
+	if errors.Is(err, errTokenUsed) {
+		s.Render.Render(w, r, http.StatusGone, "auth/reset.html", resetData{Token: token, Invalid: true}, nil)
+		return
+	}
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	s.Flash(r, "reset.done")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+var errTokenUsed = errors.New("reset token already used")
+
+func checkNewPassword(f *web.Form, field, confirm string) {
+	pw := f.Values.Get(field)
+	switch {
+	case pw == "":
+		f.Fail(field, "form.required")
+	case len([]rune(pw)) < MinPasswordLength:
+		f.Fail(field, "password.too_short")
+	case pw != f.Values.Get(confirm):
+		f.Fail(confirm, "password.mismatch")
+	}
+}
+
+type profileData struct {
+	Staff     *Staff
+	Languages []web.Option
+}
+
+func languageOptions() []web.Option {
+	var opts []web.Option
+	for _, l := range i18n.Languages {
+		opts = append(opts, web.Option{Value: l, Label: "lang." + l})
+	}
+	return opts
+}
+
+// Profile shows the signed-in person's language and password settings.
+func (s *Service) Profile(w http.ResponseWriter, r *http.Request) {
+	st := Current(r.Context())
+	f := web.NewForm(url.Values{"lang": {st.Lang}})
+	s.Render.Render(w, r, http.StatusOK, "auth/profile.html", profileData{Staff: st, Languages: languageOptions()}, f)
+}
+
+// ProfileSave changes the language and, when given, the password (which needs the
+// current one).
+func (s *Service) ProfileSave(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := Current(ctx)
+	f, err := web.ParseForm(r)
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	if !i18n.Supported(f.Get("lang")) {
+		f.Fail("lang", "form.choose")
+	}
+	changing := f.Values.Get("password") != "" || f.Values.Get("current") != ""
+	if changing {
+		if ok, _ := CheckPassword(st.PasswordHash, f.Values.Get("current")); !ok {
+			f.Fail("current", "password.current_wrong")
+		}
+		checkNewPassword(f, "password", "password2")
+	}
+	if !f.Valid() {
+		for _, k := range []string{"current", "password", "password2"} {
+			f.Set(k, "")
+		}
+		s.Render.Render(w, r, http.StatusUnprocessableEntity, "auth/profile.html", profileData{Staff: st, Languages: languageOptions()}, f)
+		return
+	}
+	if err := SetLang(ctx, s.DB, st.ID, f.Get("lang")); err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	if changing {
+		if err := SetPassword(ctx, s.DB, st.ID, f.Values.Get("password")); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+	}
+	s.Flash(r, "profile.saved")
+	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}

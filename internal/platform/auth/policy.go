@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Policy says who may use a route. Every route in the route table names one; there
+// is no default, so a route nobody thought about cannot be reached.
+type Policy struct {
+	Name   string
+	public bool
+	roles  []Role
+}
+
+var (
+	// Public routes are open to anyone, signed in or not.
+	Public = Policy{Name: "public", public: true}
+	// AnyStaff routes are for every signed-in staff member.
+	AnyStaff = Policy{Name: "staff", roles: []Role{Admin, Manager, Adviser}}
+	// Managers routes are for antenna managers and national admins.
+	Managers = Policy{Name: "managers", roles: []Role{Admin, Manager}}
+	// Admins routes are for national admins only.
+	Admins = Policy{Name: "admins", roles: []Role{Admin}}
+)
+
+// IsZero reports a policy that was never set.
+func (p Policy) IsZero() bool { return p.Name == "" }
+
+// IsPublic reports whether visitors may use the route.
+func (p Policy) IsPublic() bool { return p.public }
+
+// Allows reports whether s may use a route with this policy.
+func (p Policy) Allows(s *Staff) bool {
+	if p.public {
+		return true
+	}
+	return s != nil && s.Active && slices.Contains(p.roles, s.Role)
+}
+
+type staffKey struct{}
+
+// Current returns the signed-in staff member, or nil.
+func Current(ctx context.Context) *Staff {
+	s, _ := ctx.Value(staffKey{}).(*Staff)
+	return s
+}
+
+// WithStaff stores the signed-in staff member in ctx.
+func WithStaff(ctx context.Context, s *Staff) context.Context {
+	return context.WithValue(ctx, staffKey{}, s)
+}
+
+// Guard enforces p before h: visitors are sent to sign in and come back; staff
+// without the role get the 403 page.
+func (s *Service) Guard(p Policy, h http.Handler) http.Handler {
+	if p.IsZero() {
+		panic("auth: route without an access policy")
+	}
+	if p.public {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := Current(r.Context())
+		if st == nil {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.Render.Error(w, r, http.StatusUnauthorized)
+			return
+		}
+		if !p.Allows(st) {
+			s.Render.Error(w, r, http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

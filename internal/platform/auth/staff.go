@@ -1,0 +1,235 @@
+// Package auth knows who is signed in and what they may do: staff accounts and
+// their antennas, passwords, sessions kept in the database, sign-in limits, password
+// resets, and the access policy every route declares.
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"tremplin/internal/platform/db"
+)
+
+// Role is what a staff member may do; where, is their antennas.
+type Role string
+
+const (
+	Admin   Role = "admin"   // national admin: everything, every antenna
+	Manager Role = "manager" // antenna manager: runs the antennas they belong to
+	Adviser Role = "adviser" // digital adviser: works in the antennas they belong to
+)
+
+// Roles lists the roles in the order forms offer them.
+var Roles = []Role{Adviser, Manager, Admin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == Admin || r == Manager || r == Adviser }
+
+// Staff is an account of the association's team.
+type Staff struct {
+	ID           int64
+	Name         string
+	Email        string
+	Role         Role
+	Lang         string
+	Active       bool
+	Antennas     []int64
+	PasswordHash string
+}
+
+// Scope is the set of antennas whose people a staff member may see.
+type Scope struct {
+	StaffID int64
+	All     bool
+}
+
+// Scope returns where s may look: every antenna for a national admin, else theirs.
+func (s *Staff) Scope() Scope { return Scope{StaffID: s.ID, All: s.Role == Admin} }
+
+// Where returns an SQL condition restricting column (an antenna id) to the scope,
+// using placeholders $n and $n+1, and the two arguments to pass for them.
+func (sc Scope) Where(column string, n int) (string, []any) {
+	return fmt.Sprintf("($%d OR %s IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = $%d))", n+1, column, n),
+		[]any{sc.StaffID, sc.All}
+}
+
+// InAntenna reports whether s belongs to (or, as admin, oversees) antenna id.
+func (s *Staff) InAntenna(id int64) bool {
+	if s.Role == Admin {
+		return true
+	}
+	for _, a := range s.Antennas {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ManagesAntenna reports whether s may change antenna id's settings and places.
+func (s *Staff) ManagesAntenna(id int64) bool {
+	return s.Role == Admin || (s.Role == Manager && s.InAntenna(id))
+}
+
+// ErrNotFound is returned for a staff member that does not exist.
+var ErrNotFound = errors.New("staff not found")
+
+// ErrEmailTaken is returned when another account already uses the email.
+var ErrEmailTaken = errors.New("email already used")
+
+// NormalizeEmail is how emails are stored and compared.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+const staffColumns = "id, name, email, role, lang, active, password_hash"
+
+func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
+	var s Staff
+	if err := row.Scan(&s.ID, &s.Name, &s.Email, &s.Role, &s.Lang, &s.Active, &s.PasswordHash); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return &s, nil
+}
+
+func loadAntennas(ctx context.Context, d *db.DB, s *Staff) error {
+	rows, err := d.QueryContext(ctx, "SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", s.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	s.Antennas = nil
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		s.Antennas = append(s.Antennas, id)
+	}
+	return rows.Err()
+}
+
+// ByID loads a staff member with their antennas.
+func ByID(ctx context.Context, d *db.DB, id int64) (*Staff, error) {
+	s, err := scanStaff(d.QueryRowContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE id = $1", id))
+	if err != nil {
+		return nil, err
+	}
+	return s, loadAntennas(ctx, d, s)
+}
+
+// ByEmail loads a staff member by email.
+func ByEmail(ctx context.Context, d *db.DB, email string) (*Staff, error) {
+	s, err := scanStaff(d.QueryRowContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE email = $1", NormalizeEmail(email)))
+	if err != nil {
+		return nil, err
+	}
+	return s, loadAntennas(ctx, d, s)
+}
+
+// List returns the staff who belong to at least one antenna of the scope (every
+// account for a national admin), by name.
+func List(ctx context.Context, d *db.DB, sc Scope) ([]*Staff, error) {
+	where, args := sc.Where("sa.antenna_id", 1)
+	rows, err := d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $2 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// One query for every account's antennas rather than one per account.
+	byID := map[int64]*Staff{}
+	for _, s := range out {
+		byID[s.ID] = s
+	}
+	links, err := d.QueryContext(ctx, "SELECT staff_id, antenna_id FROM staff_antennas ORDER BY antenna_id")
+	if err != nil {
+		return nil, err
+	}
+	defer links.Close()
+	for links.Next() {
+		var sid, aid int64
+		if err := links.Scan(&sid, &aid); err != nil {
+			return nil, err
+		}
+		if s := byID[sid]; s != nil {
+			s.Antennas = append(s.Antennas, aid)
+		}
+	}
+	return out, links.Err()
+}
+
+// Save creates (ID 0) or updates a staff member and their antennas. The password
+// hash is written only when not empty, so editing a profile keeps the password.
+func Save(ctx context.Context, d *db.DB, s *Staff) error {
+	s.Email = NormalizeEmail(s.Email)
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		if s.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO staff (name, email, role, lang, active, password_hash, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+				s.Name, s.Email, s.Role, s.Lang, s.Active, s.PasswordHash, now).Scan(&s.ID)
+			if err != nil {
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE staff SET name = $1, email = $2, role = $3, lang = $4, active = $5, updated_at = $6 WHERE id = $7`,
+				s.Name, s.Email, s.Role, s.Lang, s.Active, now, s.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+			if s.PasswordHash != "" {
+				if _, err := tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1 WHERE id = $2", s.PasswordHash, s.ID); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM staff_antennas WHERE staff_id = $1", s.ID); err != nil {
+				return err
+			}
+		}
+		for _, a := range s.Antennas {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO staff_antennas (staff_id, antenna_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", s.ID, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if db.IsUniqueViolation(err) {
+		return ErrEmailTaken
+	}
+	return err
+}
+
+// SetPassword replaces a staff member's password.
+func SetPassword(ctx context.Context, d *db.DB, id int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = d.Exec(ctx, "UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3", hash, db.Now(), id)
+	return err
+}
+
+// SetLang records the interface language a staff member chose.
+func SetLang(ctx context.Context, d *db.DB, id int64, lang string) error {
+	_, err := d.Exec(ctx, "UPDATE staff SET lang = $1, updated_at = $2 WHERE id = $3", lang, db.Now(), id)
+	return err
+}
