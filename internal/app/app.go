@@ -1,0 +1,196 @@
+// Package app wires Tremplin together: configuration → database → rooms → one
+// route table → HTTP server. It also holds the command-line subcommands.
+package app
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/notify"
+	"tremplin/internal/platform/web"
+)
+
+// Config is everything that can be set from flags and environment.
+type Config struct {
+	Addr        string // listen address, e.g. localhost:8080
+	Data        string // data directory (SQLite file, backups)
+	DatabaseURL string // empty for SQLite in Data; postgres://… for PostgreSQL
+	BaseURL     string // public URL for links in emails; default http://Addr
+	SMTPURL     string // empty: emails are written to the log
+	Log         *slog.Logger
+	Mailer      notify.Mailer // overrides SMTPURL when set
+}
+
+// App is a running Tremplin: its database and its HTTP handler. It keeps no state
+// of its own between requests, so several can share one PostgreSQL.
+type App struct {
+	Config   Config
+	DB       *db.DB
+	Log      *slog.Logger
+	Render   *web.Renderer
+	Sessions *scs.SessionManager
+	Auth     *auth.Service
+	Org      *org.Handlers
+	assets   *web.Assets
+	handler  http.Handler
+	routes   []Route
+}
+
+// MaxBodyBytes is the largest request body accepted (forms; imports get their own).
+const MaxBodyBytes = 1 << 20
+
+// New opens the database, applies migrations and builds the handler.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(cfg, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(cfg Config, d *db.DB) (*App, error) {
+	a := &App{Config: cfg, DB: d, Log: cfg.Log}
+	var err error
+	mailer := cfg.Mailer
+	if mailer == nil {
+		if mailer, err = notify.NewMailer(cfg.SMTPURL, cfg.Log); err != nil {
+			return nil, err
+		}
+	}
+	if a.assets, err = web.NewAssets(); err != nil {
+		return nil, err
+	}
+	a.Render, err = web.NewRenderer(a.assets, cfg.Log, map[string]fs.FS{
+		"auth": auth.Templates(),
+		"org":  org.Templates(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
+	a.Sessions = auth.NewSessions(d, https)
+	a.Auth = &auth.Service{DB: d, Sessions: a.Sessions, Render: a.Render, Mail: mailer, BaseURL: cfg.BaseURL, Log: cfg.Log}
+	a.Render.Flash = a.Auth.PopFlash
+	a.Render.Unavailable = db.IsUnavailable
+	a.Org = &org.Handlers{DB: d, Render: a.Render, Auth: a.Auth}
+
+	a.routes = a.routeTable()
+	mux := http.NewServeMux()
+	for _, rt := range a.routes {
+		mux.Handle(rt.Pattern, a.Auth.Guard(rt.Policy, rt.Handler))
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.Render.Error(w, r, http.StatusForbidden)
+	}))
+	var h http.Handler = mux
+	h = a.Auth.Identify(h)
+	h = a.Sessions.LoadAndSave(h)
+	h = cop.Handler(h)
+	h = web.LimitBody(MaxBodyBytes)(h)
+	h = web.Compress(h)
+	h = web.SecureHeaders(https)(h)
+	h = web.Observe(cfg.Log, func(w http.ResponseWriter, r *http.Request) {
+		a.Render.Error(w, r, http.StatusInternalServerError)
+	})(h)
+	a.handler = h
+	return a, nil
+}
+
+// Handler is the whole web application.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Routes returns the route table, for tests and for the access-policy check.
+func (a *App) Routes() []Route { return a.routes }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve answers on ln until ctx ends, then lets requests in flight finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	go a.sweep(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+// sweep removes expired sessions and tokens now and then.
+func (a *App) sweep(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := auth.Sweep(ctx, a.DB); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sweep", "err", err)
+			}
+		}
+	}
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// readyz says whether this process can serve: the database answers.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := a.DB.PingContext(ctx); err != nil {
+		a.Log.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (a *App) notFound(w http.ResponseWriter, r *http.Request) { a.Render.NotFound(w, r) }

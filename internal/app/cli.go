@@ -1,0 +1,235 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tremplin/internal/demo"
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+)
+
+const usage = `tremplin — run a digital-inclusion association
+
+Usage:
+  tremplin [serve]   serve the web application
+  tremplin demo      serve with demo data (on a fresh SQLite database unless --data or --database is given)
+  tremplin migrate   apply database migrations and exit
+  tremplin user add  create a staff account: --email --name --role admin|manager|adviser [--antenna NAME,…] [--lang fr|en|ar] [--password …]
+  tremplin backup FILE   write a consistent copy of the SQLite database to FILE
+
+Flags (each also read from the environment):
+  --addr      TREMPLIN_ADDR          listen address (default localhost:8080)
+  --data      TREMPLIN_DATA          data directory (default ./tremplin-data)
+  --database  TREMPLIN_DATABASE_URL  empty: SQLite in the data directory; postgres://… for PostgreSQL
+  --base-url  TREMPLIN_BASE_URL      public URL used in emailed links (default http://ADDR)
+  --smtp      TREMPLIN_SMTP_URL      smtp://user:password@host:587?from=address (default: emails go to the log)
+`
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "user" {
+		if len(args) == 0 || args[0] != "add" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("tremplin "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg Config
+	fs.StringVar(&cfg.Addr, "addr", env("TREMPLIN_ADDR", "localhost:8080"), "listen address")
+	fs.StringVar(&cfg.Data, "data", env("TREMPLIN_DATA", "./tremplin-data"), "data directory")
+	fs.StringVar(&cfg.DatabaseURL, "database", env("TREMPLIN_DATABASE_URL", ""), "database URL")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("TREMPLIN_BASE_URL", ""), "public URL")
+	fs.StringVar(&cfg.SMTPURL, "smtp", env("TREMPLIN_SMTP_URL", ""), "SMTP URL")
+	var u struct{ email, name, role, antennas, lang, password string }
+	if cmd == "user" {
+		fs.StringVar(&u.email, "email", "", "email")
+		fs.StringVar(&u.name, "name", "", "full name")
+		fs.StringVar(&u.role, "role", "adviser", "admin, manager or adviser")
+		fs.StringVar(&u.antennas, "antenna", "", "antenna names, comma-separated")
+		fs.StringVar(&u.lang, "lang", i18n.Default, "interface language")
+		fs.StringVar(&u.password, "password", "", "password (generated when empty)")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg.Log = log
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, stdout, false)
+	case "demo":
+		if getenv("TREMPLIN_DATA") == "" && getenv("TREMPLIN_DATABASE_URL") == "" && !flagSet(fs, "data") && !flagSet(fs, "database") {
+			if cfg.Data, err = os.MkdirTemp("", "tremplin-demo-"); err != nil {
+				break
+			}
+		}
+		err = serve(ctx, cfg, stdout, true)
+	case "migrate":
+		var d *db.DB
+		if d, err = db.Open(ctx, cfg.DatabaseURL, cfg.Data); err == nil {
+			d.Close()
+			fmt.Fprintln(stdout, "database is up to date")
+		}
+	case "user":
+		err = addUser(ctx, cfg, u.email, u.name, u.role, u.antennas, u.lang, u.password, stdout)
+	case "backup":
+		if fs.NArg() != 1 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = backup(ctx, cfg, fs.Arg(0), stdout)
+	case "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tremplin:", err)
+		return 1
+	}
+	return 0
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func serve(ctx context.Context, cfg Config, stdout io.Writer, withDemo bool) error {
+	start := time.Now()
+	a, err := New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var logins []demo.Login
+	if withDemo {
+		if logins, err = demo.Seed(ctx, a.DB); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	where := cfg.DatabaseURL
+	if where == "" {
+		where = filepath.Join(cfg.Data, "tremplin.db")
+	}
+	if strings.HasPrefix(where, "postgres") {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "Tremplin is serving http://%s (database: %s, ready in %s)\n", ln.Addr(), where, time.Since(start).Round(time.Millisecond))
+	if withDemo {
+		fmt.Fprintf(stdout, "Demo logins (password %q):\n", demo.Password)
+		for _, l := range logins {
+			fmt.Fprintf(stdout, "  %-36s %-8s %s\n", l.Email, l.Role, l.Antenna)
+		}
+	}
+	return a.Serve(ctx, ln)
+}
+
+func addUser(ctx context.Context, cfg Config, email, name, role, antennas, lang, password string, stdout io.Writer) error {
+	if email == "" || name == "" {
+		return errors.New("user add: --email and --name are required")
+	}
+	r := auth.Role(role)
+	if !r.Valid() {
+		return fmt.Errorf("user add: --role must be admin, manager or adviser, not %q", role)
+	}
+	if !i18n.Supported(lang) {
+		return fmt.Errorf("user add: --lang must be one of %s", strings.Join(i18n.Languages, ", "))
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	st := &auth.Staff{Name: name, Email: email, Role: r, Lang: lang, Active: true}
+	if antennas != "" {
+		all, err := org.AllAntennas(ctx, d)
+		if err != nil {
+			return err
+		}
+		for _, want := range strings.Split(antennas, ",") {
+			found := false
+			for _, a := range all {
+				if strings.EqualFold(a.Name, strings.TrimSpace(want)) {
+					st.Antennas, found = append(st.Antennas, a.ID), true
+				}
+			}
+			if !found {
+				return fmt.Errorf("user add: no antenna named %q", want)
+			}
+		}
+	}
+	if r != auth.Admin && len(st.Antennas) == 0 {
+		return errors.New("user add: managers and advisers need --antenna")
+	}
+	generated := password == ""
+	if generated {
+		password = rand.Text()[:16]
+	}
+	if len([]rune(password)) < auth.MinPasswordLength {
+		return fmt.Errorf("user add: the password needs at least %d characters", auth.MinPasswordLength)
+	}
+	if st.PasswordHash, err = auth.HashPassword(password); err != nil {
+		return err
+	}
+	if err := auth.Save(ctx, d, st); err != nil {
+		if errors.Is(err, auth.ErrEmailTaken) {
+			return fmt.Errorf("user add: %s already has an account", st.Email)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s (%s)\n", st.Email, st.Role)
+	if generated {
+		fmt.Fprintf(stdout, "password: %s\n", password)
+	}
+	return nil
+}
+
+func backup(ctx context.Context, cfg Config, path string, stdout io.Writer) error {
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, path); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", path)
+	return nil
+}
