@@ -92,6 +92,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	a.Sessions = auth.NewSessions(d, https)
+	a.Sessions.ErrorFunc = a.Render.Fail // a session store failure gets the 503/500 page
 	a.Auth = &auth.Service{DB: d, Sessions: a.Sessions, Render: a.Render, Mail: mailer, BaseURL: cfg.BaseURL, Log: cfg.Log}
 	a.Render.Flash = a.Auth.PopFlash
 	a.Render.Unavailable = db.IsUnavailable
@@ -109,6 +110,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	var h http.Handler = mux
 	h = a.Auth.Identify(h)
 	h = a.Sessions.LoadAndSave(h)
+	h = auth.Language(h)
 	h = cop.Handler(h)
 	h = web.LimitBody(MaxBodyBytes)(h)
 	h = web.Compress(h)

@@ -40,8 +40,17 @@ func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(
 // PopFlash returns and forgets the one-time message.
 func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString(r.Context(), "flash") }
 
-// Identify loads the signed-in staff member, if any, and chooses the language:
-// a staff member's profile, else the visitor's cookie, else Accept-Language.
+// Language chooses the language from the visitor's cookie, else Accept-Language.
+// It runs before sessions are loaded, so that even a session failure is explained
+// in the visitor's language; Identify then prefers a staff member's profile.
+func Language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), langOf(r))))
+	})
+}
+
+// Identify loads the signed-in staff member, if any, and switches to the language
+// of their profile.
 func (s *Service) Identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -56,14 +65,14 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 			case err == nil || errors.Is(err, ErrNotFound):
 				s.Sessions.Remove(ctx, sessionKey) // account removed or deactivated
 			default:
-				s.Render.Fail(w, r.WithContext(i18n.WithLang(ctx, langOf(r))), err)
+				s.Render.Fail(w, r, err)
 				return
 			}
 		}
-		if !i18n.Supported(lang) {
-			lang = langOf(r)
+		if i18n.Supported(lang) {
+			ctx = i18n.WithLang(ctx, lang)
 		}
-		next.ServeHTTP(w, r.WithContext(i18n.WithLang(ctx, lang)))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -24,9 +24,6 @@ func NewSessions(d *db.DB, https bool) *scs.SessionManager {
 	s.Cookie.SameSite = http.SameSiteLaxMode
 	s.Cookie.Secure = https
 	s.Cookie.Path = "/"
-	s.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
-	}
 	return s
 }
 
