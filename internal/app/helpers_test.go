@@ -156,3 +156,11 @@ func valueOf(body, name string) string {
 	}
 	return ""
 }
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
