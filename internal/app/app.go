@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,11 +13,14 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/positioning"
+	"tremplin/internal/training"
 )
 
 // Config is everything that can be set from flags and environment.
@@ -30,21 +32,25 @@ type Config struct {
 	SMTPURL     string // empty: emails are written to the log
 	Log         *slog.Logger
 	Mailer      notify.Mailer // overrides SMTPURL when set
+	SMS         notify.SMS    // text messages; default: written to the log
 }
 
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
 // of its own between requests, so several can share one PostgreSQL.
 type App struct {
-	Config   Config
-	DB       *db.DB
-	Log      *slog.Logger
-	Render   *web.Renderer
-	Sessions *scs.SessionManager
-	Auth     *auth.Service
-	Org      *org.Handlers
-	assets   *web.Assets
-	handler  http.Handler
-	routes   []Route
+	Config      Config
+	DB          *db.DB
+	Log         *slog.Logger
+	Render      *web.Renderer
+	Sessions    *scs.SessionManager
+	Auth        *auth.Service
+	Org         *org.Handlers
+	Training    *training.Handlers
+	Learners    *learners.Handlers
+	Positioning *positioning.Handlers
+	assets      *web.Assets
+	handler     http.Handler
+	routes      []Route
 }
 
 // MaxBodyBytes is the largest request body accepted (forms; imports get their own).
@@ -83,10 +89,13 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	if a.assets, err = web.NewAssets(); err != nil {
 		return nil, err
 	}
-	a.Render, err = web.NewRenderer(a.assets, cfg.Log, map[string]fs.FS{
-		"auth": auth.Templates(),
-		"org":  org.Templates(),
-	})
+	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
+		web.Room{Name: "auth", FS: auth.Templates()},
+		web.Room{Name: "org", FS: org.Templates()},
+		web.Room{Name: "training", FS: training.Templates()},
+		web.Room{Name: "learners", FS: learners.Templates()},
+		web.Room{Name: "positioning", FS: positioning.Templates()},
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +106,15 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Render.Flash = a.Auth.PopFlash
 	a.Render.Unavailable = db.IsUnavailable
 	a.Org = &org.Handlers{DB: d, Render: a.Render, Auth: a.Auth}
+	sms := cfg.SMS
+	if sms == nil {
+		sms = notify.LogSMS{Log: cfg.Log}
+	}
+	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
+	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
+	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
+	// Rooms tell each other what happened through these callbacks, wired here, so
+	// that no room writes another's tables and imports stay one-way.
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()

@@ -60,6 +60,15 @@ func (a *App) routeTable() []Route {
 		{"GET /staff/{id}/edit", admins, o.StaffEdit},
 		{"POST /staff/{id}", admins, o.StaffSave},
 
+		// --- training: catalogue, programmes, cohorts, meetings, enrolment, attendance, feeds ---
+		// --- end training ---
+
+		// --- learners: registration, inbox, contacts, decisions, learner file, follow-up, duplicates ---
+		// --- end learners ---
+
+		// --- positioning: questionnaire, tests, results ---
+		// --- end positioning ---
+
 		// Anything else: the 404 page in the visitor's language.
 		{"/", pub, a.notFound},
 	}

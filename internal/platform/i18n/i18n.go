@@ -9,6 +9,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +22,7 @@ var Languages = []string{"fr", "en", "ar"}
 // Default is the language used when nothing else decides.
 const Default = "fr"
 
-//go:embed catalogs/*.json
+//go:embed catalogs
 var files embed.FS
 
 // Message is one catalog entry: Text, or Plural forms by CLDR category.
@@ -49,18 +51,36 @@ func init() {
 	}
 }
 
+// load reads every catalogs/LANG.json and catalogs/LANG.ROOM.json: each room keeps
+// its words in files of its own, merged here; a key defined twice is an error.
 func load() (Catalogs, error) {
 	c := Catalogs{}
 	for _, lang := range Languages {
-		b, err := files.ReadFile("catalogs/" + lang + ".json")
+		names, err := fs.Glob(files, "catalogs/"+lang+".*json")
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]Message{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", lang, err)
+		base := "catalogs/" + lang + ".json"
+		if !slices.Contains(names, base) {
+			names = append(names, base)
 		}
-		c[lang] = m
+		c[lang] = map[string]Message{}
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]Message{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", name, err)
+			}
+			for k, v := range m {
+				if _, dup := c[lang][k]; dup {
+					return nil, fmt.Errorf("catalog %s: key %q is defined twice", name, k)
+				}
+				c[lang][k] = v
+			}
+		}
 	}
 	return c, nil
 }

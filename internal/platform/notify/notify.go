@@ -93,6 +93,7 @@ func Format(from string, m Email, now time.Time) []byte {
 type Outbox struct {
 	mu   sync.Mutex
 	sent []Email
+	sms  []SentSMS
 }
 
 func (o *Outbox) Send(_ context.Context, m Email) error {
@@ -107,4 +108,34 @@ func (o *Outbox) Sent() []Email {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return append([]Email(nil), o.sent...)
+}
+
+// SMS sends text messages: many learners have a phone and no email.
+type SMS interface {
+	SendSMS(ctx context.Context, to, body string) error
+}
+
+// LogSMS writes text messages to the log instead of sending them.
+type LogSMS struct{ Log *slog.Logger }
+
+func (l LogSMS) SendSMS(ctx context.Context, to, body string) error {
+	l.Log.InfoContext(ctx, "sms (log driver, not sent)", "to", to, "body", body)
+	return nil
+}
+
+// SentSMS is a text message kept by the Outbox.
+type SentSMS struct{ To, Body string }
+
+func (o *Outbox) SendSMS(_ context.Context, to, body string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sms = append(o.sms, SentSMS{To: to, Body: body})
+	return nil
+}
+
+// SMSSent returns a copy of the text messages sent so far.
+func (o *Outbox) SMSSent() []SentSMS {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]SentSMS(nil), o.sms...)
 }

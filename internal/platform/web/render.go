@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"tremplin/internal/platform/i18n"
 )
@@ -75,20 +76,35 @@ type Page struct {
 	Data      any
 }
 
+// Room is one room's pages, and the template functions they need beyond the
+// shared ones (bound to a language, like the translation function).
+type Room struct {
+	Name  string
+	FS    fs.FS
+	Funcs func(p i18n.Printer) template.FuncMap
+}
+
 // NewRenderer parses the shared layout with each room's pages. Every file *.html in
 // a room's FS is a page named "room/file.html" defining the blocks "title" and
 // "main"; files starting with "_" are partials shared by that room's pages.
-func NewRenderer(assets *Assets, log *slog.Logger, rooms map[string]fs.FS) (*Renderer, error) {
+func NewRenderer(assets *Assets, log *slog.Logger, rooms ...Room) (*Renderer, error) {
 	r := &Renderer{pages: map[string]map[string]*template.Template{}, assets: assets, log: log}
+	rooms = append([]Room{{Name: "web", FS: pagesFS()}}, rooms...)
 	for _, lang := range i18n.Languages {
-		base, err := template.New("layout.html").Funcs(funcs(i18n.For(lang), assets)).ParseFS(baseTemplates, "templates/*.html")
+		p := i18n.For(lang)
+		fm := funcs(p, assets)
+		for _, room := range rooms {
+			if room.Funcs != nil {
+				maps.Copy(fm, room.Funcs(p))
+			}
+		}
+		base, err := template.New("layout.html").Funcs(fm).ParseFS(baseTemplates, "templates/*.html")
 		if err != nil {
 			return nil, err
 		}
 		r.pages[lang] = map[string]*template.Template{}
-		all := map[string]fs.FS{"web": pagesFS()}
-		maps.Copy(all, rooms)
-		for room, fsys := range all {
+		for _, rm := range rooms {
+			room, fsys := rm.Name, rm.FS
 			files, err := fs.Glob(fsys, "*.html")
 			if err != nil {
 				return nil, err
@@ -151,6 +167,14 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Write(buf.Bytes())
 }
 
+// FormatDate writes a date the way the language does: "3 février 2027".
+func FormatDate(p i18n.Printer, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return p.T("date.format", "day", t.Day(), "month", p.T(fmt.Sprintf("month.%d", int(t.Month()))), "year", t.Year())
+}
+
 func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
 	return template.FuncMap{
 		"t":       p.T,
@@ -163,6 +187,17 @@ func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
 		},
 		"languages": func() []string { return i18n.Languages },
 		"pathbase":  path.Base,
+		"date":      func(t time.Time) string { return FormatDate(p, t) },
+		"clock":     func(t time.Time) string { return t.Format("15:04") },
+		"weekday":   func(t time.Time) string { return p.T(fmt.Sprintf("weekday.%d", t.Weekday())) },
+		"add":       func(a, b int) int { return a + b },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
 		"has": func(list []int64, v int64) bool {
 			for _, x := range list {
 				if x == v {
