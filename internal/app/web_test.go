@@ -174,3 +174,16 @@ func TestPagesAreLightAndCached(t *testing.T) {
 		}
 	}
 }
+
+// Someone who switches to Arabic on the sign-in page stays in Arabic once signed in.
+func TestLanguageChosenBeforeSignInIsKept(t *testing.T) {
+	s := newSite(t, db.SQLite)
+	b := s.browser()
+	b.post("/lang", url.Values{"lang": {"ar"}, "next": {"/login"}})
+	if p := b.post("/login", url.Values{"email": {"manager.lille@tremplin.example"}, "password": {"tremplin-demo"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", p.status)
+	}
+	if p := b.get("/places"); !strings.Contains(p.body, `dir="rtl"`) {
+		t.Fatal("signing in switched the page back to the profile's French")
+	}
+}

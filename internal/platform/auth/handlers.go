@@ -182,6 +182,14 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(ctx, sessionKey, st.ID)
+	// A language chosen on the sign-in page is the person's choice right now: keep
+	// it rather than switching them back to their profile's.
+	if c, err := r.Cookie("lang"); err == nil && i18n.Supported(c.Value) && c.Value != st.Lang {
+		if err := SetLang(ctx, s.DB, st.ID, c.Value); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+	}
 	s.Log.Info("signed in", "staff_id", st.ID, "request_id", web.RequestID(ctx))
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
