@@ -1,0 +1,80 @@
+package web
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestMinifyCSSKeepsMeaning(t *testing.T) {
+	in := "/* comment */\n.a > .b ,\n.c {\n  margin-inline-start : 1rem ;\n  font-family: system-ui, \"Noto Sans\";\n}\n@media (min-width: 48rem) { .d { color: red; } }\n"
+	got := string(minifyCSS([]byte(in)))
+	want := `.a>.b,.c{margin-inline-start:1rem;font-family:system-ui,"Noto Sans"}@media (min-width: 48rem){.d{color:red}}`
+	if got != want {
+		t.Fatalf("minified\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestCompressOnlyText(t *testing.T) {
+	h := Compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/png" {
+			w.Header().Set("Content-Type", "image/png")
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		w.Write([]byte(strings.Repeat("bonjour ", 100)))
+	}))
+	for path, wantGzip := range map[string]bool{"/html": true, "/png": false} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "gzip, br")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		gz := rec.Header().Get("Content-Encoding") == "gzip"
+		if gz != wantGzip {
+			t.Fatalf("%s: gzip %v, want %v", path, gz, wantGzip)
+		}
+		if gz {
+			zr, err := gzip.NewReader(rec.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(zr)
+			if string(body) != strings.Repeat("bonjour ", 100) {
+				t.Fatal("gzip body does not decompress to the page")
+			}
+		}
+	}
+	// No Accept-Encoding: plain.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/html", nil))
+	if rec.Header().Get("Content-Encoding") != "" || !strings.HasPrefix(rec.Body.String(), "bonjour") {
+		t.Fatal("a client without gzip got gzip")
+	}
+}
+
+func TestLimitBodyGivesErrTooLarge(t *testing.T) {
+	var got error
+	h := LimitBody(100)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, got = ParseForm(r)
+	}))
+	body := url.Values{"x": {strings.Repeat("a", 200)}}.Encode()
+	req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if got != ErrTooLarge {
+		t.Fatalf("got %v, want ErrTooLarge", got)
+	}
+}
+
+func TestFormKeepsFirstProblemPerField(t *testing.T) {
+	f := NewForm(url.Values{"name": {"  "}, "city": {"Lille"}})
+	f.Required("name", "city")
+	f.Fail("name", "form.too_long")
+	if f.Valid() || f.Errors["name"] != "form.required" || f.Errors["city"] != "" {
+		t.Fatalf("errors %v", f.Errors)
+	}
+}
