@@ -29,4 +29,6 @@ type Handlers struct {
 	Log         *slog.Logger
 	BaseURL     string
 	OnEnrolment func(ctx context.Context, learnerID int64, state string) error
+
+	pages pageCache // the public catalogue, rendered (cache.go)
 }

@@ -1,0 +1,1009 @@
+package training
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/web"
+)
+
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// fail answers a lookup error: 404 for a missing or out-of-scope record.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrNotFound) || errors.Is(err, org.ErrNotFound) || errors.Is(err, auth.ErrNotFound) {
+		h.Render.NotFound(w, r)
+		return
+	}
+	h.Render.Fail(w, r, err)
+}
+
+// tell passes enrolment changes on to the learners room. The change is already
+// saved, so a failure there is logged rather than shown as an error.
+func (h *Handlers) tell(ctx context.Context, changes []Change) {
+	if h.OnEnrolment == nil {
+		return
+	}
+	for _, c := range changes {
+		if err := h.OnEnrolment(ctx, c.LearnerID, c.State); err != nil && h.Log != nil {
+			h.Log.Warn("enrolment callback", "learner", c.LearnerID, "state", c.State, "err", err)
+		}
+	}
+}
+
+func lang(r *http.Request) string { return i18n.FromContext(r.Context()).Lang }
+
+// --- Public catalogue ------------------------------------------------------------
+
+type levelGroup struct {
+	Level  string
+	Offers []*Offer
+}
+
+type antennaLink struct {
+	ID   int64
+	Name string
+}
+
+type coursesData struct {
+	Antennas  []antennaLink
+	AntennaID int64
+	Groups    []levelGroup
+	Offer     *Offer // one programme's page
+}
+
+// publicAntennas lists the antennas for the filter, and the chosen one (0: all).
+func (h *Handlers) publicAntennas(r *http.Request) ([]antennaLink, int64, error) {
+	list, err := org.AllAntennas(r.Context(), h.DB)
+	if err != nil {
+		return nil, 0, err
+	}
+	chosen, _ := strconv.ParseInt(r.URL.Query().Get("antenna"), 10, 64)
+	out := make([]antennaLink, 0, len(list))
+	found := false
+	for _, a := range list {
+		out = append(out, antennaLink{a.ID, a.Name})
+		found = found || a.ID == chosen
+	}
+	if !found {
+		chosen = 0
+	}
+	return out, chosen, nil
+}
+
+// Courses is the public catalogue: every programme by level, with the cohorts one
+// may still join, of one antenna or all.
+func (h *Handlers) Courses(w http.ResponseWriter, r *http.Request) {
+	h.servePublic(w, r, antennaKey(r), h.courses)
+}
+
+// Course is one programme's public page with its next cohorts.
+func (h *Handlers) Course(w http.ResponseWriter, r *http.Request) {
+	h.servePublic(w, r, antennaKey(r), h.course)
+}
+
+func antennaKey(r *http.Request) string {
+	id, _ := strconv.ParseInt(r.URL.Query().Get("antenna"), 10, 64)
+	return strconv.FormatInt(id, 10)
+}
+
+func (h *Handlers) courses(w http.ResponseWriter, r *http.Request) {
+	antennas, chosen, err := h.publicAntennas(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	offers, err := Catalogue(r.Context(), h.DB, chosen, 0, time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var groups []levelGroup
+	for _, o := range offers {
+		if len(groups) == 0 || groups[len(groups)-1].Level != o.Level {
+			groups = append(groups, levelGroup{Level: o.Level})
+		}
+		g := &groups[len(groups)-1]
+		g.Offers = append(g.Offers, o)
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/courses.html", coursesData{Antennas: antennas, AntennaID: chosen, Groups: groups}, nil)
+}
+
+func (h *Handlers) course(w http.ResponseWriter, r *http.Request) {
+	antennas, chosen, err := h.publicAntennas(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	id := pathID(r)
+	if id == 0 {
+		h.Render.NotFound(w, r)
+		return
+	}
+	offers, err := Catalogue(r.Context(), h.DB, chosen, id, time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if len(offers) == 0 {
+		h.Render.NotFound(w, r)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/course.html", coursesData{Antennas: antennas, AntennaID: chosen, Offer: offers[0]}, nil)
+}
+
+// --- Calendar feeds ----------------------------------------------------------------
+
+func sameToken(given, want string) bool {
+	return given != "" && want != "" && subtle.ConstantTimeCompare([]byte(given), []byte(want)) == 1
+}
+
+func (h *Handlers) host() string {
+	if u, err := url.Parse(h.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return ""
+}
+
+func (h *Handlers) writeCalendar(w http.ResponseWriter, r *http.Request, file, name string, events []Event) {
+	body := Calendar(name, h.host(), events)
+	hd := w.Header()
+	hd.Set("Content-Type", "text/calendar; charset=utf-8")
+	hd.Set("Content-Disposition", `inline; filename="`+file+`"`)
+	hd.Set("Cache-Control", "private, max-age=300")
+	w.Write([]byte(body))
+}
+
+// CohortCalendar is a cohort's meetings as an iCalendar feed. Calendar apps cannot
+// sign in, so the URL carries the cohort's secret; without it the feed does not exist.
+func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := pathID(r)
+	want, err := CohortFeedToken(ctx, h.DB, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if !sameToken(r.URL.Query().Get("token"), want) {
+		h.Render.NotFound(w, r)
+		return
+	}
+	c, err := CohortByID(ctx, h.DB, auth.Scope{All: true}, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	events, err := CohortEvents(ctx, h.DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.writeCalendar(w, r, fmt.Sprintf("cohort-%d.ics", id), c.ProgrammeTitle+" – "+c.AntennaName, events)
+}
+
+// AdviserCalendar is every meeting of the cohorts a staff member teaches.
+func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := pathID(r)
+	want, err := AdviserFeedToken(ctx, h.DB, id, false)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if !sameToken(r.URL.Query().Get("token"), want) {
+		h.Render.NotFound(w, r)
+		return
+	}
+	st, err := auth.ByID(ctx, h.DB, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	events, err := AdviserEvents(ctx, h.DB, id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.writeCalendar(w, r, fmt.Sprintf("adviser-%d.ics", id), "Tremplin – "+st.Name, events)
+}
+
+func (h *Handlers) cohortFeedURL(c *Cohort) string {
+	return fmt.Sprintf("%s/cohorts/%d/calendar.ics?token=%s", h.BaseURL, c.ID, c.FeedToken)
+}
+
+// MyMeetings shows the staff member's next meetings and the address of their feed.
+func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	token, err := AdviserFeedToken(ctx, h.DB, st.ID, true)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	events, err := UpcomingFor(ctx, h.DB, st.ID, time.Now(), 60)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/my_meetings.html", struct {
+		Events  []Event
+		FeedURL string
+	}{events, fmt.Sprintf("%s/advisers/%d/calendar.ics?token=%s", h.BaseURL, st.ID, token)}, nil)
+}
+
+// --- Programmes ------------------------------------------------------------------
+
+// ProgrammeList shows the national programmes.
+func (h *Handlers) ProgrammeList(w http.ResponseWriter, r *http.Request) {
+	list, err := Programmes(r.Context(), h.DB)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	st := auth.Current(r.Context())
+	h.Render.Render(w, r, http.StatusOK, "training/programmes.html", struct {
+		Programmes []Programme
+		CanEdit    bool
+	}{list, st.Role != auth.Adviser}, nil)
+}
+
+func levelOptions() []web.Option {
+	opts := []web.Option{{Value: "", Label: "form.choose"}}
+	for _, l := range Levels {
+		opts = append(opts, web.Option{Value: l, Label: "training.level." + l})
+	}
+	return opts
+}
+
+type programmeFormData struct {
+	Programme *Programme
+	Levels    []web.Option
+}
+
+func programmeForm(p *Programme) *web.Form {
+	v := url.Values{"title": {p.Title}, "level": {p.Level}, "description": {p.Description}}
+	if p.TotalHours > 0 {
+		v.Set("total_hours", strconv.Itoa(p.TotalHours))
+	}
+	if p.Certifying {
+		v.Set("certifying", "on")
+	}
+	return web.NewForm(v)
+}
+
+// ProgrammeNew shows the form for a new programme.
+func (h *Handlers) ProgrammeNew(w http.ResponseWriter, r *http.Request) {
+	p := &Programme{}
+	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
+}
+
+// ProgrammeEdit shows the form for a programme.
+func (h *Handlers) ProgrammeEdit(w http.ResponseWriter, r *http.Request) {
+	p, err := ProgrammeByID(r.Context(), h.DB, pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
+}
+
+// ProgrammeSave creates or updates a programme (programmes are national).
+func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
+	p := &Programme{}
+	if r.PathValue("id") != "" {
+		var err error
+		if p, err = ProgrammeByID(r.Context(), h.DB, pathID(r)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	programmeFromForm(f, p)
+	if f.Valid() {
+		err = SaveProgramme(r.Context(), h.DB, p)
+		if errors.Is(err, ErrTitleTaken) {
+			f.Fail("title", "training.title_taken")
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "training/programme_form.html", programmeFormData{p, levelOptions()}, f)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/programmes", http.StatusSeeOther)
+}
+
+// --- Cohorts ---------------------------------------------------------------------
+
+type cohortListData struct {
+	Cohorts   []*Cohort
+	Antennas  []web.Option
+	States    []web.Option
+	AntennaID int64
+	State     string
+	CanAdd    bool
+}
+
+// CohortList shows the cohorts of the person's antennas, filtered by antenna and state.
+func (h *Handlers) CohortList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	q := r.URL.Query()
+	filter := CohortFilter{State: q.Get("state")}
+	filter.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
+	if !slices.Contains(States, filter.State) {
+		filter.State = ""
+	}
+	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	list, err := Cohorts(ctx, h.DB, st.Scope(), filter)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	aopts := []web.Option{{Value: "", Label: "training.all_antennas"}}
+	canAdd := false
+	for _, a := range antennas {
+		aopts = append(aopts, web.Option{Value: idString(a.ID), Label: a.Name, Raw: true})
+		canAdd = canAdd || st.ManagesAntenna(a.ID)
+	}
+	sopts := []web.Option{{Value: "", Label: "training.all_states"}}
+	for _, s := range States {
+		sopts = append(sopts, web.Option{Value: s, Label: "training.state." + s})
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/cohorts.html", cohortListData{list, aopts, sopts, filter.AntennaID, filter.State, canAdd},
+		web.NewForm(url.Values{"antenna": {idString(filter.AntennaID)}, "state": {filter.State}}))
+}
+
+type seatView struct {
+	*Seat
+	Hours string
+}
+
+type cohortPageData struct {
+	Cohort     *Cohort
+	Meetings   []Meeting
+	Planned    string
+	Enrolled   []seatView
+	Offered    []seatView
+	Waiting    []seatView
+	Withdrawn  []seatView
+	CanManage  bool
+	NextStates []string
+	FeedURL    string
+	Now        time.Time
+}
+
+// CohortShow shows a cohort: facts, timetable, who is enrolled with their hours,
+// offers to confirm, the waitlist.
+func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	c, err := CohortByID(ctx, h.DB, st.Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	meetings, err := Meetings(ctx, h.DB, c.ID, c.Loc())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	roster, err := Roster(ctx, h.DB, c.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var planned float64
+	for _, m := range meetings {
+		planned += m.Hours()
+	}
+	l := lang(r)
+	data := cohortPageData{Cohort: c, Meetings: meetings, Planned: FormatHours(l, planned), CanManage: st.ManagesAntenna(c.AntennaID),
+		FeedURL: h.cohortFeedURL(c), Now: time.Now()}
+	if data.CanManage {
+		data.NextStates = NextStates(c.State)
+	}
+	for _, s := range roster {
+		v := seatView{s, FormatHours(l, s.Attended)}
+		switch s.State {
+		case Enrolled:
+			data.Enrolled = append(data.Enrolled, v)
+		case Offered:
+			data.Offered = append(data.Offered, v)
+		case Waitlisted:
+			data.Waiting = append(data.Waiting, v)
+		default:
+			data.Withdrawn = append(data.Withdrawn, v)
+		}
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/cohort.html", data, nil)
+}
+
+// managedCohort loads the cohort of the URL if the person may change it; anyone
+// else gets the 404 page, as if it did not exist.
+func (h *Handlers) managedCohort(w http.ResponseWriter, r *http.Request) (*Cohort, bool) {
+	st := auth.Current(r.Context())
+	c, err := CohortByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	if err == nil && !st.ManagesAntenna(c.AntennaID) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+type adviserChoice struct {
+	ID      int64
+	Name    string
+	Antenna string
+}
+
+type cohortFormData struct {
+	Cohort     *Cohort
+	Programmes []web.Option
+	Antennas   []web.Option
+	Places     []web.Option
+	Advisers   []adviserChoice
+	Chosen     []int64
+}
+
+// cohortChoices gathers what a cohort form offers: programmes, the antennas the
+// person manages (or only the cohort's, once created), their places and staff.
+type cohortChoices struct {
+	data     cohortFormData
+	antennas map[int64]*org.Antenna
+	places   map[int64]*org.Place
+	staff    map[int64]*auth.Staff
+}
+
+func (h *Handlers) cohortChoices(r *http.Request, c *Cohort) (*cohortChoices, error) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	ch := &cohortChoices{antennas: map[int64]*org.Antenna{}, places: map[int64]*org.Place{}, staff: map[int64]*auth.Staff{}}
+	ch.data.Cohort = c
+	programmes, err := Programmes(ctx, h.DB)
+	if err != nil {
+		return nil, err
+	}
+	ch.data.Programmes = []web.Option{{Value: "", Label: "form.choose"}}
+	for _, p := range programmes {
+		ch.data.Programmes = append(ch.data.Programmes, web.Option{Value: idString(p.ID), Label: p.Title, Raw: true})
+	}
+	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
+	if err != nil {
+		return nil, err
+	}
+	ch.data.Antennas = []web.Option{{Value: "", Label: "form.choose"}}
+	names := map[int64]string{}
+	for _, a := range antennas {
+		if !st.ManagesAntenna(a.ID) || (c.ID != 0 && a.ID != c.AntennaID) {
+			continue
+		}
+		ch.antennas[a.ID] = a
+		names[a.ID] = a.Name
+		ch.data.Antennas = append(ch.data.Antennas, web.Option{Value: idString(a.ID), Label: a.Name, Raw: true})
+	}
+	places, err := org.Places(ctx, h.DB, st.Scope(), 0)
+	if err != nil {
+		return nil, err
+	}
+	ch.data.Places = []web.Option{{Value: "", Label: "form.choose"}}
+	for _, p := range places {
+		if ch.antennas[p.AntennaID] == nil {
+			continue
+		}
+		ch.places[p.ID] = p
+		label := p.Name
+		if len(ch.antennas) > 1 {
+			label = p.AntennaName + " · " + p.Name
+		}
+		ch.data.Places = append(ch.data.Places, web.Option{Value: idString(p.ID), Label: label, Raw: true})
+	}
+	staff, err := auth.List(ctx, h.DB, st.Scope())
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range staff {
+		if !s.Active || s.Role == auth.Admin {
+			continue
+		}
+		for _, a := range s.Antennas {
+			if ch.antennas[a] != nil {
+				ch.staff[s.ID] = s
+				ch.data.Advisers = append(ch.data.Advisers, adviserChoice{s.ID, s.Name, names[a]})
+				break
+			}
+		}
+	}
+	return ch, nil
+}
+
+func cohortForm(c *Cohort) *web.Form {
+	v := url.Values{"programme": {idString(c.ProgrammeID)}, "antenna": {idString(c.AntennaID)}, "place": {idString(c.PlaceID)}}
+	if c.Capacity > 0 {
+		v.Set("capacity", strconv.Itoa(c.Capacity))
+	}
+	if !c.StartsOn.IsZero() {
+		v.Set("starts_on", c.StartsOn.Format(dateLayout))
+		v.Set("ends_on", c.EndsOn.Format(dateLayout))
+	}
+	for _, a := range c.Advisers {
+		v.Add("advisers", idString(a))
+	}
+	return web.NewForm(v)
+}
+
+func (h *Handlers) renderCohortForm(w http.ResponseWriter, r *http.Request, status int, ch *cohortChoices, f *web.Form) {
+	ch.data.Chosen = nil
+	for _, v := range f.All("advisers") {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ch.data.Chosen = append(ch.data.Chosen, id)
+		}
+	}
+	h.Render.Render(w, r, status, "training/cohort_form.html", ch.data, f)
+}
+
+// CohortNew shows the form for a new cohort.
+func (h *Handlers) CohortNew(w http.ResponseWriter, r *http.Request) {
+	c := &Cohort{Capacity: 12}
+	ch, err := h.cohortChoices(r, c)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if len(ch.antennas) == 1 { // one antenna: nothing to choose
+		for id := range ch.antennas {
+			c.AntennaID = id
+		}
+	}
+	if p, err := strconv.ParseInt(r.URL.Query().Get("programme"), 10, 64); err == nil {
+		c.ProgrammeID = p
+	}
+	h.renderCohortForm(w, r, http.StatusOK, ch, cohortForm(c))
+}
+
+// CohortEdit shows the form for a cohort of an antenna the person manages.
+func (h *Handlers) CohortEdit(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.managedCohort(w, r)
+	if !ok {
+		return
+	}
+	ch, err := h.cohortChoices(r, c)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.renderCohortForm(w, r, http.StatusOK, ch, cohortForm(c))
+}
+
+// CohortSave creates a cohort (as a draft) or updates one.
+func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := &Cohort{}
+	if r.PathValue("id") != "" {
+		var ok bool
+		if c, ok = h.managedCohort(w, r); !ok {
+			return
+		}
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	ch, err := h.cohortChoices(r, c)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if c.ID == 0 {
+		f.Required("antenna")
+		id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
+		if ch.antennas[id] != nil {
+			c.AntennaID = id
+		} else if f.Get("antenna") != "" {
+			f.Fail("antenna", "form.choose")
+		}
+	}
+	cohortFromForm(f, c)
+	if id, _ := strconv.ParseInt(f.Get("programme"), 10, 64); slices.ContainsFunc(ch.data.Programmes, func(o web.Option) bool { return o.Value == idString(id) && id != 0 }) {
+		c.ProgrammeID = id
+	} else if f.Get("programme") != "" {
+		f.Fail("programme", "form.choose")
+	}
+	if id, _ := strconv.ParseInt(f.Get("place"), 10, 64); ch.places[id] != nil && (c.AntennaID == 0 || ch.places[id].AntennaID == c.AntennaID) {
+		c.PlaceID = id
+	} else if f.Get("place") != "" {
+		f.Fail("place", "training.place_of_antenna")
+	}
+	c.Advisers = nil
+	for _, v := range f.All("advisers") {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		if s := ch.staff[id]; s != nil && slices.Contains(s.Antennas, c.AntennaID) {
+			c.Advisers = append(c.Advisers, id)
+		} else {
+			f.Fail("advisers", "training.adviser_of_antenna")
+		}
+	}
+	var changes []Change
+	if f.Valid() {
+		changes, err = SaveCohort(ctx, h.DB, c, auth.Current(ctx).ID)
+		switch {
+		case errors.Is(err, ErrCapacityBelowTaken):
+			f.Fail("capacity", "training.capacity_below_taken")
+		case errors.Is(err, ErrMeetingsOutside):
+			f.Fail("starts_on", "training.dates_exclude_meetings")
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.renderCohortForm(w, r, http.StatusUnprocessableEntity, ch, f)
+		return
+	}
+	h.tell(ctx, changes)
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
+}
+
+// CohortState moves a cohort to the state of the button pressed.
+func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.managedCohort(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	err = SetCohortState(r.Context(), h.DB, c.ID, f.Get("state"))
+	if errors.Is(err, ErrBadTransition) {
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "training.state_changed")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
+}
+
+// scopedCohort loads the cohort of the URL in the person's antennas.
+func (h *Handlers) scopedCohort(w http.ResponseWriter, r *http.Request) (*Cohort, bool) {
+	c, err := CohortByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// CohortOffer offers the free seats to the people waiting, first in line first.
+func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.scopedCohort(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	changes, err := OfferSeats(ctx, h.DB, c.ID, auth.Current(ctx).ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.tell(ctx, changes)
+	h.Auth.Flash(r, "training.seats_offered")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#roster", http.StatusSeeOther)
+}
+
+// --- Enrolments --------------------------------------------------------------------
+
+// EnrolmentWithdraw ends an enrolment, an offer (the seat passes to the next
+// person waiting) or a place on the waitlist.
+func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	changes, err := Withdraw(ctx, h.DB, cohortID, learnerID, st.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.tell(ctx, changes)
+	if state == Offered {
+		h.Auth.Flash(r, "training.offer_passed")
+	} else {
+		h.Auth.Flash(r, "training.withdrawn")
+	}
+	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
+}
+
+// EnrolmentConfirm turns an offered seat into an enrolment.
+func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if state == Offered {
+		if _, err := Enrol(ctx, h.DB, cohortID, learnerID, st.ID); err != nil && !errors.Is(err, ErrCohortClosed) {
+			h.Render.Fail(w, r, err)
+			return
+		} else if err == nil {
+			h.tell(ctx, []Change{{LearnerID: learnerID, State: Enrolled}})
+			h.Auth.Flash(r, "training.offer_confirmed")
+		}
+	}
+	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
+}
+
+// --- Meetings ----------------------------------------------------------------------
+
+type meetingsFormData struct {
+	Cohort   *Cohort
+	Weekdays []time.Weekday
+	Days     []string
+}
+
+func (h *Handlers) renderMeetingsForm(w http.ResponseWriter, r *http.Request, status int, c *Cohort, f *web.Form) {
+	h.Render.Render(w, r, status, "training/meetings_form.html", meetingsFormData{
+		Cohort:   c,
+		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
+		Days:     f.All("days"),
+	}, f)
+}
+
+// MeetingsNew shows the forms that add one meeting or a weekly timetable.
+func (h *Handlers) MeetingsNew(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.managedCohort(w, r)
+	if !ok {
+		return
+	}
+	h.renderMeetingsForm(w, r, http.StatusOK, c, web.NewForm(url.Values{
+		"from": {c.StartsOn.Format(dateLayout)}, "to": {c.EndsOn.Format(dateLayout)},
+	}))
+}
+
+// MeetingAdd adds one meeting, within the cohort's dates.
+func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.managedCohort(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	day, okDay := dayField(f, "date")
+	start, end, okClock := clockRange(f, "start", "end")
+	if okDay && !c.Contains(day) {
+		f.Fail("date", "training.meeting_outside")
+	}
+	if f.Valid() && okClock {
+		loc := c.Loc()
+		slot := Slot{
+			Start: time.Date(day.Year(), day.Month(), day.Day(), start/60, start%60, 0, 0, loc),
+			End:   time.Date(day.Year(), day.Month(), day.Day(), end/60, end%60, 0, 0, loc),
+		}
+		n, err := AddMeetings(r.Context(), h.DB, c.ID, []Slot{slot})
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if n == 0 {
+			f.Fail("start", "training.meeting_exists")
+		}
+	}
+	if !f.Valid() {
+		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
+		return
+	}
+	h.Auth.Flash(r, "training.meeting_added")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
+}
+
+// maxWeekly bounds one weekly timetable: a 600-hour course is about 200 meetings.
+const maxWeekly = 400
+
+// MeetingsWeekly adds a weekly timetable: chosen weekdays between two dates,
+// skipping holidays.
+func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.managedCohort(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	from, okFrom := dayField(f, "from")
+	to, okTo := dayField(f, "to")
+	if okFrom && !c.Contains(from) {
+		f.Fail("from", "training.meeting_outside")
+	}
+	if okTo && !c.Contains(to) {
+		f.Fail("to", "training.meeting_outside")
+	}
+	if okFrom && okTo && to.Before(from) {
+		f.Fail("to", "training.to_before_from")
+	}
+	var days []time.Weekday
+	for _, v := range f.All("days") {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 6 {
+			f.Fail("days", "form.choose")
+			continue
+		}
+		days = append(days, time.Weekday(n))
+	}
+	if len(days) == 0 {
+		f.Fail("days", "training.days_required")
+	}
+	start, end, _ := clockRange(f, "wstart", "wend")
+	skip := skipDates(f, "skip")
+	var slots []Slot
+	if f.Valid() {
+		slots = Weekly(from, to, days, start, end, skip, c.Loc())
+		if len(slots) == 0 {
+			f.Fail("days", "training.no_meeting_in_range")
+		} else if len(slots) > maxWeekly {
+			f.Fail("to", "training.too_many_meetings")
+		}
+	}
+	if !f.Valid() {
+		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
+		return
+	}
+	if _, err := AddMeetings(r.Context(), h.DB, c.ID, slots); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "training.meetings_added")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
+}
+
+// MeetingDelete removes a meeting whose attendance was not taken.
+func (h *Handlers) MeetingDelete(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
+	if err == nil && !st.ManagesAntenna(c.AntennaID) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := DeleteMeeting(ctx, h.DB, m.ID); errors.Is(err, ErrMeetingMarked) {
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	} else if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "training.meeting_deleted")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
+}
+
+// --- Attendance --------------------------------------------------------------------
+
+type attendanceData struct {
+	Meeting   *Meeting
+	Cohort    *Cohort
+	Attendees []Attendee
+	Marks     []string
+}
+
+func (h *Handlers) scopedMeeting(w http.ResponseWriter, r *http.Request) (*Meeting, *Cohort, []Attendee, bool) {
+	ctx := r.Context()
+	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	attendees, err := Attendees(ctx, h.DB, m)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	return m, c, attendees, true
+}
+
+// Attendance is the phone-friendly roll call of one meeting.
+func (h *Handlers) Attendance(w http.ResponseWriter, r *http.Request) {
+	m, c, attendees, ok := h.scopedMeeting(w, r)
+	if !ok {
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/attendance.html", attendanceData{m, c, attendees, Marks}, nil)
+}
+
+// AttendanceSave records the marks of a meeting. The form names its meeting, so a
+// page left open on another meeting cannot write here; saving twice is harmless.
+func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
+	m, _, attendees, ok := h.scopedMeeting(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if f.Get("meeting") != idString(m.ID) {
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	marks := map[int64]string{}
+	for _, a := range attendees {
+		v := f.Get("mark_" + idString(a.LearnerID))
+		if v == "" {
+			continue
+		}
+		if !slices.Contains(Marks, v) {
+			h.Render.Error(w, r, http.StatusBadRequest)
+			return
+		}
+		marks[a.LearnerID] = v
+	}
+	ctx := r.Context()
+	if err := SaveAttendance(ctx, h.DB, m.ID, marks, auth.Current(ctx).ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "training.attendance_saved")
+	http.Redirect(w, r, "/meetings/"+idString(m.ID)+"/attendance", http.StatusSeeOther)
+}
+
+// Alerts lists the learners absent from the last two meetings of their cohort.
+func (h *Handlers) Alerts(w http.ResponseWriter, r *http.Request) {
+	alerts, err := AbsenceAlerts(r.Context(), h.DB, auth.Current(r.Context()).Scope())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "training/alerts.html", alerts, nil)
+}
