@@ -1,11 +1,9 @@
 package positioning
 
-// The functions other rooms call. Signatures agreed between rooms; the bodies are
-// written with the rest of this room.
+// The functions other rooms call. Signatures agreed between rooms.
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"tremplin/internal/platform/db"
@@ -20,11 +18,23 @@ type Result struct {
 	Scores  map[string]int // competence code ("1.1" … "5.2") → percent
 }
 
-var errNotYet = errors.New("positioning: not implemented yet")
-
 // Results lists a learner's tests, oldest first (so progress reads left to right).
-func Results(ctx context.Context, d *db.DB, learnerID int64) ([]Result, error) { return nil, errNotYet }
+// The caller has checked that the learner is in the staff member's antennas.
+func Results(ctx context.Context, d *db.DB, learnerID int64) ([]Result, error) {
+	tests, err := Tests(ctx, d, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, 0, len(tests))
+	for _, t := range tests {
+		out = append(out, Result{ID: t.ID, TakenAt: t.TakenAt, Level: t.Level, Percent: t.Percent, Scores: t.Scores})
+	}
+	return out, nil
+}
 
 // ReassignLearner moves every test of learner from to learner to, for merging
 // duplicate files (within the caller's transaction).
-func ReassignLearner(ctx context.Context, tx db.Execer, from, to int64) error { return errNotYet }
+func ReassignLearner(ctx context.Context, tx db.Execer, from, to int64) error {
+	_, err := tx.ExecContext(ctx, "UPDATE positioning_tests SET learner_id = $1 WHERE learner_id = $2", to, from)
+	return err
+}
