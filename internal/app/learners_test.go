@@ -1,0 +1,545 @@
+package app_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"tremplin/internal/demo"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/training"
+)
+
+// registration is what a person fills in on the public form.
+func registration(antenna string) url.Values {
+	return url.Values{"antenna": {antenna}, "first_name": {"Rania"}, "last_name": {"Saleh"}, "phone": {"06 12 34 56 78"},
+		"email": {"rania@example.org"}, "birth_year": {"1995"}, "where": {"59000 Lille"}, "languages": {"ar", "fr"},
+		"french_level": {"a_little"}, "situations": {"rsa"}, "equipment": {"smartphone"}, "availabilities": {"mornings", "saturday"},
+		"heard_from": {"friend"}, "consent": {"yes"}}
+}
+
+func (s *site) count(query string, args ...any) int {
+	s.t.Helper()
+	var n int
+	if err := s.app.DB.QueryRow(query, args...).Scan(&n); err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+// learnerID finds a (demo) person's file by last name.
+func (s *site) learnerID(lastName string) string {
+	s.t.Helper()
+	var id string
+	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM learners WHERE last_name = $1 AND merged_into IS NULL ORDER BY id LIMIT 1", lastName).Scan(&id); err != nil {
+		s.t.Fatalf("learner %s: %v", lastName, err)
+	}
+	return id
+}
+
+func (s *site) learnerStatus(id string) string {
+	s.t.Helper()
+	var st string
+	if err := s.app.DB.QueryRow("SELECT status FROM learners WHERE id = $1", id).Scan(&st); err != nil {
+		s.t.Fatal(err)
+	}
+	return st
+}
+
+func TestRegistrationInFrenchAndInArabic(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		lille, dzaleka := s.antennaID("Lille"), s.antennaID("Dzaleka")
+		fr, ar := i18n.For("fr"), i18n.For("ar")
+		before := s.count("SELECT COUNT(*) FROM learners")
+
+		// In French, from a Lille link, with a French national number.
+		b := s.browser()
+		form := b.get("/register?antenna=" + lille)
+		if form.status != http.StatusOK || !strings.Contains(form.body, `<option value="`+lille+`" selected>`) {
+			t.Fatalf("registration form: %d, Lille not preselected", form.status)
+		}
+		if !strings.Contains(form.body, `name="website"`) || !strings.Contains(form.body, `tabindex="-1"`) {
+			t.Fatal("the form lacks its honeypot")
+		}
+		p := b.post("/register", registration(lille))
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/register/thanks") {
+			t.Fatalf("register: %d %v", p.status, errorsOf(p.body))
+		}
+		thanks := html.UnescapeString(b.get(p.header.Get("Location")).body)
+		if !strings.Contains(thanks, fr.T("register.thanks_title")) || !strings.Contains(thanks, "+33 3 20 00 00 01") {
+			t.Fatalf("French confirmation page:\n%s", thanks)
+		}
+		var phone, lang, consent, consentAt string
+		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text, consent_at FROM learners WHERE last_name = 'Saleh'").Scan(&phone, &lang, &consent, &consentAt); err != nil {
+			t.Fatal(err)
+		}
+		if phone != "+33612345678" || lang != "fr" || consent != fr.T("register.consent") || consentAt == "" {
+			t.Fatalf("stored: %s %s %q %s", phone, lang, consent, consentAt)
+		}
+		sms := s.outbox.SMSSent()
+		if len(sms) != 1 || sms[0].To != "+33612345678" || !strings.Contains(sms[0].Body, "Rania") || !strings.Contains(sms[0].Body, "bien reçue") {
+			t.Fatalf("French SMS: %+v", sms)
+		}
+		mails := s.outbox.Sent()
+		if len(mails) != 1 || mails[0].To != "rania@example.org" || mails[0].Subject != fr.T("register.email_subject") {
+			t.Fatalf("French email: %+v", mails)
+		}
+
+		// In Arabic, in Dzaleka, with a Malawian national number and no email.
+		b = s.browser()
+		b.lang = "ar"
+		form = b.get("/register")
+		if !strings.Contains(form.body, `<html lang="ar" dir="rtl">`) || !strings.Contains(form.body, ar.T("register.title")) {
+			t.Fatal("the Arabic form is not right-to-left Arabic")
+		}
+		v := registration(dzaleka)
+		v.Set("first_name", "عمر")
+		v.Set("last_name", "الحسن")
+		v.Set("phone", "0991 23 45 67")
+		v.Set("where", "Dzaleka")
+		v.Del("email")
+		p = b.post("/register", v)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("Arabic register: %d %v", p.status, errorsOf(p.body))
+		}
+		thanks = b.get(p.header.Get("Location")).body
+		if !strings.Contains(thanks, `dir="rtl"`) || !strings.Contains(html.UnescapeString(thanks), ar.T("register.thanks_title")) {
+			t.Fatal("the confirmation is not in Arabic")
+		}
+		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text FROM learners WHERE last_name = 'الحسن'").Scan(&phone, &lang, &consent); err != nil {
+			t.Fatal(err)
+		}
+		if phone != "+265991234567" || lang != "ar" || consent != ar.T("register.consent") {
+			t.Fatalf("stored: %s %s %q", phone, lang, consent)
+		}
+		sms = s.outbox.SMSSent()
+		if len(sms) != 2 || sms[1].To != "+265991234567" || !strings.Contains(sms[1].Body, "وصلنا تسجيلك") || !strings.Contains(sms[1].Body, "عمر") {
+			t.Fatalf("Arabic SMS: %+v", sms)
+		}
+		if len(s.outbox.Sent()) != 1 {
+			t.Fatal("an email was sent without an address")
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners"); n != before+2 {
+			t.Fatalf("%d new files, want 2", n-before)
+		}
+
+		// From the course catalogue, ?cohort= preselects the antenna and the file
+		// keeps the cohort wished for.
+		lilleID, _ := strconv.ParseInt(lille, 10, 64)
+		cohorts, err := training.OpenCohorts(context.Background(), s.app.DB, lilleID)
+		if err != nil || len(cohorts) == 0 {
+			t.Fatalf("no open Lille cohort: %v", err)
+		}
+		cohort := strconv.FormatInt(cohorts[0].ID, 10)
+		b = s.browser()
+		form = b.get("/register?cohort=" + cohort)
+		if !strings.Contains(form.body, `<option value="`+lille+`" selected>`) || valueOf(form.body, "cohort") != cohort {
+			t.Fatal("the cohort's antenna is not preselected")
+		}
+		v = registration(lille)
+		v.Set("cohort", cohort)
+		v.Set("last_name", "Catalogue")
+		if p := b.post("/register", v); p.status != http.StatusSeeOther {
+			t.Fatalf("register from the catalogue: %d %v", p.status, errorsOf(p.body))
+		}
+		if s.count("SELECT COUNT(*) FROM learners WHERE last_name = 'Catalogue' AND wished_cohort_id = $1", cohorts[0].ID) != 1 {
+			t.Fatal("the cohort wished for was not kept")
+		}
+	})
+}
+
+// Wrong phone, impossible birth year, no consent: a message next to each field,
+// what was typed kept, nothing stored or sent.
+func TestRegistrationRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.antennaID("Lille")
+		fr := i18n.For("fr")
+		before := s.count("SELECT COUNT(*) FROM learners")
+		b := s.browser()
+		for _, c := range []struct {
+			year, key string
+		}{{"1900", "register.birth_year_invalid"}, {"2020", "register.birth_year_young"}, {"quatre-vingt-dix", "register.birth_year_invalid"}} {
+			v := registration(lille)
+			v.Set("phone", "06 12 34")
+			v.Set("birth_year", c.year)
+			v.Del("consent")
+			p := b.post("/register", v)
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", p.status)
+			}
+			errs := errorsOf(p.body)
+			want := map[string]string{"phone": "register.phone_invalid", "birth_year": c.key, "consent": "register.consent_required"}
+			for field, key := range want {
+				if html.UnescapeString(errs[field]) != fr.T(key) {
+					t.Errorf("%s: %q, want %q", field, errs[field], fr.T(key))
+				}
+			}
+			if len(errs) != 3 {
+				t.Errorf("messages: %v", errs)
+			}
+			if valueOf(p.body, "phone") != "06 12 34" || valueOf(p.body, "first_name") != "Rania" || !strings.Contains(p.body, `value="saturday" checked`) {
+				t.Error("what was typed was not kept")
+			}
+		}
+		p := b.post("/register", url.Values{"consent": {"yes"}})
+		if errs := errorsOf(p.body); errs["antenna"] == "" || errs["first_name"] == "" || errs["phone"] == "" {
+			t.Errorf("an empty form: %v", errs)
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners"); n != before {
+			t.Fatal("a refused registration was stored")
+		}
+		if len(s.outbox.SMSSent()) != 0 {
+			t.Fatal("a refused registration was acknowledged")
+		}
+	})
+}
+
+// A bot that fills the hidden field is thanked like everyone and nothing is kept.
+func TestHoneypotStoresNothing(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		before := s.count("SELECT COUNT(*) FROM learners")
+		v := registration(s.antennaID("Lille"))
+		v.Set("website", "https://cheap-pills.example")
+		p := s.browser().post("/register", v)
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/register/thanks") {
+			t.Fatalf("honeypot: %d %s", p.status, p.header.Get("Location"))
+		}
+		if s.count("SELECT COUNT(*) FROM learners") != before || len(s.outbox.SMSSent()) != 0 {
+			t.Fatal("a bot's registration was stored or acknowledged")
+		}
+	})
+}
+
+// Above 10 registrations an hour from one address, the person is asked to call
+// the antenna, and keeps what they typed.
+func TestRegistrationsFromOneAddressAreLimited(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.antennaID("Lille")
+		before := s.count("SELECT COUNT(*) FROM learners")
+		b := s.browser()
+		for i := range 10 {
+			v := registration(lille)
+			v.Set("last_name", "Famille"+strconv.Itoa(i))
+			v.Set("phone", "07 00 00 00 "+strconv.Itoa(10+i))
+			if p := b.post("/register", v); p.status != http.StatusSeeOther {
+				t.Fatalf("registration %d: %d %v", i+1, p.status, errorsOf(p.body))
+			}
+		}
+		v := registration(lille)
+		v.Set("last_name", "Onzième")
+		p := b.post("/register", v)
+		if p.status != http.StatusTooManyRequests {
+			t.Fatalf("11th registration: %d", p.status)
+		}
+		body := html.UnescapeString(p.body)
+		if !strings.Contains(body, i18n.For("fr").T("register.too_many")) || !strings.Contains(body, "+33 3 20 00 00 01") {
+			t.Fatal("the page does not ask to call the antenna")
+		}
+		if valueOf(p.body, "last_name") != "Onzième" || valueOf(p.body, "phone") != "06 12 34 56 78" {
+			t.Fatal("what was typed was lost")
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners"); n != before+10 {
+			t.Fatalf("%d stored, want 10", n-before)
+		}
+	})
+}
+
+func TestInboxShowsOnlyTheAdvisersAntennas(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox").body)
+		for _, name := range []string{"Amina Haddad", "Kevin Lemaire"} {
+			if !strings.Contains(lille, name) {
+				t.Errorf("the Lille inbox lacks %s", name)
+			}
+		}
+		for _, name := range []string{"Pierre Dubois", "Moussa Camara", "Habimana"} {
+			if strings.Contains(lille, name) {
+				t.Errorf("the Lille inbox shows %s of another antenna", name)
+			}
+		}
+		// Oldest first.
+		if strings.Index(lille, "Kevin Lemaire") > strings.Index(lille, "Amina Haddad") {
+			t.Error("the inbox is not oldest first")
+		}
+		// The duplicate pair is flagged.
+		if !strings.Contains(lille, i18n.For("fr").T("learner.possible_duplicate")) {
+			t.Error("the inbox does not flag the possible duplicate")
+		}
+		bordeaux := html.UnescapeString(s.signIn("manager.bordeaux@tremplin.example").get("/inbox").body)
+		if !strings.Contains(bordeaux, "Pierre Dubois") || strings.Contains(bordeaux, "Amina Haddad") {
+			t.Error("the Bordeaux inbox is not Bordeaux's")
+		}
+		// Filter by status.
+		contacted := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox?status=received").body)
+		if !strings.Contains(contacted, "Amina Haddad") || strings.Contains(contacted, "Kevin Lemaire") {
+			t.Error("the status filter does not filter")
+		}
+	})
+}
+
+// A Lille adviser who types a Bordeaux learner's URL gets the 404 page and cannot
+// change the file.
+func TestLearnerFileIsScopedToTheAntenna(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.signIn("karim.lille@tremplin.example")
+		id := s.learnerID("Dubois")
+		for _, path := range []string{"/learners/" + id, "/learners/" + id + "/edit", "/learners/" + id + "/merge?other=" + s.learnerID("Haddad")} {
+			p := lille.get(path)
+			if p.status != http.StatusNotFound || strings.Contains(p.body, "Dubois") {
+				t.Errorf("GET %s: %d", path, p.status)
+			}
+		}
+		posts := map[string]url.Values{
+			"/contacts": {"contact_kind": {"reached"}}, "/notes": {"note": {"Intrusion"}}, "/decision": {"decision": {"orient"}, "orient_reason": {"x"}},
+			"": registration(s.antennaID("Lille")), "/exit": {"exit_outcome": {"dropped"}, "exit_reason": {"x"}, "exit_date": {"2026-01-01"}},
+		}
+		for suffix, form := range posts {
+			if p := lille.post("/learners/"+id+suffix, form); p.status != http.StatusNotFound {
+				t.Errorf("POST /learners/%s%s: %d, want 404", id, suffix, p.status)
+			}
+		}
+		// Merging a Bordeaux file into a Lille one is refused too.
+		if p := lille.post("/learners/"+s.learnerID("Haddad")+"/merge", url.Values{"other": {id}}); p.status != http.StatusNotFound {
+			t.Errorf("merge a Bordeaux file: %d", p.status)
+		}
+		if n := s.count("SELECT COUNT(*) FROM learner_contacts WHERE learner_id = $1", id) + s.count("SELECT COUNT(*) FROM learner_notes WHERE learner_id = $1", id); n != 0 {
+			t.Fatal("a Lille adviser changed a Bordeaux file")
+		}
+		if s.learnerStatus(id) != "received" || s.count("SELECT COUNT(*) FROM learners WHERE id = $1 AND merged_into IS NULL AND last_name = 'Dubois'", id) != 1 {
+			t.Fatal("the Bordeaux file changed")
+		}
+		if strings.Contains(lille.get("/learners?q=dubois").body, "Dubois") {
+			t.Error("the search finds another antenna's learner")
+		}
+		// The Bordeaux manager does see it.
+		if p := s.signIn("manager.bordeaux@tremplin.example").get("/learners/" + id); p.status != http.StatusOK || !strings.Contains(p.body, "Dubois") {
+			t.Errorf("Bordeaux manager: %d", p.status)
+		}
+	})
+}
+
+func TestAdviserLogsContactsAndNotes(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.signIn("karim.lille@tremplin.example")
+		id := s.learnerID("Haddad")
+		fr := i18n.For("fr")
+		// From the inbox, one button.
+		p := b.post("/learners/"+id+"/contacts", url.Values{"contact_kind": {"no_answer"}, "back": {"inbox"}})
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/inbox" {
+			t.Fatalf("quick contact: %d %s", p.status, p.header.Get("Location"))
+		}
+		if s.learnerStatus(id) != "contacted" {
+			t.Fatalf("status %s after a first contact", s.learnerStatus(id))
+		}
+		// An interview needs its date and time.
+		p = b.post("/learners/"+id+"/contacts", url.Values{"contact_kind": {"interview"}, "contact_note": {"Vient avec sa fille"}})
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["interview_date"] == "" || !strings.Contains(p.body, "Vient avec sa fille") {
+			t.Fatalf("interview without a date: %d %v", p.status, errorsOf(p.body))
+		}
+		p = b.post("/learners/"+id+"/contacts", url.Values{"contact_kind": {"interview"}, "interview_date": {"2027-02-03"}, "interview_time": {"14:30"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("interview: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := b.post("/learners/"+id+"/notes", url.Values{"note": {"Préfère être appelée après 17 h"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("note: %d", p.status)
+		}
+		file := html.UnescapeString(b.get("/learners/" + id).body)
+		for _, want := range []string{fr.T("learner.contact.no_answer"), fr.T("learner.contact.interview"), "3 février 2027", "14:30",
+			"Préfère être appelée après 17 h", "Karim Benhaddou", fr.T("learner.status.contacted"), "/learners/" + id + "/positioning/new"} {
+			if !strings.Contains(file, want) {
+				t.Errorf("the file lacks %q", want)
+			}
+		}
+	})
+}
+
+func TestAdviserEnrolsOrWaitlists(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		b := s.signIn("karim.lille@tremplin.example")
+		lille, _ := strconv.ParseInt(s.antennaID("Lille"), 10, 64)
+		cohorts, err := training.OpenCohorts(ctx, s.app.DB, lille)
+		if err != nil {
+			t.Fatalf("training cannot list cohorts yet: %v", err)
+		}
+		var open *training.CohortSummary
+		for i := range cohorts {
+			if cohorts[i].SeatsLeft > 0 {
+				open = &cohorts[i]
+				break
+			}
+		}
+		if open == nil {
+			t.Fatal("the demo has no Lille cohort with a seat left")
+		}
+		cohort := strconv.FormatInt(open.ID, 10)
+		id := s.learnerID("Haddad")
+		p := b.post("/learners/"+id+"/decision", url.Values{"decision": {"enrol"}, "cohort": {cohort}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("enrol: %d %v", p.status, errorsOf(p.body))
+		}
+		n, _ := strconv.ParseInt(id, 10, 64)
+		enrolments, err := training.LearnerEnrolments(ctx, s.app.DB, n)
+		if err != nil || len(enrolments) != 1 || enrolments[0].State != "enrolled" || s.learnerStatus(id) != "enrolled" {
+			t.Fatalf("after enrolling: %+v %v, status %s", enrolments, err, s.learnerStatus(id))
+		}
+		file := html.UnescapeString(b.get("/learners/" + id).body)
+		if !strings.Contains(file, open.ProgrammeTitle) || !strings.Contains(file, "Karim Benhaddou") {
+			t.Error("the file does not show the enrolment and who decided")
+		}
+		// A full cohort: say so, offer the waitlist.
+		if _, err := s.app.DB.Exec(ctx, "UPDATE cohorts SET capacity = (SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state IN ('enrolled', 'offered')) WHERE id = $1", open.ID); err != nil {
+			t.Fatal(err)
+		}
+		other := s.learnerID("Lemaire")
+		p = b.post("/learners/"+other+"/decision", url.Values{"decision": {"enrol"}, "cohort": {cohort}})
+		if p.status != http.StatusConflict || html.UnescapeString(errorsOf(p.body)["cohort"]) != i18n.For("fr").T("learner.cohort_full") ||
+			!strings.Contains(p.body, `value="waitlist"`) {
+			t.Fatalf("full cohort: %d %v", p.status, errorsOf(p.body))
+		}
+		if s.learnerStatus(other) != "contacted" {
+			t.Fatal("a refused enrolment changed the status")
+		}
+		p = b.post("/learners/"+other+"/decision", url.Values{"decision": {"waitlist"}, "cohort": {cohort}})
+		if p.status != http.StatusSeeOther || s.learnerStatus(other) != "waitlisted" {
+			t.Fatalf("waitlist: %d, status %s", p.status, s.learnerStatus(other))
+		}
+		// Oriented elsewhere needs a reason.
+		third := s.learnerID("Tesfaye")
+		if p := b.post("/learners/"+third+"/decision", url.Values{"decision": {"orient"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["orient_reason"] == "" {
+			t.Fatalf("orient without a reason: %d", p.status)
+		}
+		if p := b.post("/learners/"+third+"/decision", url.Values{"decision": {"orient"}, "orient_reason": {"CADA de Lille : atelier FLE d'abord"}}); p.status != http.StatusSeeOther || s.learnerStatus(third) != "oriented" {
+			t.Fatalf("orient: %d %s", p.status, s.learnerStatus(third))
+		}
+	})
+}
+
+func TestDuplicatesAreMergedFromTheFile(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.signIn("karim.lille@tremplin.example")
+		var keep, other string
+		if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT), CAST(duplicate_of AS TEXT) FROM learners WHERE duplicate_of IS NOT NULL ORDER BY id LIMIT 1").Scan(&other, &keep); err != nil {
+			t.Fatalf("the demo has no likely duplicate pair: %v", err)
+		}
+		file := html.UnescapeString(b.get("/learners/" + other).body)
+		if !strings.Contains(file, i18n.For("fr").T("learner.duplicates_title")) || !strings.Contains(file, "/learners/"+other+"/merge?other="+keep) {
+			t.Fatal("the file does not show its possible duplicate")
+		}
+		if p := b.get("/learners/" + keep + "/merge?other=" + other); p.status != http.StatusOK {
+			t.Fatalf("merge page: %d", p.status)
+		}
+		if p := b.post("/learners/"+keep+"/merge", url.Values{"other": {other}}); p.status != http.StatusSeeOther {
+			t.Fatalf("merge: %d", p.status)
+		}
+		if p := b.get("/learners/" + other); p.status != http.StatusSeeOther || p.header.Get("Location") != "/learners/"+keep {
+			t.Fatalf("the merged file: %d %s", p.status, p.header.Get("Location"))
+		}
+		if s.count("SELECT COUNT(*) FROM learner_history WHERE learner_id = $1 AND kind = 'registered'", keep) != 2 {
+			t.Fatal("the kept file did not take the other's history")
+		}
+		if inbox := b.get("/inbox").body; strings.Contains(inbox, `href="/learners/`+other+`"`) {
+			t.Fatal("the merged file is still in the inbox")
+		}
+	})
+}
+
+func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.signIn("karim.lille@tremplin.example")
+		id := s.learnerID("Haddad")
+		form := b.get("/learners/" + id + "/edit")
+		if form.status != http.StatusOK || valueOf(form.body, "phone") != "&#43;33612345601" {
+			t.Fatalf("edit form: %d phone %q", form.status, valueOf(form.body, "phone"))
+		}
+		v := registration(s.antennaID("Lille"))
+		v.Set("last_name", "Haddad")
+		v.Set("phone", "12")
+		p := b.post("/learners/"+id, v)
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["phone"] == "" {
+			t.Fatalf("bad phone: %d %v", p.status, errorsOf(p.body))
+		}
+		// Moving a file to an antenna one does not work in is refused.
+		v.Set("phone", "07 11 22 33 44")
+		v.Set("antenna", s.antennaID("Bordeaux"))
+		if p := b.post("/learners/"+id, v); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antenna"] == "" {
+			t.Fatalf("move to Bordeaux: %d", p.status)
+		}
+		v.Set("antenna", s.antennaID("Lille"))
+		if p := b.post("/learners/"+id, v); p.status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %v", p.status, errorsOf(p.body))
+		}
+		var phone, first string
+		s.app.DB.QueryRow("SELECT phone, first_name FROM learners WHERE id = $1", id).Scan(&phone, &first)
+		if phone != "+33711223344" || first != "Rania" {
+			t.Fatalf("saved: %s %s", phone, first)
+		}
+	})
+}
+
+func TestFollowUpsDueAreListed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, db.SQLite)
+	b := s.signIn("karim.lille@tremplin.example")
+	page := html.UnescapeString(b.get("/followups").body)
+	// Ibrahima Sow left four months ago: his 3-month follow-up is overdue.
+	if !strings.Contains(page, "Ibrahima Sow") || !strings.Contains(page, i18n.For("fr").T("followup.milestone.m3")) {
+		t.Fatalf("follow-ups:\n%s", page)
+	}
+	if strings.Contains(page, "Pierre Dubois") {
+		t.Fatal("another antenna's follow-up is listed")
+	}
+	id := s.learnerID("Sow")
+	if p := b.post("/learners/"+id+"/followups", url.Values{"followup_milestone": {"m3"}, "followup_situation": {"cdi"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("record: %d %v", p.status, errorsOf(p.body))
+	}
+	if strings.Contains(b.get("/followups").body, "Ibrahima Sow") {
+		t.Fatal("a recorded follow-up is still due")
+	}
+}
+
+// The demo learners are seeded once: seeding again adds no file, contact, step
+// or enrolment.
+func TestDemoLearnersAreSeededOnce(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		count := func() (n int) {
+			d.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM learners) + (SELECT COUNT(*) FROM learner_contacts) +
+				(SELECT COUNT(*) FROM learner_history) + (SELECT COUNT(*) FROM learner_followups) + (SELECT COUNT(*) FROM enrolments)`).Scan(&n)
+			return n
+		}
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		first := count()
+		var people, antennas, duplicates, dzaleka int
+		d.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT antenna_id), COUNT(duplicate_of),
+			(SELECT COUNT(*) FROM learners WHERE phone LIKE '+265%') FROM learners`).Scan(&people, &antennas, &duplicates, &dzaleka)
+		if people < 20 || antennas != 4 || duplicates != 1 || dzaleka != 3 {
+			t.Fatalf("demo learners: %d people in %d antennas, %d duplicates, %d with a Malawian phone", people, antennas, duplicates, dzaleka)
+		}
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if count() != first {
+			t.Fatalf("rows after one seed %d, after two %d", first, count())
+		}
+	})
+}

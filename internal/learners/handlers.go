@@ -1,0 +1,649 @@
+package learners
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/web"
+	"tremplin/internal/positioning"
+	"tremplin/internal/training"
+)
+
+// InboxLimit is how many registrations the inbox shows at once, oldest first.
+const InboxLimit = 100
+
+// Inbox lists the registrations advisers work on, in their antennas, oldest first;
+// ?status= narrows it to one status.
+func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
+	st := auth.Current(r.Context())
+	status := r.URL.Query().Get("status")
+	var statuses []string
+	if slices.Contains(Statuses, status) {
+		statuses = []string{status}
+	} else {
+		status = ""
+	}
+	items, err := Inbox(r.Context(), h.DB, st.Scope(), statuses, InboxLimit)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f := web.NewForm(url.Values{"status": {status}})
+	h.Render.Render(w, r, http.StatusOK, "learners/inbox.html", struct {
+		Items    []*InboxItem
+		Statuses []web.Option
+		Limit    int
+	}{items, codeOptions("learner.status.", Statuses, "inbox.open"), InboxLimit}, f)
+}
+
+// List is the search of files by name or phone, in the person's antennas.
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var countries []string
+	for _, a := range antennas {
+		if !slices.Contains(countries, a.Country) {
+			countries = append(countries, a.Country)
+		}
+	}
+	q := r.URL.Query().Get("q")
+	list, err := Search(ctx, h.DB, st.Scope(), countries, q, 50)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "learners/list.html", struct {
+		Query    string
+		Learners []*Learner
+	}{q, list}, web.NewForm(url.Values{"q": {q}}))
+}
+
+// FollowUps lists the follow-ups due (or due within the week) in the person's antennas.
+func (h *Handlers) FollowUps(w http.ResponseWriter, r *http.Request) {
+	st := auth.Current(r.Context())
+	list, err := FollowUpsDue(r.Context(), h.DB, st.Scope(), time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "learners/followups.html", list, nil)
+}
+
+// learner loads the file of the URL in the person's antennas; anything else is the
+// 404 page. A merged file sends to the file it was merged into.
+func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
+	st := auth.Current(r.Context())
+	l, err := ByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	if l.MergedInto != 0 {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/learners/"+strconv.FormatInt(l.MergedInto, 10), http.StatusSeeOther)
+		} else {
+			h.Render.NotFound(w, r)
+		}
+		return nil, false
+	}
+	return l, true
+}
+
+// fileData is everything the learner file shows.
+type fileData struct {
+	L                 *Learner
+	Programme         string
+	Cohort            string
+	Timeline          []*Event
+	Results           []positioning.Result
+	ResultsMissing    bool
+	Enrolments        []training.EnrolmentView
+	EnrolMissing      bool
+	FollowUps         []*FollowUp
+	Pending           []web.Option // follow-ups still to record
+	Duplicates        []*Learner
+	Cohorts           []web.Option
+	CohortsMissing    bool
+	ContactKinds      []web.Option
+	Outcomes          []web.Option
+	Situations        []web.Option
+	Full              bool // the chosen cohort is full: offer the waitlist
+	LanguageNames     []string
+	SituationNames    []string
+	EquipmentNames    []string
+	AvailabilityNames []string
+	Today             string
+}
+
+func prefixed(prefix string, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = prefix + c
+	}
+	return out
+}
+
+// fileData gathers the file; what other rooms cannot give is shown as missing
+// rather than failing the page.
+func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) {
+	st := auth.Current(ctx)
+	d := &fileData{
+		L:                 l,
+		ContactKinds:      codeOptions("learner.contact.", ContactKinds, ""),
+		Outcomes:          codeOptions("learner.status.", ExitOutcomes, ""),
+		Situations:        codeOptions("followup.situation.", FollowUpSituations, "form.choose"),
+		LanguageNames:     prefixed("learner.lang.", l.Languages),
+		SituationNames:    prefixed("learner.situation.", l.Situations),
+		EquipmentNames:    prefixed("learner.equipment.", l.Equipment),
+		AvailabilityNames: prefixed("learner.availability.", l.Availabilities),
+		Today:             time.Now().Format(time.DateOnly),
+	}
+	var err error
+	if d.Timeline, err = Timeline(ctx, h.DB, l.ID); err != nil {
+		return nil, err
+	}
+	// Times are shown on the antenna's clock (Dzaleka is on Africa/Blantyre).
+	if loc, err := time.LoadLocation(l.AntennaTZ); err == nil {
+		for _, e := range d.Timeline {
+			e.At = e.At.In(loc)
+		}
+	}
+	if d.FollowUps, err = FollowUps(ctx, h.DB, l.ID); err != nil {
+		return nil, err
+	}
+	for _, f := range d.FollowUps {
+		if !f.Done() {
+			d.Pending = append(d.Pending, web.Option{Value: f.Milestone, Label: "followup.milestone." + f.Milestone})
+		}
+	}
+	if d.Duplicates, err = Duplicates(ctx, h.DB, st.Scope(), l.ID); err != nil {
+		return nil, err
+	}
+	if d.Results, err = positioning.Results(ctx, h.DB, l.ID); err != nil {
+		h.Log.WarnContext(ctx, "learner file: positioning results unavailable", "err", err)
+		d.ResultsMissing = true
+	}
+	if d.Enrolments, err = training.LearnerEnrolments(ctx, h.DB, l.ID); err != nil {
+		h.Log.WarnContext(ctx, "learner file: enrolments unavailable", "err", err)
+		d.EnrolMissing = true
+	}
+	cohorts, err := training.OpenCohorts(ctx, h.DB, l.AntennaID)
+	if err != nil {
+		h.Log.WarnContext(ctx, "learner file: cohorts unavailable", "err", err)
+		d.CohortsMissing = true
+	}
+	d.Cohorts = []web.Option{{Value: "", Label: "form.choose"}}
+	for _, c := range cohorts {
+		label := c.ProgrammeTitle + " — " + c.StartsOn.Format("02/01/2006")
+		if c.PlaceName != "" {
+			label += " — " + c.PlaceName
+		}
+		d.Cohorts = append(d.Cohorts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: label, Raw: true})
+		if c.ID == l.WishedCohort {
+			d.Cohort = label
+		}
+	}
+	if l.WishedProgramme != 0 {
+		if progs, err := training.Programmes(ctx, h.DB); err == nil {
+			for _, p := range progs {
+				if p.ID == l.WishedProgramme {
+					d.Programme = p.Title
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+// Show is the learner file: details, current status, timeline, tests, enrolments,
+// follow-ups, and the forms to move the person along.
+func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	h.showFile(w, r, http.StatusOK, l, nil, false)
+}
+
+func (h *Handlers) showFile(w http.ResponseWriter, r *http.Request, status int, l *Learner, f *web.Form, full bool) {
+	ctx := r.Context()
+	d, err := h.fileData(ctx, l)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d.Full = full
+	if f == nil {
+		f = web.NewForm(url.Values{"exit_date": {d.Today}, "contact_kind": {"no_answer"}})
+		if l.WishedCohort != 0 {
+			f.Set("cohort", strconv.FormatInt(l.WishedCohort, 10))
+		}
+	}
+	// Who read a file is kept in the log (DOMAIN.md, Privacy).
+	h.Log.InfoContext(ctx, "learner file read", "learner_id", l.ID, "staff_id", auth.Current(ctx).ID)
+	h.Render.Render(w, r, status, "learners/file.html", d, f)
+}
+
+func (h *Handlers) backToFile(w http.ResponseWriter, r *http.Request, id int64, anchor string) {
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/learners/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+}
+
+// staffAntennas are the antennas a file may be moved to by this person.
+func (h *Handlers) staffAntennas(ctx context.Context) ([]*org.Antenna, []web.Option, error) {
+	st := auth.Current(ctx)
+	list, err := org.Antennas(ctx, h.DB, st.Scope())
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := []web.Option{{Value: "", Label: "form.choose"}}
+	for _, a := range list {
+		opts = append(opts, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name, Raw: true})
+	}
+	return list, opts, nil
+}
+
+func (h *Handlers) editData(ctx context.Context, f *web.Form) (registerData, error) {
+	_, opts, err := h.staffAntennas(ctx)
+	if err != nil {
+		return registerData{}, err
+	}
+	d := h.registerData(ctx, f, nil)
+	d.Antennas = opts
+	return d, nil
+}
+
+// Edit shows the form to correct the person's details.
+func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f := personForm(l)
+	d, err := h.editData(r.Context(), f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "learners/edit.html", struct {
+		L *Learner
+		registerData
+	}{l, d}, f)
+}
+
+// Save stores corrected details, checked as at registration.
+func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	antennas, _, err := h.staffAntennas(ctx)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
+	country := ""
+	for _, a := range antennas {
+		if a.ID == id {
+			l.AntennaID, country = a.ID, a.Country
+		}
+	}
+	if country == "" {
+		f.Fail("antenna", "form.choose")
+	}
+	personFromForm(f, l, country, time.Now())
+	l.WishedProgramme = h.knownProgramme(ctx, f.Get("programme"))
+	if f.Valid() {
+		if err := Update(ctx, h.DB, l, auth.Current(ctx).ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.backToFile(w, r, l.ID, "")
+		return
+	}
+	d, err := h.editData(ctx, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusUnprocessableEntity, "learners/edit.html", struct {
+		L *Learner
+		registerData
+	}{l, d}, f)
+}
+
+// AddContact logs an attempt to reach the person. From the inbox (back=inbox) it
+// returns there.
+func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	c := &Contact{LearnerID: l.ID, Kind: f.Get("contact_kind"), Note: f.Get("contact_note"), StaffID: auth.Current(ctx).ID}
+	if !slices.Contains(ContactKinds, c.Kind) {
+		f.Fail("contact_kind", "form.choose")
+	}
+	f.MaxLength("contact_note", 2000)
+	if c.Kind == "interview" {
+		f.Required("interview_date", "interview_time")
+		day, err1 := time.Parse(time.DateOnly, f.Get("interview_date"))
+		clock, err2 := time.Parse("15:04", f.Get("interview_time"))
+		if f.Get("interview_date") != "" && err1 != nil {
+			f.Fail("interview_date", "learner.date_invalid")
+		}
+		if f.Get("interview_time") != "" && err2 != nil {
+			f.Fail("interview_time", "learner.time_invalid")
+		}
+		if err1 == nil && err2 == nil {
+			c.InterviewAt = day.Format(time.DateOnly) + " " + clock.Format("15:04")
+		}
+	}
+	if !f.Valid() {
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	if err := AddContact(ctx, h.DB, c); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if f.Get("back") == "inbox" {
+		h.Auth.Flash(r, "saved")
+		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+		return
+	}
+	h.backToFile(w, r, l.ID, "#timeline")
+}
+
+// Decide records a decision: enrol in a cohort (or its waitlist when full), start
+// training, orient elsewhere, or not eligible, with who and when.
+func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var status, detail string
+	switch f.Get("decision") {
+	case "enrol", "waitlist":
+		cohort, label := h.chosenCohort(ctx, f, l)
+		if cohort == 0 {
+			break
+		}
+		if f.Get("decision") == "enrol" {
+			_, err = training.Enrol(ctx, h.DB, cohort, l.ID, st.ID)
+			status = Enrolled
+		} else {
+			err = training.Waitlist(ctx, h.DB, cohort, l.ID, st.ID)
+			status = Waitlisted
+		}
+		switch {
+		case errors.Is(err, training.ErrCohortFull):
+			f.Fail("cohort", "learner.cohort_full")
+			h.showFile(w, r, http.StatusConflict, l, f, true)
+			return
+		case errors.Is(err, training.ErrCohortClosed):
+			f.Fail("cohort", "learner.cohort_closed")
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		}
+		detail = label
+	case "start":
+		// Offered only to someone enrolled; anything else is a stale page.
+		if l.Status != Enrolled {
+			h.Render.Error(w, r, http.StatusBadRequest)
+			return
+		}
+		status = InTraining
+	case "orient":
+		f.Required("orient_reason")
+		f.MaxLength("orient_reason", 1000)
+		status, detail = Oriented, f.Get("orient_reason")
+	case "not_eligible":
+		f.Required("ineligible_reason")
+		f.MaxLength("ineligible_reason", 1000)
+		status, detail = NotEligible, f.Get("ineligible_reason")
+	default:
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	if !f.Valid() {
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	if err := SetStatus(ctx, h.DB, l.ID, status, detail, st.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.backToFile(w, r, l.ID, "")
+}
+
+// chosenCohort checks the cohort chosen is one of the file's antenna's open cohorts.
+func (h *Handlers) chosenCohort(ctx context.Context, f *web.Form, l *Learner) (int64, string) {
+	id, _ := strconv.ParseInt(f.Get("cohort"), 10, 64)
+	if id <= 0 {
+		f.Fail("cohort", "form.choose")
+		return 0, ""
+	}
+	cohorts, err := training.OpenCohorts(ctx, h.DB, l.AntennaID)
+	if err != nil {
+		h.Log.WarnContext(ctx, "decision: cohorts unavailable", "err", err)
+	}
+	for _, c := range cohorts {
+		if c.ID == id {
+			return id, c.ProgrammeTitle + " — " + c.StartsOn.Format(time.DateOnly)
+		}
+	}
+	f.Fail("cohort", "learner.cohort_closed")
+	return 0, ""
+}
+
+// AddNote adds a staff note to the file.
+func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f.Required("note")
+	f.MaxLength("note", 4000)
+	if !f.Valid() {
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	if err := AddNote(ctx, h.DB, Note{LearnerID: l.ID, Body: f.Get("note"), StaffID: auth.Current(ctx).ID}); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.backToFile(w, r, l.ID, "#timeline")
+}
+
+// Exit records how the person left training, which plans the follow-ups.
+func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	outcome := f.Get("exit_outcome")
+	if !slices.Contains(ExitOutcomes, outcome) {
+		f.Fail("exit_outcome", "form.choose")
+	}
+	if outcome == Dropped {
+		f.Required("exit_reason")
+	}
+	f.MaxLength("exit_reason", 1000)
+	f.Required("exit_date")
+	day, err := time.Parse(time.DateOnly, f.Get("exit_date"))
+	if f.Get("exit_date") != "" && (err != nil || day.After(time.Now()) || day.Year() < 2000) {
+		f.Fail("exit_date", "learner.date_invalid")
+	}
+	if !f.Valid() {
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	if err := RecordExit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, auth.Current(ctx).ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.backToFile(w, r, l.ID, "#followup")
+}
+
+// RecordFollowUp records the person's situation at +3 or +6 months.
+func (h *Handlers) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if !slices.Contains(Milestones, f.Get("followup_milestone")) {
+		f.Fail("followup_milestone", "form.choose")
+	}
+	if !slices.Contains(FollowUpSituations, f.Get("followup_situation")) {
+		f.Fail("followup_situation", "form.choose")
+	}
+	f.MaxLength("followup_note", 2000)
+	if f.Valid() {
+		err := RecordFollowUp(ctx, h.DB, l.ID, f.Get("followup_milestone"), f.Get("followup_situation"), f.Get("followup_note"), auth.Current(ctx).ID)
+		if errors.Is(err, ErrNoFollowUp) {
+			f.Fail("followup_milestone", "followup.none_planned")
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	h.backToFile(w, r, l.ID, "#followup")
+}
+
+// otherFile loads the file named by the form or query field "other", in scope.
+func (h *Handlers) otherFile(ctx context.Context, v string) (*Learner, error) {
+	id, _ := strconv.ParseInt(v, 10, 64)
+	o, err := ByID(ctx, h.DB, auth.Current(ctx).Scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	if o.MergedInto != 0 {
+		return nil, ErrNotFound
+	}
+	return o, nil
+}
+
+// MergeForm compares the file with ?other= before merging that one into it.
+func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	v := r.URL.Query().Get("other")
+	o, err := h.otherFile(ctx, v)
+	if err != nil || o.ID == l.ID {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		f := web.NewForm(url.Values{"other": {v}})
+		f.Fail("other", "learner.merge_unknown")
+		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "learners/merge.html", struct{ Keep, Other *Learner }{l, o}, nil)
+}
+
+// Merge folds the file ?other= into this one.
+func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	o, err := h.otherFile(ctx, f.Get("other"))
+	if err != nil || o.ID == l.ID {
+		h.fail(w, r, ErrNotFound)
+		return
+	}
+	if err := Merge(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.backToFile(w, r, l.ID, "#timeline")
+}
+
+// NotDuplicate clears the possible-duplicate flag between this file and ?other=.
+func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, ok := h.learner(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	o, err := h.otherFile(ctx, f.Get("other"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := ClearDuplicate(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.backToFile(w, r, l.ID, "")
+}

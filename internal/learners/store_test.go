@@ -1,0 +1,430 @@
+package learners
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	cases := []struct {
+		country, typed, want string
+	}{
+		{"FR", "06 12 34 56 78", "+33612345678"},
+		{"FR", "06.12.34.56.78", "+33612345678"},
+		{"FR", "+33 6 12 34 56 78", "+33612345678"},
+		{"FR", "+33 (0)6 12 34 56 78", "+33612345678"},
+		{"FR", "0033612345678", "+33612345678"},
+		{"FR", "٠٦١٢٣٤٥٦٧٨", "+33612345678"},
+		{"MW", "0991 23 45 67", "+265991234567"},
+		{"MW", "991 234 567", "+265991234567"},
+		{"MW", "+265 991 23 45 67", "+265991234567"},
+		{"FR", "+265 991 23 45 67", "+265991234567"}, // someone in Lille with a Malawian number
+		{"FR", "+44 7700 900123", "+447700900123"},
+		{"FR", "06 12 34", ""},
+		{"FR", "06 12 34 56 78 9", ""},
+		{"FR", "call me", ""},
+		{"FR", "+33 06 12 34 56 78", ""},
+		{"MW", "+265 12", ""},
+		{"", "06 12 34 56 78", ""}, // an unknown country needs the international form
+	}
+	for _, c := range cases {
+		got, ok := NormalizePhone(c.country, c.typed)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("NormalizePhone(%s, %q) = %q, %v; want %q", c.country, c.typed, got, ok, c.want)
+		}
+	}
+	if got := DisplayPhone("+33612345678"); got != "+33 6 12 34 56 78" {
+		t.Errorf("DisplayPhone: %q", got)
+	}
+}
+
+func TestNameKeyAndPrefixRange(t *testing.T) {
+	if a, b := NameKey("Hélène N'Diaye-Lefèvre"), NameKey("HELENE NDIAYE LEFEVRE"); a != b || a != "helenendiayelefevre" {
+		t.Errorf("NameKey: %q vs %q", a, b)
+	}
+	for prefix, want := range map[string][2]string{"dup": {"dup", "duq"}, "az": {"az", "b"}, "a9": {"a9", "aa"}, "zz": {"zz", ""}} {
+		lo, hi := prefixRange(prefix)
+		if lo != want[0] || hi != want[1] {
+			t.Errorf("prefixRange(%q) = %q, %q; want %q", prefix, lo, hi, want)
+		}
+	}
+}
+
+// Every code a form offers or a page shows has its words in every language.
+func TestEveryCodeHasItsWords(t *testing.T) {
+	groups := map[string][]string{
+		"learner.lang.": LanguageCodes, "learner.french.": FrenchLevels, "learner.situation.": SituationCodes,
+		"learner.equipment.": EquipmentCodes, "learner.availability.": AvailabilityCodes, "learner.heard.": HeardFromCodes,
+		"learner.status.": Statuses, "learner.contact.": ContactKinds, "followup.situation.": FollowUpSituations,
+		"followup.milestone.": Milestones, "learner.enrolment.": {"enrolled", "waitlisted", "offered", "withdrawn"},
+		"learner.mark.": {"present", "absent", "excused", "late"}, "learner.level.": {"debutant", "intermediaire", "avance", "certifiant"},
+	}
+	for prefix, codes := range groups {
+		for _, c := range codes {
+			for _, lang := range i18n.Languages {
+				if _, ok := i18n.All()[lang][prefix+c]; !ok {
+					t.Errorf("%s: %s%s missing", lang, prefix, c)
+				}
+			}
+		}
+	}
+}
+
+type fixture struct {
+	d                         *db.DB
+	lille, dzaleka, bordeaux  int64
+	adviser, bordeauxAdviser  *auth.Staff
+	lilleScope, bordeauxScope auth.Scope
+}
+
+func setup(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{d: d}
+	for _, a := range []struct {
+		id                         *int64
+		name, country, tz, address string
+	}{{&f.lille, "Lille", "FR", "Europe/Paris", ""}, {&f.dzaleka, "Dzaleka", "MW", "Africa/Blantyre", ""}, {&f.bordeaux, "Bordeaux", "FR", "Europe/Paris", ""}} {
+		ant := &org.Antenna{Name: a.name, City: a.name, Country: a.country, Timezone: a.tz}
+		if err := org.SaveAntenna(ctx, d, ant); err != nil {
+			t.Fatal(err)
+		}
+		*a.id = ant.ID
+	}
+	f.adviser = &auth.Staff{Name: "Karim", Email: "karim@example.org", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.lille, f.dzaleka}}
+	f.bordeauxAdviser = &auth.Staff{Name: "Lucas", Email: "lucas@example.org", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.bordeaux}}
+	for _, s := range []*auth.Staff{f.adviser, f.bordeauxAdviser} {
+		if err := auth.Save(ctx, d, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.lilleScope, f.bordeauxScope = f.adviser.Scope(), f.bordeauxAdviser.Scope()
+	return f
+}
+
+func (f *fixture) register(t *testing.T, antenna int64, first, last, phone string, year int) *Learner {
+	t.Helper()
+	l := &Learner{AntennaID: antenna, FirstName: first, LastName: last, Phone: phone, BirthYear: year,
+		ConsentText: "J'accepte.", Languages: []string{"fr", "ar"}}
+	if err := Register(context.Background(), f.d, l, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestRegistrationIsStoredWithConsent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		phone, _ := NormalizePhone("FR", "06 12 34 56 78")
+		before := time.Now().Add(-time.Second)
+		l := &Learner{AntennaID: f.lille, FirstName: "Amina", LastName: "Haddad", Phone: phone, BirthYear: 1994,
+			Email: "amina@example.org", Postcode: "59000", Town: "Lille", Languages: []string{"ar", "fr"},
+			Situations: []string{"rsa"}, Equipment: []string{"smartphone"}, Availabilities: []string{"mornings", "saturday"},
+			FrenchLevel: "everyday", HeardFrom: "friend", ConsentText: "J'accepte que Tremplin garde ces informations.", Lang: "ar"}
+		if err := Register(ctx, d, l, "192.0.2.1", 10); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ByID(ctx, d, f.lilleScope, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Phone != "+33612345678" || got.Status != Received || got.Lang != "ar" || got.DuplicateOf != 0 {
+			t.Fatalf("stored: %+v", got)
+		}
+		if got.ConsentText != "J'accepte que Tremplin garde ces informations." || got.ConsentAt.Before(before) || got.ConsentAt.After(time.Now()) {
+			t.Fatalf("consent: %q at %v", got.ConsentText, got.ConsentAt)
+		}
+		if !slices.Equal(got.Availabilities, []string{"mornings", "saturday"}) || got.Where() != "59000 Lille" {
+			t.Fatalf("answers: %v %q", got.Availabilities, got.Where())
+		}
+		events, err := Timeline(ctx, d, l.ID)
+		if err != nil || len(events) != 1 || events[0].Kind != "registered" {
+			t.Fatalf("timeline: %v %v", events, err)
+		}
+		// Outside the adviser's antennas, the file does not exist.
+		if _, err := ByID(ctx, d, f.bordeauxScope, l.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Bordeaux adviser reads a Lille file: %v", err)
+		}
+	})
+}
+
+func TestDuplicatesAreFlagged(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		first := f.register(t, f.lille, "Hélène", "N'Diaye", "+33612345678", 1990)
+		samePhone := f.register(t, f.lille, "Ali", "Karimi", "+33612345678", 1985)
+		sameName := f.register(t, f.lille, "HELENE", "ndiaye", "+33700000001", 1990)
+		swapped := f.register(t, f.lille, "Ndiaye", "Hélène", "+33700000002", 1990)
+		otherYear := f.register(t, f.lille, "Hélène", "N'Diaye", "+33700000003", 1991)
+		otherAntenna := f.register(t, f.dzaleka, "Hélène", "N'Diaye", "+33612345678", 1990)
+		for _, c := range []struct {
+			l    *Learner
+			want int64
+		}{{first, 0}, {samePhone, first.ID}, {sameName, first.ID}, {swapped, first.ID}, {otherYear, 0}, {otherAntenna, 0}} {
+			if c.l.DuplicateOf != c.want {
+				t.Errorf("%s %s %d: duplicate of %d, want %d", c.l.FirstName, c.l.LastName, c.l.BirthYear, c.l.DuplicateOf, c.want)
+			}
+		}
+		// The first file lists those flagged against it; and the flag can be cleared.
+		dups, err := Duplicates(ctx, d, f.lilleScope, first.ID)
+		if err != nil || len(dups) != 3 {
+			t.Fatalf("duplicates of the first file: %d %v", len(dups), err)
+		}
+		if err := ClearDuplicate(ctx, d, first.ID, samePhone.ID, f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		if l, _ := ByID(ctx, d, f.lilleScope, samePhone.ID); l.DuplicateOf != 0 {
+			t.Fatal("the flag was not cleared")
+		}
+		// The inbox shows the flag.
+		items, err := Inbox(ctx, d, f.lilleScope, nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged := 0
+		for _, it := range items {
+			if it.DuplicateOf != 0 {
+				flagged++
+			}
+		}
+		if len(items) != 6 || flagged != 2 {
+			t.Fatalf("inbox: %d items, %d flagged", len(items), flagged)
+		}
+	})
+}
+
+func TestMergeMovesTheHistoryAndHidesTheOtherFile(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		keep := f.register(t, f.lille, "Yonas", "Tesfaye", "+33612345678", 1998)
+		other := f.register(t, f.lille, "Yonas", "TESFAYE", "+33699999999", 1998)
+		if other.DuplicateOf != keep.ID {
+			t.Fatalf("not flagged: %d", other.DuplicateOf)
+		}
+		if _, err := d.Exec(ctx, "UPDATE learners SET email = 'yonas@example.org' WHERE id = $1", other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := AddContact(ctx, d, &Contact{LearnerID: other.ID, Kind: "reached", Note: "Disponible le matin", StaffID: f.adviser.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := AddNote(ctx, d, Note{LearnerID: other.ID, Body: "Parle tigrinya et anglais", StaffID: f.adviser.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Merge(ctx, d, keep.ID, other.ID, f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		merged, err := ByID(ctx, d, f.lilleScope, other.ID)
+		if err != nil || merged.MergedInto != keep.ID {
+			t.Fatalf("merged file: %+v %v", merged, err)
+		}
+		kept, _ := ByID(ctx, d, f.lilleScope, keep.ID)
+		if kept.Email != "yonas@example.org" || kept.Status != Contacted || kept.DuplicateOf != 0 {
+			t.Fatalf("kept file: email %q status %s duplicate %d", kept.Email, kept.Status, kept.DuplicateOf)
+		}
+		events, _ := Timeline(ctx, d, keep.ID)
+		kinds := map[string]int{}
+		for _, e := range events {
+			kinds[e.Kind]++
+		}
+		if kinds["registered"] != 2 || kinds["contact"] != 1 || kinds["note"] != 1 || kinds["merged"] != 1 {
+			t.Fatalf("kept timeline: %v", kinds)
+		}
+		if ev, _ := Timeline(ctx, d, other.ID); len(ev) != 0 {
+			t.Fatalf("the merged file kept %d events", len(ev))
+		}
+		list, _ := Search(ctx, d, f.lilleScope, []string{"FR"}, "tesf", 50)
+		inbox, _ := Inbox(ctx, d, f.lilleScope, nil, 100)
+		if len(list) != 1 || list[0].ID != keep.ID || len(inbox) != 1 {
+			t.Fatalf("the merged file is still listed: search %d, inbox %d", len(list), len(inbox))
+		}
+		if err := Merge(ctx, d, keep.ID, other.ID, f.adviser.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("merging twice: %v", err)
+		}
+	})
+}
+
+func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		l := f.register(t, f.lille, "Mariam", "Diallo", "+33612345678", 1987)
+		b := f.register(t, f.bordeaux, "Paul", "Martin", "+33612345679", 1980)
+		day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+		if err := RecordFollowUp(ctx, d, l.ID, "m3", "cdi", "", f.adviser.ID); !errors.Is(err, ErrNoFollowUp) {
+			t.Fatalf("follow-up before exit: %v", err)
+		}
+		for _, id := range []int64{l.ID, b.ID} {
+			if err := RecordExit(ctx, d, id, Certified, "", day("2025-01-10"), f.adviser.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due := func(today string) []string {
+			t.Helper()
+			list, err := FollowUpsDue(ctx, d, f.lilleScope, day(today))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, x := range list {
+				s := x.Milestone + " " + x.DueOn.Format(time.DateOnly)
+				if x.Overdue {
+					s += " overdue"
+				}
+				out = append(out, s)
+			}
+			return out
+		}
+		if got := due("2025-03-01"); len(got) != 0 {
+			t.Fatalf("due before 3 months: %v", got)
+		}
+		if got := due("2025-04-05"); !slices.Equal(got, []string{"m3 2025-04-10"}) {
+			t.Fatalf("due within the week of 3 months: %v", got)
+		}
+		if got := due("2025-05-01"); !slices.Equal(got, []string{"m3 2025-04-10 overdue"}) {
+			t.Fatalf("after 3 months: %v", got)
+		}
+		if err := RecordFollowUp(ctx, d, l.ID, "m3", "cdd_long", "Développeur web en CDD de 8 mois", f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := due("2025-07-10"); !slices.Equal(got, []string{"m6 2025-07-10"}) {
+			t.Fatalf("at 6 months: %v", got)
+		}
+		// Correcting the exit date moves the follow-ups not yet done, not the others.
+		if err := RecordExit(ctx, d, l.ID, Certified, "", day("2025-02-10"), f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		fus, _ := FollowUps(ctx, d, l.ID)
+		if len(fus) != 2 || fus[0].DueOn.Format(time.DateOnly) != "2025-04-10" || !fus[0].Done() || fus[0].Situation != "cdd_long" ||
+			fus[1].DueOn.Format(time.DateOnly) != "2025-08-10" || fus[1].Done() {
+			t.Fatalf("follow-ups after correction: %+v %+v", fus[0], fus[1])
+		}
+		// The Bordeaux adviser sees only Bordeaux's.
+		list, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"))
+		if len(list) != 1 || list[0].Learner.ID != b.ID {
+			t.Fatalf("Bordeaux follow-ups: %d", len(list))
+		}
+	})
+}
+
+func TestRegistrationsPerAddressAreLimited(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		reg := func(addr string, i int) error {
+			l := &Learner{AntennaID: f.lille, FirstName: "Personne", LastName: strings.Repeat("x", i+1), Phone: "+3361234567" + string(rune('0'+i%10)),
+				BirthYear: 1990, ConsentText: "ok"}
+			return Register(ctx, d, l, addr, 3)
+		}
+		for i := range 3 {
+			if err := reg("192.0.2.1", i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := reg("192.0.2.1", 4); !errors.Is(err, ErrTooManyRegistrations) {
+			t.Fatalf("4th registration from one address: %v", err)
+		}
+		if err := reg("192.0.2.2", 5); err != nil {
+			t.Fatalf("another address is refused: %v", err)
+		}
+		var n int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM learners").Scan(&n)
+		if n != 4 {
+			t.Fatalf("%d files stored, want 4", n)
+		}
+		// An hour later the address may register again.
+		if _, err := d.Exec(ctx, "UPDATE registration_attempts SET at = at - 3601"); err != nil {
+			t.Fatal(err)
+		}
+		if err := reg("192.0.2.1", 6); err != nil {
+			t.Fatalf("after an hour: %v", err)
+		}
+		var kept int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM registration_attempts").Scan(&kept)
+		if kept != 1 {
+			t.Fatalf("%d attempts kept, want only the last hour's", kept)
+		}
+	})
+}
+
+func TestSearchByNameOrPhoneInScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		f.register(t, f.lille, "Élodie", "Dupont", "+33612345678", 1990)
+		f.register(t, f.lille, "Marc", "Dupuis", "+33612345670", 1985)
+		f.register(t, f.dzaleka, "Jean-Claude", "Habimana", "+265991234567", 1992)
+		f.register(t, f.bordeaux, "Léa", "Dupont", "+33612345671", 1999)
+		countries := []string{"FR", "MW"}
+		for q, want := range map[string][]string{
+			"dup":            {"Dupont", "Dupuis"},
+			"DUPONT elo":     {"Dupont"},
+			"elodie":         {"Dupont"},
+			"0991 23 45 67":  {"Habimana"},
+			"06 12 34 56 78": {"Dupont"},
+			"+33612345671":   nil, // Bordeaux's
+			"lea":            nil,
+			"":               {"Habimana", "Dupuis", "Dupont"}, // latest first
+		} {
+			list, err := Search(ctx, d, f.lilleScope, countries, q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range list {
+				got = append(got, l.LastName)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("search %q: %v, want %v", q, got, want)
+			}
+		}
+	})
+}
+
+func TestPathFollowsTrainingAndPositioning(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		l := f.register(t, f.lille, "Sara", "Ahmadi", "+33612345678", 2001)
+		status := func() string {
+			got, _ := ByID(ctx, d, f.lilleScope, l.ID)
+			return got.Status
+		}
+		if err := markPositioned(ctx, d, l.ID); err != nil || status() != Positioned {
+			t.Fatalf("after a test: %s %v", status(), err)
+		}
+		if err := moveForEnrolment(ctx, d, l.ID, Waitlisted); err != nil || status() != Waitlisted {
+			t.Fatalf("waitlisted: %s %v", status(), err)
+		}
+		if err := moveForEnrolment(ctx, d, l.ID, Enrolled); err != nil || status() != Enrolled {
+			t.Fatalf("enrolled: %s %v", status(), err)
+		}
+		// Being waitlisted elsewhere, or taking another test, does not move an enrolled person back.
+		moveForEnrolment(ctx, d, l.ID, Waitlisted)
+		markPositioned(ctx, d, l.ID)
+		if status() != Enrolled {
+			t.Fatalf("moved back to %s", status())
+		}
+		// Withdrawn from the only cohort (training has no enrolment for them here):
+		// back to where they were before.
+		if err := moveForEnrolment(ctx, d, l.ID, "withdrawn"); err != nil || status() != Positioned {
+			t.Fatalf("withdrawn: %s %v", status(), err)
+		}
+		events, _ := Timeline(ctx, d, l.ID)
+		if len(events) != 5 {
+			t.Fatalf("%d events, want registered + 4 status changes", len(events))
+		}
+	})
+}

@@ -1,0 +1,150 @@
+package learners
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"tremplin/internal/platform/web"
+)
+
+var (
+	emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	postcode   = regexp.MustCompile(`^[0-9]{3,10}$`)
+)
+
+// MinAge is the youngest a person may register at; OldestBirthYear the earliest
+// birth year taken as real.
+const (
+	MinAge          = 15
+	OldestBirthYear = 1920
+)
+
+// asciiDigits turns Arabic-Indic digits into 0–9, as phones with Arabic keyboards type them.
+func asciiDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '٠' && r <= '٩':
+			return '0' + (r - '٠')
+		case r >= '۰' && r <= '۹':
+			return '0' + (r - '۰')
+		}
+		return r
+	}, s)
+}
+
+// knownCodes keeps the values of a multiple choice that are among codes, so that a
+// tampered form cannot store anything else.
+func knownCodes(values, codes []string) []string {
+	var out []string
+	for _, v := range values {
+		if slices.Contains(codes, v) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// SplitWhere reads "59000 Lille", "59000" or "Dzaleka" into a postcode and a town.
+func SplitWhere(s string) (pc, town string) {
+	s = strings.TrimSpace(asciiDigits(s))
+	first, rest, _ := strings.Cut(s, " ")
+	if postcode.MatchString(first) {
+		return first, strings.TrimSpace(rest)
+	}
+	return "", s
+}
+
+// personFromForm checks the person's details, the same way at registration and
+// when staff edit them, and copies them into l. country is the antenna's, to read
+// national phone numbers.
+func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
+	f.Required("first_name", "last_name", "phone", "birth_year", "where")
+	for name, n := range map[string]int{"first_name": 100, "last_name": 100, "email": 200, "where": 100, "phone": 40} {
+		f.MaxLength(name, n)
+	}
+	if v := f.Get("phone"); v != "" {
+		if n, ok := NormalizePhone(country, v); ok {
+			l.Phone = n
+		} else {
+			f.Fail("phone", "register.phone_invalid")
+		}
+	}
+	email := strings.ToLower(f.Get("email"))
+	if email != "" && !emailShape.MatchString(email) {
+		f.Fail("email", "form.email")
+	}
+	if v := asciiDigits(f.Get("birth_year")); v != "" {
+		y, err := strconv.Atoi(v)
+		switch {
+		case err != nil || y < OldestBirthYear || y > now.Year():
+			f.Fail("birth_year", "register.birth_year_invalid")
+		case now.Year()-y < MinAge:
+			f.Fail("birth_year", "register.birth_year_young")
+		default:
+			l.BirthYear = y
+		}
+	}
+	if lvl := f.Get("french_level"); lvl != "" && !slices.Contains(FrenchLevels, lvl) {
+		f.Fail("french_level", "form.choose")
+	}
+	if h := f.Get("heard_from"); h != "" && !slices.Contains(HeardFromCodes, h) {
+		f.Fail("heard_from", "form.choose")
+	}
+	l.FirstName, l.LastName, l.Email = f.Get("first_name"), f.Get("last_name"), email
+	l.Postcode, l.Town = SplitWhere(f.Get("where"))
+	l.Languages = knownCodes(f.All("languages"), LanguageCodes)
+	l.Situations = knownCodes(f.All("situations"), SituationCodes)
+	l.Equipment = knownCodes(f.All("equipment"), EquipmentCodes)
+	l.Availabilities = knownCodes(f.All("availabilities"), AvailabilityCodes)
+	l.FrenchLevel, l.HeardFrom = f.Get("french_level"), f.Get("heard_from")
+}
+
+// personForm fills a form with a file's details, for editing.
+func personForm(l *Learner) *web.Form {
+	v := url.Values{
+		"antenna": {strconv.FormatInt(l.AntennaID, 10)}, "first_name": {l.FirstName}, "last_name": {l.LastName},
+		"phone": {l.Phone}, "email": {l.Email}, "birth_year": {strconv.Itoa(l.BirthYear)}, "where": {l.Where()},
+		"french_level": {l.FrenchLevel}, "heard_from": {l.HeardFrom},
+		"languages": l.Languages, "situations": l.Situations, "equipment": l.Equipment, "availabilities": l.Availabilities,
+	}
+	if l.WishedProgramme != 0 {
+		v.Set("programme", strconv.FormatInt(l.WishedProgramme, 10))
+	}
+	return web.NewForm(v)
+}
+
+// Choice is one checkbox or radio button of a group, as the templates show it.
+type Choice struct {
+	Value   string
+	Label   string // catalog key
+	Checked bool
+}
+
+// choices builds a group's boxes from the form, ticking what was ticked.
+func choices(f *web.Form, name, prefix string, codes []string) []Choice {
+	var picked []string
+	if f != nil {
+		picked = f.Values[name]
+	}
+	out := make([]Choice, len(codes))
+	for i, c := range codes {
+		out[i] = Choice{Value: c, Label: prefix + c, Checked: slices.Contains(picked, c)}
+	}
+	return out
+}
+
+// codeOptions builds select options from codes, with an empty first choice.
+func codeOptions(prefix string, codes []string, empty string) []web.Option {
+	var out []web.Option
+	if empty != "" {
+		out = append(out, web.Option{Value: "", Label: empty})
+	}
+	for _, c := range codes {
+		out = append(out, web.Option{Value: c, Label: prefix + c})
+	}
+	return out
+}
