@@ -30,9 +30,10 @@ type Config struct {
 	DatabaseURL string // empty for SQLite in Data; postgres://… for PostgreSQL
 	BaseURL     string // public URL for links in emails; default http://Addr
 	SMTPURL     string // empty: emails are written to the log
+	SMSURL      string // empty: text messages are written to the log
 	Log         *slog.Logger
 	Mailer      notify.Mailer // overrides SMTPURL when set
-	SMS         notify.SMS    // text messages; default: written to the log
+	SMS         notify.SMS    // overrides SMSURL when set
 }
 
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
@@ -108,13 +109,17 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Org = &org.Handlers{DB: d, Render: a.Render, Auth: a.Auth}
 	sms := cfg.SMS
 	if sms == nil {
-		sms = notify.LogSMS{Log: cfg.Log}
+		if sms, err = notify.NewSMS(cfg.SMSURL, cfg.Log); err != nil {
+			return nil, err
+		}
 	}
 	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
 	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
 	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
 	// Rooms tell each other what happened through these callbacks, wired here, so
 	// that no room writes another's tables and imports stay one-way.
+	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
+	a.Positioning.OnTaken = a.Learners.Positioned
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()

@@ -39,6 +39,7 @@ func newSite(t testing.TB, engine db.Engine) *site {
 		BaseURL:     "http://" + s.srv.Listener.Addr().String(),
 		Log:         slog.New(slog.NewTextHandler(s.logs, nil)),
 		Mailer:      s.outbox,
+		SMS:         s.outbox,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -61,12 +61,71 @@ func (a *App) routeTable() []Route {
 		{"POST /staff/{id}", admins, o.StaffSave},
 
 		// --- training: catalogue, programmes, cohorts, meetings, enrolment, attendance, feeds ---
+		{"GET /courses", pub, a.Training.Courses},
+		{"GET /courses/{id}", pub, a.Training.Course},
+		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar},   // the secret token in the URL is checked
+		{"GET /advisers/{id}/calendar.ics", pub, a.Training.AdviserCalendar}, // idem
+		{"GET /programmes", staff, a.Training.ProgrammeList},
+		{"GET /programmes/new", managers, a.Training.ProgrammeNew},
+		{"POST /programmes", managers, a.Training.ProgrammeSave},
+		{"GET /programmes/{id}/edit", managers, a.Training.ProgrammeEdit},
+		{"POST /programmes/{id}", managers, a.Training.ProgrammeSave},
+		{"GET /cohorts", staff, a.Training.CohortList},
+		{"GET /cohorts/new", managers, a.Training.CohortNew},
+		{"POST /cohorts", managers, a.Training.CohortSave},
+		{"GET /cohorts/{id}", staff, a.Training.CohortShow},
+		{"GET /cohorts/{id}/edit", managers, a.Training.CohortEdit},
+		{"POST /cohorts/{id}", managers, a.Training.CohortSave},
+		{"POST /cohorts/{id}/state", managers, a.Training.CohortState},
+		{"POST /cohorts/{id}/offer", staff, a.Training.CohortOffer},
+		{"GET /cohorts/{id}/meetings/new", managers, a.Training.MeetingsNew},
+		{"POST /cohorts/{id}/meetings", managers, a.Training.MeetingAdd},
+		{"POST /cohorts/{id}/meetings/weekly", managers, a.Training.MeetingsWeekly},
+		{"POST /meetings/{id}/delete", managers, a.Training.MeetingDelete},
+		{"GET /meetings", staff, a.Training.MyMeetings},
+		{"GET /meetings/{id}/attendance", staff, a.Training.Attendance},
+		{"POST /meetings/{id}/attendance", staff, a.Training.AttendanceSave},
+		{"POST /enrolments/{id}/withdraw", staff, a.Training.EnrolmentWithdraw},
+		{"POST /enrolments/{id}/confirm", staff, a.Training.EnrolmentConfirm},
+		{"GET /attendance/alerts", staff, a.Training.Alerts},
 		// --- end training ---
 
 		// --- learners: registration, inbox, contacts, decisions, learner file, follow-up, duplicates ---
+		// Anyone registers without an account; staff see only their antennas' files
+		// (another antenna's file is the 404 page, checked in each handler).
+		{"GET /register", pub, a.Learners.RegisterForm},
+		{"POST /register", pub, a.Learners.Register},
+		{"GET /register/thanks", pub, a.Learners.Thanks},
+		{"GET /inbox", staff, a.Learners.Inbox},
+		{"GET /followups", staff, a.Learners.FollowUps},
+		{"GET /learners", staff, a.Learners.List},
+		{"GET /learners/{id}", staff, a.Learners.Show},
+		{"GET /learners/{id}/edit", staff, a.Learners.Edit},
+		{"POST /learners/{id}", staff, a.Learners.Save},
+		{"POST /learners/{id}/contacts", staff, a.Learners.AddContact},
+		{"POST /learners/{id}/decision", staff, a.Learners.Decide},
+		{"POST /learners/{id}/notes", staff, a.Learners.AddNote},
+		{"POST /learners/{id}/exit", staff, a.Learners.Exit},
+		{"POST /learners/{id}/followups", staff, a.Learners.RecordFollowUp},
+		{"GET /learners/{id}/merge", staff, a.Learners.MergeForm},
+		{"POST /learners/{id}/merge", staff, a.Learners.Merge},
+		{"POST /learners/{id}/not-duplicate", staff, a.Learners.NotDuplicate},
 		// --- end learners ---
 
 		// --- positioning: questionnaire, tests, results ---
+		// One national questionnaire and thresholds, edited by managers and admins;
+		// tests are taken and read by the staff of the learner's antenna.
+		{"GET /positioning/questions", managers, a.Positioning.Questions},
+		{"GET /positioning/questions/new", managers, a.Positioning.QuestionNew},
+		{"POST /positioning/questions", managers, a.Positioning.QuestionSave},
+		{"GET /positioning/questions/{id}/edit", managers, a.Positioning.QuestionEdit},
+		{"POST /positioning/questions/{id}", managers, a.Positioning.QuestionSave},
+		{"GET /positioning/thresholds", managers, a.Positioning.ThresholdsEdit},
+		{"POST /positioning/thresholds", managers, a.Positioning.ThresholdsSave},
+		{"GET /learners/{id}/positioning", staff, a.Positioning.History},
+		{"GET /learners/{id}/positioning/new", staff, a.Positioning.TestNew},
+		{"POST /learners/{id}/positioning/new", staff, a.Positioning.TestSave},
+		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
 		// --- end positioning ---
 
 		// Anything else: the 404 page in the visitor's language.
