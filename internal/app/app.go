@@ -31,6 +31,7 @@ type Config struct {
 	BaseURL     string // public URL for links in emails; default http://Addr
 	SMTPURL     string // empty: emails are written to the log
 	SMSURL      string // empty: text messages are written to the log
+	TrustProxy  bool   // take the client address from X-Forwarded-For (set by our reverse proxy)
 	Log         *slog.Logger
 	Mailer      notify.Mailer // overrides SMTPURL when set
 	SMS         notify.SMS    // overrides SMSURL when set
@@ -138,6 +139,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	h = web.LimitBody(MaxBodyBytes)(h)
 	h = web.Compress(h)
 	h = web.SecureHeaders(https)(h)
+	if cfg.TrustProxy {
+		h = web.ForwardedFor(h)
+	}
 	h = web.Observe(cfg.Log, func(w http.ResponseWriter, r *http.Request) {
 		a.Render.Error(w, r, http.StatusInternalServerError)
 	})(h)

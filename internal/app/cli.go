@@ -36,6 +36,7 @@ Flags (each also read from the environment):
   --database  TREMPLIN_DATABASE_URL  empty: SQLite in the data directory; postgres://… for PostgreSQL
   --base-url  TREMPLIN_BASE_URL      public URL used in emailed links (default http://ADDR)
   --smtp      TREMPLIN_SMTP_URL      smtp://user:password@host:587?from=address (default: emails go to the log)
+  --trust-proxy TREMPLIN_TRUST_PROXY=1  behind a reverse proxy: take the client address from X-Forwarded-For
   --sms       TREMPLIN_SMS_URL       https://provider/send?token=…&from=…[&format=form] (default: text messages go to the log)
 `
 
@@ -68,6 +69,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.StringVar(&cfg.DatabaseURL, "database", env("TREMPLIN_DATABASE_URL", ""), "database URL")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("TREMPLIN_BASE_URL", ""), "public URL")
 	fs.StringVar(&cfg.SMTPURL, "smtp", env("TREMPLIN_SMTP_URL", ""), "SMTP URL")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("TREMPLIN_TRUST_PROXY", "") == "1" || env("TREMPLIN_TRUST_PROXY", "") == "true", "trust X-Forwarded-For")
 	fs.StringVar(&cfg.SMSURL, "sms", env("TREMPLIN_SMS_URL", ""), "SMS provider URL")
 	var u struct{ email, name, role, antennas, lang, password string }
 	if cmd == "user" {

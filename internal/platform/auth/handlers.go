@@ -60,7 +60,8 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 			switch {
 			case err == nil && st.Active:
 				ctx = WithStaff(ctx, st)
-				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role), IsAdmin: st.Role == Admin})
+				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role),
+					IsAdmin: st.Role == Admin, IsManager: st.Role == Admin || st.Role == Manager})
 				lang = st.Lang
 			case err == nil || errors.Is(err, ErrNotFound):
 				s.Sessions.Remove(ctx, sessionKey) // account removed or deactivated

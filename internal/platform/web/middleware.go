@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -170,3 +171,21 @@ func (c *compressWriter) Close() {
 }
 
 func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// ForwardedFor takes the client's address from the last X-Forwarded-For entry,
+// the one our own reverse proxy appended, so that per-address limits (sign-in,
+// registration) count people rather than the proxy. Only for deployments behind a
+// proxy: otherwise anyone could choose their address.
+func ForwardedFor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			last := strings.TrimSpace(xff[strings.LastIndexByte(xff, ',')+1:])
+			if ip, err := netip.ParseAddr(last); err == nil {
+				r2 := *r
+				r2.RemoteAddr = netip.AddrPortFrom(ip, 0).String()
+				r = &r2
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

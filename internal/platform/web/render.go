@@ -31,10 +31,11 @@ func pagesFS() fs.FS { sub, _ := fs.Sub(ownPages, "pages"); return sub }
 // Viewer is the signed-in person, as the layout needs to know them (name and
 // menu); nil for visitors.
 type Viewer struct {
-	ID      int64
-	Name    string
-	Role    string
-	IsAdmin bool
+	ID        int64
+	Name      string
+	Role      string
+	IsAdmin   bool
+	IsManager bool // antenna manager or national admin
 }
 
 type viewerKey struct{}
@@ -167,6 +168,30 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Write(buf.Bytes())
 }
 
+// NavItem is one link of the staff menu.
+type NavItem struct{ Href, Label string }
+
+// navItems is the staff menu, by what the person's role lets them do: the day's
+// work first (registrations, learners, sessions), the association's set-up last.
+func navItems(v *Viewer) []NavItem {
+	items := []NavItem{
+		{"/inbox", "nav.inbox"},
+		{"/learners", "nav.learners"},
+		{"/cohorts", "nav.cohorts"},
+		{"/meetings", "nav.meetings"},
+		{"/followups", "nav.followups"},
+		{"/antennas", "nav.antennas"},
+		{"/places", "nav.places"},
+	}
+	if v.IsManager {
+		items = append(items, NavItem{"/positioning/questions", "nav.positioning"})
+	}
+	if v.IsAdmin {
+		items = append(items, NavItem{"/staff", "nav.staff"})
+	}
+	return items
+}
+
 // FormatDate writes a date the way the language does: "3 février 2027".
 func FormatDate(p i18n.Printer, t time.Time) string {
 	if t.IsZero() {
@@ -187,10 +212,14 @@ func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
 		},
 		"languages": func() []string { return i18n.Languages },
 		"pathbase":  path.Base,
-		"date":      func(t time.Time) string { return FormatDate(p, t) },
-		"clock":     func(t time.Time) string { return t.Format("15:04") },
-		"weekday":   func(t time.Time) string { return p.T(fmt.Sprintf("weekday.%d", t.Weekday())) },
-		"add":       func(a, b int) int { return a + b },
+		"navitems":  navItems,
+		"under": func(current, prefix string) bool {
+			return current == prefix || strings.HasPrefix(current, prefix+"/")
+		},
+		"date":    func(t time.Time) string { return FormatDate(p, t) },
+		"clock":   func(t time.Time) string { return t.Format("15:04") },
+		"weekday": func(t time.Time) string { return p.T(fmt.Sprintf("weekday.%d", t.Weekday())) },
+		"add":     func(a, b int) int { return a + b },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -78,3 +78,20 @@ func TestFormKeepsFirstProblemPerField(t *testing.T) {
 		t.Fatalf("errors %v", f.Errors)
 	}
 }
+
+func TestForwardedForTakesTheProxysEntry(t *testing.T) {
+	var got string
+	h := ForwardedFor(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.RemoteAddr }))
+	req := httptest.NewRequest("GET", "/", nil)
+	req.RemoteAddr = "10.0.0.1:5555"
+	req.Header.Set("X-Forwarded-For", "1.2.3.4, 203.0.113.9")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if got != "203.0.113.9:0" {
+		t.Fatalf("client address %q", got)
+	}
+	req.Header.Set("X-Forwarded-For", "garbage")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if got != "10.0.0.1:5555" {
+		t.Fatalf("a bad header changed the address to %q", got)
+	}
+}
