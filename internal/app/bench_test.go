@@ -2,10 +2,13 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
 	"tremplin/internal/app"
@@ -52,5 +55,26 @@ func BenchmarkPages(b *testing.B) {
 			}
 			b.ReportMetric(float64(size), "gzip-bytes")
 		})
+	}
+}
+
+// BenchmarkRegister posts registrations through the whole chain, each from its
+// own address and for a new person, as bench/load.sh does over HTTP.
+func BenchmarkRegister(b *testing.B) {
+	s := newSite(b, db.SQLite)
+	antenna := s.antennaID("Lille")
+	n := 0
+	for b.Loop() {
+		n++
+		form := url.Values{"antenna": {antenna}, "first_name": {"Amina"}, "last_name": {fmt.Sprintf("Charge%d", n)},
+			"phone": {fmt.Sprintf("+3361%07d", n)}, "birth_year": {"1991"}, "where": {"59000"}, "consent": {"yes"}}
+		req := httptest.NewRequest("POST", "/register", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = fmt.Sprintf("10.%d.%d.1:1234", n%250, n/250%250)
+		w := httptest.NewRecorder()
+		s.app.Handler().ServeHTTP(w, req)
+		if w.Code != http.StatusSeeOther {
+			b.Fatalf("register: %d\n%s", w.Code, w.Body.String())
+		}
 	}
 }
