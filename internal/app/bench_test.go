@@ -33,7 +33,7 @@ func BenchmarkStartup(b *testing.B) {
 func BenchmarkPages(b *testing.B) {
 	s := newSite(b, db.SQLite)
 	admin := s.signIn("admin@tremplin.example")
-	for _, path := range []string{"/", "/login", "/places"} {
+	for _, path := range []string{"/", "/login", "/places", "/courses", "/inbox", "/cohorts"} {
 		b.Run(path, func(b *testing.B) {
 			var cookies []*http.Cookie
 			if path != "/login" {

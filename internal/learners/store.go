@@ -136,7 +136,10 @@ const learnerColumns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezo
 
 const learnerFrom = ` FROM learners l JOIN antennas a ON a.id = l.antenna_id`
 
-func scanLearner(row interface{ Scan(...any) error }, extra ...any) (*Learner, error) {
+// scanOne scans a learner row with no extra column, for db.Collect.
+func scanOne(row db.Scanner) (*Learner, error) { return scanLearner(row) }
+
+func scanLearner(row db.Scanner, extra ...any) (*Learner, error) {
 	var l Learner
 	var langs, sits, equip, avail, consentAt, created, updated string
 	err := row.Scan(append([]any{&l.ID, &l.AntennaID, &l.AntennaName, &l.AntennaCountry, &l.AntennaPhone, &l.AntennaTZ, &l.FirstName, &l.LastName,
@@ -385,19 +388,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 	args = append(args, limit)
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+cond+
 		order+fmt.Sprintf(" LIMIT $%d", len(args)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Learner
-	for rows.Next() {
-		l, err := scanLearner(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
 // Duplicates lists the files in scope flagged as possibly the same person as id:
@@ -407,19 +398,7 @@ func Duplicates(ctx context.Context, d *db.DB, sc auth.Scope, id int64) ([]*Lear
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.merged_into IS NULL AND l.id <> $1 AND
 		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id",
 		append([]any{id}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Learner
-	for rows.Next() {
-		l, err := scanLearner(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
 // ClearDuplicate records that two flagged files are different people.

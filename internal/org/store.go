@@ -46,7 +46,7 @@ var ErrNameTaken = errors.New("name already used")
 
 const antennaColumns = "id, name, city, country, timezone, address, phone"
 
-func scanAntenna(row interface{ Scan(...any) error }) (*Antenna, error) {
+func scanAntenna(row db.Scanner) (*Antenna, error) {
 	var a Antenna
 	err := row.Scan(&a.ID, &a.Name, &a.City, &a.Country, &a.Timezone, &a.Address, &a.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -58,20 +58,7 @@ func scanAntenna(row interface{ Scan(...any) error }) (*Antenna, error) {
 // Antennas lists the antennas in scope, by name.
 func Antennas(ctx context.Context, d *db.DB, sc auth.Scope) ([]*Antenna, error) {
 	where, args := sc.Where("id", 1)
-	rows, err := d.QueryContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE "+where+" ORDER BY name", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Antenna
-	for rows.Next() {
-		a, err := scanAntenna(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.Collect[*Antenna](d.QueryContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE "+where+" ORDER BY name", args...))(scanAntenna)
 }
 
 // AllAntennas lists every antenna; only for public pages showing names and cities,
@@ -112,7 +99,7 @@ func SaveAntenna(ctx context.Context, d *db.DB, a *Antenna) error {
 const placeColumns = `p.id, p.antenna_id, a.name, a.country, p.name, p.address, p.postcode, p.city,
 	p.opening_hours, p.accessibility, p.pivot`
 
-func scanPlace(row interface{ Scan(...any) error }) (*Place, error) {
+func scanPlace(row db.Scanner) (*Place, error) {
 	var p Place
 	err := row.Scan(&p.ID, &p.AntennaID, &p.AntennaName, &p.Country, &p.Name, &p.Address, &p.Postcode, &p.City,
 		&p.OpeningHours, &p.Accessibility, &p.Pivot)
@@ -125,21 +112,8 @@ func scanPlace(row interface{ Scan(...any) error }) (*Place, error) {
 // Places lists the places in scope, optionally of one antenna (0 for all).
 func Places(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64) ([]*Place, error) {
 	where, args := sc.Where("p.antenna_id", 2)
-	rows, err := d.QueryContext(ctx, "SELECT "+placeColumns+` FROM places p JOIN antennas a ON a.id = p.antenna_id
-		WHERE ($1 = 0 OR p.antenna_id = $1) AND `+where+" ORDER BY a.name, p.name", append([]any{antennaID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Place
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return db.Collect[*Place](d.QueryContext(ctx, "SELECT "+placeColumns+` FROM places p JOIN antennas a ON a.id = p.antenna_id
+		WHERE ($1 = 0 OR p.antenna_id = $1) AND `+where+" ORDER BY a.name, p.name", append([]any{antennaID}, args...)...))(scanPlace)
 }
 
 // PlaceByID returns a place in scope, or ErrNotFound.
