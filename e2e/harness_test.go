@@ -69,20 +69,23 @@ func requireTools(t *testing.T) (chromium string) {
 }
 
 // startSite runs the real application with the demo association, on SQLite in a
-// temporary folder and a loopback port. It returns the site's origin.
-func startSite(t *testing.T) string {
+// temporary folder and a loopback port. It returns the site's origin, the app (for
+// tests to look in its database) and the outbox its emails and SMS go to.
+func startSite(t *testing.T) (string, *app.App, *notify.Outbox) {
 	t.Helper()
 	ctx := context.Background()
 	// The server is made before the app so the app knows its own address.
 	srv := httptest.NewUnstartedServer(nil)
 	origin := "http://" + srv.Listener.Addr().String()
 	logs := &syncBuffer{}
+	outbox := &notify.Outbox{}
 	a, err := app.New(ctx, app.Config{
 		Addr:    srv.Listener.Addr().String(),
 		Data:    t.TempDir(),
 		BaseURL: origin,
 		Log:     slog.New(slog.NewTextHandler(logs, nil)),
-		Mailer:  &notify.Outbox{},
+		Mailer:  outbox,
+		SMS:     outbox,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +104,7 @@ func startSite(t *testing.T) string {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	return origin
+	return origin, a, outbox
 }
 
 // syncBuffer is a bytes.Buffer that request goroutines can log into.
@@ -129,6 +132,9 @@ type browser struct {
 	ctx    context.Context
 	origin string // scheme://host:port of the site under test
 
+	app    *app.App       // the site's app, to check what a journey stored
+	outbox *notify.Outbox // what the site sent by email and SMS
+
 	// lang and dir, when set, are what every page loaded must declare on <html>.
 	lang, dir string
 
@@ -143,7 +149,8 @@ type browser struct {
 func newBrowser(t *testing.T, acceptLanguage string) *browser {
 	t.Helper()
 	chromium := requireTools(t) // first: a skipped test starts nothing
-	b := &browser{t: t, origin: startSite(t), inflight: map[network.RequestID]string{}}
+	b := &browser{t: t, inflight: map[network.RequestID]string{}}
+	b.origin, b.app, b.outbox = startSite(t)
 
 	profile, err := os.MkdirTemp("", "tremplin-e2e-chromium-")
 	if err != nil {
@@ -401,4 +408,34 @@ func (b *browser) signIn(email string) {
 func (b *browser) chooseLanguage(lang string) {
 	b.t.Helper()
 	b.load("choose language "+lang, click(fmt.Sprintf(`footer button[name=lang][value=%q]`, lang)))
+}
+
+// tick taps the label around the checkbox or radio button name=value, as a thumb
+// does on a phone (the whole label is the target), then waits until the browser has
+// turned the tap into the click that checks it. The box must not be ticked yet: a
+// tap on a ticked checkbox unticks it.
+func (b *browser) tick(name, value string) {
+	b.t.Helper()
+	input := fmt.Sprintf(`input[name=%q][value=%q]`, name, value)
+	if err := chromedp.Do(b.ctx,
+		chromedp.Tap(chromedp.CSS("label:has(> "+input+")")),
+		chromedp.Poll[chromedp.Void](`document.querySelector(`+jsString(input)+`).checked`,
+			chromedp.WithPollingTimeout(2*time.Second)),
+	); err != nil {
+		b.t.Fatalf("tapping %s: %v", input, err)
+	}
+}
+
+// choose picks value in the select of the field named name (id f-NAME). Setting
+// the value is what the phone's picker does; a value with no option leaves the
+// select empty, hence the check.
+func (b *browser) choose(name, value string) {
+	b.t.Helper()
+	id := "f-" + name
+	if err := chromedp.Do(b.ctx, chromedp.SetValue(chromedp.ID(id), value)); err != nil {
+		b.t.Fatalf("choosing %s in %s: %v", value, name, err)
+	}
+	if got := js[string](b, `document.getElementById(`+jsString(id)+`).value`); got != value {
+		b.t.Fatalf("%s has no option %q", name, value)
+	}
 }
