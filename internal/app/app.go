@@ -13,8 +13,12 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/impact"
+	"tremplin/internal/impact/exports"
+	"tremplin/internal/impact/opendata"
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
+	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
@@ -50,6 +54,10 @@ type App struct {
 	Training    *training.Handlers
 	Learners    *learners.Handlers
 	Positioning *positioning.Handlers
+	Partners    *partners.Handlers
+	Impact      *impact.Handlers
+	OpenData    *opendata.Handlers
+	Exports     *exports.Handlers
 	assets      *web.Assets
 	handler     http.Handler
 	routes      []Route
@@ -97,6 +105,10 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		web.Room{Name: "training", FS: training.Templates()},
 		web.Room{Name: "learners", FS: learners.Templates()},
 		web.Room{Name: "positioning", FS: positioning.Templates()},
+		web.Room{Name: "partners", FS: partners.Templates()},
+		web.Room{Name: "impact", FS: impact.Templates()},
+		web.Room{Name: "opendata", FS: opendata.Templates()},
+		web.Room{Name: "exports", FS: exports.Templates()},
 	)
 	if err != nil {
 		return nil, err
@@ -117,6 +129,10 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
 	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
 	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
+	a.Partners = &partners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
+	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
+	a.OpenData = &opendata.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
+	a.Exports = &exports.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
 	// Rooms tell each other what happened through these callbacks, wired here, so
 	// that no room writes another's tables and imports stay one-way.
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged

@@ -128,6 +128,18 @@ func (a *App) routeTable() []Route {
 		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
 		// --- end positioning ---
 
+		// --- partners: directory, outreach, referrals, partner space, imports, figures ---
+		// --- end partners ---
+
+		// --- impact: dashboards, funder reports ---
+		// --- end impact ---
+
+		// --- opendata: national open-data standards ---
+		// --- end opendata ---
+
+		// --- exports: lists as CSV/XLSX, attendance sheets as PDF ---
+		// --- end exports ---
+
 		// Anything else: the 404 page in the visitor's language.
 		{"/", pub, a.notFound},
 	}

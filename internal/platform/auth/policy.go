@@ -13,6 +13,25 @@ type Policy struct {
 	Name   string
 	public bool
 	roles  []Role
+	// For people who are not staff (partner contacts): who is signed in is
+	// decided by their room's own check, and visitors sign in at SignIn.
+	allow  func(r *http.Request) bool
+	SignIn string
+}
+
+// Custom is a policy for people who are not staff, such as partner contacts:
+// allow says whether the request's person may use the route, and visitors are
+// sent to signIn. Staff are refused unless allow accepts them.
+func Custom(name, signIn string, allow func(r *http.Request) bool) Policy {
+	return Policy{Name: name, allow: allow, SignIn: signIn}
+}
+
+// SignInPath is where a visitor goes to sign in for this policy.
+func (p Policy) SignInPath() string {
+	if p.SignIn != "" {
+		return p.SignIn
+	}
+	return "/login"
 }
 
 var (
@@ -61,6 +80,23 @@ func (s *Service) Guard(p Policy, h http.Handler) http.Handler {
 	}
 	if p.public {
 		return h
+	}
+	if p.allow != nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if p.allow(r) {
+				h.ServeHTTP(w, r)
+				return
+			}
+			if Current(r.Context()) != nil {
+				s.Render.Error(w, r, http.StatusForbidden)
+				return
+			}
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, p.SignInPath()+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.Render.Error(w, r, http.StatusUnauthorized)
+		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := Current(r.Context())
