@@ -63,8 +63,11 @@ type App struct {
 	routes      []Route
 }
 
-// MaxBodyBytes is the largest request body accepted (forms; imports get their own).
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes is the largest form accepted; MaxUploadBytes the largest file upload.
+const (
+	MaxBodyBytes   = 1 << 20
+	MaxUploadBytes = 16 << 20
+)
 
 // New opens the database, applies migrations and builds the handler.
 func New(ctx context.Context, cfg Config) (*App, error) {
@@ -152,7 +155,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	h = a.Sessions.LoadAndSave(h)
 	h = auth.Language(h)
 	h = cop.Handler(h)
-	h = web.LimitBody(MaxBodyBytes)(h)
+	h = web.LimitBody(MaxBodyBytes, MaxUploadBytes)(h)
 	h = web.Compress(h)
 	h = web.SecureHeaders(https)(h)
 	if cfg.TrustProxy {

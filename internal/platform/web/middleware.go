@@ -95,15 +95,20 @@ func SecureHeaders(https bool) func(http.Handler) http.Handler {
 }
 
 // LimitBody caps request bodies; ParseForm turns the overflow into ErrTooLarge.
-func LimitBody(max int64) func(http.Handler) http.Handler {
+// File uploads (multipart) may be up to maxUpload: a partner's list of people is
+// larger than any form.
+func LimitBody(max, maxUpload int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > max {
-				// Refuse at once rather than read what is too large anyway.
-				r.Body = http.MaxBytesReader(w, r.Body, 0)
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, max)
+			limit := max
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				limit = maxUpload
 			}
+			if r.ContentLength > limit {
+				// Refuse at once rather than read what is too large anyway.
+				limit = 0
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -58,7 +58,7 @@ func TestCompressOnlyText(t *testing.T) {
 
 func TestLimitBodyGivesErrTooLarge(t *testing.T) {
 	var got error
-	h := LimitBody(100)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := LimitBody(100, 1000)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, got = ParseForm(r)
 	}))
 	body := url.Values{"x": {strings.Repeat("a", 200)}}.Encode()
