@@ -371,6 +371,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	h.statusChanged(ctx, l.ID, l.Status, c.StaffID)
 	if f.Get("back") == "inbox" {
 		h.Auth.Flash(r, "saved")
 		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
@@ -446,6 +447,7 @@ func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.statusChanged(ctx, l.ID, l.Status, st.ID)
 	h.backToFile(w, r, l.ID, "")
 }
 
@@ -527,6 +529,7 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.statusChanged(ctx, l.ID, l.Status, auth.Current(ctx).ID)
 	h.backToFile(w, r, l.ID, "#followup")
 }
 
@@ -621,6 +624,8 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// Always passed on: the merged file may have been referred with another status.
+	h.statusChanged(ctx, l.ID, "", auth.Current(ctx).ID)
 	h.backToFile(w, r, l.ID, "#timeline")
 }
 

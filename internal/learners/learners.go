@@ -39,6 +39,39 @@ type Handlers struct {
 	// RegistrationLimit is the registrations accepted per address and hour: 0 for
 	// DefaultRegistrationLimit, negative for no limit (a load test from one host).
 	RegistrationLimit int
+	// OnStatus, when set, is told each time a file's status has changed (after the
+	// change is committed), with who changed it (0 for the system): the partners
+	// room keeps referrals in step and tells the referring partner.
+	OnStatus func(ctx context.Context, learnerID int64, status string, staffID int64) error
+}
+
+// statusOf reads a file's current status, "" when it cannot be read.
+func (h *Handlers) statusOf(ctx context.Context, id int64) string {
+	var status string
+	if err := h.DB.QueryRowContext(ctx, "SELECT status FROM learners WHERE id = $1", id).Scan(&status); err != nil {
+		h.Log.WarnContext(ctx, "learner status unreadable", "learner_id", id, "err", err)
+	}
+	return status
+}
+
+// statusChanged calls OnStatus when the file's status is no longer before. Its
+// failure is logged: the change itself is already saved.
+func (h *Handlers) statusChanged(ctx context.Context, id int64, before string, staffID int64) {
+	if h.OnStatus == nil {
+		return
+	}
+	after := h.statusOf(ctx, id)
+	if after == "" || after == before {
+		return
+	}
+	if staffID == 0 {
+		if st := auth.Current(ctx); st != nil {
+			staffID = st.ID
+		}
+	}
+	if err := h.OnStatus(ctx, id, after, staffID); err != nil {
+		h.Log.WarnContext(ctx, "status change not passed on", "learner_id", id, "err", err)
+	}
 }
 
 func (h *Handlers) registrationLimit() int {
@@ -55,13 +88,23 @@ func (h *Handlers) registrationLimit() int {
 // their enrolments (enrolled, waitlisted, offered, withdrawn). Training calls it
 // through its OnEnrolment callback, after its own write has been committed.
 func (h *Handlers) EnrolmentChanged(ctx context.Context, learnerID int64, state string) error {
-	return moveForEnrolment(ctx, h.DB, learnerID, state)
+	before := h.statusOf(ctx, learnerID)
+	if err := moveForEnrolment(ctx, h.DB, learnerID, state); err != nil {
+		return err
+	}
+	h.statusChanged(ctx, learnerID, before, 0)
+	return nil
 }
 
 // Positioned marks a person positioned once a test has been stored for them
 // (positioning's OnTaken callback), unless they are already further along.
 func (h *Handlers) Positioned(ctx context.Context, learnerID int64) error {
-	return markPositioned(ctx, h.DB, learnerID)
+	before := h.statusOf(ctx, learnerID)
+	if err := markPositioned(ctx, h.DB, learnerID); err != nil {
+		return err
+	}
+	h.statusChanged(ctx, learnerID, before, 0)
+	return nil
 }
 
 func pathID(r *http.Request) int64 {

@@ -5,9 +5,13 @@
 package partners
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
+	"net/http"
+	"strconv"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -29,4 +33,88 @@ type Handlers struct {
 	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
+}
+
+// Kinds of partner organisations (DOMAIN.md, after the national inclusion-jobs
+// platform's list); the words are in the catalogs under partner.kind.
+var Kinds = []string{"afpa", "ase", "cada", "caf", "cap_emploi", "ccas", "chrs", "chu", "cidff", "cph", "e2c", "epide",
+	"france_travail", "huda", "mission_locale", "pij_bij", "plie", "residence_sociale", "cd_social", "spip",
+	"social_centre", "migrants_association", "other"}
+
+// Stages of the outreach to an organisation.
+var Stages = []string{"to_contact", "contacted", "meeting", "active", "inactive"}
+
+// InteractionKinds are the ways advisers reach an organisation.
+var InteractionKinds = []string{"call", "email", "meeting", "info_session"}
+
+// States of a referred person (DOMAIN.md): sent → received → contacted →
+// positioned → enrolled | waitlisted | unreachable | declined (reason) | oriented
+// elsewhere; then, once enrolled, completed or dropped, which partners ask for too.
+const (
+	Sent        = "sent"
+	Received    = "received"
+	Contacted   = "contacted"
+	Positioned  = "positioned"
+	Enrolled    = "enrolled"
+	Waitlisted  = "waitlisted"
+	Unreachable = "unreachable"
+	Declined    = "declined"
+	Oriented    = "oriented"
+	Completed   = "completed"
+	Dropped     = "dropped"
+)
+
+// States lists the referral states in path order.
+var States = []string{Sent, Received, Contacted, Positioned, Enrolled, Waitlisted, Unreachable, Declined, Oriented, Completed, Dropped}
+
+// DeclineReasons are the reasons a referral is declined: codes, so that a partner
+// reads why without reading a staff member's notes.
+var DeclineReasons = []string{"person_declined", "not_eligible", "not_available", "other"}
+
+// ErrNotFound is answered for anything missing or outside the caller's reach:
+// another antenna for staff, another organisation for a partner contact.
+var ErrNotFound = errors.New("not found")
+
+// ErrEmailTaken is returned when another contact already uses the email.
+var ErrEmailTaken = errors.New("contact email already used")
+
+const partnerKey = "partner_contact_id"
+
+// IsPartner reports whether the request comes from a signed-in, active partner
+// contact: the access check of every partner-space route.
+func (h *Handlers) IsPartner(r *http.Request) bool {
+	c, err := h.currentContact(r.Context())
+	return err == nil && c != nil
+}
+
+// Policy is the access policy of the partner space's routes.
+func (h *Handlers) Policy() auth.Policy {
+	return auth.Custom("partner", "/partner/login", h.IsPartner)
+}
+
+// currentContact is the signed-in partner contact, nil when none (or no longer active).
+func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {
+	id := h.Auth.Sessions.GetInt64(ctx, partnerKey)
+	if id == 0 {
+		return nil, nil
+	}
+	c, err := ContactByID(ctx, h.DB, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && !c.Active) {
+		return nil, nil
+	}
+	return c, err
+}
+
+func pathID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id
+}
+
+// fail answers a lookup error: the 404 page for anything missing or out of reach.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrNotFound) {
+		h.Render.NotFound(w, r)
+		return
+	}
+	h.Render.Fail(w, r, err)
 }

@@ -1,0 +1,536 @@
+package partners
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/siret"
+	"tremplin/internal/platform/web"
+)
+
+// Choice is one checkbox of a group.
+type Choice struct {
+	Value   string
+	Label   string
+	Raw     bool // Label is a name, not a catalog key
+	Checked bool
+}
+
+func codeOptions(prefix string, codes []string, empty string) []web.Option {
+	var out []web.Option
+	if empty != "" {
+		out = append(out, web.Option{Value: "", Label: empty})
+	}
+	for _, c := range codes {
+		out = append(out, web.Option{Value: c, Label: prefix + c})
+	}
+	return out
+}
+
+var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+func id64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// List is the directory of partner organisations of the staff member's antennas.
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	stage := r.URL.Query().Get("stage")
+	if !slices.Contains(Stages, stage) {
+		stage = ""
+	}
+	orgs, err := Orgs(ctx, h.DB, st.Scope(), stage)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/list.html", struct {
+		Orgs   []*Org
+		Stages []web.Option
+	}{orgs, codeOptions("partner.stage.", Stages, "partner.all_stages")}, web.NewForm(url.Values{"stage": {stage}}))
+}
+
+type orgFormData struct {
+	ID       int64
+	Kinds    []web.Option
+	Stages   []web.Option
+	Antennas []Choice
+}
+
+func (h *Handlers) orgFormData(ctx context.Context, id int64, f *web.Form) (*orgFormData, []int64, error) {
+	antennas, err := org.Antennas(ctx, h.DB, auth.Current(ctx).Scope())
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &orgFormData{ID: id, Kinds: codeOptions("partner.kind.", Kinds, "form.choose"), Stages: codeOptions("partner.stage.", Stages, "")}
+	var ids []int64
+	for _, a := range antennas {
+		v := id64(a.ID)
+		d.Antennas = append(d.Antennas, Choice{Value: v, Label: a.Name, Raw: true, Checked: slices.Contains(f.All("antennas"), v)})
+		ids = append(ids, a.ID)
+	}
+	return d, ids, nil
+}
+
+// New shows the form for a new organisation.
+func (h *Handlers) New(w http.ResponseWriter, r *http.Request) {
+	f := web.NewForm(url.Values{"stage": {Stages[0]}})
+	if st := auth.Current(r.Context()); len(st.Antennas) == 1 {
+		f.Set("antennas", id64(st.Antennas[0]))
+	}
+	d, _, err := h.orgFormData(r.Context(), 0, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/org_form.html", d, f)
+}
+
+// Edit shows an organisation's form.
+func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
+	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := web.NewForm(url.Values{"name": {o.Name}, "kind": {o.Kind}, "identifier": {o.Identifier}, "address": {o.Address}, "stage": {o.Stage}})
+	for _, a := range o.Antennas {
+		f.Values.Add("antennas", id64(a))
+	}
+	d, _, err := h.orgFormData(r.Context(), o.ID, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/org_form.html", d, f)
+}
+
+// Save creates or updates an organisation, in the staff member's antennas.
+func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	o := &Org{}
+	if id := pathID(r, "id"); id != 0 || r.PathValue("id") != "" {
+		var err error
+		if o, err = OrgByID(ctx, h.DB, st.Scope(), id); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	d, editable, err := h.orgFormData(ctx, o.ID, f)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f.Required("name")
+	f.MaxLength("name", 200)
+	f.MaxLength("address", 300)
+	if !slices.Contains(Kinds, f.Get("kind")) {
+		f.Fail("kind", "form.choose")
+	}
+	if !slices.Contains(Stages, f.Get("stage")) {
+		f.Fail("stage", "form.choose")
+	}
+	ident := siret.Normalize(f.Get("identifier"))
+	if ident != "" && siret.Kind(ident) == "" {
+		f.Fail("identifier", "partner.identifier_invalid")
+	}
+	var chosen []int64
+	for _, v := range f.All("antennas") {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		if slices.Contains(editable, id) && !slices.Contains(chosen, id) {
+			chosen = append(chosen, id)
+		}
+	}
+	if len(chosen) == 0 {
+		f.Fail("antennas", "partner.antennas_required")
+	}
+	if !f.Valid() {
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/org_form.html", d, f)
+		return
+	}
+	o.Name, o.Kind, o.Identifier, o.Address, o.Stage, o.Antennas = f.Get("name"), f.Get("kind"), ident, f.Get("address"), f.Get("stage"), chosen
+	if err := SaveOrg(ctx, h.DB, o, editable); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/partners/"+id64(o.ID), http.StatusSeeOther)
+}
+
+type showData struct {
+	Org              *Org
+	Contacts         []*Contact
+	Interactions     []*Interaction
+	Referrals        []*Referral
+	Figures          *Figures
+	InteractionKinds []web.Option
+	Stages           []web.Option
+}
+
+// Show is an organisation's page: details, figures, contacts, outreach log and
+// referrals, with the forms to add a contact and log an interaction.
+func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
+	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.show(w, r, http.StatusOK, o, web.NewForm(url.Values{"interaction_kind": {"call"}}))
+}
+
+func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, o *Org, f *web.Form) {
+	ctx := r.Context()
+	sc := auth.Current(ctx).Scope()
+	d := &showData{Org: o, InteractionKinds: codeOptions("partner.interaction.", InteractionKinds, ""),
+		Stages: codeOptions("partner.stage.", Stages, "partner.stage_unchanged")}
+	var err error
+	if d.Contacts, err = Contacts(ctx, h.DB, o.ID); err == nil {
+		if d.Interactions, err = Interactions(ctx, h.DB, o.ID); err == nil {
+			if d.Referrals, err = Referrals(ctx, h.DB, sc, o.ID, 50); err == nil {
+				var figs []*Figures
+				if figs, err = OrgFigures(ctx, h.DB, sc, o.ID); err == nil {
+					d.Figures = &Figures{OrgID: o.ID, OrgName: o.Name}
+					if len(figs) == 1 {
+						d.Figures = figs[0]
+					}
+				}
+			}
+		}
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, status, "partners/org.html", d, f)
+}
+
+// checkContact reads a contact's fields from the form.
+func checkContact(f *web.Form, c *Contact) {
+	f.Required("contact_name")
+	f.MaxLength("contact_name", 200)
+	f.MaxLength("contact_role", 200)
+	f.MaxLength("contact_email", 200)
+	f.MaxLength("contact_phone", 40)
+	email := auth.NormalizeEmail(f.Get("contact_email"))
+	if email != "" && !emailRe.MatchString(email) {
+		f.Fail("contact_email", "form.email")
+	}
+	c.Name, c.Role, c.Email, c.Phone = f.Get("contact_name"), f.Get("contact_role"), email, f.Get("contact_phone")
+}
+
+// ContactAdd adds a contact to an organisation.
+func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	c := &Contact{OrgID: o.ID, Active: true, Lang: i18n.Default}
+	checkContact(f, c)
+	if f.Valid() {
+		err = SaveContact(ctx, h.DB, c)
+		if errors.Is(err, ErrEmailTaken) {
+			f.Fail("contact_email", "partner.email_taken")
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.show(w, r, http.StatusUnprocessableEntity, o, f)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
+}
+
+// orgContact loads the organisation (in scope) and its contact of the URL.
+func (h *Handlers) orgContact(w http.ResponseWriter, r *http.Request) (*Org, *Contact, bool) {
+	ctx := r.Context()
+	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	c, err := ContactByID(ctx, h.DB, pathID(r, "contact"))
+	if err == nil && c.OrgID != o.ID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	return o, c, true
+}
+
+// ContactEdit shows a contact's form.
+func (h *Handlers) ContactEdit(w http.ResponseWriter, r *http.Request) {
+	o, c, ok := h.orgContact(w, r)
+	if !ok {
+		return
+	}
+	f := web.NewForm(url.Values{"contact_name": {c.Name}, "contact_role": {c.Role}, "contact_email": {c.Email}, "contact_phone": {c.Phone}})
+	if c.Active {
+		f.Set("active", "yes")
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/contact_form.html", struct {
+		Org     *Org
+		Contact *Contact
+	}{o, c}, f)
+}
+
+// ContactSave updates a contact; an inactive contact can no longer sign in.
+func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
+	o, c, ok := h.orgContact(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	checkContact(f, c)
+	c.Active = f.Get("active") == "yes"
+	if f.Valid() {
+		err = SaveContact(r.Context(), h.DB, c)
+		if errors.Is(err, ErrEmailTaken) {
+			f.Fail("contact_email", "partner.email_taken")
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/contact_form.html", struct {
+			Org     *Org
+			Contact *Contact
+		}{o, c}, f)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
+}
+
+// InteractionAdd logs a call, email, meeting or information session, with an
+// optional next step and a change of stage.
+func (h *Handlers) InteractionAdd(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	o, err := OrgByID(ctx, h.DB, st.Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	it := &Interaction{OrgID: o.ID, Kind: f.Get("interaction_kind"), Note: f.Get("note"), Stage: f.Get("stage"),
+		NextStep: f.Get("next_step"), DueOn: f.Get("due_on"), StaffID: st.ID}
+	if !slices.Contains(InteractionKinds, it.Kind) {
+		f.Fail("interaction_kind", "form.choose")
+	}
+	if it.Stage != "" && !slices.Contains(Stages, it.Stage) {
+		f.Fail("stage", "form.choose")
+	}
+	f.MaxLength("note", 4000)
+	f.MaxLength("next_step", 300)
+	if it.DueOn != "" {
+		if _, err := time.Parse(time.DateOnly, it.DueOn); err != nil {
+			f.Fail("due_on", "partner.date_invalid")
+		}
+	}
+	if it.NextStep != "" && it.DueOn == "" {
+		f.Fail("due_on", "partner.due_required")
+	}
+	if it.NextStep == "" && it.DueOn != "" {
+		f.Fail("next_step", "partner.next_step_required")
+	}
+	if !f.Valid() {
+		h.show(w, r, http.StatusUnprocessableEntity, o, f)
+		return
+	}
+	if err := AddInteraction(ctx, h.DB, it); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#outreach", http.StatusSeeOther)
+}
+
+// Outreach is what is due this week: the staff member's next steps (everyone's in
+// their antennas with ?all=1), and the organisations still to contact.
+func (h *Handlers) Outreach(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	all := r.URL.Query().Get("all") == "1"
+	who := st.ID
+	if all {
+		who = 0
+	}
+	until := EndOfWeek(time.Now())
+	due, err := DueNextSteps(ctx, h.DB, st.Scope(), who, until)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	toContact, err := Orgs(ctx, h.DB, st.Scope(), "to_contact")
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	until2, _ := time.Parse(time.DateOnly, until)
+	h.Render.Render(w, r, http.StatusOK, "partners/outreach.html", struct {
+		All       bool
+		Due       []*Interaction
+		Until     time.Time
+		ToContact []*Org
+	}{all, due, until2, toContact}, nil)
+}
+
+// NextStepDone closes a next step.
+func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
+	if _, err := web.ParseForm(r); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if err := MarkDone(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.Auth.Flash(r, "saved")
+	back := "/outreach"
+	if r.URL.Query().Get("all") == "1" {
+		back += "?all=1"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// ReferralList lists the referrals to the staff member's antennas, newest first.
+func (h *Handlers) ReferralList(w http.ResponseWriter, r *http.Request) {
+	list, err := Referrals(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0, 200)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/referrals.html", list, nil)
+}
+
+// ReferralShow is one referral: its people, their states, and the decisions
+// taken on the referral itself (received, unreachable, declined).
+func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ref, err := ReferralByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	people, err := People(ctx, h.DB, ref.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/referral.html", struct {
+		Referral *Referral
+		People   []*Person
+		Reasons  []string
+	}{ref, people, DeclineReasons}, nil)
+}
+
+// PersonState records received, unreachable or declined (with a reason) for one
+// referred person, logs it and tells the partner.
+func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	p, err := personInScope(ctx, h.DB, st.Scope(), pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	state, reason := f.Get("state"), f.Get("reason")
+	if !slices.Contains([]string{Received, Unreachable, Declined}, state) || (state == Declined && !slices.Contains(DeclineReasons, reason)) {
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	changed, err := SetState(ctx, h.DB, st.Scope(), p.ID, state, reason, st.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.tell(ctx, changed)
+	h.Auth.Flash(r, "saved")
+	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
+}
+
+// FiguresPage counts, per organisation, the people referred and how far they went.
+func (h *Handlers) FiguresPage(w http.ResponseWriter, r *http.Request) {
+	figs, err := OrgFigures(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", figs, nil)
+}
+
+// LearnerStatusChanged is the learners room's OnStatus callback: the referral
+// state of the person follows their file, the change is logged, and the referring
+// contact is told by email (the state only).
+func (h *Handlers) LearnerStatusChanged(ctx context.Context, learnerID int64, status string, staffID int64) error {
+	changed, err := FollowLearner(ctx, h.DB, learnerID, status, staffID)
+	if err != nil {
+		return err
+	}
+	h.tell(ctx, changed)
+	return nil
+}
+
+// tell emails each referring contact the new state of their person. Only the
+// state (and a declined referral's coded reason) is sent: never notes, positioning
+// or situation. A failure is logged: the change is saved anyway.
+func (h *Handlers) tell(ctx context.Context, changed []*Changed) {
+	for _, c := range changed {
+		if c.Email == "" {
+			continue
+		}
+		p := i18n.For(c.Lang)
+		state := p.T("partner.state." + c.State)
+		if c.State == Declined && c.Reason != "" {
+			state += " (" + p.T("partner.reason."+c.Reason) + ")"
+		}
+		person := c.FirstName + " " + c.LastName
+		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", person, "state", state),
+			p.T("partner.status_email.body", "name", c.ContactName, "person", person, "org", c.OrgName, "state", state,
+				"link", h.BaseURL+"/partner/people/"+id64(c.PersonID)))
+		if err := h.Mail.Send(ctx, msg); err != nil {
+			h.Log.WarnContext(ctx, "partner: status email not sent", "person_id", c.PersonID, "err", err)
+		}
+	}
+}

@@ -1,0 +1,436 @@
+package partners
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"tremplin/internal/learners"
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/notify"
+	"tremplin/internal/platform/web"
+)
+
+// LinkLifetime is how long a sign-in link works (once).
+const LinkLifetime = 30 * time.Minute
+
+// linksPerHour is how many links one contact may be sent in an hour; beyond, the
+// page answers the same but sends nothing (no mailbox flooding).
+const linksPerHour = 5
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte("tremplin-partner:" + token))
+	return hex.EncodeToString(sum[:])
+}
+
+func notifyEmail(to, subject, body string) notify.Email {
+	return notify.Email{To: to, Subject: subject, Body: body}
+}
+
+// NewLink creates a one-time sign-in token for a contact; "" when the contact has
+// asked for too many links within the hour.
+func NewLink(ctx context.Context, d *db.DB, contactID int64, now time.Time) (string, error) {
+	token := rand.Text()
+	sent := false
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_tokens WHERE contact_id = $1 AND created_at > $2",
+			contactID, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
+			return err
+		}
+		if n >= linksPerHour {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_tokens WHERE expires_at < $1", now.Add(-24*time.Hour).Unix()); err != nil {
+			return err
+		}
+		sent = true
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_tokens (token_hash, contact_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+			hashToken(token), contactID, now.Add(LinkLifetime).Unix(), now.Unix())
+		return err
+	})
+	if err != nil || !sent {
+		return "", err
+	}
+	return token, nil
+}
+
+// linkValid reports whether a token is unused and unexpired, without using it.
+func linkValid(ctx context.Context, d *db.DB, token string, now time.Time) (bool, error) {
+	var n int
+	err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+		hashToken(token), now.Unix()).Scan(&n)
+	return n > 0, err
+}
+
+// UseLink uses a token once and returns its contact; 0 when it is unknown,
+// expired or already used (two simultaneous uses: one wins).
+func UseLink(ctx context.Context, d *db.DB, token string, now time.Time) (int64, error) {
+	var id int64
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE partner_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+			now.Unix(), hashToken(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, "SELECT contact_id FROM partner_tokens WHERE token_hash = $1", hashToken(token)).Scan(&id)
+	})
+	return id, err
+}
+
+// LoginForm asks a partner contact for their email.
+func (h *Handlers) LoginForm(w http.ResponseWriter, r *http.Request) {
+	if h.IsPartner(r) {
+		http.Redirect(w, r, "/partner", http.StatusSeeOther)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{}, nil)
+}
+
+// LoginSend emails a one-time link when a contact has that email, and answers the
+// same either way, so that the page tells nobody who is a contact.
+func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f.Required("email")
+	f.MaxLength("email", 200)
+	if e := f.Get("email"); e != "" && !emailRe.MatchString(auth.NormalizeEmail(e)) {
+		f.Fail("email", "form.email")
+	}
+	if !f.Valid() {
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/login.html", struct{ Sent bool }{}, f)
+		return
+	}
+	c, err := ContactByEmail(ctx, h.DB, f.Get("email"))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if c != nil {
+		token, err := NewLink(ctx, h.DB, c.ID, time.Now())
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if token != "" {
+			p := i18n.FromContext(ctx)
+			link := h.BaseURL + "/partner/login/" + url.PathEscape(token)
+			msg := notifyEmail(c.Email, p.T("partner.login_email.subject"),
+				p.T("partner.login_email.body", "name", c.Name, "link", link, "minutes", int(LinkLifetime.Minutes())))
+			if err := h.Mail.Send(ctx, msg); err != nil {
+				h.Log.ErrorContext(ctx, "partner: sign-in email not sent", "contact_id", c.ID, "err", err)
+			}
+		} else {
+			h.Log.WarnContext(ctx, "partner: too many sign-in links asked for", "contact_id", c.ID)
+		}
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{true}, web.NewForm(nil))
+}
+
+// LinkForm is where the emailed link leads: a button to sign in (a mail scanner
+// following the link does not use it up), or, for an expired or used link, the
+// way to get a new one.
+func (h *Handlers) LinkForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	ok, err := linkValid(r.Context(), h.DB, token, time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusGone
+	}
+	h.Render.Render(w, r, status, "partners/link.html", struct {
+		Token   string
+		Invalid bool
+	}{token, !ok}, nil)
+}
+
+// LinkUse signs the contact in with the link, which then stops working.
+func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if _, err := web.ParseForm(r); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	token := r.PathValue("token")
+	id, err := UseLink(ctx, h.DB, token, time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var c *Contact
+	if id != 0 {
+		if c, err = ContactByID(ctx, h.DB, id); err != nil && !errors.Is(err, ErrNotFound) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if c == nil || !c.Active {
+		h.Render.Render(w, r, http.StatusGone, "partners/link.html", struct {
+			Token   string
+			Invalid bool
+		}{token, true}, nil)
+		return
+	}
+	// A new session token at sign-in, so a token planted before cannot be ridden.
+	if err := h.Auth.Sessions.RenewToken(ctx); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Auth.Sessions.Put(ctx, partnerKey, c.ID)
+	if err := setContactLang(ctx, h.DB, c.ID, i18n.FromContext(ctx).Lang); err != nil {
+		h.Log.WarnContext(ctx, "partner: language not recorded", "contact_id", c.ID, "err", err)
+	}
+	h.Log.InfoContext(ctx, "partner signed in", "contact_id", c.ID, "request_id", web.RequestID(ctx))
+	http.Redirect(w, r, "/partner", http.StatusSeeOther)
+}
+
+// Logout ends the partner's session.
+func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
+	if err := h.Auth.Sessions.Destroy(r.Context()); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/partner/login", http.StatusSeeOther)
+}
+
+// contact loads the signed-in contact (the policy has checked there is one).
+func (h *Handlers) contact(w http.ResponseWriter, r *http.Request) (*Contact, bool) {
+	c, err := h.currentContact(r.Context())
+	if err == nil && c == nil {
+		err = ErrNotFound
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// Space lists the people the contact's organisation referred, with each one's
+// current state.
+func (h *Handlers) Space(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contact(w, r)
+	if !ok {
+		return
+	}
+	people, err := OrgPeople(r.Context(), h.DB, c.OrgID, 1000)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/space.html", struct {
+		Contact *Contact
+		People  []*Person
+	}{c, people}, nil)
+}
+
+// PersonShow is one referred person's states over time, for their organisation
+// only: never staff notes, positioning or situation.
+func (h *Handlers) PersonShow(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contact(w, r)
+	if !ok {
+		return
+	}
+	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	events, err := Events(r.Context(), h.DB, p.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/person.html", struct {
+		Contact *Contact
+		Person  *Person
+		Events  []*Event
+	}{c, p, events}, nil)
+}
+
+// MaxGroup is the most people one referral form takes; a larger group is sent as
+// a list that staff import.
+const MaxGroup = 30
+
+type referData struct {
+	Contact    *Contact
+	Antennas   []web.Option
+	Programmes []web.Option
+	Rows       []int
+	Counts     []web.Option
+}
+
+func (h *Handlers) referData(ctx context.Context, c *Contact, n int) (*referData, map[int64]*org.Antenna, error) {
+	o, err := orgByIDAny(ctx, h.DB, c.OrgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := org.AllAntennas(ctx, h.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &referData{Contact: c}
+	antennas := map[int64]*org.Antenna{}
+	for _, a := range all {
+		if slices.Contains(o.Antennas, a.ID) {
+			antennas[a.ID] = a
+			d.Antennas = append(d.Antennas, web.Option{Value: id64(a.ID), Label: a.Name, Raw: true})
+		}
+	}
+	if len(d.Antennas) > 1 {
+		d.Antennas = append([]web.Option{{Value: "", Label: "form.choose"}}, d.Antennas...)
+	}
+	if d.Programmes, err = h.programmeOptions(ctx); err != nil {
+		return nil, nil, err
+	}
+	for i := 1; i <= n; i++ {
+		d.Rows = append(d.Rows, i)
+	}
+	for _, k := range []int{1, 2, 3, 5, 8, 12, 20, MaxGroup} {
+		d.Counts = append(d.Counts, web.Option{Value: strconv.Itoa(k), Label: strconv.Itoa(k), Raw: true})
+	}
+	return d, antennas, nil
+}
+
+func groupSize(v string) int {
+	n, _ := strconv.Atoi(v)
+	return max(1, min(n, MaxGroup))
+}
+
+// ReferForm is the form to refer one person, or a group (?people=N).
+func (h *Handlers) ReferForm(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.contact(w, r)
+	if !ok {
+		return
+	}
+	n := groupSize(r.URL.Query().Get("people"))
+	d, _, err := h.referData(r.Context(), c, n)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f := web.NewForm(url.Values{"people": {strconv.Itoa(n)}})
+	if len(d.Antennas) == 1 {
+		f.Set("antenna", d.Antennas[0].Value)
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/refer.html", d, f)
+}
+
+// Refer stores the people referred (each a new learner's file, all or none), then
+// lands straight back on the form for the next one.
+func (h *Handlers) Refer(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, ok := h.contact(w, r)
+	if !ok {
+		return
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	n := groupSize(f.Get("people"))
+	d, antennas, err := h.referData(ctx, c, n)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	aid, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
+	antenna := antennas[aid]
+	if antenna == nil {
+		f.Fail("antenna", "form.choose")
+	}
+	country := ""
+	if antenna != nil {
+		country = antenna.Country
+	}
+	p := i18n.FromContext(ctx)
+	now := time.Now()
+	var people []*learners.Learner
+	for i := 1; i <= n; i++ {
+		sfx := "_" + strconv.Itoa(i)
+		if i > 1 && blankPerson(f, sfx) {
+			continue // a row of the group form left empty
+		}
+		row := &Row{FirstName: f.Get("first_name" + sfx), LastName: f.Get("last_name" + sfx), Phone: f.Get("phone" + sfx),
+			Email: auth.NormalizeEmail(f.Get("email" + sfx))}
+		row.Postcode, row.Town = learners.SplitWhere(f.Get("where" + sfx))
+		checkRow(row, f.Get("birth_year"+sfx), country, now)
+		for _, e := range row.Errors {
+			if field, ok := rowFields[e]; ok {
+				f.Fail(field+sfx, rowMessages[e])
+			}
+		}
+		if f.Get("consent"+sfx) != "yes" {
+			f.Fail("consent"+sfx, "partner.refer.consent_required")
+		}
+		if antenna != nil && row.Valid() {
+			l := row.Learner(antenna.ID)
+			l.ConsentText, l.Lang = p.T("partner.refer.consent"), p.Lang
+			people = append(people, l)
+		}
+	}
+	if !f.Valid() {
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/refer.html", d, f)
+		return
+	}
+	ref := &Referral{OrgID: c.OrgID, ContactID: c.ID, AntennaID: antenna.ID, ProgrammeID: knownOption(d.Programmes, f.Get("programme")),
+		Source: "partner"}
+	if err := CreateReferral(ctx, h.DB, ref, people); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Log.InfoContext(ctx, "partner referral", "referral_id", ref.ID, "people", len(people), "contact_id", c.ID)
+	h.Auth.Flash(r, "partner.refer.sent")
+	http.Redirect(w, r, "/partner/refer", http.StatusSeeOther)
+}
+
+func blankPerson(f *web.Form, sfx string) bool {
+	for _, name := range []string{"first_name", "last_name", "phone", "birth_year", "where", "email"} {
+		if f.Get(name+sfx) != "" {
+			return false
+		}
+	}
+	return f.Get("consent"+sfx) == ""
+}
+
+// rowFields and rowMessages put a row's problems next to the form's fields.
+var rowFields = map[string]string{
+	"partner.row.first_name_missing": "first_name", "partner.row.first_name_long": "first_name",
+	"partner.row.last_name_missing": "last_name", "partner.row.last_name_long": "last_name",
+	"partner.row.phone_missing": "phone", "partner.row.phone_invalid": "phone",
+	"partner.row.birth_year_missing": "birth_year", "partner.row.birth_year_invalid": "birth_year", "partner.row.birth_year_young": "birth_year",
+	"partner.row.email_invalid": "email", "partner.row.where_missing": "where", "partner.row.postcode_invalid": "where",
+	"partner.row.where_long": "where",
+}
+
+var rowMessages = map[string]string{
+	"partner.row.first_name_missing": "form.required", "partner.row.first_name_long": "form.too_long",
+	"partner.row.last_name_missing": "form.required", "partner.row.last_name_long": "form.too_long",
+	"partner.row.phone_missing": "form.required", "partner.row.phone_invalid": "partner.row.phone_invalid",
+	"partner.row.birth_year_missing": "form.required", "partner.row.birth_year_invalid": "partner.row.birth_year_invalid",
+	"partner.row.birth_year_young": "partner.row.birth_year_young", "partner.row.email_invalid": "form.email",
+	"partner.row.where_missing": "form.required", "partner.row.postcode_invalid": "partner.row.postcode_invalid",
+	"partner.row.where_long": "form.too_long",
+}
