@@ -4,14 +4,20 @@
 package exports
 
 import (
+	"bytes"
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/training"
 )
 
 //go:embed templates/*.html
@@ -28,4 +34,42 @@ type Handlers struct {
 	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
+}
+
+func pathID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+// fail answers a lookup error: 404 for a missing or out-of-scope record.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, training.ErrNotFound) {
+		h.Render.NotFound(w, r)
+		return
+	}
+	h.Render.Fail(w, r, err)
+}
+
+// send writes a finished file. Files are built whole in memory first, so that a
+// failure half-way is still a clean error page. Nothing is cached: they hold
+// personal data.
+func send(w http.ResponseWriter, contentType, disposition, name string, body *bytes.Buffer) {
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Disposition", disposition+`; filename="`+name+`"`)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Length", strconv.Itoa(body.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body.Bytes())
+}
+
+// today is the date put in file names.
+func today() string { return time.Now().Format(time.DateOnly) }
+
+// logExport records that personal data left the system: who, what, how many
+// rows, with which filters.
+func (h *Handlers) logExport(r *http.Request, what, format string, rows int) {
+	st := auth.Current(r.Context())
+	h.Log.Info("export", "staff_id", st.ID, "staff", st.Email, "what", what, "format", format,
+		"rows", rows, "query", r.URL.RawQuery, "request_id", web.RequestID(r.Context()))
 }

@@ -1,0 +1,230 @@
+package exports
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tremplin/internal/demo"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/training"
+)
+
+// pdfText extracts a PDF's text with poppler's pdftotext, as a funder's tools
+// would read it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext is missing: install poppler-utils (apt-get install poppler-utils) to read the attendance sheets back")
+	}
+	path := filepath.Join(t.TempDir(), "sheet.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestLineNameKeepsAccentsAndNamesTheUnprintable(t *testing.T) {
+	p := i18n.For("fr")
+	cases := []struct {
+		line SheetLine
+		want string
+	}{
+		{SheetLine{FirstName: "Hélène", LastName: "Lefèvre"}, "LEFÈVRE Hélène"},
+		{SheetLine{FirstName: "Noël", LastName: "Cœur-Ærts"}, "CŒUR-ÆRTS Noël"},
+		{SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+33612345601"}, "(nom en écriture non latine, tél. …5601)"},
+		{SheetLine{FirstName: "Amina", LastName: "حداد", Phone: "+265991234567"}, "Amina (nom en écriture non latine, tél. …4567)"},
+		{SheetLine{FirstName: "ዮናስ", LastName: "Tesfaye"}, "TESFAYE (nom en écriture non latine, tél. …?)"},
+	}
+	for _, c := range cases {
+		if got := lineName(p, c.line); got != c.want {
+			t.Errorf("lineName(%q %q) = %q, want %q", c.line.FirstName, c.line.LastName, got, c.want)
+		}
+	}
+}
+
+func TestSheetsReadBackWithPdftotext(t *testing.T) {
+	loc := training.Location("Africa/Blantyre")
+	s := Sheet{Antenna: "Dzaleka", Programme: "Premiers pas numériques", TotalHours: 40,
+		StartsOn: time.Date(2027, 1, 11, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 3, 19, 0, 0, 0, 0, time.UTC),
+		Place: "Dzaleka community learning centre, Dowa", Timezone: "Africa/Blantyre",
+		Start: time.Date(2027, 2, 3, 8, 30, 0, 0, loc), End: time.Date(2027, 2, 3, 11, 0, 0, 0, loc),
+		Advisers: []string{"Grace Phiri"}}
+	s.People = append(s.People, SheetLine{FirstName: "Hélène", LastName: "Dupré", Mark: "present"},
+		SheetLine{FirstName: "Noël", LastName: "Bézier", Mark: "absent"},
+		SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+265991230042"})
+	for i := range 30 { // a long list runs onto a second page
+		s.People = append(s.People, SheetLine{FirstName: "Personne", LastName: fmt.Sprintf("Numéro%02d", i)})
+	}
+	pdf, err := RenderSheets([]Sheet{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("TREMPLIN_KEEP_PDF"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "sheet.pdf"), pdf.Bytes(), 0o600)
+	}
+	text := pdfText(t, pdf.Bytes())
+	for _, want := range []string{"Feuille d'émargement", "Tremplin – antenne Dzaleka", "mercredi 3 février 2027, de 08:30 à 11:00",
+		"Africa/Blantyre", "du 11 janvier 2027 au 19 mars 2027", "Grace Phiri", "DUPRÉ Hélène", "BÉZIER Noël", "Présent·e", "Absent·e",
+		"tél. …0042", "Personnes inscrites : 33", "Signature du formateur / de la formatrice", "Page 1 sur 2", "Page 2 sur 2", "(suite)",
+		"NUMÉRO29 Personne"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the sheet does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "محمد") {
+		t.Error("Arabic letters were drawn with a font that has none")
+	}
+	// One numbered line per person.
+	for _, n := range []string{"1", "33"} {
+		if !containsLineStarting(text, n) {
+			t.Errorf("no line numbered %s", n)
+		}
+	}
+	if containsLineStarting(text, "34") {
+		t.Error("a 34th line for 33 people")
+	}
+}
+
+func containsLineStarting(text, n string) bool {
+	for l := range strings.SplitSeq(text, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 1 && f[0] == n {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNoMeetingsStillMakesADocument(t *testing.T) {
+	pdf, err := RenderSheets(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, pdf.Bytes()); !strings.Contains(text, "Aucune séance") {
+		t.Errorf("empty cohort: %s", text)
+	}
+}
+
+func TestTablesReadBack(t *testing.T) {
+	tb := &Table{Sheet: "Apprenants", Headers: []string{"Nom", "Téléphone", "Inscription le", "Heures"}, Widths: []float64{20, 20, 14, 10},
+		Rows: [][]any{
+			{"Hélène", "+33 6 12 34 56 01", Date{time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}, Hours(12.5)},
+			{`=HYPERLINK("http://evil.example","x")`, "", Date{}, Hours(0)},
+		}}
+	for _, sep := range []rune{';', ','} {
+		buf, err := tb.CSV(sep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
+		if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+			t.Fatal("no byte-order mark: Excel would read the accents wrong")
+		}
+		r := csv.NewReader(bytes.NewReader(b[3:]))
+		r.Comma = sep
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hours := "12,5"
+		if sep == ',' {
+			hours = "12.5"
+		}
+		if got := recs[1]; got[0] != "Hélène" || got[1] != "'+33 6 12 34 56 01" || got[2] != "2026-11-28" || got[3] != hours {
+			t.Errorf("sep %q: row %q", sep, got)
+		}
+		if got := recs[2][0]; !strings.HasPrefix(got, "'=") {
+			t.Errorf("a formula typed in a name is left live: %q", got)
+		}
+	}
+	buf, err := tb.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Apprenants")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[1][0] != "Hélène" || rows[1][1] != "+33 6 12 34 56 01" || rows[1][2] != "2026-11-28" || rows[1][3] != "12.5" {
+		t.Errorf("row %q", rows[1])
+	}
+	if formula, _ := f.GetCellFormula("Apprenants", "A3"); formula != "" {
+		t.Errorf("text written as a formula: %q", formula)
+	}
+	if typ, _ := f.GetCellType("Apprenants", "C2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Error("the date is text, not a date")
+	}
+	style, _ := f.GetCellStyle("Apprenants", "A1")
+	if st, _ := f.GetStyle(style); st == nil || st.Font == nil || !st.Font.Bold {
+		t.Error("header row not bold")
+	}
+	if w, _ := f.GetColWidth("Apprenants", "B"); w != 20 {
+		t.Errorf("column width %v", w)
+	}
+}
+
+// The cohorts list counts seats by state and the hours planned, on both engines,
+// and stays within the person's antennas.
+func TestCohortsTable(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		karim, err := auth.ByEmail(ctx, d, "karim.lille@tremplin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := CohortsTable(ctx, d, karim, training.CohortFilter{}, i18n.For("fr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tb.Rows) != 4 {
+			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(tb.Rows))
+		}
+		for _, row := range tb.Rows {
+			if row[2] != "Lille" {
+				t.Errorf("a cohort of %v in a Lille adviser's export", row[2])
+			}
+			if row[1] == "Premiers pas numériques" {
+				// Tuesdays and Thursdays, 2.5 h, over eight weeks; two people enrolled, one waiting.
+				if h := float64(row[11].(Hours)); h < 30 || h > 45 || h/2.5 != float64(int(h/2.5)) {
+					t.Errorf("hours planned %v", h)
+				}
+				if row[8].(int) < 1 || row[10].(int) != 1 {
+					t.Errorf("enrolled %v, waitlisted %v", row[8], row[10])
+				}
+			}
+		}
+		open, err := CohortsTable(ctx, d, karim, training.CohortFilter{State: "finished"}, i18n.For("fr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(open.Rows) != 1 || open.Rows[0][6] != "Terminée" {
+			t.Errorf("finished cohorts: %v", open.Rows)
+		}
+	})
+}

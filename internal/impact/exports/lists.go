@@ -1,0 +1,236 @@
+package exports
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"tremplin/internal/learners"
+	"tremplin/internal/org"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/training"
+)
+
+// maxLearners caps a learners export; far above any antenna's files, it only
+// keeps a mistaken request from loading the whole database at once.
+const maxLearners = 100000
+
+// seeSituations reports whether st may see people's situations (RSA, asylum…):
+// every staff member of the person's antenna may; partner contacts never reach
+// these routes. The scope already limits rows to st's antennas.
+func seeSituations(st *auth.Staff) bool { return st != nil }
+
+// LearnerFilter is what the learners list page filters on: the search q (names or
+// phone, as on /learners), and also an antenna and a status.
+type LearnerFilter struct {
+	Q         string
+	AntennaID int64
+	Status    string
+}
+
+func learnerFilter(r *http.Request) LearnerFilter {
+	q := r.URL.Query()
+	f := LearnerFilter{Q: q.Get("q"), Status: q.Get("status")}
+	f.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
+	if !slices.Contains(learners.Statuses, f.Status) {
+		f.Status = ""
+	}
+	return f
+}
+
+// LearnersTable lists the files in st's antennas matching f, with the learners
+// room's own search (so the export holds what the list page shows), in the words
+// of language p.
+func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilter, p i18n.Printer) (*Table, error) {
+	antennas, err := org.Antennas(ctx, d, st.Scope())
+	if err != nil {
+		return nil, err
+	}
+	var countries []string
+	for _, a := range antennas {
+		if !slices.Contains(countries, a.Country) {
+			countries = append(countries, a.Country)
+		}
+	}
+	list, err := learners.Search(ctx, d, st.Scope(), countries, f.Q, maxLearners)
+	if err != nil {
+		return nil, err
+	}
+	programmes, err := training.Programmes(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[int64]string{}
+	for _, pr := range programmes {
+		titles[pr.ID] = pr.Title
+	}
+	situations := seeSituations(st)
+	t := &Table{Sheet: p.T("exports.sheet.learners"),
+		Headers: []string{p.T("exports.col.id"), p.T("exports.col.last_name"), p.T("exports.col.first_name"), p.T("exports.col.phone"),
+			p.T("exports.col.antenna"), p.T("exports.col.status"), p.T("exports.col.registered"), p.T("exports.col.programme_wished")},
+		Widths: []float64{8, 20, 18, 20, 22, 22, 14, 34},
+	}
+	if situations {
+		t.Headers = append(t.Headers, p.T("exports.col.situations"))
+		t.Widths = append(t.Widths, 26)
+	}
+	for _, l := range list {
+		if (f.AntennaID != 0 && l.AntennaID != f.AntennaID) || (f.Status != "" && l.Status != f.Status) {
+			continue
+		}
+		registered := l.CreatedAt.In(training.Location(l.AntennaTZ))
+		row := []any{l.ID, l.LastName, l.FirstName, l.PhoneDisplay(), l.AntennaName, p.T("learner.status." + l.Status),
+			Date{registered}, titles[l.WishedProgramme]}
+		if situations {
+			row = append(row, strings.Join(l.Situations, ","))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}
+
+func cohortFilter(r *http.Request) training.CohortFilter {
+	q := r.URL.Query()
+	f := training.CohortFilter{State: q.Get("state")}
+	f.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
+	if !slices.Contains(training.States, f.State) {
+		f.State = ""
+	}
+	return f
+}
+
+// CohortsTable lists the cohorts in st's antennas matching f, as /cohorts does,
+// with seats by enrolment state and the hours planned.
+func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.CohortFilter, p i18n.Printer) (*Table, error) {
+	list, err := training.Cohorts(ctx, d, st.Scope(), f)
+	if err != nil {
+		return nil, err
+	}
+	counts, hours, err := cohortFigures(ctx, d, st.Scope(), f)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Sheet: p.T("exports.sheet.cohorts"),
+		Headers: []string{p.T("exports.col.id"), p.T("exports.col.programme"), p.T("exports.col.antenna"), p.T("exports.col.place"),
+			p.T("exports.col.starts"), p.T("exports.col.ends"), p.T("exports.col.state"), p.T("exports.col.capacity"),
+			p.T("exports.col.enrolled"), p.T("exports.col.offered"), p.T("exports.col.waitlisted"), p.T("exports.col.hours")},
+		Widths: []float64{8, 34, 22, 28, 12, 12, 20, 10, 10, 12, 12, 12},
+	}
+	for _, c := range list {
+		n := counts[c.ID]
+		t.Rows = append(t.Rows, []any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
+			p.T("training.state." + c.State), c.Capacity, n[training.Enrolled], n[training.Offered], n[training.Waitlisted], Hours(hours[c.ID])})
+	}
+	return t, nil
+}
+
+// cohortFigures counts the enrolments of the cohorts matching f by state, and sums
+// their meetings' hours, reading training's tables (read only, as reports may).
+func cohortFigures(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter) (map[int64]map[string]int, map[int64]float64, error) {
+	where, args := sc.Where("c.antenna_id", 3)
+	args = append([]any{f.AntennaID, f.State}, args...)
+	cond := " WHERE ($1 = 0 OR c.antenna_id = $1) AND ($2 = '' OR c.state = $2) AND " + where
+	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, e.state, COUNT(*) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id`+
+		cond+" GROUP BY e.cohort_id, e.state", args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts := map[int64]map[string]int{}
+	for rows.Next() {
+		var id int64
+		var state string
+		var n int
+		if err := rows.Scan(&id, &state, &n); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if counts[id] == nil {
+			counts[id] = map[string]int{}
+		}
+		counts[id][state] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Timestamps are text on both engines: the hours are summed here.
+	rows, err = d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m JOIN cohorts c ON c.id = m.cohort_id`+cond, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	hours := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var s, e string
+		if err := rows.Scan(&id, &s, &e); err != nil {
+			return nil, nil, err
+		}
+		hours[id] += db.ParseTime(e).Sub(db.ParseTime(s)).Hours()
+	}
+	return counts, hours, rows.Err()
+}
+
+// LearnersCSV sends the learners list as CSV: ';' and a byte-order mark for a
+// French Excel, or ',' with ?sep=comma. The query is the list page's.
+func (h *Handlers) LearnersCSV(w http.ResponseWriter, r *http.Request) { h.learners(w, r, "csv") }
+
+// LearnersXLSX sends the learners list as an Excel workbook.
+func (h *Handlers) LearnersXLSX(w http.ResponseWriter, r *http.Request) { h.learners(w, r, "xlsx") }
+
+// CohortsCSV sends the cohorts list (filters antenna and state of /cohorts) as CSV.
+func (h *Handlers) CohortsCSV(w http.ResponseWriter, r *http.Request) { h.cohorts(w, r, "csv") }
+
+// CohortsXLSX sends the cohorts list as an Excel workbook.
+func (h *Handlers) CohortsXLSX(w http.ResponseWriter, r *http.Request) { h.cohorts(w, r, "xlsx") }
+
+func (h *Handlers) learners(w http.ResponseWriter, r *http.Request, format string) {
+	ctx := r.Context()
+	t, err := LearnersTable(ctx, h.DB, auth.Current(ctx), learnerFilter(r), i18n.FromContext(ctx))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.sendTable(w, r, t, "apprenants", format)
+}
+
+func (h *Handlers) cohorts(w http.ResponseWriter, r *http.Request, format string) {
+	ctx := r.Context()
+	t, err := CohortsTable(ctx, h.DB, auth.Current(ctx), cohortFilter(r), i18n.FromContext(ctx))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.sendTable(w, r, t, "sessions", format)
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, name, format string) {
+	switch format {
+	case "xlsx":
+		b, err := t.XLSX()
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		h.logExport(r, name, format, len(t.Rows))
+		send(w, xlsxType, "attachment", name+"-"+today()+".xlsx", b)
+	default:
+		sep := ';'
+		if r.URL.Query().Get("sep") == "comma" {
+			sep = ','
+		}
+		b, err := t.CSV(sep)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		h.logExport(r, name, format, len(t.Rows))
+		send(w, "text/csv; charset=utf-8", "attachment", name+"-"+today()+".csv", b)
+	}
+}
