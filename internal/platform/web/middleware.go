@@ -142,8 +142,9 @@ func (c *compressWriter) WriteHeader(code int) {
 		c.decided = true
 		h := c.Header()
 		ct := h.Get("Content-Type")
+		// Office files (…openxmlformats…) are zip archives already.
 		compressible := strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") ||
-			strings.Contains(ct, "xml") || strings.Contains(ct, "calendar")
+			(strings.Contains(ct, "xml") && !strings.Contains(ct, "openxmlformats")) || strings.Contains(ct, "calendar")
 		if compressible && h.Get("Content-Encoding") == "" && code != http.StatusNoContent && code != http.StatusNotModified {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")

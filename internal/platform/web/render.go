@@ -70,6 +70,7 @@ type Page struct {
 	Lang      string
 	Dir       string
 	Path      string
+	Query     string // the request's raw query, to carry filters into download links
 	Viewer    *Viewer
 	Flash     string
 	RequestID string
@@ -145,7 +146,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 		status, data = http.StatusInternalServerError, ErrorData{Status: 500}
 	}
 	pg := Page{
-		Lang: p.Lang, Dir: p.Dir(), Path: req.URL.Path, Viewer: ViewerFrom(req.Context()),
+		Lang: p.Lang, Dir: p.Dir(), Path: req.URL.Path, Query: req.URL.RawQuery, Viewer: ViewerFrom(req.Context()),
 		RequestID: RequestID(req.Context()), Form: form, Data: data,
 	}
 	if pg.Form == nil {
@@ -168,26 +169,34 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Write(buf.Bytes())
 }
 
-// NavItem is one link of the staff menu.
-type NavItem struct{ Href, Label string }
+// NavItem is one link of the staff menu; Main items stay visible on a phone, the
+// others fold under "More".
+type NavItem struct {
+	Href, Label string
+	Main        bool
+}
 
 // navItems is the staff menu, by what the person's role lets them do: the day's
 // work first (registrations, learners, sessions), the association's set-up last.
 func navItems(v *Viewer) []NavItem {
 	items := []NavItem{
-		{"/inbox", "nav.inbox"},
-		{"/learners", "nav.learners"},
-		{"/cohorts", "nav.cohorts"},
-		{"/meetings", "nav.meetings"},
-		{"/followups", "nav.followups"},
-		{"/antennas", "nav.antennas"},
-		{"/places", "nav.places"},
+		{"/inbox", "nav.inbox", true},
+		{"/learners", "nav.learners", true},
+		{"/cohorts", "nav.cohorts", true},
+		{"/meetings", "nav.meetings", true},
+		{"/followups", "nav.followups", false},
+		{"/partners", "nav.partners", false},
+		{"/outreach", "nav.outreach", false},
+		{"/referrals", "nav.referrals", false},
+		{"/impact", "nav.impact", false},
+		{"/antennas", "nav.antennas", false},
+		{"/places", "nav.places", false},
 	}
 	if v.IsManager {
-		items = append(items, NavItem{"/positioning/questions", "nav.positioning"})
+		items = append(items, NavItem{"/positioning/questions", "nav.positioning", false})
 	}
 	if v.IsAdmin {
-		items = append(items, NavItem{"/staff", "nav.staff"})
+		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false})
 	}
 	return items
 }
@@ -213,6 +222,15 @@ func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
 		"languages": func() []string { return i18n.Languages },
 		"pathbase":  path.Base,
 		"navitems":  navItems,
+		// withquery joins a path and a raw query (plus an extra parameter), so that a
+		// download link carries the filters of the list it sits under.
+		"withquery": func(path, query, extra string) string {
+			q := strings.Trim(query+"&"+extra, "&")
+			if q == "" {
+				return path
+			}
+			return path + "?" + q
+		},
 		"under": func(current, prefix string) bool {
 			return current == prefix || strings.HasPrefix(current, prefix+"/")
 		},
