@@ -133,13 +133,14 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
 	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
 	a.Partners = &partners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
-	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
+	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Exports = &exports.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
 	// Rooms tell each other what happened through these callbacks, wired here, so
 	// that no room writes another's tables and imports stay one-way.
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
+	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/impact"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -29,6 +30,7 @@ Usage:
   tremplin migrate   apply database migrations and exit
   tremplin user add  create a staff account: --email --name --role admin|manager|adviser [--antenna NAME,…] [--lang fr|en|ar] [--password …]
   tremplin backup FILE   write a consistent copy of the SQLite database to FILE
+  tremplin generate --learners N [--antennas 100] [--seed 1]   fill an empty database with an invented association at scale (benchmarks)
 
 Flags (each also read from the environment):
   --addr      TREMPLIN_ADDR          listen address (default localhost:8080)
@@ -80,6 +82,12 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fs.StringVar(&u.lang, "lang", i18n.Default, "interface language")
 		fs.StringVar(&u.password, "password", "", "password (generated when empty)")
 	}
+	var gen impact.GenerateOptions
+	if cmd == "generate" {
+		fs.IntVar(&gen.Learners, "learners", 0, "people to generate")
+		fs.IntVar(&gen.Antennas, "antennas", 100, "antennas to generate")
+		fs.Int64Var(&gen.Seed, "seed", 1, "random seed")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -112,6 +120,13 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 			return 2
 		}
 		err = backup(ctx, cfg, fs.Arg(0), stdout)
+	case "generate":
+		var d *db.DB
+		if d, err = db.Open(ctx, cfg.DatabaseURL, cfg.Data); err == nil {
+			gen.Out = stdout
+			err = impact.Generate(ctx, d, gen)
+			d.Close()
+		}
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -129,15 +129,75 @@ func (a *App) routeTable() []Route {
 		// --- end positioning ---
 
 		// --- partners: directory, outreach, referrals, partner space, imports, figures ---
+		// Staff see the organisations working with their antennas and the referrals
+		// to them (anything else is the 404 page, checked in each handler); an
+		// uploaded list is seen and confirmed by whoever uploaded it only.
+		{"GET /partners", staff, a.Partners.List},
+		{"GET /partners/new", staff, a.Partners.New},
+		{"POST /partners", staff, a.Partners.Save},
+		{"GET /partners/figures", staff, a.Partners.FiguresPage},
+		{"GET /partners/{id}", staff, a.Partners.Show},
+		{"GET /partners/{id}/edit", staff, a.Partners.Edit},
+		{"POST /partners/{id}", staff, a.Partners.Save},
+		{"POST /partners/{id}/contacts", staff, a.Partners.ContactAdd},
+		{"GET /partners/{id}/contacts/{contact}/edit", staff, a.Partners.ContactEdit},
+		{"POST /partners/{id}/contacts/{contact}", staff, a.Partners.ContactSave},
+		{"POST /partners/{id}/interactions", staff, a.Partners.InteractionAdd},
+		{"GET /outreach", staff, a.Partners.Outreach},
+		{"POST /outreach/{id}/done", staff, a.Partners.NextStepDone},
+		{"GET /partners/{id}/import", staff, a.Partners.ImportForm},
+		{"POST /partners/{id}/import", staff, a.Partners.ImportUpload},
+		{"GET /imports/{id}", staff, a.Partners.ImportPreview},
+		{"POST /imports/{id}/confirm", staff, a.Partners.ImportConfirm},
+		{"GET /referrals", staff, a.Partners.ReferralList},
+		{"GET /referrals/{id}", staff, a.Partners.ReferralShow},
+		{"POST /referrals/people/{id}/state", staff, a.Partners.PersonState},
+		// The partner space: contacts sign in with a one-time emailed link and see
+		// only their own organisation's people (another's is the 404 page).
+		{"GET /partner/login", pub, a.Partners.LoginForm},
+		{"POST /partner/login", pub, a.Partners.LoginSend},
+		{"GET /partner/login/{token}", pub, a.Partners.LinkForm},
+		{"POST /partner/login/{token}", pub, a.Partners.LinkUse},
+		{"POST /partner/logout", pub, a.Partners.Logout},
+		{"GET /partner", a.Partners.Policy(), a.Partners.Space},
+		{"GET /partner/refer", a.Partners.Policy(), a.Partners.ReferForm},
+		{"POST /partner/refer", a.Partners.Policy(), a.Partners.Refer},
+		{"GET /partner/people/{id}", a.Partners.Policy(), a.Partners.PersonShow},
 		// --- end partners ---
 
 		// --- impact: dashboards, funder reports ---
+		// Every member of staff sees the figures of their antennas (an admin, the
+		// whole association); managers and admins make funder reports.
+		{"GET /impact", staff, a.Impact.Dashboard},
+		{"GET /impact/report", managers, a.Impact.Report},
+		{"GET /impact/report.csv", managers, a.Impact.ReportCSV},
+		{"GET /impact/report.xlsx", managers, a.Impact.ReportXLSX},
+		{"GET /impact/report.pdf", managers, a.Impact.ReportPDF},
 		// --- end impact ---
 
 		// --- opendata: national open-data standards ---
+		// The files are for anyone, without signing in; the association's identity
+		// they carry is the national admin's to edit.
+		{"GET /opendata", pub, a.OpenData.Index},
+		{"GET /opendata/lieux-mediation-numerique.csv", pub, a.OpenData.LieuxCSV},
+		{"GET /opendata/lieux-mediation-numerique.json", pub, a.OpenData.LieuxJSON},
+		{"GET /opendata/structures.json", pub, a.OpenData.Structures},
+		{"GET /opendata/services.json", pub, a.OpenData.Services},
+		{"GET /association", admins, a.OpenData.AssociationEdit},
+		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
 		// --- exports: lists as CSV/XLSX, attendance sheets as PDF ---
+		// Staff export what their list pages show, in their antennas only (the query
+		// is the list page's); a sheet of another antenna's meeting is the 404 page.
+		{"GET /exports/learners.csv", staff, a.Exports.LearnersCSV},
+		{"GET /exports/learners.xlsx", staff, a.Exports.LearnersXLSX},
+		{"GET /exports/cohorts.csv", staff, a.Exports.CohortsCSV},
+		{"GET /exports/cohorts.xlsx", staff, a.Exports.CohortsXLSX},
+		{"GET /exports/referrals.csv", staff, a.Exports.ReferralsCSV},
+		{"GET /exports/referrals.xlsx", staff, a.Exports.ReferralsXLSX},
+		{"GET /meetings/{id}/sheet.pdf", staff, a.Exports.MeetingSheet},
+		{"GET /cohorts/{id}/sheets.pdf", staff, a.Exports.CohortSheets},
 		// --- end exports ---
 
 		// Anything else: the 404 page in the visitor's language.

@@ -28,4 +28,7 @@ type Handlers struct {
 	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
+	// PartnerFunnel is the address of the partners room's referral funnel per
+	// partner, linked from the dashboard; empty when there is none.
+	PartnerFunnel string
 }

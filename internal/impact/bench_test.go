@@ -1,0 +1,134 @@
+package impact
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+)
+
+// The scale benchmarks run on a database made by `tremplin generate`, named by
+// TREMPLIN_BENCH_DATABASE: a SQLite file path, or a postgres:// URL. Without it
+// they are skipped, so that go test stays fast.
+//
+//	tremplin generate --learners 1000000 --data /tmp/big
+//	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/impact -run XXX -bench . -benchtime 20x
+func benchDB(b *testing.B) *db.DB {
+	b.Helper()
+	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
+	if where == "" {
+		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
+	}
+	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
+		where = "sqlite:" + where
+	}
+	d, err := db.Open(context.Background(), where, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	return d
+}
+
+var benchYear = Filter{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+
+// dashboard is what the dashboard page computes: figures, tables, charts.
+func dashboard(b *testing.B, d *db.DB, f Filter) *Figures {
+	fig, err := Compute(context.Background(), d, f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := i18n.For("fr")
+	views(p, fig.Tables(p), map[string]int{"summary": 1, "situation": 1, "band": 1, "programme": 1, "level": 1})
+	return fig
+}
+
+func reportPercentiles(b *testing.B, times []time.Duration) {
+	slices.Sort(times)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
+	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+	b.ReportMetric(ms(times[len(times)-1]), "max-ms")
+}
+
+func BenchmarkNationalDashboard(b *testing.B) {
+	d := benchDB(b)
+	fig := dashboard(b, d, benchYear) // brings the counters up to date once
+	b.Logf("2025, whole association: %+v, %.1f hours", fig.Counts, fig.Training.Hours())
+	var times []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		dashboard(b, d, benchYear)
+		times = append(times, time.Since(t))
+	}
+	reportPercentiles(b, times)
+}
+
+func BenchmarkAntennaDashboard(b *testing.B) {
+	d := benchDB(b)
+	var ids []int64
+	rows, err := d.Query("SELECT id FROM antennas ORDER BY id")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	dashboard(b, d, benchYear)
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		f := benchYear
+		f.Antennas = []int64{ids[i%len(ids)]}
+		i++
+		t := time.Now()
+		dashboard(b, d, f)
+		times = append(times, time.Since(t))
+	}
+	reportPercentiles(b, times)
+}
+
+// BenchmarkLearnerSearch runs the learners room's search as staff do: by the start
+// of a name, and by phone, for an adviser of one antenna and for a national admin.
+func BenchmarkLearnerSearch(b *testing.B) {
+	d := benchDB(b)
+	ctx := context.Background()
+	var adviser auth.Staff
+	if err := d.QueryRow("SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id WHERE s.role = 'adviser' ORDER BY s.id LIMIT 1").
+		Scan(&adviser.ID); err != nil {
+		b.Fatal(err)
+	}
+	adviser.Role = auth.Adviser
+	admin := auth.Staff{ID: 0, Role: auth.Admin}
+	var phone string
+	if err := d.QueryRow("SELECT phone FROM learners ORDER BY id DESC LIMIT 1").Scan(&phone); err != nil {
+		b.Fatal(err)
+	}
+	queries := []string{"dia", "Martin", "fatou", "traoré a", "nguyen", "ah", "Keita Moussa", "ba", "zain", "benali", phone, "0" + phone[4:]}
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		st := &adviser
+		if i%2 == 1 {
+			st = &admin
+		}
+		q := queries[(i/2)%len(queries)]
+		i++
+		t := time.Now()
+		if _, err := learners.Search(ctx, d, st.Scope(), []string{"FR"}, q, 50); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+	}
+	reportPercentiles(b, times)
+}

@@ -1,0 +1,359 @@
+package impact
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"tremplin/internal/platform/db"
+)
+
+// The figures are sums of counters kept per antenna, day and programme
+// (impact_days) and per antenna, month and programme (impact_months), derived from
+// one row per person (impact_people). Every figure about a person is dated by a
+// single day of their path, so that counters add up over any period without
+// counting anyone twice. See migration 0008_impact.sql.
+
+// Bands are the age bands of French digital-mediation reporting (DOMAIN.md), age
+// being the year of registration minus the year of birth; "undisclosed" when the
+// year of birth is missing or impossible.
+var Bands = []string{"under_12", "12_17", "18_24", "25_39", "40_59", "60_69", "70_plus", "undisclosed"}
+
+// Situations are the registration's situation codes (learners.SituationCodes), in
+// the order of the bits of impact_people.sits. A person may have several.
+var Situations = []string{"rsa", "young_unqualified", "qpv", "job_seeker", "asylum", "other"}
+
+// PositiveSituations are the follow-up situations that make a positive exit:
+// employment of any kind or qualifying training (DOMAIN.md).
+var PositiveSituations = []string{"cdi", "cdd_long", "cdd_short", "temp", "business", "training"}
+
+// figure codes: the steps of a path that are counted, in column order.
+const (
+	figRegistered = iota
+	figPositioned
+	figEnrolled
+	figCompleted
+	figCertified
+	figDropped
+	nFigures
+)
+
+var figurePrefix = [nFigures]string{"reg", "pos", "enr", "cmp", "cer", "drp"}
+
+// Per figure: all, by band, by situation.
+const perFigure = 1 + 8 + 6
+
+// Counter columns after the figures.
+const (
+	colM6Done = nFigures*perFigure + iota
+	colM6Positive
+	colAttMinutes
+	colAttMarks
+	colAllMarks
+	nColumns
+)
+
+// counters is one row of impact_days or impact_months, or a sum of them.
+type counters [nColumns]int64
+
+func col(fig, dim int) int { return fig*perFigure + dim }
+
+// dims within a figure: 0 all, 1+b band b, 9+s situation s.
+func bandDim(b int) int { return 1 + b }
+func sitDim(s int) int  { return 1 + len(Bands) + s }
+
+var columns = func() []string {
+	var out []string
+	for _, p := range figurePrefix {
+		out = append(out, p+"_all")
+		for b := range Bands {
+			out = append(out, fmt.Sprintf("%s_b%d", p, b))
+		}
+		for s := range Situations {
+			out = append(out, fmt.Sprintf("%s_s%d", p, s))
+		}
+	}
+	return append(out, "m6_done", "m6_pos", "att_minutes", "att_marks", "all_marks")
+}()
+
+var columnList = strings.Join(columns, ", ")
+
+func (c *counters) add(o *counters) {
+	for i := range c {
+		c[i] += o[i]
+	}
+}
+
+func (c *counters) scanArgs() []any {
+	out := make([]any, nColumns)
+	for i := range c {
+		out[i] = &c[i]
+	}
+	return out
+}
+
+// sumColumns sums every counter (0 rather than NULL when no row matches).
+func sumColumns() string {
+	var b strings.Builder
+	for i, c := range columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "COALESCE(SUM(%s), 0)", c)
+	}
+	return b.String()
+}
+
+// monthsSelect sums days into months; with dirty, only the months of impact_dirty.
+func monthsSelect(dirty bool) string {
+	q := "SELECT x.antenna_id, substr(x.day, 1, 7), x.programme_id, " + sumColumns() + " FROM impact_days x"
+	if dirty {
+		q += ` JOIN (SELECT DISTINCT antenna_id, substr(day, 1, 7) AS month FROM impact_dirty) dm
+			ON dm.antenna_id = x.antenna_id AND x.day >= dm.month AND x.day < (dm.month || '-32')`
+	}
+	return q + " GROUP BY x.antenna_id, substr(x.day, 1, 7), x.programme_id"
+}
+
+// --- Keeping the counters up to date ----------------------------------------
+
+// lookBack is how far before the last refresh changes are looked for again: a
+// transaction still open when it ran may commit rows stamped a little earlier.
+const lookBack = 2 * time.Minute
+
+type watermark struct {
+	since                    string
+	learner, enrolment, test int64
+}
+
+func (w watermark) from() string {
+	if w.since == "" {
+		return ""
+	}
+	return db.FormatTime(db.ParseTime(w.since).Add(-lookBack))
+}
+
+// changedPeople lists the people whose derived row may have changed since the
+// last refresh ($1: its time less lookBack; $2–$4: the largest ids it saw): files
+// updated or created, enrolments changed (or their cohort edited), positioning
+// tests taken, follow-ups recorded. Every write path of the rooms stamps these
+// columns with the time of the change; rows inserted with a date in the past
+// (imports, the demo) are found by their ids.
+const changedPeople = `
+	SELECT id FROM learners WHERE updated_at >= $1
+	UNION SELECT id FROM learners WHERE id > $2
+	UNION SELECT learner_id FROM enrolments WHERE updated_at >= $1
+	UNION SELECT learner_id FROM enrolments WHERE id > $3
+	UNION SELECT e.learner_id FROM cohorts c JOIN enrolments e ON e.cohort_id = c.id WHERE c.updated_at >= $1
+	UNION SELECT learner_id FROM positioning_tests WHERE taken_at >= $1
+	UNION SELECT learner_id FROM positioning_tests WHERE id > $4
+	UNION SELECT learner_id FROM learner_followups WHERE recorded_at >= $1 AND recorded_at <> ''`
+
+// changedMarks lists the antenna days whose attendance was marked since the last
+// refresh, or whose cohort was edited (its programme may have changed).
+const changedMarks = `
+	SELECT DISTINCT c.antenna_id, substr(m.starts_at, 1, 10) FROM attendance a
+		JOIN meetings m ON m.id = a.meeting_id JOIN cohorts c ON c.id = m.cohort_id WHERE a.marked_at >= $1
+	UNION SELECT c.antenna_id, substr(m.starts_at, 1, 10) FROM cohorts c JOIN meetings m ON m.cohort_id = c.id
+		WHERE c.updated_at >= $1`
+
+func readWatermark(ctx context.Context, q db.Execer, lock bool) (watermark, error) {
+	var w watermark
+	query := "SELECT since, learner_id, enrolment_id, test_id FROM impact_refresh WHERE id = 1"
+	if lock {
+		// Locks the row on PostgreSQL (SQLite's write transaction is already exclusive).
+		query = "UPDATE impact_refresh SET id = id WHERE id = 1 RETURNING since, learner_id, enrolment_id, test_id"
+	}
+	err := q.QueryRowContext(ctx, query).Scan(&w.since, &w.learner, &w.enrolment, &w.test)
+	return w, err
+}
+
+// stale reports whether anything may have changed since w, with reads only: most
+// dashboards find nothing to do and take no write lock.
+func stale(ctx context.Context, d *db.DB, w watermark) (bool, error) {
+	if w.since == "" {
+		return true, nil
+	}
+	var n int
+	err := d.QueryRowContext(ctx, `SELECT CASE WHEN
+		EXISTS (SELECT 1 FROM learners WHERE updated_at >= $1) OR EXISTS (SELECT 1 FROM learners WHERE id > $2)
+		OR EXISTS (SELECT 1 FROM enrolments WHERE updated_at >= $1) OR EXISTS (SELECT 1 FROM enrolments WHERE id > $3)
+		OR EXISTS (SELECT 1 FROM cohorts WHERE updated_at >= $1)
+		OR EXISTS (SELECT 1 FROM positioning_tests WHERE taken_at >= $1) OR EXISTS (SELECT 1 FROM positioning_tests WHERE id > $4)
+		OR EXISTS (SELECT 1 FROM learner_followups WHERE recorded_at >= $1 AND recorded_at <> '')
+		OR EXISTS (SELECT 1 FROM attendance WHERE marked_at >= $1)
+		THEN 1 ELSE 0 END`, w.from(), w.learner, w.enrolment, w.test).Scan(&n)
+	return n > 0, err
+}
+
+// Refresh brings the counters up to date with what changed since the last refresh:
+// the rows of the people concerned are derived again, and the counters of every
+// antenna day they counted in (before or after the change), or whose attendance
+// changed, are summed again. Dashboards call it before reading; it does nothing
+// (and writes nothing) when nothing changed. The first refresh builds everything.
+func Refresh(ctx context.Context, d *db.DB) error {
+	w, err := readWatermark(ctx, d, false)
+	if err != nil {
+		return err
+	}
+	if ok, err := stale(ctx, d, w); err != nil || !ok {
+		return err
+	}
+	if w.since == "" {
+		return Rebuild(ctx, d)
+	}
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		w, err := readWatermark(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		started := db.Now()
+		next, err := maxIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		from := w.from()
+		var dirtyFromPeople string
+		{
+			var parts []string
+			for _, c := range []string{"registered_on", "positioned_on", "enrolled_on", "exited_on", "m6_due"} {
+				parts = append(parts, "SELECT antenna_id, "+c+" AS day FROM impact_people WHERE "+c+
+					" <> '' AND learner_id IN (SELECT learner_id FROM impact_changed)")
+			}
+			dirtyFromPeople = "INSERT INTO impact_dirty (antenna_id, day) SELECT antenna_id, day FROM (" +
+				strings.Join(parts, " UNION ") + ") u WHERE true ON CONFLICT DO NOTHING"
+		}
+		exec := func(query string, args ...any) error {
+			_, err := tx.ExecContext(ctx, query, args...)
+			return err
+		}
+		// The people concerned, and the antenna days they counted in before.
+		for _, q := range []string{"DELETE FROM impact_changed", "DELETE FROM impact_dirty"} {
+			if err := exec(q); err != nil {
+				return err
+			}
+		}
+		if err := exec("INSERT INTO impact_changed (learner_id) SELECT id FROM ("+changedPeople+") u WHERE true ON CONFLICT DO NOTHING",
+			from, w.learner, w.enrolment, w.test); err != nil {
+			return fmt.Errorf("impact refresh: changes: %w", err)
+		}
+		if err := exec(dirtyFromPeople); err != nil {
+			return err
+		}
+		// Their rows derived again, and the days they count in now.
+		people, err := derivePeople(ctx, tx, "{id} IN (SELECT learner_id FROM impact_changed)")
+		if err != nil {
+			return fmt.Errorf("impact refresh: people: %w", err)
+		}
+		if err := exec("DELETE FROM impact_people WHERE learner_id IN (SELECT learner_id FROM impact_changed)"); err != nil {
+			return err
+		}
+		if err := savePeople(ctx, tx, people); err != nil {
+			return err
+		}
+		if err := exec(dirtyFromPeople); err != nil {
+			return err
+		}
+		if err := exec("INSERT INTO impact_dirty (antenna_id, day) SELECT * FROM ("+changedMarks+") u WHERE true ON CONFLICT DO NOTHING", from); err != nil {
+			return fmt.Errorf("impact refresh: marks: %w", err)
+		}
+		// Every dirty antenna day summed again from everyone counted on it.
+		dirty := map[dayKey]bool{}
+		rows, err := tx.QueryContext(ctx, "SELECT antenna_id, day FROM impact_dirty")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k dayKey
+			if err := rows.Scan(&k.antenna, &k.day); err != nil {
+				rows.Close()
+				return err
+			}
+			dirty[k] = true
+		}
+		rows.Close()
+		counted, err := dirtyPeople(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c := cube{}
+		keep := func(antenna int64, day string) bool { return dirty[dayKey{antenna: antenna, day: day}] }
+		for _, p := range counted {
+			c.addPerson(p, keep)
+		}
+		if err := c.addMarks(ctx, tx, dirtyMarks); err != nil {
+			return err
+		}
+		if err := exec("DELETE FROM impact_days WHERE (antenna_id, day) IN (SELECT antenna_id, day FROM impact_dirty)"); err != nil {
+			return err
+		}
+		if err := saveDays(ctx, tx, c); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"DELETE FROM impact_months WHERE (antenna_id, month) IN (SELECT DISTINCT antenna_id, substr(day, 1, 7) FROM impact_dirty)",
+			"INSERT INTO impact_months (antenna_id, month, programme_id, " + columnList + ") " + monthsSelect(true),
+			"DELETE FROM impact_changed",
+			"DELETE FROM impact_dirty",
+		} {
+			if err := exec(q); err != nil {
+				return fmt.Errorf("impact refresh: %w", err)
+			}
+		}
+		return exec("UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
+			started, next.learner, next.enrolment, next.test, db.Now())
+	})
+}
+
+func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
+	var w watermark
+	err := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM learners), 0),
+		COALESCE((SELECT MAX(id) FROM enrolments), 0), COALESCE((SELECT MAX(id) FROM positioning_tests), 0)`).
+		Scan(&w.learner, &w.enrolment, &w.test)
+	return w, err
+}
+
+// Rebuild derives every person's row and every counter again from the rooms'
+// tables, in one transaction. The generator calls it after loading its data;
+// Refresh calls it the first time.
+func Rebuild(ctx context.Context, d *db.DB) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := readWatermark(ctx, tx, true); err != nil {
+			return err
+		}
+		started := db.Now()
+		next, err := maxIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		people, err := derivePeople(ctx, tx, "true")
+		if err != nil {
+			return fmt.Errorf("impact rebuild: people: %w", err)
+		}
+		if err := savePeople(ctx, tx, people); err != nil {
+			return err
+		}
+		c := cube{}
+		for _, p := range people {
+			c.addPerson(p, nil)
+		}
+		if err := c.addMarks(ctx, tx, allMarks); err != nil {
+			return fmt.Errorf("impact rebuild: marks: %w", err)
+		}
+		if err := saveDays(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false)); err != nil {
+			return fmt.Errorf("impact rebuild: months: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
+			started, next.learner, next.enrolment, next.test, db.Now())
+		return err
+	})
+}

@@ -1,0 +1,235 @@
+package impact
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"strings"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
+
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/web"
+)
+
+// heading is what every format prints above the tables: title, period, antennas,
+// programmes.
+func heading(p i18n.Printer, c *choice) [][2]string {
+	antennas := p.T("impact.all_antennas")
+	if c.Filter.Antennas != nil {
+		antennas = strings.Join(c.AntennaNames(), ", ")
+	}
+	programmes := p.T("impact.all_programmes")
+	if names := c.ProgrammeNames(); len(names) > 0 {
+		programmes = strings.Join(names, ", ")
+	}
+	return [][2]string{
+		{p.T("impact.report.title"), ""},
+		{p.T("impact.field.period"), p.T("impact.period", "from", web.FormatDate(p, c.Filter.From), "to", web.FormatDate(p, c.Filter.To))},
+		{p.T("impact.field.antennas"), antennas},
+		{p.T("impact.field.programmes"), programmes},
+		{p.T("impact.col.gender"), p.T("impact.how.gender")},
+	}
+}
+
+// writeCSV writes the heading, then each table (its title, its header, its rows)
+// separated by an empty line.
+func writeCSV(out io.Writer, p i18n.Printer, c *choice, fig *Figures, semicolon bool) error {
+	if semicolon {
+		// The byte-order mark tells Excel the file is UTF-8.
+		if _, err := io.WriteString(out, "\ufeff"); err != nil {
+			return err
+		}
+	}
+	w := csv.NewWriter(out)
+	if semicolon {
+		w.Comma = ';'
+	}
+	w.UseCRLF = true
+	for _, h := range heading(p, c) {
+		if h[1] == "" {
+			w.Write([]string{h[0]})
+		} else {
+			w.Write([]string{h[0], h[1]})
+		}
+	}
+	for _, t := range fig.Tables(p) {
+		w.Write(nil)
+		w.Write([]string{t.Title})
+		w.Write(t.Columns)
+		for _, r := range t.Rows {
+			var rec []string
+			for _, cell := range r {
+				rec = append(rec, Plain(cell, semicolon))
+			}
+			w.Write(rec)
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// xlsxReport writes one sheet laid out like the CSV, numbers stored as numbers
+// (whole numbers, or one decimal for hours and percentages).
+func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := p.T("impact.report.sheet")
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	whole, err := x.NewStyle(&excelize.Style{NumFmt: 1}) // 0
+	if err != nil {
+		return nil, err
+	}
+	oneDecimal := "0.0"
+	tenths, err := x.NewStyle(&excelize.Style{CustomNumFmt: &oneDecimal})
+	if err != nil {
+		return nil, err
+	}
+	row := 1
+	put := func(colIdx int, v any, style int) error {
+		cell, err := excelize.CoordinatesToCellName(colIdx, row)
+		if err != nil {
+			return err
+		}
+		if err := x.SetCellValue(sheet, cell, v); err != nil {
+			return err
+		}
+		if style != 0 {
+			return x.SetCellStyle(sheet, cell, cell, style)
+		}
+		return nil
+	}
+	for i, h := range heading(p, c) {
+		style := 0
+		if i == 0 {
+			style = bold
+		}
+		if err := put(1, h[0], style); err != nil {
+			return nil, err
+		}
+		if h[1] != "" {
+			if err := put(2, h[1], 0); err != nil {
+				return nil, err
+			}
+		}
+		row++
+	}
+	for _, t := range fig.Tables(p) {
+		row++
+		if err := put(1, t.Title, bold); err != nil {
+			return nil, err
+		}
+		row++
+		for i, col := range t.Columns {
+			if err := put(i+1, col, bold); err != nil {
+				return nil, err
+			}
+		}
+		row++
+		for _, r := range t.Rows {
+			for i, cell := range r {
+				var err error
+				switch cell.Kind {
+				case Label:
+					err = put(i+1, cell.Text, 0)
+				case Count:
+					err = put(i+1, int64(cell.Value), whole)
+				case Percent, Hours:
+					err = put(i+1, cell.Value, tenths)
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+			row++
+		}
+	}
+	if err := x.SetColWidth(sheet, "A", "A", 40); err != nil {
+		return nil, err
+	}
+	if err := x.SetColWidth(sheet, "B", "H", 14); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// pdfReport prints the heading and the tables on A4 pages, in Helvetica through
+// the Windows-1252 translator so that French accents print right.
+func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(p.T("impact.report.title"), true)
+	pdf.SetCreator("Tremplin", true)
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.SetMargins(12, 12, 12)
+	pdf.SetAutoPageBreak(true, 12)
+	pdf.AddPage()
+	head := heading(p, c)
+	pdf.SetFont("Helvetica", "B", 16)
+	pdf.MultiCell(0, 8, tr(head[0][0]), "", "L", false)
+	pdf.Ln(2)
+	pdf.SetFont("Helvetica", "", 10)
+	for _, h := range head[1:] {
+		pdf.SetFont("Helvetica", "B", 10)
+		pdf.CellFormat(35, 6, tr(h[0]), "", 0, "L", false, 0, "")
+		pdf.SetFont("Helvetica", "", 10)
+		pdf.MultiCell(0, 6, tr(h[1]), "", "L", false)
+	}
+	width := 186.0
+	for _, t := range fig.Tables(p) {
+		pdf.Ln(4)
+		if pdf.GetY() > 250 {
+			pdf.AddPage()
+		}
+		pdf.SetFont("Helvetica", "B", 12)
+		pdf.CellFormat(0, 8, tr(t.Title), "", 1, "L", false, 0, "")
+		n := len(t.Columns)
+		first := 62.0
+		if n == 2 {
+			first = 120
+		}
+		other := (width - first) / float64(n-1)
+		pdf.SetFont("Helvetica", "B", 8)
+		fit := func(s string, w float64) string {
+			s = tr(s)
+			for pdf.GetStringWidth(s) > w-2 && len(s) > 1 {
+				s = s[:len(s)-1]
+			}
+			return s
+		}
+		for i, col := range t.Columns {
+			w, align := other, "R"
+			if i == 0 {
+				w, align = first, "L"
+			}
+			pdf.CellFormat(w, 7, fit(col, w), "B", 0, align, false, 0, "")
+		}
+		pdf.Ln(-1)
+		pdf.SetFont("Helvetica", "", 9)
+		for _, r := range t.Rows {
+			for i, cell := range r {
+				w, align := other, "R"
+				if i == 0 {
+					w, align = first, "L"
+				}
+				pdf.CellFormat(w, 6, fit(Format(p, cell), w), "B", 0, align, false, 0, "")
+			}
+			pdf.Ln(-1)
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,882 @@
+package impact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+)
+
+// GenerateOptions size the association Generate invents.
+type GenerateOptions struct {
+	Learners int   // people registered; cohorts are about Learners/40
+	Antennas int   // default 100
+	Seed     int64 // same seed, same association
+	Out      io.Writer
+}
+
+// The generated association's activity runs from genStart to genEnd (fixed, so
+// that a seed always gives the same data).
+var (
+	genStart = time.Date(2022, 1, 3, 0, 0, 0, 0, time.UTC)
+	genEnd   = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+)
+
+type genProgramme struct {
+	title, level     string
+	hours            int
+	meetings, length int // meetings per cohort, hours per meeting
+	weight           int
+}
+
+var genProgrammes = []genProgramme{
+	{"Premiers pas numériques", "debutant", 108, 36, 3, 30},
+	{"Internet et démarches en ligne", "intermediaire", 132, 44, 3, 25},
+	{"Bureautique et emploi", "intermediaire", 132, 44, 3, 20},
+	{"Outils numériques avancés", "avance", 162, 54, 3, 15},
+	{"Développeur·se web et web mobile", "certifiant", 600, 150, 4, 5},
+	{"Technicien·ne d'assistance informatique", "certifiant", 600, 150, 4, 5},
+}
+
+var (
+	genFirst = []string{"Amina", "Mohamed", "Fatou", "Ibrahim", "Sarah", "Yacine", "Awa", "Karim", "Léa", "Moussa", "Nadia", "Omar",
+		"Hélène", "Youssef", "Mariam", "Samuel", "Aïcha", "Lucas", "Fatima", "Ali", "Chloé", "Mamadou", "Inès", "Abdou", "Zainab",
+		"Thomas", "Salma", "Hamid", "Julie", "Bakary", "Nour", "Pierre", "Khadija", "Ahmed", "Emma", "Said", "Rokia", "Jean", "Leila", "Hassan"}
+	genLast = []string{"Diallo", "Traoré", "Martin", "Benali", "Camara", "Bernard", "Haddad", "Koné", "Dubois", "Mansour", "Sow",
+		"Petit", "Nguyen", "Cissé", "Moreau", "Rahmani", "Keita", "Laurent", "Haidari", "Fofana", "Girard", "Bah", "Mercier", "Touré",
+		"Lefèvre", "Sy", "Rousseau", "Ouattara", "Fontaine", "Kaba", "Chevalier", "Niang", "Garcia", "Sissoko", "Morel", "Dembélé",
+		"Mwale", "Banda", "Phiri", "Habimana", "Nkurunziza", "Mutombo", "Hakizimana", "Uwimana", "Ndayishimiye", "Kabila"}
+	genCities = []string{"Lille", "Paris", "Bordeaux", "Lyon", "Marseille", "Toulouse", "Nantes", "Strasbourg", "Rennes", "Montpellier",
+		"Grenoble", "Rouen", "Metz", "Reims", "Amiens", "Tours", "Dijon", "Brest", "Limoges", "Nîmes"}
+	genPositive = []string{"cdi", "cdd_long", "cdd_short", "temp", "business", "training"}
+)
+
+// Generate fills an empty database with an invented association at scale: antennas,
+// places, staff, programmes, cohorts (about one per 40 people), their meetings,
+// people with their path (history, positioning, enrolment, attendance — about 30
+// marks each —, exit and follow-ups), then derives the impact counters. Rows go
+// in by thousands per statement, in large transactions, with the secondary
+// indexes of the largest tables dropped during the load and built again after.
+func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
+	if o.Antennas <= 0 {
+		o.Antennas = 100
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Learners <= 0 {
+		return errors.New("generate: --learners must be positive")
+	}
+	var existing int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM learners").Scan(&existing); err != nil {
+		return err
+	}
+	if existing > 0 {
+		return fmt.Errorf("generate: the database already has %d learners; use an empty database", existing)
+	}
+	g := &generator{d: d, ctx: ctx, o: o, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0x7472656d706c696e)), start: time.Now()}
+	// Foreign keys are not checked row by row during the load (the generator
+	// writes parents before children), on its own connection only.
+	if d.Engine == db.SQLite {
+		// A crash here loses only generated data.
+		for _, p := range []string{"PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA foreign_keys=OFF"} {
+			if _, err := d.Exec(ctx, p); err != nil {
+				return err
+			}
+		}
+		defer d.Exec(context.WithoutCancel(ctx), "PRAGMA foreign_keys=ON")
+	} else if err := d.QueryRowContext(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&g.noTriggers); err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{"antennas, places, staff, programmes", g.organisation},
+		{"cohorts and meetings", g.cohorts},
+		{"dropping secondary indexes for the load", g.dropIndexes},
+		{"people, paths, enrolments, follow-ups", g.people},
+		{"attendance", g.attendance},
+		{"rebuilding indexes", g.restoreIndexes},
+		{"identity sequences", g.sequences},
+		{"impact counters", func() error { return Rebuild(ctx, d) }},
+		{"statistics", g.analyze},
+	}
+	for _, s := range steps {
+		t := time.Now()
+		fmt.Fprintf(o.Out, "%-42s ", s.name+"…")
+		if err := s.fn(); err != nil {
+			fmt.Fprintln(o.Out)
+			return fmt.Errorf("generate: %s: %w", s.name, err)
+		}
+		fmt.Fprintf(o.Out, "%8s\n", time.Since(t).Round(10*time.Millisecond))
+	}
+	fmt.Fprintf(o.Out, "generated %d antennas, %d cohorts, %d meetings, %d learners, %d enrolments, %d attendance marks, %d history rows in %s\n",
+		o.Antennas, len(g.cohortList), g.meetings, o.Learners, g.enrolments, g.marks, g.history, time.Since(g.start).Round(time.Second))
+	return nil
+}
+
+type genCohort struct {
+	id, antenna, programme int64
+	prog                   *genProgramme
+	starts, ends           time.Time
+	meetingIDs             []int64
+	meetingStart           []time.Time
+	capacity               int
+	seats                  []genSeat
+}
+
+type genSeat struct {
+	learner int64
+	dropAt  time.Time // zero unless the person dropped out
+}
+
+type generator struct {
+	d     *db.DB
+	ctx   context.Context
+	o     GenerateOptions
+	rng   *rand.Rand
+	start time.Time
+
+	antennaIDs   []int64
+	staffByAnt   map[int64][]int64
+	programmeIDs []int64
+	cohortList   []*genCohort
+	byAntenna    map[int64][]*genCohort // sorted by start
+	dropped      []droppedIndex
+	noTriggers   bool
+
+	meetings, enrolments, marks, history int
+}
+
+// batch inserts rows by thousands in one statement each. Values are written into
+// the statement as literals (they are all made here: numbers, and strings without
+// any quote the generator did not double): with tens of thousands of bound
+// parameters per statement, binding them costs more than the insert.
+type batch struct {
+	tx   *sql.Tx
+	ctx  context.Context
+	head string
+	per  int
+	buf  strings.Builder
+	rows int
+	hold bool // keep rows until flush: they refer to rows of a batch flushed before
+	held []string
+	emit func(job) // when set, statements go there instead of being run
+
+	// With copyRows (PostgreSQL, through pipe), rows are kept as values and sent
+	// to COPY, much faster there than INSERT statements.
+	copyRows bool
+	table    string
+	cols     []string
+	pending  [][]any
+}
+
+// job is what pipe runs: a statement, or rows to COPY into a table.
+type job struct {
+	sql   string
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+const rowsPerStatement = 2000
+
+func newBatch(ctx context.Context, tx *sql.Tx, table string, cols ...string) *batch {
+	return &batch{tx: tx, ctx: ctx, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ", per: rowsPerStatement,
+		table: table, cols: cols}
+}
+
+func literal(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("NULL")
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case bool:
+		if x {
+			b.WriteString("TRUE")
+		} else {
+			b.WriteString("FALSE")
+		}
+	case string:
+		b.WriteByte('\'')
+		b.WriteString(strings.ReplaceAll(x, "'", "''"))
+		b.WriteByte('\'')
+	default:
+		panic(fmt.Sprintf("generate: no literal for %T", v))
+	}
+}
+
+func (b *batch) add(vals ...any) error {
+	if b.copyRows {
+		b.pending = append(b.pending, slices.Clone(vals))
+		if len(b.pending) == 10*b.per && !b.hold {
+			return b.flush()
+		}
+		return nil
+	}
+	if b.rows == 0 {
+		b.buf.WriteString(b.head)
+	} else {
+		b.buf.WriteString(", ")
+	}
+	b.buf.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			b.buf.WriteString(", ")
+		}
+		literal(&b.buf, v)
+	}
+	b.buf.WriteByte(')')
+	b.rows++
+	if b.rows == b.per {
+		if b.hold {
+			b.held = append(b.held, b.buf.String())
+			b.buf.Reset()
+			b.rows = 0
+			return nil
+		}
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batch) flush() error {
+	if b.copyRows {
+		if len(b.pending) > 0 {
+			b.emit(job{table: b.table, cols: b.cols, rows: b.pending})
+			b.pending = nil
+		}
+		return nil
+	}
+	if b.rows > 0 {
+		b.held = append(b.held, b.buf.String())
+		b.buf.Reset()
+		b.rows = 0
+	}
+	for _, q := range b.held {
+		if b.emit != nil {
+			b.emit(job{sql: q})
+			continue
+		}
+		if _, err := b.tx.ExecContext(b.ctx, q); err != nil {
+			return err
+		}
+	}
+	b.held = b.held[:0]
+	return nil
+}
+
+// tx runs fn in a write transaction; on PostgreSQL, for a superuser, without the
+// per-row foreign-key triggers (the generator writes consistent rows in order).
+func (g *generator) tx(fn func(tx *sql.Tx) error) error {
+	return g.d.Tx(g.ctx, func(tx *sql.Tx) error {
+		if g.noTriggers {
+			if _, err := tx.ExecContext(g.ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// pipe builds statements in this goroutine (produce calls emit) while another runs
+// them, committing every perTx statements: on two cores, making the rows and
+// writing them overlap. On PostgreSQL rows go through COPY.
+func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
+	ch := make(chan job, 16)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		if g.d.Engine == db.Postgres {
+			err = g.copyAll(ch)
+		} else {
+			more := true
+			for more && err == nil {
+				err = g.tx(func(tx *sql.Tx) error {
+					for range perTx {
+						j, ok := <-ch
+						if !ok {
+							more = false
+							return nil
+						}
+						if _, err := tx.ExecContext(g.ctx, j.sql); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}
+		}
+		for range ch { // let the producer finish after a failure
+		}
+		done <- err
+	}()
+	err := produce(func(j job) { ch <- j })
+	close(ch)
+	if werr := <-done; werr != nil {
+		return werr
+	}
+	return err
+}
+
+// copyAll runs the jobs on one PostgreSQL connection, rows through COPY.
+func (g *generator) copyAll(ch <-chan job) error {
+	conn, err := g.d.DB.Conn(g.ctx) // on PostgreSQL the pool is the writer
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if g.noTriggers {
+		if _, err := conn.ExecContext(g.ctx, "SET session_replication_role = replica"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(g.ctx), "RESET session_replication_role")
+	}
+	for j := range ch {
+		if j.sql != "" {
+			if _, err := conn.ExecContext(g.ctx, j.sql); err != nil {
+				return err
+			}
+			continue
+		}
+		err := conn.Raw(func(dc any) error {
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(g.ctx, pgx.Identifier{j.table}, j.cols, pgx.CopyFromRows(j.rows))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", j.table, err)
+		}
+	}
+	return nil
+}
+
+func stamp(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
+func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
+
+func (g *generator) organisation() error {
+	hash, err := auth.HashPassword("tremplin-demo")
+	if err != nil {
+		return err
+	}
+	created := stamp(genStart)
+	g.staffByAnt = map[int64][]int64{}
+	return g.tx(func(tx *sql.Tx) error {
+		for i := range g.o.Antennas {
+			city := genCities[i%len(genCities)]
+			country, tz := "FR", "Europe/Paris"
+			if i%25 == 24 {
+				city, country, tz = "Dzaleka", "MW", "Africa/Blantyre"
+			}
+			name := fmt.Sprintf("%s %03d", city, i+1)
+			var id int64
+			if err := tx.QueryRowContext(g.ctx, `INSERT INTO antennas (name, city, country, timezone, address, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, name, city, country, tz, fmt.Sprintf("%d rue de la République", i+1), created).Scan(&id); err != nil {
+				return err
+			}
+			g.antennaIDs = append(g.antennaIDs, id)
+			for p := range 2 {
+				if _, err := tx.ExecContext(g.ctx, `INSERT INTO places (antenna_id, name, address, postcode, city, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, fmt.Sprintf("Salle %s %d", name, p+1), fmt.Sprintf("%d place du Marché", p+1),
+					fmt.Sprintf("%05d", 10000+i*10+p), city, created); err != nil {
+					return err
+				}
+			}
+			for s := range 4 {
+				role := auth.Adviser
+				if s == 0 {
+					role = auth.Manager
+				}
+				var sid int64
+				if err := tx.QueryRowContext(g.ctx, `INSERT INTO staff (name, email, password_hash, role, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, fmt.Sprintf("%s %s", genFirst[(i+s)%len(genFirst)], genLast[(i*4+s)%len(genLast)]),
+					fmt.Sprintf("%s%d.a%03d@generated.example", role, s, i+1), hash, role, created).Scan(&sid); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(g.ctx, "INSERT INTO staff_antennas (staff_id, antenna_id) VALUES ($1, $2)", sid, id); err != nil {
+					return err
+				}
+				g.staffByAnt[id] = append(g.staffByAnt[id], sid)
+			}
+		}
+		if _, err := tx.ExecContext(g.ctx, `INSERT INTO staff (name, email, password_hash, role, created_at, updated_at)
+			VALUES ('Administration nationale', 'admin@generated.example', $1, 'admin', $2, $2)`, hash, created); err != nil {
+			return err
+		}
+		for _, p := range genProgrammes {
+			var id int64
+			if err := tx.QueryRowContext(g.ctx, `INSERT INTO programmes (title, level, description, total_hours, certifying, created_at, updated_at)
+				VALUES ($1, $2, '', $3, $4, $5, $5) RETURNING id`, p.title, p.level, p.hours, p.level == "certifiant", created).Scan(&id); err != nil {
+				return err
+			}
+			g.programmeIDs = append(g.programmeIDs, id)
+		}
+		return nil
+	})
+}
+
+func (g *generator) pickProgramme() int {
+	total := 0
+	for _, p := range genProgrammes {
+		total += p.weight
+	}
+	n := g.rng.IntN(total)
+	for i, p := range genProgrammes {
+		if n < p.weight {
+			return i
+		}
+		n -= p.weight
+	}
+	return 0
+}
+
+func (g *generator) cohorts() error {
+	n := max(g.o.Learners/40, 1)
+	days := int(genEnd.Sub(genStart).Hours() / 24)
+	// The cohorts of each antenna, placed at random over the years, then numbered
+	// by start so that meeting ids and times grow together.
+	for range n {
+		pi := g.pickProgramme()
+		c := &genCohort{antenna: g.antennaIDs[g.rng.IntN(len(g.antennaIDs))], programme: g.programmeIDs[pi], prog: &genProgrammes[pi],
+			starts: genStart.AddDate(0, 0, 30+g.rng.IntN(days-30)), capacity: 50}
+		for c.starts.Weekday() != time.Monday {
+			c.starts = c.starts.AddDate(0, 0, 1)
+		}
+		g.cohortList = append(g.cohortList, c)
+	}
+	sort.SliceStable(g.cohortList, func(i, j int) bool { return g.cohortList[i].starts.Before(g.cohortList[j].starts) })
+	places := map[int64]int64{}
+	rows, err := g.d.QueryContext(g.ctx, "SELECT antenna_id, MIN(id) FROM places GROUP BY antenna_id")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a, p int64
+		if err := rows.Scan(&a, &p); err != nil {
+			rows.Close()
+			return err
+		}
+		places[a] = p
+	}
+	rows.Close()
+	var nextCohort, nextMeeting int64
+	if err := g.d.QueryRowContext(g.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM cohorts").Scan(&nextCohort); err != nil {
+		return err
+	}
+	if err := g.d.QueryRowContext(g.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM meetings").Scan(&nextMeeting); err != nil {
+		return err
+	}
+	g.byAntenna = map[int64][]*genCohort{}
+	return g.tx(func(tx *sql.Tx) error {
+		cb := newBatch(g.ctx, tx, "cohorts", "id", "programme_id", "antenna_id", "place_id", "capacity", "starts_on", "ends_on", "state", "feed_token", "created_at", "updated_at")
+		mb := newBatch(g.ctx, tx, "meetings", "id", "cohort_id", "starts_at", "ends_at", "created_at")
+		mb.hold = true
+		for _, c := range g.cohortList {
+			c.id = nextCohort
+			nextCohort++
+			// Basic courses three mornings a week; certifying ones every weekday.
+			day := c.starts
+			for len(c.meetingIDs) < c.prog.meetings {
+				wd := day.Weekday()
+				if (c.prog.level != "certifiant" && (wd == time.Monday || wd == time.Wednesday || wd == time.Friday)) ||
+					(c.prog.level == "certifiant" && wd >= time.Monday && wd <= time.Friday) {
+					s := day.Add(8 * time.Hour)
+					if err := mb.add(nextMeeting, c.id, stamp(s), stamp(s.Add(time.Duration(c.prog.length)*time.Hour)), stamp(c.starts.AddDate(0, 0, -20))); err != nil {
+						return err
+					}
+					c.meetingIDs, c.meetingStart = append(c.meetingIDs, nextMeeting), append(c.meetingStart, s)
+					nextMeeting++
+					g.meetings++
+				}
+				day = day.AddDate(0, 0, 1)
+			}
+			c.ends = c.meetingStart[len(c.meetingStart)-1].Truncate(24 * time.Hour)
+			state := "finished"
+			if !c.ends.Before(genEnd) {
+				state = "running"
+			}
+			if c.starts.After(genEnd) {
+				state = "open"
+			}
+			if err := cb.add(c.id, c.programme, c.antenna, places[c.antenna], c.capacity, dateOf(c.starts), dateOf(c.ends), state,
+				fmt.Sprintf("gen%016x", g.rng.Uint64()), stamp(c.starts.AddDate(0, 0, -30)), stamp(c.starts.AddDate(0, 0, -30))); err != nil {
+				return err
+			}
+			g.byAntenna[c.antenna] = append(g.byAntenna[c.antenna], c)
+		}
+		if err := cb.flush(); err != nil {
+			return err
+		}
+		return mb.flush()
+	})
+}
+
+// droppedIndex is a secondary index removed for the load, with what rebuilds it.
+type droppedIndex struct{ name, create string }
+
+// bulkTables are the tables whose secondary indexes are cheaper to build once
+// than to keep up row by row.
+var bulkTables = []string{"learners", "learner_history", "positioning_tests", "enrolments", "attendance", "learner_followups"}
+
+func (g *generator) dropIndexes() error {
+	for _, table := range bulkTables {
+		var q string
+		if g.d.Engine == db.SQLite {
+			q = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+		} else {
+			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()
+				AND indexdef NOT LIKE 'CREATE UNIQUE%'`
+		}
+		rows, err := g.d.QueryContext(g.ctx, q, table)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var ix droppedIndex
+			if err := rows.Scan(&ix.name, &ix.create); err != nil {
+				rows.Close()
+				return err
+			}
+			g.dropped = append(g.dropped, ix)
+		}
+		rows.Close()
+	}
+	for _, ix := range g.dropped {
+		if _, err := g.d.Exec(g.ctx, "DROP INDEX "+ix.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *generator) restoreIndexes() error {
+	for _, ix := range g.dropped {
+		if _, err := g.d.Exec(g.ctx, ix.create); err != nil {
+			return fmt.Errorf("%s: %w", ix.name, err)
+		}
+	}
+	return nil
+}
+
+// sequences moves PostgreSQL's identity counters past the ids written here, so
+// that the application's own inserts do not collide (SQLite follows by itself).
+func (g *generator) sequences() error {
+	if g.d.Engine != db.Postgres {
+		return nil
+	}
+	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups"} {
+		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *generator) analyze() error {
+	q := "ANALYZE"
+	if g.d.Engine == db.Postgres {
+		// Only this schema's tables: a bare ANALYZE reads every schema of the database.
+		q += " antennas, places, staff, staff_antennas, programmes, cohorts, meetings, " + strings.Join(bulkTables, ", ") +
+			", impact_people, impact_days, impact_months"
+	}
+	_, err := g.d.Exec(g.ctx, q)
+	return err
+}
+
+func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+func (g *generator) situations() string {
+	var out []string
+	for _, s := range []struct {
+		code string
+		p    float64
+	}{{"rsa", 0.35}, {"young_unqualified", 0.22}, {"qpv", 0.3}, {"job_seeker", 0.45}, {"asylum", 0.18}, {"other", 0.08}} {
+		if g.rng.Float64() < s.p {
+			out = append(out, s.code)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func (g *generator) people() error {
+	var next struct{ learner, history, test, enrolment int64 }
+	for _, q := range []struct {
+		table string
+		dst   *int64
+	}{{"learners", &next.learner}, {"learner_history", &next.history}, {"positioning_tests", &next.test}, {"enrolments", &next.enrolment}} {
+		if err := g.d.QueryRowContext(g.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM "+q.table).Scan(q.dst); err != nil {
+			return err
+		}
+	}
+	days := int(genEnd.Sub(genStart).Hours() / 24)
+	const chunk = 20_000
+	return g.pipe(100, func(emit func(job)) error {
+		for done := 0; done < g.o.Learners; done += chunk {
+			n := min(chunk, g.o.Learners-done)
+			err := func(tx *sql.Tx) error {
+				lb := newBatch(g.ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode", "town",
+					"languages", "french_level", "situations", "status", "status_reason", "consent_text", "consent_at", "source", "lang",
+					"first_key", "last_key", "exited_on", "created_at", "updated_at")
+				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
+				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
+				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
+				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at")
+				hb.hold, tb.hold, eb.hold, fb.hold = true, true, true, true
+				for _, b := range []*batch{lb, hb, tb, eb, fb} {
+					b.emit, b.copyRows = emit, g.d.Engine == db.Postgres
+				}
+				for range n {
+					id := next.learner
+					next.learner++
+					antenna := g.antennaIDs[g.rng.IntN(len(g.antennaIDs))]
+					staff := g.staffByAnt[antenna]
+					adviser := staff[1+g.rng.IntN(len(staff)-1)]
+					created := genStart.AddDate(0, 0, g.rng.IntN(days)).Add(time.Duration(8*3600+g.rng.IntN(10*3600)) * time.Second)
+					first, last := g.pick(genFirst), g.pick(genLast)
+					birth := 1950 + g.rng.IntN(58)
+					if g.rng.IntN(50) == 0 {
+						birth = 0
+					}
+					status, reason, exited := learners.Received, "", ""
+					at := created
+					hist := func(kind, status, detail string, when time.Time) error {
+						g.history++
+						next.history++
+						return hb.add(next.history-1, id, kind, status, detail, adviser, stamp(when))
+					}
+					if err := hist("registered", learners.Received, "", created); err != nil {
+						return err
+					}
+					step := func(s string, when time.Time) error {
+						if when.After(genEnd) {
+							return errStop
+						}
+						status, at = s, when
+						return hist("status", s, "", when)
+					}
+					err := func() error {
+						if err := step(learners.Contacted, created.Add(time.Duration(1+g.rng.IntN(72))*time.Hour)); err != nil {
+							return err
+						}
+						if g.rng.IntN(100) < 12 {
+							return nil // never came back
+						}
+						tested := at.Add(time.Duration(24+g.rng.IntN(20*24)) * time.Hour)
+						if tested.After(genEnd) {
+							return errStop
+						}
+						pct := 10 + g.rng.IntN(85)
+						level := "debutant"
+						if pct >= 70 {
+							level = "avance"
+						} else if pct >= 35 {
+							level = "intermediaire"
+						}
+						if err := tb.add(next.test, id, adviser, stamp(tested), "fr", pct, level, 35, 70); err != nil {
+							return err
+						}
+						next.test++
+						if err := step(learners.Positioned, tested); err != nil {
+							return err
+						}
+						switch r := g.rng.IntN(100); {
+						case r < 6:
+							reason = "orientation"
+							return step(learners.Oriented, at.AddDate(0, 0, 2))
+						case r < 10:
+							reason = "age"
+							return step(learners.NotEligible, at.AddDate(0, 0, 2))
+						}
+						c := g.seatIn(antenna, at)
+						if c == nil {
+							if err := step(learners.Waitlisted, at.AddDate(0, 0, 3)); err != nil {
+								return err
+							}
+							if cs := g.byAntenna[antenna]; len(cs) > 0 {
+								// Waitlisted for the antenna's latest cohort.
+								g.enrolments++
+								next.enrolment++
+								return eb.add(next.enrolment-1, cs[len(cs)-1].id, id, "waitlisted", stamp(at), adviser, stamp(at), stamp(at))
+							}
+							return nil
+						}
+						enrolled := at.Add(time.Duration(24+g.rng.IntN(5*24)) * time.Hour)
+						if enrolled.After(c.starts) {
+							enrolled = c.starts.Add(-time.Hour)
+						}
+						g.enrolments++
+						next.enrolment++
+						if err := eb.add(next.enrolment-1, c.id, id, "enrolled", stamp(enrolled), adviser, stamp(enrolled), stamp(enrolled)); err != nil {
+							return err
+						}
+						if err := step(learners.Enrolled, enrolled); err != nil {
+							return err
+						}
+						seat := genSeat{learner: id}
+						defer func() { c.seats = append(c.seats, seat) }()
+						if err := step(learners.InTraining, c.starts.Add(8*time.Hour)); err != nil {
+							return err
+						}
+						outcome := learners.Completed
+						r := g.rng.IntN(100)
+						switch {
+						case r < 15:
+							outcome = learners.Dropped
+						case c.prog.level == "certifiant" && r < 85:
+							outcome = learners.Certified
+						}
+						end := c.ends
+						if outcome == learners.Dropped {
+							k := 1 + g.rng.IntN(len(c.meetingStart)-1)
+							seat.dropAt = c.meetingStart[k]
+							end = seat.dropAt.Truncate(24 * time.Hour)
+							reason = "personal"
+						}
+						exitAt := end.Add(18 * time.Hour)
+						if exitAt.After(genEnd) {
+							seat.dropAt = time.Time{}
+							return errStop
+						}
+						if err := step(outcome, exitAt); err != nil {
+							return err
+						}
+						exited = dateOf(end)
+						for i, m := range []string{"m3", "m6"} {
+							due := end.AddDate(0, 3*(i+1), 0)
+							situation, recorded := "", ""
+							if rec := due.AddDate(0, 0, g.rng.IntN(21)); !rec.After(genEnd) && g.rng.IntN(100) < 75 {
+								recorded = stamp(rec.Add(10 * time.Hour))
+								if g.rng.IntN(100) < 58 {
+									situation = g.pick(genPositive)
+								} else if g.rng.IntN(100) < 70 {
+									situation = "job_search"
+								} else {
+									situation = "no_news"
+								}
+								if rec.After(at) {
+									at = rec
+								}
+							}
+							var staffArg any
+							if recorded != "" {
+								staffArg = adviser
+							}
+							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded); err != nil {
+								return err
+							}
+						}
+						return nil
+					}()
+					if err != nil && !errors.Is(err, errStop) {
+						return err
+					}
+					if !slices.Contains([]string{learners.Oriented, learners.NotEligible, learners.Dropped}, status) {
+						reason = ""
+					}
+					createdS := stamp(created)
+					if err := lb.add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
+						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", "fr",
+						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at)); err != nil {
+						return err
+					}
+				}
+				for _, b := range []*batch{lb, hb, tb, eb, fb} {
+					if err := b.flush(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}(nil)
+			if err != nil {
+				return err
+			}
+			if (done+n)%100_000 == 0 || done+n == g.o.Learners {
+				fmt.Fprintf(g.o.Out, "\n  %d/%d people (%s)", done+n, g.o.Learners, time.Since(g.start).Round(time.Second))
+			}
+		}
+		fmt.Fprintf(g.o.Out, "\n%-42s ", "")
+		return nil
+	})
+}
+
+var errStop = errors.New("the path goes past the end of the generated period")
+
+// seatIn finds a cohort of the antenna starting one to twelve weeks after t with a
+// seat left.
+func (g *generator) seatIn(antenna int64, t time.Time) *genCohort {
+	cs := g.byAntenna[antenna]
+	lo := sort.Search(len(cs), func(i int) bool { return cs[i].starts.After(t.AddDate(0, 0, 7)) })
+	var open []*genCohort
+	for i := lo; i < len(cs) && cs[i].starts.Before(t.AddDate(0, 0, 84)); i++ {
+		if len(cs[i].seats) < cs[i].capacity {
+			open = append(open, cs[i])
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return open[g.rng.IntN(len(open))]
+}
+
+// attendance marks every seated person at each meeting held before the end of the
+// period (and before they dropped out): mostly present.
+func (g *generator) attendance() error {
+	return g.pipe(200, func(emit func(job)) error {
+		ab := newBatch(g.ctx, nil, "attendance", "meeting_id", "learner_id", "mark", "marked_by", "marked_at")
+		ab.emit, ab.copyRows = emit, g.d.Engine == db.Postgres
+		for i, c := range g.cohortList {
+			staff := g.staffByAnt[c.antenna]
+			slices.SortFunc(c.seats, func(a, b genSeat) int { return int(a.learner - b.learner) })
+			for k, mid := range c.meetingIDs {
+				start := c.meetingStart[k]
+				if start.After(genEnd) {
+					break
+				}
+				marked := stamp(start.Add(time.Duration(c.prog.length) * time.Hour))
+				for _, s := range c.seats {
+					if !s.dropAt.IsZero() && start.After(s.dropAt) {
+						continue
+					}
+					mark := "present"
+					switch r := g.rng.IntN(100); {
+					case r < 7:
+						mark = "late"
+					case r < 17:
+						mark = "absent"
+					case r < 22:
+						mark = "excused"
+					}
+					g.marks++
+					if err := ab.add(mid, s.learner, mark, staff[1], marked); err != nil {
+						return err
+					}
+				}
+			}
+			if i%4000 == 3999 || i == len(g.cohortList)-1 {
+				fmt.Fprintf(g.o.Out, "\n  %d/%d cohorts, %d marks (%s)", i+1, len(g.cohortList), g.marks, time.Since(g.start).Round(time.Second))
+			}
+		}
+		if err := ab.flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.o.Out, "\n%-42s ", "")
+		return nil
+	})
+}
