@@ -271,13 +271,17 @@ func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := personForm(l)
+	h.renderEdit(w, r, http.StatusOK, l, personForm(l))
+}
+
+// renderEdit shows the form to correct a person's details.
+func (h *Handlers) renderEdit(w http.ResponseWriter, r *http.Request, status int, l *Learner, f *web.Form) {
 	d, err := h.editData(r.Context(), f)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "learners/edit.html", struct {
+	h.Render.Render(w, r, status, "learners/edit.html", struct {
 		L *Learner
 		registerData
 	}{l, d}, f)
@@ -320,15 +324,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 		h.backToFile(w, r, l.ID, "")
 		return
 	}
-	d, err := h.editData(ctx, f)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusUnprocessableEntity, "learners/edit.html", struct {
-		L *Learner
-		registerData
-	}{l, d}, f)
+	h.renderEdit(w, r, http.StatusUnprocessableEntity, l, f)
 }
 
 // AddContact logs an attempt to reach the person. From the inbox (back=inbox) it
