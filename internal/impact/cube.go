@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,6 +135,20 @@ func (w watermark) from() string {
 	return db.FormatTime(db.ParseTime(w.since).Add(-lookBack))
 }
 
+// bind writes the watermark into a query in place of $1 (the time) and $2–$4
+// (the ids), as literals. With parameters, PostgreSQL soon reuses a generic plan
+// that cannot know how recent $1 is, and scans whole tables (36 million marks)
+// to find the few rows changed; these are values of our own making (a formatted
+// time and numbers), safe to write into the text.
+func (w watermark) bind(query string) string {
+	from := w.from()
+	if strings.Trim(from, "0123456789-:TZ") != "" {
+		panic("impact: unexpected watermark " + from)
+	}
+	return strings.NewReplacer("$1", "'"+from+"'", "$2", strconv.FormatInt(w.learner, 10),
+		"$3", strconv.FormatInt(w.enrolment, 10), "$4", strconv.FormatInt(w.test, 10)).Replace(query)
+}
+
 // changedPeople lists the people whose derived row may have changed since the
 // last refresh ($1: its time less lookBack; $2–$4: the largest ids it saw): files
 // updated or created, enrolments changed (or their cohort edited), positioning
@@ -176,14 +191,14 @@ func stale(ctx context.Context, d *db.DB, w watermark) (bool, error) {
 		return true, nil
 	}
 	var n int
-	err := d.QueryRowContext(ctx, `SELECT CASE WHEN
+	err := d.QueryRowContext(ctx, w.bind(`SELECT CASE WHEN
 		EXISTS (SELECT 1 FROM learners WHERE updated_at >= $1) OR EXISTS (SELECT 1 FROM learners WHERE id > $2)
 		OR EXISTS (SELECT 1 FROM enrolments WHERE updated_at >= $1) OR EXISTS (SELECT 1 FROM enrolments WHERE id > $3)
 		OR EXISTS (SELECT 1 FROM cohorts WHERE updated_at >= $1)
 		OR EXISTS (SELECT 1 FROM positioning_tests WHERE taken_at >= $1) OR EXISTS (SELECT 1 FROM positioning_tests WHERE id > $4)
 		OR EXISTS (SELECT 1 FROM learner_followups WHERE recorded_at >= $1 AND recorded_at <> '')
 		OR EXISTS (SELECT 1 FROM attendance WHERE marked_at >= $1)
-		THEN 1 ELSE 0 END`, w.from(), w.learner, w.enrolment, w.test).Scan(&n)
+		THEN 1 ELSE 0 END`)).Scan(&n)
 	return n > 0, err
 }
 
@@ -201,7 +216,9 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		return err
 	}
 	if w.since == "" {
-		return Rebuild(ctx, d)
+		// The first build reads everything (about two minutes for a million
+		// people): it goes on even if the page that started it is given up.
+		return Rebuild(context.WithoutCancel(ctx), d)
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		w, err := readWatermark(ctx, tx, true)
@@ -213,7 +230,6 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		if err != nil {
 			return err
 		}
-		from := w.from()
 		var dirtyFromPeople string
 		{
 			var parts []string
@@ -234,8 +250,7 @@ func Refresh(ctx context.Context, d *db.DB) error {
 				return err
 			}
 		}
-		if err := exec("INSERT INTO impact_changed (learner_id) SELECT id FROM ("+changedPeople+") u WHERE true ON CONFLICT DO NOTHING",
-			from, w.learner, w.enrolment, w.test); err != nil {
+		if err := exec(w.bind("INSERT INTO impact_changed (learner_id) SELECT id FROM (" + changedPeople + ") u WHERE true ON CONFLICT DO NOTHING")); err != nil {
 			return fmt.Errorf("impact refresh: changes: %w", err)
 		}
 		if err := exec(dirtyFromPeople); err != nil {
@@ -255,7 +270,7 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		if err := exec(dirtyFromPeople); err != nil {
 			return err
 		}
-		if err := exec("INSERT INTO impact_dirty (antenna_id, day) SELECT * FROM ("+changedMarks+") u WHERE true ON CONFLICT DO NOTHING", from); err != nil {
+		if err := exec(w.bind("INSERT INTO impact_dirty (antenna_id, day) SELECT * FROM (" + changedMarks + ") u WHERE true ON CONFLICT DO NOTHING")); err != nil {
 			return fmt.Errorf("impact refresh: marks: %w", err)
 		}
 		// Every dirty antenna day summed again from everyone counted on it.

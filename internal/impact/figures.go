@@ -2,8 +2,8 @@ package impact
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -188,15 +188,16 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 		if s.months {
 			table, key = "impact_months", "month"
 		}
-		args := []any{s.from, s.to}
-		q := "SELECT programme_id, " + sumColumns() + " FROM " + table + " WHERE " + key + " >= $1 AND " + key + " <= $2"
+		// Literals rather than parameters (dates and ids of our own making), so that
+		// PostgreSQL plans each period and antenna choice for what it is.
+		q := "SELECT programme_id, " + sumColumns() + " FROM " + table + " WHERE " + key + " >= '" + s.from + "' AND " + key + " <= '" + s.to + "'"
 		if f.Antennas != nil {
-			q += " AND antenna_id IN (" + inList(&args, f.Antennas) + ")"
+			q += " AND antenna_id IN (" + idList(f.Antennas) + ")"
 		}
 		if f.Programmes != nil {
-			q += " AND programme_id IN (0, " + inList(&args, f.Programmes) + ")"
+			q += " AND programme_id IN (0, " + idList(f.Programmes) + ")"
 		}
-		rows, err := d.QueryContext(ctx, q+" GROUP BY programme_id", args...)
+		rows, err := d.QueryContext(ctx, q+" GROUP BY programme_id")
 		if err != nil {
 			return nil, err
 		}
@@ -252,18 +253,14 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 	return fig, nil
 }
 
-// inList appends ids to args and returns their placeholders.
-func inList(args *[]any, ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		*args = append(*args, id)
-		fmt.Fprintf(&b, "$%d", len(*args))
-	}
+// idList writes ids for an IN list; NULL (matching nothing) when there are none.
+func idList(ids []int64) string {
 	if len(ids) == 0 {
 		return "NULL"
 	}
-	return b.String()
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(out, ", ")
 }

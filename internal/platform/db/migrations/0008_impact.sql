@@ -54,6 +54,8 @@ CREATE TABLE impact_days (
     drp_s4 INTEGER NOT NULL DEFAULT 0, drp_s5 INTEGER NOT NULL DEFAULT 0, m6_done INTEGER NOT NULL DEFAULT 0, m6_pos INTEGER NOT NULL DEFAULT 0, att_minutes INTEGER NOT NULL DEFAULT 0, att_marks INTEGER NOT NULL DEFAULT 0, all_marks INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (antenna_id, day, programme_id)
 );
+-- The whole association over a few days (a period starting or ending within a month).
+CREATE INDEX impact_days_day ON impact_days (day, antenna_id);
 
 -- The same counters summed per calendar month (YYYY-MM): a year is at most twelve
 -- rows per antenna and programme.
