@@ -290,13 +290,8 @@ func (h *Handlers) renderEdit(w http.ResponseWriter, r *http.Request, status int
 // Save stores corrected details, checked as at registration.
 func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	antennas, _, err := h.staffAntennas(ctx)
@@ -331,13 +326,8 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 // returns there.
 func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	c := &Contact{LearnerID: l.ID, Kind: f.Get("contact_kind"), Note: f.Get("contact_note"), StaffID: auth.Current(ctx).ID}
@@ -381,16 +371,14 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	var status, detail string
+	var (
+		status, detail string
+		err            error
+	)
 	switch f.Get("decision") {
 	case "enrol", "waitlist":
 		cohort, label := h.chosenCohort(ctx, f, l)
@@ -470,13 +458,8 @@ func (h *Handlers) chosenCohort(ctx context.Context, f *web.Form, l *Learner) (i
 // AddNote adds a staff note to the file.
 func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	f.Required("note")
@@ -495,13 +478,8 @@ func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 // Exit records how the person left training, which plans the follow-ups.
 func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	outcome := f.Get("exit_outcome")
@@ -532,13 +510,8 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 // RecordFollowUp records the person's situation at +3 or +6 months.
 func (h *Handlers) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	if !slices.Contains(Milestones, f.Get("followup_milestone")) {
@@ -602,13 +575,8 @@ func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 // Merge folds the file ?other= into this one.
 func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	o, err := h.otherFile(ctx, f.Get("other"))
@@ -628,13 +596,8 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 // NotDuplicate clears the possible-duplicate flag between this file and ?other=.
 func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, f, ok := h.learnerForm(w, r)
 	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
 		return
 	}
 	o, err := h.otherFile(ctx, f.Get("other"))
@@ -647,4 +610,19 @@ func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.backToFile(w, r, l.ID, "")
+}
+
+// learnerForm loads the file of the URL (404 outside the viewer's antennas) and
+// reads the posted form: the start of every action on a file.
+func (h *Handlers) learnerForm(w http.ResponseWriter, r *http.Request) (*Learner, *web.Form, bool) {
+	l, ok := h.learner(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	f, err := web.ParseForm(r)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, nil, false
+	}
+	return l, f, true
 }
