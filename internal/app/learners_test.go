@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/learners"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
@@ -540,6 +543,35 @@ func TestDemoLearnersAreSeededOnce(t *testing.T) {
 		}
 		if count() != first {
 			t.Fatalf("rows after one seed %d, after two %d", first, count())
+		}
+	})
+}
+
+// A search that finds more people than the page shows says so and asks for more of
+// the name; the antenna's other names stay out of it.
+func TestSearchSaysWhenThereAreMore(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		antenna, _ := strconv.ParseInt(s.antennaID("Lille"), 10, 64)
+		var people []*learners.Learner
+		for i := range learners.SearchLimit + 5 {
+			people = append(people, &learners.Learner{FirstName: "Awa", LastName: "Martinez", Phone: fmt.Sprintf("+336100000%02d", i),
+				BirthYear: 1990 + i%20, Languages: []string{"fr"}, ConsentText: "oui"})
+		}
+		if err := s.app.DB.Tx(ctx, func(tx *sql.Tx) error { return learners.RegisterMany(ctx, tx, antenna, people) }); err != nil {
+			t.Fatal(err)
+		}
+		fr := i18n.For("fr")
+		more := fr.T("learner.more_refine", "n", learners.SearchLimit)
+		adviser := s.signIn("karim.lille@tremplin.example")
+		p := html.UnescapeString(adviser.get("/learners?q=mart+awa").body)
+		if got := strings.Count(p, "Awa Martinez"); got != learners.SearchLimit || !strings.Contains(p, more) {
+			t.Errorf("%d of %d shown; the page says there are more: %v", got, len(people), strings.Contains(p, more))
+		}
+		p = html.UnescapeString(adviser.get("/learners?q=haddad").body)
+		if !strings.Contains(p, "Amina Haddad") || strings.Contains(p, more) {
+			t.Error("a search with one match shows it, and no note about more")
 		}
 	})
 }

@@ -43,6 +43,9 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
 	}{items, codeOptions("learner.status.", Statuses, "inbox.open"), InboxLimit}, f)
 }
 
+// SearchLimit is how many files the search page shows.
+const SearchLimit = 50
+
 // List is the search of files by name or phone, in the person's antennas.
 func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -59,7 +62,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q := r.URL.Query().Get("q")
-	list, err := Search(ctx, h.DB, st.Scope(), countries, q, 50)
+	list, err := Search(ctx, h.DB, st.Scope(), countries, q, SearchLimit)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -67,7 +70,8 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "learners/list.html", struct {
 		Query    string
 		Learners []*Learner
-	}{q, list}, web.NewForm(url.Values{"q": {q}}))
+		Limit    int
+	}{q, list, SearchLimit}, web.NewForm(url.Values{"q": {q}}))
 }
 
 // FollowUps lists the follow-ups due (or due within the week) in the person's antennas.

@@ -367,6 +367,9 @@ func TestSearchByNameOrPhoneInScope(t *testing.T) {
 		f.register(t, f.lille, "Marc", "Dupuis", "+33612345670", 1985)
 		f.register(t, f.dzaleka, "Jean-Claude", "Habimana", "+265991234567", 1992)
 		f.register(t, f.bordeaux, "Léa", "Dupont", "+33612345671", 1999)
+		f.register(t, f.lille, "Maria", "Da Silva", "+33612345672", 1979)
+		f.register(t, f.lille, "Aminata", "Traoré", "+33612345673", 2002)
+		f.register(t, f.lille, "Zoé", "Zz", "+33612345674", 2004)
 		countries := []string{"FR", "MW"}
 		for q, want := range map[string][]string{
 			"dup":            {"Dupont", "Dupuis"},
@@ -376,7 +379,17 @@ func TestSearchByNameOrPhoneInScope(t *testing.T) {
 			"06 12 34 56 78": {"Dupont"},
 			"+33612345671":   nil, // Bordeaux's
 			"lea":            nil,
-			"":               {"Habimana", "Dupuis", "Dupont"}, // latest first
+			"dupont dupuis":  nil,
+			"jean claude h":  {"Habimana"},
+			"habimana jean":  {"Habimana"},
+			"da silva":       {"Da Silva"},
+			"maria da":       {"Da Silva"},
+			"traoré a":       {"Traoré"},
+			"a traore":       {"Traoré"},
+			"A":              {"Traoré"},
+			"zz":             {"Zz"},
+			"z":              {"Zz"},
+			"":               {"Zz", "Traoré", "Da Silva", "Habimana", "Dupuis", "Dupont"}, // latest first
 		} {
 			list, err := Search(ctx, d, f.lilleScope, countries, q, 50)
 			if err != nil {
@@ -389,6 +402,34 @@ func TestSearchByNameOrPhoneInScope(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("search %q: %v, want %v", q, got, want)
 			}
+		}
+		// The association's admin sees every antenna; Bordeaux's adviser only theirs.
+		for _, c := range []struct {
+			scope auth.Scope
+			q     string
+			want  []string
+		}{
+			{auth.Scope{All: true}, "dup", []string{"Dupont", "Dupont", "Dupuis"}},
+			{auth.Scope{All: true}, "lea dup", []string{"Dupont"}},
+			{f.bordeauxScope, "dup", []string{"Dupont"}},
+			{f.bordeauxScope, "elodie dupont", nil},
+		} {
+			list, err := Search(ctx, d, c.scope, countries, c.q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range list {
+				got = append(got, l.LastName)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("search %q in %+v: %v, want %v", c.q, c.scope, got, c.want)
+			}
+		}
+		// At most limit files come back, in name order.
+		list, err := Search(ctx, d, auth.Scope{All: true}, countries, "d", 2)
+		if err != nil || len(list) != 2 || list[0].LastName != "Da Silva" || list[1].LastName != "Dupont" {
+			t.Errorf("search d, 2 at most: %v %v", list, err)
 		}
 	})
 }
