@@ -378,3 +378,39 @@ func TestSpans(t *testing.T) {
 		t.Errorf("one day: %s", got)
 	}
 }
+
+// Merging two files that were both marked at the same meetings leaves one mark per
+// meeting, and the next dashboard counts it so: the counters kept up to date equal
+// a rebuild.
+func TestFiguresFollowAMerge(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		year := Filter{From: day("2025-01-01"), To: day("2025-12-31")}
+		before, err := Compute(ctx, d, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// L1 and L2 were both marked at M1 and M2: one person after all.
+		if err := learners.Merge(ctx, d, f.ids["L1"], f.ids["L2"], f.ids["staff"]); err != nil {
+			t.Fatal(err)
+		}
+		fig, err := Compute(ctx, d, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fig.Training.MarksTotal, before.Training.MarksTotal-2; got != want {
+			t.Errorf("marks after the merge: %d, want %d", got, want)
+		}
+		if got, want := fig.Counts.Registered, before.Counts.Registered-1; got != want {
+			t.Errorf("registered after the merge: %d, want %d", got, want)
+		}
+		kept := dump(t, d)
+		if err := Rebuild(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt := dump(t, d); rebuilt != kept {
+			t.Errorf("counters kept up to date differ from a rebuild:\nkept    %s\nrebuilt %s", kept, rebuilt)
+		}
+	})
+}

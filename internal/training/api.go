@@ -304,10 +304,15 @@ func ReassignLearner(ctx context.Context, tx db.Execer, from, to int64) error {
 		return err
 	}
 	for _, p := range marks {
+		// The kept mark is stamped even when it stays as it was: the meeting now
+		// counts one mark fewer, and the impact counters look for stamped marks.
+		mark := p.toV
 		if markRank[p.fromV] > markRank[p.toV] {
-			if _, err := tx.ExecContext(ctx, "UPDATE attendance SET mark = $1 WHERE meeting_id = $2 AND learner_id = $3", p.fromV, p.key, to); err != nil {
-				return err
-			}
+			mark = p.fromV
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE attendance SET mark = $1, marked_at = $2 WHERE meeting_id = $3 AND learner_id = $4",
+			mark, now, p.key, to); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM attendance WHERE meeting_id = $1 AND learner_id = $2", p.key, from); err != nil {
 			return err
