@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/partners"
 	"tremplin/internal/platform/db"
 )
 
@@ -116,6 +117,10 @@ type Figures struct {
 	ByBand      []Group
 	ByProgramme []Group // enrolments and exits by the programme of the cohort
 	ByLevel     []Group
+	// Partners is the referral funnel per partner organisation: the people it
+	// referred in the period to the chosen antennas (every programme), each
+	// counted as far as they have gone since.
+	Partners []*partners.Figures
 }
 
 // programmeInfo is a programme's title and level, for the breakdowns.
@@ -249,6 +254,9 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 		if c := levels[l]; c != nil {
 			fig.ByLevel = append(fig.ByLevel, Group{Key: "impact.level." + l, Counts: countsOf(c, 0), Training: trainingOf(c)})
 		}
+	}
+	if fig.Partners, err = partners.Funnel(ctx, d, f.Antennas, f.From, f.To); err != nil {
+		return nil, err
 	}
 	return fig, nil
 }

@@ -3,12 +3,14 @@ package impact
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
 )
 
@@ -411,6 +413,65 @@ func TestFiguresFollowAMerge(t *testing.T) {
 		}
 		if rebuilt := dump(t, d); rebuilt != kept {
 			t.Errorf("counters kept up to date differ from a rebuild:\nkept    %s\nrebuilt %s", kept, rebuilt)
+		}
+	})
+}
+
+// The referral funnel counts, per partner, the people referred in the period to
+// the chosen antennas, each as far as they went.
+func TestFiguresCountReferralsPerPartner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		org := func(name string) {
+			f.insert(name, `INSERT INTO partner_orgs (name, kind, created_at, updated_at) VALUES ($1, 'local_mission', $2, $2)`, name, old)
+		}
+		referral := func(name, org, antenna, at string, people map[string]string) {
+			f.insert(name, `INSERT INTO referrals (org_id, antenna_id, source, created_at) VALUES ($1, $2, 'staff', $3)`, f.ids[org], f.ids[antenna], at)
+			for l, state := range people {
+				f.insert("", `INSERT INTO referral_people (referral_id, learner_id, state, updated_at) VALUES ($1, $2, $3, $4)`, f.ids[name], f.ids[l], state, at)
+			}
+		}
+		org("Mission locale")
+		org("CCAS")
+		referral("R1", "Mission locale", "A", "2025-03-01T10:00:00Z", map[string]string{"L1": "enrolled", "L4": "sent"})
+		referral("R2", "CCAS", "B", "2025-06-01T10:00:00Z", map[string]string{"L6": "contacted"})
+		referral("R3", "CCAS", "A", "2024-06-01T10:00:00Z", map[string]string{"L3": "dropped"})
+		type row struct {
+			name                                             string
+			referred, reached, enrolled, completed, positive int
+		}
+		for _, c := range []struct {
+			filter Filter
+			want   []row
+		}{
+			{Filter{From: day("2025-01-01"), To: day("2025-12-31")}, []row{{"CCAS", 1, 1, 0, 0, 0}, {"Mission locale", 2, 1, 1, 1, 1}}},
+			{Filter{From: day("2025-01-01"), To: day("2025-12-31"), Antennas: []int64{f.ids["B"]}}, []row{{"CCAS", 1, 1, 0, 0, 0}}},
+			{Filter{From: day("2024-01-01"), To: day("2024-12-31")}, []row{{"CCAS", 1, 1, 1, 0, 0}}},
+			{Filter{From: day("2025-03-02"), To: day("2025-05-31")}, nil},
+		} {
+			fig, err := Compute(ctx, d, c.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []row
+			for _, o := range fig.Partners {
+				got = append(got, row{o.OrgName, o.Referred, o.Reached, o.Enrolled, o.Completed, o.Positive})
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s–%s %v: %v, want %v", c.filter.From.Format(time.DateOnly), c.filter.To.Format(time.DateOnly), c.filter.Antennas, got, c.want)
+			}
+			// The report prints the same numbers.
+			tables := fig.Tables(i18n.For("fr"))
+			funnel := tables[len(tables)-1]
+			if funnel.ID != "partners" || len(funnel.Rows) != len(c.want) {
+				t.Fatalf("report table %q has %d rows, want %d", funnel.ID, len(funnel.Rows), len(c.want))
+			}
+			for i, w := range c.want {
+				if r := funnel.Rows[i]; r[0].Text != w.name || r[1].Value != float64(w.referred) || r[5].Value != float64(w.positive) {
+					t.Errorf("report row %d: %+v, want %+v", i, r, w)
+				}
+			}
 		}
 	})
 }

@@ -106,7 +106,14 @@ func (f *Figures) Tables(p i18n.Printer) []Table {
 	for _, g := range f.ByLevel {
 		level.Rows = append(level.Rows, trainingRow(g))
 	}
-	return []Table{summary, training, situation, band, programme, level}
+	funnel := Table{ID: "partners", Title: p.T("impact.table.partners"), Columns: []string{p.T("impact.col.partner"),
+		p.T("impact.col.referred"), p.T("impact.col.reached"), p.T("impact.col.enrolled"), p.T("impact.col.completed_any"),
+		p.T("impact.col.positive_any")}}
+	for _, o := range f.Partners {
+		funnel.Rows = append(funnel.Rows, []Cell{label(o.OrgName), count(int64(o.Referred)), count(int64(o.Reached)),
+			count(int64(o.Enrolled)), count(int64(o.Completed)), count(int64(o.Positive))})
+	}
+	return []Table{summary, training, situation, band, programme, level, funnel}
 }
 
 // Format writes a cell for reading: in the language's way (decimal comma and

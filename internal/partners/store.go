@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -715,7 +716,28 @@ var PositiveExits = []string{"cdi", "cdd_long", "cdd_short", "temp", "business",
 // the scope; of one organisation when orgID is not 0. Learners' tables are read only.
 func OrgFigures(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64) ([]*Figures, error) {
 	where, args := sc.Where("r.antenna_id", 1)
-	args = append(args, orgID)
+	return figures(ctx, d, where+" AND ($3 = 0 OR r.org_id = $3)", append(args, orgID))
+}
+
+// Funnel counts, per organisation, the people referred between two days (both
+// included) to antennas (nil: every antenna), each as far as they have gone since.
+func Funnel(ctx context.Context, d *db.DB, antennas []int64, from, to time.Time) ([]*Figures, error) {
+	where := "r.created_at >= $1 AND r.created_at < $2"
+	if antennas != nil {
+		if len(antennas) == 0 {
+			return nil, nil
+		}
+		ids := make([]string, len(antennas))
+		for i, id := range antennas {
+			ids[i] = strconv.FormatInt(id, 10) // ids of our own, not input
+		}
+		where += " AND r.antenna_id IN (" + strings.Join(ids, ", ") + ")"
+	}
+	return figures(ctx, d, where, []any{from.Format(time.DateOnly), to.AddDate(0, 0, 1).Format(time.DateOnly)})
+}
+
+// figures counts the referred people of the referrals (r) matching where.
+func figures(ctx context.Context, d *db.DB, where string, args []any) ([]*Figures, error) {
 	in := func(list []string) string {
 		q := make([]string, len(list))
 		for i, s := range list {
@@ -732,7 +754,7 @@ func OrgFigures(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64) ([]*F
 			AND f.situation IN (`+in(PositiveExits)+`)) THEN 1 ELSE 0 END)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
 		JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN learners lm ON lm.id = l0.merged_into
-		WHERE `+where+` AND ($3 = 0 OR r.org_id = $3) GROUP BY o.id, o.name ORDER BY o.name`, args...)
+		WHERE `+where+` GROUP BY o.id, o.name ORDER BY o.name`, args...)
 	return db.Collect[*Figures](rows, err)(func(row db.Scanner) (*Figures, error) {
 		var f Figures
 		err := row.Scan(&f.OrgID, &f.OrgName, &f.Referred, &f.Reached, &f.Enrolled, &f.Completed, &f.Positive)
