@@ -1,7 +1,9 @@
 package impact
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -114,20 +116,43 @@ func BenchmarkLearnerSearch(b *testing.B) {
 	if err := d.QueryRow("SELECT phone FROM learners ORDER BY id DESC LIMIT 1").Scan(&phone); err != nil {
 		b.Fatal(err)
 	}
-	queries := []string{"dia", "Martin", "fatou", "traoré a", "nguyen", "ah", "Keita Moussa", "ba", "zain", "benali", phone, "0" + phone[3:]}
+	queries := []string{"dia", "Martin", "fatou", "traoré a", "nguyen", "ah", "Keita Moussa", "ba", "zain", "benali", phone, "0" + phone[3:],
+		"a", "m", "a traoré", "jean claude", "fatou d", "moussa k", "z", "sow aminata"}
 	var times []time.Duration
+	worst := map[string]time.Duration{}
 	i := 0
 	for b.Loop() {
-		st := &adviser
+		st, who := &adviser, "adviser"
 		if i%2 == 1 {
-			st = &admin
+			st, who = &admin, "admin"
 		}
 		q := queries[(i/2)%len(queries)]
 		i++
 		t := time.Now()
-		if _, err := learners.Search(ctx, d, st.Scope(), []string{"FR"}, q, 50); err != nil {
+		if _, err := learners.Search(ctx, d, st.Scope(), []string{"FR"}, q, learners.SearchLimit); err != nil {
 			b.Fatal(err)
 		}
+		took := time.Since(t)
+		times = append(times, took)
+		worst[who+" "+q] = max(worst[who+" "+q], took)
+	}
+	reportPercentiles(b, times)
+	slowest := slices.SortedFunc(maps.Keys(worst), func(a, b string) int { return cmp.Compare(worst[b], worst[a]) })
+	for _, q := range slowest[:min(3, len(slowest))] {
+		b.Logf("slowest: %q %v", q, worst[q])
+	}
+}
+
+// BenchmarkNationalDashboardMidMonth is a period cut in the middle of months: whole
+// months in between, days at both ends.
+func BenchmarkNationalDashboardMidMonth(b *testing.B) {
+	d := benchDB(b)
+	f := Filter{From: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 14, 0, 0, 0, 0, time.UTC)}
+	dashboard(b, d, f)
+	var times []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		dashboard(b, d, f)
 		times = append(times, time.Since(t))
 	}
 	reportPercentiles(b, times)

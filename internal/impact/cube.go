@@ -117,6 +117,15 @@ func monthsSelect(dirty bool) string {
 	return q + " GROUP BY x.antenna_id, substr(x.day, 1, 7), x.programme_id"
 }
 
+// nationalDays writes the association's totals per day and programme, as the
+// rows of antenna 0, from the antennas' rows of the days matching cond (on x.day).
+// The whole association's dashboard reads them: a few rows a day rather than one
+// per antenna, which kept a period cut within months near 300 ms on SQLite.
+func nationalDays(cond string) string {
+	return "INSERT INTO impact_days (antenna_id, day, programme_id, " + columnList + ") SELECT 0, x.day, x.programme_id, " +
+		sumColumns() + " FROM impact_days x WHERE x.antenna_id <> 0" + cond + " GROUP BY x.day, x.programme_id"
+}
+
 // --- Keeping the counters up to date ----------------------------------------
 
 // lookBack is how far before the last refresh changes are looked for again: a
@@ -300,13 +309,20 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		if err := c.addMarks(ctx, tx, dirtyMarks); err != nil {
 			return err
 		}
-		if err := exec("DELETE FROM impact_days WHERE (antenna_id, day) IN (SELECT antenna_id, day FROM impact_dirty)"); err != nil {
-			return err
+		for _, q := range []string{
+			// The association's totals of every dirty day are summed again too.
+			"INSERT INTO impact_dirty (antenna_id, day) SELECT DISTINCT 0, day FROM impact_dirty WHERE antenna_id <> 0 ON CONFLICT DO NOTHING",
+			"DELETE FROM impact_days WHERE (antenna_id, day) IN (SELECT antenna_id, day FROM impact_dirty)",
+		} {
+			if err := exec(q); err != nil {
+				return err
+			}
 		}
 		if err := saveDays(ctx, tx, c); err != nil {
 			return err
 		}
 		for _, q := range []string{
+			nationalDays(" AND x.day IN (SELECT day FROM impact_dirty WHERE antenna_id = 0)"),
 			"DELETE FROM impact_months WHERE (antenna_id, month) IN (SELECT DISTINCT antenna_id, substr(day, 1, 7) FROM impact_dirty)",
 			"INSERT INTO impact_months (antenna_id, month, programme_id, " + columnList + ") " + monthsSelect(true),
 			"DELETE FROM impact_changed",
@@ -363,6 +379,9 @@ func Rebuild(ctx context.Context, d *db.DB) error {
 		}
 		if err := saveDays(ctx, tx, c); err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, nationalDays("")); err != nil {
+			return fmt.Errorf("impact rebuild: association: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false)); err != nil {
 			return fmt.Errorf("impact rebuild: months: %w", err)

@@ -198,6 +198,8 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 		q := "SELECT programme_id, " + sumColumns() + " FROM " + table + " WHERE " + key + " >= '" + s.from + "' AND " + key + " <= '" + s.to + "'"
 		if f.Antennas != nil {
 			q += " AND antenna_id IN (" + idList(f.Antennas) + ")"
+		} else {
+			q += " AND antenna_id = 0" // the association's totals
 		}
 		if f.Programmes != nil {
 			q += " AND programme_id IN (0, " + idList(f.Programmes) + ")"
