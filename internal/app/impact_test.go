@@ -279,7 +279,9 @@ func TestImpactDashboardScopeAndCharts(t *testing.T) {
 			t.Fatalf("dashboard: status %d\n%s", p.status, p.body)
 		}
 		for _, want := range []string{`<svg class="imp-chart" role="img" aria-labelledby="chart-summary-t"`, `<title id="chart-summary-t">`,
-			`<figcaption>`, `<th scope="col">Inscrits</th>`, "Comment nous comptons", "Non collecté", "Lille"} {
+			`<figcaption>`, `<th scope="col">Inscrits</th>`, "Comment nous comptons", "Lille",
+			`<h2 id="h-gender">Par genre</h2>`, `aria-labelledby="chart-gender-t"`, "Non précisé",
+			`<h2 id="h-partners">Personnes orientées, par partenaire</h2>`} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("dashboard lacks %q", want)
 			}

@@ -71,7 +71,9 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 		if !strings.Contains(form.body, `name="website"`) || !strings.Contains(form.body, `tabindex="-1"`) {
 			t.Fatal("the form lacks its honeypot")
 		}
-		p := b.post("/register", registration(lille))
+		withGender := registration(lille)
+		withGender.Set("gender", "woman")
+		p := b.post("/register", withGender)
 		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/register/thanks") {
 			t.Fatalf("register: %d %v", p.status, errorsOf(p.body))
 		}
@@ -79,12 +81,13 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 		if !strings.Contains(thanks, fr.T("register.thanks_title")) || !strings.Contains(thanks, "+33 3 20 00 00 01") {
 			t.Fatalf("French confirmation page:\n%s", thanks)
 		}
-		var phone, lang, consent, consentAt string
-		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text, consent_at FROM learners WHERE last_name = 'Saleh'").Scan(&phone, &lang, &consent, &consentAt); err != nil {
+		var phone, lang, consent, consentAt, gender string
+		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text, consent_at, gender FROM learners WHERE last_name = 'Saleh'").
+			Scan(&phone, &lang, &consent, &consentAt, &gender); err != nil {
 			t.Fatal(err)
 		}
-		if phone != "+33612345678" || lang != "fr" || consent != fr.T("register.consent") || consentAt == "" {
-			t.Fatalf("stored: %s %s %q %s", phone, lang, consent, consentAt)
+		if phone != "+33612345678" || lang != "fr" || consent != fr.T("register.consent") || consentAt == "" || gender != "woman" {
+			t.Fatalf("stored: %s %s %q %s %q", phone, lang, consent, consentAt, gender)
 		}
 		sms := s.outbox.SMSSent()
 		if len(sms) != 1 || sms[0].To != "+33612345678" || !strings.Contains(sms[0].Body, "Rania") || !strings.Contains(sms[0].Body, "bien reçue") {
@@ -173,19 +176,20 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 			v := registration(lille)
 			v.Set("phone", "06 12 34")
 			v.Set("birth_year", c.year)
+			v.Set("gender", "robot")
 			v.Del("consent")
 			p := b.post("/register", v)
 			if p.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d", p.status)
 			}
 			errs := errorsOf(p.body)
-			want := map[string]string{"phone": "register.phone_invalid", "birth_year": c.key, "consent": "register.consent_required"}
+			want := map[string]string{"phone": "register.phone_invalid", "birth_year": c.key, "consent": "register.consent_required", "gender": "form.choose"}
 			for field, key := range want {
 				if html.UnescapeString(errs[field]) != fr.T(key) {
 					t.Errorf("%s: %q, want %q", field, errs[field], fr.T(key))
 				}
 			}
-			if len(errs) != 3 {
+			if len(errs) != 4 {
 				t.Errorf("messages: %v", errs)
 			}
 			if valueOf(p.body, "phone") != "06 12 34" || valueOf(p.body, "first_name") != "Rania" || !strings.Contains(p.body, `value="saturday" checked`) {

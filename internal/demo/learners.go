@@ -79,6 +79,11 @@ var demoLearners = []demoLearner{
 		[]string{"smartphone", "computer"}, []string{"mornings", "afternoons"}, "a_little", "friend", 45, []string{"reached"}, learners.InTraining, "", 0, ""},
 }
 
+// demoGenders are the answers to the optional question; the others did not answer.
+var demoGenders = map[string]string{"Amina": "woman", "Kevin": "man", "Fatima Zahra": "woman", "Fatima-Zahra": "woman",
+	"Yonas": "man", "Nadia": "woman", "Mohammed": "man", "Chloé": "woman", "Océane": "woman", "Ahmad": "man", "Julie": "woman",
+	"Samira": "woman", "Thi Lan": "woman", "Pierre": "man", "Aïcha": "woman", "Jean-Claude": "man", "Patrick": "man"}
+
 // seedLearners adds the demo data of the learners room, idempotently: a person
 // already there (same antenna, phone and name) is left as is.
 func seedLearners(ctx context.Context, d *db.DB) error {
@@ -126,7 +131,7 @@ func seedLearners(ctx context.Context, d *db.DB) error {
 		}
 		l := &learners.Learner{AntennaID: a.ID, FirstName: p.first, LastName: p.last, Phone: phone, BirthYear: p.year,
 			Languages: p.languages, Situations: p.situations, Equipment: p.equipment, Availabilities: p.availabilities,
-			FrenchLevel: p.french, HeardFrom: p.heard, Lang: p.lang, Source: "web",
+			FrenchLevel: p.french, HeardFrom: p.heard, Gender: demoGenders[p.first], Lang: p.lang, Source: "web",
 			ConsentText: i18n.For(p.lang).T("register.consent"), CreatedAt: now.AddDate(0, 0, -p.daysAgo)}
 		l.Postcode, l.Town = learners.SplitWhere(p.where)
 		if err := learners.Register(ctx, d, l, "", 0); err != nil {

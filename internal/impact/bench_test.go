@@ -48,7 +48,7 @@ func dashboard(b *testing.B, d *db.DB, f Filter) *Figures {
 		b.Fatal(err)
 	}
 	p := i18n.For("fr")
-	views(p, fig.Tables(p), map[string]int{"summary": 1, "situation": 1, "band": 1, "programme": 1, "level": 1})
+	views(p, fig.Tables(p), map[string]int{"summary": 1, "situation": 1, "band": 1, "gender": 1, "programme": 1, "level": 1, "partners": 1})
 	return fig
 }
 

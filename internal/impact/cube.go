@@ -26,6 +26,10 @@ var Bands = []string{"under_12", "12_17", "18_24", "25_39", "40_59", "60_69", "7
 // the order of the bits of impact_people.sits. A person may have several.
 var Situations = []string{"rsa", "young_unqualified", "qpv", "job_seeker", "asylum", "other"}
 
+// Genders are the answers to the registration's optional question
+// (learners.Genders); a person who did not answer counts in none of them.
+var Genders = []string{"woman", "man", "other"}
+
 // PositiveSituations are the follow-up situations that make a positive exit:
 // employment of any kind or qualifying training (DOMAIN.md).
 var PositiveSituations = []string{"cdi", "cdd_long", "cdd_short", "temp", "business", "training"}
@@ -43,8 +47,8 @@ const (
 
 var figurePrefix = [nFigures]string{"reg", "pos", "enr", "cmp", "cer", "drp"}
 
-// Per figure: all, by band, by situation.
-const perFigure = 1 + 8 + 6
+// Per figure: all, by band, by situation, by gender.
+const perFigure = 1 + 8 + 6 + 3
 
 // Counter columns after the figures.
 const (
@@ -61,9 +65,10 @@ type counters [nColumns]int64
 
 func col(fig, dim int) int { return fig*perFigure + dim }
 
-// dims within a figure: 0 all, 1+b band b, 9+s situation s.
-func bandDim(b int) int { return 1 + b }
-func sitDim(s int) int  { return 1 + len(Bands) + s }
+// dims within a figure: 0 all, 1+b band b, 9+s situation s, 15+g gender g.
+func bandDim(b int) int   { return 1 + b }
+func sitDim(s int) int    { return 1 + len(Bands) + s }
+func genderDim(g int) int { return 1 + len(Bands) + len(Situations) + g }
 
 var columns = func() []string {
 	var out []string
@@ -74,6 +79,9 @@ var columns = func() []string {
 		}
 		for s := range Situations {
 			out = append(out, fmt.Sprintf("%s_s%d", p, s))
+		}
+		for g := range Genders {
+			out = append(out, fmt.Sprintf("%s_g%d", p, g))
 		}
 	}
 	return append(out, "m6_done", "m6_pos", "att_minutes", "att_marks", "all_marks")

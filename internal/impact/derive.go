@@ -26,6 +26,7 @@ import (
 type person struct {
 	id, antenna             int64
 	band, sits              int
+	gender                  int // 0 not given, else 1 + its place in Genders
 	registered, positioned  string
 	enrolled                string
 	enrolledProg            int64
@@ -77,7 +78,7 @@ func sitsOf(codes string) int {
 func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, error) {
 	byID := map[int64]*person{}
 	var out []*person
-	rows, err := q.QueryContext(ctx, `SELECT id, antenna_id, birth_year, situations, created_at, status, exited_on FROM learners
+	rows, err := q.QueryContext(ctx, `SELECT id, antenna_id, birth_year, situations, created_at, status, exited_on, gender FROM learners
 		WHERE merged_into IS NULL AND `+strings.ReplaceAll(only, "{id}", "id"))
 	if err != nil {
 		return nil, err
@@ -85,14 +86,14 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 	for rows.Next() {
 		p := &person{}
 		var birth int
-		var sits, created string
-		if err := rows.Scan(&p.id, &p.antenna, &birth, &sits, &created, &p.status, &p.exitedOn); err != nil {
+		var sits, created, gender string
+		if err := rows.Scan(&p.id, &p.antenna, &birth, &sits, &created, &p.status, &p.exitedOn, &gender); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.registered = created[:min(10, len(created))]
 		year, _ := strconv.Atoi(created[:min(4, len(created))])
-		p.band, p.sits = bandOf(year, birth), sitsOf(sits)
+		p.band, p.sits, p.gender = bandOf(year, birth), sitsOf(sits), slices.Index(Genders, gender)+1
 		byID[p.id] = p
 		out = append(out, p)
 	}
@@ -187,10 +188,10 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 }
 
 func savePeople(ctx context.Context, tx *sql.Tx, people []*person) error {
-	b := newBatch(ctx, tx, "impact_people", "learner_id", "antenna_id", "band", "sits", "registered_on", "positioned_on", "enrolled_on",
+	b := newBatch(ctx, tx, "impact_people", "learner_id", "antenna_id", "band", "sits", "gender", "registered_on", "positioned_on", "enrolled_on",
 		"enrolled_programme", "exited_on", "outcome", "exit_programme", "m6_due", "m6")
 	for _, p := range people {
-		if err := b.add(p.id, p.antenna, p.band, p.sits, p.registered, p.positioned, p.enrolled, p.enrolledProg, p.exited, p.outcome,
+		if err := b.add(p.id, p.antenna, p.band, p.sits, p.gender, p.registered, p.positioned, p.enrolled, p.enrolledProg, p.exited, p.outcome,
 			p.exitProg, p.m6Due, p.m6); err != nil {
 			return err
 		}
@@ -217,18 +218,22 @@ func (c cube) at(antenna int64, day string, prog int64) *counters {
 	return cs
 }
 
-// count adds one person to a figure on a day: in all, their band, their situations.
-func (c cube) count(antenna int64, day string, prog int64, fig, band, sits int) {
+// count adds one person to a figure on a day: in all, their band, their
+// situations, their gender when given.
+func (c cube) count(antenna int64, day string, prog int64, fig int, p *person) {
 	if day == "" {
 		return
 	}
 	cs := c.at(antenna, day, prog)
 	cs[col(fig, 0)]++
-	cs[col(fig, bandDim(band))]++
+	cs[col(fig, bandDim(p.band))]++
 	for s := range Situations {
-		if sits&(1<<s) != 0 {
+		if p.sits&(1<<s) != 0 {
 			cs[col(fig, sitDim(s))]++
 		}
+	}
+	if p.gender > 0 {
+		cs[col(fig, genderDim(p.gender-1))]++
 	}
 }
 
@@ -237,17 +242,17 @@ func (c cube) count(antenna int64, day string, prog int64, fig, band, sits int) 
 func (c cube) addPerson(p *person, keep func(antenna int64, day string) bool) {
 	ok := func(day string) bool { return day != "" && (keep == nil || keep(p.antenna, day)) }
 	if ok(p.registered) {
-		c.count(p.antenna, p.registered, 0, figRegistered, p.band, p.sits)
+		c.count(p.antenna, p.registered, 0, figRegistered, p)
 	}
 	if ok(p.positioned) {
-		c.count(p.antenna, p.positioned, 0, figPositioned, p.band, p.sits)
+		c.count(p.antenna, p.positioned, 0, figPositioned, p)
 	}
 	if ok(p.enrolled) {
-		c.count(p.antenna, p.enrolled, p.enrolledProg, figEnrolled, p.band, p.sits)
+		c.count(p.antenna, p.enrolled, p.enrolledProg, figEnrolled, p)
 	}
 	if ok(p.exited) {
 		fig := map[string]int{"completed": figCompleted, "certified": figCertified, "dropped": figDropped}[p.outcome]
-		c.count(p.antenna, p.exited, p.exitProg, fig, p.band, p.sits)
+		c.count(p.antenna, p.exited, p.exitProg, fig, p)
 	}
 	if ok(p.m6Due) && p.m6 > 0 {
 		cs := c.at(p.antenna, p.m6Due, p.exitProg)
@@ -310,11 +315,11 @@ func dirtyPeople(ctx context.Context, q db.Execer) ([]*person, error) {
 	for _, c := range []string{"registered_on", "positioned_on", "enrolled_on", "exited_on", "m6_due"} {
 		parts = append(parts, "SELECT p.learner_id FROM impact_people p JOIN impact_dirty d ON d.antenna_id = p.antenna_id AND d.day = p."+c)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT learner_id, antenna_id, band, sits, registered_on, positioned_on, enrolled_on, enrolled_programme,
+	rows, err := q.QueryContext(ctx, `SELECT learner_id, antenna_id, band, sits, gender, registered_on, positioned_on, enrolled_on, enrolled_programme,
 		exited_on, outcome, exit_programme, m6_due, m6 FROM impact_people WHERE learner_id IN (`+strings.Join(parts, " UNION ")+`)`)
 	return db.Collect[*person](rows, err)(func(r db.Scanner) (*person, error) {
 		p := &person{}
-		return p, r.Scan(&p.id, &p.antenna, &p.band, &p.sits, &p.registered, &p.positioned, &p.enrolled, &p.enrolledProg,
+		return p, r.Scan(&p.id, &p.antenna, &p.band, &p.sits, &p.gender, &p.registered, &p.positioned, &p.enrolled, &p.enrolledProg,
 			&p.exited, &p.outcome, &p.exitProg, &p.m6Due, &p.m6)
 	})
 }

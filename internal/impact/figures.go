@@ -68,6 +68,11 @@ func (c Counts) get(fig int) int64 {
 	return [...]int64{c.Registered, c.Positioned, c.Enrolled, c.Completed, c.Certified, c.Dropped}[fig]
 }
 
+func (c Counts) minus(o Counts) Counts {
+	return Counts{c.Registered - o.Registered, c.Positioned - o.Positioned, c.Enrolled - o.Enrolled,
+		c.Completed - o.Completed, c.Certified - o.Certified, c.Dropped - o.Dropped}
+}
+
 func countsOf(cs *counters, dim int) Counts {
 	return Counts{cs[col(figRegistered, dim)], cs[col(figPositioned, dim)], cs[col(figEnrolled, dim)],
 		cs[col(figCompleted, dim)], cs[col(figCertified, dim)], cs[col(figDropped, dim)]}
@@ -115,6 +120,7 @@ type Figures struct {
 	Training    Training
 	BySituation []Group // a person in several situations counts in each
 	ByBand      []Group
+	ByGender    []Group // the optional answer; the last group is the people who did not give it
 	ByProgramme []Group // enrolments and exits by the programme of the cohort
 	ByLevel     []Group
 	// Partners is the referral funnel per partner organisation: the people it
@@ -236,6 +242,13 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 	for b, code := range Bands {
 		fig.ByBand = append(fig.ByBand, Group{Key: "impact.band." + code, Counts: countsOf(&total, bandDim(b))})
 	}
+	notGiven := countsOf(&total, 0)
+	for g, code := range Genders {
+		c := countsOf(&total, genderDim(g))
+		fig.ByGender = append(fig.ByGender, Group{Key: "impact.gender." + code, Counts: c})
+		notGiven = notGiven.minus(c)
+	}
+	fig.ByGender = append(fig.ByGender, Group{Key: "impact.gender.not_given", Counts: notGiven})
 	progs, err := programmes(ctx, d)
 	if err != nil {
 		return nil, err

@@ -3,11 +3,13 @@ package impact
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
@@ -472,6 +474,63 @@ func TestFiguresCountReferralsPerPartner(t *testing.T) {
 					t.Errorf("report row %d: %+v, want %+v", i, r, w)
 				}
 			}
+		}
+	})
+}
+
+// Figures by gender count the optional answer; the people who gave none are a row
+// of their own, so that every column adds up to the total.
+func TestFiguresByGender(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		for l, g := range map[string]string{"L1": "woman", "L2": "woman", "L3": "man", "L6": "other"} {
+			f.exec("UPDATE learners SET gender = $1 WHERE id = $2", g, f.ids[l])
+		}
+		year := Filter{From: day("2025-01-01"), To: day("2025-12-31")}
+		want := map[string]Counts{
+			// Registered L1 L2 (women), L6 (other), L4 L8 (not given); positioned
+			// L1 L2 L6; enrolled L1 L2 L3 L6; completed L1 and L5 (not given);
+			// certified L2; dropped L3 (man).
+			"impact.gender.woman":     {Registered: 2, Positioned: 2, Enrolled: 2, Completed: 1, Certified: 1},
+			"impact.gender.man":       {Enrolled: 1, Dropped: 1},
+			"impact.gender.other":     {Registered: 1, Positioned: 1, Enrolled: 1},
+			"impact.gender.not_given": {Registered: 2, Completed: 1},
+		}
+		byGender := func() map[string]Counts {
+			fig, err := Compute(ctx, d, year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Counts{}
+			for _, g := range fig.ByGender {
+				got[g.Key] = g.Counts
+			}
+			return got
+		}
+		if got := byGender(); !maps.Equal(got, want) {
+			t.Errorf("by gender:\n got %+v\nwant %+v", got, want)
+		}
+		// L4 answers when staff edit the file: the next dashboard counts it.
+		l4, err := learners.ByID(ctx, d, auth.Scope{All: true}, f.ids["L4"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		l4.Gender = "man"
+		if err := learners.Update(ctx, d, l4, f.ids["staff"]); err != nil {
+			t.Fatal(err)
+		}
+		want["impact.gender.man"] = Counts{Registered: 1, Enrolled: 1, Dropped: 1}
+		want["impact.gender.not_given"] = Counts{Registered: 1, Completed: 1}
+		if got := byGender(); !maps.Equal(got, want) {
+			t.Errorf("after an edit:\n got %+v\nwant %+v", got, want)
+		}
+		kept := dump(t, d)
+		if err := Rebuild(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt := dump(t, d); rebuilt != kept {
+			t.Errorf("counters kept up to date differ from a rebuild")
 		}
 	})
 }

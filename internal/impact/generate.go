@@ -615,6 +615,19 @@ func (g *generator) situations() string {
 	return strings.Join(out, ",")
 }
 
+// gender answers the optional question: most people do, a few do not.
+func (g *generator) gender() string {
+	switch r := g.rng.Float64(); {
+	case r < 0.52:
+		return "woman"
+	case r < 0.92:
+		return "man"
+	case r < 0.93:
+		return "other"
+	}
+	return ""
+}
+
 func (g *generator) people() error {
 	var next struct{ learner, history, test, enrolment int64 }
 	for _, q := range []struct {
@@ -633,7 +646,7 @@ func (g *generator) people() error {
 			err := func(tx *sql.Tx) error {
 				lb := newBatch(g.ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode", "town",
 					"languages", "french_level", "situations", "status", "status_reason", "consent_text", "consent_at", "source", "lang",
-					"first_key", "last_key", "exited_on", "created_at", "updated_at")
+					"first_key", "last_key", "exited_on", "created_at", "updated_at", "gender")
 				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
 				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
@@ -793,7 +806,7 @@ func (g *generator) people() error {
 					createdS := stamp(created)
 					if err := lb.add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
 						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", "fr",
-						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at)); err != nil {
+						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at), g.gender()); err != nil {
 						return err
 					}
 				}

@@ -241,7 +241,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 // Dashboard shows the figures of a period for the person's antennas (or one of
 // them; the whole association for a national admin), with charts.
 func (h *Handlers) Dashboard(w http.ResponseWriter, r *http.Request) {
-	h.page(w, r, "impact/dashboard.html", map[string]int{"summary": 1, "situation": 1, "band": 1, "programme": 1, "level": 1, "partners": 1})
+	h.page(w, r, "impact/dashboard.html", map[string]int{"summary": 1, "situation": 1, "band": 1, "gender": 1, "programme": 1, "level": 1, "partners": 1})
 }
 
 // Report is the funder report: a form choosing the period, antennas and

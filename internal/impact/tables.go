@@ -97,6 +97,10 @@ func (f *Figures) Tables(p i18n.Printer) []Table {
 	for _, g := range f.ByBand {
 		band.Rows = append(band.Rows, people(g))
 	}
+	gender := Table{ID: "gender", Title: p.T("impact.table.gender"), Columns: append([]string{p.T("impact.col.gender")}, figCols...)}
+	for _, g := range f.ByGender {
+		gender.Rows = append(gender.Rows, people(g))
+	}
 	programme := Table{ID: "programme", Title: p.T("impact.table.programme"), Columns: trainingCols}
 	for _, g := range f.ByProgramme {
 		programme.Rows = append(programme.Rows, trainingRow(g))
@@ -113,7 +117,7 @@ func (f *Figures) Tables(p i18n.Printer) []Table {
 		funnel.Rows = append(funnel.Rows, []Cell{label(o.OrgName), count(int64(o.Referred)), count(int64(o.Reached)),
 			count(int64(o.Enrolled)), count(int64(o.Completed)), count(int64(o.Positive))})
 	}
-	return []Table{summary, training, situation, band, programme, level, funnel}
+	return []Table{summary, training, situation, band, gender, programme, level, funnel}
 }
 
 // Format writes a cell for reading: in the language's way (decimal comma and

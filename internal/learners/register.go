@@ -27,6 +27,7 @@ type registerData struct {
 	Equipment      []Choice
 	Availabilities []Choice
 	HeardFrom      []web.Option
+	Genders        []web.Option
 	TooMany        bool           // the address has registered too often: call instead
 	Call           []*org.Antenna // whom to call then
 }
@@ -40,6 +41,7 @@ func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*or
 		Equipment:      choices(f, "equipment", "learner.equipment.", EquipmentCodes),
 		Availabilities: choices(f, "availabilities", "learner.availability.", AvailabilityCodes),
 		HeardFrom:      codeOptions("learner.heard.", HeardFromCodes, "register.heard_none"),
+		Genders:        codeOptions("learner.gender.", Genders, "register.gender_none"),
 	}
 	for _, a := range antennas {
 		label := a.Name

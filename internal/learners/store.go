@@ -45,8 +45,10 @@ var ExitOutcomes = []string{Completed, Certified, Dropped}
 
 // Codes of the registration's answers; the words are in the catalogs.
 var (
-	LanguageCodes     = []string{"fr", "ar", "en", "fa_ps", "ti", "so", "sw", "other"}
-	FrenchLevels      = []string{"none", "a_little", "everyday", "fluent"}
+	LanguageCodes = []string{"fr", "ar", "en", "fa_ps", "ti", "so", "sw", "other"}
+	FrenchLevels  = []string{"none", "a_little", "everyday", "fluent"}
+	// Genders are asked, optionally, for the funders' figures; "" is not given.
+	Genders           = []string{"woman", "man", "other"}
 	SituationCodes    = []string{"rsa", "young_unqualified", "qpv", "job_seeker", "asylum", "other"}
 	EquipmentCodes    = []string{"smartphone", "computer", "internet"}
 	AvailabilityCodes = []string{"mornings", "afternoons", "evenings", "saturday"}
@@ -86,6 +88,7 @@ type Learner struct {
 	Town            string // town, or camp
 	Languages       []string
 	FrenchLevel     string
+	Gender          string // one of Genders, "" when not given
 	Situations      []string
 	Equipment       []string
 	Availabilities  []string
@@ -132,7 +135,7 @@ const learnerColumns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezo
 	l.birth_year, l.postcode, l.town, l.languages, l.french_level, l.situations, l.equipment, l.availabilities,
 	l.heard_from, COALESCE(l.wished_programme_id, 0), COALESCE(l.wished_cohort_id, 0), l.status, l.status_reason,
 	l.consent_text, l.consent_at, l.source, l.lang, COALESCE(l.duplicate_of, 0), COALESCE(l.merged_into, 0),
-	l.exited_on, l.created_at, l.updated_at`
+	l.exited_on, l.created_at, l.updated_at, l.gender`
 
 const learnerFrom = ` FROM learners l JOIN antennas a ON a.id = l.antenna_id`
 
@@ -145,7 +148,7 @@ func scanLearner(row db.Scanner, extra ...any) (*Learner, error) {
 	err := row.Scan(append([]any{&l.ID, &l.AntennaID, &l.AntennaName, &l.AntennaCountry, &l.AntennaPhone, &l.AntennaTZ, &l.FirstName, &l.LastName,
 		&l.Phone, &l.Email, &l.BirthYear, &l.Postcode, &l.Town, &langs, &l.FrenchLevel, &sits, &equip, &avail,
 		&l.HeardFrom, &l.WishedProgramme, &l.WishedCohort, &l.Status, &l.StatusReason, &l.ConsentText, &consentAt,
-		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated}, extra...)...)
+		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -249,13 +252,13 @@ func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit i
 		created := db.FormatTime(l.CreatedAt)
 		err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
 			postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
-			wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
+			wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
 			RETURNING id`,
 			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
 			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
 			nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
-			firstKey, lastKey, nullID(l.DuplicateOf), created).Scan(&l.ID)
+			firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
 		if err != nil {
 			return err
 		}
@@ -288,10 +291,10 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE learners SET antenna_id = $1, first_name = $2, last_name = $3, phone = $4,
 			email = $5, birth_year = $6, postcode = $7, town = $8, languages = $9, french_level = $10, situations = $11,
 			equipment = $12, availabilities = $13, heard_from = $14, wished_programme_id = $15, first_key = $16,
-			last_key = $17, updated_at = $18 WHERE id = $19 AND merged_into IS NULL`,
+			last_key = $17, updated_at = $18, gender = $19 WHERE id = $20 AND merged_into IS NULL`,
 			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
 			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-			nullID(l.WishedProgramme), NameKey(l.FirstName), NameKey(l.LastName), now, l.ID)
+			nullID(l.WishedProgramme), NameKey(l.FirstName), NameKey(l.LastName), now, l.Gender, l.ID)
 		if err != nil {
 			return err
 		}
@@ -679,6 +682,7 @@ func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
 		fill(&k.Postcode, o.Postcode)
 		fill(&k.Town, o.Town)
 		fill(&k.FrenchLevel, o.FrenchLevel)
+		fill(&k.Gender, o.Gender)
 		fill(&k.HeardFrom, o.HeardFrom)
 		union := func(a, b []string) []string {
 			for _, x := range b {
@@ -703,10 +707,10 @@ func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE learners SET email = $1, postcode = $2, town = $3, french_level = $4,
 			heard_from = $5, languages = $6, situations = $7, equipment = $8, availabilities = $9, wished_programme_id = $10,
 			wished_cohort_id = $11, status = $12, status_reason = $13, exited_on = $14, updated_at = $15,
-			duplicate_of = CASE WHEN duplicate_of = $17 THEN NULL ELSE duplicate_of END WHERE id = $16`,
+			duplicate_of = CASE WHEN duplicate_of = $17 THEN NULL ELSE duplicate_of END, gender = $18 WHERE id = $16`,
 			k.Email, k.Postcode, k.Town, k.FrenchLevel, k.HeardFrom, joinCodes(k.Languages), joinCodes(k.Situations),
 			joinCodes(k.Equipment), joinCodes(k.Availabilities), nullID(k.WishedProgramme), nullID(k.WishedCohort),
-			k.Status, k.StatusReason, k.ExitedOn, now, keep, other); err != nil {
+			k.Status, k.StatusReason, k.ExitedOn, now, keep, other, k.Gender); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE learners SET duplicate_of = $1 WHERE duplicate_of = $2 AND id <> $1", keep, other); err != nil {

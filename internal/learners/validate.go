@@ -91,6 +91,9 @@ func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 	if lvl := f.Get("french_level"); lvl != "" && !slices.Contains(FrenchLevels, lvl) {
 		f.Fail("french_level", "form.choose")
 	}
+	if g := f.Get("gender"); g != "" && !slices.Contains(Genders, g) {
+		f.Fail("gender", "form.choose")
+	}
 	if h := f.Get("heard_from"); h != "" && !slices.Contains(HeardFromCodes, h) {
 		f.Fail("heard_from", "form.choose")
 	}
@@ -100,7 +103,7 @@ func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 	l.Situations = knownCodes(f.All("situations"), SituationCodes)
 	l.Equipment = knownCodes(f.All("equipment"), EquipmentCodes)
 	l.Availabilities = knownCodes(f.All("availabilities"), AvailabilityCodes)
-	l.FrenchLevel, l.HeardFrom = f.Get("french_level"), f.Get("heard_from")
+	l.FrenchLevel, l.HeardFrom, l.Gender = f.Get("french_level"), f.Get("heard_from"), f.Get("gender")
 }
 
 // personForm fills a form with a file's details, for editing.
@@ -108,7 +111,7 @@ func personForm(l *Learner) *web.Form {
 	v := url.Values{
 		"antenna": {strconv.FormatInt(l.AntennaID, 10)}, "first_name": {l.FirstName}, "last_name": {l.LastName},
 		"phone": {l.Phone}, "email": {l.Email}, "birth_year": {strconv.Itoa(l.BirthYear)}, "where": {l.Where()},
-		"french_level": {l.FrenchLevel}, "heard_from": {l.HeardFrom},
+		"french_level": {l.FrenchLevel}, "heard_from": {l.HeardFrom}, "gender": {l.Gender},
 		"languages": l.Languages, "situations": l.Situations, "equipment": l.Equipment, "availabilities": l.Availabilities,
 	}
 	if l.WishedProgramme != 0 {
