@@ -177,7 +177,22 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, withDemo bool) err
 			fmt.Fprintf(stdout, "  %-36s %-8s %s\n", l.Email, l.Role, l.Antenna)
 		}
 	}
+	go refreshImpact(ctx, a)
 	return a.Serve(ctx, ln)
+}
+
+// refreshImpact brings the dashboards' counters up to date while the server
+// starts, so that the first dashboard after an upgrade that rebuilds them (two or
+// three minutes for a million people) is not the one kept waiting.
+func refreshImpact(ctx context.Context, a *App) {
+	start := time.Now()
+	if err := impact.Refresh(ctx, a.DB); err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("impact counters", "err", err)
+		}
+		return
+	}
+	a.Log.Info("impact counters up to date", "took", time.Since(start).Round(time.Millisecond))
 }
 
 func addUser(ctx context.Context, cfg Config, email, name, role, antennas, lang, password string, stdout io.Writer) error {

@@ -234,8 +234,22 @@ func Refresh(ctx context.Context, d *db.DB) error {
 	}
 	if w.since == "" {
 		// The first build reads everything (about two minutes for a million
-		// people): it goes on even if the page that started it is given up.
-		return Rebuild(context.WithoutCancel(ctx), d)
+		// people): it goes on even if the page that started it is given up. When
+		// another process (or the start-up) built them meanwhile, there is nothing
+		// left but the changes since.
+		built, bctx := false, context.WithoutCancel(ctx)
+		err := d.Tx(bctx, func(tx *sql.Tx) error {
+			w, err := readWatermark(bctx, tx, true)
+			if err != nil || w.since != "" {
+				return err
+			}
+			built = true
+			return rebuild(bctx, tx)
+		})
+		if err != nil || built {
+			return err
+		}
+		return Refresh(ctx, d)
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		w, err := readWatermark(ctx, tx, true)
@@ -361,41 +375,46 @@ func Rebuild(ctx context.Context, d *db.DB) error {
 		if _, err := readWatermark(ctx, tx, true); err != nil {
 			return err
 		}
-		started := db.Now()
-		next, err := maxIDs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months"} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		people, err := derivePeople(ctx, tx, "true")
-		if err != nil {
-			return fmt.Errorf("impact rebuild: people: %w", err)
-		}
-		if err := savePeople(ctx, tx, people); err != nil {
-			return err
-		}
-		c := cube{}
-		for _, p := range people {
-			c.addPerson(p, nil)
-		}
-		if err := c.addMarks(ctx, tx, allMarks); err != nil {
-			return fmt.Errorf("impact rebuild: marks: %w", err)
-		}
-		if err := saveDays(ctx, tx, c); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, nationalDays("")); err != nil {
-			return fmt.Errorf("impact rebuild: association: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false)); err != nil {
-			return fmt.Errorf("impact rebuild: months: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
-			started, next.learner, next.enrolment, next.test, db.Now())
-		return err
+		return rebuild(ctx, tx)
 	})
+}
+
+// rebuild is Rebuild within tx, the watermark row locked.
+func rebuild(ctx context.Context, tx *sql.Tx) error {
+	started := db.Now()
+	next, err := maxIDs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	people, err := derivePeople(ctx, tx, "true")
+	if err != nil {
+		return fmt.Errorf("impact rebuild: people: %w", err)
+	}
+	if err := savePeople(ctx, tx, people); err != nil {
+		return err
+	}
+	c := cube{}
+	for _, p := range people {
+		c.addPerson(p, nil)
+	}
+	if err := c.addMarks(ctx, tx, allMarks); err != nil {
+		return fmt.Errorf("impact rebuild: marks: %w", err)
+	}
+	if err := saveDays(ctx, tx, c); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, nationalDays("")); err != nil {
+		return fmt.Errorf("impact rebuild: association: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false)); err != nil {
+		return fmt.Errorf("impact rebuild: months: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
+		started, next.learner, next.enrolment, next.test, db.Now())
+	return err
 }

@@ -534,3 +534,29 @@ func TestFiguresByGender(t *testing.T) {
 		}
 	})
 }
+
+// Several dashboards opened at once on a database whose counters were never built
+// (a fresh upgrade, several web processes) all get the right figures.
+func TestFirstDashboardsAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		newFixture(t, d)
+		year := Filter{From: day("2025-01-01"), To: day("2025-12-31")}
+		errs := make(chan error, 4)
+		figs := make(chan *Figures, 4)
+		for range 4 {
+			go func() {
+				fig, err := Compute(context.Background(), d, year)
+				errs <- err
+				figs <- fig
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			if fig := <-figs; fig.Counts != (Counts{Registered: 5, Positioned: 3, Enrolled: 4, Completed: 2, Certified: 1, Dropped: 1}) {
+				t.Errorf("figures: %+v", fig.Counts)
+			}
+		}
+	})
+}
