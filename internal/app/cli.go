@@ -192,7 +192,7 @@ func refreshImpact(ctx context.Context, a *App) {
 		}
 		return
 	}
-	a.Log.Info("impact counters up to date", "took", time.Since(start).Round(time.Millisecond))
+	a.Log.Info("impact counters up to date", "took", time.Since(start).Round(time.Millisecond).String())
 }
 
 func addUser(ctx context.Context, cfg Config, email, name, role, antennas, lang, password string, stdout io.Writer) error {
