@@ -87,6 +87,11 @@ var resetLink = regexp.MustCompile(`http://[^\s]+/password/reset/[A-Z0-9]+`)
 // A forgotten password is reset through an emailed link that works once.
 func TestPasswordResetByEmailedLink(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
+		// Someone is signed in as Thomas elsewhere (a shared computer, a stolen password).
+		elsewhere := s.signIn("thomas.lille@tremplin.example")
+		if p := elsewhere.get("/inbox"); p.status != http.StatusOK {
+			t.Fatalf("signed in elsewhere: %d", p.status)
+		}
 		b := s.browser()
 		p := b.post("/password/forgot", url.Values{"email": {"thomas.lille@tremplin.example"}})
 		if p.status != http.StatusSeeOther {
@@ -122,6 +127,13 @@ func TestPasswordResetByEmailedLink(t *testing.T) {
 		}
 		if p := b.post("/login", url.Values{"email": {"thomas.lille@tremplin.example"}, "password": {"une phrase facile"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("sign in with the new password: %d", p.status)
+		}
+		// The new password signed the other session out.
+		if p := elsewhere.get("/inbox"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/login") {
+			t.Errorf("the session signed in with the old password: %d %s", p.status, p.header.Get("Location"))
+		}
+		if p := b.get("/inbox"); p.status != http.StatusOK {
+			t.Errorf("signed in with the new password: %d", p.status)
 		}
 		// The link worked once.
 		if p := b.get(path); p.status != http.StatusGone || !strings.Contains(p.body, `href="/password/forgot"`) {
@@ -165,6 +177,37 @@ func TestNewStaffIsInvitedByEmail(t *testing.T) {
 		home := b.get("/")
 		if !strings.Contains(home.body, `dir="rtl"`) {
 			t.Error("the adviser chose Arabic but the page is not right-to-left")
+		}
+	})
+}
+
+// Changing one's password on the profile page keeps that session and signs the
+// account out everywhere else.
+func TestNewPasswordSignsOutOtherSessions(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		here := s.signIn("julie.lille@tremplin.example")
+		elsewhere := s.signIn("julie.lille@tremplin.example")
+		p := here.post("/profile", url.Values{"lang": {"fr"}, "current": {demo.Password}, "password": {"un nouveau mot de passe"},
+			"password2": {"un nouveau mot de passe"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("change the password: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := here.get("/profile"); p.status != http.StatusOK {
+			t.Errorf("the session that changed the password: %d", p.status)
+		}
+		if p := elsewhere.get("/profile"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/login") {
+			t.Errorf("another session: %d %s", p.status, p.header.Get("Location"))
+		}
+		// A language change alone signs nobody out.
+		again := s.browser()
+		if p := again.post("/login", url.Values{"email": {"julie.lille@tremplin.example"}, "password": {"un nouveau mot de passe"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("sign in with the new password: %d", p.status)
+		}
+		if p := here.post("/profile", url.Values{"lang": {"en"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("change the language: %d", p.status)
+		}
+		if p := again.get("/profile"); p.status != http.StatusOK {
+			t.Errorf("a language change signed another session out: %d", p.status)
 		}
 	})
 }

@@ -34,6 +34,10 @@ type Service struct {
 
 const sessionKey = "staff_id"
 
+// signedInKey holds when the session was signed in (Unix milliseconds), compared
+// with the account's SessionsSince.
+const signedInKey = "signed_in_at"
+
 // Flash stores a one-time message (a catalog key) for the next page.
 func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(), "flash", key) }
 
@@ -58,13 +62,15 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 		if id := s.Sessions.GetInt64(ctx, sessionKey); id != 0 {
 			st, err := ByID(ctx, s.DB, id)
 			switch {
-			case err == nil && st.Active:
+			case err == nil && st.Active && s.Sessions.GetInt64(ctx, signedInKey) >= st.SessionsSince:
 				ctx = WithStaff(ctx, st)
 				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role),
 					IsAdmin: st.Role == Admin, IsManager: st.Role == Admin || st.Role == Manager})
 				lang = st.Lang
 			case err == nil || errors.Is(err, ErrNotFound):
-				s.Sessions.Remove(ctx, sessionKey) // account removed or deactivated
+				// Account removed or deactivated, or its password changed since.
+				s.Sessions.Remove(ctx, sessionKey)
+				s.Sessions.Remove(ctx, signedInKey)
 			default:
 				s.Render.Fail(w, r, err)
 				return
@@ -183,6 +189,7 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(ctx, sessionKey, st.ID)
+	s.Sessions.Put(ctx, signedInKey, time.Now().UnixMilli())
 	// A language chosen on the sign-in page is the person's choice right now: keep
 	// it rather than switching them back to their profile's.
 	if c, err := r.Cookie("lang"); err == nil && i18n.Supported(c.Value) && c.Value != st.Lang {
@@ -351,7 +358,9 @@ func (s *Service) Reset(w http.ResponseWriter, r *http.Request) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errTokenUsed
 		}
-		if _, err = tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3", hash, db.Now(), id); err != nil {
+		// Whoever signed in with the old password (perhaps not the owner) is signed out.
+		if _, err = tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1, sessions_since = $2, updated_at = $3 WHERE id = $4",
+			hash, time.Now().UnixMilli(), db.Now(), id); err != nil {
 			return err
 		}
 		// Whoever was locked out by failed attempts may sign in with the new password.
@@ -436,10 +445,17 @@ func (s *Service) ProfileSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if changing {
-		if err := SetPassword(ctx, s.DB, st.ID, f.Values.Get("password")); err != nil {
+		since, err := SetPassword(ctx, s.DB, st.ID, f.Values.Get("password"))
+		if err != nil {
 			s.Render.Fail(w, r, err)
 			return
 		}
+		// Signed out everywhere else, but not here; a new token all the same.
+		if err := s.Sessions.RenewToken(ctx); err != nil {
+			s.Render.Fail(w, r, err)
+			return
+		}
+		s.Sessions.Put(ctx, signedInKey, since)
 	}
 	s.Flash(r, "profile.saved")
 	http.Redirect(w, r, "/profile", http.StatusSeeOther)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"tremplin/internal/platform/db"
 )
@@ -38,6 +39,9 @@ type Staff struct {
 	Active       bool
 	Antennas     []int64
 	PasswordHash string
+	// SessionsSince voids the sessions signed in before it (Unix milliseconds):
+	// set when the password changes.
+	SessionsSince int64
 }
 
 // Scope is the set of antennas whose people a staff member may see.
@@ -83,11 +87,11 @@ var ErrEmailTaken = errors.New("email already used")
 // NormalizeEmail is how emails are stored and compared.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-const staffColumns = "id, name, email, role, lang, active, password_hash"
+const staffColumns = "id, name, email, role, lang, active, password_hash, sessions_since"
 
 func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
 	var s Staff
-	if err := row.Scan(&s.ID, &s.Name, &s.Email, &s.Role, &s.Lang, &s.Active, &s.PasswordHash); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Email, &s.Role, &s.Lang, &s.Active, &s.PasswordHash, &s.SessionsSince); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -219,13 +223,16 @@ func Save(ctx context.Context, d *db.DB, s *Staff) error {
 }
 
 // SetPassword replaces a staff member's password.
-func SetPassword(ctx context.Context, d *db.DB, id int64, password string) error {
+// Every session signed in before now is signed out; the caller's own session
+// stays signed in when it is stamped with the time returned (ProfileSave does).
+func SetPassword(ctx context.Context, d *db.DB, id int64, password string) (int64, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = d.Exec(ctx, "UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3", hash, db.Now(), id)
-	return err
+	now := time.Now().UnixMilli()
+	_, err = d.Exec(ctx, "UPDATE staff SET password_hash = $1, sessions_since = $2, updated_at = $3 WHERE id = $4", hash, now, db.Now(), id)
+	return now, err
 }
 
 // SetLang records the interface language a staff member chose.
