@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
@@ -60,7 +61,8 @@ var (
 		"Petit", "Nguyen", "Cissé", "Moreau", "Rahmani", "Keita", "Laurent", "Haidari", "Fofana", "Girard", "Bah", "Mercier", "Touré",
 		"Lefèvre", "Sy", "Rousseau", "Ouattara", "Fontaine", "Kaba", "Chevalier", "Niang", "Garcia", "Sissoko", "Morel", "Dembélé",
 		"Mwale", "Banda", "Phiri", "Habimana", "Nkurunziza", "Mutombo", "Hakizimana", "Uwimana", "Ndayishimiye", "Kabila"}
-	genCities = []string{"Lille", "Paris", "Bordeaux", "Lyon", "Marseille", "Toulouse", "Nantes", "Strasbourg", "Rennes", "Montpellier",
+	genPartnerNames = []string{"CCAS de", "Centre d'accueil de demandeurs d'asile de", "Mission locale de"}
+	genCities       = []string{"Lille", "Paris", "Bordeaux", "Lyon", "Marseille", "Toulouse", "Nantes", "Strasbourg", "Rennes", "Montpellier",
 		"Grenoble", "Rouen", "Metz", "Reims", "Amiens", "Tours", "Dijon", "Brest", "Limoges", "Nîmes"}
 	genPositive = []string{"cdi", "cdd_long", "cdd_short", "temp", "business", "training"}
 )
@@ -154,6 +156,7 @@ type generator struct {
 
 	antennaIDs   []int64
 	staffByAnt   map[int64][]int64
+	orgsByAnt    map[int64][]int64 // partner organisations referring people to the antenna
 	programmeIDs []int64
 	cohortList   []*genCohort
 	byAntenna    map[int64][]*genCohort // sorted by start
@@ -378,6 +381,7 @@ func (g *generator) organisation() error {
 	}
 	created := stamp(genStart)
 	g.staffByAnt = map[int64][]int64{}
+	g.orgsByAnt = map[int64][]int64{}
 	return g.tx(func(tx *sql.Tx) error {
 		for i := range g.o.Antennas {
 			city := genCities[i%len(genCities)]
@@ -414,6 +418,17 @@ func (g *generator) organisation() error {
 					return err
 				}
 				g.staffByAnt[id] = append(g.staffByAnt[id], sid)
+			}
+			for k, kind := range []string{"ccas", "cada", "local_mission"} {
+				var oid int64
+				if err := tx.QueryRowContext(g.ctx, `INSERT INTO partner_orgs (name, kind, stage, created_at, updated_at)
+					VALUES ($1, $2, 'active', $3, $3) RETURNING id`, fmt.Sprintf("%s %s", genPartnerNames[k], city), kind, created).Scan(&oid); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(g.ctx, "INSERT INTO partner_antennas (org_id, antenna_id) VALUES ($1, $2)", oid, id); err != nil {
+					return err
+				}
+				g.orgsByAnt[id] = append(g.orgsByAnt[id], oid)
 			}
 		}
 		if _, err := tx.ExecContext(g.ctx, `INSERT INTO staff (name, email, password_hash, role, created_at, updated_at)
@@ -581,7 +596,8 @@ func (g *generator) sequences() error {
 	if g.d.Engine != db.Postgres {
 		return nil
 	}
-	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups"} {
+	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups",
+		"referrals", "referral_people"} {
 		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
 			return err
 		}
@@ -593,7 +609,7 @@ func (g *generator) analyze() error {
 	q := "ANALYZE"
 	if g.d.Engine == db.Postgres {
 		// Only this schema's tables: a bare ANALYZE reads every schema of the database.
-		q += " antennas, places, staff, staff_antennas, programmes, cohorts, meetings, " + strings.Join(bulkTables, ", ") +
+		q += " antennas, places, staff, staff_antennas, programmes, cohorts, meetings, partner_orgs, referrals, referral_people, " + strings.Join(bulkTables, ", ") +
 			", impact_people, impact_days, impact_months"
 	}
 	_, err := g.d.Exec(g.ctx, q)
@@ -629,11 +645,12 @@ func (g *generator) gender() string {
 }
 
 func (g *generator) people() error {
-	var next struct{ learner, history, test, enrolment int64 }
+	var next struct{ learner, history, test, enrolment, referral int64 }
 	for _, q := range []struct {
 		table string
 		dst   *int64
-	}{{"learners", &next.learner}, {"learner_history", &next.history}, {"positioning_tests", &next.test}, {"enrolments", &next.enrolment}} {
+	}{{"learners", &next.learner}, {"learner_history", &next.history}, {"positioning_tests", &next.test}, {"enrolments", &next.enrolment},
+		{"referrals", &next.referral}} {
 		if err := g.d.QueryRowContext(g.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM "+q.table).Scan(q.dst); err != nil {
 			return err
 		}
@@ -651,8 +668,10 @@ func (g *generator) people() error {
 				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
 				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at")
-				hb.hold, tb.hold, eb.hold, fb.hold = true, true, true, true
-				for _, b := range []*batch{lb, hb, tb, eb, fb} {
+				rb := newBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
+				pb := newBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
+				hb.hold, tb.hold, eb.hold, fb.hold, pb.hold = true, true, true, true, true
+				for _, b := range []*batch{lb, rb, pb, hb, tb, eb, fb} {
 					b.emit, b.copyRows = emit, g.d.Engine == db.Postgres
 				}
 				for range n {
@@ -809,8 +828,23 @@ func (g *generator) people() error {
 						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at), g.gender()); err != nil {
 						return err
 					}
+					// One person in seven is referred by a partner organisation of the
+					// antenna; the referral follows their path.
+					if orgs := g.orgsByAnt[antenna]; len(orgs) > 0 && g.rng.IntN(7) == 0 {
+						state, why := partners.StateFor(status)
+						if state == "" {
+							state = partners.Sent
+						}
+						if err := rb.add(next.referral, orgs[g.rng.IntN(len(orgs))], antenna, "staff", createdS); err != nil {
+							return err
+						}
+						if err := pb.add(next.referral, id, state, why, stamp(at)); err != nil {
+							return err
+						}
+						next.referral++
+					}
 				}
-				for _, b := range []*batch{lb, hb, tb, eb, fb} {
+				for _, b := range []*batch{lb, rb, pb, hb, tb, eb, fb} {
 					if err := b.flush(); err != nil {
 						return err
 					}
