@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -288,6 +289,15 @@ func TestImpactDashboardScopeAndCharts(t *testing.T) {
 		}
 		if strings.Contains(p.body, "<script") || strings.Contains(p.body, "style=") {
 			t.Error("dashboard uses script or inline style")
+		}
+		// Last year is one tap away, and shown as the current period once chosen.
+		prev := strconv.Itoa(time.Now().Year() - 1)
+		link := "/impact?from=" + prev + "-01-01&to=" + prev + "-12-31"
+		if !strings.Contains(html.UnescapeString(p.body), `href="`+link+`"`) {
+			t.Errorf("dashboard lacks a link to %s", link)
+		}
+		if q := manager.get(link); q.status != http.StatusOK || !strings.Contains(q.body, `aria-current="true">`+prev+`</a>`) {
+			t.Errorf("last year's dashboard: %d, not marked current", q.status)
 		}
 		if p := manager.get("/impact?antenna=" + s.antennaID("Bordeaux")); p.status != http.StatusNotFound {
 			t.Errorf("another antenna's dashboard: status %d, want 404", p.status)

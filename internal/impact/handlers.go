@@ -192,8 +192,41 @@ func views(p i18n.Printer, tables []Table, charts map[string]int) map[string]tab
 	return out
 }
 
+// preset is a link to a usual period, keeping the antenna chosen.
+type preset struct {
+	Label   string
+	URL     template.URL
+	Current bool
+}
+
+// presets are the periods people ask for most: this year, last year, the last
+// twelve months.
+func (c *choice) presets(p i18n.Printer, path string, now time.Time) []preset {
+	y := now.Year()
+	today := time.Date(y, now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	periods := []struct {
+		label    string
+		from, to time.Time
+	}{
+		{strconv.Itoa(y), time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{strconv.Itoa(y - 1), time.Date(y-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y-1, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{p.T("impact.preset.last12"), today.AddDate(-1, 0, 1), today},
+	}
+	var out []preset
+	for _, pd := range periods {
+		v := url.Values{"from": {pd.from.Format(time.DateOnly)}, "to": {pd.to.Format(time.DateOnly)}}
+		for _, a := range c.Antennas {
+			v.Add("antenna", strconv.FormatInt(a, 10))
+		}
+		out = append(out, preset{Label: pd.label, URL: template.URL(path + "?" + v.Encode()),
+			Current: c.Filter.From.Equal(pd.from) && c.Filter.To.Equal(pd.to)})
+	}
+	return out
+}
+
 type pageData struct {
 	*choice
+	Presets       []preset
 	Figures       *Figures
 	Tables        map[string]tableView
 	Ordered       []tableView
@@ -216,7 +249,8 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		h.Render.Fail(w, r, err)
 		return
 	}
-	data := &pageData{choice: c, PDFLang: pdfLang(p.Lang), All: c.Filter.Antennas == nil, Partners: h.PartnerFunnel != "", PartnerFunnel: h.PartnerFunnel}
+	data := &pageData{choice: c, PDFLang: pdfLang(p.Lang), All: c.Filter.Antennas == nil, Partners: h.PartnerFunnel != "", PartnerFunnel: h.PartnerFunnel,
+		Presets: c.presets(p, r.URL.Path, time.Now())}
 	if !c.Form.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, name, data, c.Form)
 		return
