@@ -207,14 +207,37 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 			}
 			return s
 		}
+		// Headers wrap within their column (bottom-aligned) rather than being cut.
+		const lineH = 3.8
+		heads := make([][]string, n)
+		rows := 1
 		for i, col := range t.Columns {
+			w := other
+			if i == 0 {
+				w = first
+			}
+			heads[i] = wrap(pdf, tr, col, w-2)
+			rows = max(rows, len(heads[i]))
+		}
+		if pdf.GetY()+float64(rows)*lineH+7 > 285 {
+			pdf.AddPage()
+		}
+		x0, y0 := pdf.GetXY()
+		x := x0
+		for i, lines := range heads {
 			w, align := other, "R"
 			if i == 0 {
 				w, align = first, "L"
 			}
-			pdf.CellFormat(w, 7, fit(col, w), "B", 0, align, false, 0, "")
+			for k, line := range lines {
+				pdf.SetXY(x, y0+float64(rows-len(lines)+k)*lineH)
+				pdf.CellFormat(w, lineH, line, "", 0, align, false, 0, "")
+			}
+			x += w
 		}
-		pdf.Ln(-1)
+		y1 := y0 + float64(rows)*lineH + 1
+		pdf.Line(x0, y1, x0+width, y1)
+		pdf.SetXY(x0, y1)
 		pdf.SetFont("Helvetica", "", 9)
 		for _, r := range t.Rows {
 			for i, cell := range r {
@@ -232,4 +255,26 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// wrap cuts text into lines no wider than w in the current font, between words
+// (a word wider than w stays whole), translated for the core fonts by tr.
+func wrap(pdf *fpdf.Fpdf, tr func(string) string, text string, w float64) []string {
+	var lines []string
+	line := ""
+	for word := range strings.FieldsSeq(text) {
+		if line != "" && pdf.GetStringWidth(tr(line+" "+word)) > w {
+			lines = append(lines, tr(line))
+			line = word
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, tr(line))
+	}
+	return lines
 }
