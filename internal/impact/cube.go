@@ -215,6 +215,7 @@ func stale(ctx context.Context, d *db.DB, w watermark) (bool, error) {
 		OR EXISTS (SELECT 1 FROM positioning_tests WHERE taken_at >= $1) OR EXISTS (SELECT 1 FROM positioning_tests WHERE id > $4)
 		OR EXISTS (SELECT 1 FROM learner_followups WHERE recorded_at >= $1 AND recorded_at <> '')
 		OR EXISTS (SELECT 1 FROM attendance WHERE marked_at >= $1)
+		OR EXISTS (SELECT 1 FROM referral_people WHERE updated_at >= $1)
 		THEN 1 ELSE 0 END`)).Scan(&n)
 	return n > 0, err
 }
@@ -301,6 +302,9 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		if err := exec(dirtyFromPeople); err != nil {
 			return err
 		}
+		if err := refreshReferrals(ctx, tx, w); err != nil {
+			return fmt.Errorf("impact refresh: referrals: %w", err)
+		}
 		if err := exec(w.bind("INSERT INTO impact_dirty (antenna_id, day) SELECT * FROM (" + changedMarks + ") u WHERE true ON CONFLICT DO NOTHING")); err != nil {
 			return fmt.Errorf("impact refresh: marks: %w", err)
 		}
@@ -386,7 +390,7 @@ func rebuild(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months"} {
+	for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months", "DELETE FROM impact_referrals"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -406,6 +410,13 @@ func rebuild(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("impact rebuild: marks: %w", err)
 	}
 	if err := saveDays(ctx, tx, c); err != nil {
+		return err
+	}
+	referrals, err := referralsOf(ctx, tx, "true")
+	if err != nil {
+		return fmt.Errorf("impact rebuild: referrals: %w", err)
+	}
+	if err := saveReferrals(ctx, tx, referrals); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, nationalDays("")); err != nil {

@@ -270,7 +270,7 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 			fig.ByLevel = append(fig.ByLevel, Group{Key: "impact.level." + l, Counts: countsOf(c, 0), Training: trainingOf(c)})
 		}
 	}
-	if fig.Partners, err = partners.Funnel(ctx, d, f.Antennas, f.From, f.To); err != nil {
+	if fig.Partners, err = funnel(ctx, d, f); err != nil {
 		return nil, err
 	}
 	return fig, nil

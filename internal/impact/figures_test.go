@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -366,6 +367,19 @@ func dump(t *testing.T, d *db.DB) string {
 		}
 		rows.Close()
 	}
+	rows, err := d.Query("SELECT person_id, learner_id, org_id, antenna_id, referred_on, reached, enrolled, completed, positive FROM impact_referrals ORDER BY person_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var person, learner, org, antenna, reached, enrolled, completed, positive int64
+		var on string
+		if err := rows.Scan(&person, &learner, &org, &antenna, &on, &reached, &enrolled, &completed, &positive); err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("impact_referrals %d %d %d %d %s %d %d %d %d\n", person, learner, org, antenna, on, reached, enrolled, completed, positive)
+	}
 	return out
 }
 
@@ -474,6 +488,38 @@ func TestFiguresCountReferralsPerPartner(t *testing.T) {
 					t.Errorf("report row %d: %+v, want %+v", i, r, w)
 				}
 			}
+		}
+		// After the first dashboard: staff reach L4 (the referral's state), L6 leaves
+		// with a certificate (the file's status), and a new person is referred.
+		var l4 int64
+		if err := d.QueryRowContext(ctx, "SELECT id FROM referral_people WHERE learner_id = $1", f.ids["L4"]).Scan(&l4); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := partners.SetState(ctx, d, auth.Scope{All: true}, l4, partners.Contacted, "", f.ids["staff"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := learners.RecordExit(ctx, d, f.ids["L6"], learners.Certified, "", day("2025-08-01"), f.ids["staff"]); err != nil {
+			t.Fatal(err)
+		}
+		f.learner("L10", "A", "2025-07-01T10:00:00Z", 1999, "rsa")
+		referral("R4", "CCAS", "A", "2025-07-01T10:00:00Z", map[string]string{"L10": "sent"})
+		fig, err := Compute(ctx, d, Filter{From: day("2025-01-01"), To: day("2025-12-31")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []row
+		for _, o := range fig.Partners {
+			got = append(got, row{o.OrgName, o.Referred, o.Reached, o.Enrolled, o.Completed, o.Positive})
+		}
+		if want := []row{{"CCAS", 2, 1, 1, 1, 0}, {"Mission locale", 2, 2, 1, 1, 1}}; !slices.Equal(got, want) {
+			t.Errorf("after changes: %v, want %v", got, want)
+		}
+		kept := dump(t, d)
+		if err := Rebuild(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt := dump(t, d); rebuilt != kept {
+			t.Errorf("referral counters kept up to date differ from a rebuild:\nkept    %s\nrebuilt %s", kept, rebuilt)
 		}
 	})
 }

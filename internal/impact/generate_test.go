@@ -79,8 +79,3 @@ func TestGeneratedDatasetIsConsistent(t *testing.T) {
 		}
 	})
 }
-
-func scanInt64(r db.Scanner) (int64, error) {
-	var n int64
-	return n, r.Scan(&n)
-}

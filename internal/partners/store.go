@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -712,28 +711,20 @@ type Figures struct {
 // PositiveExits are the follow-up situations counted as positive exits.
 var PositiveExits = []string{"cdi", "cdd_long", "cdd_short", "temp", "business", "training"}
 
+// How far a referred person went, as the figures count it: reached by the
+// referral's state (contacted or further); enrolled and completed by their file's
+// status (of the file it was merged into, if any).
+var (
+	ReachedStates     = []string{Contacted, Positioned, Enrolled, Waitlisted, Declined, Oriented, Completed, Dropped}
+	EnrolledStatuses  = []string{learners.Enrolled, learners.InTraining, learners.Completed, learners.Certified, learners.Dropped}
+	CompletedStatuses = []string{learners.Completed, learners.Certified}
+)
+
 // OrgFigures counts, per organisation in scope, the people referred to antennas of
 // the scope; of one organisation when orgID is not 0. Learners' tables are read only.
 func OrgFigures(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64) ([]*Figures, error) {
 	where, args := sc.Where("r.antenna_id", 1)
 	return figures(ctx, d, where+" AND ($3 = 0 OR r.org_id = $3)", append(args, orgID))
-}
-
-// Funnel counts, per organisation, the people referred between two days (both
-// included) to antennas (nil: every antenna), each as far as they have gone since.
-func Funnel(ctx context.Context, d *db.DB, antennas []int64, from, to time.Time) ([]*Figures, error) {
-	where := "r.created_at >= $1 AND r.created_at < $2"
-	if antennas != nil {
-		if len(antennas) == 0 {
-			return nil, nil
-		}
-		ids := make([]string, len(antennas))
-		for i, id := range antennas {
-			ids[i] = strconv.FormatInt(id, 10) // ids of our own, not input
-		}
-		where += " AND r.antenna_id IN (" + strings.Join(ids, ", ") + ")"
-	}
-	return figures(ctx, d, where, []any{from.Format(time.DateOnly), to.AddDate(0, 0, 1).Format(time.DateOnly)})
 }
 
 // figures counts the referred people of the referrals (r) matching where.
@@ -747,9 +738,9 @@ func figures(ctx context.Context, d *db.DB, where string, args []any) ([]*Figure
 	}
 	status := "COALESCE(lm.status, l0.status)"
 	rows, err := d.QueryContext(ctx, `SELECT o.id, o.name, COUNT(*),
-		SUM(CASE WHEN rp.state IN (`+in([]string{Contacted, Positioned, Enrolled, Waitlisted, Declined, Oriented, Completed, Dropped})+`) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN `+status+` IN (`+in([]string{learners.Enrolled, learners.InTraining, learners.Completed, learners.Certified, learners.Dropped})+`) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN `+status+` IN (`+in([]string{learners.Completed, learners.Certified})+`) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN rp.state IN (`+in(ReachedStates)+`) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN `+status+` IN (`+in(EnrolledStatuses)+`) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN `+status+` IN (`+in(CompletedStatuses)+`) THEN 1 ELSE 0 END),
 		SUM(CASE WHEN EXISTS (SELECT 1 FROM learner_followups f WHERE f.learner_id = COALESCE(lm.id, l0.id)
 			AND f.situation IN (`+in(PositiveExits)+`)) THEN 1 ELSE 0 END)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
