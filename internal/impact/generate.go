@@ -610,7 +610,7 @@ func (g *generator) analyze() error {
 	if g.d.Engine == db.Postgres {
 		// Only this schema's tables: a bare ANALYZE reads every schema of the database.
 		q += " antennas, places, staff, staff_antennas, programmes, cohorts, meetings, partner_orgs, referrals, referral_people, " + strings.Join(bulkTables, ", ") +
-			", impact_people, impact_days, impact_months"
+			", impact_people, impact_days, impact_months, impact_referrals"
 	}
 	_, err := g.d.Exec(g.ctx, q)
 	return err
