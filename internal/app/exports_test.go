@@ -204,6 +204,9 @@ func TestListExports(t *testing.T) {
 		if r := names["Hélène Dupré"]; r == nil || r[situations] != "rsa,qpv" || r[column(rows, "Inscription le")] != today {
 			t.Errorf("Hélène: %q", r)
 		}
+		if g := column(rows, "Genre"); g < 0 || names["Amina Haddad"] == nil || names["Amina Haddad"][g] != "Femme" || names["Hélène Dupré"][g] != "" {
+			t.Errorf("gender column %d: Amina %q", g, names["Amina Haddad"])
+		}
 		if names["Noël Bézier"] == nil || names["Pierre Dubois"] != nil || names["Aïcha Traoré"] != nil {
 			t.Errorf("learners exported: %v", len(names))
 		}

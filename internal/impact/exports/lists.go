@@ -75,8 +75,8 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		Widths: []float64{8, 20, 18, 20, 22, 22, 14, 34},
 	}
 	if situations {
-		t.Headers = append(t.Headers, p.T("exports.col.situations"))
-		t.Widths = append(t.Widths, 26)
+		t.Headers = append(t.Headers, p.T("exports.col.situations"), p.T("exports.col.gender"))
+		t.Widths = append(t.Widths, 26, 12)
 	}
 	for _, l := range list {
 		if (f.AntennaID != 0 && l.AntennaID != f.AntennaID) || (f.Status != "" && l.Status != f.Status) {
@@ -86,7 +86,11 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		row := []any{l.ID, l.LastName, l.FirstName, l.PhoneDisplay(), l.AntennaName, p.T("learner.status." + l.Status),
 			Date{registered}, titles[l.WishedProgramme]}
 		if situations {
-			row = append(row, strings.Join(l.Situations, ","))
+			gender := ""
+			if l.Gender != "" {
+				gender = p.T("learner.gender." + l.Gender)
+			}
+			row = append(row, strings.Join(l.Situations, ","), gender)
 		}
 		t.Rows = append(t.Rows, row)
 	}
