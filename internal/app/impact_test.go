@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
 )
 
 // impactYear writes a small year of activity (2019, before any demo data) in
@@ -321,6 +324,39 @@ func TestImpactDashboardScopeAndCharts(t *testing.T) {
 		ar.post("/lang", url.Values{"lang": {"ar"}, "next": {"/impact"}})
 		if p := ar.get("/impact/report?from=2025-01-01&to=2025-12-31"); !strings.Contains(p.body, "بالفرنسية") || !strings.Contains(p.body, `dir="rtl"`) {
 			t.Errorf("arabic report page: status %d, no note about the French PDF", p.status)
+		}
+	})
+}
+
+// While the counters are first built by another process (after an upgrade, at a
+// large association), the dashboard says so at once instead of hanging; a build
+// left unfinished long ago is started again by the next dashboard.
+func TestDashboardWhileCountersAreBuilt(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		manager := s.signIn("manager.lille@tremplin.example")
+		building := func(at time.Time) {
+			if _, err := s.app.DB.Exec(context.Background(), "UPDATE impact_refresh SET since = '', building_at = $1 WHERE id = 1",
+				db.FormatTime(at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		building(time.Now())
+		p := manager.get("/impact")
+		if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") == "" ||
+			!strings.Contains(html.UnescapeString(p.body), i18n.For("fr").T("impact.building.title")) || !strings.Contains(p.body, `href="/impact"`) {
+			t.Fatalf("dashboard during a build: %d %q", p.status, p.header.Get("Retry-After"))
+		}
+		if p := manager.get("/impact/report.csv?from=2026-01-01&to=2026-12-31"); p.status != http.StatusServiceUnavailable {
+			t.Errorf("report during a build: %d", p.status)
+		}
+		building(time.Now().Add(-time.Hour))
+		if p := manager.get("/impact"); p.status != http.StatusOK || !strings.Contains(p.body, `<h2 id="h-summary">`) {
+			t.Fatalf("dashboard after a build left unfinished: %d", p.status)
+		}
+		var since, at string
+		s.app.DB.QueryRow("SELECT since, building_at FROM impact_refresh WHERE id = 1").Scan(&since, &at)
+		if since == "" || at != "" {
+			t.Errorf("after the build: since %q, building_at %q", since, at)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package impact
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -234,23 +235,7 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		return err
 	}
 	if w.since == "" {
-		// The first build reads everything (about two minutes for a million
-		// people): it goes on even if the page that started it is given up. When
-		// another process (or the start-up) built them meanwhile, there is nothing
-		// left but the changes since.
-		built, bctx := false, context.WithoutCancel(ctx)
-		err := d.Tx(bctx, func(tx *sql.Tx) error {
-			w, err := readWatermark(bctx, tx, true)
-			if err != nil || w.since != "" {
-				return err
-			}
-			built = true
-			return rebuild(bctx, tx)
-		})
-		if err != nil || built {
-			return err
-		}
-		return Refresh(ctx, d)
+		return firstBuild(ctx, d)
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		w, err := readWatermark(ctx, tx, true)
@@ -361,6 +346,67 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		return exec("UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
 			started, next.learner, next.enrolment, next.test, db.Now())
 	})
+}
+
+// ErrBuilding is returned while the counters are built for the first time
+// (minutes at a million people, after an upgrade) by another request or process:
+// dashboards say so rather than wait.
+var ErrBuilding = errors.New("impact: the counters are being built")
+
+// Waiting for a build under way: how long a dashboard waits for it to end, and
+// after how long a build that never ended (its process stopped) is started again.
+const (
+	buildWait  = 3 * time.Second
+	buildStale = 15 * time.Minute
+)
+
+// firstBuild builds every counter, unless a build is under way: then it waits a
+// little for it, and returns ErrBuilding if it is not done. The build goes on
+// even if the page that started it is given up.
+func firstBuild(ctx context.Context, d *db.DB) error {
+	bctx := context.WithoutCancel(ctx)
+	now := time.Now()
+	// Claim the build, in a transaction of its own so that others see it.
+	res, err := d.Exec(ctx, "UPDATE impact_refresh SET building_at = $1 WHERE id = 1 AND since = '' AND (building_at = '' OR building_at < $2)",
+		db.FormatTime(now), db.FormatTime(now.Add(-buildStale)))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// Another one is building (or has just built): wait for it a little.
+		for deadline := now.Add(buildWait); ; {
+			var since string
+			if err := d.QueryRowContext(ctx, "SELECT since FROM impact_refresh WHERE id = 1").Scan(&since); err != nil {
+				return err
+			}
+			if since != "" {
+				return Refresh(ctx, d)
+			}
+			if time.Now().After(deadline) {
+				return ErrBuilding
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	err = d.Tx(bctx, func(tx *sql.Tx) error {
+		if _, err := readWatermark(bctx, tx, true); err != nil {
+			return err
+		}
+		if err := rebuild(bctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(bctx, "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
+		return err
+	})
+	if err != nil {
+		// Let the next dashboard try again at once.
+		d.Exec(bctx, "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
+	}
+	return err
 }
 
 func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {

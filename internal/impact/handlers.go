@@ -261,7 +261,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		return
 	}
 	if data.Figures, err = Compute(r.Context(), h.DB, c.Filter); err != nil {
-		h.Render.Fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	tables := data.Figures.Tables(p)
@@ -302,10 +302,21 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) (*choice, *F
 	}
 	fig, err := Compute(r.Context(), h.DB, c.Filter)
 	if err != nil {
-		h.Render.Fail(w, r, err)
+		h.fail(w, r, err)
 		return nil, nil, false
 	}
 	return c, fig, true
+}
+
+// fail answers an error of Compute: while the counters are first built, a page
+// saying so (503, to try again in a minute); otherwise the error page.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrBuilding) {
+		w.Header().Set("Retry-After", "60")
+		h.Render.Render(w, r, http.StatusServiceUnavailable, "impact/building.html", r.URL.RequestURI(), nil)
+		return
+	}
+	h.Render.Fail(w, r, err)
 }
 
 func filename(c *choice, ext string) string {
