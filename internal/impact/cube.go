@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,14 +118,15 @@ func sumColumns() string {
 	return b.String()
 }
 
-// monthsSelect sums days into months; with dirty, only the months of impact_dirty.
-func monthsSelect(dirty bool) string {
+// monthsSelect sums days into months: with dirty, only the months of
+// impact_dirty; else those of the days matching cond (on x.day).
+func monthsSelect(dirty bool, cond string) string {
 	q := "SELECT x.antenna_id, substr(x.day, 1, 7), x.programme_id, " + sumColumns() + " FROM impact_days x"
 	if dirty {
 		q += ` JOIN (SELECT DISTINCT antenna_id, substr(day, 1, 7) AS month FROM impact_dirty) dm
 			ON dm.antenna_id = x.antenna_id AND x.day >= dm.month AND x.day < (dm.month || '-32')`
 	}
-	return q + " GROUP BY x.antenna_id, substr(x.day, 1, 7), x.programme_id"
+	return q + " WHERE true" + cond + " GROUP BY x.antenna_id, substr(x.day, 1, 7), x.programme_id"
 }
 
 // nationalDays writes the association's totals per day and programme, as the
@@ -335,7 +338,7 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		for _, q := range []string{
 			nationalDays(" AND x.day IN (SELECT day FROM impact_dirty WHERE antenna_id = 0)"),
 			"DELETE FROM impact_months WHERE (antenna_id, month) IN (SELECT DISTINCT antenna_id, substr(day, 1, 7) FROM impact_dirty)",
-			"INSERT INTO impact_months (antenna_id, month, programme_id, " + columnList + ") " + monthsSelect(true),
+			"INSERT INTO impact_months (antenna_id, month, programme_id, " + columnList + ") " + monthsSelect(true, ""),
 			"DELETE FROM impact_changed",
 			"DELETE FROM impact_dirty",
 		} {
@@ -366,13 +369,22 @@ const (
 func firstBuild(ctx context.Context, d *db.DB) error {
 	bctx := context.WithoutCancel(ctx)
 	now := time.Now()
-	// Claim the build, in a transaction of its own so that others see it.
-	res, err := d.Exec(ctx, "UPDATE impact_refresh SET building_at = $1 WHERE id = 1 AND since = '' AND (building_at = '' OR building_at < $2)",
-		db.FormatTime(now), db.FormatTime(now.Add(-buildStale)))
-	if err != nil {
+	// A build under way is seen by reading (the writer may be busy with it);
+	// otherwise the build is claimed, in a statement of its own so that others see it.
+	var building string
+	if err := d.QueryRowContext(ctx, "SELECT building_at FROM impact_refresh WHERE id = 1").Scan(&building); err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	claimed := int64(0)
+	if building == "" || db.ParseTime(building).Before(now.Add(-buildStale)) {
+		res, err := d.Exec(ctx, "UPDATE impact_refresh SET building_at = $1 WHERE id = 1 AND since = '' AND (building_at = '' OR building_at < $2)",
+			db.FormatTime(now), db.FormatTime(now.Add(-buildStale)))
+		if err != nil {
+			return err
+		}
+		claimed, _ = res.RowsAffected()
+	}
+	if claimed == 0 {
 		// Another one is building (or has just built): wait for it a little.
 		for deadline := now.Add(buildWait); ; {
 			var since string
@@ -392,21 +404,8 @@ func firstBuild(ctx context.Context, d *db.DB) error {
 			}
 		}
 	}
-	err = d.Tx(bctx, func(tx *sql.Tx) error {
-		if _, err := readWatermark(bctx, tx, true); err != nil {
-			return err
-		}
-		if err := rebuild(bctx, tx); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(bctx, "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
-		return err
-	})
-	if err != nil {
-		// Let the next dashboard try again at once.
-		d.Exec(bctx, "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
-	}
-	return err
+	// On failure Rebuild clears the claim: the next dashboard tries again at once.
+	return Rebuild(bctx, d)
 }
 
 func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
@@ -418,60 +417,109 @@ func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
 }
 
 // Rebuild derives every person's row and every counter again from the rooms'
-// tables, in one transaction. The generator calls it after loading its data;
-// Refresh calls it the first time.
+// tables. The generator calls it after loading its data; Refresh the first time.
+//
+// It takes minutes at a million people, so it never holds the write lock for
+// long: SQLite has one writer, and registrations, sign-ins and attendance must go
+// on meanwhile. The counters are emptied in a short transaction that marks the
+// build as under way (dashboards then say the figures are being prepared); the
+// rooms' tables are read outside any write transaction; the results are written
+// in chunks of short transactions; a last one sums the association and the months
+// and sets the watermark to the time the build started, so that whatever changed
+// during the build is taken again by the next refresh.
 func Rebuild(ctx context.Context, d *db.DB) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
+	err := rebuild(ctx, d)
+	if err != nil {
+		d.Exec(context.WithoutCancel(ctx), "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
+	}
+	return err
+}
+
+// rebuildChunk is how many rows one short transaction of a rebuild writes.
+const rebuildChunk = 5_000
+
+func rebuild(ctx context.Context, d *db.DB) error {
+	started := db.Now()
+	next, err := maxIDs(ctx, d)
+	if err != nil {
+		return err
+	}
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := readWatermark(ctx, tx, true); err != nil {
 			return err
 		}
-		return rebuild(ctx, tx)
+		for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months", "DELETE FROM impact_referrals"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE impact_refresh SET since = '', building_at = $1 WHERE id = 1", started)
+		return err
 	})
-}
-
-// rebuild is Rebuild within tx, the watermark row locked.
-func rebuild(ctx context.Context, tx *sql.Tx) error {
-	started := db.Now()
-	next, err := maxIDs(ctx, tx)
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months", "DELETE FROM impact_referrals"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	people, err := derivePeople(ctx, tx, "true")
+	people, err := derivePeople(ctx, d, "true")
 	if err != nil {
 		return fmt.Errorf("impact rebuild: people: %w", err)
-	}
-	if err := savePeople(ctx, tx, people); err != nil {
-		return err
 	}
 	c := cube{}
 	for _, p := range people {
 		c.addPerson(p, nil)
 	}
-	if err := c.addMarks(ctx, tx, allMarks); err != nil {
+	if err := c.addMarks(ctx, d, allMarks); err != nil {
 		return fmt.Errorf("impact rebuild: marks: %w", err)
 	}
-	if err := saveDays(ctx, tx, c); err != nil {
-		return err
-	}
-	referrals, err := referralsOf(ctx, tx, "true")
+	referrals, err := referralsOf(ctx, d, "true")
 	if err != nil {
 		return fmt.Errorf("impact rebuild: referrals: %w", err)
 	}
-	if err := saveReferrals(ctx, tx, referrals); err != nil {
+	chunks := func(n int, write func(tx *sql.Tx, lo, hi int) error) error {
+		for lo := 0; lo < n; lo += rebuildChunk {
+			hi := min(lo+rebuildChunk, n)
+			if err := d.Tx(ctx, func(tx *sql.Tx) error { return write(tx, lo, hi) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := chunks(len(people), func(tx *sql.Tx, lo, hi int) error { return savePeople(ctx, tx, people[lo:hi]) }); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, nationalDays("")); err != nil {
-		return fmt.Errorf("impact rebuild: association: %w", err)
+	keys := slices.Collect(maps.Keys(c))
+	if err := chunks(len(keys), func(tx *sql.Tx, lo, hi int) error {
+		part := cube{}
+		for _, k := range keys[lo:hi] {
+			part[k] = c[k]
+		}
+		return saveDays(ctx, tx, part)
+	}); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false)); err != nil {
-		return fmt.Errorf("impact rebuild: months: %w", err)
+	if err := chunks(len(referrals), func(tx *sql.Tx, lo, hi int) error { return saveReferrals(ctx, tx, referrals[lo:hi]) }); err != nil {
+		return err
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5 WHERE id = 1",
-		started, next.learner, next.enrolment, next.test, db.Now())
+	// The association's days, then the months, half a year per statement.
+	var first, last string
+	if err := d.QueryRowContext(ctx, "SELECT COALESCE(MIN(day), ''), COALESCE(MAX(day), '') FROM impact_days").Scan(&first, &last); err != nil {
+		return err
+	}
+	if first != "" {
+		y0, _ := strconv.Atoi(first[:4])
+		y1, _ := strconv.Atoi(last[:4])
+		for y := y0; y <= y1; y++ {
+			for half := range 2 {
+				part := fmt.Sprintf(" AND x.day >= '%04d-%02d' AND x.day < '%04d-%02d'", y, 1+6*half, y+half, 7-6*half)
+				if _, err := d.Exec(ctx, nationalDays(part)); err != nil {
+					return fmt.Errorf("impact rebuild: association: %w", err)
+				}
+				if _, err := d.Exec(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false, part)); err != nil {
+					return fmt.Errorf("impact rebuild: months: %w", err)
+				}
+			}
+		}
+	}
+	_, err = d.Exec(ctx, `UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5,
+		building_at = '' WHERE id = 1`, started, next.learner, next.enrolment, next.test, db.Now())
 	return err
 }
