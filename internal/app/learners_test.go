@@ -529,7 +529,8 @@ func TestDemoLearnersAreSeededOnce(t *testing.T) {
 		ctx := context.Background()
 		count := func() (n int) {
 			d.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM learners) + (SELECT COUNT(*) FROM learner_contacts) +
-				(SELECT COUNT(*) FROM learner_history) + (SELECT COUNT(*) FROM learner_followups) + (SELECT COUNT(*) FROM enrolments)`).Scan(&n)
+				(SELECT COUNT(*) FROM learner_history) + (SELECT COUNT(*) FROM learner_followups) + (SELECT COUNT(*) FROM enrolments) +
+				(SELECT COUNT(*) FROM positioning_tests)`).Scan(&n)
 			return n
 		}
 		if _, err := demo.Seed(ctx, d); err != nil {
@@ -541,6 +542,15 @@ func TestDemoLearnersAreSeededOnce(t *testing.T) {
 			(SELECT COUNT(*) FROM learners WHERE phone LIKE '+265%') FROM learners`).Scan(&people, &antennas, &duplicates, &dzaleka)
 		if people < 20 || antennas != 4 || duplicates != 1 || dzaleka != 3 {
 			t.Fatalf("demo learners: %d people in %d antennas, %d duplicates, %d with a Malawian phone", people, antennas, duplicates, dzaleka)
+		}
+		// Those who went beyond the first contact took a test; those who finished, a second, better one.
+		var tested, progressed int
+		d.QueryRowContext(ctx, `SELECT COUNT(DISTINCT learner_id), (SELECT COUNT(*) FROM learners l WHERE
+			(SELECT COUNT(*) FROM positioning_tests t WHERE t.learner_id = l.id) = 2 AND
+			(SELECT MAX(percent) FROM positioning_tests t WHERE t.learner_id = l.id) > (SELECT MIN(percent) FROM positioning_tests t WHERE t.learner_id = l.id))
+			FROM positioning_tests`).Scan(&tested, &progressed)
+		if tested < 5 || progressed < 1 {
+			t.Errorf("demo tests: %d people tested, %d with progress", tested, progressed)
 		}
 		if _, err := demo.Seed(ctx, d); err != nil {
 			t.Fatal(err)

@@ -186,9 +186,9 @@ func TestOtherAntennaCannotSeeALearnersTest(t *testing.T) {
 			t.Errorf("Bordeaux manager POST a test: %d, want 404", p.status)
 		}
 		var n int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM positioning_tests").Scan(&n)
+		s.app.DB.QueryRow("SELECT COUNT(*) FROM positioning_tests WHERE learner_id = $1", learner).Scan(&n)
 		if n != 1 {
-			t.Errorf("%d tests stored, want 1", n)
+			t.Errorf("%d tests stored for the person, want 1", n)
 		}
 		// A test id under another learner's URL is not found either.
 		other := s.addLearner("Lille", "Nadia", "Lefebvre")

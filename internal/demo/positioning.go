@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"time"
 
 	"tremplin/internal/platform/db"
 	"tremplin/internal/positioning"
@@ -87,6 +88,69 @@ func seedPositioning(ctx context.Context, d *db.DB) error {
 		}
 		qs = append(qs, q)
 	}
-	_, err := positioning.SeedQuestionnaire(ctx, d, qs)
-	return err
+	if _, err := positioning.SeedQuestionnaire(ctx, d, qs); err != nil {
+		return err
+	}
+	return seedTests(ctx, d)
+}
+
+// seedTests gives the demo people who went beyond the first contact the test
+// they took two days after registering, and those who finished training a second
+// one near the end, higher: their files show their progress and the dashboards
+// count them as positioned. People who already have a test are left as they are.
+func seedTests(ctx context.Context, d *db.DB) error {
+	questions, err := positioning.ActiveQuestions(ctx, d)
+	if err != nil || len(questions) == 0 {
+		return err
+	}
+	th, err := positioning.LoadThresholds(ctx, d)
+	if err != nil {
+		return err
+	}
+	type person struct {
+		id, staff     int64
+		lang, status  string
+		created, exit string
+	}
+	rows, err := d.QueryContext(ctx, `SELECT l.id, COALESCE((SELECT MIN(sa.staff_id) FROM staff_antennas sa WHERE sa.antenna_id = l.antenna_id), 0),
+		l.lang, l.status, l.created_at, l.exited_on FROM learners l
+		WHERE l.merged_into IS NULL AND l.status NOT IN ('received', 'contacted', 'not_eligible')
+		AND NOT EXISTS (SELECT 1 FROM positioning_tests t WHERE t.learner_id = l.id) ORDER BY l.id`)
+	people, err := db.Collect[person](rows, err)(func(r db.Scanner) (person, error) {
+		var p person
+		return p, r.Scan(&p.id, &p.staff, &p.lang, &p.status, &p.created, &p.exit)
+	})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	take := func(p person, at time.Time, better int) error {
+		chosen := map[int64]int64{}
+		for i, q := range questions {
+			// A spread of answers that differs from one person to the next.
+			k := min(len(q.Answers)-1, int(p.id+int64(i))%len(q.Answers)+better)
+			chosen[q.ID] = q.Answers[k].ID
+		}
+		t, err := positioning.Take(questions, chosen, th, p.lang)
+		if err != nil {
+			return err
+		}
+		t.LearnerID, t.StaffID, t.TakenAt = p.id, p.staff, at
+		return positioning.SaveTest(ctx, d, t)
+	}
+	for _, p := range people {
+		first := db.ParseTime(p.created).AddDate(0, 0, 2)
+		if first.After(now) {
+			first = now
+		}
+		if err := take(p, first, 0); err != nil {
+			return err
+		}
+		if exit, err := time.Parse(time.DateOnly, p.exit); err == nil && (p.status == "completed" || p.status == "certified") && exit.After(first) {
+			if err := take(p, exit.Add(10*time.Hour), 2); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
