@@ -37,4 +37,12 @@ func TestManagerReadsDashboardAndMakesReport(t *testing.T) {
 	if !strings.Contains(b.text("main"), "بالفرنسية") {
 		t.Errorf("the Arabic report does not say the PDF is in French")
 	}
+	// The dashboard in Arabic, right to left, through last year's shortcut.
+	b.visit("dashboard in Arabic", "/impact")
+	if status := b.load("last year in Arabic", click(`.imp-presets a:nth-of-type(2)`)); status != http.StatusOK {
+		t.Fatalf("last year's dashboard: HTTP %d", status)
+	}
+	if !strings.Contains(b.text("main"), "حسب الجنس") || !strings.Contains(b.text(".imp-presets a[aria-current]"), "20") {
+		t.Errorf("the Arabic dashboard lacks the gender breakdown or the current period: %q", b.text(".imp-presets"))
+	}
 }
