@@ -370,6 +370,7 @@ func TestSearchByNameOrPhoneInScope(t *testing.T) {
 		f.register(t, f.lille, "Maria", "Da Silva", "+33612345672", 1979)
 		f.register(t, f.lille, "Aminata", "Traoré", "+33612345673", 2002)
 		f.register(t, f.lille, "Zoé", "Zz", "+33612345674", 2004)
+		f.register(t, f.lille, "سارة", "الأحمد", "+33612345675", 1996)
 		countries := []string{"FR", "MW"}
 		for q, want := range map[string][]string{
 			"dup":            {"Dupont", "Dupuis"},
@@ -389,7 +390,9 @@ func TestSearchByNameOrPhoneInScope(t *testing.T) {
 			"A":              {"Traoré"},
 			"zz":             {"Zz"},
 			"z":              {"Zz"},
-			"":               {"Zz", "Traoré", "Da Silva", "Habimana", "Dupuis", "Dupont"}, // latest first
+			"سار":            {"الأحمد"},
+			"الأحمد سارة":    {"الأحمد"},
+			"":               {"الأحمد", "Zz", "Traoré", "Da Silva", "Habimana", "Dupuis", "Dupont"}, // latest first
 		} {
 			list, err := Search(ctx, d, f.lilleScope, countries, q, 50)
 			if err != nil {
