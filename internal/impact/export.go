@@ -216,7 +216,9 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 			if i == 0 {
 				w = first
 			}
-			heads[i] = wrap(pdf, tr, col, w-2)
+			for _, line := range pdf.SplitLines([]byte(tr(col)), w) {
+				heads[i] = append(heads[i], string(line))
+			}
 			rows = max(rows, len(heads[i]))
 		}
 		if pdf.GetY()+float64(rows)*lineH+7 > 285 {
@@ -255,26 +257,4 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// wrap cuts text into lines no wider than w in the current font, between words
-// (a word wider than w stays whole), translated for the core fonts by tr.
-func wrap(pdf *fpdf.Fpdf, tr func(string) string, text string, w float64) []string {
-	var lines []string
-	line := ""
-	for word := range strings.FieldsSeq(text) {
-		if line != "" && pdf.GetStringWidth(tr(line+" "+word)) > w {
-			lines = append(lines, tr(line))
-			line = word
-			continue
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, tr(line))
-	}
-	return lines
 }

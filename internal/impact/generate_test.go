@@ -48,7 +48,7 @@ func TestGeneratedDatasetIsConsistent(t *testing.T) {
 		var sum Counts
 		var hours float64
 		rows, err := d.QueryContext(ctx, "SELECT id FROM antennas ORDER BY id")
-		ids, err := db.Collect[int64](rows, err)(scanInt64)
+		ids, err := db.Collect[int64](rows, err)(db.ScanInt64)
 		if err != nil {
 			t.Fatal(err)
 		}

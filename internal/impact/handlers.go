@@ -232,7 +232,6 @@ type pageData struct {
 	Ordered       []tableView
 	Period        string
 	All           bool // the whole association (an admin with no antenna chosen)
-	Partners      bool // the per-partner funnel exists
 	PartnerFunnel string
 	PDFLang       string
 }
@@ -249,7 +248,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		h.Render.Fail(w, r, err)
 		return
 	}
-	data := &pageData{choice: c, PDFLang: pdfLang(p.Lang), All: c.Filter.Antennas == nil, Partners: h.PartnerFunnel != "", PartnerFunnel: h.PartnerFunnel,
+	data := &pageData{choice: c, PDFLang: pdfLang(p.Lang), All: c.Filter.Antennas == nil, PartnerFunnel: h.PartnerFunnel,
 		Presets: c.presets(p, r.URL.Path, time.Now())}
 	if !c.Form.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, name, data, c.Form)

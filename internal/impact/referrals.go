@@ -44,7 +44,7 @@ func referralsOf(ctx context.Context, q db.Execer, only string) ([][]any, error)
 		rows, err := q.QueryContext(ctx, `SELECT DISTINCT f.learner_id FROM learner_followups f WHERE f.situation IN (`+strings.Join(quoted, ", ")+`)
 			AND f.learner_id IN (SELECT COALESCE(lm.id, l0.id) FROM referral_people rp JOIN learners l0 ON l0.id = rp.learner_id
 			LEFT JOIN learners lm ON lm.id = l0.merged_into WHERE `+only+`)`)
-		ids, err := db.Collect[int64](rows, err)(scanInt64)
+		ids, err := db.Collect[int64](rows, err)(db.ScanInt64)
 		if err != nil {
 			return nil, err
 		}
@@ -123,9 +123,4 @@ func funnel(ctx context.Context, d *db.DB, f Filter) ([]*partners.Figures, error
 		return cmp.Or(cmp.Compare(a.OrgName, b.OrgName), cmp.Compare(a.OrgID, b.OrgID))
 	})
 	return list, err
-}
-
-func scanInt64(r db.Scanner) (int64, error) {
-	var n int64
-	return n, r.Scan(&n)
 }

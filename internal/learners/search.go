@@ -94,8 +94,7 @@ func searchNames(ctx context.Context, d *db.DB, sc auth.Scope, keys []string, li
 	var antennas []int64
 	if !sc.All {
 		var err error
-		if antennas, err = db.Collect[int64](d.QueryContext(ctx,
-			"SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", sc.StaffID))(scanID); err != nil {
+		if antennas, err = auth.AntennasOf(ctx, d, sc.StaffID); err != nil {
 			return nil, err
 		}
 		if len(antennas) == 0 {
@@ -149,9 +148,4 @@ func searchNames(ctx context.Context, d *db.DB, sc auth.Scope, keys []string, li
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(walks, " UNION ")+
 		fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
-}
-
-func scanID(r db.Scanner) (int64, error) {
-	var id int64
-	return id, r.Scan(&id)
 }

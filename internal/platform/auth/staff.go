@@ -100,21 +100,14 @@ func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
 	return &s, nil
 }
 
-func loadAntennas(ctx context.Context, d *db.DB, s *Staff) error {
-	rows, err := d.QueryContext(ctx, "SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", s.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	s.Antennas = nil
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		s.Antennas = append(s.Antennas, id)
-	}
-	return rows.Err()
+func loadAntennas(ctx context.Context, d *db.DB, s *Staff) (err error) {
+	s.Antennas, err = AntennasOf(ctx, d, s.ID)
+	return err
+}
+
+// AntennasOf lists the antennas a staff member belongs to, by id.
+func AntennasOf(ctx context.Context, d *db.DB, staffID int64) ([]int64, error) {
+	return db.Collect[int64](d.QueryContext(ctx, "SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", staffID))(db.ScanInt64)
 }
 
 // ByID loads a staff member with their antennas.

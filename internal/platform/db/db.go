@@ -167,6 +167,12 @@ type Execer interface {
 // Scanner is a row to scan: *sql.Row or *sql.Rows.
 type Scanner interface{ Scan(dest ...any) error }
 
+// ScanInt64 scans a row of one integer column (an id, a count), for Collect.
+func ScanInt64(row Scanner) (int64, error) {
+	var n int64
+	return n, row.Scan(&n)
+}
+
 // Collect reads every row of a query with scan and closes the rows:
 // Collect(d.QueryContext(ctx, q, args...))(scanThing).
 func Collect[T any](rows *sql.Rows, err error) func(scan func(Scanner) (T, error)) ([]T, error) {
