@@ -45,18 +45,16 @@ func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(
 func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString(r.Context(), "flash") }
 
 // Language chooses the language from ?lang= in the link (so that a partner can
-// send a link in Arabic; the choice is then remembered in the cookie), else the
-// visitor's cookie, else Accept-Language. It runs before sessions are loaded, so
-// that even a session failure is explained in the visitor's language; Identify
-// then prefers a staff member's profile, unless the link asks for a language.
+// send a link in Arabic), else the visitor's cookie, else Accept-Language. It runs
+// before sessions are loaded, so that even a session failure is explained in the
+// visitor's language; Identify then prefers a staff member's profile (for staff,
+// ?lang= is the language of what they show a person, as the positioning
+// questionnaire) and remembers a visitor's ?lang= in the cookie.
 func (s *Service) Language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := langOf(r)
 		if asked := linkLang(r); asked != "" {
 			lang = asked
-			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
-				s.setLangCookie(w, asked)
-			}
 		}
 		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
 	})
@@ -98,8 +96,12 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if i18n.Supported(lang) && linkLang(r) == "" {
+		if i18n.Supported(lang) {
 			ctx = i18n.WithLang(ctx, lang)
+		} else if asked := linkLang(r); asked != "" {
+			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
+				s.setLangCookie(w, asked)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
