@@ -104,7 +104,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
 		web.Room{Name: "auth", FS: auth.Templates()},
-		web.Room{Name: "org", FS: org.Templates()},
+		web.Room{Name: "org", FS: org.Templates(), Funcs: org.Funcs},
 		web.Room{Name: "training", FS: training.Templates()},
 		web.Room{Name: "learners", FS: learners.Templates()},
 		web.Room{Name: "positioning", FS: positioning.Templates()},
