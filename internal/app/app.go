@@ -109,7 +109,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		web.Room{Name: "learners", FS: learners.Templates()},
 		web.Room{Name: "positioning", FS: positioning.Templates()},
 		web.Room{Name: "partners", FS: partners.Templates()},
-		web.Room{Name: "impact", FS: impact.Templates()},
+		web.Room{Name: "impact", FS: impact.Templates(), Funcs: impact.Funcs},
 		web.Room{Name: "opendata", FS: opendata.Templates()},
 		web.Room{Name: "exports", FS: exports.Templates()},
 	)
