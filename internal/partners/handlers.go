@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
@@ -453,11 +455,25 @@ func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	notes, err := Notes(ctx, h.DB, ids...)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	byPerson := map[int64][]*Note{}
+	for _, n := range notes {
+		byPerson[n.PersonID] = append(byPerson[n.PersonID], n)
+	}
 	h.Render.Render(w, r, http.StatusOK, "partners/referral.html", struct {
 		Referral *Referral
 		People   []*Person
+		Notes    map[int64][]*Note
 		Reasons  []string
-	}{ref, people, DeclineReasons}, nil)
+	}{ref, people, byPerson, DeclineReasons}, nil)
 }
 
 // PersonState records received, unreachable or declined (with a reason) for one
@@ -512,6 +528,15 @@ func (h *Handlers) LearnerStatusChanged(ctx context.Context, learnerID int64, st
 	return nil
 }
 
+// ShortName is a first name and the initial of the last name: "Omar J.".
+func ShortName(first, last string) string {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	if r, _ := utf8.DecodeRuneInString(last); last != "" && r != utf8.RuneError {
+		return first + " " + string(r) + "."
+	}
+	return first
+}
+
 // tell emails each referring contact the new state of their person. Only the
 // state (and a declined referral's coded reason) is sent: never notes, positioning
 // or situation. A failure is logged: the change is saved anyway.
@@ -526,7 +551,9 @@ func (h *Handlers) tell(ctx context.Context, changed []*Changed) {
 			state += " (" + p.T("partner.reason."+c.Reason) + ")"
 		}
 		person := c.FirstName + " " + c.LastName
-		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", person, "state", state),
+		// The subject, shown in every inbox list and notification, names the
+		// person by first name and initial only.
+		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", ShortName(c.FirstName, c.LastName), "state", state),
 			p.T("partner.status_email.body", "name", c.ContactName, "person", person, "org", c.OrgName, "state", state,
 				"link", h.BaseURL+"/partner/people/"+id64(c.PersonID)))
 		if err := h.Mail.Send(ctx, msg); err != nil {
