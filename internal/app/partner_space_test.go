@@ -1,15 +1,20 @@
 package app_test
 
 import (
+	"context"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"tremplin/internal/learners"
 	"tremplin/internal/partners"
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
 )
 
@@ -304,4 +309,88 @@ func TestPartnerSpaceNotesPhoneWithdrawalExportAndInvitation(t *testing.T) {
 			t.Error("the colleague does not see the organisation's people")
 		}
 	})
+}
+
+var cards = regexp.MustCompile(`<li class="card">`)
+
+// The referrals and the figures per partner come a page at a time, each page
+// light, and staff of another antenna see none of them.
+func TestReferralsAndPartnerFiguresArePaginated(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		var lille int64
+		fmt.Sscan(s.antennaID("Lille"), &lille)
+		before := s.count("SELECT COUNT(*) FROM referrals r JOIN antennas a ON a.id = r.antenna_id WHERE a.name = 'Lille'")
+		start := time.Now().Add(-time.Hour)
+		for i := range 60 {
+			o := &partners.Org{Name: fmt.Sprintf("Association %02d", i), Kind: "other", Antennas: []int64{lille}}
+			if err := partners.SaveOrg(ctx, s.app.DB, o, nil); err != nil {
+				t.Fatal(err)
+			}
+			phone, _ := learners.NormalizePhone("FR", fmt.Sprintf("07 00 00 %02d %02d", i/100, i%100))
+			ref := &partners.Referral{OrgID: o.ID, AntennaID: lille, Source: "import", CreatedAt: start.Add(time.Duration(i) * time.Second)}
+			if err := partners.CreateReferral(ctx, s.app.DB, ref, []*learners.Learner{{FirstName: "Page", LastName: fmt.Sprintf("Personne%02d", i),
+				Phone: phone, BirthYear: 1990, Town: "Lille", ConsentText: "accord"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		karim := s.signIn("karim.lille@tremplin.example")
+		p := karim.get("/referrals")
+		next := regexp.MustCompile(`href="(/referrals\?after=[^"]+)"`).FindStringSubmatch(p.body)
+		if p.status != http.StatusOK || len(cards.FindAllString(p.body, -1)) != 50 || next == nil || len(p.body) > 30_000 {
+			t.Fatalf("first page: %d, %d referrals, %d bytes", p.status, len(cards.FindAllString(p.body, -1)), len(p.body))
+		}
+		// Newest first: the last one made leads the first page.
+		if !strings.Contains(p.body[:strings.Index(p.body, `<li class="card">`)+400], "Association 59") {
+			t.Error("the newest referral does not come first")
+		}
+		seen := 50
+		for next != nil {
+			p = karim.get(html.UnescapeString(next[1]))
+			seen += len(cards.FindAllString(p.body, -1))
+			next = regexp.MustCompile(`href="(/referrals\?after=[^"]+)"`).FindStringSubmatch(p.body)
+		}
+		if seen != before+60 {
+			t.Errorf("%d referrals over the pages, want %d", seen, before+60)
+		}
+		if p := karim.get("/referrals?after=nonsense"); p.status != http.StatusOK {
+			t.Errorf("a bad cursor: %d", p.status)
+		}
+		bordeaux := s.signIn("manager.bordeaux@tremplin.example")
+		if body := bordeaux.get("/referrals").body; strings.Contains(body, "Association 0") {
+			t.Error("Bordeaux sees Lille's referrals")
+		}
+
+		// Figures: 50 organisations a page, counted from the impact counters.
+		p = karim.get("/partners/figures")
+		rows := regexp.MustCompile(`<tr><th scope="row">`).FindAllString(p.body, -1)
+		if p.status != http.StatusOK || len(rows) != 50 || !strings.Contains(p.body, `href="/partners/figures?page=2"`) || len(p.body) > 30_000 {
+			t.Fatalf("figures page 1: %d, %d rows, %d bytes", p.status, len(rows), len(p.body))
+		}
+		p2 := karim.get("/partners/figures?page=2")
+		if !strings.Contains(p2.body, "Association 59") || strings.Contains(p2.body, "Association 00") {
+			t.Error("the second page of figures")
+		}
+		// The same numbers as counted from the referrals themselves.
+		figs, _ := partners.OrgFigures(ctx, s.app.DB, mustStaff(t, s, "karim.lille@tremplin.example").Scope(), 0)
+		all := p.body + p2.body
+		for _, f := range figs {
+			row := fmt.Sprintf(`">%s</a></th><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>`, html.EscapeString(f.OrgName),
+				f.Referred, f.Reached, f.Enrolled, f.Completed, f.Positive)
+			if !strings.Contains(all, row) {
+				t.Errorf("figures of %s: want %+v", f.OrgName, *f)
+			}
+		}
+		if body := bordeaux.get("/partners/figures").body; strings.Contains(body, "Association 0") {
+			t.Error("Bordeaux sees Lille's partner figures")
+		}
+	})
+}
+
+func mustStaff(t *testing.T, s *site, email string) *auth.Staff {
+	st, err := auth.ByEmail(context.Background(), s.app.DB, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -431,14 +431,30 @@ func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// ReferralList lists the referrals to the staff member's antennas, newest first.
+// referralsPage is how many referrals one page of the list shows.
+const referralsPage = 50
+
+// ReferralList lists the referrals to the staff member's antennas, newest first,
+// a page at a time (?after= the last one of the page before).
 func (h *Handlers) ReferralList(w http.ResponseWriter, r *http.Request) {
-	list, err := Referrals(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0, 200)
+	var after *Cursor
+	if c, ok := ParseCursor(r.URL.Query().Get("after")); ok {
+		after = &c
+	}
+	list, next, err := ReferralsPage(r.Context(), h.DB, antennasOf(auth.Current(r.Context())), after, referralsPage)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/referrals.html", list, nil)
+	d := struct {
+		Referrals []*Referral
+		Next      string
+		Later     bool // a page after the first: a link back to the newest
+	}{Referrals: list, Later: after != nil}
+	if next != "" {
+		d.Next = "/referrals?after=" + url.QueryEscape(next)
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/referrals.html", d, nil)
 }
 
 // ReferralShow is one referral: its people, their states, and the decisions
@@ -506,14 +522,39 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
 }
 
-// FiguresPage counts, per organisation, the people referred and how far they went.
+// figuresPage is how many organisations one page of the figures shows.
+const figuresPage = 50
+
+// FiguresPage counts, per organisation, the people referred and how far they
+// went, a page of organisations at a time, from the impact counters.
 func (h *Handlers) FiguresPage(w http.ResponseWriter, r *http.Request) {
-	figs, err := OrgFigures(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0)
+	ctx := r.Context()
+	if h.Counters != nil {
+		ready, err := h.Counters(ctx)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if !ready {
+			w.Header().Set("Retry-After", "60")
+			h.Render.Render(w, r, http.StatusServiceUnavailable, "partners/figures.html", &figuresData{Building: true}, nil)
+			return
+		}
+	}
+	page := pageOf(r)
+	figs, total, err := FiguresPage(ctx, h.DB, antennasOf(auth.Current(ctx)), (page-1)*figuresPage, figuresPage)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", figs, nil)
+	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", &figuresData{Figures: figs,
+		Pager: newPager("/partners/figures", r.URL.Query(), page, total, figuresPage)}, nil)
+}
+
+type figuresData struct {
+	Figures  []*Figures
+	Pager    *Pager
+	Building bool // the counters are being built for the first time
 }
 
 // LearnerStatusChanged is the learners room's OnStatus callback: the referral

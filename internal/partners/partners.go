@@ -33,6 +33,10 @@ type Handlers struct {
 	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
+	// Counters, when set, brings the impact counters up to date before the
+	// figures per partner are read from them (the impact room's, wired in
+	// internal/app); false while they are first built.
+	Counters func(ctx context.Context) (ready bool, err error)
 }
 
 // Kinds of partner organisations (DOMAIN.md, after the national inclusion-jobs
