@@ -394,3 +394,55 @@ func mustStaff(t *testing.T, s *site, email string) *auth.Staff {
 	}
 	return st
 }
+
+// In the preview staff untick rows; the confirmation writes only the rows kept.
+// A town is read where the help says "postcode or town", whatever the column's name.
+func TestImportPreviewLeavesRowsOut(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		fr := i18n.For("fr")
+		karim := s.signIn("karim.lille@tremplin.example")
+		sos := s.id("SELECT id FROM partner_orgs WHERE name = 'SOS personnes migrantes'")
+		list := "Prénom;Nom;Téléphone;Année de naissance;Code postal ou ville\n" +
+			"Zoé;Lefèvre;06 55 44 33 01;1995;Roubaix\n" + // line 2
+			"Yanis;Bouzid;06 55 44 33 02;1996;59100 Roubaix\n" + // line 3: left out
+			"Xavier;Nguyen;06 55 44 33 03;1997;Tourcoing\n" + // line 4
+			"Zoé;Lefèvre;06 55 44 33 01;1995;Roubaix\n" // line 5: repeats line 2, left out at first
+		p := karim.upload("/partners/"+sos+"/import", url.Values{"antenna": {s.antennaID("Lille")}, "consent": {"yes"}}, "liste.csv", []byte(list))
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("upload: %d %v", p.status, errorsOf(p.body))
+		}
+		preview := p.header.Get("Location")
+		body := html.UnescapeString(karim.get(preview).body)
+		for _, want := range []string{fr.N("partner.import.valid", 4), fr.N("partner.import.kept", 3), fr.N("partner.import.excluded", 1),
+			`name="keep" value="2" checked`, `name="keep" value="5">`, fr.T("partner.import.same_as", "line", 2)} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the preview lacks %q", want)
+			}
+		}
+		before := s.count("SELECT COUNT(*) FROM learners")
+		// Keep my choices first (nothing written), then confirm.
+		choice := url.Values{"shown": {"2", "3", "4", "5"}, "keep": {"2", "4"}, "action": {"save"}}
+		if p := karim.post(preview+"/confirm", choice); p.status != http.StatusSeeOther || p.header.Get("Location") != preview {
+			t.Fatalf("keeping the choices: %d %s", p.status, p.header.Get("Location"))
+		}
+		if s.count("SELECT COUNT(*) FROM learners") != before {
+			t.Fatal("keeping the choices wrote files")
+		}
+		if body := karim.get(preview).body; !strings.Contains(body, `name="keep" value="3">`) || !strings.Contains(html.UnescapeString(body), fr.N("partner.import.kept", 2)) {
+			t.Error("the choices are not kept")
+		}
+		choice.Set("action", "confirm")
+		if p := karim.post(preview+"/confirm", choice); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/referrals/") {
+			t.Fatalf("confirm: %d %s", p.status, p.header.Get("Location"))
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners"); n != before+2 {
+			t.Errorf("%d files written, want the 2 kept", n-before)
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners WHERE last_name IN ('Bouzid')"); n != 0 {
+			t.Error("a row left out was written")
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners WHERE last_name = 'Nguyen' AND town = 'Tourcoing' AND postcode = ''"); n != 1 {
+			t.Error("the town was not read from the 'code postal ou ville' column")
+		}
+	})
+}
