@@ -77,7 +77,7 @@ func ReferralsPage(ctx context.Context, d *db.DB, antennas []int64, after *Curso
 	var args []any
 	if after != nil {
 		args = append(args, after.At, after.ID)
-		q += " AND (r.created_at < $1 OR (r.created_at = $1 AND r.id < $2))"
+		q += " AND (r.created_at, r.id) < ($1, $2)"
 	}
 	q += fmt.Sprintf(" ORDER BY r.created_at DESC, r.id DESC LIMIT %d", limit+1)
 	rows, err := d.QueryContext(ctx, q, args...)
