@@ -522,8 +522,9 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
 }
 
-// figuresPage is how many organisations one page of the figures shows.
-const figuresPage = 50
+// figuresPage is how many organisations one page of the figures shows: each sums
+// its organisations' rows of the counters (about 500 each at national scale).
+const figuresPage = 25
 
 // FiguresPage counts, per organisation, the people referred and how far they
 // went, a page of organisations at a time, from the impact counters.
@@ -542,13 +543,22 @@ func (h *Handlers) FiguresPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	page := pageOf(r)
-	figs, total, err := FiguresPage(ctx, h.DB, antennasOf(auth.Current(ctx)), (page-1)*figuresPage, figuresPage)
+	figs, more, err := FiguresPage(ctx, h.DB, antennasOf(auth.Current(ctx)), (page-1)*figuresPage, figuresPage)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", &figuresData{Figures: figs,
-		Pager: newPager("/partners/figures", r.URL.Query(), page, total, figuresPage)}, nil)
+	pager := &Pager{Page: page}
+	if page > 1 {
+		pager.Prev = "/partners/figures"
+		if page > 2 {
+			pager.Prev += "?page=" + strconv.Itoa(page-1)
+		}
+	}
+	if more {
+		pager.Next = "/partners/figures?page=" + strconv.Itoa(page+1)
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", &figuresData{Figures: figs, Pager: pager}, nil)
 }
 
 type figuresData struct {

@@ -112,20 +112,19 @@ func (r rowWith) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.ext
 // FiguresPage counts, for one page of the organisations that referred people to
 // antennas (nil: all), by name, the people referred there and how far they went,
 // from the impact counters (impact_referrals, read only: brought up to date by
-// the impact room); total is how many organisations there are in all.
-func FiguresPage(ctx context.Context, d *db.DB, antennas []int64, offset, limit int) ([]*Figures, int, error) {
+// the impact room); more reports whether organisations follow.
+func FiguresPage(ctx context.Context, d *db.DB, antennas []int64, offset, limit int) (list []*Figures, more bool, err error) {
 	referred := "EXISTS (SELECT 1 FROM impact_referrals x WHERE x.org_id = o.id AND " + idsCond("x.antenna_id", antennas) + ")"
-	var total int
-	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_orgs o WHERE "+referred).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := d.QueryContext(ctx, "SELECT o.id, o.name FROM partner_orgs o WHERE "+referred+" ORDER BY o.name, o.id LIMIT $1 OFFSET $2", limit, offset)
-	list, err := db.Collect[*Figures](rows, err)(func(row db.Scanner) (*Figures, error) {
+	rows, err := d.QueryContext(ctx, "SELECT o.id, o.name FROM partner_orgs o WHERE "+referred+" ORDER BY o.name, o.id LIMIT $1 OFFSET $2", limit+1, offset)
+	list, err = db.Collect[*Figures](rows, err)(func(row db.Scanner) (*Figures, error) {
 		var f Figures
 		return &f, row.Scan(&f.OrgID, &f.OrgName)
 	})
+	if len(list) > limit {
+		list, more = list[:limit], true
+	}
 	if err != nil || len(list) == 0 {
-		return list, total, err
+		return list, more, err
 	}
 	byID := map[int64]*Figures{}
 	ids := make([]int64, len(list))
@@ -135,18 +134,18 @@ func FiguresPage(ctx context.Context, d *db.DB, antennas []int64, offset, limit 
 	rows, err = d.QueryContext(ctx, `SELECT x.org_id, COUNT(*), SUM(x.reached), SUM(x.enrolled), SUM(x.completed), SUM(x.positive)
 		FROM impact_referrals x WHERE `+idsCond("x.org_id", ids)+" AND "+idsCond("x.antenna_id", antennas)+" GROUP BY x.org_id")
 	if err != nil {
-		return nil, 0, err
+		return nil, false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var n, reached, enrolled, completed, positive int
 		if err := rows.Scan(&id, &n, &reached, &enrolled, &completed, &positive); err != nil {
-			return nil, 0, err
+			return nil, false, err
 		}
 		if f := byID[id]; f != nil {
 			f.Referred, f.Reached, f.Enrolled, f.Completed, f.Positive = n, reached, enrolled, completed, positive
 		}
 	}
-	return list, total, rows.Err()
+	return list, more, rows.Err()
 }
