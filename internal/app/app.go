@@ -141,6 +141,13 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
+	a.Partners.Counters = func(ctx context.Context) (bool, error) {
+		err := impact.Refresh(ctx, d)
+		if errors.Is(err, impact.ErrBuilding) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()

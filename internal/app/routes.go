@@ -163,6 +163,12 @@ func (a *App) routeTable() []Route {
 		{"GET /partner/refer", a.Partners.Policy(), a.Partners.ReferForm},
 		{"POST /partner/refer", a.Partners.Policy(), a.Partners.Refer},
 		{"GET /partner/people/{id}", a.Partners.Policy(), a.Partners.PersonShow},
+		{"POST /partner/people/{id}/notes", a.Partners.Policy(), a.Partners.NoteAdd},
+		{"POST /partner/people/{id}/phone", a.Partners.Policy(), a.Partners.PhoneSave},
+		{"POST /partner/people/{id}/withdraw", a.Partners.Policy(), a.Partners.WithdrawSave},
+		{"GET /partner/export.csv", a.Partners.Policy(), a.Partners.Export},
+		{"GET /partner/colleagues", a.Partners.Policy(), a.Partners.Colleagues},
+		{"POST /partner/colleagues", a.Partners.Policy(), a.Partners.Invite},
 		// --- end partners ---
 
 		// --- impact: dashboards, funder reports ---
