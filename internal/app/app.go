@@ -105,7 +105,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
 		web.Room{Name: "auth", FS: auth.Templates()},
 		web.Room{Name: "org", FS: org.Templates(), Funcs: org.Funcs},
-		web.Room{Name: "training", FS: training.Templates()},
+		web.Room{Name: "training", FS: training.Templates(), Funcs: training.TemplateFuncs},
 		web.Room{Name: "learners", FS: learners.Templates()},
 		web.Room{Name: "positioning", FS: positioning.Templates()},
 		web.Room{Name: "partners", FS: partners.Templates()},
@@ -167,7 +167,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	var h http.Handler = mux
 	h = a.Auth.Identify(h)
 	h = a.Sessions.LoadAndSave(h)
-	h = auth.Language(h)
+	h = a.Auth.Language(h)
 	h = cop.Handler(h)
 	h = web.LimitBody(MaxBodyBytes, MaxUploadBytes)(h)
 	h = web.Compress(h)

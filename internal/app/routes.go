@@ -96,6 +96,12 @@ func (a *App) routeTable() []Route {
 		{"GET /register", pub, a.Learners.RegisterForm},
 		{"POST /register", pub, a.Learners.Register},
 		{"GET /register/thanks", pub, a.Learners.Thanks},
+		// Workshop codes and registrations held by the anti-spam field, of the
+		// person's antennas (another's is the 404 page).
+		{"GET /registrations", staff, a.Learners.Registrations},
+		{"POST /registrations/passes", staff, a.Learners.PassCreate},
+		{"POST /registrations/held/{id}/release", staff, a.Learners.HeldRelease},
+		{"POST /registrations/held/{id}/discard", staff, a.Learners.HeldDiscard},
 		{"GET /inbox", staff, a.Learners.Inbox},
 		{"GET /followups", staff, a.Learners.FollowUps},
 		{"GET /learners", staff, a.Learners.List},

@@ -114,6 +114,9 @@ func (h *Handlers) courses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := Catalogue(r.Context(), h.DB, chosen, 0, time.Now())
+	if err == nil {
+		err = withSchedules(r.Context(), h.DB, offers)
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -141,6 +144,9 @@ func (h *Handlers) course(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := Catalogue(r.Context(), h.DB, chosen, id, time.Now())
+	if err == nil {
+		err = withSchedules(r.Context(), h.DB, offers)
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -790,6 +790,11 @@ type PublicCohort struct {
 	EndsOn      time.Time
 	Full        bool
 	SeatsLeft   int
+	Schedule    Schedule // its weekly days and hours
+	// ProgrammeID and ProgrammeTitle are set by PublicSession (the catalogue
+	// lists cohorts under their programme).
+	ProgrammeID    int64
+	ProgrammeTitle string
 }
 
 // Offer is a programme with the cohorts a visitor may still join.
@@ -799,14 +804,14 @@ type Offer struct {
 }
 
 // Catalogue lists the programmes (all, or one when programmeID is not 0) with
-// their open and full cohorts not yet over on today, of one antenna or of all
-// (antennaID 0), in one query.
+// their open and full cohorts not yet started on today (see StillOffered), of one
+// antenna or of all (antennaID 0), in one query.
 func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, today time.Time) ([]*Offer, error) {
 	rows, err := d.QueryContext(ctx, `SELECT `+programmeColumns+`,
 			c.id, c.antenna_id, a.name, pl.name, pl.address, pl.postcode, pl.city, c.starts_on, c.ends_on, c.state, c.capacity,
 			(SELECT COUNT(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('enrolled', 'offered'))
 		FROM programmes p
-		LEFT JOIN cohorts c ON c.programme_id = p.id AND c.state IN ('open', 'full') AND c.ends_on >= $1 AND ($2 = 0 OR c.antenna_id = $2)
+		LEFT JOIN cohorts c ON c.programme_id = p.id AND c.state IN ('open', 'full') AND c.starts_on > $1 AND ($2 = 0 OR c.antenna_id = $2)
 		LEFT JOIN antennas a ON a.id = c.antenna_id
 		LEFT JOIN places pl ON pl.id = c.place_id
 		WHERE ($3 = 0 OR p.id = $3)

@@ -13,6 +13,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
 )
 
@@ -543,6 +544,45 @@ func TestCatalogueShowsOpenCohortsWithSeatsLeftInOneQuery(t *testing.T) {
 		}
 		if n != 1 {
 			t.Fatalf("Bordeaux filter: %d cohorts", n)
+		}
+	})
+}
+
+// A visitor is not offered a session that has begun (the catalogue hides it, and
+// PublicSession refuses it); an upcoming one comes with its weekly days and hours.
+func TestStartedSessionsAreNotOffered(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "Lille", "Europe/Paris")
+		today := time.Date(2027, 3, 3, 0, 0, 0, 0, time.UTC) // a Wednesday
+		started := f.cohort(8, monday)                       // 1 March
+		upcoming := f.cohort(8, monday.AddDate(0, 0, 7))
+		loc := training.Location(f.antenna.Timezone)
+		slots := training.Weekly(upcoming.StartsOn, upcoming.EndsOn, []time.Weekday{time.Tuesday, time.Thursday}, 9*60+30, 12*60+30, nil, loc)
+		if _, err := training.AddMeetings(f.ctx, d, upcoming.ID, slots); err != nil {
+			t.Fatal(err)
+		}
+		all, err := training.Catalogue(f.ctx, d, 0, 0, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown []int64
+		for _, o := range all {
+			for _, c := range o.Cohorts {
+				shown = append(shown, c.ID)
+			}
+		}
+		if len(shown) != 1 || shown[0] != upcoming.ID {
+			t.Fatalf("catalogue offers cohorts %v, want only %d (not %d, started)", shown, upcoming.ID, started.ID)
+		}
+		if _, err := training.PublicSession(f.ctx, d, started.ID, today); !errors.Is(err, training.ErrNotFound) {
+			t.Fatalf("a started session: %v", err)
+		}
+		s, err := training.PublicSession(f.ctx, d, upcoming.ID, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.ProgrammeID != f.programme.ID || s.Place() == "" || s.Schedule.Words(i18n.For("en")) != "Tuesdays and Thursdays, 9:30–12:30" {
+			t.Fatalf("upcoming session: %+v, %q", s, s.Schedule.Words(i18n.For("en")))
 		}
 	})
 }
