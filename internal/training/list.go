@@ -110,8 +110,8 @@ func parseCursor(s string) (string, int64, bool) {
 type cohortListData struct {
 	Cohorts    []*Cohort
 	Total      int
-	Next       string // query of the next page, empty on the last
-	First      string // query of the first page, when not on it
+	Next       string // the next page, empty on the last
+	First      string // the first page, when not on it
 	Antennas   []web.Option
 	Programmes []web.Option
 	States     []web.Option
@@ -192,11 +192,11 @@ func (h *Handlers) CohortList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if q.Get("after") != "" {
-		data.First = keep.Encode()
+		data.First = "/cohorts?" + keep.Encode()
 	}
 	if next != "" {
 		keep.Set("after", next)
-		data.Next = keep.Encode()
+		data.Next = "/cohorts?" + keep.Encode()
 	}
 	h.Render.Render(w, r, http.StatusOK, "training/cohorts.html", data, form)
 }

@@ -59,12 +59,12 @@ func pick(lang, fr, en, ar string) Text {
 }
 
 // TitleIn is the programme's title in lang, or the French one.
-func (p *Programme) TitleIn(lang string) Text { return pick(lang, p.Title, p.TitleEn, p.TitleAr) }
+func (p Programme) TitleIn(lang string) Text { return pick(lang, p.Title, p.TitleEn, p.TitleAr) }
 
 // DescriptionIn is the programme's description in lang, or the French one. A
 // description written only in French is shown in French even where the title is
 // translated.
-func (p *Programme) DescriptionIn(lang string) Text {
+func (p Programme) DescriptionIn(lang string) Text {
 	if p.Description == "" && p.DescriptionEn == "" && p.DescriptionAr == "" {
 		return Text{Lang: lang}
 	}
