@@ -78,8 +78,12 @@ func CohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, af
 		where += fmt.Sprintf(" AND (c.starts_on < $%d OR (c.starts_on = $%d AND c.id < $%d))", n+1, n+1, n+2)
 		args = append(args, day, id)
 	}
-	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE "+where+
-		fmt.Sprintf(" ORDER BY c.starts_on DESC, c.id DESC LIMIT %d", limit+1), args...)
+	// The page's ids first, from the cohorts alone (one walk of an index in start
+	// order), then their details and seat counts: joined first, the planner may
+	// count the seats of every cohort before sorting.
+	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+" FROM (SELECT c.id FROM cohorts c WHERE "+where+
+		fmt.Sprintf(" ORDER BY c.starts_on DESC, c.id DESC LIMIT %d) page JOIN cohorts c ON c.id = page.id", limit+1)+
+		strings.TrimPrefix(cohortFrom, " FROM cohorts c")+" ORDER BY c.starts_on DESC, c.id DESC", args...)
 	list, err = db.Collect[*Cohort](rows, err)(func(s db.Scanner) (*Cohort, error) { return scanCohort(s) })
 	if err != nil {
 		return nil, "", 0, err
