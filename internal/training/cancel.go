@@ -352,6 +352,10 @@ func (h *Handlers) CohortReopen(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if c.State != "cancelled" { // reopened already (a second tap)
+		http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
+		return
+	}
 	ctx := r.Context()
 	st := auth.Current(ctx)
 	people, err := ReopenCohort(ctx, h.DB, c.ID, st.ID, time.Now())
