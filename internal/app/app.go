@@ -130,7 +130,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		}
 	}
 	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
-	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
+	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL,
+		SMS: sms, Mail: mailer, NameKey: learners.NameKey}
 	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
 	a.Partners = &partners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL, PartnerFunnel: "/partners/figures"}

@@ -813,7 +813,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	case Waitlisted:
 		blocked = []string{Waitlisted, Offered, Enrolled, InTraining}
 	case "withdrawn":
-		return afterWithdrawal(ctx, d, id)
+		return afterWithdrawal(ctx, d, id, false)
+	case training.CohortCancelled:
+		return afterWithdrawal(ctx, d, id, true)
 	default:
 		return nil
 	}
@@ -828,7 +830,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	})
 }
 
-func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
+// When the cohort was cancelled, a person in training in it goes back too, and
+// the step says why (CohortCancelledDetail).
+func afterWithdrawal(ctx context.Context, d *db.DB, id int64, cancelled bool) error {
 	enrolments, err := training.LearnerEnrolments(ctx, d, id)
 	if err != nil {
 		return err
@@ -842,12 +846,16 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 		}
 	}
 	pending := []string{Enrolled, Offered, Waitlisted}
+	detail, alsoBefore := "", Enrolled
+	if cancelled {
+		pending, detail, alsoBefore = append(pending, InTraining), CohortCancelledDetail, InTraining
+	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		target := best
 		if target == "" {
 			// Where the person was before being enrolled, waitlisted or offered a seat.
 			err := tx.QueryRowContext(ctx, `SELECT status FROM learner_history WHERE learner_id = $1 AND status <> ''
-				AND status NOT IN ($2, $3, $4) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted).Scan(&target)
+				AND status NOT IN ($2, $3, $4, $5) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted, alsoBefore).Scan(&target)
 			if errors.Is(err, sql.ErrNoRows) {
 				target = Contacted
 			} else if err != nil {
@@ -860,9 +868,13 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 				from = append(from, s)
 			}
 		}
-		return moveIf(ctx, tx, id, target, "", 0, db.Now(), from)
+		return moveIf(ctx, tx, id, target, detail, 0, db.Now(), from)
 	})
 }
+
+// CohortCancelledDetail is the detail of the step that takes a person back when
+// their cohort is cancelled; the file shows it in words.
+const CohortCancelledDetail = "cohort_cancelled"
 
 // markPositioned moves a person to "positioned" after a test, unless a decision
 // has already taken them further.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"tremplin/internal/org"
@@ -257,139 +258,11 @@ func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
 	}{events, fmt.Sprintf("%s/advisers/%d/calendar.ics?token=%s", h.BaseURL, st.ID, token)}, nil)
 }
 
-// --- Programmes ------------------------------------------------------------------
-
-// ProgrammeList shows the national programmes.
-func (h *Handlers) ProgrammeList(w http.ResponseWriter, r *http.Request) {
-	list, err := Programmes(r.Context(), h.DB)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	st := auth.Current(r.Context())
-	h.Render.Render(w, r, http.StatusOK, "training/programmes.html", struct {
-		Programmes []Programme
-		CanEdit    bool
-	}{list, st.Role != auth.Adviser}, nil)
-}
-
-func levelOptions() []web.Option {
-	opts := []web.Option{{Value: "", Label: "form.choose"}}
-	for _, l := range Levels {
-		opts = append(opts, web.Option{Value: l, Label: "training.level." + l})
-	}
-	return opts
-}
-
-type programmeFormData struct {
-	Programme *Programme
-	Levels    []web.Option
-}
-
-func programmeForm(p *Programme) *web.Form {
-	v := url.Values{"title": {p.Title}, "level": {p.Level}, "description": {p.Description}}
-	if p.TotalHours > 0 {
-		v.Set("total_hours", strconv.Itoa(p.TotalHours))
-	}
-	if p.Certifying {
-		v.Set("certifying", "on")
-	}
-	return web.NewForm(v)
-}
-
-// ProgrammeNew shows the form for a new programme.
-func (h *Handlers) ProgrammeNew(w http.ResponseWriter, r *http.Request) {
-	p := &Programme{}
-	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
-}
-
-// ProgrammeEdit shows the form for a programme.
-func (h *Handlers) ProgrammeEdit(w http.ResponseWriter, r *http.Request) {
-	p, err := ProgrammeByID(r.Context(), h.DB, pathID(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
-}
-
-// ProgrammeSave creates or updates a programme (programmes are national).
-func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
-	p := &Programme{}
-	if r.PathValue("id") != "" {
-		var err error
-		if p, err = ProgrammeByID(r.Context(), h.DB, pathID(r)); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	programmeFromForm(f, p)
-	if f.Valid() {
-		err = SaveProgramme(r.Context(), h.DB, p)
-		if errors.Is(err, ErrTitleTaken) {
-			f.Fail("title", "training.title_taken")
-		} else if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "training/programme_form.html", programmeFormData{p, levelOptions()}, f)
-		return
-	}
-	h.Auth.Flash(r, "saved")
-	http.Redirect(w, r, "/programmes", http.StatusSeeOther)
-}
+// Programme pages are in programmes.go.
 
 // --- Cohorts ---------------------------------------------------------------------
 
-type cohortListData struct {
-	Cohorts   []*Cohort
-	Antennas  []web.Option
-	States    []web.Option
-	AntennaID int64
-	State     string
-	CanAdd    bool
-}
-
-// CohortList shows the cohorts of the person's antennas, filtered by antenna and state.
-func (h *Handlers) CohortList(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	q := r.URL.Query()
-	filter := CohortFilter{State: q.Get("state")}
-	filter.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
-	if !slices.Contains(States, filter.State) {
-		filter.State = ""
-	}
-	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	list, err := Cohorts(ctx, h.DB, st.Scope(), filter)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	aopts := []web.Option{{Value: "", Label: "training.all_antennas"}}
-	canAdd := false
-	for _, a := range antennas {
-		aopts = append(aopts, web.Option{Value: idString(a.ID), Label: a.Name, Raw: true})
-		canAdd = canAdd || st.ManagesAntenna(a.ID)
-	}
-	sopts := []web.Option{{Value: "", Label: "training.all_states"}}
-	for _, s := range States {
-		sopts = append(sopts, web.Option{Value: s, Label: "training.state." + s})
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/cohorts.html", cohortListData{list, aopts, sopts, filter.AntennaID, filter.State, canAdd},
-		web.NewForm(url.Values{"antenna": {idString(filter.AntennaID)}, "state": {filter.State}}))
-}
+// The cohort list is in list.go.
 
 type seatView struct {
 	*Seat
@@ -408,6 +281,12 @@ type cohortPageData struct {
 	NextStates []string
 	FeedURL    string
 	Now        time.Time
+	// Cancelling and enrolling from this page (cancel.go, enrol.go).
+	CanCancel bool
+	CanReopen bool
+	Log       []CohortLogEntry
+	Enrol     *enrolSection
+	Left      string // waitlisted people a bulk action could not serve
 }
 
 // CohortShow shows a cohort: facts, timetable, who is enrolled with their hours,
@@ -439,7 +318,23 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 		FeedURL: h.cohortFeedURL(c), Now: time.Now()}
 	if data.CanManage {
 		data.NextStates = NextStates(c.State)
+		data.CanCancel = Cancellable(c.State)
+		if c.State == "cancelled" {
+			if data.CanReopen, err = Reopenable(ctx, h.DB, c.ID, data.Now); err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+		}
 	}
+	if data.Log, err = CohortLog(ctx, h.DB, c.ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if data.Enrol, err = h.enrolChoices(ctx, c, r.URL.Query().Get("q")); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	left := strings.Split(r.URL.Query().Get("left"), ",")
 	for _, s := range roster {
 		v := seatView{s, FormatHours(l, s.Attended)}
 		switch s.State {
@@ -449,6 +344,9 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 			data.Offered = append(data.Offered, v)
 		case Waitlisted:
 			data.Waiting = append(data.Waiting, v)
+			if slices.Contains(left, idString(s.LearnerID)) {
+				data.Left = strings.TrimPrefix(data.Left+", "+s.FirstName+" "+s.LastName, ", ")
+			}
 		default:
 			data.Withdrawn = append(data.Withdrawn, v)
 		}
@@ -489,10 +387,11 @@ type cohortFormData struct {
 // cohortChoices gathers what a cohort form offers: programmes, the antennas the
 // person manages (or only the cohort's, once created), their places and staff.
 type cohortChoices struct {
-	data     cohortFormData
-	antennas map[int64]*org.Antenna
-	places   map[int64]*org.Place
-	staff    map[int64]*auth.Staff
+	data       cohortFormData
+	antennas   map[int64]*org.Antenna
+	places     map[int64]*org.Place
+	programmes map[int64]*Programme
+	staff      map[int64]*auth.Staff
 }
 
 func (h *Handlers) cohortChoices(r *http.Request, c *Cohort) (*cohortChoices, error) {
@@ -500,13 +399,23 @@ func (h *Handlers) cohortChoices(r *http.Request, c *Cohort) (*cohortChoices, er
 	st := auth.Current(ctx)
 	ch := &cohortChoices{antennas: map[int64]*org.Antenna{}, places: map[int64]*org.Place{}, staff: map[int64]*auth.Staff{}}
 	ch.data.Cohort = c
-	programmes, err := Programmes(ctx, h.DB)
+	// Archived programmes take no new cohort; a cohort keeps its own.
+	programmes, err := ProgrammesIn(ctx, h.DB, st.Scope(), true)
 	if err != nil {
 		return nil, err
 	}
+	ch.programmes = map[int64]*Programme{}
 	ch.data.Programmes = []web.Option{{Value: "", Label: "form.choose"}}
-	for _, p := range programmes {
-		ch.data.Programmes = append(ch.data.Programmes, web.Option{Value: idString(p.ID), Label: p.Title, Raw: true})
+	for i, p := range programmes {
+		if p.Archived && p.ID != c.ProgrammeID || (c.ID != 0 && p.AntennaID != 0 && p.AntennaID != c.AntennaID) {
+			continue
+		}
+		label := p.Title
+		if p.AntennaID != 0 {
+			label += " (" + p.AntennaName + ")"
+		}
+		ch.programmes[p.ID] = &programmes[i]
+		ch.data.Programmes = append(ch.data.Programmes, web.Option{Value: idString(p.ID), Label: label, Raw: true})
 	}
 	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
 	if err != nil {
@@ -645,8 +554,11 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cohortFromForm(f, c)
-	if id, _ := strconv.ParseInt(f.Get("programme"), 10, 64); slices.ContainsFunc(ch.data.Programmes, func(o web.Option) bool { return o.Value == idString(id) && id != 0 }) {
+	if id, _ := strconv.ParseInt(f.Get("programme"), 10, 64); ch.programmes[id] != nil &&
+		(ch.programmes[id].AntennaID == 0 || c.AntennaID == 0 || ch.programmes[id].AntennaID == c.AntennaID) {
 		c.ProgrammeID = id
+	} else if id != 0 && ch.programmes[id] != nil {
+		f.Fail("programme", "training.programme_of_antenna")
 	} else if f.Get("programme") != "" {
 		f.Fail("programme", "form.choose")
 	}

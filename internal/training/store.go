@@ -50,13 +50,17 @@ var Marks = []string{"present", "absent", "excused", "late"}
 // States are the cohort states in their usual order.
 var States = []string{"draft", "open", "full", "running", "finished", "cancelled"}
 
-// stateChanges are the state changes staff may make; open ↔ full follows the seats.
+// stateChanges are the state changes staff may make with one button; open ↔ full
+// follows the seats.
 var stateChanges = map[string][]string{
-	"draft":   {"open", "cancelled"},
-	"open":    {"running", "cancelled"},
-	"full":    {"running", "cancelled"},
-	"running": {"finished", "cancelled"},
+	"draft":   {"open"},
+	"open":    {"running"},
+	"full":    {"running"},
+	"running": {"finished"},
 }
+
+// Cancelling is not among them: it asks for confirmation and tells the people
+// concerned (CancelCohort, cancel.go).
 
 // NextStates lists the states a cohort in state may be moved to by staff.
 func NextStates(state string) []string { return stateChanges[state] }
@@ -102,52 +106,7 @@ func nullID(id int64) any {
 	return id
 }
 
-// levelOrder sorts programmes from the first steps to the certifying courses.
-const levelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
-
-// --- Programmes ----------------------------------------------------------------
-
-const programmeColumns = "p.id, p.title, p.level, p.description, p.total_hours, p.certifying"
-
-func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
-	var p Programme
-	err := row.Scan(&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return &p, err
-}
-
-// ProgrammeByID returns a programme, or ErrNotFound.
-func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) {
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+" FROM programmes p WHERE p.id = $1", id))
-}
-
-// SaveProgramme creates (ID 0) or updates a programme.
-func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
-	now := db.Now()
-	var err error
-	if p.ID == 0 {
-		p.ID, err = d.InsertID(ctx, `INSERT INTO programmes (title, level, description, total_hours, certifying, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, now)
-	} else {
-		var res sql.Result
-		res, err = d.Exec(ctx, `UPDATE programmes SET title = $1, level = $2, description = $3, total_hours = $4, certifying = $5, updated_at = $6
-			WHERE id = $7`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, now, p.ID)
-		if err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
-			}
-		}
-	}
-	if db.IsUniqueViolation(err) {
-		return ErrTitleTaken
-	}
-	if err == nil {
-		changed()
-	}
-	return err
-}
+// Programmes are in programmes.go.
 
 // --- Cohorts -------------------------------------------------------------------
 
@@ -211,32 +170,7 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 	return &c, err
 }
 
-// CohortFilter narrows a list of cohorts; zero values mean "any".
-type CohortFilter struct {
-	AntennaID int64
-	State     string
-}
-
-// Cohorts lists the cohorts in scope, the most recent first.
-func Cohorts(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter) ([]*Cohort, error) {
-	where, args := sc.Where("c.antenna_id", 3)
-	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+`
-		WHERE ($1 = 0 OR c.antenna_id = $1) AND ($2 = '' OR c.state = $2) AND `+where+`
-		ORDER BY c.starts_on DESC, c.id DESC`, append([]any{f.AntennaID, f.State}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Cohort
-	for rows.Next() {
-		c, err := scanCohort(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
+// CohortFilter, Cohorts and CohortPage are in list.go.
 
 // CohortByID returns a cohort in scope with its advisers, or ErrNotFound.
 func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort, error) {
@@ -427,7 +361,7 @@ func setEnrolment(ctx context.Context, tx db.Execer, cohortID, learnerID int64, 
 	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments (cohort_id, learner_id, state, since, updated_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $4, $4)
 		ON CONFLICT (cohort_id, learner_id) DO UPDATE SET state = excluded.state, since = excluded.since,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ended_reason = ''`,
 		cohortID, learnerID, state, now, nullID(staffID))
 	return err
 }
@@ -803,9 +737,11 @@ type Offer struct {
 	Cohorts []PublicCohort
 }
 
-// Catalogue lists the programmes (all, or one when programmeID is not 0) with
-// their open and full cohorts not yet started on today (see StillOffered), of one
-// antenna or of all (antennaID 0), in one query.
+// Catalogue lists the programmes on the catalogue (all, or one when programmeID
+// is not 0; never archived or off-catalogue ones) with their open and full cohorts
+// not yet started on today (see StillOffered), of one antenna or of all (antennaID
+// 0), in one query. A programme of one antenna is listed only with all antennas or
+// that one. Show a programme's words with its TitleIn and DescriptionIn.
 func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, today time.Time) ([]*Offer, error) {
 	rows, err := d.QueryContext(ctx, `SELECT `+programmeColumns+`,
 			c.id, c.antenna_id, a.name, pl.name, pl.address, pl.postcode, pl.city, c.starts_on, c.ends_on, c.state, c.capacity,
@@ -814,7 +750,8 @@ func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, toda
 		LEFT JOIN cohorts c ON c.programme_id = p.id AND c.state IN ('open', 'full') AND c.starts_on > $1 AND ($2 = 0 OR c.antenna_id = $2)
 		LEFT JOIN antennas a ON a.id = c.antenna_id
 		LEFT JOIN places pl ON pl.id = c.place_id
-		WHERE ($3 = 0 OR p.id = $3)
+		WHERE ($3 = 0 OR p.id = $3) AND p.archived_at = '' AND NOT p.off_catalogue
+			AND ($2 = 0 OR p.antenna_id IS NULL OR p.antenna_id = $2)
 		ORDER BY `+levelOrder+`, p.title, p.id, c.starts_on, c.id`, today.Format(dateLayout), antennaID, programmeID)
 	if err != nil {
 		return nil, err
@@ -826,8 +763,9 @@ func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, toda
 		var cid, aid sql.NullInt64
 		var aname, pname, addr, pc, city, starts, ends, state sql.NullString
 		var capacity, taken sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.Title, &o.Level, &o.Description, &o.TotalHours, &o.Certifying,
-			&cid, &aid, &aname, &pname, &addr, &pc, &city, &starts, &ends, &state, &capacity, &taken); err != nil {
+		var archived string
+		if err := rows.Scan(append(programmeFields(&o.Programme, &archived),
+			&cid, &aid, &aname, &pname, &addr, &pc, &city, &starts, &ends, &state, &capacity, &taken)...); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != o.ID {
