@@ -110,10 +110,11 @@ type Alert struct {
 //
 // The plan, for 1 million learners and 36 million marks: the cohorts under way
 // are read from the cohorts_state index (a few hundred to a few thousand rows, never
-// the finished ones); for each, the two correlated subqueries walk its meetings
-// backwards from now on meetings_cohort_start (cohort_id, starts_at), stopping at
-// the second one that has a mark (one probe of the attendance primary key each),
-// so a cohort costs a handful of index probes however long its history. The
+// the finished ones); for each, a correlated subquery walks its meetings backwards
+// from now on meetings_cohort_start (cohort_id, starts_at) and stops at the first
+// one that has a mark (one probe of the attendance primary key per meeting); a
+// second one walks on from there to the one before, so a cohort costs a handful of
+// index probes however long its history. The
 // absent marks of those two meetings are then two short ranges of the partial
 // index attendance_absent (meeting_id, learner_id) WHERE mark = 'absent', joined
 // on the learner, and the enrolment is one probe of enrolments_cohort_learner.
@@ -121,18 +122,18 @@ type Alert struct {
 // result (a few alerts per cohort) is sorted and cut to the page.
 func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, offset, limit int) (out []Alert, more bool, err error) {
 	where, args := sc.Where("c.antenna_id", 1)
-	n := len(args)
-	last := func(skip string) string {
-		return `(SELECT m.id FROM meetings m WHERE m.cohort_id = c.id AND m.starts_at <= $` + fmt.Sprint(n+1) + ` AND m.cancelled_at = ''
-			AND EXISTS (SELECT 1 FROM attendance x WHERE x.meeting_id = m.id) ORDER BY m.starts_at DESC LIMIT 1` + skip + `)`
-	}
+	taken := `m.cohort_id = c.id AND m.cancelled_at = '' AND EXISTS (SELECT 1 FROM attendance x WHERE x.meeting_id = m.id)`
 	query := `WITH live AS (
-			SELECT c.id, c.programme_id, c.antenna_id, ` + last("") + ` AS last1, ` + last(" OFFSET 1") + ` AS last2
+			SELECT c.id, c.programme_id, c.antenna_id,
+				(SELECT m.id FROM meetings m WHERE ` + taken + ` AND m.starts_at <= $3 ORDER BY m.starts_at DESC LIMIT 1) AS last1
 			FROM cohorts c WHERE c.state IN ('open', 'full', 'running') AND ` + where + `
+		), pair AS (
+			SELECT c.id, c.programme_id, c.antenna_id, c.last1, m1.starts_at AS at1,
+				(SELECT m.id FROM meetings m WHERE ` + taken + ` AND m.starts_at < m1.starts_at ORDER BY m.starts_at DESC LIMIT 1) AS last2
+			FROM live c JOIN meetings m1 ON m1.id = c.last1
 		)
-		SELECT l.id, l.first_name, l.last_name, l.phone, c.id, p.title, an.name, an.timezone, m2.starts_at, m1.starts_at
-		FROM live c
-		JOIN meetings m1 ON m1.id = c.last1
+		SELECT l.id, l.first_name, l.last_name, l.phone, c.id, p.title, an.name, an.timezone, m2.starts_at, c.at1
+		FROM pair c
 		JOIN meetings m2 ON m2.id = c.last2
 		JOIN attendance a1 ON a1.meeting_id = c.last1 AND a1.mark = 'absent'
 		JOIN attendance a2 ON a2.meeting_id = c.last2 AND a2.learner_id = a1.learner_id AND a2.mark = 'absent'
@@ -140,7 +141,7 @@ func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, 
 		JOIN learners l ON l.id = a1.learner_id
 		JOIN programmes p ON p.id = c.programme_id
 		JOIN antennas an ON an.id = c.antenna_id
-		ORDER BY m1.starts_at DESC, c.id, l.last_name, l.first_name, l.id
+		ORDER BY c.at1 DESC, c.id, l.last_name, l.first_name, l.id
 		LIMIT ` + fmt.Sprint(limit+1) + ` OFFSET ` + fmt.Sprint(max(offset, 0))
 	rows, err := d.QueryContext(ctx, query, append(args, db.FormatTime(now))...)
 	if err != nil {
