@@ -165,13 +165,35 @@ func TestEveryonePresentThenExceptionsAndAlertPages(t *testing.T) {
 		if kept != 22 {
 			t.Fatalf("everyone present overwrote the absences: %d left", kept)
 		}
+		// Two people of the web developers' cohort (a more recent cohort) too.
+		dev := s.demoCohort("Lille", "Développeur·se web")
+		d1, d2 := s.meetingAt(dev, -52*time.Hour), s.meetingAt(dev, -28*time.Hour)
+		for i := range 2 {
+			l := s.learner("Lille", fmt.Sprintf("Dev%02d", i), "Absente")
+			s.enrol(dev, l)
+			for _, m := range []string{d1, d2} {
+				if p := karim.post("/meetings/"+m+"/attendance", url.Values{"meeting": {m}, fmt.Sprintf("mark_%d", l): {"absent"}}); p.status != http.StatusSeeOther {
+					t.Fatal(p.status)
+				}
+			}
+		}
+		// Pages hold whole cohorts: the web developers' two, then the 22 others.
 		p := karim.get("/attendance/alerts")
 		body := html.UnescapeString(p.body)
-		if p.status != http.StatusOK || strings.Count(body, " Absente</") != 20 || !strings.Contains(body, `href="?page=2"`) {
-			t.Fatalf("first page of alerts: %d, %d people", p.status, strings.Count(body, " Absente</"))
+		if p.status != http.StatusOK || strings.Count(body, " Absente</") != 24 || strings.Contains(body, `rel="next"`) {
+			t.Fatalf("alerts: %d, %d people", p.status, strings.Count(body, " Absente</"))
 		}
-		if p := karim.get("/attendance/alerts?page=2"); strings.Count(html.UnescapeString(p.body), " Absente</") != 2 || strings.Contains(p.body, `href="?page=3"`) {
-			t.Fatalf("second page of alerts:\n%s", p.body)
+		if strings.Index(body, "Dev00") > strings.Index(body, "Personne00") {
+			t.Error("the most recent cohort does not come first")
+		}
+		// A page is at least 20 alerts of whole cohorts: with 20 per page and more
+		// cohorts, the next page starts after the last cohort shown.
+		alerts, next, err := training.AbsenceAlerts(context.Background(), s.app.DB, auth.Scope{All: true}, time.Now(), 0, 1)
+		if err != nil || len(alerts) != 2 || next == 0 {
+			t.Fatalf("a page of one: %v %d alerts, next %d", err, len(alerts), next)
+		}
+		if p := karim.get(fmt.Sprintf("/attendance/alerts?after=%d", next)); strings.Count(html.UnescapeString(p.body), " Absente</") != 22 || strings.Contains(p.body, "Dev00") {
+			t.Fatalf("the page after the web developers:\n%s", p.body)
 		}
 	})
 }
@@ -386,6 +408,5 @@ func TestTimetableSkipsHolidaysAndClosuresAndWarnsOfHours(t *testing.T) {
 		if p := m.post("/closures/"+closureID+"/delete", nil); p.status != http.StatusSeeOther {
 			t.Fatalf("remove: %d", p.status)
 		}
-		_ = auth.Admin
 	})
 }

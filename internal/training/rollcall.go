@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -105,17 +107,22 @@ type Alert struct {
 
 // AbsenceAlerts lists, in the scope's antennas, the learners enrolled in a cohort
 // under way who were marked absent at its two latest meetings whose roll call was
-// taken, among the meetings already started at now and not cancelled; the most
-// recent absences first, limit from offset. more says whether another page follows.
+// taken, among the meetings already started at now and not cancelled. The list
+// goes cohort by cohort, the most recent cohorts first, a page at a time: a page
+// holds the alerts of whole cohorts, at least limit of them unless it is the
+// last, starting after the cohort before (0 for the first page). next is the
+// cursor of the following page (0: none).
 //
-// The plan, for 1 million learners and 36 million marks (three steps, each
-// MATERIALIZED so that neither engine re-runs a step per row of the next, nor
-// starts from every enrolment of every cohort):
-//   - live: the cohorts under way, from the cohorts_state index (a few hundred to
-//     a few thousand rows; never the finished ones). For each, a correlated
-//     subquery walks its standing meetings backwards from now on the partial
-//     index meetings_standing (cohort_id, starts_at, cancelled_at), from the
-//     index alone, and stops at the first one with a mark (one probe of the
+// Why pages of whole cohorts: the work is per cohort under way (a thousand and
+// more nationally, at a million learners), so a page reads only the cohorts it
+// shows, the next ones from a cursor, instead of every cohort to sort them all.
+// The plan of a batch of cohorts, each step MATERIALIZED so that neither engine
+// re-runs a step per row of the next, nor starts from every enrolment:
+//   - live: the next cohorts under way, from the cohorts_state index (state,
+//     antenna_id, and the id it carries; never the finished ones). For each, a
+//     correlated subquery walks its standing meetings backwards from now on the
+//     partial index meetings_standing (cohort_id, starts_at, cancelled_at), from
+//     the index alone, and stops at the first one with a mark (one probe of the
 //     attendance primary key per meeting);
 //   - pair: from there, the same walk goes on to the roll call before. A cohort
 //     costs a handful of index probes however long its history;
@@ -126,53 +133,95 @@ type Alert struct {
 //
 // Only then are the few rows found joined to the enrolment (still enrolled: one
 // probe of enrolments_cohort_learner), the learner, the programme and the
-// antenna, sorted and cut to the page. Nothing reads a meeting's whole list of
-// marks, a finished cohort, or the 36 million marks.
-func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, offset, limit int) (out []Alert, more bool, err error) {
+// antenna. Nothing reads a meeting's whole list of marks, a finished cohort, or
+// the 36 million marks.
+func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, after int64, limit int) (out []Alert, next int64, err error) {
+	const batch = 64 // cohorts per query: about a page of alerts nationally
+	for {
+		alerts, last, more, err := absenceBatch(ctx, d, sc, now, after, batch)
+		if err != nil {
+			return nil, 0, err
+		}
+		// Whole cohorts, until the page is full.
+		for i, a := range alerts {
+			if len(out) >= limit && a.CohortID != out[len(out)-1].CohortID {
+				return out, out[len(out)-1].CohortID, nil
+			}
+			out = append(out, alerts[i])
+		}
+		if !more {
+			return out, 0, nil
+		}
+		after = last
+		if len(out) >= limit {
+			return out, after, nil
+		}
+	}
+}
+
+// absenceBatch finds the alerts of the next n cohorts under way after the cohort
+// after (by id, descending; 0: from the most recent), by cohort then name. last is
+// the last cohort looked at, more whether others follow.
+func absenceBatch(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, after int64, n int) (out []Alert, last int64, more bool, err error) {
 	where, args := sc.Where("c.antenna_id", 1)
+	rows, err := d.QueryContext(ctx, `SELECT c.id FROM cohorts c WHERE c.state IN ('open', 'full', 'running') AND `+where+`
+		AND ($3 = 0 OR c.id < $3) ORDER BY c.id DESC LIMIT `+fmt.Sprint(n+1), append(args, after)...)
+	ids, err := db.Collect[int64](rows, err)(func(r db.Scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil || len(ids) == 0 {
+		return nil, 0, false, err
+	}
+	if len(ids) > n {
+		ids, more = ids[:n], true
+	}
+	last = ids[len(ids)-1]
+	marks := make([]string, len(ids))
+	qargs := []any{db.FormatTime(now)}
+	for i, id := range ids {
+		qargs = append(qargs, id)
+		marks[i] = "$" + strconv.Itoa(len(qargs))
+	}
 	taken := `m.cohort_id = c.id AND m.cancelled_at = '' AND EXISTS (SELECT 1 FROM attendance x WHERE x.meeting_id = m.id)`
-	query := `WITH live AS MATERIALIZED (
+	rows, err = d.QueryContext(ctx, `WITH live AS MATERIALIZED (
 			SELECT c.id, c.programme_id, c.antenna_id,
-				(SELECT m.id FROM meetings m WHERE ` + taken + ` AND m.starts_at <= $3 ORDER BY m.starts_at DESC LIMIT 1) AS last1
-			FROM cohorts c WHERE c.state IN ('open', 'full', 'running') AND ` + where + `
+				(SELECT m.id FROM meetings m WHERE `+taken+` AND m.starts_at <= $1 ORDER BY m.starts_at DESC LIMIT 1) AS last1
+			FROM cohorts c WHERE c.id IN (`+strings.Join(marks, ", ")+`)
 		), pair AS MATERIALIZED (
-			SELECT c.id, c.programme_id, c.antenna_id, c.last1, m1.starts_at AS at1,
-				(SELECT m.id FROM meetings m WHERE ` + taken + ` AND m.starts_at < m1.starts_at ORDER BY m.starts_at DESC LIMIT 1) AS last2
+			SELECT c.id, c.programme_id, c.antenna_id, c.last1,
+				(SELECT m.id FROM meetings m WHERE `+taken+` AND m.starts_at < m1.starts_at ORDER BY m.starts_at DESC LIMIT 1) AS last2
 			FROM live c JOIN meetings m1 ON m1.id = c.last1
 		), absent AS MATERIALIZED (
-			SELECT c.id, c.programme_id, c.antenna_id, c.at1, c.last2, a1.learner_id
+			SELECT c.id, c.programme_id, c.antenna_id, c.last1, c.last2, a1.learner_id
 			FROM pair c
 			JOIN attendance a1 ON a1.meeting_id = c.last1 AND a1.mark = 'absent'
 			JOIN attendance a2 ON a2.meeting_id = c.last2 AND a2.learner_id = a1.learner_id AND a2.mark = 'absent'
 		)
-		SELECT l.id, l.first_name, l.last_name, l.phone, c.id, p.title, an.name, an.timezone, m2.starts_at, c.at1
+		SELECT l.id, l.first_name, l.last_name, l.phone, c.id, p.title, an.name, an.timezone, m2.starts_at, m1.starts_at
 		FROM absent c
+		JOIN meetings m1 ON m1.id = c.last1
 		JOIN meetings m2 ON m2.id = c.last2
 		JOIN enrolments e ON e.cohort_id = c.id AND e.learner_id = c.learner_id AND e.state = 'enrolled'
 		JOIN learners l ON l.id = c.learner_id
 		JOIN programmes p ON p.id = c.programme_id
 		JOIN antennas an ON an.id = c.antenna_id
-		ORDER BY c.at1 DESC, c.id, l.last_name, l.first_name, l.id
-		LIMIT ` + fmt.Sprint(limit+1) + ` OFFSET ` + fmt.Sprint(max(offset, 0))
-	rows, err := d.QueryContext(ctx, query, append(args, db.FormatTime(now))...)
+		ORDER BY c.id DESC, l.last_name, l.first_name, l.id`, qargs...)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var a Alert
 		var first, last string
 		if err := rows.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Phone, &a.CohortID, &a.ProgrammeTitle, &a.AntennaName, &a.Timezone, &first, &last); err != nil {
-			return nil, false, err
+			return nil, 0, false, err
 		}
 		loc := Location(a.Timezone)
 		a.First, a.Last = db.ParseTime(first).In(loc), db.ParseTime(last).In(loc)
 		out = append(out, a)
 	}
-	if len(out) > limit {
-		out, more = out[:limit], true
-	}
-	return out, more, rows.Err()
+	return out, last, more, rows.Err()
 }
 
 // --- Roll calls to take --------------------------------------------------------------
@@ -408,17 +457,18 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 
 type alertsData struct {
 	Alerts []Alert
-	Pager  Pager
+	First  bool  // the first page
+	Next   int64 // the cursor of the next page, 0: none
 }
 
-// Alerts lists the learners absent from the last two meetings of their cohort, a
-// page at a time.
+// Alerts lists the learners absent from the last two meetings of their cohort,
+// cohort by cohort, a page at a time (?after= the last cohort of the page before).
 func (h *Handlers) Alerts(w http.ResponseWriter, r *http.Request) {
-	page := pageOf(r)
-	alerts, more, err := AbsenceAlerts(r.Context(), h.DB, auth.Current(r.Context()).Scope(), time.Now(), (page-1)*pageSize, pageSize)
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	alerts, next, err := AbsenceAlerts(r.Context(), h.DB, auth.Current(r.Context()).Scope(), time.Now(), max(after, 0), pageSize)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "training/alerts.html", alertsData{alerts, pager(page, more)}, nil)
+	h.Render.Render(w, r, http.StatusOK, "training/alerts.html", alertsData{alerts, after <= 0, next}, nil)
 }

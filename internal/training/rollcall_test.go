@@ -134,21 +134,23 @@ func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 		all := func() map[int64]bool {
 			t.Helper()
 			out := map[int64]bool{}
+			var after int64
 			for page := 0; ; page++ {
-				got, more, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), page*20, 20)
+				got, next, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), after, 20)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if more && len(got) != 20 {
+				if next != 0 && len(got) < 20 {
 					t.Fatalf("page %d: %d alerts and more", page, len(got))
 				}
+				after = next
 				for _, a := range got {
 					if out[a.LearnerID] {
 						t.Fatalf("learner %d on two pages", a.LearnerID)
 					}
 					out[a.LearnerID] = true
 				}
-				if !more {
+				if next == 0 {
 					return out
 				}
 			}
@@ -387,6 +389,54 @@ func TestClosedDaysAreHolidaysInFranceAndTheAntennasClosures(t *testing.T) {
 		}
 		if list, _ := training.Closures(f.ctx, d, f.antenna.ID, day(1, 1)); len(list) != 0 {
 			t.Fatalf("closures after removing: %+v", list)
+		}
+	})
+}
+
+// Pages of alerts hold whole cohorts, the most recent first, at least the page
+// size unless last; the cursor starts the next page after the last cohort shown.
+func TestAlertPagesHoldWholeCohorts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "Lille", "Europe/Paris")
+		var cohorts []int64
+		for _, n := range []int{5, 12, 12} {
+			c, ms := f.around(-48*time.Hour, -24*time.Hour)
+			marks := map[int64]string{}
+			for i := range n {
+				l := f.learner(fmt.Sprint("P", c.ID, "-", i))
+				if _, err := training.Enrol(f.ctx, d, c.ID, l, f.staff.ID); err != nil {
+					t.Fatal(err)
+				}
+				marks[l] = "absent"
+			}
+			for _, m := range ms {
+				if err := training.SaveAttendance(f.ctx, d, m.ID, marks, f.staff.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cohorts = append(cohorts, c.ID)
+		}
+		page := func(after int64) ([]int64, int64) {
+			t.Helper()
+			got, next, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), after, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var seen []int64
+			for _, a := range got {
+				if len(seen) == 0 || seen[len(seen)-1] != a.CohortID {
+					seen = append(seen, a.CohortID)
+				}
+			}
+			return seen, next
+		}
+		first, next := page(0)
+		if fmt.Sprint(first) != fmt.Sprint([]int64{cohorts[2], cohorts[1]}) || next != cohorts[1] {
+			t.Fatalf("first page: cohorts %v, next %d; cohorts %v", first, next, cohorts)
+		}
+		second, next := page(next)
+		if fmt.Sprint(second) != fmt.Sprint([]int64{cohorts[0]}) || next != 0 {
+			t.Fatalf("second page: cohorts %v, next %d", second, next)
 		}
 	})
 }
