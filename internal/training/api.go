@@ -163,7 +163,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	}
 	// Planned hours of each cohort, and the learner's marks, in one query each.
 	planned, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m
-		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1)`, learnerID)
+		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1) AND m.cancelled_at = ''`, learnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 		return nil, err
 	}
 	marks, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, at.mark FROM attendance at
-		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 ORDER BY m.starts_at`, learnerID)
+		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 AND `+countedMark+` ORDER BY m.starts_at`, learnerID)
 	if err != nil {
 		return nil, err
 	}

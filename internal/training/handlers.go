@@ -238,27 +238,7 @@ func (h *Handlers) cohortFeedURL(c *Cohort) string {
 	return fmt.Sprintf("%s/cohorts/%d/calendar.ics?token=%s", h.BaseURL, c.ID, c.FeedToken)
 }
 
-// MyMeetings shows the staff member's next meetings and the address of their feed.
-func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	token, err := AdviserFeedToken(ctx, h.DB, st.ID, true)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	events, err := UpcomingFor(ctx, h.DB, st.ID, time.Now(), 60)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/my_meetings.html", struct {
-		Events  []Event
-		FeedURL string
-	}{events, fmt.Sprintf("%s/advisers/%d/calendar.ics?token=%s", h.BaseURL, st.ID, token)}, nil)
-}
-
-// Programme pages are in programmes.go.
+// Programme pages are in programmes.go; "my meetings" and roll calls in rollcall.go.
 
 // --- Cohorts ---------------------------------------------------------------------
 
@@ -287,6 +267,8 @@ type cohortPageData struct {
 	Log       []CohortLogEntry
 	Enrol     *enrolSection
 	Left      string // waitlisted people a bulk action could not serve
+	// HoursWarning is set when the meetings planned exceed the programme's hours.
+	HoursWarning *HoursWarning
 }
 
 // CohortShow shows a cohort: facts, timetable, who is enrolled with their hours,
@@ -309,13 +291,10 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	var planned float64
-	for _, m := range meetings {
-		planned += m.Hours()
-	}
+	planned := PlannedHours(meetings)
 	l := lang(r)
 	data := cohortPageData{Cohort: c, Meetings: meetings, Planned: FormatHours(l, planned), CanManage: st.ManagesAntenna(c.AntennaID),
-		FeedURL: h.cohortFeedURL(c), Now: time.Now()}
+		FeedURL: h.cohortFeedURL(c), Now: time.Now(), HoursWarning: hoursWarning(l, c, planned)}
 	if data.CanManage {
 		data.NextStates = NextStates(c.State)
 		data.CanCancel = Cancellable(c.State)
@@ -694,234 +673,4 @@ func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
-}
-
-// --- Meetings ----------------------------------------------------------------------
-
-type meetingsFormData struct {
-	Cohort   *Cohort
-	Weekdays []time.Weekday
-	Days     []string
-}
-
-func (h *Handlers) renderMeetingsForm(w http.ResponseWriter, r *http.Request, status int, c *Cohort, f *web.Form) {
-	h.Render.Render(w, r, status, "training/meetings_form.html", meetingsFormData{
-		Cohort:   c,
-		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
-		Days:     f.All("days"),
-	}, f)
-}
-
-// MeetingsNew shows the forms that add one meeting or a weekly timetable.
-func (h *Handlers) MeetingsNew(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	h.renderMeetingsForm(w, r, http.StatusOK, c, web.NewForm(url.Values{
-		"from": {c.StartsOn.Format(dateLayout)}, "to": {c.EndsOn.Format(dateLayout)},
-	}))
-}
-
-// MeetingAdd adds one meeting, within the cohort's dates.
-func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	day, okDay := dayField(f, "date")
-	start, end, okClock := clockRange(f, "start", "end")
-	if okDay && !c.Contains(day) {
-		f.Fail("date", "training.meeting_outside")
-	}
-	if f.Valid() && okClock {
-		loc := c.Loc()
-		slot := Slot{
-			Start: time.Date(day.Year(), day.Month(), day.Day(), start/60, start%60, 0, 0, loc),
-			End:   time.Date(day.Year(), day.Month(), day.Day(), end/60, end%60, 0, 0, loc),
-		}
-		n, err := AddMeetings(r.Context(), h.DB, c.ID, []Slot{slot})
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		if n == 0 {
-			f.Fail("start", "training.meeting_exists")
-		}
-	}
-	if !f.Valid() {
-		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_added")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// maxWeekly bounds one weekly timetable: a 600-hour course is about 200 meetings.
-const maxWeekly = 400
-
-// MeetingsWeekly adds a weekly timetable: chosen weekdays between two dates,
-// skipping holidays.
-func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	from, okFrom := dayField(f, "from")
-	to, okTo := dayField(f, "to")
-	if okFrom && !c.Contains(from) {
-		f.Fail("from", "training.meeting_outside")
-	}
-	if okTo && !c.Contains(to) {
-		f.Fail("to", "training.meeting_outside")
-	}
-	if okFrom && okTo && to.Before(from) {
-		f.Fail("to", "training.to_before_from")
-	}
-	var days []time.Weekday
-	for _, v := range f.All("days") {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 6 {
-			f.Fail("days", "form.choose")
-			continue
-		}
-		days = append(days, time.Weekday(n))
-	}
-	if len(days) == 0 {
-		f.Fail("days", "training.days_required")
-	}
-	start, end, _ := clockRange(f, "wstart", "wend")
-	skip := skipDates(f, "skip")
-	var slots []Slot
-	if f.Valid() {
-		slots = Weekly(from, to, days, start, end, skip, c.Loc())
-		if len(slots) == 0 {
-			f.Fail("days", "training.no_meeting_in_range")
-		} else if len(slots) > maxWeekly {
-			f.Fail("to", "training.too_many_meetings")
-		}
-	}
-	if !f.Valid() {
-		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
-		return
-	}
-	if _, err := AddMeetings(r.Context(), h.DB, c.ID, slots); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meetings_added")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// MeetingDelete removes a meeting whose attendance was not taken.
-func (h *Handlers) MeetingDelete(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
-	if err == nil && !st.ManagesAntenna(c.AntennaID) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := DeleteMeeting(ctx, h.DB, m.ID); errors.Is(err, ErrMeetingMarked) {
-		h.Render.Error(w, r, http.StatusBadRequest)
-		return
-	} else if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_deleted")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// --- Attendance --------------------------------------------------------------------
-
-type attendanceData struct {
-	Meeting   *Meeting
-	Cohort    *Cohort
-	Attendees []Attendee
-	Marks     []string
-}
-
-func (h *Handlers) scopedMeeting(w http.ResponseWriter, r *http.Request) (*Meeting, *Cohort, []Attendee, bool) {
-	ctx := r.Context()
-	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return nil, nil, nil, false
-	}
-	attendees, err := Attendees(ctx, h.DB, m)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return nil, nil, nil, false
-	}
-	return m, c, attendees, true
-}
-
-// Attendance is the phone-friendly roll call of one meeting.
-func (h *Handlers) Attendance(w http.ResponseWriter, r *http.Request) {
-	m, c, attendees, ok := h.scopedMeeting(w, r)
-	if !ok {
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/attendance.html", attendanceData{m, c, attendees, Marks}, nil)
-}
-
-// AttendanceSave records the marks of a meeting. The form names its meeting, so a
-// page left open on another meeting cannot write here; saving twice is harmless.
-func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
-	m, _, attendees, ok := h.scopedMeeting(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	if f.Get("meeting") != idString(m.ID) {
-		h.Render.Error(w, r, http.StatusBadRequest)
-		return
-	}
-	marks := map[int64]string{}
-	for _, a := range attendees {
-		v := f.Get("mark_" + idString(a.LearnerID))
-		if v == "" {
-			continue
-		}
-		if !slices.Contains(Marks, v) {
-			h.Render.Error(w, r, http.StatusBadRequest)
-			return
-		}
-		marks[a.LearnerID] = v
-	}
-	ctx := r.Context()
-	if err := SaveAttendance(ctx, h.DB, m.ID, marks, auth.Current(ctx).ID); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.attendance_saved")
-	http.Redirect(w, r, "/meetings/"+idString(m.ID)+"/attendance", http.StatusSeeOther)
-}
-
-// Alerts lists the learners absent from the last two meetings of their cohort.
-func (h *Handlers) Alerts(w http.ResponseWriter, r *http.Request) {
-	alerts, err := AbsenceAlerts(r.Context(), h.DB, auth.Current(r.Context()).Scope())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/alerts.html", alerts, nil)
 }
