@@ -262,6 +262,9 @@ func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit i
 		if err != nil {
 			return err
 		}
+		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
 			l.ID, Received, created); err != nil {
 			return err
@@ -300,6 +303,9 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+			return err
 		}
 		return addHistory(ctx, tx, l.ID, "edited", "", "", staffID, now)
 	})
@@ -718,6 +724,9 @@ func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE learners SET merged_into = $1, duplicate_of = NULL, updated_at = $2 WHERE id = $3",
 			keep, now, other); err != nil {
+			return err
+		}
+		if err := dropKeys(ctx, tx, other); err != nil {
 			return err
 		}
 		return addHistory(ctx, tx, keep, "merged", "", fmt.Sprintf("%s (%d)", o.Name(), o.ID), staffID, now)
