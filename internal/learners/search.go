@@ -196,3 +196,27 @@ func searchKeys(ctx context.Context, d *db.DB, sc auth.Scope, walks []keyWalk, l
 		fmt.Sprintf(") AND l.merged_into IS NULL ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
+
+// EachFile calls fn for every file in scope (of one antenna and one status when
+// not 0 and ""), in file-number order, as the rows are read: an export of a
+// million files holds one at a time.
+func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
+	where, args := sc.Where("l.antenna_id", 3)
+	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+
+		" WHERE l.merged_into IS NULL AND ($1 = 0 OR l.antenna_id = $1) AND ($2 = '' OR l.status = $2) AND "+where+" ORDER BY l.id",
+		append([]any{antennaID, status}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLearner(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
