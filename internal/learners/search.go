@@ -197,26 +197,32 @@ func searchKeys(ctx context.Context, d *db.DB, sc auth.Scope, walks []keyWalk, l
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
+// eachPage is how many files EachFile reads per query.
+var eachPage = 5000
+
 // EachFile calls fn for every file in scope (of one antenna and one status when
 // not 0 and ""), in file-number order, as the rows are read: an export of a
-// million files holds one at a time.
+// million files holds one page at a time. Pages follow each other by file number,
+// so that each query starts at once on both engines and no read lasts long.
 func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
-	where, args := sc.Where("l.antenna_id", 3)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+
-		" WHERE l.merged_into IS NULL AND ($1 = 0 OR l.antenna_id = $1) AND ($2 = '' OR l.status = $2) AND "+where+" ORDER BY l.id",
-		append([]any{antennaID, status}, args...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		l, err := scanLearner(rows)
+	where, args := sc.Where("l.antenna_id", 4)
+	q := "SELECT " + learnerColumns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
+		" AND ($3 = '' OR l.status = $3) AND " + where + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
+	var after int64
+	for {
+		rows, err := d.QueryContext(ctx, q, append([]any{after, antennaID, status}, args...)...)
+		list, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil {
 			return err
 		}
-		if err := fn(l); err != nil {
-			return err
+		for _, l := range list {
+			if err := fn(l); err != nil {
+				return err
+			}
 		}
+		if len(list) < eachPage {
+			return nil
+		}
+		after = list[len(list)-1].ID
 	}
-	return rows.Err()
 }

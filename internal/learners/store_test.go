@@ -3,6 +3,7 @@ package learners
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -554,6 +555,33 @@ func TestSearchByAnyWordOfAnyNameAndPartOfThePhone(t *testing.T) {
 		}
 		if list, _ := Search(ctx, d, f.lilleScope, countries, "amrani salma", 50); len(list) != 1 || list[0].ID != fatima.ID {
 			t.Errorf("after the refill, amrani salma: %v", list)
+		}
+	})
+}
+
+// EachFile reads every file in scope, page after page, with the filters.
+func TestEachFileReadsEveryPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		defer func(n int) { eachPage = n }(eachPage)
+		eachPage = 2
+		var want []int64
+		for i := range 5 {
+			want = append(want, f.register(t, f.lille, "Amina", fmt.Sprintf("Page%d", i), fmt.Sprintf("+3361234%04d", i), 1990).ID)
+		}
+		f.register(t, f.bordeaux, "Léa", "Ailleurs", "+33612349999", 1990)
+		var got []int64
+		if err := EachFile(ctx, d, f.lilleScope, 0, "", func(l *Learner) error { got = append(got, l.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("files %v, want %v", got, want)
+		}
+		n := 0
+		EachFile(ctx, d, auth.Scope{All: true}, f.bordeaux, Received, func(*Learner) error { n++; return nil })
+		if n != 1 {
+			t.Errorf("Bordeaux, received: %d files", n)
 		}
 	})
 }
