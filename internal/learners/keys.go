@@ -175,74 +175,86 @@ var keyIndexes = []string{
 // FillKeys computes every file's search keys when they were made by an older
 // version of the code (or never: a database from before migration 0044). It
 // writes progress to out (may be nil). A million files take about a minute, once.
+// Processes starting together on one PostgreSQL fill them once: the state row is
+// locked for the whole fill, and the second finds it done.
 func FillKeys(ctx context.Context, d *db.DB, out io.Writer) error {
-	var version int
-	if err := d.QueryRowContext(ctx, "SELECT version FROM learner_keys_state WHERE id = 1").Scan(&version); err != nil {
-		return err
-	}
-	if version == KeysVersion {
-		return nil
-	}
-	return RebuildKeys(ctx, d, out)
+	return rebuildKeys(ctx, d, out, false)
 }
 
-// RebuildKeys recomputes every file's search keys, dropping the indexes for the
-// load and building them once at the end.
+// RebuildKeys recomputes every file's search keys, whatever their version.
 func RebuildKeys(ctx context.Context, d *db.DB, out io.Writer) error {
+	return rebuildKeys(ctx, d, out, true)
+}
+
+// rebuildKeys does the work in one transaction, dropping the indexes for the load
+// and building them once at the end.
+func rebuildKeys(ctx context.Context, d *db.DB, out io.Writer, always bool) error {
 	if out == nil {
 		out = io.Discard
 	}
 	start := time.Now()
-	if _, err := d.Exec(ctx, "DELETE FROM learner_keys"); err != nil {
-		return err
-	}
-	for _, name := range []string{"learner_keys_word", "learner_keys_antenna", "learner_keys_learner"} {
-		if _, err := d.Exec(ctx, "DROP INDEX IF EXISTS "+name); err != nil {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE learner_keys_state SET version = version WHERE id = 1"); err != nil {
 			return err
 		}
-	}
-	const page = 20_000
-	var after int64
-	total := 0
-	for {
-		var files []keyed
-		rows, err := d.QueryContext(ctx, `SELECT id, antenna_id, first_name, last_name, phone FROM learners
-			WHERE id > $1 AND merged_into IS NULL ORDER BY id LIMIT $2`, after, page)
-		if err != nil {
+		var version int
+		if err := tx.QueryRowContext(ctx, "SELECT version FROM learner_keys_state WHERE id = 1").Scan(&version); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var f keyed
-			if err := rows.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone); err != nil {
-				rows.Close()
+		if version == KeysVersion && !always {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_keys"); err != nil {
+			return err
+		}
+		for _, name := range []string{"learner_keys_word", "learner_keys_antenna", "learner_keys_learner"} {
+			if _, err := tx.ExecContext(ctx, "DROP INDEX IF EXISTS "+name); err != nil {
 				return err
 			}
-			files = append(files, f)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		const page = 20_000
+		var after int64
+		total := 0
+		for {
+			var files []keyed
+			rows, err := tx.QueryContext(ctx, `SELECT id, antenna_id, first_name, last_name, phone FROM learners
+				WHERE id > $1 AND merged_into IS NULL ORDER BY id LIMIT $2`, after, page)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var f keyed
+				if err := rows.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone); err != nil {
+					rows.Close()
+					return err
+				}
+				files = append(files, f)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(files) == 0 {
+				break
+			}
+			if err := insertKeys(ctx, tx, files); err != nil {
+				return err
+			}
+			after = files[len(files)-1].id
+			total += len(files)
+			if total%200_000 < page {
+				fmt.Fprintf(out, "  search keys: %d files (%s)\n", total, time.Since(start).Round(time.Second))
+			}
+		}
+		for _, ix := range keyIndexes {
+			if _, err := tx.ExecContext(ctx, ix); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "ANALYZE learner_keys"); err != nil {
 			return err
 		}
-		if len(files) == 0 {
-			break
-		}
-		if err := d.Tx(ctx, func(tx *sql.Tx) error { return insertKeys(ctx, tx, files) }); err != nil {
-			return err
-		}
-		after = files[len(files)-1].id
-		total += len(files)
-		if total%200_000 < page {
-			fmt.Fprintf(out, "  search keys: %d files (%s)\n", total, time.Since(start).Round(time.Second))
-		}
-	}
-	for _, ix := range keyIndexes {
-		if _, err := d.Exec(ctx, ix); err != nil {
-			return err
-		}
-	}
-	if _, err := d.Exec(ctx, "ANALYZE learner_keys"); err != nil {
+		_, err := tx.ExecContext(ctx, "UPDATE learner_keys_state SET version = $1 WHERE id = 1", KeysVersion)
 		return err
-	}
-	_, err := d.Exec(ctx, "UPDATE learner_keys_state SET version = $1 WHERE id = 1", KeysVersion)
-	return err
+	})
 }
