@@ -82,6 +82,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Search keys computed by an older version (or before migration 0044) are
+	// made again, once: about a minute for a million files.
+	t := time.Now()
+	if err := learners.FillKeys(ctx, d, nil); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if took := time.Since(t); took > time.Second {
+		cfg.Log.Info("search keys filled", "took", took.Round(time.Second))
+	}
 	a, err := build(cfg, d)
 	if err != nil {
 		d.Close()

@@ -348,6 +348,9 @@ func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
 	if err != nil {
 		return err
 	}
+	if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
 		l.ID, Received, created)
 	return err
@@ -376,6 +379,9 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+			return err
 		}
 		return addHistory(ctx, tx, l.ID, "edited", "", "", staffID, now)
 	})
@@ -794,6 +800,9 @@ func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE learners SET merged_into = $1, duplicate_of = NULL, updated_at = $2 WHERE id = $3",
 			keep, now, other); err != nil {
+			return err
+		}
+		if err := dropKeys(ctx, tx, other); err != nil {
 			return err
 		}
 		return addHistory(ctx, tx, keep, "merged", "", fmt.Sprintf("%s (%d)", o.Name(), o.ID), staffID, now)
