@@ -74,17 +74,6 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	}{q, list, SearchLimit}, web.NewForm(url.Values{"q": {q}}))
 }
 
-// FollowUps lists the follow-ups due (or due within the week) in the person's antennas.
-func (h *Handlers) FollowUps(w http.ResponseWriter, r *http.Request) {
-	st := auth.Current(r.Context())
-	list, err := FollowUpsDue(r.Context(), h.DB, st.Scope(), time.Now())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "learners/followups.html", list, nil)
-}
-
 // learner loads the file of the URL in the person's antennas; anything else is the
 // 404 page. A merged file sends to the file it was merged into.
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
@@ -152,7 +141,7 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		SituationNames:    prefixed("learner.situation.", l.Situations),
 		EquipmentNames:    prefixed("learner.equipment.", l.Equipment),
 		AvailabilityNames: prefixed("learner.availability.", l.Availabilities),
-		Today:             time.Now().Format(time.DateOnly),
+		Today:             l.today(time.Now()),
 	}
 	var err error
 	if d.Timeline, err = Timeline(ctx, h.DB, l.ID); err != nil {
@@ -477,68 +466,6 @@ func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.backToFile(w, r, l.ID, "#timeline")
-}
-
-// Exit records how the person left training, which plans the follow-ups.
-func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	outcome := f.Get("exit_outcome")
-	if !slices.Contains(ExitOutcomes, outcome) {
-		f.Fail("exit_outcome", "form.choose")
-	}
-	if outcome == Dropped {
-		f.Required("exit_reason")
-	}
-	f.MaxLength("exit_reason", 1000)
-	f.Required("exit_date")
-	day, err := time.Parse(time.DateOnly, f.Get("exit_date"))
-	if f.Get("exit_date") != "" && (err != nil || day.After(time.Now()) || day.Year() < 2000) {
-		f.Fail("exit_date", "learner.date_invalid")
-	}
-	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	if err := RecordExit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, auth.Current(ctx).ID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.statusChanged(ctx, l.ID, l.Status, auth.Current(ctx).ID)
-	h.backToFile(w, r, l.ID, "#followup")
-}
-
-// RecordFollowUp records the person's situation at +3 or +6 months.
-func (h *Handlers) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	if !slices.Contains(Milestones, f.Get("followup_milestone")) {
-		f.Fail("followup_milestone", "form.choose")
-	}
-	if !slices.Contains(FollowUpSituations, f.Get("followup_situation")) {
-		f.Fail("followup_situation", "form.choose")
-	}
-	f.MaxLength("followup_note", 2000)
-	if f.Valid() {
-		err := RecordFollowUp(ctx, h.DB, l.ID, f.Get("followup_milestone"), f.Get("followup_situation"), f.Get("followup_note"), auth.Current(ctx).ID)
-		if errors.Is(err, ErrNoFollowUp) {
-			f.Fail("followup_milestone", "followup.none_planned")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	h.backToFile(w, r, l.ID, "#followup")
 }
 
 // otherFile loads the file named by the form or query field "other", in scope.

@@ -301,6 +301,11 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
 		}
+		// The follow-up list reads the antenna from the follow-ups themselves.
+		if _, err := tx.ExecContext(ctx, "UPDATE learner_followups SET antenna_id = $1 WHERE learner_id = $2 AND antenna_id <> $1",
+			l.AntennaID, l.ID); err != nil {
+			return err
+		}
 		return addHistory(ctx, tx, l.ID, "edited", "", "", staffID, now)
 	})
 }
@@ -461,32 +466,37 @@ func AddNote(ctx context.Context, d *db.DB, n Note) error {
 
 // RecordExit records how the person left training (completed, certified or
 // dropped, with a reason) on a date, and plans the follow-ups at +3 and +6 months.
-// Recording it again corrects it and moves the follow-ups not yet done.
+// Recording it again corrects it and moves the follow-ups not yet done. It checks
+// none of the rules a person's exit must follow (see CheckExit), nor frees seats
+// (see Exit): the demo and the tests record past exits with it.
 func RecordExit(ctx context.Context, d *db.DB, id int64, outcome, reason string, on time.Time, staffID int64) error {
 	if !slices.Contains(ExitOutcomes, outcome) {
 		return fmt.Errorf("unknown exit outcome %q", outcome)
 	}
+	return d.Tx(ctx, func(tx *sql.Tx) error { return recordExit(ctx, tx, id, outcome, reason, on, staffID) })
+}
+
+func recordExit(ctx context.Context, tx *sql.Tx, id int64, outcome, reason string, on time.Time, staffID int64) error {
 	day := on.Format(time.DateOnly)
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
-			WHERE id = $5 AND merged_into IS NULL`, outcome, reason, day, now, id)
-		if err != nil {
+	now := db.Now()
+	var antenna int64
+	err := tx.QueryRowContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
+		WHERE id = $5 AND merged_into IS NULL RETURNING antenna_id`, outcome, reason, day, now, id).Scan(&antenna)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	for i, m := range Milestones {
+		due := on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_followups (learner_id, milestone, due_on, antenna_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (learner_id, milestone) DO UPDATE SET due_on = excluded.due_on WHERE learner_followups.recorded_at = ''`,
+			id, m, due, antenna); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		for i, m := range Milestones {
-			due := on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO learner_followups (learner_id, milestone, due_on) VALUES ($1, $2, $3)
-				ON CONFLICT (learner_id, milestone) DO UPDATE SET due_on = excluded.due_on WHERE learner_followups.recorded_at = ''`,
-				id, m, due); err != nil {
-				return err
-			}
-		}
-		return addHistory(ctx, tx, id, "status", outcome, reason, staffID, now)
-	})
+	}
+	return addHistory(ctx, tx, id, "status", outcome, reason, staffID, now)
 }
 
 // FollowUp is one follow-up after exit.
@@ -535,45 +545,6 @@ func FollowUps(ctx context.Context, d *db.DB, id int64) ([]*FollowUp, error) {
 		f.DueOn, _ = time.Parse(time.DateOnly, due)
 		f.RecordedAt = db.ParseTime(rec)
 		f.Overdue = rec == "" && due < time.Now().Format(time.DateOnly)
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// DueFollowUp is a follow-up to do, for the advisers' list.
-type DueFollowUp struct {
-	FollowUp
-	Learner *Learner
-}
-
-// DueSoon is how far ahead the follow-up list looks: a follow-up due within the
-// week is shown with those already due.
-const DueSoon = 7 * 24 * time.Hour
-
-// FollowUpsDue lists the follow-ups in scope not yet recorded and due by today
-// plus DueSoon, the most overdue first.
-func FollowUpsDue(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time) ([]*DueFollowUp, error) {
-	where, args := sc.Where("l.antenna_id", 2)
-	horizon := today.Add(DueSoon).Format(time.DateOnly)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+", f.milestone, f.due_on"+learnerFrom+`
-		JOIN learner_followups f ON f.learner_id = l.id
-		WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL AND `+where+` ORDER BY f.due_on, l.id`,
-		append([]any{horizon}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	todayS := today.Format(time.DateOnly)
-	var out []*DueFollowUp
-	for rows.Next() {
-		f := &DueFollowUp{}
-		var due string
-		if f.Learner, err = scanLearner(rows, &f.Milestone, &due); err != nil {
-			return nil, err
-		}
-		f.LearnerID = f.Learner.ID
-		f.DueOn, _ = time.Parse(time.DateOnly, due)
-		f.Overdue = due < todayS
 		out = append(out, f)
 	}
 	return out, rows.Err()
