@@ -107,6 +107,7 @@ type fileData struct {
 	FollowUps         []*FollowUp
 	Pending           []web.Option // follow-ups still to record
 	Duplicates        []*Learner
+	Secondaries       []Secondary // other phones and emails, kept from merged files
 	Cohorts           []web.Option
 	CohortsMissing    bool
 	ContactKinds      []web.Option
@@ -164,10 +165,14 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	if d.Duplicates, err = Duplicates(ctx, h.DB, st.Scope(), l.ID); err != nil {
 		return nil, err
 	}
+	if d.Secondaries, err = Secondaries(ctx, h.DB, l.ID); err != nil {
+		return nil, err
+	}
 	if d.Results, err = positioning.Results(ctx, h.DB, l.ID); err != nil {
 		h.Log.WarnContext(ctx, "learner file: positioning results unavailable", "err", err)
 		d.ResultsMissing = true
 	}
+	d.Timeline = withTests(d.Timeline, d.Results, l.AntennaTZ)
 	if d.Enrolments, err = training.LearnerEnrolments(ctx, h.DB, l.ID); err != nil {
 		h.Log.WarnContext(ctx, "learner file: enrolments unavailable", "err", err)
 		d.EnrolMissing = true
@@ -465,62 +470,6 @@ func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.backToFile(w, r, l.ID, "#timeline")
-}
-
-// otherFile loads the file named by the form or query field "other", in scope.
-func (h *Handlers) otherFile(ctx context.Context, v string) (*Learner, error) {
-	id, _ := strconv.ParseInt(v, 10, 64)
-	o, err := ByID(ctx, h.DB, auth.Current(ctx).Scope(), id)
-	if err != nil {
-		return nil, err
-	}
-	if o.MergedInto != 0 {
-		return nil, ErrNotFound
-	}
-	return o, nil
-}
-
-// MergeForm compares the file with ?other= before merging that one into it.
-func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
-	}
-	v := r.URL.Query().Get("other")
-	o, err := h.otherFile(ctx, v)
-	if err != nil || o.ID == l.ID {
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		f := web.NewForm(url.Values{"other": {v}})
-		f.Fail("other", "learner.merge_unknown")
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "learners/merge.html", struct{ Keep, Other *Learner }{l, o}, nil)
-}
-
-// Merge folds the file ?other= into this one.
-func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	o, err := h.otherFile(ctx, f.Get("other"))
-	if err != nil || o.ID == l.ID {
-		h.fail(w, r, ErrNotFound)
-		return
-	}
-	if err := Merge(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// Always passed on: the merged file may have been referred with another status.
-	h.statusChanged(ctx, l.ID, "", auth.Current(ctx).ID)
 	h.backToFile(w, r, l.ID, "#timeline")
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
-	"tremplin/internal/positioning"
 	"tremplin/internal/training"
 )
 
@@ -553,16 +552,19 @@ func FollowUps(ctx context.Context, d *db.DB, id int64) ([]*FollowUp, error) {
 // Event is one line of a file's timeline.
 type Event struct {
 	At        time.Time
-	Kind      string    // registered, status, edited, merged, not_duplicate, contact, note, followup
-	Status    string    // the status after a step; a follow-up's situation
-	Detail    string    // a reason or cohort; a contact's kind; a follow-up's milestone
+	Kind      string    // registered, status, edited, merged, not_duplicate, secondary, contact, note, followup, positioning
+	Status    string    // the status after a step; a follow-up's situation; a secondary contact's kind
+	Detail    string    // a reason or cohort; a contact's kind; a follow-up's milestone; a secondary contact
 	Text      string    // a note; a contact's or follow-up's note
 	Interview time.Time // for a contact: the interview booked, on the antenna's clock
 	StaffName string
+	TestID    int64 // for a positioning test: the test, its score and level
+	Percent   int
+	Level     string
 }
 
 // Timeline gathers a file's history, contacts, notes and recorded follow-ups,
-// oldest first.
+// newest first.
 func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 	rows, err := d.QueryContext(ctx, `
 		SELECT h.at, h.kind, h.status, h.detail, '', '', COALESCE(s.name, '') FROM learner_history h
@@ -575,8 +577,7 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 			JOIN staff s ON s.id = n.staff_id WHERE n.learner_id = $1
 		UNION ALL
 		SELECT f.recorded_at, 'followup', f.situation, f.milestone, f.note, '', COALESCE(s.name, '') FROM learner_followups f
-			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''
-		ORDER BY 1, 2`, id)
+			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -592,14 +593,19 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 		e.Interview, _ = time.Parse("2006-01-02 15:04", interview)
 		out = append(out, e)
 	}
-	// Within the same second, the registration comes first.
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].At.Equal(out[j].At) {
-			return out[i].At.Before(out[j].At)
-		}
-		return out[i].Kind == "registered" && out[j].Kind != "registered"
-	})
+	SortTimeline(out)
 	return out, rows.Err()
+}
+
+// SortTimeline puts events newest first; within the same second, the registration
+// comes last (it began the file).
+func SortTimeline(events []*Event) {
+	sort.SliceStable(events, func(i, j int) bool {
+		if !events[i].At.Equal(events[j].At) {
+			return events[i].At.After(events[j].At)
+		}
+		return events[j].Kind == "registered" && events[i].Kind != "registered"
+	})
 }
 
 // progress orders statuses by how far along the path they are, to keep the more
@@ -607,92 +613,6 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 var progress = map[string]int{
 	Received: 0, Contacted: 1, Positioned: 2, Oriented: 3, NotEligible: 3, Waitlisted: 3, Offered: 4,
 	Enrolled: 5, InTraining: 6, Completed: 7, Certified: 7, Dropped: 7,
-}
-
-// Merge folds file other into file keep, in one transaction: other's history,
-// contacts, notes, follow-ups, enrolments and positioning tests move to keep; keep
-// gains the details it lacked and the further status; other is marked merged into
-// keep and leaves every list.
-func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
-	if keep == other {
-		return ErrNotFound
-	}
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		load := func(id int64) (*Learner, error) {
-			return scanLearner(tx.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
-		}
-		k, err := load(keep)
-		if err != nil {
-			return err
-		}
-		o, err := load(other)
-		if err != nil {
-			return err
-		}
-		for _, table := range []string{"learner_history", "learner_contacts", "learner_notes"} {
-			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET learner_id = $1 WHERE learner_id = $2", keep, other); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE learner_followups SET learner_id = $1 WHERE learner_id = $2
-			AND milestone NOT IN (SELECT milestone FROM learner_followups WHERE learner_id = $1)`, keep, other); err != nil {
-			return err
-		}
-		if err := training.ReassignLearner(ctx, tx, other, keep); err != nil {
-			return fmt.Errorf("merge enrolments: %w", err)
-		}
-		if err := positioning.ReassignLearner(ctx, tx, other, keep); err != nil {
-			return fmt.Errorf("merge positioning tests: %w", err)
-		}
-		fill := func(dst *string, src string) {
-			if *dst == "" {
-				*dst = src
-			}
-		}
-		fill(&k.Email, o.Email)
-		fill(&k.Postcode, o.Postcode)
-		fill(&k.Town, o.Town)
-		fill(&k.FrenchLevel, o.FrenchLevel)
-		fill(&k.Gender, o.Gender)
-		fill(&k.HeardFrom, o.HeardFrom)
-		union := func(a, b []string) []string {
-			for _, x := range b {
-				if !slices.Contains(a, x) {
-					a = append(a, x)
-				}
-			}
-			return a
-		}
-		k.Languages, k.Situations = union(k.Languages, o.Languages), union(k.Situations, o.Situations)
-		k.Equipment, k.Availabilities = union(k.Equipment, o.Equipment), union(k.Availabilities, o.Availabilities)
-		if k.WishedProgramme == 0 {
-			k.WishedProgramme = o.WishedProgramme
-		}
-		if k.WishedCohort == 0 {
-			k.WishedCohort = o.WishedCohort
-		}
-		if progress[o.Status] > progress[k.Status] {
-			k.Status, k.StatusReason, k.ExitedOn = o.Status, o.StatusReason, o.ExitedOn
-		}
-		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE learners SET email = $1, postcode = $2, town = $3, french_level = $4,
-			heard_from = $5, languages = $6, situations = $7, equipment = $8, availabilities = $9, wished_programme_id = $10,
-			wished_cohort_id = $11, status = $12, status_reason = $13, exited_on = $14, updated_at = $15,
-			duplicate_of = CASE WHEN duplicate_of = $17 THEN NULL ELSE duplicate_of END, gender = $18 WHERE id = $16`,
-			k.Email, k.Postcode, k.Town, k.FrenchLevel, k.HeardFrom, joinCodes(k.Languages), joinCodes(k.Situations),
-			joinCodes(k.Equipment), joinCodes(k.Availabilities), nullID(k.WishedProgramme), nullID(k.WishedCohort),
-			k.Status, k.StatusReason, k.ExitedOn, now, keep, other, k.Gender); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE learners SET duplicate_of = $1 WHERE duplicate_of = $2 AND id <> $1", keep, other); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE learners SET merged_into = $1, duplicate_of = NULL, updated_at = $2 WHERE id = $3",
-			keep, now, other); err != nil {
-			return err
-		}
-		return addHistory(ctx, tx, keep, "merged", "", fmt.Sprintf("%s (%d)", o.Name(), o.ID), staffID, now)
-	})
 }
 
 // moveForEnrolment follows an enrolment's new state without ever moving a person

@@ -12,3 +12,5 @@ CREATE TABLE learner_secondary_contacts (
     at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX learner_secondary_contacts_value ON learner_secondary_contacts (learner_id, kind, value);
+-- Likely duplicates are also the files whose other phone is this file's phone.
+CREATE INDEX learner_secondary_contacts_kind_value ON learner_secondary_contacts (kind, value);
