@@ -2,14 +2,17 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"tremplin/internal/learners"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
@@ -159,7 +162,8 @@ func TestAMergeKeepsEveryContactAndAsksWhereFilesDisagree(t *testing.T) {
 		if pick.status != http.StatusOK || !strings.Contains(pick.body, `href="/learners/`+keep+`/merge?other=`+other+`"`) {
 			t.Fatalf("likely duplicates: %d", pick.status)
 		}
-		if found := b.get("/learners/" + keep + "/merge?q=amra"); !strings.Contains(found.body, `href="/learners/`+keep+`/merge?other=`+other+`"`) {
+		found := b.get("/learners/" + keep + "/merge?q=fatima+el+a").body
+		if found = found[strings.Index(found, `id="search"`):]; !strings.Contains(found, `href="/learners/`+keep+`/merge?other=`+other+`"`) {
 			t.Fatal("the search by name does not find the other file")
 		}
 		form := b.get("/learners/" + keep + "/merge?other=" + other)
@@ -231,6 +235,54 @@ func TestTheTimelineShowsTheNewestFirstAndTheTests(t *testing.T) {
 		at := strings.Index(timeline, test)
 		if at < 0 || !strings.Contains(timeline[max(0, at-400):at], staff) {
 			t.Fatalf("the test's entry (%q by %s) is missing or does not say who ran it", test, staff)
+		}
+	})
+}
+
+// The follow-up list comes a page at a time, the most overdue first, with the
+// counts of each milestone; pages stay light however many are due.
+func TestFollowUpsComeAPageAtATime(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		fr := i18n.For("fr")
+		lille, _ := strconv.ParseInt(s.antennaID("Lille"), 10, 64)
+		exit := time.Now().AddDate(0, -3, -10) // 3-month follow-ups overdue, 6-month ones not yet due
+		n := learners.FollowUpPageSize + 10
+		for i := range n {
+			l := &learners.Learner{AntennaID: lille, FirstName: "Personne", LastName: fmt.Sprintf("Suivi%03d", i),
+				Phone: fmt.Sprintf("+336000%05d", i), BirthYear: 1990, ConsentText: "ok"}
+			if err := learners.Register(ctx, s.app.DB, l, "", 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := learners.RecordExit(ctx, s.app.DB, l.ID, learners.Completed, "", exit.AddDate(0, 0, -i), 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := s.signIn("karim.lille@tremplin.example")
+		first := b.get("/followups")
+		page := html.UnescapeString(first.body)
+		if first.status != http.StatusOK || strings.Count(page, `<li class="card">`) > learners.FollowUpPageSize+len(learners.Milestones) {
+			t.Fatalf("first page: %d, %d cards", first.status, strings.Count(page, `<li class="card">`))
+		}
+		// The most overdue first: the one who left earliest.
+		if a, z := strings.Index(page, fmt.Sprintf("Suivi%03d", n-1)), strings.Index(page, fmt.Sprintf("Suivi%03d", n-2)); a < 0 || z < 0 || a > z {
+			t.Fatal("not the most overdue first")
+		}
+		// Ibrahima Sow's 3-month follow-up (demo) counts too.
+		if !strings.Contains(page, fr.N("followup.count_overdue", n+1)) {
+			t.Fatalf("the counts do not say %q", fr.N("followup.count_overdue", n+1))
+		}
+		next := regexp.MustCompile(`href="(/followups\?after=[^"]+)"`).FindStringSubmatch(first.body)
+		if next == nil {
+			t.Fatal("no link to the next page")
+		}
+		second := html.UnescapeString(b.get(html.UnescapeString(next[1])).body)
+		if !strings.Contains(second, "Suivi000") || strings.Contains(second, fmt.Sprintf("Suivi%03d", n-1)) || !strings.Contains(second, `href="/followups"`) {
+			t.Fatalf("the second page does not go on from the first (%s):\n%s", next[1], second)
+		}
+		if only := html.UnescapeString(b.get("/followups?milestone=m6").body); strings.Contains(only, "Suivi0") {
+			t.Fatal("the 6-month list shows 3-month follow-ups")
 		}
 	})
 }
