@@ -59,14 +59,29 @@ type FollowUpQuery struct {
 	Limit     int
 }
 
-// followUpScope restricts the follow-ups f to the scope's antennas, with the
-// placeholder $n; admins see every antenna, with no condition at all (so that the
-// association-wide index is walked).
-func followUpScope(sc auth.Scope, n int) (string, []any) {
+// followUpScope restricts the follow-ups f to the scope's antennas, with
+// placeholders from $n; admins see every antenna, with no condition at all (so
+// that the association-wide index is walked), and staff of one antenna walk that
+// antenna's index in due order.
+func followUpScope(ctx context.Context, d *db.DB, sc auth.Scope, n int) (string, []any, error) {
 	if sc.All {
-		return "", nil
+		return "", nil, nil
 	}
-	return fmt.Sprintf(" AND f.antenna_id IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = $%d)", n), []any{sc.StaffID}
+	rows, err := d.QueryContext(ctx, "SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", sc.StaffID)
+	ids, err := db.Collect[any](rows, err)(func(r db.Scanner) (any, error) {
+		var id int64
+		err := r.Scan(&id)
+		return id, err
+	})
+	switch {
+	case err != nil:
+		return "", nil, err
+	case len(ids) == 0:
+		return " AND 1 = 0", nil, nil
+	case len(ids) == 1:
+		return fmt.Sprintf(" AND f.antenna_id = $%d", n), ids, nil
+	}
+	return " AND f.antenna_id IN (" + placeholders(n, len(ids)) + ")", ids, nil
 }
 
 // FollowUpsDue lists the follow-ups in scope not yet recorded and due by today
@@ -87,7 +102,10 @@ func FollowUpsDue(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time,
 		// The row comparison starts the index walk at the cursor on both engines.
 		cond += fmt.Sprintf(" AND f.due_on >= $%d AND (f.due_on, f.learner_id) > ($%d, $%d)", len(args)-1, len(args)-1, len(args))
 	}
-	scope, sargs := followUpScope(sc, len(args)+1)
+	scope, sargs, err := followUpScope(ctx, d, sc, len(args)+1)
+	if err != nil {
+		return nil, FollowUpCursor{}, err
+	}
 	args = append(args, sargs...)
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+", f.milestone, f.due_on FROM learner_followups f"+
 		` JOIN learners l ON l.id = f.learner_id JOIN antennas a ON a.id = l.antenna_id
@@ -132,30 +150,32 @@ type FollowUpCount struct {
 func (c FollowUpCount) Total() int { return c.Overdue + c.Soon }
 
 // FollowUpCounts counts the follow-ups to do in scope, one line per milestone.
+// Each count is one range of an index of the follow-ups still to record, led by
+// the milestone (and the antenna): no row is read, nothing is sorted.
 func FollowUpCounts(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time) ([]FollowUpCount, error) {
-	scope, sargs := followUpScope(sc, 3)
-	rows, err := d.QueryContext(ctx, `SELECT f.milestone, SUM(CASE WHEN f.due_on < $2 THEN 1 ELSE 0 END), COUNT(*)
-		FROM learner_followups f WHERE f.recorded_at = '' AND f.due_on <= $1`+scope+` GROUP BY f.milestone`,
-		append([]any{today.Add(FollowUpMargin).Format(time.DateOnly), today.Format(time.DateOnly)}, sargs...)...)
+	scope, args, err := followUpScope(ctx, d, sc, 3)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	args = append([]any{today.Format(time.DateOnly), today.Add(FollowUpMargin).Format(time.DateOnly)}, args...)
+	var counts []string
+	for _, m := range Milestones {
+		args = append(args, m)
+		n := len(args)
+		counts = append(counts,
+			fmt.Sprintf("(SELECT COUNT(*) FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on < $1%s)", n, scope),
+			fmt.Sprintf("(SELECT COUNT(*) FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on >= $1 AND f.due_on <= $2%s)", n, scope))
+	}
 	out := make([]FollowUpCount, len(Milestones))
+	dest := make([]any, 0, 2*len(out))
 	for i, m := range Milestones {
 		out[i].Milestone = m
+		dest = append(dest, &out[i].Overdue, &out[i].Soon)
 	}
-	for rows.Next() {
-		var m string
-		var overdue, all int
-		if err := rows.Scan(&m, &overdue, &all); err != nil {
-			return nil, err
-		}
-		if i := slices.Index(Milestones, m); i >= 0 {
-			out[i].Overdue, out[i].Soon = overdue, all-overdue
-		}
+	if err := d.QueryRowContext(ctx, "SELECT "+strings.Join(counts, ", "), args...).Scan(dest...); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // followUpsPage is what the follow-up list shows.
