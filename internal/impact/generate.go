@@ -702,7 +702,7 @@ func (g *generator) people() error {
 				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
 				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
-				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at")
+				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at", "antenna_id")
 				rb := newBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
 				pb := newBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
 				hb.hold, tb.hold, eb.hold, fb.hold, pb.hold = true, true, true, true, true
@@ -845,7 +845,7 @@ func (g *generator) people() error {
 							if recorded != "" {
 								staffArg = adviser
 							}
-							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded); err != nil {
+							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded, antenna); err != nil {
 								return err
 							}
 						}

@@ -280,7 +280,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 		}
 		due := func(today string) []string {
 			t.Helper()
-			list, err := FollowUpsDue(ctx, d, f.lilleScope, day(today))
+			list, _, err := FollowUpsDue(ctx, d, f.lilleScope, day(today), FollowUpQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +319,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 			t.Fatalf("follow-ups after correction: %+v %+v", fus[0], fus[1])
 		}
 		// The Bordeaux adviser sees only Bordeaux's.
-		list, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"))
+		list, _, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"), FollowUpQuery{})
 		if len(list) != 1 || list[0].Learner.ID != b.ID {
 			t.Fatalf("Bordeaux follow-ups: %d", len(list))
 		}

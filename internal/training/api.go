@@ -32,6 +32,8 @@ type CohortSummary struct {
 type EnrolmentView struct {
 	CohortID       int64
 	ProgrammeTitle string
+	Certifying     bool   // the programme leads to a certificate
+	CohortState    string // draft, open, full, running, finished, cancelled
 	StartsOn       time.Time
 	EndsOn         time.Time
 	State          string // enrolled, waitlisted, offered, withdrawn
@@ -138,7 +140,7 @@ func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64)
 
 // LearnerEnrolments lists a learner's enrolments with hours and marks.
 func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]EnrolmentView, error) {
-	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, c.starts_on, c.ends_on, e.state, e.since
+	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, p.certifying, c.state, c.starts_on, c.ends_on, e.state, e.since
 		FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id JOIN programmes p ON p.id = c.programme_id
 		WHERE e.learner_id = $1 ORDER BY c.starts_on DESC, e.id DESC`, learnerID)
 	if err != nil {
@@ -149,7 +151,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	for rows.Next() {
 		var v EnrolmentView
 		var starts, ends, since string
-		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &starts, &ends, &v.State, &since); err != nil {
+		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &v.Certifying, &v.CohortState, &starts, &ends, &v.State, &since); err != nil {
 			rows.Close()
 			return nil, err
 		}
