@@ -107,7 +107,7 @@ func TestPartnerNotesPhoneAndWithdrawal(t *testing.T) {
 			t.Errorf("phone %q", l.Phone)
 		}
 		events, _ := learners.Timeline(ctx, d, l.ID)
-		if last := events[len(events)-1]; last.Kind != "partner_phone" || last.Detail != "Claire (SOS migrants)" {
+		if last := events[0]; last.Kind != "partner_phone" || last.Detail != "Claire (SOS migrants)" {
 			t.Errorf("the file's history: %+v", last)
 		}
 

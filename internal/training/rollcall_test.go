@@ -76,7 +76,7 @@ func TestRollCallOpensAtTheMeetingsStartAndNeverWhenCancelled(t *testing.T) {
 			t.Fatalf("cancel a meeting with marks: %v", err)
 		}
 		// A cancelled cohort takes no roll call at all.
-		if err := training.SetCohortState(f.ctx, d, c.ID, "cancelled"); err != nil {
+		if _, err := training.CancelCohort(f.ctx, d, c.ID, f.staff.ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := training.SaveAttendance(f.ctx, d, started.ID, map[int64]string{ana: "late"}, f.staff.ID); !errors.Is(err, training.ErrRollCallClosed) {
