@@ -108,7 +108,7 @@ func TestRollCallWaitsForTheMeetingAndRefusesCancelledOnes(t *testing.T) {
 		bordeaux := s.demoCohort("Bordeaux", "Autonomie numérique")
 		mb := s.signIn("manager.bordeaux@tremplin.example")
 		past := s.meetingAt(bordeaux, -3*time.Hour)
-		if p := mb.post("/cohorts/"+bordeaux+"/state", url.Values{"state": {"cancelled"}}); p.status != http.StatusSeeOther {
+		if p := mb.post("/cohorts/"+bordeaux+"/cancel", url.Values{"confirm": {"yes"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("cancel the cohort: %d", p.status)
 		}
 		p = mb.post("/meetings/"+past+"/attendance", url.Values{"meeting": {past}, "everyone": {"present"}})

@@ -48,15 +48,12 @@ func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString
 // send a link in Arabic; the choice is then remembered in the cookie), else the
 // visitor's cookie, else Accept-Language. It runs before sessions are loaded, so
 // that even a session failure is explained in the visitor's language; Identify
-// then prefers a staff member's profile, unless the link asks for a language.
+// then prefers a staff member's profile, and remembers a visitor's link language.
 func (s *Service) Language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := langOf(r)
 		if asked := linkLang(r); asked != "" {
 			lang = asked
-			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
-				s.setLangCookie(w, asked)
-			}
 		}
 		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
 	})
@@ -98,8 +95,16 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if i18n.Supported(lang) && linkLang(r) == "" {
+		switch asked := linkLang(r); {
+		case i18n.Supported(lang):
+			// Staff read their pages in their profile's language; on their pages
+			// ?lang= may name something else (the positioning questionnaire's).
 			ctx = i18n.WithLang(ctx, lang)
+		case asked != "":
+			// A visitor who followed a link in a language keeps it.
+			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
+				s.setLangCookie(w, asked)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
