@@ -1,6 +1,7 @@
 package partners
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -98,17 +99,10 @@ func UseLink(ctx context.Context, d *db.DB, token string, now time.Time) (int64,
 func (h *Handlers) LoginForm(w http.ResponseWriter, r *http.Request) {
 	next := SafeNext(r.URL.Query().Get("next"))
 	if h.IsPartner(r) {
-		http.Redirect(w, r, cmpOr(next, "/partner"), http.StatusSeeOther)
+		http.Redirect(w, r, cmp.Or(next, "/partner"), http.StatusSeeOther)
 		return
 	}
 	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{}, web.NewForm(url.Values{"next": {next}}))
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // SafeNext returns next when it is a page of the partner space (a local path
@@ -245,7 +239,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 		h.Log.WarnContext(ctx, "partner: language not recorded", "contact_id", c.ID, "err", err)
 	}
 	h.Log.InfoContext(ctx, "partner signed in", "contact_id", c.ID, "request_id", web.RequestID(ctx))
-	http.Redirect(w, r, cmpOr(next, "/partner"), http.StatusSeeOther)
+	http.Redirect(w, r, cmp.Or(next, "/partner"), http.StatusSeeOther)
 }
 
 // Logout ends the partner's session.
@@ -359,7 +353,7 @@ func (h *Handlers) Refer(w http.ResponseWriter, r *http.Request) {
 	// rows is how many people the form showed; people, how many are wanted. A
 	// change of number shows the form again with everything typed kept, never
 	// fewer rows than the last one filled in.
-	n := groupSize(cmpOr(f.Get("rows"), f.Get("people")))
+	n := groupSize(cmp.Or(f.Get("rows"), f.Get("people")))
 	if f.Get("resize") != "" {
 		wanted := groupSize(f.Get("people"))
 		for i := n; i > wanted; i-- {
