@@ -124,14 +124,14 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 	}
 
 	// The adviser's meetings lead to the cohort, whose timetable leads to the roll
-	// call of its first meeting.
+	// call of its first meeting already held.
 	cohortPath := "/cohorts/" + strconv.FormatInt(cohort.ID, 10)
 	b.load("my meetings", click(`header a[href="/meetings"]`))
 	b.load("cohort", click(`main a[href="`+cohortPath+`"]`))
 	if !js[bool](b, `!!document.querySelector('main a[href="`+file+`"]')`) {
 		t.Errorf("the cohort's roster does not list %s %s", p.first, p.last)
 	}
-	b.load("attendance", click(`main table a[href$="/attendance"]`))
+	b.load("attendance", click(`main table tr.tr-past a[href$="/attendance"]`)) // a roll call waits for its meeting
 	attendance := b.path()
 	markName := "mark_" + strconv.FormatInt(l.ID, 10)
 	mark := `input[name="` + markName + `"]`
@@ -143,7 +143,7 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 		t.Errorf("the label to mark present is %.0f px high, want at least 44", h)
 	}
 	b.tick(markName, "present") // one tap
-	save := `main form[action="` + attendance + `"] button[type=submit]`
+	save := `main form.tr-roll[action="` + attendance + `"] button[type=submit]`
 	b.load("attendance saved", click(save))
 	if got, want := b.text("main .flash"), fr.T("training.attendance_saved"); got != want {
 		t.Errorf("after saving the roll call: flash %q, want %q", got, want)

@@ -392,10 +392,11 @@ func TestDuplicatesAreMergedFromTheFile(t *testing.T) {
 		if !strings.Contains(file, i18n.For("fr").T("learner.duplicates_title")) || !strings.Contains(file, "/learners/"+other+"/merge?other="+keep) {
 			t.Fatal("the file does not show its possible duplicate")
 		}
-		if p := b.get("/learners/" + keep + "/merge?other=" + other); p.status != http.StatusOK {
-			t.Fatalf("merge page: %d", p.status)
+		form := b.get("/learners/" + keep + "/merge?other=" + other)
+		if form.status != http.StatusOK {
+			t.Fatalf("merge page: %d", form.status)
 		}
-		if p := b.post("/learners/"+keep+"/merge", url.Values{"other": {other}}); p.status != http.StatusSeeOther {
+		if p := b.post("/learners/"+keep+"/merge", submitted(form.body)); p.status != http.StatusSeeOther {
 			t.Fatalf("merge: %d", p.status)
 		}
 		if p := b.get("/learners/" + other); p.status != http.StatusSeeOther || p.header.Get("Location") != "/learners/"+keep {

@@ -193,8 +193,16 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 			t.Fatalf("meetings form: %d", p.status)
 		}
 		// Tuesdays and Thursdays of March 2027, 9:30–12:00, without Thursday 18th.
-		p = m.post("/cohorts/"+id+"/meetings/weekly", url.Values{"days": {"2", "4"}, "wstart": {"09:30"}, "wend": {"12:00"},
-			"from": {"2027-03-01"}, "to": {"2027-03-31"}, "skip": {"18/03/2027"}})
+		weekly := url.Values{"days": {"2", "4"}, "wstart": {"09:30"}, "wend": {"12:00"},
+			"from": {"2027-03-01"}, "to": {"2027-03-31"}, "skip": {"18/03/2027"}}
+		// Karim already teaches the web developers then: the manager is warned,
+		// by name, and confirms.
+		p = m.post("/cohorts/"+id+"/meetings/weekly", weekly)
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["confirm"] == "" || !strings.Contains(html.UnescapeString(p.body), "Karim Benhaddou anime déjà") {
+			t.Fatalf("weekly over Karim's other classes: %d %v", p.status, errorsOf(p.body))
+		}
+		weekly.Set("confirm", "yes")
+		p = m.post("/cohorts/"+id+"/meetings/weekly", weekly)
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("weekly: %d %v", p.status, errorsOf(p.body))
 		}
@@ -232,7 +240,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 		if p.status != http.StatusUnprocessableEntity || errs["days"] == "" || errs["from"] == "" || errs["skip"] == "" || errs["wend"] != "" {
 			t.Fatalf("bad weekly timetable: %d %v", p.status, errs)
 		}
-		p = m.post("/cohorts/"+id+"/meetings", url.Values{"date": {"05/03/2027"}, "start": {"14:00"}, "end": {"17:30"}})
+		p = m.post("/cohorts/"+id+"/meetings", url.Values{"date": {"05/03/2027"}, "start": {"14:00"}, "end": {"17:30"}, "confirm": {"yes"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("one meeting: %d %v", p.status, errorsOf(p.body))
 		}
@@ -410,6 +418,19 @@ func TestAttendanceRollCallAndAlerts(t *testing.T) {
 		ines, jo := s.learner("Lille", "Inès", "Roussel"), s.learner("Lille", "Jonas", "Lefebvre")
 		s.enrol(id, ines)
 		s.enrol(id, jo)
+		// Three meetings of the last days, whose roll call can be taken.
+		var cid int64
+		fmt.Sscan(id, &cid)
+		paris := training.Location("Europe/Paris")
+		var past []training.Slot
+		for _, ago := range []int{10, 8, 6} {
+			d := time.Now().In(paris).AddDate(0, 0, -ago)
+			start := time.Date(d.Year(), d.Month(), d.Day(), 9, 30, 0, 0, paris)
+			past = append(past, training.Slot{Start: start, End: start.Add(150 * time.Minute)})
+		}
+		if _, err := training.AddMeetings(context.Background(), s.app.DB, cid, past); err != nil {
+			t.Fatal(err)
+		}
 		var meetings []string
 		rows, _ := s.app.DB.Query("SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 3", id)
 		for rows.Next() {

@@ -97,7 +97,8 @@ func (f *fixture) state(cohortID, learnerID int64) string {
 	return s
 }
 
-var monday = time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+// monday is a Monday in the past: roll calls are taken once a meeting has started.
+var monday = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // Two staff take the last seat at the same moment: one gets it, the other is told
 // the cohort is full, and the cohort never holds more people than seats.
@@ -398,7 +399,7 @@ func TestTwoAbsencesInARowRaiseAnAlertInTheAntennaOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		alerts, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope())
+		alerts, _, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), 0, 20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,14 +409,14 @@ func TestTwoAbsencesInARowRaiseAnAlertInTheAntennaOnly(t *testing.T) {
 		if !alerts[0].First.Equal(ms[1].Start) || !alerts[0].Last.Equal(ms[2].Start) {
 			t.Errorf("missed meetings %v and %v", alerts[0].First, alerts[0].Last)
 		}
-		if got, _ := training.AbsenceAlerts(f.ctx, d, other.staff.Scope()); len(got) != 0 {
+		if got, _, _ := training.AbsenceAlerts(f.ctx, d, other.staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
 			t.Fatalf("another antenna sees %d alerts", len(got))
 		}
 		// Back in class at the next meeting: no more alert.
 		if err := training.SaveAttendance(f.ctx, d, ms[3].ID, map[int64]string{twice: "late"}, f.staff.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := training.AbsenceAlerts(f.ctx, d, f.staff.Scope()); len(got) != 0 {
+		if got, _, _ := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
 			t.Fatalf("alerts after coming back: %+v", got)
 		}
 	})
@@ -502,13 +503,13 @@ func TestCatalogueShowsOpenCohortsWithSeatsLeftInOneQuery(t *testing.T) {
 		f := newFixture(t, d, "Lille", "Europe/Paris")
 		other := newFixture(t, d, "Bordeaux", "Europe/Paris")
 		today := time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)
-		open := f.cohort(4, monday)
+		open := f.cohort(4, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 		if _, err := training.Enrol(f.ctx, d, open.ID, f.learner("Un"), f.staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		over := f.cohort(4, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) // ended before today
 		_ = over
-		elsewhere := other.cohort(8, monday)
+		elsewhere := other.cohort(8, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 		cert := &training.Programme{Title: "Développeur·se web", Level: "certifiant", TotalHours: 600, Certifying: true}
 		if err := training.SaveProgramme(f.ctx, d, cert); err != nil {
 			t.Fatal(err)
@@ -553,8 +554,8 @@ func TestCatalogueShowsOpenCohortsWithSeatsLeftInOneQuery(t *testing.T) {
 func TestStartedSessionsAreNotOffered(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "Lille", "Europe/Paris")
-		today := time.Date(2027, 3, 3, 0, 0, 0, 0, time.UTC) // a Wednesday
-		started := f.cohort(8, monday)                       // 1 March
+		today := monday.AddDate(0, 0, 2) // the Wednesday of its first week
+		started := f.cohort(8, monday)
 		upcoming := f.cohort(8, monday.AddDate(0, 0, 7))
 		loc := training.Location(f.antenna.Timezone)
 		slots := training.Weekly(upcoming.StartsOn, upcoming.EndsOn, []time.Weekday{time.Tuesday, time.Thursday}, 9*60+30, 12*60+30, nil, loc)

@@ -45,11 +45,10 @@ func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(
 func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString(r.Context(), "flash") }
 
 // Language chooses the language from ?lang= in the link (so that a partner can
-// send a link in Arabic), else the visitor's cookie, else Accept-Language. It runs
-// before sessions are loaded, so that even a session failure is explained in the
-// visitor's language; Identify then prefers a staff member's profile (for staff,
-// ?lang= is the language of what they show a person, as the positioning
-// questionnaire) and remembers a visitor's ?lang= in the cookie.
+// send a link in Arabic; the choice is then remembered in the cookie), else the
+// visitor's cookie, else Accept-Language. It runs before sessions are loaded, so
+// that even a session failure is explained in the visitor's language; Identify
+// then prefers a staff member's profile, and remembers a visitor's link language.
 func (s *Service) Language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := langOf(r)
@@ -96,9 +95,13 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if i18n.Supported(lang) {
+		switch asked := linkLang(r); {
+		case i18n.Supported(lang):
+			// Staff read their pages in their profile's language; on their pages
+			// ?lang= may name something else (the positioning questionnaire's).
 			ctx = i18n.WithLang(ctx, lang)
-		} else if asked := linkLang(r); asked != "" {
+		case asked != "":
+			// A visitor who followed a link in a language keeps it.
 			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
 				s.setLangCookie(w, asked)
 			}
