@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
 	"tremplin/internal/training"
@@ -183,12 +184,18 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		d.CohortsMissing = true
 	}
 	d.Cohorts = []web.Option{{Value: "", Label: "form.choose"}}
+	pr := i18n.FromContext(ctx)
 	for _, c := range cohorts {
 		label := c.ProgrammeTitle + " — " + c.StartsOn.Format("02/01/2006")
 		if c.PlaceName != "" {
 			label += " — " + c.PlaceName
 		}
-		d.Cohorts = append(d.Cohorts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: label, Raw: true})
+		// Seats left, so that a full cohort shows before the form is sent.
+		seats := pr.N("training.seats_left", c.SeatsLeft)
+		if c.SeatsLeft == 0 {
+			seats = pr.T("training.full_choice")
+		}
+		d.Cohorts = append(d.Cohorts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: label + " — " + seats, Raw: true})
 		if c.ID == l.WishedCohort {
 			d.Cohort = label
 		}

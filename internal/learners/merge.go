@@ -256,6 +256,14 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 			keep, now, other); err != nil {
 			return err
 		}
+		// Search finds the kept file by the names and phone it ends with, and the
+		// merged one no more.
+		if err := writeKeys(ctx, tx, keyed{k.ID, k.AntennaID, k.FirstName, k.LastName, k.Phone}); err != nil {
+			return err
+		}
+		if err := dropKeys(ctx, tx, other); err != nil {
+			return err
+		}
 		if err := addHistory(ctx, tx, keep, "merged", "", fmt.Sprintf("%s (%d)", o.Name(), o.ID), staffID, now); err != nil {
 			return err
 		}

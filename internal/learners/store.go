@@ -217,7 +217,54 @@ func findDuplicate(ctx context.Context, q db.Execer, l *Learner, firstKey, lastK
 // (limit registrations per hour; 0 for none), the duplicate check, the file and the
 // first step of its history. l.ID and l.DuplicateOf are set.
 func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit int) error {
+	return RegisterChecked(ctx, d, l, Checks{Address: address, AddressLimit: limit})
+}
+
+// Checks are what a public registration is checked against before it is stored.
+type Checks struct {
+	Address      string        // the client address ("" for none: staff, imports)
+	AddressLimit int           // registrations per address and hour; 0 for none
+	PhoneLimit   int           // new files per phone number and hour; 0 for none
+	Pass         string        // a workshop code, which lifts the address limit
+	SameWithin   time.Duration // the same phone and names in the antenna this recently: the same registration
+}
+
+// ErrTooManyForPhone is returned by RegisterChecked when the phone number has been
+// given for too many new files within the hour.
+var ErrTooManyForPhone = errors.New("too many registrations with this phone number")
+
+// ErrAlreadyRegistered is returned by RegisterChecked for a registration sent again
+// (the back button, a double tap): l.ID is the file already made, nothing is stored.
+var ErrAlreadyRegistered = errors.New("this registration was just received")
+
+// RegisterChecked stores a new registration in one transaction, after the checks:
+// a registration sent again is recognised, then the workshop code, the per-phone
+// and the per-address limits are applied. l.ID and l.DuplicateOf are set.
+func RegisterChecked(ctx context.Context, d *db.DB, l *Learner, c Checks) error {
 	now := time.Now()
+	prepareRegistration(l, now)
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if c.SameWithin > 0 {
+			var id sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM learners WHERE phone = $1 AND antenna_id = $2
+				AND first_key = $3 AND last_key = $4 AND created_at > $5 AND merged_into IS NULL`,
+				l.Phone, l.AntennaID, NameKey(l.FirstName), NameKey(l.LastName), db.FormatTime(now.Add(-c.SameWithin))).Scan(&id); err != nil {
+				return err
+			}
+			if id.Valid {
+				l.ID = id.Int64
+				return ErrAlreadyRegistered
+			}
+		}
+		if err := checkLimits(ctx, tx, l.Phone, c, now); err != nil {
+			return err
+		}
+		return insertRegistration(ctx, tx, l)
+	})
+}
+
+// prepareRegistration fills what a new registration takes by default.
+func prepareRegistration(l *Learner, now time.Time) {
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = now
 	}
@@ -231,49 +278,81 @@ func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit i
 		l.Lang = "fr"
 	}
 	l.Status, l.UpdatedAt = Received, l.CreatedAt
-	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
-	key := AddressKey(address)
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		if address != "" && limit > 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registration_attempts WHERE address = $1 AND at > $2",
-				key, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
-				return err
-			}
-			if n >= limit {
-				return ErrTooManyRegistrations
-			}
-		}
-		var err error
-		if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
+}
+
+// checkLimits applies the per-phone and per-address limits (a valid workshop code
+// lifts the second) and counts this attempt for its address.
+func checkLimits(ctx context.Context, tx *sql.Tx, phone string, c Checks, now time.Time) error {
+	if phone != "" && c.PhoneLimit > 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM learners WHERE phone = $1 AND created_at > $2",
+			phone, db.FormatTime(now.Add(-time.Hour))).Scan(&n); err != nil {
 			return err
 		}
-		created := db.FormatTime(l.CreatedAt)
-		err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
-			postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
-			wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
-			RETURNING id`,
-			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
-			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-			nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
-			firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+		if n >= c.PhoneLimit {
+			return ErrTooManyForPhone
+		}
+	}
+	if c.Address == "" {
+		return nil
+	}
+	key := AddressKey(c.Address)
+	vouched := false
+	if c.Pass != "" {
+		res, err := tx.ExecContext(ctx, `UPDATE registration_passes SET used = used + 1
+			WHERE code = $1 AND expires_at > $2 AND used < max_uses`, NormalizePass(c.Pass), db.FormatTime(now))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
-			l.ID, Received, created); err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return err
 		}
-		if address == "" {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO registration_attempts (address, at) VALUES ($1, $2)", key, now.Unix()); err != nil {
+		vouched = n == 1
+	}
+	if c.AddressLimit > 0 && !vouched {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registration_attempts WHERE address = $1 AND at > $2",
+			key, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM registration_attempts WHERE at < $1", now.Add(-time.Hour).Unix())
+		if n >= c.AddressLimit {
+			return ErrTooManyRegistrations
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO registration_attempts (address, at) VALUES ($1, $2)", key, now.Unix()); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM registration_attempts WHERE at < $1", now.Add(-time.Hour).Unix())
+	return err
+}
+
+// insertRegistration writes a new file and the first step of its history.
+func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
+	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
+	var err error
+	if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
+		return err
+	}
+	created := db.FormatTime(l.CreatedAt)
+	err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
+		postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
+		wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
+		RETURNING id`,
+		l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
+		l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
+		nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
+		firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+	if err != nil {
+		return err
+	}
+	if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
+		l.ID, Received, created)
+	return err
 }
 
 // ByID returns a file in scope (a merged one too: MergedInto says where it went).
@@ -299,6 +378,9 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+			return err
 		}
 		// The follow-up list reads the antenna from the follow-ups themselves.
 		if _, err := tx.ExecContext(ctx, "UPDATE learner_followups SET antenna_id = $1 WHERE learner_id = $2 AND antenna_id <> $1",
@@ -628,7 +710,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	case Waitlisted:
 		blocked = []string{Waitlisted, Offered, Enrolled, InTraining}
 	case "withdrawn":
-		return afterWithdrawal(ctx, d, id)
+		return afterWithdrawal(ctx, d, id, false)
+	case training.CohortCancelled:
+		return afterWithdrawal(ctx, d, id, true)
 	default:
 		return nil
 	}
@@ -643,7 +727,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	})
 }
 
-func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
+// When the cohort was cancelled, a person in training in it goes back too, and
+// the step says why (CohortCancelledDetail).
+func afterWithdrawal(ctx context.Context, d *db.DB, id int64, cancelled bool) error {
 	enrolments, err := training.LearnerEnrolments(ctx, d, id)
 	if err != nil {
 		return err
@@ -657,12 +743,16 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 		}
 	}
 	pending := []string{Enrolled, Offered, Waitlisted}
+	detail, alsoBefore := "", Enrolled
+	if cancelled {
+		pending, detail, alsoBefore = append(pending, InTraining), CohortCancelledDetail, InTraining
+	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		target := best
 		if target == "" {
 			// Where the person was before being enrolled, waitlisted or offered a seat.
 			err := tx.QueryRowContext(ctx, `SELECT status FROM learner_history WHERE learner_id = $1 AND status <> ''
-				AND status NOT IN ($2, $3, $4) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted).Scan(&target)
+				AND status NOT IN ($2, $3, $4, $5) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted, alsoBefore).Scan(&target)
 			if errors.Is(err, sql.ErrNoRows) {
 				target = Contacted
 			} else if err != nil {
@@ -675,9 +765,13 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 				from = append(from, s)
 			}
 		}
-		return moveIf(ctx, tx, id, target, "", 0, db.Now(), from)
+		return moveIf(ctx, tx, id, target, detail, 0, db.Now(), from)
 	})
 }
+
+// CohortCancelledDetail is the detail of the step that takes a person back when
+// their cohort is cancelled; the file shows it in words.
+const CohortCancelledDetail = "cohort_cancelled"
 
 // markPositioned moves a person to "positioned" after a test, unless a decision
 // has already taken them further.

@@ -11,19 +11,7 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// Levels of the basic digital courses, as the national advisers' tool names them;
-// certifying programmes (about 600 hours) have the level "certifiant".
-var Levels = []string{"debutant", "intermediaire", "avance", "certifiant"}
-
-// Programme is a course the association offers (national, taught in cohorts by antennas).
-type Programme struct {
-	ID          int64
-	Title       string
-	Level       string
-	Description string
-	TotalHours  int
-	Certifying  bool
-}
+// Programme is in programmes.go.
 
 // CohortSummary is what another room needs to show or choose a cohort.
 type CohortSummary struct {
@@ -67,24 +55,6 @@ var ErrCohortFull = errors.New("cohort is full")
 // ErrCohortClosed is returned by Enrol and Waitlist for a cohort that does not take
 // enrolments (draft, finished, cancelled) or does not exist.
 var ErrCohortClosed = errors.New("cohort does not take enrolments")
-
-// Programmes lists every programme, by level then title.
-func Programmes(ctx context.Context, d *db.DB) ([]Programme, error) {
-	rows, err := d.QueryContext(ctx, "SELECT "+programmeColumns+" FROM programmes p ORDER BY "+levelOrder+", p.title")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Programme
-	for rows.Next() {
-		p, err := scanProgramme(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
-}
 
 // OpenCohorts lists the cohorts of an antenna that take enrolments (open, full or
 // running), soonest first.
@@ -195,7 +165,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	}
 	// Planned hours of each cohort, and the learner's marks, in one query each.
 	planned, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m
-		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1)`, learnerID)
+		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1) AND m.cancelled_at = ''`, learnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +183,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 		return nil, err
 	}
 	marks, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, at.mark FROM attendance at
-		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 ORDER BY m.starts_at`, learnerID)
+		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 AND `+countedMark+` ORDER BY m.starts_at`, learnerID)
 	if err != nil {
 		return nil, err
 	}
