@@ -141,6 +141,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
+	a.Org.Today = a.today
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()
