@@ -29,8 +29,8 @@ type ListFilter struct {
 	Q           string // names or phone, as the search reads them
 	AntennaID   int64
 	Status      string
-	ProgrammeID int64 // wished, or followed in one of its cohorts
-	CohortID    int64 // enrolled, offered a seat or waitlisted
+	ProgrammeID int64  // wished, or followed in one of its cohorts
+	CohortID    int64  // enrolled, offered a seat or waitlisted
 	Assignee    string // AssigneeMe, AssigneeNone, a staff id; "" for anyone
 	Situation   string // one of SituationCodes
 	From, To    string // registration days, YYYY-MM-DD, both included
