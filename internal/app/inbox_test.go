@@ -215,6 +215,9 @@ func TestBulkAssignAndExportStayInScope(t *testing.T) {
 				t.Errorf("exported %q", r)
 			}
 		}
+		if rows := readCSV(t, karim.get("/exports/learners.csv?ticked=1&assignee=me"), ';'); len(rows) != 1 {
+			t.Errorf("nobody ticked exports %d people", len(rows)-1)
+		}
 	})
 }
 

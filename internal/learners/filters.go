@@ -34,7 +34,8 @@ type ListFilter struct {
 	Assignee    string // AssigneeMe, AssigneeNone, a staff id; "" for anyone
 	Situation   string // one of SituationCodes
 	From, To    string // registration days, YYYY-MM-DD, both included
-	IDs         []int64
+	IDs         []int64 // only these people (those ticked for a bulk export)
+	Ticked      bool    // people were to be ticked: none ticked is nobody, not everyone
 	After       Cursor
 }
 
@@ -84,6 +85,7 @@ func ParseListFilter(q url.Values) (f ListFilter, bad map[string]string) {
 			f.IDs = append(f.IDs, id)
 		}
 	}
+	f.Ticked = len(f.IDs) > 0 || q.Get("ticked") != ""
 	f.After = ParseCursor(q.Get("after"))
 	return f, bad
 }
@@ -158,8 +160,11 @@ func (f ListFilter) conds(w *walker, staffID int64, loc *time.Location) {
 		d, _ := time.ParseInLocation(time.DateOnly, f.To, loc)
 		w.where("l.created_at < %s", db.FormatTime(d.AddDate(0, 0, 1)))
 	}
-	if len(f.IDs) > 0 {
+	switch {
+	case len(f.IDs) > 0:
 		w.conds = append(w.conds, "l.id IN ("+inlineIDs(f.IDs)+")")
+	case f.Ticked:
+		w.conds = append(w.conds, "1 = 0")
 	}
 }
 
@@ -291,7 +296,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, bad := ParseListFilter(r.URL.Query())
-	f.IDs = nil
+	f.IDs, f.Ticked = nil, false
 	if len(antennas) == 1 {
 		f.AntennaID = antennas[0].ID
 	}
