@@ -29,11 +29,11 @@ type ListFilter struct {
 	Q           string // names or phone, as the search reads them
 	AntennaID   int64
 	Status      string
-	ProgrammeID int64  // wished, or followed in one of its cohorts
-	CohortID    int64  // enrolled, offered a seat or waitlisted
-	Assignee    string // AssigneeMe, AssigneeNone, a staff id; "" for anyone
-	Situation   string // one of SituationCodes
-	From, To    string // registration days, YYYY-MM-DD, both included
+	ProgrammeID int64   // wished, or followed in one of its cohorts
+	CohortID    int64   // enrolled, offered a seat or waitlisted
+	Assignee    string  // AssigneeMe, AssigneeNone, a staff id; "" for anyone
+	Situation   string  // one of SituationCodes
+	From, To    string  // registration days, YYYY-MM-DD, both included
 	IDs         []int64 // only these people (those ticked for a bulk export)
 	Ticked      bool    // people were to be ticked: none ticked is nobody, not everyone
 	After       Cursor
