@@ -37,6 +37,8 @@ type ListFilter struct {
 	IDs         []int64 // only these people (those ticked for a bulk export)
 	Ticked      bool    // people were to be ticked: none ticked is nobody, not everyone
 	After       Cursor
+
+	cohortPeople []int64 // the cohort's people, read by Filtered
 }
 
 // filterParams are the URL parameters of the filters, in the order links carry them.
@@ -142,11 +144,18 @@ func (f ListFilter) conds(w *walker, staffID int64, loc *time.Location) {
 	}
 	if f.ProgrammeID != 0 {
 		// Reads training's tables, as the exports do: nothing is written there.
-		w.where(`(l.wished_programme_id = %s OR l.id IN (SELECT e.learner_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
-			WHERE c.programme_id = %s AND e.state <> 'withdrawn'))`, f.ProgrammeID, f.ProgrammeID)
+		// Checked for each file along the walk (a programme is followed by one file
+		// in a few): a list of every file of a programme would be read whole first.
+		w.where(`(l.wished_programme_id = %s OR EXISTS (SELECT 1 FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
+			WHERE e.learner_id = l.id AND c.programme_id = %s AND e.state <> 'withdrawn'))`, f.ProgrammeID, f.ProgrammeID)
 	}
 	if f.CohortID != 0 {
-		w.where("l.id IN (SELECT e.learner_id FROM enrolments e WHERE e.cohort_id = %s AND e.state <> 'withdrawn')", f.CohortID)
+		// A cohort's few people, read first (cohortPeople), then looked up by id.
+		if len(f.cohortPeople) == 0 {
+			w.conds = append(w.conds, "1 = 0")
+		} else {
+			w.conds = append(w.conds, "l.id IN ("+inlineIDs(f.cohortPeople)+")")
+		}
 	}
 	w.assignee(f.Assignee, staffID)
 	if f.Situation != "" {
@@ -199,6 +208,13 @@ func Filtered(ctx context.Context, d *db.DB, sc auth.Scope, antennas []*org.Ante
 		return nil, Cursor{}, nil
 	}
 	loc := periodLocation(antennas, f.AntennaID)
+	if f.CohortID != 0 {
+		// Reads training's table, as the exports do: nothing is written there.
+		if f.cohortPeople, err = db.Collect[int64](d.QueryContext(ctx, `SELECT learner_id FROM enrolments
+			WHERE cohort_id = $1 AND state <> 'withdrawn'`, f.CohortID))(db.ScanInt64); err != nil {
+			return nil, Cursor{}, err
+		}
+	}
 	if f.Q != "" {
 		found, err := Search(ctx, d, sc, countriesOf(antennas), f.Q, pool)
 		if err != nil || len(found) == 0 {

@@ -14,6 +14,13 @@ CREATE INDEX learners_open_antenna_assignee ON learners (antenna_id, assigned_to
 CREATE INDEX learners_open_created ON learners (created_at, id)
     WHERE merged_into IS NULL AND status IN ('received', 'contacted', 'positioned', 'waitlisted', 'offered');
 
+-- A status, newest or oldest first: across the association (a few "received"
+-- among a million files), and within an antenna (replacing the index on the
+-- antenna and status alone, which it covers).
+CREATE INDEX learners_status_created ON learners (status, created_at, id);
+DROP INDEX learners_antenna_status;
+CREATE INDEX learners_antenna_status ON learners (antenna_id, status, created_at, id);
+
 -- One adviser's people, newest or oldest first (their queue, the list's adviser
 -- filter); and every file by date, for the national list.
 CREATE INDEX learners_assignee ON learners (assigned_to, created_at, id);
