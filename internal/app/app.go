@@ -145,8 +145,14 @@ func build(cfg Config, d *db.DB) (*App, error) {
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()
+	once := &web.Once{DB: d, Render: a.Render}
 	for _, rt := range a.routes {
-		mux.Handle(rt.Pattern, a.Auth.Guard(rt.Policy, rt.Handler))
+		var h http.Handler = rt.Handler
+		if strings.HasPrefix(rt.Pattern, "POST ") {
+			// Inside the policy check: a refused request records nothing.
+			h = once.Wrap(h)
+		}
+		mux.Handle(rt.Pattern, a.Auth.Guard(rt.Policy, h))
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -216,7 +222,11 @@ func (a *App) sweep(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := auth.Sweep(ctx, a.DB); err != nil && ctx.Err() == nil {
+			err := auth.Sweep(ctx, a.DB)
+			if err == nil {
+				err = web.SweepOnce(ctx, a.DB)
+			}
+			if err != nil && ctx.Err() == nil {
 				a.Log.Warn("sweep", "err", err)
 			}
 		}

@@ -76,6 +76,9 @@ type Page struct {
 	RequestID string
 	Form      *Form
 	Data      any
+	// Once is this page's one-time token; the "once" template puts it in a form
+	// so that sending the form twice does the thing once (see Once).
+	Once string
 }
 
 // Room is one room's pages, and the template functions they need beyond the
@@ -147,7 +150,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	pg := Page{
 		Lang: p.Lang, Dir: p.Dir(), Path: req.URL.Path, Query: req.URL.RawQuery, Viewer: ViewerFrom(req.Context()),
-		RequestID: RequestID(req.Context()), Form: form, Data: data,
+		RequestID: RequestID(req.Context()), Form: form, Data: data, Once: newOnceToken(),
 	}
 	if pg.Form == nil {
 		pg.Form = &Form{}
