@@ -16,7 +16,7 @@ import (
 )
 
 // InboxLimit is how many registrations one page of the inbox shows, oldest first.
-const InboxLimit = 25
+const InboxLimit = 20
 
 // Who the inbox (and the list) shows by assignee: one adviser's queue, nobody's,
 // or everyone's.
