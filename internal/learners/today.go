@@ -73,9 +73,11 @@ func FollowUpsDueCount(ctx context.Context, d *db.DB, sc auth.Scope, today time.
 			WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL`+fmt.Sprintf(" LIMIT %d) x", limit), day).Scan(&n)
 		return n, err
 	}
-	// CROSS JOIN keeps SQLite walking the antenna's exits first, rather than every
+	// CROSS JOIN keeps SQLite walking the antenna's exits first, and "|| ''" keeps
+	// it finding each one's follow-ups by person, rather than among every
 	// follow-up not recorded of the association.
 	return capped(ctx, d, sc, `SELECT 1 FROM learners l CROSS JOIN learner_followups f
-		WHERE %s AND f.learner_id = l.id AND l.exited_on <> '' AND l.exited_on <= $1 AND l.merged_into IS NULL AND f.recorded_at = '' AND f.due_on <= $2`,
+		WHERE %s AND f.learner_id = l.id AND l.exited_on <> '' AND l.exited_on <= $1 AND l.merged_into IS NULL
+		AND f.recorded_at || '' = '' AND f.due_on <= $2`,
 		[]any{today.AddDate(0, -3, 0).Format(time.DateOnly), day}, limit)
 }
