@@ -243,6 +243,18 @@ func TestListExports(t *testing.T) {
 			t.Errorf("xlsx: %q", x)
 		}
 
+		// The whole list is written as it is read: no length known beforehand.
+		p = karim.get("/exports/learners.xlsx")
+		if p.header.Get("Content-Length") != "" || len(readXLSX(t, p))-1 != lille {
+			t.Errorf("learners.xlsx, Content-Length %q, %d rows for %d files", p.header.Get("Content-Length"), len(readXLSX(t, p))-1, lille)
+		}
+		var received int
+		s.app.DB.QueryRow(`SELECT COUNT(*) FROM learners l JOIN antennas a ON a.id = l.antenna_id
+			WHERE a.name = 'Lille' AND l.merged_into IS NULL AND l.status = 'received'`).Scan(&received)
+		if rows := readCSV(t, karim.get("/exports/learners.csv?status=received&antenna="+s.antennaID("Lille")), ';'); len(rows)-1 != received || received == 0 {
+			t.Errorf("received in Lille: %d rows for %d files", len(rows)-1, received)
+		}
+
 		// The admin sees every antenna.
 		all := readCSV(t, s.signIn("admin@tremplin.example").get("/exports/learners.csv"), ';')
 		found := false

@@ -36,7 +36,7 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	})
 	add("mine", "/inbox?who=me", func() (int, error) { return learners.MyQueue(ctx, a.DB, st.ID, todayLimit) })
 	add("rollcalls", "/meetings", func() (int, error) {
-		return training.RollCallsToTake(ctx, a.DB, sc, teaching, now, todayLimit)
+		return training.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
 	})
 	add("alerts", "/attendance/alerts", func() (int, error) {
 		return training.RecentAbsences(ctx, a.DB, sc, teaching, now, todayLimit)

@@ -20,6 +20,7 @@ import (
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/siret"
 )
 
 // GenerateOptions size the association Generate invents.
@@ -116,6 +117,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
 		{"impact counters", func() error { return Rebuild(ctx, d) }},
+		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},
 	}
 	for _, s := range steps {
@@ -391,15 +393,19 @@ func (g *generator) organisation() error {
 			}
 			name := fmt.Sprintf("%s %03d", city, i+1)
 			var id int64
-			if err := tx.QueryRowContext(g.ctx, `INSERT INTO antennas (name, city, country, timezone, address, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, name, city, country, tz, fmt.Sprintf("%d rue de la République", i+1), created).Scan(&id); err != nil {
+			if err := tx.QueryRowContext(g.ctx, `INSERT INTO antennas (name, city, country, timezone, address, phone, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, name, city, country, tz, fmt.Sprintf("%d rue de la République", i+1),
+				fmt.Sprintf("+3314%07d", 1000000+i), created).Scan(&id); err != nil {
 				return err
 			}
 			g.antennaIDs = append(g.antennaIDs, id)
+			// Each place carries what the open-data files need: its establishment's
+			// SIRET (the association's SIREN and a NIC), an address, its hours.
 			for p := range 2 {
-				if _, err := tx.ExecContext(g.ctx, `INSERT INTO places (antenna_id, name, address, postcode, city, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, fmt.Sprintf("Salle %s %d", name, p+1), fmt.Sprintf("%d place du Marché", p+1),
-					fmt.Sprintf("%05d", 10000+i*10+p), city, created); err != nil {
+				if _, err := tx.ExecContext(g.ctx, `INSERT INTO places (antenna_id, name, address, postcode, city, opening_hours, accessibility, pivot, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, id, fmt.Sprintf("Salle %s %d", name, p+1), fmt.Sprintf("%d place du Marché", p+1),
+					fmt.Sprintf("%05d", 10000+i*10+p), city, genHours[(i+p)%len(genHours)], "Accès de plain-pied, toilettes adaptées.",
+					genSIRET(fmt.Sprintf("%04d", i*2+p+1)), created); err != nil {
 					return err
 				}
 			}
@@ -428,11 +434,23 @@ func (g *generator) organisation() error {
 				if _, err := tx.ExecContext(g.ctx, "INSERT INTO partner_antennas (org_id, antenna_id) VALUES ($1, $2)", oid, id); err != nil {
 					return err
 				}
+				// One contact each, so that the contact pages have someone to show.
+				if _, err := tx.ExecContext(g.ctx, `INSERT INTO partner_contacts (org_id, name, role, email, created_at)
+					VALUES ($1, $2, 'Référente', $3, $4)`, oid, fmt.Sprintf("%s %s", genFirst[(i+k+7)%len(genFirst)], genLast[(i+k*5)%len(genLast)]),
+					fmt.Sprintf("contact%d.a%03d@generated.example", k, i+1), created); err != nil {
+					return err
+				}
 				g.orgsByAnt[id] = append(g.orgsByAnt[id], oid)
 			}
 		}
 		if _, err := tx.ExecContext(g.ctx, `INSERT INTO staff (name, email, password_hash, role, created_at, updated_at)
 			VALUES ('Administration nationale', 'admin@generated.example', $1, 'admin', $2, $2)`, hash, created); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(g.ctx, `INSERT INTO association (id, name, siret, rna, website, email, phone, description, networks, updated_at)
+			VALUES (1, 'Association générée', $1, 'W595000001', 'https://generated.example', 'contact@generated.example', '+33140000000',
+			'Association inventée pour mesurer l''application à grande échelle : elle forme au numérique.', 'konexio', $2)`,
+			genSIRET("0001"), created); err != nil {
 			return err
 		}
 		for _, p := range genProgrammes {
@@ -445,6 +463,23 @@ func (g *generator) organisation() error {
 		}
 		return nil
 	})
+}
+
+// genSIREN is the generated association's SIREN (a valid Luhn number).
+const genSIREN = "732829320"
+
+// genHours are opening hours in OpenStreetMap syntax, as an admin would type them.
+var genHours = []string{"Mo-Fr 09:00-12:00,14:00-17:00", "Mo,We,Fr 09:00-17:00", "Tu-Sa 10:00-18:00"}
+
+// genSIRET is the SIRET of the generated association's establishment nic (4
+// digits), with the check digit that makes the 14 digits pass Luhn.
+func genSIRET(nic string) string {
+	for c := '0'; c <= '9'; c++ {
+		if s := genSIREN + nic + string(c); siret.ValidSIRET(s) {
+			return s
+		}
+	}
+	panic("no check digit")
 }
 
 func (g *generator) pickProgramme() int {
@@ -556,8 +591,10 @@ func (g *generator) dropIndexes() error {
 		if g.d.Engine == db.SQLite {
 			q = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
 		} else {
-			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()
-				AND indexdef NOT LIKE 'CREATE UNIQUE%'`
+			// The unique ones are left out below, not here: a condition on indexdef
+			// may be evaluated for the same table of other schemas, and fails on
+			// an index another session is dropping (tests share the server).
+			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()`
 		}
 		rows, err := g.d.QueryContext(g.ctx, q, table)
 		if err != nil {
@@ -568,6 +605,9 @@ func (g *generator) dropIndexes() error {
 			if err := rows.Scan(&ix.name, &ix.create); err != nil {
 				rows.Close()
 				return err
+			}
+			if strings.HasPrefix(ix.create, "CREATE UNIQUE") {
+				continue // primary keys and unique indexes check what is loaded
 			}
 			g.dropped = append(g.dropped, ix)
 		}
@@ -667,7 +707,7 @@ func (g *generator) people() error {
 				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
 				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
-				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at")
+				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at", "antenna_id")
 				rb := newBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
 				pb := newBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
 				hb.hold, tb.hold, eb.hold, fb.hold, pb.hold = true, true, true, true, true
@@ -810,7 +850,7 @@ func (g *generator) people() error {
 							if recorded != "" {
 								staffArg = adviser
 							}
-							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded); err != nil {
+							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded, antenna); err != nil {
 								return err
 							}
 						}

@@ -210,6 +210,12 @@ func insertChunk(ctx context.Context, tx *sql.Tx, chunk []*Learner) error {
 		fmt.Fprintf(&q, "($%d, 'registered', '%s', $%d)", len(args)+1, Received, len(args)+2)
 		args = append(args, l.ID, db.FormatTime(l.CreatedAt))
 	}
-	_, err = tx.ExecContext(ctx, q.String(), args...)
-	return err
+	if _, err = tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return err
+	}
+	files := make([]keyed, len(chunk))
+	for i, l := range chunk {
+		files[i] = keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}
+	}
+	return insertKeys(ctx, tx, files)
 }

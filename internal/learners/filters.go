@@ -92,6 +92,13 @@ func ParseListFilter(q url.Values) (f ListFilter, bad map[string]string) {
 	return f, bad
 }
 
+// OnlyAntennaAndStatus reports whether the filter narrows by nothing but an
+// antenna and a status (and no search): what a streamed export reads alone.
+func (f ListFilter) OnlyAntennaAndStatus() bool {
+	return f.Q == "" && f.ProgrammeID == 0 && f.CohortID == 0 && f.Assignee == "" && f.Situation == "" &&
+		f.From == "" && f.To == "" && !f.Ticked
+}
+
 // Query is the filter as URL parameters (without the page), for links.
 func (f ListFilter) Query() url.Values {
 	v := url.Values{}

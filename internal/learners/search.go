@@ -3,15 +3,17 @@ package learners
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
 
-// maxSearchWords bounds how many words of a name search are split between last
-// and first name (2^n ways); further words are joined to the last one.
+// maxSearchWords bounds how many words of a name search are looked up; further
+// (shorter) words are left out.
 const maxSearchWords = 4
 
 // fewAntennas is how many antennas a person may see for the name search to walk
@@ -19,10 +21,14 @@ const maxSearchWords = 4
 // filtered by antenna.
 const fewAntennas = 8
 
-// Search finds files in scope by phone (typed any way: countries are those of the
-// searcher's antennas, to read national numbers) or by the start of names. An
-// empty query lists the latest files. At most limit files come back: when as many
-// come back, there may be more, and a longer query narrows them.
+// Search finds files in scope by phone or by names. A phone may be typed whole, in
+// any form (countries are those of the searcher's antennas, to read national
+// numbers), or in part: 4 digits or more from its start ("0612", "+33 6 12") or
+// its end ("56 78"). A name is found by the start of any of its words, in any
+// order, without regard to case or accents, in every script: "zahra amrani" finds
+// "Fatima Zahra El Amrani". An empty query lists the latest files. At most limit
+// files come back: when as many come back, there may be more, and a longer query
+// narrows them.
 func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q string, limit int) ([]*Learner, error) {
 	q = strings.TrimSpace(q)
 	if phones := phoneCandidates(countries, q); strings.ContainsAny(q, "0123456789٠١٢٣٤٥٦٧٨٩") && len(phones) > 0 {
@@ -32,7 +38,10 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 		}
 		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
 			" AND l.phone IN ("+placeholders(3, len(phones))+fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
-		return db.Collect[*Learner](rows, err)(scanOne)
+		list, err := db.Collect[*Learner](rows, err)(scanOne)
+		if err != nil || len(list) > 0 {
+			return list, err
+		}
 	}
 	if q == "" {
 		where, args := sc.Where("l.antenna_id", 1)
@@ -40,9 +49,12 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 			fmt.Sprintf(" ORDER BY l.created_at DESC, l.id DESC LIMIT %d", limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
+	if digits, international, ok := phoneDigits(q); ok {
+		return searchPhone(ctx, d, sc, digits, international, limit)
+	}
 	var keys []string
 	for word := range strings.FieldsSeq(q) {
-		if k := NameKey(word); k != "" {
+		if k := wordKey(word); k != "" && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -52,45 +64,83 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 	return searchNames(ctx, d, sc, keys, limit)
 }
 
-// nameSplit is one way of reading a search: the start of the last name and the
-// start of the first name (either may be empty).
-type nameSplit struct{ last, first string }
+// minPhoneDigits is how many digits a part of a phone number needs to be searched.
+const minPhoneDigits = 4
 
-// nameSplits lists the ways the words of a search can be read: each word belongs
-// to the last or to the first name, and the words of one name follow each other
-// as typed ("jean claude habimana" is first name "jeanclaude…", last "habimana…";
-// "traoré a" is last "traore…" and first "a…", or the other way round).
-func nameSplits(keys []string) []nameSplit {
-	if len(keys) > maxSearchWords {
-		keys = append(keys[:maxSearchWords-1:maxSearchWords-1], strings.Join(keys[maxSearchWords-1:], ""))
-	}
-	var out []nameSplit
-	seen := map[nameSplit]bool{}
-	for mask := range 1 << len(keys) {
-		var last, first strings.Builder
-		for i, k := range keys {
-			if mask&(1<<i) != 0 {
-				last.WriteString(k)
-			} else {
-				first.WriteString(k)
-			}
-		}
-		s := nameSplit{last.String(), first.String()}
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+// phoneDigits reads q as a part of a phone number: its digits (Arabic-Indic ones
+// too), whether it starts with + or 00, and false when q is not made of digits and
+// separators only or has fewer than minPhoneDigits digits.
+func phoneDigits(q string) (digits string, international, ok bool) {
+	var b strings.Builder
+	for i, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '٠' && r <= '٩':
+			b.WriteRune('0' + (r - '٠'))
+		case r >= '۰' && r <= '۹':
+			b.WriteRune('0' + (r - '۰'))
+		case r == '+' && i == 0:
+			international = true
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '/' || unicode.IsSpace(r):
+		default:
+			return "", false, false
 		}
 	}
-	return out
+	digits = b.String()
+	if rest, ok := strings.CutPrefix(digits, "00"); ok && !international {
+		digits, international = rest, true
+	}
+	return digits, international, len(digits) >= minPhoneDigits
 }
 
-// searchNames finds the files whose names start as one of the splits of keys
-// read. Each split is one walk of an index that starts with the longer of its two
-// prefixes (led by the antenna for staff of a few antennas), in the index's order,
-// stopping after limit rows; the planners keep to it because the walk's order is
-// the index's. One query asking "last or first name" made both planners gather
-// and sort every match: seconds for a one-letter word among a million files.
+// searchPhone finds the files whose number starts or ends with the digits typed.
+// An international start ("+33 6 12") walks the phone index itself; a national one
+// ("0612") the national numbers without their 0; an end the reversed numbers.
+func searchPhone(ctx context.Context, d *db.DB, sc auth.Scope, digits string, international bool, limit int) ([]*Learner, error) {
+	if international {
+		where, args := sc.Where("l.antenna_id", 1)
+		lo, hi := prefixRange("+" + digits)
+		args = append(args, lo, hi)
+		n := len(args)
+		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN (SELECT l.id FROM learners l WHERE "+
+			fmt.Sprintf("l.phone >= $%d AND l.phone < $%d AND l.merged_into IS NULL AND %s ORDER BY l.phone LIMIT %d)", n-1, n, where, limit)+
+			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
+		return db.Collect[*Learner](rows, err)(scanOne)
+	}
+	return searchKeys(ctx, d, sc, []keyWalk{
+		{keyPhone, strings.TrimPrefix(digits, "0"), nil},
+		{keyPhoneRv, reverse(digits), nil},
+	}, limit)
+}
+
+// searchNames finds the files that have, for each key typed, a word of a name
+// starting with it. The longest key leads a walk of the words' index in its order;
+// each other key is a look-up in the file's own words.
 func searchNames(ctx context.Context, d *db.DB, sc auth.Scope, keys []string, limit int) ([]*Learner, error) {
+	slices.SortStableFunc(keys, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	if len(keys) > maxSearchWords {
+		keys = keys[:maxSearchWords]
+	}
+	return searchKeys(ctx, d, sc, []keyWalk{{keyWord, keys[0], keys[1:]}}, limit)
+}
+
+// keyWalk is one walk of learner_keys: the keys of a kind starting with lead, of
+// files that also have words starting with each of also.
+type keyWalk struct {
+	kind, lead string
+	also       []string
+}
+
+// walkSpread is how many key rows a walk reads per file asked for: a file may
+// match by several of its words ("am" in "Amina Amrani").
+const walkSpread = 4
+
+// searchKeys runs the walks, each in its index's order and stopping after a few
+// rows per file asked for, led by the antenna for staff of a few antennas (the
+// association-wide index is filtered by antenna above that), then returns the
+// files found in name order.
+func searchKeys(ctx context.Context, d *db.DB, sc auth.Scope, walks []keyWalk, limit int) ([]*Learner, error) {
 	var antennas []int64
 	if !sc.All {
 		var err error
@@ -112,40 +162,67 @@ func searchNames(ctx context.Context, d *db.DB, sc auth.Scope, keys []string, li
 		if len(antennas) <= fewAntennas {
 			each = nil
 			for _, id := range ids {
-				each = append(each, "l.antenna_id = "+id+" AND ")
+				each = append(each, "k.antenna_id = "+id+" AND ")
 			}
 		} else {
-			inAntennas = "l.antenna_id IN (" + strings.Join(ids, ", ") + ") AND "
+			inAntennas = "k.antenna_id IN (" + strings.Join(ids, ", ") + ") AND "
 		}
 	}
-	var walks []string
 	var args []any
-	prefix := func(col, key string) string {
+	prefix := func(alias, key string) string {
 		lo, hi := prefixRange(key)
 		args = append(args, lo)
 		n := len(args)
 		if hi == "" {
 			// No upper bound in the index: the comparison of the start keeps to the prefix.
-			return fmt.Sprintf("l.%s >= $%d AND substr(l.%s, 1, %d) = $%d", col, n, col, utf8.RuneCountInString(key), n)
+			return fmt.Sprintf("%s.word_key >= $%d AND substr(%s.word_key, 1, %d) = $%d", alias, n, alias, utf8.RuneCountInString(key), n)
 		}
 		args = append(args, hi)
-		return fmt.Sprintf("l.%s >= $%d AND l.%s < $%d", col, n, col, n+1)
+		return fmt.Sprintf("%s.word_key >= $%d AND %s.word_key < $%d", alias, n, alias, n+1)
 	}
-	for _, s := range nameSplits(keys) {
-		lead, other, leadKey, otherKey := "last_key", "first_key", s.last, s.first
-		if utf8.RuneCountInString(s.first) > utf8.RuneCountInString(s.last) {
-			lead, other, leadKey, otherKey = other, lead, otherKey, leadKey
-		}
+	var selects []string
+	for _, w := range walks {
 		for _, antenna := range each {
-			cond := antenna + inAntennas + prefix(lead, leadKey)
-			if otherKey != "" {
-				cond += " AND " + prefix(other, otherKey)
+			cond := antenna + inAntennas + "k.kind = '" + w.kind + "' AND " + prefix("k", w.lead)
+			for _, other := range w.also {
+				cond += " AND EXISTS (SELECT 1 FROM learner_keys o WHERE o.learner_id = k.learner_id AND o.kind = '" + w.kind +
+					"' AND " + prefix("o", other) + ")"
 			}
-			walks = append(walks, fmt.Sprintf("SELECT w.id FROM (SELECT l.id FROM learners l WHERE %s AND l.merged_into IS NULL ORDER BY l.%s, l.%s LIMIT %d) w",
-				cond, lead, other, limit))
+			selects = append(selects, fmt.Sprintf("SELECT w.learner_id FROM (SELECT k.learner_id FROM learner_keys k WHERE %s ORDER BY k.word_key, k.learner_id LIMIT %d) w",
+				cond, walkSpread*limit))
 		}
 	}
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(walks, " UNION ")+
-		fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
+	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+
+		fmt.Sprintf(") AND l.merged_into IS NULL ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
+}
+
+// eachPage is how many files EachFile reads per query.
+var eachPage = 5000
+
+// EachFile calls fn for every file in scope (of one antenna and one status when
+// not 0 and ""), in file-number order, as the rows are read: an export of a
+// million files holds one page at a time. Pages follow each other by file number,
+// so that each query starts at once on both engines and no read lasts long.
+func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
+	where, args := sc.Where("l.antenna_id", 4)
+	q := "SELECT " + learnerColumns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
+		" AND ($3 = '' OR l.status = $3) AND " + where + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
+	var after int64
+	for {
+		rows, err := d.QueryContext(ctx, q, append([]any{after, antennaID, status}, args...)...)
+		list, err := db.Collect[*Learner](rows, err)(scanOne)
+		if err != nil {
+			return err
+		}
+		for _, l := range list {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if len(list) < eachPage {
+			return nil
+		}
+		after = list[len(list)-1].ID
+	}
 }

@@ -3,6 +3,7 @@ package learners
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -33,7 +34,13 @@ func TestNormalizePhone(t *testing.T) {
 		{"FR", "06 12 34", ""},
 		{"FR", "06 12 34 56 78 9", ""},
 		{"FR", "call me", ""},
-		{"FR", "+33 06 12 34 56 78", ""},
+		{"FR", "+33 06 12 34 56 78", "+33612345678"}, // the trunk 0 kept after +33
+		{"FR", "0033 06 12 34 56 78", "+33612345678"},
+		{"FR", "+32 0470 12 34 56", "+32470123456"},
+		{"FR", "+33 00 12 34 56 78", ""},
+		{"FR", "+216 020 123 456", ""}, // Tunisia has no trunk 0 to drop
+		{"FR", "+33 ٠٦ ١٢ ٣٤ ٥٦ ٧٨", "+33612345678"},
+		{"FR", "+33 ۰۶ ۱۲ ۳۴ ۵۶ ۷۸", "+33612345678"}, // Persian digits
 		{"MW", "+265 12", ""},
 		{"", "06 12 34 56 78", ""}, // an unknown country needs the international form
 	}
@@ -273,7 +280,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 		}
 		due := func(today string) []string {
 			t.Helper()
-			list, err := FollowUpsDue(ctx, d, f.lilleScope, day(today))
+			list, _, err := FollowUpsDue(ctx, d, f.lilleScope, day(today), FollowUpQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,7 +319,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 			t.Fatalf("follow-ups after correction: %+v %+v", fus[0], fus[1])
 		}
 		// The Bordeaux adviser sees only Bordeaux's.
-		list, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"))
+		list, _, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"), FollowUpQuery{})
 		if len(list) != 1 || list[0].Learner.ID != b.ID {
 			t.Fatalf("Bordeaux follow-ups: %d", len(list))
 		}
@@ -469,6 +476,118 @@ func TestPathFollowsTrainingAndPositioning(t *testing.T) {
 		events, _ := Timeline(ctx, d, l.ID)
 		if len(events) != 5 {
 			t.Fatalf("%d events, want registered + 4 status changes", len(events))
+		}
+	})
+}
+
+func TestSearchByAnyWordOfAnyNameAndPartOfThePhone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		fatima := f.register(t, f.lille, "Fatima Zahra", "El Amrani", "+33612345678", 1990)
+		f.register(t, f.lille, "Nguyễn", "Thị Ánh", "+33699887766", 1985)
+		f.register(t, f.lille, "فاطمة الزهراء", "أحمد", "+33700112233", 1996)
+		f.register(t, f.lille, "Ольга", "Ёлкина", "+33655443322", 1970)
+		f.register(t, f.dzaleka, "Grace", "Banda", "+265991234567", 1992)
+		f.register(t, f.bordeaux, "Zahra", "Amrani", "+33612340000", 1999) // another antenna
+		countries := []string{"FR", "MW"}
+		for q, want := range map[string][]string{
+			"zahra":            {"El Amrani"},
+			"amrani":           {"El Amrani"},
+			"AMRANI zah":       {"El Amrani"},
+			"el amrani fatima": {"El Amrani"},
+			"elamrani":         {"El Amrani"},
+			"fatima-zahra":     {"El Amrani"},
+			"zahra fatou":      nil,
+			"nguyen":           {"Thị Ánh"},
+			"anh thi":          {"Thị Ánh"},
+			"الزهراء":          {"أحمد"},
+			"زهراء":            {"أحمد"},
+			"احمد":             {"أحمد"},
+			"елкина":           {"Ёлкина"},
+			"ОЛЬ":              {"Ёлкина"},
+			"56 78":            {"El Amrani"},
+			"5678":             {"El Amrani"},
+			"0612":             {"El Amrani"},
+			"06.12.34":         {"El Amrani"},
+			"+33 6 12":         {"El Amrani"},
+			"0033 6 12 34":     {"El Amrani"},
+			"٥٦٧٨":             {"El Amrani"},
+			"4567":             {"Banda"},
+			"0991 23":          {"Banda"},
+			"+265 99":          {"Banda"},
+			"0000":             nil, // Bordeaux's
+			"123":              nil, // too short to be part of a phone
+			"06 99 88 77 66":   {"Thị Ánh"},
+		} {
+			list, err := Search(ctx, d, f.lilleScope, countries, q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range list {
+				got = append(got, l.LastName)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("search %q: %v, want %v", q, got, want)
+			}
+		}
+		// The national admin sees both; an edit and a merge keep the keys in step.
+		if list, _ := Search(ctx, d, auth.Scope{All: true}, countries, "zahra amrani", 50); len(list) != 2 {
+			t.Errorf("admin, zahra amrani: %d files, want 2", len(list))
+		}
+		fatima.FirstName, fatima.Phone = "Salma", "+33611112222"
+		if err := Update(ctx, d, fatima, f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int{"zahra": 0, "salma amrani": 1, "5678": 0, "2222": 1} {
+			if list, _ := Search(ctx, d, f.lilleScope, countries, q, 50); len(list) != want {
+				t.Errorf("after the edit, %q: %d files, want %d", q, len(list), want)
+			}
+		}
+		other := f.register(t, f.lille, "Salma", "El-Amrani", "+33611112223", 1990)
+		if err := Merge(ctx, d, fatima.ID, other.ID, f.adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := Search(ctx, d, f.lilleScope, countries, "salma", 50); len(list) != 1 || list[0].ID != fatima.ID {
+			t.Errorf("after the merge, salma: %v", list)
+		}
+		// Keys computed again from the files (as at start-up after an upgrade) are the same.
+		if _, err := d.Exec(ctx, "UPDATE learner_keys_state SET version = 0"); err != nil {
+			t.Fatal(err)
+		}
+		if err := FillKeys(ctx, d, nil); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := Search(ctx, d, f.lilleScope, countries, "amrani salma", 50); len(list) != 1 || list[0].ID != fatima.ID {
+			t.Errorf("after the refill, amrani salma: %v", list)
+		}
+	})
+}
+
+// EachFile reads every file in scope, page after page, with the filters.
+func TestEachFileReadsEveryPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		defer func(n int) { eachPage = n }(eachPage)
+		eachPage = 2
+		var want []int64
+		for i := range 5 {
+			want = append(want, f.register(t, f.lille, "Amina", fmt.Sprintf("Page%d", i), fmt.Sprintf("+3361234%04d", i), 1990).ID)
+		}
+		f.register(t, f.bordeaux, "Léa", "Ailleurs", "+33612349999", 1990)
+		var got []int64
+		if err := EachFile(ctx, d, f.lilleScope, 0, "", func(l *Learner) error { got = append(got, l.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("files %v, want %v", got, want)
+		}
+		n := 0
+		EachFile(ctx, d, auth.Scope{All: true}, f.bordeaux, Received, func(*Learner) error { n++; return nil })
+		if n != 1 {
+			t.Errorf("Bordeaux, received: %d files", n)
 		}
 	})
 }

@@ -143,7 +143,7 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 		h.Log.WarnContext(ctx, "walk-in: not assigned to whoever recorded it", "learner_id", l.ID, "err", err)
 	}
 	if f.Get("confirm") == "yes" {
-		h.acknowledge(ctx, p, l, antenna)
+		h.acknowledge(ctx, p, l, antenna, nil)
 	}
 	h.Log.InfoContext(ctx, "walk-in recorded", "learner_id", l.ID, "staff_id", st.ID, "source", l.Source, "duplicate_of", l.DuplicateOf)
 	if l.DuplicateOf != 0 {

@@ -32,11 +32,11 @@ func countAtMost(ctx context.Context, d *db.DB, query string, limit int, args ..
 	return n, err
 }
 
-// RollCallsToTake counts the meetings that have started (today or in the last
+// RollCallsToTakeCount counts the meetings that have started (today or in the last
 // RecentDays), of cohorts neither cancelled nor in draft, that are not cancelled
 // and have no mark yet, at most limit: those staffID teaches when teaching, else
 // those of the scope.
-func RollCallsToTake(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool, now time.Time, limit int) (int, error) {
+func RollCallsToTakeCount(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool, now time.Time, limit int) (int, error) {
 	where, args := cohortsOf(sc, teaching, 3)
 	return countAtMost(ctx, d, `SELECT 1 FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
 		WHERE m.starts_at >= $1 AND m.starts_at <= $2 AND m.cancelled_at = '' AND c.state IN ('open', 'full', 'running', 'finished')

@@ -54,16 +54,20 @@ func TestTodayCounts(t *testing.T) {
 			}
 		}
 		sc := f.staff.Scope()
-		count("roll calls", func() (int, error) { return training.RollCallsToTake(f.ctx, d, sc, false, now, 100) }, 2)
-		count("roll calls I teach", func() (int, error) { return training.RollCallsToTake(f.ctx, d, sc, true, now, 100) }, 2)
-		count("roll calls, limit", func() (int, error) { return training.RollCallsToTake(f.ctx, d, sc, false, now, 1) }, 1)
-		count("roll calls of Bordeaux", func() (int, error) { return training.RollCallsToTake(f.ctx, d, other.staff.Scope(), false, now, 100) }, 1)
-		count("roll calls, national", func() (int, error) { return training.RollCallsToTake(f.ctx, d, auth.Scope{All: true}, false, now, 100) }, 3)
+		count("roll calls", func() (int, error) { return training.RollCallsToTakeCount(f.ctx, d, sc, false, now, 100) }, 2)
+		count("roll calls I teach", func() (int, error) { return training.RollCallsToTakeCount(f.ctx, d, sc, true, now, 100) }, 2)
+		count("roll calls, limit", func() (int, error) { return training.RollCallsToTakeCount(f.ctx, d, sc, false, now, 1) }, 1)
+		count("roll calls of Bordeaux", func() (int, error) {
+			return training.RollCallsToTakeCount(f.ctx, d, other.staff.Scope(), false, now, 100)
+		}, 1)
+		count("roll calls, national", func() (int, error) {
+			return training.RollCallsToTakeCount(f.ctx, d, auth.Scope{All: true}, false, now, 100)
+		}, 3)
 		count("absences", func() (int, error) { return training.RecentAbsences(f.ctx, d, sc, false, now, 100) }, 1)
 		count("absences of Bordeaux", func() (int, error) { return training.RecentAbsences(f.ctx, d, other.staff.Scope(), false, now, 100) }, 0)
 		mark(ms[2], a, "present")
 		count("absences after coming back", func() (int, error) { return training.RecentAbsences(f.ctx, d, sc, false, now, 100) }, 0)
-		count("roll calls after one", func() (int, error) { return training.RollCallsToTake(f.ctx, d, sc, false, now, 100) }, 1)
+		count("roll calls after one", func() (int, error) { return training.RollCallsToTakeCount(f.ctx, d, sc, false, now, 100) }, 1)
 		count("offers", func() (int, error) { return training.OffersWaiting(f.ctx, d, sc, 100) }, 0)
 		if _, err := training.Withdraw(f.ctx, d, c.ID, b, f.staff.ID); err != nil {
 			t.Fatal(err)

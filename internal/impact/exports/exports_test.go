@@ -228,3 +228,46 @@ func TestCohortsTable(t *testing.T) {
 		}
 	})
 }
+
+// countingWriter counts what has reached it.
+type countingWriter struct{ n int }
+
+func (c *countingWriter) Write(b []byte) (int, error) { c.n += len(b); return len(b), nil }
+
+// A long list goes out as it is read: most of the file has been written before
+// its last row is read, and no row is kept.
+func TestTablesStreamTheirRows(t *testing.T) {
+	const rows = 20000
+	var w countingWriter
+	var beforeLast int
+	tb := &Table{Sheet: "Apprenants", Headers: []string{"N°", "Nom", "Inscription le"}, Each: func(emit func([]any) error) error {
+		for i := range rows {
+			if i == rows-1 {
+				beforeLast = w.n
+			}
+			if err := emit([]any{i, "Hélène Dupont", Date{time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	n, err := tb.WriteCSV(&w, ';')
+	if err != nil || n != rows {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	if beforeLast < w.n*9/10 {
+		t.Errorf("%d of %d bytes written before the last row was read", beforeLast, w.n)
+	}
+	var x bytes.Buffer
+	if n, err := tb.WriteXLSX(&x); err != nil || n != rows {
+		t.Fatalf("xlsx: %d rows, %v", n, err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("Apprenants", fmt.Sprintf("A%d", rows+1)); v != fmt.Sprint(rows-1) {
+		t.Errorf("last row: %q", v)
+	}
+}

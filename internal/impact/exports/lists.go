@@ -1,17 +1,21 @@
 package exports
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/web"
 	"tremplin/internal/training"
 )
 
@@ -42,10 +46,6 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 	if err != nil {
 		return nil, err
 	}
-	list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
-	if err != nil {
-		return nil, err
-	}
 	programmes, err := training.Programmes(ctx, d)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		t.Headers = append(t.Headers, p.T("exports.col.situations"), p.T("exports.col.gender"))
 		t.Widths = append(t.Widths, 26, 12)
 	}
-	for _, l := range list {
+	row := func(l *learners.Learner) []any {
 		registered := l.CreatedAt.In(training.Location(l.AntennaTZ))
 		row := []any{l.ID, l.LastName, l.FirstName, l.PhoneDisplay(), l.AntennaName, p.T("learner.status." + l.Status),
 			Date{registered}, titles[l.WishedProgramme]}
@@ -75,7 +75,22 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 			}
 			row = append(row, strings.Join(l.Situations, ","), gender)
 		}
-		t.Rows = append(t.Rows, row)
+		return row
+	}
+	if f.Q == "" && f.OnlyAntennaAndStatus() {
+		// Every file in scope, written as it is read.
+		t.Each = func(emit func([]any) error) error {
+			return learners.EachFile(ctx, d, st.Scope(), f.AntennaID, f.Status, func(l *learners.Learner) error { return emit(row(l)) })
+		}
+		return t, nil
+	}
+	// The list's other filters, or a search: the files the list page would show.
+	list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range list {
+		t.Rows = append(t.Rows, row(l))
 	}
 	return t, nil
 }
@@ -197,27 +212,62 @@ func (h *Handlers) cohorts(w http.ResponseWriter, r *http.Request, format string
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+// sendTable writes the table as it is read. The first rows are held until 64 KB,
+// so that a query failing at once still gets the error page; past that, a failure
+// cuts the connection, so that a browser reports a failed download rather than
+// keeping a file that looks complete.
 func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, name, format string) {
-	switch format {
-	case "xlsx":
-		b, err := t.XLSX()
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		h.logExport(r, name, format, len(t.Rows))
-		send(w, xlsxType, "attachment", name+"-"+today()+".xlsx", b)
-	default:
+	ct, ext := "text/csv; charset=utf-8", "csv"
+	if format == "xlsx" {
+		ct, ext = xlsxType, "xlsx"
+	}
+	// A national list takes longer than the server's usual write deadline.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(15 * time.Minute))
+	out := &lazyWriter{w: w, start: func() {
+		hd := w.Header()
+		hd.Set("Content-Type", ct)
+		hd.Set("Content-Disposition", `attachment; filename="`+name+"-"+today()+"."+ext+`"`)
+		hd.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	}}
+	buf := bufio.NewWriterSize(out, 64<<10)
+	var n int
+	var err error
+	if format == "xlsx" {
+		n, err = t.WriteXLSX(buf)
+	} else {
 		sep := ';'
 		if r.URL.Query().Get("sep") == "comma" {
 			sep = ','
 		}
-		b, err := t.CSV(sep)
-		if err != nil {
+		n, err = t.WriteCSV(buf, sep)
+	}
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err != nil {
+		if !out.started {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		h.logExport(r, name, format, len(t.Rows))
-		send(w, "text/csv; charset=utf-8", "attachment", name+"-"+today()+".csv", b)
+		h.Log.Error("export cut short", "what", name, "rows", n, "err", err, "request_id", web.RequestID(r.Context()))
+		h.logExport(r, name, format, n)
+		panic(http.ErrAbortHandler)
 	}
+	h.logExport(r, name, format, n)
+}
+
+// lazyWriter sends the response's header at the first write.
+type lazyWriter struct {
+	w       io.Writer
+	start   func()
+	started bool
+}
+
+func (l *lazyWriter) Write(b []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.start()
+	}
+	return l.w.Write(b)
 }

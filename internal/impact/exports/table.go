@@ -3,6 +3,7 @@ package exports
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -18,12 +19,30 @@ type Date struct{ time.Time }
 type Hours float64
 
 // Table is a list ready to be written as CSV or XLSX: a header row and rows of
-// cells, each a string, an int, a Date or Hours.
+// cells, each a string, an int, a Date or Hours. The rows are either held (Rows)
+// or read while the file is written (Each), so that a list of a million files
+// goes out as it is read, in constant memory.
 type Table struct {
 	Sheet   string    // the XLSX sheet's name
 	Headers []string  // column titles, in the viewer's language
 	Widths  []float64 // XLSX column widths, in characters
 	Rows    [][]any
+	// Each, when set, calls emit for each row in turn (after Rows); emit's row is
+	// not kept.
+	Each func(emit func(row []any) error) error
+}
+
+// each calls fn for every row, held or read.
+func (t *Table) each(fn func(row []any) error) error {
+	for _, row := range t.Rows {
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	if t.Each != nil {
+		return t.Each(fn)
+	}
+	return nil
 }
 
 // bom makes Excel read the file as UTF-8 rather than the Windows code page.
@@ -33,24 +52,36 @@ const bom = "\uFEFF"
 // (';' for a French Excel, which reads ',' as the decimal separator).
 func (t *Table) CSV(sep rune) (*bytes.Buffer, error) {
 	var buf bytes.Buffer
-	buf.WriteString(bom)
-	cw := csv.NewWriter(&buf)
+	_, err := t.WriteCSV(&buf, sep)
+	return &buf, err
+}
+
+// WriteCSV writes the table as CSV to w, row by row as they are read, and returns
+// how many rows it wrote.
+func (t *Table) WriteCSV(w io.Writer, sep rune) (int, error) {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
 	cw.Comma = sep
 	cw.UseCRLF = true // what Excel writes and expects
 	if err := cw.Write(t.Headers); err != nil {
-		return nil, err
+		return 0, err
 	}
 	rec := make([]string, len(t.Headers))
-	for _, row := range t.Rows {
+	n := 0
+	err := t.each(func(row []any) error {
 		for i, v := range row {
 			rec[i] = csvCell(v, sep)
 		}
-		if err := cw.Write(rec); err != nil {
-			return nil, err
-		}
+		n++
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return n, err
 	}
 	cw.Flush()
-	return &buf, cw.Error()
+	return n, cw.Error()
 }
 
 func csvCell(v any, sep rune) string {
@@ -88,51 +119,64 @@ func defuse(s string) string {
 	return s
 }
 
-// XLSX writes the table as one sheet: header row in bold and frozen, filters on
-// the header, column widths, dates as dates and numbers as numbers. Text is
-// always written as text, never read as a formula.
+// XLSX writes the table as one sheet, held in memory: for small tables and tests.
 func (t *Table) XLSX() (*bytes.Buffer, error) {
+	var buf bytes.Buffer
+	_, err := t.WriteXLSX(&buf)
+	return &buf, err
+}
+
+// WriteXLSX writes the table to w as one sheet: header row in bold and frozen,
+// filters on the header, column widths, dates as dates and numbers as numbers.
+// Text is always written as text, never read as a formula. Rows go through
+// excelize's stream writer, which keeps them on disk past a few megabytes: memory
+// stays constant, and the archive is written once the last row is read.
+func (t *Table) WriteXLSX(w io.Writer) (rows int, err error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := t.Sheet
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
+		return rows, err
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
-		return nil, err
+		return rows, err
 	}
 	dateFmt := "yyyy-mm-dd"
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
-		return nil, err
+		return rows, err
 	}
 	hoursFmt := "0.0"
 	hoursStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &hoursFmt})
 	if err != nil {
-		return nil, err
+		return rows, err
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return nil, err
+		return rows, err
 	}
 	for i, w := range t.Widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
+			return rows, err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+		return rows, err
 	}
 	head := make([]any, len(t.Headers))
 	for i, s := range t.Headers {
 		head[i] = excelize.Cell{StyleID: bold, Value: s}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
-		return nil, err
+		return rows, err
 	}
-	for r, row := range t.Rows {
-		cells := make([]any, len(row))
+	cells := make([]any, len(t.Headers))
+	err = t.each(func(row []any) error {
+		if cap(cells) < len(row) {
+			cells = make([]any, len(row))
+		}
+		cells = cells[:len(row)]
 		for i, v := range row {
 			switch v := v.(type) {
 			case Date:
@@ -148,23 +192,22 @@ func (t *Table) XLSX() (*bytes.Buffer, error) {
 				cells[i] = v
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, cells); err != nil {
-			return nil, err
-		}
+		rows++
+		cell, _ := excelize.CoordinatesToCellName(1, rows+1)
+		return sw.SetRow(cell, cells)
+	})
+	if err != nil {
+		return rows, err
 	}
 	if err := sw.Flush(); err != nil {
-		return nil, err
+		return rows, err
 	}
 	if len(t.Headers) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(t.Headers), len(t.Rows)+1)
+		last, _ := excelize.CoordinatesToCellName(len(t.Headers), rows+1)
 		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-			return nil, err
+			return rows, err
 		}
 	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return &buf, nil
+	_, err = f.WriteTo(w)
+	return rows, err
 }
