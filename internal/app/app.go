@@ -152,6 +152,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
+	a.Org.Today = a.today
 	a.Partners.Counters = func(ctx context.Context) (bool, error) {
 		err := impact.Refresh(ctx, d)
 		if errors.Is(err, impact.ErrBuilding) {

@@ -208,7 +208,7 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 func TestInboxShowsOnlyTheAdvisersAntennas(t *testing.T) {
 	t.Parallel()
 	eachSite(t, func(t *testing.T, s *site) {
-		lille := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox").body)
+		lille := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox?who=all").body)
 		for _, name := range []string{"Amina Haddad", "Kevin Lemaire"} {
 			if !strings.Contains(lille, name) {
 				t.Errorf("the Lille inbox lacks %s", name)
@@ -232,7 +232,7 @@ func TestInboxShowsOnlyTheAdvisersAntennas(t *testing.T) {
 			t.Error("the Bordeaux inbox is not Bordeaux's")
 		}
 		// Filter by status.
-		contacted := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox?status=received").body)
+		contacted := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/inbox?who=all&status=received").body)
 		if !strings.Contains(contacted, "Amina Haddad") || strings.Contains(contacted, "Kevin Lemaire") {
 			t.Error("the status filter does not filter")
 		}

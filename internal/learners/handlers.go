@@ -17,64 +17,6 @@ import (
 	"tremplin/internal/training"
 )
 
-// InboxLimit is how many registrations the inbox shows at once, oldest first.
-const InboxLimit = 100
-
-// Inbox lists the registrations advisers work on, in their antennas, oldest first;
-// ?status= narrows it to one status.
-func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
-	st := auth.Current(r.Context())
-	status := r.URL.Query().Get("status")
-	var statuses []string
-	if slices.Contains(Statuses, status) {
-		statuses = []string{status}
-	} else {
-		status = ""
-	}
-	items, err := Inbox(r.Context(), h.DB, st.Scope(), statuses, InboxLimit)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f := web.NewForm(url.Values{"status": {status}})
-	h.Render.Render(w, r, http.StatusOK, "learners/inbox.html", struct {
-		Items    []*InboxItem
-		Statuses []web.Option
-		Limit    int
-	}{items, codeOptions("learner.status.", Statuses, "inbox.open"), InboxLimit}, f)
-}
-
-// SearchLimit is how many files the search page shows.
-const SearchLimit = 50
-
-// List is the search of files by name or phone, in the person's antennas.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	var countries []string
-	for _, a := range antennas {
-		if !slices.Contains(countries, a.Country) {
-			countries = append(countries, a.Country)
-		}
-	}
-	q := r.URL.Query().Get("q")
-	list, err := Search(ctx, h.DB, st.Scope(), countries, q, SearchLimit)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "learners/list.html", struct {
-		Query    string
-		Learners []*Learner
-		Limit    int
-	}{q, list, SearchLimit}, web.NewForm(url.Values{"q": {q}}))
-}
-
 // learner loads the file of the URL in the person's antennas; anything else is the
 // 404 page. A merged file sends to the file it was merged into.
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {

@@ -397,48 +397,6 @@ func addHistory(ctx context.Context, tx db.Execer, learnerID int64, kind, status
 	return err
 }
 
-// InboxItem is a registration in an adviser's inbox.
-type InboxItem struct {
-	*Learner
-	Contacts    int
-	LastContact string // kind of the latest attempt
-	LastAt      time.Time
-}
-
-// Inbox lists the files in scope with one of statuses (OpenStatuses when none),
-// oldest first, at most limit.
-func Inbox(ctx context.Context, d *db.DB, sc auth.Scope, statuses []string, limit int) ([]*InboxItem, error) {
-	if len(statuses) == 0 {
-		statuses = OpenStatuses
-	}
-	where, args := sc.Where("l.antenna_id", 1)
-	for _, s := range statuses {
-		args = append(args, s)
-	}
-	args = append(args, limit)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+`,
-		(SELECT COUNT(*) FROM learner_contacts c WHERE c.learner_id = l.id),
-		COALESCE((SELECT c.kind || ' ' || c.at FROM learner_contacts c WHERE c.learner_id = l.id ORDER BY c.at DESC, c.id DESC LIMIT 1), '')`+
-		learnerFrom+" WHERE l.merged_into IS NULL AND "+where+" AND l.status IN ("+placeholders(3, len(statuses))+
-		fmt.Sprintf(") ORDER BY l.created_at, l.id LIMIT $%d", 3+len(statuses)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*InboxItem
-	for rows.Next() {
-		var it InboxItem
-		var last string
-		if it.Learner, err = scanLearner(rows, &it.Contacts, &last); err != nil {
-			return nil, err
-		}
-		kind, at, _ := strings.Cut(last, " ")
-		it.LastContact, it.LastAt = kind, db.ParseTime(at)
-		out = append(out, &it)
-	}
-	return out, rows.Err()
-}
-
 // Duplicates lists the files in scope flagged as possibly the same person as id:
 // the one it was flagged against, and those flagged against it.
 func Duplicates(ctx context.Context, d *db.DB, sc auth.Scope, id int64) ([]*Learner, error) {

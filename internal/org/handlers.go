@@ -24,6 +24,8 @@ type Handlers struct {
 	DB     *db.DB
 	Render *web.Renderer
 	Auth   *auth.Service
+	// Today, when set, lists a staff member's work of the day for the home page.
+	Today TodayFunc
 }
 
 func pathID(r *http.Request) int64 {
@@ -56,10 +58,15 @@ func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	var today []TodayItem
+	if st != nil && h.Today != nil {
+		today = h.Today(r.Context(), st)
+	}
 	h.Render.Render(w, r, http.StatusOK, "org/home.html", struct {
 		Antennas []*Antenna
 		Staff    *auth.Staff
-	}{antennas, st}, nil)
+		Today    []TodayItem
+	}{antennas, st, today}, nil)
 }
 
 // --- Antennas ---------------------------------------------------------------

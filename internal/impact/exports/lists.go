@@ -28,21 +28,13 @@ const maxLearners = 100000
 // these routes. The scope already limits rows to st's antennas.
 func seeSituations(st *auth.Staff) bool { return st != nil }
 
-// LearnerFilter is what the learners list page filters on: the search q (names or
-// phone, as on /learners), and also an antenna and a status.
-type LearnerFilter struct {
-	Q         string
-	AntennaID int64
-	Status    string
-}
+// LearnerFilter is what the learners list page filters on (the learners room's
+// filters, read from the same URL parameters, and the people ticked: ?ids=).
+type LearnerFilter = learners.ListFilter
 
 func learnerFilter(r *http.Request) LearnerFilter {
-	q := r.URL.Query()
-	f := LearnerFilter{Q: q.Get("q"), Status: q.Get("status")}
-	f.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
-	if !slices.Contains(learners.Statuses, f.Status) {
-		f.Status = ""
-	}
+	f, _ := learners.ParseListFilter(r.URL.Query())
+	f.After = learners.Cursor{} // the whole list, not the page shown
 	return f
 }
 
@@ -53,12 +45,6 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 	antennas, err := org.Antennas(ctx, d, st.Scope())
 	if err != nil {
 		return nil, err
-	}
-	var countries []string
-	for _, a := range antennas {
-		if !slices.Contains(countries, a.Country) {
-			countries = append(countries, a.Country)
-		}
 	}
 	programmes, err := training.Programmes(ctx, d)
 	if err != nil {
@@ -91,21 +77,19 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		}
 		return row
 	}
-	if strings.TrimSpace(f.Q) == "" {
+	if f.Q == "" && f.OnlyAntennaAndStatus() {
 		// Every file in scope, written as it is read.
 		t.Each = func(emit func([]any) error) error {
 			return learners.EachFile(ctx, d, st.Scope(), f.AntennaID, f.Status, func(l *learners.Learner) error { return emit(row(l)) })
 		}
 		return t, nil
 	}
-	list, err := learners.Search(ctx, d, st.Scope(), countries, f.Q, maxLearners)
+	// The list's other filters, or a search: the files the list page would show.
+	list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range list {
-		if (f.AntennaID != 0 && l.AntennaID != f.AntennaID) || (f.Status != "" && l.Status != f.Status) {
-			continue
-		}
 		t.Rows = append(t.Rows, row(l))
 	}
 	return t, nil

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"tremplin/internal/learners"
+	"tremplin/internal/org"
+	"tremplin/internal/partners"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/training"
+)
+
+// todayLimit bounds each count of the home page: beyond, it says "99+".
+const todayLimit = 100
+
+// today gathers a staff member's work of the day for the home page, from each
+// room's small count functions (org imports none of them). A count that fails is
+// left out and logged: the home page still opens.
+func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
+	now := time.Now()
+	sc := st.Scope()
+	// Advisers see the cohorts they teach; managers and admins, their antennas'.
+	teaching := st.Role == auth.Adviser
+	var items []org.TodayItem
+	add := func(key, href string, count func() (int, error)) {
+		n, err := count()
+		if err != nil {
+			a.Log.WarnContext(ctx, "home: a count is unavailable", "count", key, "err", err)
+			return
+		}
+		items = append(items, org.TodayItem{Key: key, Count: n, Limit: todayLimit, Href: href})
+	}
+	add("new", "/inbox?who=all&status=received", func() (int, error) {
+		return learners.NewRegistrations(ctx, a.DB, sc, todayLimit)
+	})
+	add("mine", "/inbox?who=me", func() (int, error) { return learners.MyQueue(ctx, a.DB, st.ID, todayLimit) })
+	add("rollcalls", "/meetings", func() (int, error) {
+		return training.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
+	})
+	add("alerts", "/attendance/alerts", func() (int, error) {
+		return training.RecentAbsences(ctx, a.DB, sc, teaching, now, todayLimit)
+	})
+	add("followups", "/followups", func() (int, error) { return learners.FollowUpsDueCount(ctx, a.DB, sc, now, todayLimit) })
+	add("offers", "/cohorts", func() (int, error) { return training.OffersWaiting(ctx, a.DB, sc, todayLimit) })
+	add("nextsteps", "/outreach", func() (int, error) {
+		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)
+	})
+	return items
+}
