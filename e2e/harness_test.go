@@ -404,10 +404,10 @@ func (b *browser) signIn(email string) {
 	}
 }
 
-// chooseLanguage presses the language button in the footer of the page shown.
+// chooseLanguage presses the language button at the top of the page shown.
 func (b *browser) chooseLanguage(lang string) {
 	b.t.Helper()
-	b.load("choose language "+lang, click(fmt.Sprintf(`footer button[name=lang][value=%q]`, lang)))
+	b.load("choose language "+lang, click(fmt.Sprintf(`header button[name=lang][value=%q]`, lang)))
 }
 
 // tick taps the label around the checkbox or radio button name=value, as a thumb

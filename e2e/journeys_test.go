@@ -3,7 +3,10 @@ package e2e
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"tremplin/internal/platform/i18n"
 )
@@ -94,8 +97,12 @@ func createPlace(b *browser, name string) {
 		[2]string{"address", "3 rue de la Clef"},
 		[2]string{"postcode", "5900"},
 		[2]string{"city", "Lille"},
-		[2]string{"opening_hours", "Mo-Fr 09:00-17:00"},
 	)
+	// Opening hours day by day: what a phone's time picker gives (HH:MM).
+	js[chromedp.Void](b, `for (const d of ['mo','tu','we','th','fr']) {
+		document.getElementById('f-hours_'+d+'_1_from').value = '09:00';
+		document.getElementById('f-hours_'+d+'_1_to').value = '17:00';
+	}`)
 	if status := b.load("new place, postcode 5900", click(submit)); status != http.StatusUnprocessableEntity {
 		b.t.Fatalf("postcode 5900: HTTP %d, want %d", status, http.StatusUnprocessableEntity)
 	}
@@ -131,6 +138,9 @@ func createPlace(b *browser, name string) {
 	}
 	if h1 := b.text("main h1"); h1 != name {
 		b.t.Errorf("place page heading = %q, want %q", h1, name)
+	}
+	if hours, monday := b.text("main .hours-words"), i18n.For(b.lang).T("weekday.1"); !strings.Contains(strings.ToLower(hours), strings.ToLower(monday)) {
+		b.t.Errorf("the place page does not say its hours in words (%q): %q", monday, hours)
 	}
 
 	b.visit("places", "/places")

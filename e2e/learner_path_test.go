@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/chromedp/chromedp"
@@ -36,7 +37,7 @@ type person struct {
 func TestVisitorRegistersOnAPhoneInFrench(t *testing.T) {
 	b := newBrowser(t, frenchPhone)
 	b.expectLang("fr", "ltr")
-	lille, cohort := lilleCohort(b)
+	lille, cohort := lilleUpcoming(b)
 	p := person{first: "Inès", last: "Morel", phone: "06 12 34 56 78", e164: "+33612345678", year: "1992", where: "59000 Lille",
 		language: "ar", french: "everyday", situation: "job_seeker", equipment: "smartphone", availability: "mornings"}
 
@@ -49,7 +50,7 @@ func TestVisitorRegistersOnAPhoneInFrench(t *testing.T) {
 func TestVisitorRegistersInArabic(t *testing.T) {
 	b := newBrowser(t, frenchPhone)
 	b.expectLang("fr", "ltr")
-	lille, cohort := lilleCohort(b)
+	lille, cohort := lilleUpcoming(b)
 	// Arabic names, and the phone typed with the Arabic-Indic digits of an Arabic
 	// keyboard: both must come through as a French adviser needs them.
 	p := person{first: "ليلى", last: "منصور", phone: "٠٧ ٦١ ٢٣ ٤٥ ٦٧", e164: "+33761234567", year: "1988", where: "59000 Lille",
@@ -75,12 +76,14 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 	b.expectLang("fr", "ltr")
 	fr := i18n.For("fr")
 	lille, cohort := lilleCohort(b)
+	_, upcoming := lilleUpcoming(b)
 	p := person{first: "Bilal", last: "Kaci", phone: "07 61 23 45 67", e164: "+33761234567", year: "2001", where: "59100 Roubaix",
 		language: "fr", french: "fluent", situation: "young_unqualified", equipment: "computer", availability: "mornings"}
 
-	// Someone registers from the catalogue on this phone, then hands it to the adviser.
+	// Someone registers from the catalogue on this phone, then hands it to the
+	// adviser, who enrols them in the session that has just begun.
 	b.visit("home", "/")
-	openRegistration(b, lille, cohort)
+	openRegistration(b, lille, upcoming)
 	fillRegistration(b, p)
 	b.tick("consent", "yes")
 	sendRegistration(b, "fr")
@@ -121,14 +124,14 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 	}
 
 	// The adviser's meetings lead to the cohort, whose timetable leads to the roll
-	// call of its first meeting.
+	// call of its first meeting already held.
 	cohortPath := "/cohorts/" + strconv.FormatInt(cohort.ID, 10)
 	b.load("my meetings", click(`header a[href="/meetings"]`))
 	b.load("cohort", click(`main a[href="`+cohortPath+`"]`))
 	if !js[bool](b, `!!document.querySelector('main a[href="`+file+`"]')`) {
 		t.Errorf("the cohort's roster does not list %s %s", p.first, p.last)
 	}
-	b.load("attendance", click(`main table a[href$="/attendance"]`))
+	b.load("attendance", click(`main table tr.tr-past a[href$="/attendance"]`)) // a roll call waits for its meeting
 	attendance := b.path()
 	markName := "mark_" + strconv.FormatInt(l.ID, 10)
 	mark := `input[name="` + markName + `"]`
@@ -140,7 +143,7 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 		t.Errorf("the label to mark present is %.0f px high, want at least 44", h)
 	}
 	b.tick(markName, "present") // one tap
-	save := `main form[action="` + attendance + `"] button[type=submit]`
+	save := `main form.tr-roll[action="` + attendance + `"] button[type=submit]`
 	b.load("attendance saved", click(save))
 	if got, want := b.text("main .flash"), fr.T("training.attendance_saved"); got != want {
 		t.Errorf("after saving the roll call: flash %q, want %q", got, want)
@@ -203,6 +206,24 @@ func lilleCohort(b *browser) (*org.Antenna, training.CohortSummary) {
 		b.t.Fatalf("the demo has no Lille cohort with a seat left: %+v", cohorts)
 	}
 	return antennas[i], cohorts[0]
+}
+
+// lilleUpcoming is Lille's first cohort a visitor may still ask to join: one that
+// has not begun (the catalogue offers no other).
+func lilleUpcoming(b *browser) (*org.Antenna, training.CohortSummary) {
+	b.t.Helper()
+	lille, _ := lilleCohort(b)
+	cohorts, err := training.OpenCohorts(b.t.Context(), b.app.DB, lille.ID)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, c := range cohorts {
+		if training.StillOffered(c.StartsOn, time.Now()) && c.SeatsLeft > 0 {
+			return lille, c
+		}
+	}
+	b.t.Fatalf("the demo has no upcoming Lille cohort with a seat left: %+v", cohorts)
+	return nil, training.CohortSummary{}
 }
 
 // openRegistration goes from the home page shown to the catalogue, then follows
@@ -276,8 +297,15 @@ func registerAfterMistakes(b *browser, p person, lang string) {
 	if status := b.load("registration, 1890, no consent", click(registerButton)); status != http.StatusUnprocessableEntity {
 		b.t.Fatalf("birth year 1890 without consent: HTTP %d, want %d", status, http.StatusUnprocessableEntity)
 	}
-	if got, want := b.text("main .error-summary"), pr.N("form.errors", 2); got != want {
+	if got, want := b.text("main .error-summary h2"), pr.N("form.errors", 2); got != want {
 		b.t.Errorf("error summary = %q, want %q", got, want)
+	}
+	// The summary takes the focus and links to each wrong field, in page order.
+	if got := js[[]string](b, `[...document.querySelectorAll('main .error-summary a')].map(a => a.getAttribute('href'))`); !slices.Equal(got, []string{"#f-birth_year", "#f-consent"}) {
+		b.t.Errorf("error summary links = %q, want #f-birth_year and #f-consent", got)
+	}
+	if focused := js[bool](b, `document.activeElement === document.querySelector('main .error-summary')`); !focused {
+		b.t.Error("the error summary does not have the focus")
 	}
 	form := js[registrationState](b, `(() => {
 		const field = name => {
@@ -351,9 +379,19 @@ func checkRegistered(b *browser, p person, lang string, antenna *org.Antenna, c 
 	if len(sent) != 1 {
 		b.t.Fatalf("%d SMS sent, want 1 acknowledgement: %+v", len(sent), sent)
 	}
-	want := pr.T("register.sms", "name", p.first, "antenna", antenna.Name, "phone", antenna.Phone)
+	session, err := training.PublicSession(b.t.Context(), b.app.DB, c.ID, time.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	want := learners.AcknowledgementSMS(pr, p.first, antenna, session)
 	if sent[0].To != p.e164 || sent[0].Body != want {
 		b.t.Errorf("SMS to %s: %q\nwant to %s: %q", sent[0].To, sent[0].Body, p.e164, want)
+	}
+	// It names the session (its days and hours) and the number that will call.
+	for _, part := range []string{session.Schedule.Words(pr), antenna.Phone} {
+		if !strings.Contains(strings.NewReplacer("\u2066", "", "\u2069", "").Replace(sent[0].Body), part) {
+			b.t.Errorf("the SMS does not say %q: %q", part, sent[0].Body)
+		}
 	}
 	return sent[0].Body
 }

@@ -57,7 +57,7 @@ func TestPartnerRefersAGroupAndSeesItEnrolled(t *testing.T) {
 	// A group of three.
 	b.load("refer form", click(`main a[href="/partner/refer"]`))
 	b.choose("people", "3")
-	b.load("three people", click(`main form[method="get"] button[type=submit]`))
+	b.load("three people", click(`main button[name=resize]`))
 	if got := js[string](b, `document.getElementById('f-antenna').value`); got != strconv.FormatInt(lille.ID, 10) {
 		t.Errorf("the organisation's one antenna is not preselected: %q", got)
 	}
@@ -107,7 +107,8 @@ func TestPartnerRefersAGroupAndSeesItEnrolled(t *testing.T) {
 	// The partner was told, and sees it.
 	var told string
 	for _, m := range b.outbox.Sent() {
-		if m.To == partnerEmail && strings.Contains(m.Subject, "Omar Jalloh") {
+		// The subject names the person by first name and initial only.
+		if m.To == partnerEmail && strings.Contains(m.Subject, "Omar J.") && strings.Contains(m.Body, "Omar Jalloh") {
 			told = m.Subject + "\n" + m.Body
 		}
 	}
@@ -125,6 +126,7 @@ func TestPartnerRefersAGroupAndSeesItEnrolled(t *testing.T) {
 	if !strings.Contains(b.text("main .timeline"), fr.T("partner.state.enrolled")) {
 		t.Errorf("Omar's steps: %q", b.text("main .timeline"))
 	}
+	b.load("colleagues", click(`main a[href="/partner/colleagues"]`))
 }
 
 // linkTo is where the link of the page's lists that reads name leads.

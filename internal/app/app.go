@@ -114,12 +114,12 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
 		web.Room{Name: "auth", FS: auth.Templates()},
-		web.Room{Name: "org", FS: org.Templates()},
-		web.Room{Name: "training", FS: training.Templates()},
+		web.Room{Name: "org", FS: org.Templates(), Funcs: org.Funcs},
+		web.Room{Name: "training", FS: training.Templates(), Funcs: training.TemplateFuncs},
 		web.Room{Name: "learners", FS: learners.Templates()},
 		web.Room{Name: "positioning", FS: positioning.Templates()},
 		web.Room{Name: "partners", FS: partners.Templates()},
-		web.Room{Name: "impact", FS: impact.Templates()},
+		web.Room{Name: "impact", FS: impact.Templates(), Funcs: impact.Funcs},
 		web.Room{Name: "opendata", FS: opendata.Templates()},
 		web.Room{Name: "exports", FS: exports.Templates()},
 	)
@@ -140,7 +140,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		}
 	}
 	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
-	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL}
+	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL,
+		SMS: sms, Mail: mailer, NameKey: learners.NameKey}
 	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
 	a.Partners = &partners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL, PartnerFunnel: "/partners/figures"}
@@ -151,6 +152,13 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
+	a.Partners.Counters = func(ctx context.Context) (bool, error) {
+		err := impact.Refresh(ctx, d)
+		if errors.Is(err, impact.ErrBuilding) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()
@@ -170,7 +178,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	var h http.Handler = mux
 	h = a.Auth.Identify(h)
 	h = a.Sessions.LoadAndSave(h)
-	h = auth.Language(h)
+	h = a.Auth.Language(h)
 	h = cop.Handler(h)
 	h = web.LimitBody(MaxBodyBytes, MaxUploadBytes)(h)
 	h = web.Compress(h)

@@ -66,7 +66,8 @@ func (s *site) impactYear() {
 		exec(`INSERT INTO enrolments (cohort_id, learner_id, state, since, created_at, updated_at) VALUES ($1, $2, 'enrolled', $3, $3, $3)`, cohort, l, at)
 	}
 	meeting := mustID(`INSERT INTO meetings (cohort_id, starts_at, ends_at, created_at) VALUES ($1, '2019-03-04T09:00:00Z', '2019-03-04T12:00:00Z', $2)`, cohort, at)
-	exec(`INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'present', $3), ($1, $4, 'absent', $3)`, meeting, people[0], at, people[1])
+	// Marked when the meeting ended: a mark made before its meeting does not count.
+	exec(`INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'present', $3), ($1, $4, 'absent', $3)`, meeting, people[0], "2019-03-04T12:00:00Z", people[1])
 	exec(`UPDATE learners SET status = 'completed', exited_on = '2019-06-30' WHERE id = $1`, people[0])
 	exec(`INSERT INTO learner_followups (learner_id, milestone, due_on, situation, recorded_at) VALUES ($1, 'm6', '2019-12-30', 'cdi', $2)`, people[0], at)
 }

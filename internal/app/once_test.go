@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"tremplin/internal/platform/web"
 )
 
 var onceInput = regexp.MustCompile(`<input type="hidden" name="once" value="([^"]+)">`)
@@ -116,6 +119,18 @@ func TestFormsSentTwiceDoTheirThingOnce(t *testing.T) {
 		if n := len(s.outbox.SMSSent()); n != 1 {
 			t.Fatalf("%d SMS for one registration", n)
 		}
+
+		// Tokens are forgotten after a day.
+		kept := s.count("SELECT COUNT(*) FROM form_once")
+		if err := web.SweepOnce(t.Context(), s.app.DB); err != nil || kept == 0 || s.count("SELECT COUNT(*) FROM form_once") != kept {
+			t.Fatalf("sweeping fresh tokens: %v, %d kept of %d", err, s.count("SELECT COUNT(*) FROM form_once"), kept)
+		}
+		if _, err := s.app.DB.Exec(t.Context(), "UPDATE form_once SET created_at = $1", time.Now().Add(-25*time.Hour).UTC().Format(time.RFC3339)); err != nil {
+			t.Fatal(err)
+		}
+		if err := web.SweepOnce(t.Context(), s.app.DB); err != nil || s.count("SELECT COUNT(*) FROM form_once") != 0 {
+			t.Fatalf("tokens older than a day were not swept: %v", err)
+		}
 	})
 }
 
@@ -130,6 +145,7 @@ var onceExempt = map[string]string{
 	"platform/auth/templates/reset.html /password/reset/":     "the link works once",
 	"platform/auth/templates/profile.html /profile":           "sets values",
 	"training/templates/attendance.html /meetings/":           "attendance is an upsert",
+	"training/templates/_room.html /cohorts/":                 "enrolling or waitlisting twice keeps the one place",
 	"learners/templates/edit.html /learners/":                 "sets values",
 	"positioning/templates/thresholds.html /positioning/":     "sets values",
 	"impact/opendata/templates/association.html /association": "sets values",

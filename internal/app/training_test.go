@@ -69,11 +69,19 @@ func TestPublicCatalogueInFrenchAndArabic(t *testing.T) {
 		if p.status != http.StatusOK {
 			t.Fatalf("status %d", p.status)
 		}
-		lilleOpen := s.demoCohort("Lille", "Premiers pas numériques")
+		lilleOpen := s.demoCohort("Lille", "Autonomie numérique")
 		for _, want := range []string{"Nos formations gratuites", "Premiers pas numériques", "Développeur·se web", "600 heures",
-			"Débutant", "Formation certifiante", `href="/register?cohort=` + lilleOpen + `"`, "places libres", "Dzaleka community learning centre"} {
+			"Débutant", "Formation certifiante", `href="/register?cohort=` + lilleOpen + `"`, "places libres", "Espace Bastide",
+			"Le lundi et le mercredi, de 14 h à 17 h"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("catalogue lacks %q", want)
+			}
+		}
+		// Sessions that have begun (Lille's and Dzaleka's first ones, a few days
+		// ago) are not offered: nobody could join them from the start.
+		for _, started := range []string{s.demoCohort("Lille", "Premiers pas numériques"), s.demoCohort("Dzaleka", "Premiers pas numériques")} {
+			if strings.Contains(body, "cohort="+started+`"`) {
+				t.Errorf("the started cohort %s is offered", started)
 			}
 		}
 		// The finished Lille cohort is not offered.
@@ -90,11 +98,16 @@ func TestPublicCatalogueInFrenchAndArabic(t *testing.T) {
 		if p.status != http.StatusOK || !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, "دوراتنا المجانية") || !strings.Contains(body, "مبتدئ") {
 			t.Fatalf("Arabic catalogue: %d\n%.2000s", p.status, body)
 		}
-		if !strings.Contains(body, "Dzaleka community learning centre") || strings.Contains(body, "Espace Bastide") {
-			t.Error("the antenna filter does not keep to Dzaleka")
+		if strings.Contains(body, "Espace Bastide") || !strings.Contains(body, i18n.For("ar").T("training.no_session")) {
+			t.Error("the antenna filter does not keep to Dzaleka, whose only session has begun")
 		}
 		if !strings.Contains(body, "التسجيل") {
 			t.Error("no sign-up link in Arabic")
+		}
+		// Each session says its days and hours, in the visitor's language.
+		p = b.get("/courses?antenna=" + s.antennaID("Bordeaux"))
+		if body := html.UnescapeString(p.body); !strings.Contains(body, "كل الثلاثاء والخميس، من 14:00 إلى 17:00") {
+			t.Errorf("Arabic catalogue does not say the days and hours:\n%.3000s", body)
 		}
 
 		var prog string
@@ -180,8 +193,16 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 			t.Fatalf("meetings form: %d", p.status)
 		}
 		// Tuesdays and Thursdays of March 2027, 9:30–12:00, without Thursday 18th.
-		p = m.post("/cohorts/"+id+"/meetings/weekly", url.Values{"days": {"2", "4"}, "wstart": {"09:30"}, "wend": {"12:00"},
-			"from": {"2027-03-01"}, "to": {"2027-03-31"}, "skip": {"18/03/2027"}})
+		weekly := url.Values{"days": {"2", "4"}, "wstart": {"09:30"}, "wend": {"12:00"},
+			"from": {"2027-03-01"}, "to": {"2027-03-31"}, "skip": {"18/03/2027"}}
+		// Karim already teaches the web developers then: the manager is warned,
+		// by name, and confirms.
+		p = m.post("/cohorts/"+id+"/meetings/weekly", weekly)
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["confirm"] == "" || !strings.Contains(html.UnescapeString(p.body), "Karim Benhaddou anime déjà") {
+			t.Fatalf("weekly over Karim's other classes: %d %v", p.status, errorsOf(p.body))
+		}
+		weekly.Set("confirm", "yes")
+		p = m.post("/cohorts/"+id+"/meetings/weekly", weekly)
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("weekly: %d %v", p.status, errorsOf(p.body))
 		}
@@ -219,7 +240,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 		if p.status != http.StatusUnprocessableEntity || errs["days"] == "" || errs["from"] == "" || errs["skip"] == "" || errs["wend"] != "" {
 			t.Fatalf("bad weekly timetable: %d %v", p.status, errs)
 		}
-		p = m.post("/cohorts/"+id+"/meetings", url.Values{"date": {"05/03/2027"}, "start": {"14:00"}, "end": {"17:30"}})
+		p = m.post("/cohorts/"+id+"/meetings", url.Values{"date": {"05/03/2027"}, "start": {"14:00"}, "end": {"17:30"}, "confirm": {"yes"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("one meeting: %d %v", p.status, errorsOf(p.body))
 		}
@@ -397,6 +418,19 @@ func TestAttendanceRollCallAndAlerts(t *testing.T) {
 		ines, jo := s.learner("Lille", "Inès", "Roussel"), s.learner("Lille", "Jonas", "Lefebvre")
 		s.enrol(id, ines)
 		s.enrol(id, jo)
+		// Three meetings of the last days, whose roll call can be taken.
+		var cid int64
+		fmt.Sscan(id, &cid)
+		paris := training.Location("Europe/Paris")
+		var past []training.Slot
+		for _, ago := range []int{10, 8, 6} {
+			d := time.Now().In(paris).AddDate(0, 0, -ago)
+			start := time.Date(d.Year(), d.Month(), d.Day(), 9, 30, 0, 0, paris)
+			past = append(past, training.Slot{Start: start, End: start.Add(150 * time.Minute)})
+		}
+		if _, err := training.AddMeetings(context.Background(), s.app.DB, cid, past); err != nil {
+			t.Fatal(err)
+		}
 		var meetings []string
 		rows, _ := s.app.DB.Query("SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 3", id)
 		for rows.Next() {

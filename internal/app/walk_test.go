@@ -152,8 +152,6 @@ func BenchmarkStaffRoutes(b *testing.B) {
 	}
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 func isFile(path string) bool {
 	p, _, _ := strings.Cut(path, "?")
 	for _, ext := range []string{".csv", ".xlsx", ".pdf", ".ics", ".json"} {

@@ -35,7 +35,9 @@ type demoCohort struct {
 }
 
 var cohorts = []demoCohort{
-	{"Lille", "La Grappe – tiers-lieu", "Premiers pas numériques", 12, -4, 52,
+	// Started ten days ago: a few meetings have passed, so a roll call can be taken
+	// (it waits for the meeting's start).
+	{"Lille", "La Grappe – tiers-lieu", "Premiers pas numériques", 12, -10, 52,
 		[]time.Weekday{time.Tuesday, time.Thursday}, [][2]string{{"09:30", "12:00"}},
 		[]string{"karim.lille@tremplin.example", "julie.lille@tremplin.example"}, []string{"open"}},
 	// Eight seats: the learners room's demo enrols people here until one is left.

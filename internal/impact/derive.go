@@ -296,9 +296,17 @@ func (c cube) addMarks(ctx context.Context, q db.Execer, query string, args ...a
 
 const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)`
 
+// countedMark is the condition for a mark (attendance a, meeting m) to count: the
+// meeting stands (a cancelled one counts no hours), and the mark was made on or
+// after the day it started (UTC). A roll call opens shortly before the start
+// (training.RollCallMargin); marks made days ahead, before that rule, never count.
+// The same rule as the training room's hours attended.
+const countedMark = `m.cancelled_at = '' AND substr(a.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)`
+
 // allMarks counts every meeting's marks.
 const allMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, a.att, a.n
-	FROM (SELECT a.meeting_id, ` + attended + ` AS att, COUNT(*) AS n FROM attendance a GROUP BY a.meeting_id) a
+	FROM (SELECT a.meeting_id, ` + attended + ` AS att, COUNT(*) AS n FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+		WHERE ` + countedMark + ` GROUP BY a.meeting_id) a
 	JOIN meetings m ON m.id = a.meeting_id JOIN cohorts c ON c.id = m.cohort_id`
 
 // dirtyMarks counts the marks of the meetings on the antenna days of impact_dirty.
@@ -306,6 +314,7 @@ const dirtyMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id,
 	FROM impact_dirty d JOIN cohorts c ON c.antenna_id = d.antenna_id
 	JOIN meetings m ON m.cohort_id = c.id AND m.starts_at >= d.day AND m.starts_at < (d.day || 'U')
 	JOIN attendance a ON a.meeting_id = m.id
+	WHERE ` + countedMark + `
 	GROUP BY m.id, c.antenna_id, m.starts_at, m.ends_at, c.programme_id`
 
 // dirtyPeople reads back, from impact_people, the people counted on a dirty

@@ -3,18 +3,66 @@ package impact
 import (
 	"bytes"
 	"encoding/csv"
+	"html/template"
 	"io"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
+	"tremplin/internal/impact/opendata"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
 
-// heading is what every format prints above the tables: title, period, antennas,
-// programmes.
+// howWeCount is each figure's name and how it is counted (catalog keys): the
+// report page, the dashboard and the PDF say the same.
+var howWeCount = [][2]string{
+	{"impact.col.registered", "impact.how.registered"},
+	{"impact.col.positioned", "impact.how.positioned"},
+	{"impact.col.enrolled", "impact.how.enrolled"},
+	{"impact.col.exits", "impact.how.exits"},
+	{"impact.col.completion_rate", "impact.how.completion_rate"},
+	{"impact.col.hours", "impact.how.hours"},
+	{"impact.col.attendance_rate", "impact.how.attendance_rate"},
+	{"impact.col.positive_rate", "impact.how.positive"},
+	{"impact.col.situation", "impact.how.situation"},
+	{"impact.col.band", "impact.how.band"},
+	{"impact.col.programme", "impact.how.programme"},
+	{"impact.table.partners", "impact.how.partners"},
+	{"impact.col.gender", "impact.how.gender"},
+	{"impact.how.fresh_title", "impact.how.fresh"},
+}
+
+// Funcs are the template functions of this room's pages.
+func Funcs(i18n.Printer) template.FuncMap {
+	return template.FuncMap{"howwecount": func() [][2]string { return howWeCount }}
+}
+
+// associationLine names the association with its identifiers, as open data
+// publishes them: "Tremplin · SIRET 123 456 789 00012 · RNA W595012346"; "" before
+// an admin has filled in its identity.
+func associationLine(p i18n.Printer, a *opendata.Association) string {
+	if a == nil || a.Name == "" {
+		return ""
+	}
+	parts := []string{a.Name}
+	if a.SIRET != "" {
+		key := "impact.id.siret"
+		if siret.Kind(a.SIRET) == "siren" {
+			key = "impact.id.siren"
+		}
+		parts = append(parts, p.T(key, "n", a.SIRET))
+	}
+	if a.RNA != "" {
+		parts = append(parts, p.T("impact.id.rna", "n", a.RNA))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// heading is what every format prints above the tables: title, association,
+// period, antennas, programmes.
 func heading(p i18n.Printer, c *choice) [][2]string {
 	antennas := p.T("impact.all_antennas")
 	if c.Filter.Antennas != nil {
@@ -24,13 +72,16 @@ func heading(p i18n.Printer, c *choice) [][2]string {
 	if names := c.ProgrammeNames(); len(names) > 0 {
 		programmes = strings.Join(names, ", ")
 	}
-	return [][2]string{
-		{p.T("impact.report.title"), ""},
+	rows := [][2]string{{p.T("impact.report.title"), ""}}
+	if a := associationLine(p, c.Association); a != "" {
+		rows = append(rows, [2]string{p.T("impact.field.association"), a})
+	}
+	return append(rows, [][2]string{
 		{p.T("impact.field.period"), p.T("impact.period", "from", web.FormatDate(p, c.Filter.From), "to", web.FormatDate(p, c.Filter.To))},
 		{p.T("impact.field.antennas"), antennas},
 		{p.T("impact.field.programmes"), programmes},
 		{p.T("impact.col.gender"), p.T("impact.how.gender")},
-	}
+	}...)
 }
 
 // writeCSV writes the heading, then each table (its title, its header, its rows)
@@ -175,6 +226,12 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 	pdf.SetAutoPageBreak(true, 12)
 	pdf.AddPage()
 	head := heading(p, c)
+	// The title block: who reports (the association, as open data names it), then
+	// what and over which period.
+	if c.Association != nil && c.Association.Name != "" {
+		pdf.SetFont("Helvetica", "B", 18)
+		pdf.MultiCell(0, 9, tr(c.Association.Name), "", "L", false)
+	}
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.MultiCell(0, 8, tr(head[0][0]), "", "L", false)
 	pdf.Ln(2)
@@ -251,6 +308,23 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 			}
 			pdf.Ln(-1)
 		}
+	}
+	// How each figure is counted, as the report page says it.
+	pdf.Ln(6)
+	if pdf.GetY() > 250 {
+		pdf.AddPage()
+	}
+	pdf.SetFont("Helvetica", "B", 12)
+	pdf.CellFormat(0, 8, tr(p.T("impact.how.title")), "", 1, "L", false, 0, "")
+	for _, h := range howWeCount {
+		if pdf.GetY() > 270 {
+			pdf.AddPage()
+		}
+		pdf.SetFont("Helvetica", "B", 9)
+		pdf.MultiCell(0, 4.5, tr(p.T(h[0])), "", "L", false)
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.MultiCell(0, 4.5, tr(p.T(h[1])), "", "L", false)
+		pdf.Ln(1.5)
 	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {

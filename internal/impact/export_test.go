@@ -13,9 +13,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tremplin/internal/impact/opendata"
+	"tremplin/internal/org"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/web"
 )
 
 // sections reads a report laid out as the CSV and XLSX are: a title line, a header
@@ -228,4 +231,56 @@ func pdfHasRow(text, label string, nums []string) bool {
 		}
 	}
 	return false
+}
+
+// The PDF says who reports (the association and its identifiers, as open data
+// publishes them), for which antennas, programmes and period, and how each figure
+// is counted, in its own language.
+func TestReportPDFNamesTheAssociationAndHowWeCount(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		if err := opendata.SaveAssociation(ctx, d, &opendata.Association{Name: "Tremplin Numérique", SIRET: "35600000000048", RNA: "W595012346"}); err != nil {
+			t.Fatal(err)
+		}
+		assoc, err := opendata.LoadAssociation(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		year := Filter{From: day("2025-01-01"), To: day("2025-12-31"), Antennas: []int64{f.ids["A"]}, Programmes: []int64{f.ids["P2"]}}
+		fig, err := Compute(ctx, d, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &choice{Filter: year, Association: assoc,
+			InScope: []*org.Antenna{{ID: f.ids["A"], Name: "A"}, {ID: f.ids["B"], Name: "B"}}, Antennas: []int64{f.ids["A"]},
+			Programmes: []programmeInfo{{ID: f.ids["P1"], Title: "Premiers pas"}, {ID: f.ids["P2"], Title: "Développeur web"}}, ProgIDs: []int64{f.ids["P2"]}}
+		flat := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ") }
+		for _, lang := range []string{"fr", "en"} {
+			p := i18n.For(lang)
+			body, err := pdfReport(p, c, fig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := flat(pdfText(t, body))
+			want := []string{"Tremplin Numérique", p.T("impact.report.title"), "SIRET 35600000000048", "RNA W595012346",
+				p.T("impact.field.antennas") + " A ", p.T("impact.field.programmes") + " Développeur web",
+				flat(p.T("impact.period", "from", web.FormatDate(p, year.From), "to", web.FormatDate(p, year.To))),
+				p.T("impact.how.title")}
+			for _, h := range howWeCount {
+				want = append(want, flat(p.T(h[0])), flat(p.T(h[1])))
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s PDF lacks %q", lang, w)
+				}
+			}
+			if strings.Contains(text, "Premiers pas") {
+				t.Errorf("%s PDF names a programme that was not chosen", lang)
+			}
+		}
+	})
 }

@@ -95,7 +95,8 @@ func (f *fixture) followUp(learner, situation string) {
 func (f *fixture) meeting(name, cohort, start, end string, marks map[string]string) {
 	f.insert(name, `INSERT INTO meetings (cohort_id, starts_at, ends_at, created_at) VALUES ($1, $2, $3, $4)`, f.ids[cohort], start, end, old)
 	for l, m := range marks {
-		f.exec(`INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, $3, $4)`, f.ids[name], f.ids[l], m, old)
+		// Marked at the end of the meeting: a mark made before its meeting never counts.
+		f.exec(`INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, $3, $4)`, f.ids[name], f.ids[l], m, end)
 	}
 }
 

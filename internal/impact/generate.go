@@ -591,8 +591,10 @@ func (g *generator) dropIndexes() error {
 		if g.d.Engine == db.SQLite {
 			q = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
 		} else {
-			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()
-				AND indexdef NOT LIKE 'CREATE UNIQUE%'`
+			// The unique ones are left out below, not here: a condition on indexdef
+			// may be evaluated for the same table of other schemas, and fails on
+			// an index another session is dropping (tests share the server).
+			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()`
 		}
 		rows, err := g.d.QueryContext(g.ctx, q, table)
 		if err != nil {
@@ -603,6 +605,9 @@ func (g *generator) dropIndexes() error {
 			if err := rows.Scan(&ix.name, &ix.create); err != nil {
 				rows.Close()
 				return err
+			}
+			if strings.HasPrefix(ix.create, "CREATE UNIQUE") {
+				continue // primary keys and unique indexes check what is loaded
 			}
 			g.dropped = append(g.dropped, ix)
 		}
@@ -702,7 +707,7 @@ func (g *generator) people() error {
 				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
 				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
-				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at")
+				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at", "antenna_id")
 				rb := newBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
 				pb := newBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
 				hb.hold, tb.hold, eb.hold, fb.hold, pb.hold = true, true, true, true, true
@@ -845,7 +850,7 @@ func (g *generator) people() error {
 							if recorded != "" {
 								staffArg = adviser
 							}
-							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded); err != nil {
+							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded, antenna); err != nil {
 								return err
 							}
 						}

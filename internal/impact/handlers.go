@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/impact/opendata"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
@@ -30,6 +31,8 @@ type choice struct {
 	Antennas   []int64 // chosen, in scope
 	ProgIDs    []int64 // chosen
 	Submitted  bool
+	// Association is who reports, as open data names it (downloads only).
+	Association *opendata.Association
 }
 
 // AntennaNames are the names of the antennas the figures cover.
@@ -297,6 +300,10 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) (*choice, *F
 	}
 	if !c.Form.Valid() {
 		h.Render.Error(w, r, http.StatusBadRequest)
+		return nil, nil, false
+	}
+	if c.Association, err = opendata.LoadAssociation(r.Context(), h.DB); err != nil {
+		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
 	fig, err := Compute(r.Context(), h.DB, c.Filter)

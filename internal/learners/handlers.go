@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
 	"tremplin/internal/training"
@@ -74,17 +75,6 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	}{q, list, SearchLimit}, web.NewForm(url.Values{"q": {q}}))
 }
 
-// FollowUps lists the follow-ups due (or due within the week) in the person's antennas.
-func (h *Handlers) FollowUps(w http.ResponseWriter, r *http.Request) {
-	st := auth.Current(r.Context())
-	list, err := FollowUpsDue(r.Context(), h.DB, st.Scope(), time.Now())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "learners/followups.html", list, nil)
-}
-
 // learner loads the file of the URL in the person's antennas; anything else is the
 // 404 page. A merged file sends to the file it was merged into.
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
@@ -118,6 +108,7 @@ type fileData struct {
 	FollowUps         []*FollowUp
 	Pending           []web.Option // follow-ups still to record
 	Duplicates        []*Learner
+	Secondaries       []Secondary // other phones and emails, kept from merged files
 	Cohorts           []web.Option
 	CohortsMissing    bool
 	ContactKinds      []web.Option
@@ -152,7 +143,7 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		SituationNames:    prefixed("learner.situation.", l.Situations),
 		EquipmentNames:    prefixed("learner.equipment.", l.Equipment),
 		AvailabilityNames: prefixed("learner.availability.", l.Availabilities),
-		Today:             time.Now().Format(time.DateOnly),
+		Today:             l.today(time.Now()),
 	}
 	var err error
 	if d.Timeline, err = Timeline(ctx, h.DB, l.ID); err != nil {
@@ -175,10 +166,14 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	if d.Duplicates, err = Duplicates(ctx, h.DB, st.Scope(), l.ID); err != nil {
 		return nil, err
 	}
+	if d.Secondaries, err = Secondaries(ctx, h.DB, l.ID); err != nil {
+		return nil, err
+	}
 	if d.Results, err = positioning.Results(ctx, h.DB, l.ID); err != nil {
 		h.Log.WarnContext(ctx, "learner file: positioning results unavailable", "err", err)
 		d.ResultsMissing = true
 	}
+	d.Timeline = withTests(d.Timeline, d.Results, l.AntennaTZ)
 	if d.Enrolments, err = training.LearnerEnrolments(ctx, h.DB, l.ID); err != nil {
 		h.Log.WarnContext(ctx, "learner file: enrolments unavailable", "err", err)
 		d.EnrolMissing = true
@@ -189,12 +184,18 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		d.CohortsMissing = true
 	}
 	d.Cohorts = []web.Option{{Value: "", Label: "form.choose"}}
+	pr := i18n.FromContext(ctx)
 	for _, c := range cohorts {
 		label := c.ProgrammeTitle + " — " + c.StartsOn.Format("02/01/2006")
 		if c.PlaceName != "" {
 			label += " — " + c.PlaceName
 		}
-		d.Cohorts = append(d.Cohorts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: label, Raw: true})
+		// Seats left, so that a full cohort shows before the form is sent.
+		seats := pr.N("training.seats_left", c.SeatsLeft)
+		if c.SeatsLeft == 0 {
+			seats = pr.T("training.full_choice")
+		}
+		d.Cohorts = append(d.Cohorts, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: label + " — " + seats, Raw: true})
 		if c.ID == l.WishedCohort {
 			d.Cohort = label
 		}
@@ -476,124 +477,6 @@ func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.backToFile(w, r, l.ID, "#timeline")
-}
-
-// Exit records how the person left training, which plans the follow-ups.
-func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	outcome := f.Get("exit_outcome")
-	if !slices.Contains(ExitOutcomes, outcome) {
-		f.Fail("exit_outcome", "form.choose")
-	}
-	if outcome == Dropped {
-		f.Required("exit_reason")
-	}
-	f.MaxLength("exit_reason", 1000)
-	f.Required("exit_date")
-	day, err := time.Parse(time.DateOnly, f.Get("exit_date"))
-	if f.Get("exit_date") != "" && (err != nil || day.After(time.Now()) || day.Year() < 2000) {
-		f.Fail("exit_date", "learner.date_invalid")
-	}
-	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	if err := RecordExit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, auth.Current(ctx).ID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.statusChanged(ctx, l.ID, l.Status, auth.Current(ctx).ID)
-	h.backToFile(w, r, l.ID, "#followup")
-}
-
-// RecordFollowUp records the person's situation at +3 or +6 months.
-func (h *Handlers) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	if !slices.Contains(Milestones, f.Get("followup_milestone")) {
-		f.Fail("followup_milestone", "form.choose")
-	}
-	if !slices.Contains(FollowUpSituations, f.Get("followup_situation")) {
-		f.Fail("followup_situation", "form.choose")
-	}
-	f.MaxLength("followup_note", 2000)
-	if f.Valid() {
-		err := RecordFollowUp(ctx, h.DB, l.ID, f.Get("followup_milestone"), f.Get("followup_situation"), f.Get("followup_note"), auth.Current(ctx).ID)
-		if errors.Is(err, ErrNoFollowUp) {
-			f.Fail("followup_milestone", "followup.none_planned")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	h.backToFile(w, r, l.ID, "#followup")
-}
-
-// otherFile loads the file named by the form or query field "other", in scope.
-func (h *Handlers) otherFile(ctx context.Context, v string) (*Learner, error) {
-	id, _ := strconv.ParseInt(v, 10, 64)
-	o, err := ByID(ctx, h.DB, auth.Current(ctx).Scope(), id)
-	if err != nil {
-		return nil, err
-	}
-	if o.MergedInto != 0 {
-		return nil, ErrNotFound
-	}
-	return o, nil
-}
-
-// MergeForm compares the file with ?other= before merging that one into it.
-func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
-	}
-	v := r.URL.Query().Get("other")
-	o, err := h.otherFile(ctx, v)
-	if err != nil || o.ID == l.ID {
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		f := web.NewForm(url.Values{"other": {v}})
-		f.Fail("other", "learner.merge_unknown")
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "learners/merge.html", struct{ Keep, Other *Learner }{l, o}, nil)
-}
-
-// Merge folds the file ?other= into this one.
-func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	o, err := h.otherFile(ctx, f.Get("other"))
-	if err != nil || o.ID == l.ID {
-		h.fail(w, r, ErrNotFound)
-		return
-	}
-	if err := Merge(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// Always passed on: the merged file may have been referred with another status.
-	h.statusChanged(ctx, l.ID, "", auth.Current(ctx).ID)
 	h.backToFile(w, r, l.ID, "#timeline")
 }
 

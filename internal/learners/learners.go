@@ -24,10 +24,6 @@ var templates embed.FS
 // Templates are this room's pages, for the renderer.
 func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
 
-// DefaultRegistrationLimit is how many registrations one address may send per
-// hour when Handlers.RegistrationLimit is 0.
-const DefaultRegistrationLimit = 10
-
 // Handlers serve the registration form, the inbox and the learner file.
 type Handlers struct {
 	DB     *db.DB

@@ -5,33 +5,36 @@ import (
 	"unicode"
 )
 
-// numbering is how a country writes phone numbers: its calling code and the
-// lengths of the national number once the leading 0 (trunk prefix) is dropped.
+// numbering is how a country writes phone numbers: its calling code, the
+// lengths of the national number once the leading 0 (trunk prefix) is dropped, and
+// whether it has that 0 at all (people then often keep it after the calling code:
+// "+33 06 12 34 56 78").
 type numbering struct {
 	code     string
 	min, max int
+	noTrunk  bool
 }
 
 // numberings covers the countries antennas are in and those most learners come
 // from; a number from elsewhere must be typed in international form (+…).
 var numberings = map[string]numbering{
-	"FR": {"33", 9, 9},
-	"MW": {"265", 7, 9},
-	"BE": {"32", 8, 9},
-	"CH": {"41", 9, 9},
-	"LU": {"352", 6, 11},
-	"DE": {"49", 6, 13},
-	"GB": {"44", 9, 10},
-	"MA": {"212", 9, 9},
-	"DZ": {"213", 8, 9},
-	"TN": {"216", 8, 8},
-	"ZA": {"27", 9, 9},
-	"ZM": {"260", 9, 9},
-	"MZ": {"258", 8, 9},
-	"TZ": {"255", 9, 9},
-	"KE": {"254", 9, 9},
-	"RW": {"250", 9, 9},
-	"UG": {"256", 9, 9},
+	"FR": {"33", 9, 9, false},
+	"MW": {"265", 7, 9, false},
+	"BE": {"32", 8, 9, false},
+	"CH": {"41", 9, 9, false},
+	"LU": {"352", 6, 11, true},
+	"DE": {"49", 6, 13, false},
+	"GB": {"44", 9, 10, false},
+	"MA": {"212", 9, 9, false},
+	"DZ": {"213", 8, 9, false},
+	"TN": {"216", 8, 8, true},
+	"ZA": {"27", 9, 9, false},
+	"ZM": {"260", 9, 9, false},
+	"MZ": {"258", 8, 9, true},
+	"TZ": {"255", 9, 9, false},
+	"KE": {"254", 9, 9, false},
+	"RW": {"250", 9, 9, false},
+	"UG": {"256", 9, 9, false},
 }
 
 // byCode finds the rule for a calling code at the start of an international number.
@@ -75,9 +78,13 @@ func NormalizePhone(country, typed string) (string, bool) {
 		}
 		if rule, known := byCode(rest); known {
 			national := rest[len(rule.code):]
+			if !rule.noTrunk && len(national) == rule.max+1 && national[0] == '0' {
+				national = national[1:] // the national 0 kept after the calling code
+			}
 			if len(national) < rule.min || len(national) > rule.max || national[0] == '0' {
 				return "", false
 			}
+			return "+" + rule.code + national, true
 		}
 		return n, true
 	}

@@ -28,8 +28,10 @@ type registerData struct {
 	Availabilities []Choice
 	HeardFrom      []web.Option
 	Genders        []web.Option
-	TooMany        bool           // the address has registered too often: call instead
-	Call           []*org.Antenna // whom to call then
+	Session        *training.PublicCohort // the session chosen in the catalogue
+	SessionGone    bool                   // the session asked for has started: not offered
+	TooMany        string                 // a catalog key when a limit was reached: call instead
+	Call           []*org.Antenna         // whom to call then
 }
 
 func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*org.Antenna) registerData {
@@ -51,6 +53,9 @@ func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*or
 		d.Antennas = append(d.Antennas, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: label, Raw: true})
 	}
 	d.Programmes = h.programmeOptions(ctx)
+	if id, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); id > 0 {
+		d.Session = h.session(ctx, id)
+	}
 	return d
 }
 
@@ -72,25 +77,21 @@ func (h *Handlers) programmeOptions(ctx context.Context) []web.Option {
 	return opts
 }
 
-// cohortAntenna finds the antenna and programme of an open cohort, to preselect
-// them when someone comes from the catalogue.
-func (h *Handlers) cohortAntenna(ctx context.Context, antennas []*org.Antenna, cohortID int64) (antennaID, programmeID int64) {
-	for _, a := range antennas {
-		cohorts, err := training.OpenCohorts(ctx, h.DB, a.ID)
-		if err != nil {
-			return 0, 0
+// session is a cohort a visitor may still ask to join (not started), or nil; the
+// registration never depends on training answering.
+func (h *Handlers) session(ctx context.Context, cohortID int64) *training.PublicCohort {
+	c, err := training.PublicSession(ctx, h.DB, cohortID, time.Now())
+	if err != nil {
+		if !errors.Is(err, training.ErrNotFound) {
+			h.Log.WarnContext(ctx, "registration: session unavailable", "cohort_id", cohortID, "err", err)
 		}
-		for _, c := range cohorts {
-			if c.ID == cohortID {
-				return a.ID, c.ProgrammeID
-			}
-		}
+		return nil
 	}
-	return 0, 0
+	return c
 }
 
 // RegisterForm is the public registration form. ?antenna= or ?cohort= (from the
-// course catalogue) preselect where and what.
+// course catalogue) preselect where and what; ?pass= carries a workshop code.
 func (h *Handlers) RegisterForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	antennas, err := org.AllAntennas(ctx, h.DB)
@@ -100,16 +101,33 @@ func (h *Handlers) RegisterForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := web.NewForm(url.Values{})
 	q := r.URL.Query()
+	gone := false
 	if id, _ := strconv.ParseInt(q.Get("cohort"), 10, 64); id > 0 {
-		if a, p := h.cohortAntenna(ctx, antennas, id); a != 0 {
-			f.Set("antenna", strconv.FormatInt(a, 10))
-			f.Set("programme", strconv.FormatInt(p, 10))
+		if c := h.session(ctx, id); c != nil {
+			f.Set("antenna", strconv.FormatInt(c.AntennaID, 10))
+			f.Set("programme", strconv.FormatInt(c.ProgrammeID, 10))
 			f.Set("cohort", strconv.FormatInt(id, 10))
+		} else {
+			gone = true
 		}
-	} else if id, _ := strconv.ParseInt(q.Get("antenna"), 10, 64); id > 0 {
+	}
+	if id, _ := strconv.ParseInt(q.Get("antenna"), 10, 64); id > 0 && f.Get("antenna") == "" {
 		f.Set("antenna", strconv.FormatInt(id, 10))
 	}
-	h.Render.Render(w, r, http.StatusOK, "learners/register.html", h.registerData(ctx, f, antennas), f)
+	if id, _ := strconv.ParseInt(q.Get("programme"), 10, 64); id > 0 && f.Get("programme") == "" {
+		f.Set("programme", strconv.FormatInt(id, 10))
+	}
+	if code := NormalizePass(q.Get("pass")); code != "" {
+		if a := PassAntenna(ctx, h.DB, code); a != 0 {
+			f.Set("pass", code)
+			if f.Get("antenna") == "" {
+				f.Set("antenna", strconv.FormatInt(a, 10))
+			}
+		}
+	}
+	data := h.registerData(ctx, f, antennas)
+	data.SessionGone = gone
+	h.Render.Render(w, r, http.StatusOK, "learners/register.html", data, f)
 }
 
 // clientAddress is the address the request came from, for the registration limit.
@@ -122,9 +140,18 @@ func clientAddress(r *http.Request) string {
 }
 
 // Register stores a registration, then acknowledges it by SMS (and email when
-// given) in the language the person used. A filled honeypot gets the same thanks
-// and stores nothing; an address over its hourly limit is asked to call the
-// antenna, with everything typed kept on the form.
+// given) in the language the person used, naming the session chosen.
+//
+// What protects the form, without turning real people away:
+//   - the same registration sent again within SameRegistrationWithin (the back
+//     button, a double tap: same antenna, phone and names) shows the thanks page
+//     again, and nothing is stored or sent twice;
+//   - a filled hidden field (honeypot) keeps the registration held for staff to
+//     release or discard (/registrations), with the same thanks and no SMS, since a
+//     browser's autofill may fill it for a real person;
+//   - PhoneLimit new files per phone and hour, and RegistrationLimit per address
+//     and hour, which a workshop code from staff lifts; over either, the person is
+//     asked to call the antenna, with everything typed kept.
 func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, err := web.ParseForm(r)
@@ -132,21 +159,12 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	antennaID, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
-	thanks := "/register/thanks"
-	if antennaID > 0 {
-		thanks += "?antenna=" + strconv.FormatInt(antennaID, 10)
-	}
-	if f.Get("website") != "" {
-		h.Log.InfoContext(ctx, "registration: honeypot filled, nothing stored", "request_id", web.RequestID(ctx))
-		http.Redirect(w, r, thanks, http.StatusSeeOther)
-		return
-	}
 	antennas, err := org.AllAntennas(ctx, h.DB)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	antennaID, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
 	var antenna *org.Antenna
 	for _, a := range antennas {
 		if a.ID == antennaID {
@@ -155,34 +173,46 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	}
 	p := i18n.FromContext(ctx)
 	l := &Learner{Lang: p.Lang, Source: "web"}
-	country := ""
-	if antenna == nil {
-		f.Fail("antenna", "register.antenna_required")
-	} else {
-		l.AntennaID, country = antenna.ID, antenna.Country
-	}
-	personFromForm(f, l, country, time.Now())
-	if f.Get("consent") != "yes" {
-		f.Fail("consent", "register.consent_required")
-	}
-	if v := f.Get("programme"); v != "" {
-		l.WishedProgramme = h.knownProgramme(ctx, v)
-	}
-	if v, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); v > 0 && antenna != nil {
-		if a, _ := h.cohortAntenna(ctx, []*org.Antenna{antenna}, v); a == antenna.ID {
-			l.WishedCohort = v
-		}
-	}
+	session := h.personFromRegistration(ctx, f, l, antenna, time.Now())
 	if !f.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, "learners/register.html", h.registerData(ctx, f, antennas), f)
 		return
 	}
-	l.ConsentText = p.T("register.consent")
-	err = Register(ctx, h.DB, l, clientAddress(r), h.registrationLimit())
-	if errors.Is(err, ErrTooManyRegistrations) {
-		h.Log.WarnContext(ctx, "registration: address over its hourly limit", "request_id", web.RequestID(ctx))
+	thanks := thanksURL(antenna.ID, l.WishedCohort)
+	checks := Checks{Address: clientAddress(r), AddressLimit: h.registrationLimit(), PhoneLimit: PhoneLimit,
+		Pass: f.Get("pass"), SameWithin: SameRegistrationWithin}
+	if h.RegistrationLimit < 0 {
+		checks.PhoneLimit = 0
+	}
+	if hp := f.Get("website"); hp != "" {
+		kept := url.Values{}
+		for k, v := range f.Values {
+			if k != "website" && k != "pass" {
+				kept[k] = v
+			}
+		}
+		err = Hold(ctx, h.DB, antenna.ID, p.Lang, kept, hp, checks)
+		if err == nil {
+			h.Log.InfoContext(ctx, "registration: hidden field filled, held for review", "request_id", web.RequestID(ctx))
+			http.Redirect(w, r, thanks, http.StatusSeeOther)
+			return
+		}
+	} else {
+		l.ConsentText = p.T("register.consent")
+		err = RegisterChecked(ctx, h.DB, l, checks)
+		if errors.Is(err, ErrAlreadyRegistered) {
+			h.Log.InfoContext(ctx, "registration: sent again, already received", "learner_id", l.ID)
+			http.Redirect(w, r, thanks, http.StatusSeeOther)
+			return
+		}
+	}
+	if errors.Is(err, ErrTooManyRegistrations) || errors.Is(err, ErrTooManyForPhone) {
+		h.Log.WarnContext(ctx, "registration: over a limit", "err", err, "request_id", web.RequestID(ctx))
 		data := h.registerData(ctx, f, antennas)
-		data.TooMany, data.Call = true, []*org.Antenna{antenna}
+		data.TooMany, data.Call = "register.too_many", []*org.Antenna{antenna}
+		if errors.Is(err, ErrTooManyForPhone) {
+			data.TooMany = "register.too_many_phone"
+		}
 		h.Render.Render(w, r, http.StatusTooManyRequests, "learners/register.html", data, f)
 		return
 	}
@@ -190,8 +220,45 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.acknowledge(ctx, p, l, antenna)
+	h.acknowledge(ctx, p, l, antenna, session)
 	http.Redirect(w, r, thanks, http.StatusSeeOther)
+}
+
+// personFromRegistration checks a registration form into l (at registration, and
+// again when staff release a held one) and returns the session chosen, if it is
+// still offered.
+func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *Learner, antenna *org.Antenna, now time.Time) *training.PublicCohort {
+	country := ""
+	if antenna == nil {
+		f.Fail("antenna", "register.antenna_required")
+	} else {
+		l.AntennaID, country = antenna.ID, antenna.Country
+	}
+	personFromForm(f, l, country, now)
+	if f.Get("consent") != "yes" {
+		f.Fail("consent", "register.consent_required")
+	}
+	if v := f.Get("programme"); v != "" {
+		l.WishedProgramme = h.knownProgramme(ctx, v)
+	}
+	var session *training.PublicCohort
+	if v, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); v > 0 && antenna != nil {
+		if c := h.session(ctx, v); c != nil && c.AntennaID == antenna.ID {
+			l.WishedCohort, session = v, c
+			if l.WishedProgramme == 0 {
+				l.WishedProgramme = c.ProgrammeID
+			}
+		}
+	}
+	return session
+}
+
+func thanksURL(antennaID, cohortID int64) string {
+	u := "/register/thanks?antenna=" + strconv.FormatInt(antennaID, 10)
+	if cohortID != 0 {
+		u += "&cohort=" + strconv.FormatInt(cohortID, 10)
+	}
+	return u
 }
 
 // knownProgramme returns the id of a programme that exists, or 0.
@@ -212,36 +279,75 @@ func (h *Handlers) knownProgramme(ctx context.Context, v string) int64 {
 	return 0
 }
 
+// AcknowledgementSMS is the text message that confirms a registration: the
+// session chosen (programme, dates, days and hours, place), and who calls from
+// which number. In Arabic, numbers and Latin words are isolated so that a phone
+// shows them the right way round.
+func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *training.PublicCohort) string {
+	args := []any{"name", firstName, "antenna", a.Name, "phone", antennaPhone(a)}
+	text := p.T("register.sms", args...)
+	if c != nil {
+		text = p.T("register.sms_session", append(args, "session", sessionWords(p, c))...)
+	}
+	return notify.ForLanguage(p.Lang, text)
+}
+
+// sessionWords says a session in a sentence, for an SMS or an email.
+func sessionWords(p i18n.Printer, c *training.PublicCohort) string {
+	return p.T("register.session_words", "programme", c.ProgrammeTitle,
+		"dates", p.T("training.from_to", "from", web.FormatDate(p, c.StartsOn), "to", web.FormatDate(p, c.EndsOn)),
+		"times", c.Schedule.Words(p), "place", c.Place())
+}
+
+func antennaPhone(a *org.Antenna) string {
+	if a.Phone == "" {
+		return a.Address
+	}
+	return a.Phone
+}
+
 // acknowledge tells the person their registration arrived: always by SMS, and by
 // email when they gave one. A failure is logged: the registration is kept anyway.
-func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, a *org.Antenna) {
-	phone := a.Phone
-	if phone == "" {
-		phone = a.Address
-	}
-	args := []any{"name", l.FirstName, "antenna", a.Name, "phone", phone}
-	if err := h.SMS.SendSMS(ctx, l.Phone, p.T("register.sms", args...)); err != nil {
+func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, a *org.Antenna, c *training.PublicCohort) {
+	if err := h.SMS.SendSMS(ctx, l.Phone, AcknowledgementSMS(p, l.FirstName, a, c)); err != nil {
 		h.Log.WarnContext(ctx, "registration: SMS not sent", "learner_id", l.ID, "err", err)
 	}
 	if l.Email == "" {
 		return
 	}
-	msg := notify.Email{To: l.Email, Subject: p.T("register.email_subject"), Body: p.T("register.email_body", args...)}
+	body := p.T("register.email_body", "name", l.FirstName, "antenna", a.Name, "phone", antennaPhone(a))
+	if c != nil {
+		body += "\n\n" + p.T("register.email_session", "session", sessionWords(p, c))
+	}
+	msg := notify.Email{To: l.Email, Subject: p.T("register.email_subject"), Body: body}
 	if err := h.Mail.Send(ctx, msg); err != nil {
 		h.Log.WarnContext(ctx, "registration: email not sent", "learner_id", l.ID, "err", err)
 	}
 }
 
-// Thanks confirms a registration (and answers a filled honeypot the same way).
+// thanksData is what the confirmation names: the antenna that will call, and the
+// session chosen.
+type thanksData struct {
+	Antenna *org.Antenna
+	Session *training.PublicCohort
+}
+
+// Thanks confirms a registration (also one sent again, or held).
 func (h *Handlers) Thanks(w http.ResponseWriter, r *http.Request) {
-	var antenna *org.Antenna
-	if id, _ := strconv.ParseInt(r.URL.Query().Get("antenna"), 10, 64); id > 0 {
+	var d thanksData
+	q := r.URL.Query()
+	if id, _ := strconv.ParseInt(q.Get("antenna"), 10, 64); id > 0 {
 		a, err := org.AntennaByID(r.Context(), h.DB, auth.Scope{All: true}, id)
 		if err != nil && !errors.Is(err, org.ErrNotFound) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		antenna = a
+		d.Antenna = a
 	}
-	h.Render.Render(w, r, http.StatusOK, "learners/thanks.html", antenna, nil)
+	if id, _ := strconv.ParseInt(q.Get("cohort"), 10, 64); id > 0 && d.Antenna != nil {
+		if c := h.session(r.Context(), id); c != nil && c.AntennaID == d.Antenna.ID {
+			d.Session = c
+		}
+	}
+	h.Render.Render(w, r, http.StatusOK, "learners/thanks.html", d, nil)
 }

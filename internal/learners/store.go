@@ -14,7 +14,6 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
-	"tremplin/internal/positioning"
 	"tremplin/internal/training"
 )
 
@@ -218,7 +217,54 @@ func findDuplicate(ctx context.Context, q db.Execer, l *Learner, firstKey, lastK
 // (limit registrations per hour; 0 for none), the duplicate check, the file and the
 // first step of its history. l.ID and l.DuplicateOf are set.
 func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit int) error {
+	return RegisterChecked(ctx, d, l, Checks{Address: address, AddressLimit: limit})
+}
+
+// Checks are what a public registration is checked against before it is stored.
+type Checks struct {
+	Address      string        // the client address ("" for none: staff, imports)
+	AddressLimit int           // registrations per address and hour; 0 for none
+	PhoneLimit   int           // new files per phone number and hour; 0 for none
+	Pass         string        // a workshop code, which lifts the address limit
+	SameWithin   time.Duration // the same phone and names in the antenna this recently: the same registration
+}
+
+// ErrTooManyForPhone is returned by RegisterChecked when the phone number has been
+// given for too many new files within the hour.
+var ErrTooManyForPhone = errors.New("too many registrations with this phone number")
+
+// ErrAlreadyRegistered is returned by RegisterChecked for a registration sent again
+// (the back button, a double tap): l.ID is the file already made, nothing is stored.
+var ErrAlreadyRegistered = errors.New("this registration was just received")
+
+// RegisterChecked stores a new registration in one transaction, after the checks:
+// a registration sent again is recognised, then the workshop code, the per-phone
+// and the per-address limits are applied. l.ID and l.DuplicateOf are set.
+func RegisterChecked(ctx context.Context, d *db.DB, l *Learner, c Checks) error {
 	now := time.Now()
+	prepareRegistration(l, now)
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if c.SameWithin > 0 {
+			var id sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM learners WHERE phone = $1 AND antenna_id = $2
+				AND first_key = $3 AND last_key = $4 AND created_at > $5 AND merged_into IS NULL`,
+				l.Phone, l.AntennaID, NameKey(l.FirstName), NameKey(l.LastName), db.FormatTime(now.Add(-c.SameWithin))).Scan(&id); err != nil {
+				return err
+			}
+			if id.Valid {
+				l.ID = id.Int64
+				return ErrAlreadyRegistered
+			}
+		}
+		if err := checkLimits(ctx, tx, l.Phone, c, now); err != nil {
+			return err
+		}
+		return insertRegistration(ctx, tx, l)
+	})
+}
+
+// prepareRegistration fills what a new registration takes by default.
+func prepareRegistration(l *Learner, now time.Time) {
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = now
 	}
@@ -232,52 +278,81 @@ func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit i
 		l.Lang = "fr"
 	}
 	l.Status, l.UpdatedAt = Received, l.CreatedAt
-	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
-	key := AddressKey(address)
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		if address != "" && limit > 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registration_attempts WHERE address = $1 AND at > $2",
-				key, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
-				return err
-			}
-			if n >= limit {
-				return ErrTooManyRegistrations
-			}
-		}
-		var err error
-		if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
+}
+
+// checkLimits applies the per-phone and per-address limits (a valid workshop code
+// lifts the second) and counts this attempt for its address.
+func checkLimits(ctx context.Context, tx *sql.Tx, phone string, c Checks, now time.Time) error {
+	if phone != "" && c.PhoneLimit > 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM learners WHERE phone = $1 AND created_at > $2",
+			phone, db.FormatTime(now.Add(-time.Hour))).Scan(&n); err != nil {
 			return err
 		}
-		created := db.FormatTime(l.CreatedAt)
-		err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
-			postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
-			wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
-			RETURNING id`,
-			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
-			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-			nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
-			firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+		if n >= c.PhoneLimit {
+			return ErrTooManyForPhone
+		}
+	}
+	if c.Address == "" {
+		return nil
+	}
+	key := AddressKey(c.Address)
+	vouched := false
+	if c.Pass != "" {
+		res, err := tx.ExecContext(ctx, `UPDATE registration_passes SET used = used + 1
+			WHERE code = $1 AND expires_at > $2 AND used < max_uses`, NormalizePass(c.Pass), db.FormatTime(now))
 		if err != nil {
 			return err
 		}
-		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
-			l.ID, Received, created); err != nil {
+		vouched = n == 1
+	}
+	if c.AddressLimit > 0 && !vouched {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registration_attempts WHERE address = $1 AND at > $2",
+			key, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
 			return err
 		}
-		if address == "" {
-			return nil
+		if n >= c.AddressLimit {
+			return ErrTooManyRegistrations
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO registration_attempts (address, at) VALUES ($1, $2)", key, now.Unix()); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM registration_attempts WHERE at < $1", now.Add(-time.Hour).Unix())
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO registration_attempts (address, at) VALUES ($1, $2)", key, now.Unix()); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM registration_attempts WHERE at < $1", now.Add(-time.Hour).Unix())
+	return err
+}
+
+// insertRegistration writes a new file and the first step of its history.
+func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
+	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
+	var err error
+	if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
+		return err
+	}
+	created := db.FormatTime(l.CreatedAt)
+	err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
+		postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
+		wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
+		RETURNING id`,
+		l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
+		l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
+		nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
+		firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+	if err != nil {
+		return err
+	}
+	if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
+		l.ID, Received, created)
+	return err
 }
 
 // ByID returns a file in scope (a merged one too: MergedInto says where it went).
@@ -305,6 +380,11 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 			return ErrNotFound
 		}
 		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+			return err
+		}
+		// The follow-up list reads the antenna from the follow-ups themselves.
+		if _, err := tx.ExecContext(ctx, "UPDATE learner_followups SET antenna_id = $1 WHERE learner_id = $2 AND antenna_id <> $1",
+			l.AntennaID, l.ID); err != nil {
 			return err
 		}
 		return addHistory(ctx, tx, l.ID, "edited", "", "", staffID, now)
@@ -467,32 +547,37 @@ func AddNote(ctx context.Context, d *db.DB, n Note) error {
 
 // RecordExit records how the person left training (completed, certified or
 // dropped, with a reason) on a date, and plans the follow-ups at +3 and +6 months.
-// Recording it again corrects it and moves the follow-ups not yet done.
+// Recording it again corrects it and moves the follow-ups not yet done. It checks
+// none of the rules a person's exit must follow (see CheckExit), nor frees seats
+// (see Exit): the demo and the tests record past exits with it.
 func RecordExit(ctx context.Context, d *db.DB, id int64, outcome, reason string, on time.Time, staffID int64) error {
 	if !slices.Contains(ExitOutcomes, outcome) {
 		return fmt.Errorf("unknown exit outcome %q", outcome)
 	}
+	return d.Tx(ctx, func(tx *sql.Tx) error { return recordExit(ctx, tx, id, outcome, reason, on, staffID) })
+}
+
+func recordExit(ctx context.Context, tx *sql.Tx, id int64, outcome, reason string, on time.Time, staffID int64) error {
 	day := on.Format(time.DateOnly)
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
-			WHERE id = $5 AND merged_into IS NULL`, outcome, reason, day, now, id)
-		if err != nil {
+	now := db.Now()
+	var antenna int64
+	err := tx.QueryRowContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
+		WHERE id = $5 AND merged_into IS NULL RETURNING antenna_id`, outcome, reason, day, now, id).Scan(&antenna)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	for i, m := range Milestones {
+		due := on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_followups (learner_id, milestone, due_on, antenna_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (learner_id, milestone) DO UPDATE SET due_on = excluded.due_on WHERE learner_followups.recorded_at = ''`,
+			id, m, due, antenna); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		for i, m := range Milestones {
-			due := on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO learner_followups (learner_id, milestone, due_on) VALUES ($1, $2, $3)
-				ON CONFLICT (learner_id, milestone) DO UPDATE SET due_on = excluded.due_on WHERE learner_followups.recorded_at = ''`,
-				id, m, due); err != nil {
-				return err
-			}
-		}
-		return addHistory(ctx, tx, id, "status", outcome, reason, staffID, now)
-	})
+	}
+	return addHistory(ctx, tx, id, "status", outcome, reason, staffID, now)
 }
 
 // FollowUp is one follow-up after exit.
@@ -546,58 +631,22 @@ func FollowUps(ctx context.Context, d *db.DB, id int64) ([]*FollowUp, error) {
 	return out, rows.Err()
 }
 
-// DueFollowUp is a follow-up to do, for the advisers' list.
-type DueFollowUp struct {
-	FollowUp
-	Learner *Learner
-}
-
-// DueSoon is how far ahead the follow-up list looks: a follow-up due within the
-// week is shown with those already due.
-const DueSoon = 7 * 24 * time.Hour
-
-// FollowUpsDue lists the follow-ups in scope not yet recorded and due by today
-// plus DueSoon, the most overdue first.
-func FollowUpsDue(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time) ([]*DueFollowUp, error) {
-	where, args := sc.Where("l.antenna_id", 2)
-	horizon := today.Add(DueSoon).Format(time.DateOnly)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+", f.milestone, f.due_on"+learnerFrom+`
-		JOIN learner_followups f ON f.learner_id = l.id
-		WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL AND `+where+` ORDER BY f.due_on, l.id`,
-		append([]any{horizon}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	todayS := today.Format(time.DateOnly)
-	var out []*DueFollowUp
-	for rows.Next() {
-		f := &DueFollowUp{}
-		var due string
-		if f.Learner, err = scanLearner(rows, &f.Milestone, &due); err != nil {
-			return nil, err
-		}
-		f.LearnerID = f.Learner.ID
-		f.DueOn, _ = time.Parse(time.DateOnly, due)
-		f.Overdue = due < todayS
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
 // Event is one line of a file's timeline.
 type Event struct {
 	At        time.Time
-	Kind      string    // registered, status, edited, merged, not_duplicate, contact, note, followup
-	Status    string    // the status after a step; a follow-up's situation
-	Detail    string    // a reason or cohort; a contact's kind; a follow-up's milestone
+	Kind      string    // registered, status, edited, merged, not_duplicate, secondary, contact, note, followup, positioning
+	Status    string    // the status after a step; a follow-up's situation; a secondary contact's kind
+	Detail    string    // a reason or cohort; a contact's kind; a follow-up's milestone; a secondary contact
 	Text      string    // a note; a contact's or follow-up's note
 	Interview time.Time // for a contact: the interview booked, on the antenna's clock
 	StaffName string
+	TestID    int64 // for a positioning test: the test, its score and level
+	Percent   int
+	Level     string
 }
 
 // Timeline gathers a file's history, contacts, notes and recorded follow-ups,
-// oldest first.
+// newest first.
 func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 	rows, err := d.QueryContext(ctx, `
 		SELECT h.at, h.kind, h.status, h.detail, '', '', COALESCE(s.name, '') FROM learner_history h
@@ -610,8 +659,7 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 			JOIN staff s ON s.id = n.staff_id WHERE n.learner_id = $1
 		UNION ALL
 		SELECT f.recorded_at, 'followup', f.situation, f.milestone, f.note, '', COALESCE(s.name, '') FROM learner_followups f
-			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''
-		ORDER BY 1, 2`, id)
+			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -627,14 +675,19 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 		e.Interview, _ = time.Parse("2006-01-02 15:04", interview)
 		out = append(out, e)
 	}
-	// Within the same second, the registration comes first.
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].At.Equal(out[j].At) {
-			return out[i].At.Before(out[j].At)
-		}
-		return out[i].Kind == "registered" && out[j].Kind != "registered"
-	})
+	SortTimeline(out)
 	return out, rows.Err()
+}
+
+// SortTimeline puts events newest first; within the same second, the registration
+// comes last (it began the file).
+func SortTimeline(events []*Event) {
+	sort.SliceStable(events, func(i, j int) bool {
+		if !events[i].At.Equal(events[j].At) {
+			return events[i].At.After(events[j].At)
+		}
+		return events[j].Kind == "registered" && events[i].Kind != "registered"
+	})
 }
 
 // progress orders statuses by how far along the path they are, to keep the more
@@ -642,95 +695,6 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 var progress = map[string]int{
 	Received: 0, Contacted: 1, Positioned: 2, Oriented: 3, NotEligible: 3, Waitlisted: 3, Offered: 4,
 	Enrolled: 5, InTraining: 6, Completed: 7, Certified: 7, Dropped: 7,
-}
-
-// Merge folds file other into file keep, in one transaction: other's history,
-// contacts, notes, follow-ups, enrolments and positioning tests move to keep; keep
-// gains the details it lacked and the further status; other is marked merged into
-// keep and leaves every list.
-func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
-	if keep == other {
-		return ErrNotFound
-	}
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		load := func(id int64) (*Learner, error) {
-			return scanLearner(tx.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
-		}
-		k, err := load(keep)
-		if err != nil {
-			return err
-		}
-		o, err := load(other)
-		if err != nil {
-			return err
-		}
-		for _, table := range []string{"learner_history", "learner_contacts", "learner_notes"} {
-			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET learner_id = $1 WHERE learner_id = $2", keep, other); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE learner_followups SET learner_id = $1 WHERE learner_id = $2
-			AND milestone NOT IN (SELECT milestone FROM learner_followups WHERE learner_id = $1)`, keep, other); err != nil {
-			return err
-		}
-		if err := training.ReassignLearner(ctx, tx, other, keep); err != nil {
-			return fmt.Errorf("merge enrolments: %w", err)
-		}
-		if err := positioning.ReassignLearner(ctx, tx, other, keep); err != nil {
-			return fmt.Errorf("merge positioning tests: %w", err)
-		}
-		fill := func(dst *string, src string) {
-			if *dst == "" {
-				*dst = src
-			}
-		}
-		fill(&k.Email, o.Email)
-		fill(&k.Postcode, o.Postcode)
-		fill(&k.Town, o.Town)
-		fill(&k.FrenchLevel, o.FrenchLevel)
-		fill(&k.Gender, o.Gender)
-		fill(&k.HeardFrom, o.HeardFrom)
-		union := func(a, b []string) []string {
-			for _, x := range b {
-				if !slices.Contains(a, x) {
-					a = append(a, x)
-				}
-			}
-			return a
-		}
-		k.Languages, k.Situations = union(k.Languages, o.Languages), union(k.Situations, o.Situations)
-		k.Equipment, k.Availabilities = union(k.Equipment, o.Equipment), union(k.Availabilities, o.Availabilities)
-		if k.WishedProgramme == 0 {
-			k.WishedProgramme = o.WishedProgramme
-		}
-		if k.WishedCohort == 0 {
-			k.WishedCohort = o.WishedCohort
-		}
-		if progress[o.Status] > progress[k.Status] {
-			k.Status, k.StatusReason, k.ExitedOn = o.Status, o.StatusReason, o.ExitedOn
-		}
-		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE learners SET email = $1, postcode = $2, town = $3, french_level = $4,
-			heard_from = $5, languages = $6, situations = $7, equipment = $8, availabilities = $9, wished_programme_id = $10,
-			wished_cohort_id = $11, status = $12, status_reason = $13, exited_on = $14, updated_at = $15,
-			duplicate_of = CASE WHEN duplicate_of = $17 THEN NULL ELSE duplicate_of END, gender = $18 WHERE id = $16`,
-			k.Email, k.Postcode, k.Town, k.FrenchLevel, k.HeardFrom, joinCodes(k.Languages), joinCodes(k.Situations),
-			joinCodes(k.Equipment), joinCodes(k.Availabilities), nullID(k.WishedProgramme), nullID(k.WishedCohort),
-			k.Status, k.StatusReason, k.ExitedOn, now, keep, other, k.Gender); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE learners SET duplicate_of = $1 WHERE duplicate_of = $2 AND id <> $1", keep, other); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE learners SET merged_into = $1, duplicate_of = NULL, updated_at = $2 WHERE id = $3",
-			keep, now, other); err != nil {
-			return err
-		}
-		if err := dropKeys(ctx, tx, other); err != nil {
-			return err
-		}
-		return addHistory(ctx, tx, keep, "merged", "", fmt.Sprintf("%s (%d)", o.Name(), o.ID), staffID, now)
-	})
 }
 
 // moveForEnrolment follows an enrolment's new state without ever moving a person
@@ -746,7 +710,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	case Waitlisted:
 		blocked = []string{Waitlisted, Offered, Enrolled, InTraining}
 	case "withdrawn":
-		return afterWithdrawal(ctx, d, id)
+		return afterWithdrawal(ctx, d, id, false)
+	case training.CohortCancelled:
+		return afterWithdrawal(ctx, d, id, true)
 	default:
 		return nil
 	}
@@ -761,7 +727,9 @@ func moveForEnrolment(ctx context.Context, d *db.DB, id int64, state string) err
 	})
 }
 
-func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
+// When the cohort was cancelled, a person in training in it goes back too, and
+// the step says why (CohortCancelledDetail).
+func afterWithdrawal(ctx context.Context, d *db.DB, id int64, cancelled bool) error {
 	enrolments, err := training.LearnerEnrolments(ctx, d, id)
 	if err != nil {
 		return err
@@ -775,12 +743,16 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 		}
 	}
 	pending := []string{Enrolled, Offered, Waitlisted}
+	detail, alsoBefore := "", Enrolled
+	if cancelled {
+		pending, detail, alsoBefore = append(pending, InTraining), CohortCancelledDetail, InTraining
+	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		target := best
 		if target == "" {
 			// Where the person was before being enrolled, waitlisted or offered a seat.
 			err := tx.QueryRowContext(ctx, `SELECT status FROM learner_history WHERE learner_id = $1 AND status <> ''
-				AND status NOT IN ($2, $3, $4) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted).Scan(&target)
+				AND status NOT IN ($2, $3, $4, $5) ORDER BY at DESC, id DESC LIMIT 1`, id, Enrolled, Offered, Waitlisted, alsoBefore).Scan(&target)
 			if errors.Is(err, sql.ErrNoRows) {
 				target = Contacted
 			} else if err != nil {
@@ -793,9 +765,13 @@ func afterWithdrawal(ctx context.Context, d *db.DB, id int64) error {
 				from = append(from, s)
 			}
 		}
-		return moveIf(ctx, tx, id, target, "", 0, db.Now(), from)
+		return moveIf(ctx, tx, id, target, detail, 0, db.Now(), from)
 	})
 }
+
+// CohortCancelledDetail is the detail of the step that takes a person back when
+// their cohort is cancelled; the file shows it in words.
+const CohortCancelledDetail = "cohort_cancelled"
 
 // markPositioned moves a person to "positioned" after a test, unless a decision
 // has already taken them further.

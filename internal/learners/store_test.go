@@ -34,7 +34,13 @@ func TestNormalizePhone(t *testing.T) {
 		{"FR", "06 12 34", ""},
 		{"FR", "06 12 34 56 78 9", ""},
 		{"FR", "call me", ""},
-		{"FR", "+33 06 12 34 56 78", ""},
+		{"FR", "+33 06 12 34 56 78", "+33612345678"}, // the trunk 0 kept after +33
+		{"FR", "0033 06 12 34 56 78", "+33612345678"},
+		{"FR", "+32 0470 12 34 56", "+32470123456"},
+		{"FR", "+33 00 12 34 56 78", ""},
+		{"FR", "+216 020 123 456", ""}, // Tunisia has no trunk 0 to drop
+		{"FR", "+33 ٠٦ ١٢ ٣٤ ٥٦ ٧٨", "+33612345678"},
+		{"FR", "+33 ۰۶ ۱۲ ۳۴ ۵۶ ۷۸", "+33612345678"}, // Persian digits
 		{"MW", "+265 12", ""},
 		{"", "06 12 34 56 78", ""}, // an unknown country needs the international form
 	}
@@ -274,7 +280,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 		}
 		due := func(today string) []string {
 			t.Helper()
-			list, err := FollowUpsDue(ctx, d, f.lilleScope, day(today))
+			list, _, err := FollowUpsDue(ctx, d, f.lilleScope, day(today), FollowUpQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +319,7 @@ func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
 			t.Fatalf("follow-ups after correction: %+v %+v", fus[0], fus[1])
 		}
 		// The Bordeaux adviser sees only Bordeaux's.
-		list, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"))
+		list, _, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"), FollowUpQuery{})
 		if len(list) != 1 || list[0].Learner.ID != b.ID {
 			t.Fatalf("Bordeaux follow-ups: %d", len(list))
 		}

@@ -237,8 +237,10 @@ func placeForm(p *Place) *web.Form {
 	if p.AntennaID != 0 {
 		antenna = strconv.FormatInt(p.AntennaID, 10)
 	}
-	return web.NewForm(url.Values{"antenna": {antenna}, "name": {p.Name}, "address": {p.Address}, "postcode": {p.Postcode},
-		"city": {p.City}, "opening_hours": {p.OpeningHours}, "accessibility": {p.Accessibility}, "pivot": {p.Pivot}})
+	v := url.Values{"antenna": {antenna}, "name": {p.Name}, "address": {p.Address}, "postcode": {p.Postcode},
+		"city": {p.City}, "accessibility": {p.Accessibility}, "pivot": {p.Pivot}}
+	setHoursForm(v, p.OpeningHours)
+	return web.NewForm(v)
 }
 
 // PlaceNew shows the form for a new place.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"tremplin/internal/platform/openinghours"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
@@ -80,11 +79,7 @@ func placeFromForm(f *web.Form, p *Place, country string) {
 			f.Fail("postcode", "place.postcode_invalid")
 		}
 	}
-	if oh := f.Get("opening_hours"); oh != "" {
-		if err := openinghours.Validate(oh); err != nil {
-			f.Fail("opening_hours", "place.hours_invalid")
-		}
-	}
+	hours := hoursFromForm(f)
 	if pv := f.Get("pivot"); pv != "" {
 		n := siret.Normalize(pv)
 		if k := siret.Kind(n); k == "siret" || k == "rna" {
@@ -94,5 +89,5 @@ func placeFromForm(f *web.Form, p *Place, country string) {
 		}
 	}
 	*p = Place{ID: p.ID, AntennaID: p.AntennaID, Name: f.Get("name"), Address: f.Get("address"), Postcode: f.Get("postcode"),
-		City: f.Get("city"), OpeningHours: f.Get("opening_hours"), Accessibility: f.Get("accessibility"), Pivot: f.Get("pivot")}
+		City: f.Get("city"), OpeningHours: hours, Accessibility: f.Get("accessibility"), Pivot: f.Get("pivot")}
 }

@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
@@ -429,14 +431,30 @@ func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// ReferralList lists the referrals to the staff member's antennas, newest first.
+// referralsPage is how many referrals one page of the list shows.
+const referralsPage = 50
+
+// ReferralList lists the referrals to the staff member's antennas, newest first,
+// a page at a time (?after= the last one of the page before).
 func (h *Handlers) ReferralList(w http.ResponseWriter, r *http.Request) {
-	list, err := Referrals(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0, 200)
+	var after *Cursor
+	if c, ok := ParseCursor(r.URL.Query().Get("after")); ok {
+		after = &c
+	}
+	list, next, err := ReferralsPage(r.Context(), h.DB, antennasOf(auth.Current(r.Context())), after, referralsPage)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/referrals.html", list, nil)
+	d := struct {
+		Referrals []*Referral
+		Next      string
+		Later     bool // a page after the first: a link back to the newest
+	}{Referrals: list, Later: after != nil}
+	if next != "" {
+		d.Next = "/referrals?after=" + url.QueryEscape(next)
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/referrals.html", d, nil)
 }
 
 // ReferralShow is one referral: its people, their states, and the decisions
@@ -453,11 +471,25 @@ func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	notes, err := Notes(ctx, h.DB, ids...)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	byPerson := map[int64][]*Note{}
+	for _, n := range notes {
+		byPerson[n.PersonID] = append(byPerson[n.PersonID], n)
+	}
 	h.Render.Render(w, r, http.StatusOK, "partners/referral.html", struct {
 		Referral *Referral
 		People   []*Person
+		Notes    map[int64][]*Note
 		Reasons  []string
-	}{ref, people, DeclineReasons}, nil)
+	}{ref, people, byPerson, DeclineReasons}, nil)
 }
 
 // PersonState records received, unreachable or declined (with a reason) for one
@@ -490,14 +522,49 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
 }
 
-// FiguresPage counts, per organisation, the people referred and how far they went.
+// figuresPage is how many organisations one page of the figures shows: each sums
+// its organisations' rows of the counters (about 500 each at national scale).
+const figuresPage = 25
+
+// FiguresPage counts, per organisation, the people referred and how far they
+// went, a page of organisations at a time, from the impact counters.
 func (h *Handlers) FiguresPage(w http.ResponseWriter, r *http.Request) {
-	figs, err := OrgFigures(r.Context(), h.DB, auth.Current(r.Context()).Scope(), 0)
+	ctx := r.Context()
+	if h.Counters != nil {
+		ready, err := h.Counters(ctx)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if !ready {
+			w.Header().Set("Retry-After", "60")
+			h.Render.Render(w, r, http.StatusServiceUnavailable, "partners/figures.html", &figuresData{Building: true}, nil)
+			return
+		}
+	}
+	page := pageOf(r)
+	figs, more, err := FiguresPage(ctx, h.DB, antennasOf(auth.Current(ctx)), (page-1)*figuresPage, figuresPage)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", figs, nil)
+	pager := &Pager{Page: page}
+	if page > 1 {
+		pager.Prev = "/partners/figures"
+		if page > 2 {
+			pager.Prev += "?page=" + strconv.Itoa(page-1)
+		}
+	}
+	if more {
+		pager.Next = "/partners/figures?page=" + strconv.Itoa(page+1)
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/figures.html", &figuresData{Figures: figs, Pager: pager}, nil)
+}
+
+type figuresData struct {
+	Figures  []*Figures
+	Pager    *Pager
+	Building bool // the counters are being built for the first time
 }
 
 // LearnerStatusChanged is the learners room's OnStatus callback: the referral
@@ -510,6 +577,15 @@ func (h *Handlers) LearnerStatusChanged(ctx context.Context, learnerID int64, st
 	}
 	h.tell(ctx, changed)
 	return nil
+}
+
+// ShortName is a first name and the initial of the last name: "Omar J.".
+func ShortName(first, last string) string {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	if r, _ := utf8.DecodeRuneInString(last); last != "" && r != utf8.RuneError {
+		return first + " " + string(r) + "."
+	}
+	return first
 }
 
 // tell emails each referring contact the new state of their person. Only the
@@ -526,7 +602,9 @@ func (h *Handlers) tell(ctx context.Context, changed []*Changed) {
 			state += " (" + p.T("partner.reason."+c.Reason) + ")"
 		}
 		person := c.FirstName + " " + c.LastName
-		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", person, "state", state),
+		// The subject, shown in every inbox list and notification, names the
+		// person by first name and initial only.
+		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", ShortName(c.FirstName, c.LastName), "state", state),
 			p.T("partner.status_email.body", "name", c.ContactName, "person", person, "org", c.OrgName, "state", state,
 				"link", h.BaseURL+"/partner/people/"+id64(c.PersonID)))
 		if err := h.Mail.Send(ctx, msg); err != nil {

@@ -43,11 +43,15 @@ type Row struct {
 	Errors        []string `json:"errors,omitempty"`    // catalog keys
 	Duplicate     int64    `json:"duplicate,omitempty"` // an existing file likely the same person
 	DuplicateName string   `json:"duplicate_name,omitempty"`
-	SameAs        int      `json:"same_as,omitempty"` // an earlier line of the list, likely the same person
+	SameAs        int      `json:"same_as,omitempty"`  // an earlier line of the list, likely the same person
+	Excluded      bool     `json:"excluded,omitempty"` // left out by staff in the preview (a repeated line is, at first)
 }
 
 // Valid reports whether the row can be written.
 func (r *Row) Valid() bool { return len(r.Errors) == 0 }
+
+// Kept reports whether the row will be written: valid and not left out.
+func (r *Row) Kept() bool { return r.Valid() && !r.Excluded }
 
 // Where is the postcode and town.
 func (r *Row) Where() string { return strings.TrimSpace(r.Postcode + " " + r.Town) }
@@ -80,7 +84,10 @@ var columnNames = map[string][]string{
 	"birth_year": {"anneedenaissance", "annee", "naissance", "datedenaissance", "ddn", "birthyear", "yearofbirth", "birthdate", "dateofbirth", "dob"},
 	"email":      {"email", "mail", "courriel", "adressemail", "adresseemail", "emailaddress"},
 	"postcode":   {"codepostal", "cp", "postcode", "postalcode", "zip", "zipcode"},
-	"town":       {"ville", "commune", "town", "city", "localite", "lieu", "lieuderesidence", "adresse", "address"},
+	"town": {"ville", "commune", "town", "city", "localite", "lieu", "lieuderesidence", "adresse", "address",
+		// The column the help text names: "code postal ou ville".
+		"codepostalouville", "villeoucodepostal", "cpouville", "villeoucp", "postcodeortown", "townorpostcode",
+		"postcodeorcity", "cityorpostcode", "postalcodeortown", "postalcodeorcity"},
 }
 
 // RequiredColumns are the columns a list must have: what registration asks for.
@@ -266,6 +273,11 @@ func Parse(data []byte, country string, now time.Time) *Sheet {
 		}
 		r := &Row{Line: i + 1, FirstName: cell(rec, "first_name"), LastName: cell(rec, "last_name"), Phone: cell(rec, "phone"),
 			Email: strings.ToLower(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
+		// "Postcode or town", as the help says: a town in the postcode column is
+		// a town, and "59000 Lille" in either column is both.
+		if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
+			r.Postcode, r.Town = "", strings.TrimSpace(r.Postcode+" "+r.Town)
+		}
 		if r.Postcode == "" && r.Town != "" {
 			r.Postcode, r.Town = learners.SplitWhere(r.Town)
 		}
@@ -277,6 +289,8 @@ func Parse(data []byte, country string, now time.Time) *Sheet {
 				}
 				seen[key] = r.Line
 			}
+			// A line repeating an earlier one is left out until staff keep it.
+			r.Excluded = r.SameAs != 0
 		}
 		s.Rows = append(s.Rows, r)
 	}
@@ -391,8 +405,51 @@ type Batch struct {
 	ReferralID  int64
 }
 
-// Valid counts the rows that will be written.
+// Valid counts the rows that can be written.
 func (b *Batch) Valid() int { return (&Sheet{Rows: b.Rows}).Valid() }
+
+// Kept counts the rows that will be written.
+func (b *Batch) Kept() int {
+	n := 0
+	for _, r := range b.Rows {
+		if r.Kept() {
+			n++
+		}
+	}
+	return n
+}
+
+// SetKept records which of the lines shown in the preview staff keep: each valid
+// row of shown is kept when in keep, left out otherwise; the other rows are left
+// as they were. Only the list's owner may, and only before it is written.
+func SetKept(ctx context.Context, d *db.DB, b *Batch, shown, keep []int) error {
+	in := func(list []int, n int) bool {
+		for _, x := range list {
+			if x == n {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range b.Rows {
+		if r.Valid() && in(shown, r.Line) {
+			r.Excluded = !in(keep, r.Line)
+		}
+	}
+	rows, err := json.Marshal(b.Rows)
+	if err != nil {
+		return err
+	}
+	res, err := d.Exec(ctx, "UPDATE import_batches SET rows_json = $1 WHERE id = $2 AND staff_id = $3 AND confirmed_at = '' AND expires_at > $4",
+		string(rows), b.ID, b.StaffID, db.Now())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrBatchDone
+	}
+	return nil
+}
 
 // SaveBatch stores a parsed list for its owner, and forgets expired ones.
 func SaveBatch(ctx context.Context, d *db.DB, b *Batch) error {
@@ -438,14 +495,15 @@ func BatchByID(ctx context.Context, d *db.DB, staffID, id int64) (*Batch, error)
 // ErrBatchDone is returned when confirming a list already written or expired.
 var ErrBatchDone = errors.New("import already confirmed or expired")
 
-// ConfirmBatch writes every valid row of the list as one referral, in one
-// transaction: all of them or none; a second confirmation writes nothing.
+// ConfirmBatch writes every kept row of the list as one referral, in one
+// transaction: all of them or none; a second confirmation writes nothing. A row
+// likely the same person as a file of the antenna is linked to that file.
 func ConfirmBatch(ctx context.Context, d *db.DB, b *Batch, consentText string) (*Referral, error) {
 	ref := &Referral{OrgID: b.OrgID, ContactID: b.ContactID, StaffID: b.StaffID, AntennaID: b.AntennaID,
 		ProgrammeID: b.ProgrammeID, Source: "import", CreatedAt: time.Now()}
 	var people []*learners.Learner
 	for _, r := range b.Rows {
-		if r.Valid() {
+		if r.Kept() {
 			l := r.Learner(b.AntennaID)
 			l.ConsentText, l.Lang = consentText, "fr"
 			people = append(people, l)

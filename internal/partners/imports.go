@@ -207,24 +207,32 @@ func readUpload(file multipart.File, header *multipart.FileHeader) ([]byte, stri
 }
 
 // previewLimit is how many rows with a problem the preview lists; the others are
-// counted.
-const previewLimit = 200
+// counted. previewPage is how many rows that can be written one page shows, each
+// with its box to keep or leave it out.
+const (
+	previewLimit = 200
+	previewPage  = 100
+)
 
 type previewData struct {
-	Batch      *Batch
-	Org        *Org
-	Antenna    string
-	Programme  string
-	Valid      int
-	Invalid    int
-	Duplicates int
-	Problems   []*Row // rows with errors or likely duplicates, at most previewLimit
-	More       int    // problem rows not listed
-	Sample     []*Row // the first valid rows
+	Batch     *Batch
+	Org       *Org
+	Antenna   string
+	Programme string
+	Valid     int
+	Kept      int
+	Known     int // kept rows that will be linked to a file the antenna has
+	Excluded  int
+	Invalid   int
+	Problems  []*Row // rows with errors, at most previewLimit
+	More      int    // problem rows not listed
+	Rows      []*Row // the page of rows that can be written
+	Pager     *Pager
 }
 
 // ImportPreview shows an uploaded list: counts, rows with errors (line by line),
-// likely duplicates, and the button that writes the valid rows.
+// and, a page at a time, the rows that can be written, each with a box to leave
+// it out; a person the antenna already knows is shown as linked to their file.
 func (h *Handlers) ImportPreview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
@@ -251,27 +259,33 @@ func (h *Handlers) ImportPreview(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	page := pageOf(r)
+	first := (page - 1) * previewPage
 	for _, row := range b.Rows {
-		problem := !row.Valid() || row.Duplicate != 0 || row.SameAs != 0
-		if row.Valid() {
-			d.Valid++
-			if len(d.Sample) < 5 {
-				d.Sample = append(d.Sample, row)
-			}
-		} else {
+		if !row.Valid() {
 			d.Invalid++
-		}
-		if row.Duplicate != 0 || row.SameAs != 0 {
-			d.Duplicates++
-		}
-		if problem {
 			if len(d.Problems) < previewLimit {
 				d.Problems = append(d.Problems, row)
 			} else {
 				d.More++
 			}
+			continue
+		}
+		if d.Valid >= first && d.Valid < first+previewPage {
+			d.Rows = append(d.Rows, row)
+		}
+		d.Valid++
+		switch {
+		case row.Excluded:
+			d.Excluded++
+		case row.Duplicate != 0:
+			d.Known++
+			d.Kept++
+		default:
+			d.Kept++
 		}
 	}
+	d.Pager = newPager("/imports/"+id64(b.ID), r.URL.Query(), page, d.Valid, previewPage)
 	h.Render.Render(w, r, http.StatusOK, "partners/preview.html", d, nil)
 }
 
@@ -297,6 +311,30 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/referrals/"+id64(b.ReferralID), http.StatusSeeOther)
 		return
 	}
+	// The boxes of the page shown: which of its lines are kept.
+	if shown := lines(r.PostForm["shown"]); len(shown) > 0 {
+		if err := SetKept(ctx, h.DB, b, shown, lines(r.PostForm["keep"])); errors.Is(err, ErrBatchDone) {
+			http.Redirect(w, r, "/imports/"+id64(b.ID), http.StatusSeeOther)
+			return
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if r.PostForm.Get("action") == "save" {
+		back := "/imports/" + id64(b.ID)
+		if p, _ := strconv.Atoi(r.PostForm.Get("page")); p > 1 {
+			back += "?page=" + strconv.Itoa(p)
+		}
+		h.Auth.Flash(r, "partner.import.kept_saved")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	if b.Kept() == 0 {
+		h.Auth.Flash(r, "partner.import.nothing_kept")
+		http.Redirect(w, r, "/imports/"+id64(b.ID), http.StatusSeeOther)
+		return
+	}
 	consent := i18n.FromContext(ctx).T("partner.import.consent_text", "org", o.Name, "staff", st.Name)
 	ref, err := ConfirmBatch(ctx, h.DB, b, consent)
 	if errors.Is(err, ErrBatchDone) {
@@ -308,7 +346,18 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Log.InfoContext(ctx, "partner list imported", "batch_id", b.ID, "referral_id", ref.ID, "people", ref.People, "staff_id", st.ID)
+	h.Log.InfoContext(ctx, "partner list imported", "batch_id", b.ID, "referral_id", ref.ID, "people", ref.People, "known", ref.Known, "staff_id", st.ID)
 	h.Auth.Flash(r, "partner.import.done")
 	http.Redirect(w, r, "/referrals/"+id64(ref.ID), http.StatusSeeOther)
+}
+
+// lines reads line numbers sent by the preview's boxes.
+func lines(values []string) []int {
+	var out []int
+	for _, v := range values {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }

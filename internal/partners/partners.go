@@ -33,6 +33,10 @@ type Handlers struct {
 	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
+	// Counters, when set, brings the impact counters up to date before the
+	// figures per partner are read from them (the impact room's, wired in
+	// internal/app); false while they are first built.
+	Counters func(ctx context.Context) (ready bool, err error)
 }
 
 // Kinds of partner organisations (DOMAIN.md, after the national inclusion-jobs
@@ -49,7 +53,9 @@ var InteractionKinds = []string{"call", "email", "meeting", "info_session"}
 
 // States of a referred person (DOMAIN.md): sent → received → contacted →
 // positioned → enrolled | waitlisted | unreachable | declined (reason) | oriented
-// elsewhere; then, once enrolled, completed or dropped, which partners ask for too.
+// elsewhere; then, once enrolled, completed or dropped, which partners ask for too;
+// and withdrawn by the partner at any point, after which the referral no longer
+// follows the person's file.
 const (
 	Sent        = "sent"
 	Received    = "received"
@@ -62,10 +68,11 @@ const (
 	Oriented    = "oriented"
 	Completed   = "completed"
 	Dropped     = "dropped"
+	Withdrawn   = "withdrawn" // by the partner, with a reason; the file is kept
 )
 
 // States lists the referral states in path order.
-var States = []string{Sent, Received, Contacted, Positioned, Enrolled, Waitlisted, Unreachable, Declined, Oriented, Completed, Dropped}
+var States = []string{Sent, Received, Contacted, Positioned, Enrolled, Waitlisted, Unreachable, Declined, Oriented, Completed, Dropped, Withdrawn}
 
 // DeclineReasons are the reasons a referral is declined: codes, so that a partner
 // reads why without reading a staff member's notes.

@@ -1,6 +1,7 @@
 package partners
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,8 +10,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"tremplin/internal/learners"
@@ -94,11 +97,33 @@ func UseLink(ctx context.Context, d *db.DB, token string, now time.Time) (int64,
 
 // LoginForm asks a partner contact for their email.
 func (h *Handlers) LoginForm(w http.ResponseWriter, r *http.Request) {
+	next := SafeNext(r.URL.Query().Get("next"))
 	if h.IsPartner(r) {
-		http.Redirect(w, r, "/partner", http.StatusSeeOther)
+		http.Redirect(w, r, cmp.Or(next, "/partner"), http.StatusSeeOther)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{}, nil)
+	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{}, web.NewForm(url.Values{"next": {next}}))
+}
+
+// SafeNext returns next when it is a page of the partner space (a local path
+// under /partner, not the sign-in pages), "" otherwise: where a sign-in link may
+// lead after signing in, so that no link can send a partner elsewhere.
+func SafeNext(next string) string {
+	if next == "" || len(next) > 300 || !strings.HasPrefix(next, "/partner") || strings.ContainsAny(next, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Fragment != "" || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	p := u.Path
+	if p != "/partner" && !strings.HasPrefix(p, "/partner/") {
+		return ""
+	}
+	if path.Clean(p) != p || strings.Contains(u.RawPath, "%") || strings.HasPrefix(p, "/partner/login") || p == "/partner/logout" {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // LoginSend emails a one-time link when a contact has that email, and answers the
@@ -115,6 +140,8 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 	if e := f.Get("email"); e != "" && !emailRe.MatchString(auth.NormalizeEmail(e)) {
 		f.Fail("email", "form.email")
 	}
+	next := SafeNext(f.Get("next"))
+	f.Set("next", next)
 	if !f.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/login.html", struct{ Sent bool }{}, f)
 		return
@@ -132,9 +159,8 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 		}
 		if token != "" {
 			p := i18n.FromContext(ctx)
-			link := h.BaseURL + "/partner/login/" + url.PathEscape(token)
 			msg := notifyEmail(c.Email, p.T("partner.login_email.subject"),
-				p.T("partner.login_email.body", "name", c.Name, "link", link, "minutes", int(LinkLifetime.Minutes())))
+				p.T("partner.login_email.body", "name", c.Name, "link", h.signInLink(token, next), "minutes", int(LinkLifetime.Minutes())))
 			if err := h.Mail.Send(ctx, msg); err != nil {
 				h.Log.ErrorContext(ctx, "partner: sign-in email not sent", "contact_id", c.ID, "err", err)
 			}
@@ -142,7 +168,17 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 			h.Log.WarnContext(ctx, "partner: too many sign-in links asked for", "contact_id", c.ID)
 		}
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{true}, web.NewForm(nil))
+	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{true}, web.NewForm(url.Values{"next": {next}}))
+}
+
+// signInLink is the emailed link for token, leading to next (a SafeNext path, or
+// "" for the list of people) once used.
+func (h *Handlers) signInLink(token, next string) string {
+	link := h.BaseURL + "/partner/login/" + url.PathEscape(token)
+	if next != "" {
+		link += "?next=" + url.QueryEscape(next)
+	}
+	return link
 }
 
 // LinkForm is where the emailed link leads: a button to sign in (a mail scanner
@@ -159,10 +195,13 @@ func (h *Handlers) LinkForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		status = http.StatusGone
 	}
-	h.Render.Render(w, r, status, "partners/link.html", struct {
-		Token   string
-		Invalid bool
-	}{token, !ok}, nil)
+	h.Render.Render(w, r, status, "partners/link.html", linkData{token, !ok, SafeNext(r.URL.Query().Get("next"))}, nil)
+}
+
+type linkData struct {
+	Token   string
+	Invalid bool
+	Next    string
 }
 
 // LinkUse signs the contact in with the link, which then stops working.
@@ -185,11 +224,9 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	next := SafeNext(r.PostFormValue("next"))
 	if c == nil || !c.Active {
-		h.Render.Render(w, r, http.StatusGone, "partners/link.html", struct {
-			Token   string
-			Invalid bool
-		}{token, true}, nil)
+		h.Render.Render(w, r, http.StatusGone, "partners/link.html", linkData{token, true, next}, nil)
 		return
 	}
 	// A new session token at sign-in, so a token planted before cannot be ridden.
@@ -202,7 +239,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 		h.Log.WarnContext(ctx, "partner: language not recorded", "contact_id", c.ID, "err", err)
 	}
 	h.Log.InfoContext(ctx, "partner signed in", "contact_id", c.ID, "request_id", web.RequestID(ctx))
-	http.Redirect(w, r, "/partner", http.StatusSeeOther)
+	http.Redirect(w, r, cmp.Or(next, "/partner"), http.StatusSeeOther)
 }
 
 // Logout ends the partner's session.
@@ -225,48 +262,6 @@ func (h *Handlers) contact(w http.ResponseWriter, r *http.Request) (*Contact, bo
 		return nil, false
 	}
 	return c, true
-}
-
-// Space lists the people the contact's organisation referred, with each one's
-// current state.
-func (h *Handlers) Space(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.contact(w, r)
-	if !ok {
-		return
-	}
-	people, err := OrgPeople(r.Context(), h.DB, c.OrgID, 1000)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "partners/space.html", struct {
-		Contact *Contact
-		People  []*Person
-	}{c, people}, nil)
-}
-
-// PersonShow is one referred person's states over time, for their organisation
-// only: never staff notes, positioning or situation.
-func (h *Handlers) PersonShow(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.contact(w, r)
-	if !ok {
-		return
-	}
-	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	events, err := Events(r.Context(), h.DB, p.ID)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "partners/person.html", struct {
-		Contact *Contact
-		Person  *Person
-		Events  []*Event
-	}{c, p, events}, nil)
 }
 
 // MaxGroup is the most people one referral form takes; a larger group is sent as
@@ -298,16 +293,21 @@ func (h *Handlers) referData(ctx context.Context, c *Contact, n int) (*referData
 			d.Antennas = append(d.Antennas, web.Option{Value: id64(a.ID), Label: a.Name, Raw: true})
 		}
 	}
-	if len(d.Antennas) > 1 {
-		d.Antennas = append([]web.Option{{Value: "", Label: "form.choose"}}, d.Antennas...)
-	}
+	// An empty first option, even when there is one antenna (then preselected):
+	// a required select needs one.
+	d.Antennas = append([]web.Option{{Value: "", Label: "form.choose"}}, d.Antennas...)
 	if d.Programmes, err = h.programmeOptions(ctx); err != nil {
 		return nil, nil, err
 	}
 	for i := 1; i <= n; i++ {
 		d.Rows = append(d.Rows, i)
 	}
-	for _, k := range []int{1, 2, 3, 5, 8, 12, 20, MaxGroup} {
+	counts := []int{1, 2, 3, 5, 8, 12, 20, MaxGroup}
+	if !slices.Contains(counts, n) {
+		counts = append(counts, n)
+		slices.Sort(counts)
+	}
+	for _, k := range counts {
 		d.Counts = append(d.Counts, web.Option{Value: strconv.Itoa(k), Label: strconv.Itoa(k), Raw: true})
 	}
 	return d, antennas, nil
@@ -331,8 +331,8 @@ func (h *Handlers) ReferForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(url.Values{"people": {strconv.Itoa(n)}})
-	if len(d.Antennas) == 1 {
-		f.Set("antenna", d.Antennas[0].Value)
+	if len(d.Antennas) == 2 {
+		f.Set("antenna", d.Antennas[1].Value)
 	}
 	h.Render.Render(w, r, http.StatusOK, "partners/refer.html", d, f)
 }
@@ -350,12 +350,33 @@ func (h *Handlers) Refer(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	n := groupSize(f.Get("people"))
+	// rows is how many people the form showed; people, how many are wanted. A
+	// change of number shows the form again with everything typed kept, never
+	// fewer rows than the last one filled in.
+	n := groupSize(cmp.Or(f.Get("rows"), f.Get("people")))
+	if f.Get("resize") != "" {
+		wanted := groupSize(f.Get("people"))
+		for i := n; i > wanted; i-- {
+			if !blankPerson(f, "_"+strconv.Itoa(i)) {
+				wanted = i
+				break
+			}
+		}
+		d, _, err := h.referData(ctx, c, wanted)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		f.Set("people", strconv.Itoa(wanted))
+		h.Render.Render(w, r, http.StatusOK, "partners/refer.html", d, f)
+		return
+	}
 	d, antennas, err := h.referData(ctx, c, n)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	f.Set("people", strconv.Itoa(n))
 	aid, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
 	antenna := antennas[aid]
 	if antenna == nil {

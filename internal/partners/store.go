@@ -378,11 +378,13 @@ type Referral struct {
 	Source         string // partner (the partner space), import (a list staff uploaded)
 	CreatedAt      time.Time
 	People         int
+	Known          int // of People, those linked to a file the antenna already had (when just created)
 }
 
-// CreateReferral stores a referral and its people, each a new learner's file
-// (learners.RegisterMany), in one transaction: all of them or none. ref.ID and each
-// person's ID and DuplicateOf are set.
+// CreateReferral stores a referral and its people in one transaction, all of them
+// or none: a person the antenna already knows (learners.Existing) is linked to
+// their file, the others become new files (learners.RegisterMany). ref.ID and
+// each person's ID (and, for a new file, DuplicateOf) are set.
 func CreateReferral(ctx context.Context, d *db.DB, ref *Referral, people []*learners.Learner) error {
 	if len(people) == 0 {
 		return errors.New("a referral needs at least one person")
@@ -412,19 +414,45 @@ func createReferral(ctx context.Context, tx *sql.Tx, ref *Referral, people []*le
 			l.CreatedAt = ref.CreatedAt
 		}
 	}
-	if err := learners.RegisterMany(ctx, tx, ref.AntennaID, people); err != nil {
+	// Someone the antenna already knows (same phone, or same name and birth year)
+	// is linked to their file, whose path the referral then follows; only the
+	// others become new files.
+	known, err := learners.Existing(ctx, tx, ref.AntennaID, people)
+	if err != nil {
+		return err
+	}
+	states := make([]string, len(people))
+	var fresh []*learners.Learner
+	for i, l := range people {
+		states[i] = Sent
+		if known[i].ID == 0 {
+			fresh = append(fresh, l)
+			continue
+		}
+		l.ID = known[i].ID
+		if st, _ := StateFor(known[i].Status); st != "" {
+			states[i] = st
+		}
+		ref.Known++
+	}
+	if err := learners.RegisterMany(ctx, tx, ref.AntennaID, fresh); err != nil {
 		return err
 	}
 	for start := 0; start < len(people); start += peopleChunk {
 		var q strings.Builder
-		q.WriteString("INSERT INTO referral_people (referral_id, learner_id, state, updated_at) VALUES ")
+		q.WriteString("INSERT INTO referral_people (referral_id, learner_id, state, reason, known, updated_at) VALUES ")
 		args := []any{ref.ID, created}
 		for i, l := range people[start:min(start+peopleChunk, len(people))] {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			args = append(args, l.ID)
-			fmt.Fprintf(&q, "($1, $%d, '%s', $2)", len(args), Sent)
+			st, reason := states[start+i], ""
+			if k := known[start+i]; k.ID != 0 {
+				_, reason = StateFor(k.Status)
+			}
+			args = append(args, l.ID, st, reason, known[start+i].ID != 0)
+			n := len(args)
+			fmt.Fprintf(&q, "($1, $%d, $%d, $%d, $%d, $2)", n-3, n-2, n-1, n)
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
@@ -492,14 +520,16 @@ type Person struct {
 	Reason         string // a DeclineReasons code, for "declined"
 	ReferredAt     time.Time
 	UpdatedAt      time.Time
-	Duplicate      bool // the file was flagged as a possible duplicate (staff only)
+	Duplicate      bool   // the file was flagged as a possible duplicate (staff only)
+	Known          bool   // linked to a file the antenna already had when referred
+	Country        string // the antenna's, to read a national phone number
 }
 
 // Name is the person's name.
 func (p *Person) Name() string { return p.FirstName + " " + p.LastName }
 
 const personColumns = `rp.id, rp.referral_id, COALESCE(lm.id, l0.id), l0.first_name, l0.last_name, a.name, COALESCE(pg.title, ''),
-	rp.state, rp.reason, r.created_at, rp.updated_at, l0.duplicate_of IS NOT NULL`
+	rp.state, rp.reason, r.created_at, rp.updated_at, l0.duplicate_of IS NOT NULL, rp.known, a.country`
 
 const personFrom = ` FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN antennas a ON a.id = r.antenna_id
 	JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN learners lm ON lm.id = l0.merged_into
@@ -509,7 +539,7 @@ func scanPerson(row db.Scanner) (*Person, error) {
 	var p Person
 	var referred, updated string
 	err := row.Scan(&p.ID, &p.ReferralID, &p.LearnerID, &p.FirstName, &p.LastName, &p.AntennaName, &p.ProgrammeTitle,
-		&p.State, &p.Reason, &referred, &updated, &p.Duplicate)
+		&p.State, &p.Reason, &referred, &updated, &p.Duplicate, &p.Known, &p.Country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -581,13 +611,14 @@ type Changed struct {
 }
 
 // setState moves the referred people of rows to state (with reason) and logs each
-// change; those already there are left alone. It returns who changed.
+// change; those already there, and those the partner withdrew, are left alone.
+// It returns who changed.
 func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, reason string, staffID int64) ([]*Changed, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT rp.id, l0.first_name, l0.last_name, o.name, COALESCE(c.id, 0), COALESCE(c.name, ''),
 		COALESCE(c.email, ''), COALESCE(c.lang, 'fr'), COALESCE(c.active, FALSE)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
 		JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN partner_contacts c ON c.id = r.contact_id
-		WHERE `+where, args...)
+		WHERE rp.state <> '`+Withdrawn+`' AND `+where, args...)
 	if err != nil {
 		return nil, err
 	}

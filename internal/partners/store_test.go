@@ -156,21 +156,28 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 		if err != nil || l.Source != "referral" || l.Status != learners.Received || l.AntennaID != f.lille || l.ConsentText != "accord" {
 			t.Fatalf("file of a referred person: %v %+v", err, l)
 		}
-		// Duplicates are flagged as registration flags them: against the antenna's
-		// files, and against an earlier person of the same list.
+		// Someone the antenna already knows (same phone, names in any case) is
+		// linked to their file, with its state; a person repeated within the list
+		// is flagged as registration flags duplicates.
 		twins := []*learners.Learner{person("Bilal", 2), person("Dina", 7), person("Dina", 7)}
 		twins[0].FirstName = "BILAL"
-		if err := partners.CreateReferral(ctx, d, &partners.Referral{OrgID: f.orgB.ID, AntennaID: f.lille, Source: "import"}, twins); err != nil {
+		refB := &partners.Referral{OrgID: f.orgB.ID, AntennaID: f.lille, Source: "import"}
+		if err := partners.CreateReferral(ctx, d, refB, twins); err != nil {
 			t.Fatal(err)
 		}
-		if twins[0].DuplicateOf != people[1].ID || twins[1].DuplicateOf != 0 || twins[2].DuplicateOf != twins[1].ID || twins[1].ID == twins[2].ID {
-			t.Errorf("duplicates: %d→%d (want %d), %d→%d, %d→%d", twins[0].ID, twins[0].DuplicateOf, people[1].ID,
+		if twins[0].ID != people[1].ID || refB.Known != 1 || twins[1].DuplicateOf != 0 || twins[2].DuplicateOf != twins[1].ID || twins[1].ID == twins[2].ID {
+			t.Errorf("known and duplicates: %d (want %d, known %d), %d→%d, %d→%d", twins[0].ID, people[1].ID, refB.Known,
 				twins[1].ID, twins[1].DuplicateOf, twins[2].ID, twins[2].DuplicateOf)
 		}
 		var flagged int64
 		d.QueryRow("SELECT COALESCE(duplicate_of, 0) FROM learners WHERE id = $1", twins[2].ID).Scan(&flagged)
 		if flagged != twins[1].ID {
 			t.Errorf("stored duplicate_of %d, want %d", flagged, twins[1].ID)
+		}
+		var bilals int
+		d.QueryRow("SELECT COUNT(*) FROM learners WHERE first_key = 'bilal'").Scan(&bilals)
+		if bilals != 1 {
+			t.Errorf("%d files for Bilal, want 1", bilals)
 		}
 		list, _ := partners.OrgPeople(ctx, d, f.orgA.ID, 100)
 		if len(list) != 3 || list[0].State != partners.Sent {
@@ -193,8 +200,9 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 			t.Errorf("in training after enrolled changed the referral again: %+v", again)
 		}
 		// Not eligible is a declined referral with a coded reason, never the staff's words.
+		// Bilal's two referrals, by A and by B, both follow his one file.
 		changed, _ = partners.FollowLearner(ctx, d, people[1].ID, learners.NotEligible, f.staff)
-		if len(changed) != 1 || changed[0].State != partners.Declined || changed[0].Reason != "not_eligible" {
+		if len(changed) != 2 || changed[0].State != partners.Declined || changed[0].Reason != "not_eligible" || changed[1].State != partners.Declined {
 			t.Errorf("not eligible: %+v", changed)
 		}
 		// Unreachable is decided on the referral, in scope only.

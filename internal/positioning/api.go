@@ -16,6 +16,8 @@ type Result struct {
 	Level   string         // recommended: debutant, intermediaire, avance
 	Percent int            // overall score, 0–100
 	Scores  map[string]int // competence code ("1.1" … "5.2") → percent
+	// StaffName is who ran the test.
+	StaffName string
 }
 
 // Results lists a learner's tests, oldest first (so progress reads left to right).
@@ -27,7 +29,7 @@ func Results(ctx context.Context, d *db.DB, learnerID int64) ([]Result, error) {
 	}
 	out := make([]Result, 0, len(tests))
 	for _, t := range tests {
-		out = append(out, Result{ID: t.ID, TakenAt: t.TakenAt, Level: t.Level, Percent: t.Percent, Scores: t.Scores})
+		out = append(out, Result{ID: t.ID, TakenAt: t.TakenAt, Level: t.Level, Percent: t.Percent, Scores: t.Scores, StaffName: t.StaffName})
 	}
 	return out, nil
 }

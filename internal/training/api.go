@@ -11,19 +11,7 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// Levels of the basic digital courses, as the national advisers' tool names them;
-// certifying programmes (about 600 hours) have the level "certifiant".
-var Levels = []string{"debutant", "intermediaire", "avance", "certifiant"}
-
-// Programme is a course the association offers (national, taught in cohorts by antennas).
-type Programme struct {
-	ID          int64
-	Title       string
-	Level       string
-	Description string
-	TotalHours  int
-	Certifying  bool
-}
+// Programme is in programmes.go.
 
 // CohortSummary is what another room needs to show or choose a cohort.
 type CohortSummary struct {
@@ -44,6 +32,8 @@ type CohortSummary struct {
 type EnrolmentView struct {
 	CohortID       int64
 	ProgrammeTitle string
+	Certifying     bool   // the programme leads to a certificate
+	CohortState    string // draft, open, full, running, finished, cancelled
 	StartsOn       time.Time
 	EndsOn         time.Time
 	State          string // enrolled, waitlisted, offered, withdrawn
@@ -65,24 +55,6 @@ var ErrCohortFull = errors.New("cohort is full")
 // ErrCohortClosed is returned by Enrol and Waitlist for a cohort that does not take
 // enrolments (draft, finished, cancelled) or does not exist.
 var ErrCohortClosed = errors.New("cohort does not take enrolments")
-
-// Programmes lists every programme, by level then title.
-func Programmes(ctx context.Context, d *db.DB) ([]Programme, error) {
-	rows, err := d.QueryContext(ctx, "SELECT "+programmeColumns+" FROM programmes p ORDER BY "+levelOrder+", p.title")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Programme
-	for rows.Next() {
-		p, err := scanProgramme(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
-}
 
 // OpenCohorts lists the cohorts of an antenna that take enrolments (open, full or
 // running), soonest first.
@@ -168,7 +140,7 @@ func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64)
 
 // LearnerEnrolments lists a learner's enrolments with hours and marks.
 func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]EnrolmentView, error) {
-	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, c.starts_on, c.ends_on, e.state, e.since
+	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, p.certifying, c.state, c.starts_on, c.ends_on, e.state, e.since
 		FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id JOIN programmes p ON p.id = c.programme_id
 		WHERE e.learner_id = $1 ORDER BY c.starts_on DESC, e.id DESC`, learnerID)
 	if err != nil {
@@ -179,7 +151,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	for rows.Next() {
 		var v EnrolmentView
 		var starts, ends, since string
-		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &starts, &ends, &v.State, &since); err != nil {
+		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &v.Certifying, &v.CohortState, &starts, &ends, &v.State, &since); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -193,7 +165,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	}
 	// Planned hours of each cohort, and the learner's marks, in one query each.
 	planned, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m
-		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1)`, learnerID)
+		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1) AND m.cancelled_at = ''`, learnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +183,7 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 		return nil, err
 	}
 	marks, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, at.mark FROM attendance at
-		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 ORDER BY m.starts_at`, learnerID)
+		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 AND `+countedMark+` ORDER BY m.starts_at`, learnerID)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"tremplin/internal/org"
@@ -114,6 +115,9 @@ func (h *Handlers) courses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := Catalogue(r.Context(), h.DB, chosen, 0, time.Now())
+	if err == nil {
+		err = withSchedules(r.Context(), h.DB, offers)
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -141,6 +145,9 @@ func (h *Handlers) course(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := Catalogue(r.Context(), h.DB, chosen, id, time.Now())
+	if err == nil {
+		err = withSchedules(r.Context(), h.DB, offers)
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -231,159 +238,11 @@ func (h *Handlers) cohortFeedURL(c *Cohort) string {
 	return fmt.Sprintf("%s/cohorts/%d/calendar.ics?token=%s", h.BaseURL, c.ID, c.FeedToken)
 }
 
-// MyMeetings shows the staff member's next meetings and the address of their feed.
-func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	token, err := AdviserFeedToken(ctx, h.DB, st.ID, true)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	events, err := UpcomingFor(ctx, h.DB, st.ID, time.Now(), 60)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/my_meetings.html", struct {
-		Events  []Event
-		FeedURL string
-	}{events, fmt.Sprintf("%s/advisers/%d/calendar.ics?token=%s", h.BaseURL, st.ID, token)}, nil)
-}
-
-// --- Programmes ------------------------------------------------------------------
-
-// ProgrammeList shows the national programmes.
-func (h *Handlers) ProgrammeList(w http.ResponseWriter, r *http.Request) {
-	list, err := Programmes(r.Context(), h.DB)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	st := auth.Current(r.Context())
-	h.Render.Render(w, r, http.StatusOK, "training/programmes.html", struct {
-		Programmes []Programme
-		CanEdit    bool
-	}{list, st.Role != auth.Adviser}, nil)
-}
-
-func levelOptions() []web.Option {
-	opts := []web.Option{{Value: "", Label: "form.choose"}}
-	for _, l := range Levels {
-		opts = append(opts, web.Option{Value: l, Label: "training.level." + l})
-	}
-	return opts
-}
-
-type programmeFormData struct {
-	Programme *Programme
-	Levels    []web.Option
-}
-
-func programmeForm(p *Programme) *web.Form {
-	v := url.Values{"title": {p.Title}, "level": {p.Level}, "description": {p.Description}}
-	if p.TotalHours > 0 {
-		v.Set("total_hours", strconv.Itoa(p.TotalHours))
-	}
-	if p.Certifying {
-		v.Set("certifying", "on")
-	}
-	return web.NewForm(v)
-}
-
-// ProgrammeNew shows the form for a new programme.
-func (h *Handlers) ProgrammeNew(w http.ResponseWriter, r *http.Request) {
-	p := &Programme{}
-	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
-}
-
-// ProgrammeEdit shows the form for a programme.
-func (h *Handlers) ProgrammeEdit(w http.ResponseWriter, r *http.Request) {
-	p, err := ProgrammeByID(r.Context(), h.DB, pathID(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/programme_form.html", programmeFormData{p, levelOptions()}, programmeForm(p))
-}
-
-// ProgrammeSave creates or updates a programme (programmes are national).
-func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
-	p := &Programme{}
-	if r.PathValue("id") != "" {
-		var err error
-		if p, err = ProgrammeByID(r.Context(), h.DB, pathID(r)); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	programmeFromForm(f, p)
-	if f.Valid() {
-		err = SaveProgramme(r.Context(), h.DB, p)
-		if errors.Is(err, ErrTitleTaken) {
-			f.Fail("title", "training.title_taken")
-		} else if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "training/programme_form.html", programmeFormData{p, levelOptions()}, f)
-		return
-	}
-	h.Auth.Flash(r, "saved")
-	http.Redirect(w, r, "/programmes", http.StatusSeeOther)
-}
+// Programme pages are in programmes.go; "my meetings" and roll calls in rollcall.go.
 
 // --- Cohorts ---------------------------------------------------------------------
 
-type cohortListData struct {
-	Cohorts   []*Cohort
-	Antennas  []web.Option
-	States    []web.Option
-	AntennaID int64
-	State     string
-	CanAdd    bool
-}
-
-// CohortList shows the cohorts of the person's antennas, filtered by antenna and state.
-func (h *Handlers) CohortList(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	q := r.URL.Query()
-	filter := CohortFilter{State: q.Get("state")}
-	filter.AntennaID, _ = strconv.ParseInt(q.Get("antenna"), 10, 64)
-	if !slices.Contains(States, filter.State) {
-		filter.State = ""
-	}
-	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	list, err := Cohorts(ctx, h.DB, st.Scope(), filter)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	aopts := []web.Option{{Value: "", Label: "training.all_antennas"}}
-	canAdd := false
-	for _, a := range antennas {
-		aopts = append(aopts, web.Option{Value: idString(a.ID), Label: a.Name, Raw: true})
-		canAdd = canAdd || st.ManagesAntenna(a.ID)
-	}
-	sopts := []web.Option{{Value: "", Label: "training.all_states"}}
-	for _, s := range States {
-		sopts = append(sopts, web.Option{Value: s, Label: "training.state." + s})
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/cohorts.html", cohortListData{list, aopts, sopts, filter.AntennaID, filter.State, canAdd},
-		web.NewForm(url.Values{"antenna": {idString(filter.AntennaID)}, "state": {filter.State}}))
-}
+// The cohort list is in list.go.
 
 type seatView struct {
 	*Seat
@@ -402,6 +261,14 @@ type cohortPageData struct {
 	NextStates []string
 	FeedURL    string
 	Now        time.Time
+	// Cancelling and enrolling from this page (cancel.go, enrol.go).
+	CanCancel bool
+	CanReopen bool
+	Log       []CohortLogEntry
+	Enrol     *enrolSection
+	Left      string // waitlisted people a bulk action could not serve
+	// HoursWarning is set when the meetings planned exceed the programme's hours.
+	HoursWarning *HoursWarning
 }
 
 // CohortShow shows a cohort: facts, timetable, who is enrolled with their hours,
@@ -424,16 +291,29 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	var planned float64
-	for _, m := range meetings {
-		planned += m.Hours()
-	}
+	planned := PlannedHours(meetings)
 	l := lang(r)
 	data := cohortPageData{Cohort: c, Meetings: meetings, Planned: FormatHours(l, planned), CanManage: st.ManagesAntenna(c.AntennaID),
-		FeedURL: h.cohortFeedURL(c), Now: time.Now()}
+		FeedURL: h.cohortFeedURL(c), Now: time.Now(), HoursWarning: hoursWarning(l, c, planned)}
 	if data.CanManage {
 		data.NextStates = NextStates(c.State)
+		data.CanCancel = Cancellable(c.State)
+		if c.State == "cancelled" {
+			if data.CanReopen, err = Reopenable(ctx, h.DB, c.ID, data.Now); err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+		}
 	}
+	if data.Log, err = CohortLog(ctx, h.DB, c.ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if data.Enrol, err = h.enrolChoices(ctx, c, r.URL.Query().Get("q")); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	left := strings.Split(r.URL.Query().Get("left"), ",")
 	for _, s := range roster {
 		v := seatView{s, FormatHours(l, s.Attended)}
 		switch s.State {
@@ -443,6 +323,9 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 			data.Offered = append(data.Offered, v)
 		case Waitlisted:
 			data.Waiting = append(data.Waiting, v)
+			if slices.Contains(left, idString(s.LearnerID)) {
+				data.Left = strings.TrimPrefix(data.Left+", "+s.FirstName+" "+s.LastName, ", ")
+			}
 		default:
 			data.Withdrawn = append(data.Withdrawn, v)
 		}
@@ -483,10 +366,11 @@ type cohortFormData struct {
 // cohortChoices gathers what a cohort form offers: programmes, the antennas the
 // person manages (or only the cohort's, once created), their places and staff.
 type cohortChoices struct {
-	data     cohortFormData
-	antennas map[int64]*org.Antenna
-	places   map[int64]*org.Place
-	staff    map[int64]*auth.Staff
+	data       cohortFormData
+	antennas   map[int64]*org.Antenna
+	places     map[int64]*org.Place
+	programmes map[int64]*Programme
+	staff      map[int64]*auth.Staff
 }
 
 func (h *Handlers) cohortChoices(r *http.Request, c *Cohort) (*cohortChoices, error) {
@@ -494,13 +378,23 @@ func (h *Handlers) cohortChoices(r *http.Request, c *Cohort) (*cohortChoices, er
 	st := auth.Current(ctx)
 	ch := &cohortChoices{antennas: map[int64]*org.Antenna{}, places: map[int64]*org.Place{}, staff: map[int64]*auth.Staff{}}
 	ch.data.Cohort = c
-	programmes, err := Programmes(ctx, h.DB)
+	// Archived programmes take no new cohort; a cohort keeps its own.
+	programmes, err := ProgrammesIn(ctx, h.DB, st.Scope(), true)
 	if err != nil {
 		return nil, err
 	}
+	ch.programmes = map[int64]*Programme{}
 	ch.data.Programmes = []web.Option{{Value: "", Label: "form.choose"}}
-	for _, p := range programmes {
-		ch.data.Programmes = append(ch.data.Programmes, web.Option{Value: idString(p.ID), Label: p.Title, Raw: true})
+	for i, p := range programmes {
+		if p.Archived && p.ID != c.ProgrammeID || (c.ID != 0 && p.AntennaID != 0 && p.AntennaID != c.AntennaID) {
+			continue
+		}
+		label := p.Title
+		if p.AntennaID != 0 {
+			label += " (" + p.AntennaName + ")"
+		}
+		ch.programmes[p.ID] = &programmes[i]
+		ch.data.Programmes = append(ch.data.Programmes, web.Option{Value: idString(p.ID), Label: label, Raw: true})
 	}
 	antennas, err := org.Antennas(ctx, h.DB, st.Scope())
 	if err != nil {
@@ -639,8 +533,11 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cohortFromForm(f, c)
-	if id, _ := strconv.ParseInt(f.Get("programme"), 10, 64); slices.ContainsFunc(ch.data.Programmes, func(o web.Option) bool { return o.Value == idString(id) && id != 0 }) {
+	if id, _ := strconv.ParseInt(f.Get("programme"), 10, 64); ch.programmes[id] != nil &&
+		(ch.programmes[id].AntennaID == 0 || c.AntennaID == 0 || ch.programmes[id].AntennaID == c.AntennaID) {
 		c.ProgrammeID = id
+	} else if id != 0 && ch.programmes[id] != nil {
+		f.Fail("programme", "training.programme_of_antenna")
 	} else if f.Get("programme") != "" {
 		f.Fail("programme", "form.choose")
 	}
@@ -776,234 +673,4 @@ func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
-}
-
-// --- Meetings ----------------------------------------------------------------------
-
-type meetingsFormData struct {
-	Cohort   *Cohort
-	Weekdays []time.Weekday
-	Days     []string
-}
-
-func (h *Handlers) renderMeetingsForm(w http.ResponseWriter, r *http.Request, status int, c *Cohort, f *web.Form) {
-	h.Render.Render(w, r, status, "training/meetings_form.html", meetingsFormData{
-		Cohort:   c,
-		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
-		Days:     f.All("days"),
-	}, f)
-}
-
-// MeetingsNew shows the forms that add one meeting or a weekly timetable.
-func (h *Handlers) MeetingsNew(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	h.renderMeetingsForm(w, r, http.StatusOK, c, web.NewForm(url.Values{
-		"from": {c.StartsOn.Format(dateLayout)}, "to": {c.EndsOn.Format(dateLayout)},
-	}))
-}
-
-// MeetingAdd adds one meeting, within the cohort's dates.
-func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	day, okDay := dayField(f, "date")
-	start, end, okClock := clockRange(f, "start", "end")
-	if okDay && !c.Contains(day) {
-		f.Fail("date", "training.meeting_outside")
-	}
-	if f.Valid() && okClock {
-		loc := c.Loc()
-		slot := Slot{
-			Start: time.Date(day.Year(), day.Month(), day.Day(), start/60, start%60, 0, 0, loc),
-			End:   time.Date(day.Year(), day.Month(), day.Day(), end/60, end%60, 0, 0, loc),
-		}
-		n, err := AddMeetings(r.Context(), h.DB, c.ID, []Slot{slot})
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		if n == 0 {
-			f.Fail("start", "training.meeting_exists")
-		}
-	}
-	if !f.Valid() {
-		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_added")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// maxWeekly bounds one weekly timetable: a 600-hour course is about 200 meetings.
-const maxWeekly = 400
-
-// MeetingsWeekly adds a weekly timetable: chosen weekdays between two dates,
-// skipping holidays.
-func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.managedCohort(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	from, okFrom := dayField(f, "from")
-	to, okTo := dayField(f, "to")
-	if okFrom && !c.Contains(from) {
-		f.Fail("from", "training.meeting_outside")
-	}
-	if okTo && !c.Contains(to) {
-		f.Fail("to", "training.meeting_outside")
-	}
-	if okFrom && okTo && to.Before(from) {
-		f.Fail("to", "training.to_before_from")
-	}
-	var days []time.Weekday
-	for _, v := range f.All("days") {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 6 {
-			f.Fail("days", "form.choose")
-			continue
-		}
-		days = append(days, time.Weekday(n))
-	}
-	if len(days) == 0 {
-		f.Fail("days", "training.days_required")
-	}
-	start, end, _ := clockRange(f, "wstart", "wend")
-	skip := skipDates(f, "skip")
-	var slots []Slot
-	if f.Valid() {
-		slots = Weekly(from, to, days, start, end, skip, c.Loc())
-		if len(slots) == 0 {
-			f.Fail("days", "training.no_meeting_in_range")
-		} else if len(slots) > maxWeekly {
-			f.Fail("to", "training.too_many_meetings")
-		}
-	}
-	if !f.Valid() {
-		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f)
-		return
-	}
-	if _, err := AddMeetings(r.Context(), h.DB, c.ID, slots); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meetings_added")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// MeetingDelete removes a meeting whose attendance was not taken.
-func (h *Handlers) MeetingDelete(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st := auth.Current(ctx)
-	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
-	if err == nil && !st.ManagesAntenna(c.AntennaID) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := DeleteMeeting(ctx, h.DB, m.ID); errors.Is(err, ErrMeetingMarked) {
-		h.Render.Error(w, r, http.StatusBadRequest)
-		return
-	} else if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_deleted")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
-}
-
-// --- Attendance --------------------------------------------------------------------
-
-type attendanceData struct {
-	Meeting   *Meeting
-	Cohort    *Cohort
-	Attendees []Attendee
-	Marks     []string
-}
-
-func (h *Handlers) scopedMeeting(w http.ResponseWriter, r *http.Request) (*Meeting, *Cohort, []Attendee, bool) {
-	ctx := r.Context()
-	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return nil, nil, nil, false
-	}
-	attendees, err := Attendees(ctx, h.DB, m)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return nil, nil, nil, false
-	}
-	return m, c, attendees, true
-}
-
-// Attendance is the phone-friendly roll call of one meeting.
-func (h *Handlers) Attendance(w http.ResponseWriter, r *http.Request) {
-	m, c, attendees, ok := h.scopedMeeting(w, r)
-	if !ok {
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/attendance.html", attendanceData{m, c, attendees, Marks}, nil)
-}
-
-// AttendanceSave records the marks of a meeting. The form names its meeting, so a
-// page left open on another meeting cannot write here; saving twice is harmless.
-func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
-	m, _, attendees, ok := h.scopedMeeting(w, r)
-	if !ok {
-		return
-	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	if f.Get("meeting") != idString(m.ID) {
-		h.Render.Error(w, r, http.StatusBadRequest)
-		return
-	}
-	marks := map[int64]string{}
-	for _, a := range attendees {
-		v := f.Get("mark_" + idString(a.LearnerID))
-		if v == "" {
-			continue
-		}
-		if !slices.Contains(Marks, v) {
-			h.Render.Error(w, r, http.StatusBadRequest)
-			return
-		}
-		marks[a.LearnerID] = v
-	}
-	ctx := r.Context()
-	if err := SaveAttendance(ctx, h.DB, m.ID, marks, auth.Current(ctx).ID); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.attendance_saved")
-	http.Redirect(w, r, "/meetings/"+idString(m.ID)+"/attendance", http.StatusSeeOther)
-}
-
-// Alerts lists the learners absent from the last two meetings of their cohort.
-func (h *Handlers) Alerts(w http.ResponseWriter, r *http.Request) {
-	alerts, err := AbsenceAlerts(r.Context(), h.DB, auth.Current(r.Context()).Scope())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Render.Render(w, r, http.StatusOK, "training/alerts.html", alerts, nil)
 }

@@ -50,13 +50,17 @@ var Marks = []string{"present", "absent", "excused", "late"}
 // States are the cohort states in their usual order.
 var States = []string{"draft", "open", "full", "running", "finished", "cancelled"}
 
-// stateChanges are the state changes staff may make; open ↔ full follows the seats.
+// stateChanges are the state changes staff may make with one button; open ↔ full
+// follows the seats.
 var stateChanges = map[string][]string{
-	"draft":   {"open", "cancelled"},
-	"open":    {"running", "cancelled"},
-	"full":    {"running", "cancelled"},
-	"running": {"finished", "cancelled"},
+	"draft":   {"open"},
+	"open":    {"running"},
+	"full":    {"running"},
+	"running": {"finished"},
 }
+
+// Cancelling is not among them: it asks for confirmation and tells the people
+// concerned (CancelCohort, cancel.go).
 
 // NextStates lists the states a cohort in state may be moved to by staff.
 func NextStates(state string) []string { return stateChanges[state] }
@@ -102,52 +106,7 @@ func nullID(id int64) any {
 	return id
 }
 
-// levelOrder sorts programmes from the first steps to the certifying courses.
-const levelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
-
-// --- Programmes ----------------------------------------------------------------
-
-const programmeColumns = "p.id, p.title, p.level, p.description, p.total_hours, p.certifying"
-
-func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
-	var p Programme
-	err := row.Scan(&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return &p, err
-}
-
-// ProgrammeByID returns a programme, or ErrNotFound.
-func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) {
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+" FROM programmes p WHERE p.id = $1", id))
-}
-
-// SaveProgramme creates (ID 0) or updates a programme.
-func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
-	now := db.Now()
-	var err error
-	if p.ID == 0 {
-		p.ID, err = d.InsertID(ctx, `INSERT INTO programmes (title, level, description, total_hours, certifying, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, now)
-	} else {
-		var res sql.Result
-		res, err = d.Exec(ctx, `UPDATE programmes SET title = $1, level = $2, description = $3, total_hours = $4, certifying = $5, updated_at = $6
-			WHERE id = $7`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, now, p.ID)
-		if err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
-			}
-		}
-	}
-	if db.IsUniqueViolation(err) {
-		return ErrTitleTaken
-	}
-	if err == nil {
-		changed()
-	}
-	return err
-}
+// Programmes are in programmes.go.
 
 // --- Cohorts -------------------------------------------------------------------
 
@@ -211,32 +170,7 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 	return &c, err
 }
 
-// CohortFilter narrows a list of cohorts; zero values mean "any".
-type CohortFilter struct {
-	AntennaID int64
-	State     string
-}
-
-// Cohorts lists the cohorts in scope, the most recent first.
-func Cohorts(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter) ([]*Cohort, error) {
-	where, args := sc.Where("c.antenna_id", 3)
-	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+`
-		WHERE ($1 = 0 OR c.antenna_id = $1) AND ($2 = '' OR c.state = $2) AND `+where+`
-		ORDER BY c.starts_on DESC, c.id DESC`, append([]any{f.AntennaID, f.State}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Cohort
-	for rows.Next() {
-		c, err := scanCohort(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
+// CohortFilter, Cohorts and CohortPage are in list.go.
 
 // CohortByID returns a cohort in scope with its advisers, or ErrNotFound.
 func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort, error) {
@@ -427,7 +361,7 @@ func setEnrolment(ctx context.Context, tx db.Execer, cohortID, learnerID int64, 
 	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments (cohort_id, learner_id, state, since, updated_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $4, $4)
 		ON CONFLICT (cohort_id, learner_id) DO UPDATE SET state = excluded.state, since = excluded.since,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ended_reason = ''`,
 		cohortID, learnerID, state, now, nullID(staffID))
 	return err
 }
@@ -534,7 +468,7 @@ type cohortLearner struct{ cohort, learner int64 }
 // for the meetings matching cond (on meetings m, with arg as $1).
 func attendedHours(ctx context.Context, d *db.DB, cond string, arg any) (map[cohortLearner]float64, error) {
 	rows, err := d.QueryContext(ctx, `SELECT m.cohort_id, at.learner_id, m.starts_at, m.ends_at FROM attendance at
-		JOIN meetings m ON m.id = at.meeting_id WHERE at.mark IN ('present', 'late') AND `+cond, arg)
+		JOIN meetings m ON m.id = at.meeting_id WHERE at.mark IN ('present', 'late') AND `+countedMark+` AND `+cond, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -565,12 +499,19 @@ func EnrolmentByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (coho
 // --- Meetings ------------------------------------------------------------------
 
 // Meeting is one class of a cohort; Start and End are in the antenna's timezone.
+// PlaceID and StaffID are 0 when the meeting is in the cohort's place and taught
+// by the cohort's advisers.
 type Meeting struct {
-	ID       int64
-	CohortID int64
-	Start    time.Time
-	End      time.Time
-	Marked   int // attendance marks taken
+	ID        int64
+	CohortID  int64
+	Start     time.Time
+	End       time.Time
+	Marked    int // attendance marks taken
+	Cancelled bool
+	PlaceID   int64
+	StaffID   int64
+	PlaceName string // the meeting's own place, when it has one
+	StaffName string // the meeting's own adviser, when it has one
 }
 
 // Hours is the meeting's length.
@@ -579,9 +520,25 @@ func (m Meeting) Hours() float64 { return m.End.Sub(m.Start).Hours() }
 // Slot is a meeting to add.
 type Slot struct{ Start, End time.Time }
 
-// Meetings lists a cohort's meetings in time order, in loc.
+const meetingColumns = `m.id, m.cohort_id, m.starts_at, m.ends_at, m.cancelled_at <> '', COALESCE(m.place_id, 0), COALESCE(m.staff_id, 0),
+	COALESCE((SELECT name FROM places WHERE id = m.place_id), ''), COALESCE((SELECT name FROM staff WHERE id = m.staff_id), '')`
+
+func scanMeeting(row interface{ Scan(...any) error }, loc *time.Location, extra ...any) (*Meeting, error) {
+	m := &Meeting{}
+	var s, e string
+	if err := row.Scan(append([]any{&m.ID, &m.CohortID, &s, &e, &m.Cancelled, &m.PlaceID, &m.StaffID, &m.PlaceName, &m.StaffName}, extra...)...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = ErrNotFound
+		}
+		return nil, err
+	}
+	m.Start, m.End = db.ParseTime(s).In(loc), db.ParseTime(e).In(loc)
+	return m, nil
+}
+
+// Meetings lists a cohort's meetings in time order, in loc, cancelled ones too.
 func Meetings(ctx context.Context, d *db.DB, cohortID int64, loc *time.Location) ([]Meeting, error) {
-	rows, err := d.QueryContext(ctx, `SELECT m.id, m.starts_at, m.ends_at, (SELECT COUNT(*) FROM attendance at WHERE at.meeting_id = m.id)
+	rows, err := d.QueryContext(ctx, `SELECT `+meetingColumns+`, (SELECT COUNT(*) FROM attendance at WHERE at.meeting_id = m.id)
 		FROM meetings m WHERE m.cohort_id = $1 ORDER BY m.starts_at`, cohortID)
 	if err != nil {
 		return nil, err
@@ -589,15 +546,26 @@ func Meetings(ctx context.Context, d *db.DB, cohortID int64, loc *time.Location)
 	defer rows.Close()
 	var out []Meeting
 	for rows.Next() {
-		m := Meeting{CohortID: cohortID}
-		var s, e string
-		if err := rows.Scan(&m.ID, &s, &e, &m.Marked); err != nil {
+		var marked int
+		m, err := scanMeeting(rows, loc, &marked)
+		if err != nil {
 			return nil, err
 		}
-		m.Start, m.End = db.ParseTime(s).In(loc), db.ParseTime(e).In(loc)
-		out = append(out, m)
+		m.Marked = marked
+		out = append(out, *m)
 	}
 	return out, rows.Err()
+}
+
+// PlannedHours sums the meetings that stand (not cancelled).
+func PlannedHours(meetings []Meeting) float64 {
+	var h float64
+	for _, m := range meetings {
+		if !m.Cancelled {
+			h += m.Hours()
+		}
+	}
+	return h
 }
 
 // AddMeetings adds the slots to a cohort; a slot starting when another meeting of
@@ -623,8 +591,7 @@ func AddMeetings(ctx context.Context, d *db.DB, cohortID int64, slots []Slot) (i
 // MeetingByID returns a meeting of a cohort in scope, with its cohort.
 func MeetingByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Meeting, *Cohort, error) {
 	var cohortID int64
-	var s, e string
-	if err := d.QueryRowContext(ctx, "SELECT cohort_id, starts_at, ends_at FROM meetings WHERE id = $1", id).Scan(&cohortID, &s, &e); err != nil {
+	if err := d.QueryRowContext(ctx, "SELECT cohort_id FROM meetings WHERE id = $1", id).Scan(&cohortID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			err = ErrNotFound
 		}
@@ -634,7 +601,14 @@ func MeetingByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Meeti
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Meeting{ID: id, CohortID: cohortID, Start: db.ParseTime(s).In(c.Loc()), End: db.ParseTime(e).In(c.Loc())}, c, nil
+	var marked int
+	m, err := scanMeeting(d.QueryRowContext(ctx, "SELECT "+meetingColumns+`, (SELECT COUNT(*) FROM attendance at WHERE at.meeting_id = m.id)
+		FROM meetings m WHERE m.id = $1`, id), c.Loc(), &marked)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.Marked = marked
+	return m, c, nil
 }
 
 // ErrMeetingMarked is returned when deleting a meeting whose attendance was taken:
@@ -703,78 +677,6 @@ func Attendees(ctx context.Context, d *db.DB, m *Meeting) ([]Attendee, error) {
 	return out, rows.Err()
 }
 
-// SaveAttendance records marks (learner → mark) for a meeting. Saving the same marks
-// again changes nothing; a learner left out keeps their mark.
-func SaveAttendance(ctx context.Context, d *db.DB, meetingID int64, marks map[int64]string, staffID int64) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
-		for learner, mark := range marks {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, learner_id, mark, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (meeting_id, learner_id) DO UPDATE SET mark = excluded.mark, marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
-				meetingID, learner, mark, nullID(staffID), now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// Alert is a learner absent from the last two meetings of their cohort whose
-// attendance was taken.
-type Alert struct {
-	LearnerID      int64
-	FirstName      string
-	LastName       string
-	Phone          string
-	CohortID       int64
-	ProgrammeTitle string
-	AntennaName    string
-	Timezone       string
-	First, Last    time.Time // the two missed meetings
-}
-
-// AbsenceAlerts lists, in the scope's antennas, the learners enrolled in a cohort
-// still under way who were marked absent at the two latest meetings where
-// attendance was taken.
-func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope) ([]Alert, error) {
-	where, args := sc.Where("c.antenna_id", 1)
-	rows, err := d.QueryContext(ctx, `WITH taken AS (
-			SELECT m.id, m.cohort_id, m.starts_at,
-				ROW_NUMBER() OVER (PARTITION BY m.cohort_id ORDER BY m.starts_at DESC) AS rn
-			FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
-			WHERE c.state IN ('open', 'full', 'running') AND `+where+`
-				AND EXISTS (SELECT 1 FROM attendance x WHERE x.meeting_id = m.id)
-		)
-		SELECT e.learner_id, l.first_name, l.last_name, l.phone, c.id, p.title, a.name, a.timezone, MIN(t.starts_at), MAX(t.starts_at)
-		FROM enrolments e
-		JOIN taken t ON t.cohort_id = e.cohort_id AND t.rn <= 2
-		JOIN attendance at ON at.meeting_id = t.id AND at.learner_id = e.learner_id AND at.mark = 'absent'
-		JOIN learners l ON l.id = e.learner_id
-		JOIN cohorts c ON c.id = e.cohort_id
-		JOIN programmes p ON p.id = c.programme_id
-		JOIN antennas a ON a.id = c.antenna_id
-		WHERE e.state = 'enrolled'
-		GROUP BY e.learner_id, l.first_name, l.last_name, l.phone, c.id, p.title, a.name, a.timezone
-		HAVING COUNT(*) = 2
-		ORDER BY MAX(t.starts_at) DESC, l.last_name, l.first_name`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
-		var a Alert
-		var first, last string
-		if err := rows.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Phone, &a.CohortID, &a.ProgrammeTitle, &a.AntennaName, &a.Timezone, &first, &last); err != nil {
-			return nil, err
-		}
-		loc := Location(a.Timezone)
-		a.First, a.Last = db.ParseTime(first).In(loc), db.ParseTime(last).In(loc)
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // --- Public catalogue ----------------------------------------------------------
 
 // PublicCohort is what a visitor sees of a cohort.
@@ -790,6 +692,11 @@ type PublicCohort struct {
 	EndsOn      time.Time
 	Full        bool
 	SeatsLeft   int
+	Schedule    Schedule // its weekly days and hours
+	// ProgrammeID and ProgrammeTitle are set by PublicSession (the catalogue
+	// lists cohorts under their programme).
+	ProgrammeID    int64
+	ProgrammeTitle string
 }
 
 // Offer is a programme with the cohorts a visitor may still join.
@@ -798,18 +705,21 @@ type Offer struct {
 	Cohorts []PublicCohort
 }
 
-// Catalogue lists the programmes (all, or one when programmeID is not 0) with
-// their open and full cohorts not yet over on today, of one antenna or of all
-// (antennaID 0), in one query.
+// Catalogue lists the programmes on the catalogue (all, or one when programmeID
+// is not 0; never archived or off-catalogue ones) with their open and full cohorts
+// not yet started on today (see StillOffered), of one antenna or of all (antennaID
+// 0), in one query. A programme of one antenna is listed only with all antennas or
+// that one. Show a programme's words with its TitleIn and DescriptionIn.
 func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, today time.Time) ([]*Offer, error) {
 	rows, err := d.QueryContext(ctx, `SELECT `+programmeColumns+`,
 			c.id, c.antenna_id, a.name, pl.name, pl.address, pl.postcode, pl.city, c.starts_on, c.ends_on, c.state, c.capacity,
 			(SELECT COUNT(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('enrolled', 'offered'))
 		FROM programmes p
-		LEFT JOIN cohorts c ON c.programme_id = p.id AND c.state IN ('open', 'full') AND c.ends_on >= $1 AND ($2 = 0 OR c.antenna_id = $2)
+		LEFT JOIN cohorts c ON c.programme_id = p.id AND c.state IN ('open', 'full') AND c.starts_on > $1 AND ($2 = 0 OR c.antenna_id = $2)
 		LEFT JOIN antennas a ON a.id = c.antenna_id
 		LEFT JOIN places pl ON pl.id = c.place_id
-		WHERE ($3 = 0 OR p.id = $3)
+		WHERE ($3 = 0 OR p.id = $3) AND p.archived_at = '' AND NOT p.off_catalogue
+			AND ($2 = 0 OR p.antenna_id IS NULL OR p.antenna_id = $2)
 		ORDER BY `+levelOrder+`, p.title, p.id, c.starts_on, c.id`, today.Format(dateLayout), antennaID, programmeID)
 	if err != nil {
 		return nil, err
@@ -821,8 +731,9 @@ func Catalogue(ctx context.Context, d *db.DB, antennaID, programmeID int64, toda
 		var cid, aid sql.NullInt64
 		var aname, pname, addr, pc, city, starts, ends, state sql.NullString
 		var capacity, taken sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.Title, &o.Level, &o.Description, &o.TotalHours, &o.Certifying,
-			&cid, &aid, &aname, &pname, &addr, &pc, &city, &starts, &ends, &state, &capacity, &taken); err != nil {
+		var archived string
+		if err := rows.Scan(append(programmeFields(&o.Programme, &archived),
+			&cid, &aid, &aname, &pname, &addr, &pc, &city, &starts, &ends, &state, &capacity, &taken)...); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != o.ID {
@@ -856,9 +767,9 @@ type Event struct {
 
 func events(ctx context.Context, d *db.DB, cond string, args ...any) ([]Event, error) {
 	rows, err := d.QueryContext(ctx, `SELECT m.id, c.id, m.starts_at, m.ends_at, m.created_at, p.title, a.name, a.timezone,
-			pl.name, pl.address, pl.postcode, pl.city, c.state
+			pl.name, pl.address, pl.postcode, pl.city, c.state, m.cancelled_at
 		FROM meetings m JOIN cohorts c ON c.id = m.cohort_id JOIN programmes p ON p.id = c.programme_id
-		JOIN antennas a ON a.id = c.antenna_id JOIN places pl ON pl.id = c.place_id
+		JOIN antennas a ON a.id = c.antenna_id JOIN places pl ON pl.id = COALESCE(m.place_id, c.place_id)
 		WHERE `+cond+` ORDER BY m.starts_at, m.id`, args...)
 	if err != nil {
 		return nil, err
@@ -867,14 +778,16 @@ func events(ctx context.Context, d *db.DB, cond string, args ...any) ([]Event, e
 	var out []Event
 	for rows.Next() {
 		var e Event
-		var s, en, created, tz, name, addr, pc, city, state string
-		if err := rows.Scan(&e.MeetingID, &e.CohortID, &s, &en, &created, &e.Title, &e.Antenna, &tz, &name, &addr, &pc, &city, &state); err != nil {
+		var s, en, created, tz, name, addr, pc, city, state, cancelled string
+		if err := rows.Scan(&e.MeetingID, &e.CohortID, &s, &en, &created, &e.Title, &e.Antenna, &tz, &name, &addr, &pc, &city, &state, &cancelled); err != nil {
 			return nil, err
 		}
 		loc := Location(tz)
 		e.Start, e.End, e.Created = db.ParseTime(s).In(loc), db.ParseTime(en).In(loc), db.ParseTime(created)
 		e.Place = strings.Join(slices.DeleteFunc([]string{name, addr, strings.TrimSpace(pc + " " + city)}, func(s string) bool { return s == "" }), ", ")
-		e.Cancelled = state == "cancelled"
+		// A meeting cancelled alone, or with its whole cohort, stays in the feed as
+		// cancelled so that calendars remove it rather than keep a stale copy.
+		e.Cancelled = state == "cancelled" || cancelled != ""
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -885,9 +798,13 @@ func CohortEvents(ctx context.Context, d *db.DB, cohortID int64) ([]Event, error
 	return events(ctx, d, "c.id = $1", cohortID)
 }
 
-// AdviserEvents lists the meetings of every cohort a staff member teaches.
+// teaches is the condition "staff member $1 teaches meeting m": the meeting's own
+// adviser, or else one of its cohort's.
+const teaches = "(m.staff_id = $1 OR (m.staff_id IS NULL AND c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = $1)))"
+
+// AdviserEvents lists the meetings a staff member teaches.
 func AdviserEvents(ctx context.Context, d *db.DB, staffID int64) ([]Event, error) {
-	return events(ctx, d, "c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = $1)", staffID)
+	return events(ctx, d, teaches, staffID)
 }
 
 // CohortFeedToken returns the secret of a cohort's feed (no scope: the caller
@@ -922,8 +839,7 @@ func AdviserFeedToken(ctx context.Context, d *db.DB, staffID int64, create bool)
 // UpcomingFor lists the meetings not yet over of the cohorts a staff member
 // teaches, at most limit.
 func UpcomingFor(ctx context.Context, d *db.DB, staffID int64, now time.Time, limit int) ([]Event, error) {
-	all, err := events(ctx, d, `c.state <> 'cancelled' AND m.ends_at > $2
-		AND c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = $1)`, staffID, db.FormatTime(now))
+	all, err := events(ctx, d, `c.state <> 'cancelled' AND m.cancelled_at = '' AND m.ends_at > $2 AND `+teaches, staffID, db.FormatTime(now))
 	if len(all) > limit {
 		all = all[:limit]
 	}

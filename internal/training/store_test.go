@@ -13,6 +13,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
 )
 
@@ -96,7 +97,8 @@ func (f *fixture) state(cohortID, learnerID int64) string {
 	return s
 }
 
-var monday = time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+// monday is a Monday in the past: roll calls are taken once a meeting has started.
+var monday = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // Two staff take the last seat at the same moment: one gets it, the other is told
 // the cohort is full, and the cohort never holds more people than seats.
@@ -397,7 +399,7 @@ func TestTwoAbsencesInARowRaiseAnAlertInTheAntennaOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		alerts, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope())
+		alerts, _, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), 0, 20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,14 +409,14 @@ func TestTwoAbsencesInARowRaiseAnAlertInTheAntennaOnly(t *testing.T) {
 		if !alerts[0].First.Equal(ms[1].Start) || !alerts[0].Last.Equal(ms[2].Start) {
 			t.Errorf("missed meetings %v and %v", alerts[0].First, alerts[0].Last)
 		}
-		if got, _ := training.AbsenceAlerts(f.ctx, d, other.staff.Scope()); len(got) != 0 {
+		if got, _, _ := training.AbsenceAlerts(f.ctx, d, other.staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
 			t.Fatalf("another antenna sees %d alerts", len(got))
 		}
 		// Back in class at the next meeting: no more alert.
 		if err := training.SaveAttendance(f.ctx, d, ms[3].ID, map[int64]string{twice: "late"}, f.staff.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := training.AbsenceAlerts(f.ctx, d, f.staff.Scope()); len(got) != 0 {
+		if got, _, _ := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
 			t.Fatalf("alerts after coming back: %+v", got)
 		}
 	})
@@ -501,13 +503,13 @@ func TestCatalogueShowsOpenCohortsWithSeatsLeftInOneQuery(t *testing.T) {
 		f := newFixture(t, d, "Lille", "Europe/Paris")
 		other := newFixture(t, d, "Bordeaux", "Europe/Paris")
 		today := time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)
-		open := f.cohort(4, monday)
+		open := f.cohort(4, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 		if _, err := training.Enrol(f.ctx, d, open.ID, f.learner("Un"), f.staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		over := f.cohort(4, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) // ended before today
 		_ = over
-		elsewhere := other.cohort(8, monday)
+		elsewhere := other.cohort(8, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 		cert := &training.Programme{Title: "Développeur·se web", Level: "certifiant", TotalHours: 600, Certifying: true}
 		if err := training.SaveProgramme(f.ctx, d, cert); err != nil {
 			t.Fatal(err)
@@ -543,6 +545,45 @@ func TestCatalogueShowsOpenCohortsWithSeatsLeftInOneQuery(t *testing.T) {
 		}
 		if n != 1 {
 			t.Fatalf("Bordeaux filter: %d cohorts", n)
+		}
+	})
+}
+
+// A visitor is not offered a session that has begun (the catalogue hides it, and
+// PublicSession refuses it); an upcoming one comes with its weekly days and hours.
+func TestStartedSessionsAreNotOffered(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "Lille", "Europe/Paris")
+		today := monday.AddDate(0, 0, 2) // the Wednesday of its first week
+		started := f.cohort(8, monday)
+		upcoming := f.cohort(8, monday.AddDate(0, 0, 7))
+		loc := training.Location(f.antenna.Timezone)
+		slots := training.Weekly(upcoming.StartsOn, upcoming.EndsOn, []time.Weekday{time.Tuesday, time.Thursday}, 9*60+30, 12*60+30, nil, loc)
+		if _, err := training.AddMeetings(f.ctx, d, upcoming.ID, slots); err != nil {
+			t.Fatal(err)
+		}
+		all, err := training.Catalogue(f.ctx, d, 0, 0, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown []int64
+		for _, o := range all {
+			for _, c := range o.Cohorts {
+				shown = append(shown, c.ID)
+			}
+		}
+		if len(shown) != 1 || shown[0] != upcoming.ID {
+			t.Fatalf("catalogue offers cohorts %v, want only %d (not %d, started)", shown, upcoming.ID, started.ID)
+		}
+		if _, err := training.PublicSession(f.ctx, d, started.ID, today); !errors.Is(err, training.ErrNotFound) {
+			t.Fatalf("a started session: %v", err)
+		}
+		s, err := training.PublicSession(f.ctx, d, upcoming.ID, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.ProgrammeID != f.programme.ID || s.Place() == "" || s.Schedule.Words(i18n.For("en")) != "Tuesdays and Thursdays, 9:30–12:30" {
+			t.Fatalf("upcoming session: %+v, %q", s, s.Schedule.Words(i18n.For("en")))
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
@@ -20,7 +21,8 @@ var templates embed.FS
 func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
 
 // Handlers serve the training pages. OnEnrolment is called after an enrolment
-// changes state (enrolled, waitlisted, offered, withdrawn), so that the learners
+// changes state (enrolled, waitlisted, offered, withdrawn, or cohort_cancelled:
+// withdrawn because the cohort was cancelled), so that the learners
 // room can move the person along their path without training writing its tables.
 type Handlers struct {
 	DB          *db.DB
@@ -29,6 +31,12 @@ type Handlers struct {
 	Log         *slog.Logger
 	BaseURL     string
 	OnEnrolment func(ctx context.Context, learnerID int64, state string) error
+	// People told when their cohort is cancelled (cancel.go); nil sends nothing.
+	SMS  notify.SMS
+	Mail notify.Mailer
+	// NameKey folds a name as the learners room stores it, for the search of
+	// people to enrol from a cohort page (enrol.go).
+	NameKey func(string) string
 
 	pages pageCache // the public catalogue, rendered (cache.go)
 }

@@ -2,7 +2,6 @@ package training
 
 import (
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,21 +77,6 @@ func clockRange(f *web.Form, startName, endName string) (start, end int, ok bool
 		ok = false
 	}
 	return
-}
-
-func programmeFromForm(f *web.Form, p *Programme) {
-	f.Required("title", "level", "total_hours")
-	f.MaxLength("title", 150)
-	f.MaxLength("description", 4000)
-	if l := f.Get("level"); l != "" && !slices.Contains(Levels, l) {
-		f.Fail("level", "form.choose")
-	}
-	hours, err := strconv.Atoi(f.Get("total_hours"))
-	if f.Get("total_hours") != "" && (err != nil || hours < 1 || hours > 5000) {
-		f.Fail("total_hours", "training.hours_invalid")
-	}
-	*p = Programme{ID: p.ID, Title: f.Get("title"), Level: f.Get("level"), Description: f.Get("description"),
-		TotalHours: hours, Certifying: f.Get("certifying") != ""}
 }
 
 // cohortFromForm reads the fields that do not depend on the antenna's lists.

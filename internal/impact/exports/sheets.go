@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -79,6 +80,8 @@ func (h *Handlers) CohortSheets(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	// A cancelled meeting has nobody to sign for it.
+	meetings = slices.DeleteFunc(meetings, func(m training.Meeting) bool { return m.Cancelled })
 	sheets, err := buildSheets(ctx, h.DB, st, c, meetings)
 	if err != nil {
 		h.Render.Fail(w, r, err)

@@ -44,13 +44,32 @@ func (s *Service) Flash(r *http.Request, key string) { s.Sessions.Put(r.Context(
 // PopFlash returns and forgets the one-time message.
 func (s *Service) PopFlash(r *http.Request) string { return s.Sessions.PopString(r.Context(), "flash") }
 
-// Language chooses the language from the visitor's cookie, else Accept-Language.
-// It runs before sessions are loaded, so that even a session failure is explained
-// in the visitor's language; Identify then prefers a staff member's profile.
-func Language(next http.Handler) http.Handler {
+// Language chooses the language from ?lang= in the link (so that a partner can
+// send a link in Arabic; the choice is then remembered in the cookie), else the
+// visitor's cookie, else Accept-Language. It runs before sessions are loaded, so
+// that even a session failure is explained in the visitor's language; Identify
+// then prefers a staff member's profile, and remembers a visitor's link language.
+func (s *Service) Language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), langOf(r))))
+		lang := langOf(r)
+		if asked := linkLang(r); asked != "" {
+			lang = asked
+		}
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
 	})
+}
+
+// linkLang is the language a link asks for with ?lang=, or "".
+func linkLang(r *http.Request) string {
+	if lang := r.URL.Query().Get("lang"); i18n.Supported(lang) {
+		return lang
+	}
+	return ""
+}
+
+func (s *Service) setLangCookie(w http.ResponseWriter, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Sessions.Cookie.Secure})
 }
 
 // Identify loads the signed-in staff member, if any, and switches to the language
@@ -76,8 +95,16 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if i18n.Supported(lang) {
+		switch asked := linkLang(r); {
+		case i18n.Supported(lang):
+			// Staff read their pages in their profile's language; on their pages
+			// ?lang= may name something else (the positioning questionnaire's).
 			ctx = i18n.WithLang(ctx, lang)
+		case asked != "":
+			// A visitor who followed a link in a language keeps it.
+			if c, err := r.Cookie("lang"); err != nil || c.Value != asked {
+				s.setLangCookie(w, asked)
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -111,8 +138,7 @@ func (s *Service) SetLanguage(w http.ResponseWriter, r *http.Request) {
 		s.Render.Error(w, r, http.StatusBadRequest)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Sessions.Cookie.Secure})
+	s.setLangCookie(w, lang)
 	if st := Current(r.Context()); st != nil {
 		if err := SetLang(r.Context(), s.DB, st.ID, lang); err != nil {
 			s.Render.Fail(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -13,7 +14,58 @@ import (
 type Form struct {
 	Values url.Values
 	Errors map[string]string
+	// labels and order are the fields a page rendered, in page order, with their
+	// label (a catalog key): the error summary links to each wrong one by name.
+	labels map[string]string
+	order  []string
 }
+
+// FieldError is one line of the error summary: the field, its label and the
+// message (catalog keys; Label is "" for a field the page did not label).
+type FieldError struct {
+	Name, Label, Message string
+}
+
+// Label records a field's label for the error summary; the "field" template does
+// it for every field it renders, and a page may for a field built by hand.
+func (f *Form) Label(name, label string) string {
+	if f == nil {
+		return ""
+	}
+	if f.labels == nil {
+		f.labels = map[string]string{}
+	}
+	if _, seen := f.labels[name]; !seen {
+		f.order = append(f.order, name)
+	}
+	f.labels[name] = label
+	return ""
+}
+
+// Summary lists the wrong fields in the order the page shows them (those it did
+// not render last, by name), for the error summary.
+func (f *Form) Summary() []FieldError {
+	out := make([]FieldError, 0, len(f.Errors))
+	for _, name := range f.order {
+		if msg, wrong := f.Errors[name]; wrong {
+			out = append(out, FieldError{Name: name, Label: f.labels[name], Message: msg})
+		}
+	}
+	var rest []string
+	for name := range f.Errors {
+		if _, shown := f.labels[name]; !shown {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	for _, name := range rest {
+		out = append(out, FieldError{Name: name, Message: f.Errors[name]})
+	}
+	return out
+}
+
+// labelled reports whether the fields' labels are known: the page was rendered once.
+func (f *Form) labelled() bool { return f.labels != nil }
 
 // NewForm wraps values (for example a record loaded for editing).
 func NewForm(values url.Values) *Form {
@@ -39,8 +91,41 @@ func ParseForm(r *http.Request) (*Form, error) {
 	return NewForm(r.PostForm), nil
 }
 
-// Get returns the trimmed value of a field.
-func (f *Form) Get(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
+// Get returns the trimmed value of a field. A number typed with Arabic-Indic (١٩٩٢)
+// or Persian (۱۹۹۲) digits, as Arabic and Persian keyboards type them, comes back in
+// ASCII digits, so that every number field reads them; the form, rendered again,
+// still shows what was typed (it reads Values).
+func (f *Form) Get(name string) string { return ASCIINumber(strings.TrimSpace(f.Values.Get(name))) }
+
+// ASCIINumber turns a value made only of digits (and a sign, a decimal point or
+// comma) written in Arabic-Indic or Persian digits into ASCII digits; anything
+// else, free text in particular, is returned as it is.
+func ASCIINumber(s string) string {
+	eastern := false
+	for _, r := range s {
+		switch {
+		case r >= '٠' && r <= '٩', r >= '۰' && r <= '۹':
+			eastern = true
+		case r >= '0' && r <= '9', r == '-', r == '+', r == '.', r == ',', r == '٫':
+		default:
+			return s
+		}
+	}
+	if !eastern {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '٠' && r <= '٩':
+			return '0' + (r - '٠')
+		case r >= '۰' && r <= '۹':
+			return '0' + (r - '۰')
+		case r == '٫': // the Arabic decimal separator
+			return '.'
+		}
+		return r
+	}, s)
+}
 
 // All returns every value of a multi-valued field (checkboxes).
 func (f *Form) All(name string) []string { return f.Values[name] }
@@ -81,8 +166,12 @@ func (f *Form) Valid() bool { return len(f.Errors) == 0 }
 // tied together for screen readers.
 type Field struct {
 	Name, Label, Type, Value, Error, Hint, Autocomplete string
-	Required                                            bool
-	Options                                             []Option
+	// Numeric is set for a "number" field: it is rendered as a text input with a
+	// numeric keyboard, because a type=number input empties itself when someone
+	// types Arabic-Indic digits, which the server reads (Form.Get).
+	Numeric  bool
+	Required bool
+	Options  []Option
 }
 
 // Option is one choice of a select field; Label is a catalog key unless Raw.
@@ -94,9 +183,13 @@ type Option struct {
 // newField builds a Field from the form: field .Form "name" "label.key" "type" ["required"] ["hint:key"] ["auto:email"]
 func newField(f *Form, name, label, typ string, flags ...string) Field {
 	fl := Field{Name: name, Label: label, Type: typ}
+	if typ == "number" {
+		fl.Type, fl.Numeric = "text", true
+	}
 	if f != nil {
 		fl.Value = f.Values.Get(name)
 		fl.Error = f.Errors[name]
+		f.Label(name, label)
 	}
 	for _, flag := range flags {
 		switch {

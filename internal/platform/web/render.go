@@ -9,10 +9,12 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -158,6 +160,11 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	if r.Flash != nil && status < 400 {
 		pg.Flash = r.Flash(req)
 	}
+	if len(pg.Form.Errors) > 0 && !pg.Form.labelled() {
+		// The error summary sits above the fields and names them: a first run
+		// learns their labels and order (only for a refused form, which is rare).
+		_ = t.ExecuteTemplate(io.Discard, "layout.html", pg)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", pg); err != nil {
 		r.log.Error("render", "page", page, "err", err, "request_id", pg.RequestID)
@@ -223,8 +230,21 @@ func funcs(p i18n.Printer, assets *Assets) template.FuncMap {
 			return map[string]string{"fr": "Français", "en": "English", "ar": "العربية"}[lang]
 		},
 		"languages": func() []string { return i18n.Languages },
-		"pathbase":  path.Base,
-		"navitems":  navItems,
+		// here is the page's path and query without ?lang=, where the language
+		// switch comes back to.
+		"here": func(path, query string) string {
+			q, err := url.ParseQuery(query)
+			if err != nil || len(q) == 0 {
+				return path
+			}
+			q.Del("lang")
+			if len(q) == 0 {
+				return path
+			}
+			return path + "?" + q.Encode()
+		},
+		"pathbase": path.Base,
+		"navitems": navItems,
 		// withquery joins a path and a raw query (plus an extra parameter), so that a
 		// download link carries the filters of the list it sits under.
 		"withquery": func(path, query, extra string) string {

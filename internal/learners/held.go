@@ -1,0 +1,248 @@
+package learners
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
+)
+
+// Limits of the public form. A room of people on one wifi registers well under the
+// per-address ceiling in an hour, and staff can vouch for a bigger session with a
+// workshop code; a flood from one address or one phone is stopped.
+const (
+	// DefaultRegistrationLimit is how many registrations one address may send per
+	// hour when Handlers.RegistrationLimit is 0.
+	DefaultRegistrationLimit = 60
+	// PhoneLimit is how many new files one phone number may be given per hour (a
+	// parent registering the family from one phone stays under it).
+	PhoneLimit = 4
+	// SameRegistrationWithin is how long a registration sent again (same antenna,
+	// phone and names) is taken as the one already received.
+	SameRegistrationWithin = 30 * time.Minute
+	// PassHours is how long a workshop code lasts by default, PassMaxHours at most.
+	PassHours, PassMaxHours = 3, 12
+	// PassMaxUses is how many registrations one workshop code lets through.
+	PassMaxUses = 200
+)
+
+// Pass is a workshop code: staff vouch for a registration session on one network.
+type Pass struct {
+	ID          int64
+	Code        string
+	AntennaID   int64
+	AntennaName string
+	ExpiresAt   time.Time
+	Used        int
+	MaxUses     int
+}
+
+// passAlphabet has no letters or digits that read alike (0/O, 1/I/L).
+const passAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NormalizePass reads a code as people type it: any case, spaces and dashes aside.
+func NormalizePass(s string) string {
+	s = strings.ToUpper(s)
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(passAlphabet, r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// CreatePass makes a workshop code for an antenna, valid hours from now.
+func CreatePass(ctx context.Context, d *db.DB, antennaID, staffID int64, hours int) (*Pass, error) {
+	now := time.Now()
+	p := &Pass{AntennaID: antennaID, ExpiresAt: now.Add(time.Duration(hours) * time.Hour), MaxUses: PassMaxUses}
+	for range 5 {
+		b := make([]byte, 8)
+		rand.Read(b)
+		for i := range b {
+			b[i] = passAlphabet[int(b[i])%len(passAlphabet)]
+		}
+		p.Code = string(b)
+		err := d.QueryRowContext(ctx, `INSERT INTO registration_passes (code, antenna_id, created_by, created_at, expires_at, max_uses)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.Code, antennaID, nullID(staffID), db.FormatTime(now),
+			db.FormatTime(p.ExpiresAt), p.MaxUses).Scan(&p.ID)
+		if !db.IsUniqueViolation(err) {
+			return p, err
+		}
+	}
+	return nil, errors.New("no free workshop code")
+}
+
+// PassAntenna returns the antenna of a valid workshop code, or 0.
+func PassAntenna(ctx context.Context, d *db.DB, code string) int64 {
+	var id int64
+	if code = NormalizePass(code); code == "" {
+		return 0
+	}
+	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM registration_passes WHERE code = $1 AND expires_at > $2 AND used < max_uses",
+		code, db.FormatTime(time.Now())).Scan(&id)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+// ActivePasses lists the workshop codes still valid in the antennas of sc, newest first.
+func ActivePasses(ctx context.Context, d *db.DB, sc auth.Scope) ([]*Pass, error) {
+	cond, args := scopeCond(sc, "p.antenna_id", 2)
+	rows, err := d.QueryContext(ctx, `SELECT p.id, p.code, p.antenna_id, a.name, p.expires_at, p.used, p.max_uses
+		FROM registration_passes p JOIN antennas a ON a.id = p.antenna_id
+		WHERE p.expires_at > $1`+cond+` ORDER BY p.id DESC LIMIT 50`, append([]any{db.FormatTime(time.Now())}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Pass
+	for rows.Next() {
+		var p Pass
+		var exp string
+		if err := rows.Scan(&p.ID, &p.Code, &p.AntennaID, &p.AntennaName, &exp, &p.Used, &p.MaxUses); err != nil {
+			return nil, err
+		}
+		p.ExpiresAt = db.ParseTime(exp)
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+// scopeCond restricts column to the antennas of sc, with placeholders from n.
+func scopeCond(sc auth.Scope, column string, n int) (string, []any) {
+	where, args := sc.Where(column, n)
+	return " AND " + where, args
+}
+
+// Held is a registration kept for review because its hidden field was filled.
+type Held struct {
+	ID          int64
+	AntennaID   int64
+	AntennaName string
+	Lang        string
+	Form        url.Values
+	Honeypot    string
+	CreatedAt   time.Time
+}
+
+// Name is the person's name as they typed it.
+func (h *Held) Name() string { return h.Form.Get("first_name") + " " + h.Form.Get("last_name") }
+
+// HeldDays is how long a held registration nobody decided on is kept.
+const HeldDays = 30
+
+// Hold keeps a registration whose hidden field was filled, for staff to review.
+// It counts for the address limit like any registration.
+func Hold(ctx context.Context, d *db.DB, antennaID int64, lang string, form url.Values, honeypot string, c Checks) error {
+	now := time.Now()
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if err := checkLimits(ctx, tx, "", c, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO registrations_held (antenna_id, lang, form, honeypot, created_at)
+			VALUES ($1, $2, $3, $4, $5)`, antennaID, lang, form.Encode(), honeypot, db.FormatTime(now)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM registrations_held WHERE decided_at = '' AND created_at < $1",
+			db.FormatTime(now.AddDate(0, 0, -HeldDays)))
+		return err
+	})
+}
+
+// HeldPage is how many held registrations the review page shows at once.
+const HeldPage = 50
+
+// HeldList lists the held registrations waiting for a decision in the antennas of
+// sc, oldest first, after the id after (0 for the start).
+func HeldList(ctx context.Context, d *db.DB, sc auth.Scope, after int64) ([]*Held, error) {
+	cond, args := scopeCond(sc, "h.antenna_id", 3)
+	rows, err := d.QueryContext(ctx, `SELECT h.id, h.antenna_id, a.name, h.lang, h.form, h.honeypot, h.created_at
+		FROM registrations_held h JOIN antennas a ON a.id = h.antenna_id
+		WHERE h.decided_at = '' AND h.id > $1`+cond+` ORDER BY h.id LIMIT $2`, append([]any{after, HeldPage + 1}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Held
+	for rows.Next() {
+		h, err := scanHeld(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func scanHeld(row db.Scanner) (*Held, error) {
+	var h Held
+	var form, created string
+	err := row.Scan(&h.ID, &h.AntennaID, &h.AntennaName, &h.Lang, &form, &h.Honeypot, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.Form, _ = url.ParseQuery(form)
+	h.CreatedAt = db.ParseTime(created)
+	return &h, nil
+}
+
+// HeldByID returns a held registration waiting for a decision, in scope.
+func HeldByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Held, error) {
+	cond, args := scopeCond(sc, "h.antenna_id", 2)
+	return scanHeld(d.QueryRowContext(ctx, `SELECT h.id, h.antenna_id, a.name, h.lang, h.form, h.honeypot, h.created_at
+		FROM registrations_held h JOIN antennas a ON a.id = h.antenna_id
+		WHERE h.id = $1 AND h.decided_at = ''`+cond, append([]any{id}, args...)...))
+}
+
+// Release makes a file of a held registration, once (a second release of the same
+// one finds it decided and returns ErrNotFound). l is the person as checked again.
+func Release(ctx context.Context, d *db.DB, heldID int64, l *Learner, staffID int64) error {
+	now := time.Now()
+	prepareRegistration(l, now)
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if err := decide(ctx, tx, heldID, "released", staffID, now); err != nil {
+			return err
+		}
+		if err := insertRegistration(ctx, tx, l); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE registrations_held SET learner_id = $1 WHERE id = $2", l.ID, heldID)
+		return err
+	})
+}
+
+// Discard drops a held registration (a bot's): only the decision is kept.
+func Discard(ctx context.Context, d *db.DB, heldID, staffID int64) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		if err := decide(ctx, tx, heldID, "discarded", staffID, time.Now()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE registrations_held SET form = '', honeypot = '' WHERE id = $1", heldID)
+		return err
+	})
+}
+
+func decide(ctx context.Context, tx *sql.Tx, id int64, decision string, staffID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE registrations_held SET decided_at = $1, decision = $2, decided_by = $3
+		WHERE id = $4 AND decided_at = ''`, db.FormatTime(now), decision, nullID(staffID), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = ErrNotFound
+		}
+		return err
+	}
+	return nil
+}
