@@ -22,6 +22,7 @@ import (
 	"tremplin/internal/app"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
 )
 
 // Budgets of a staff page at national scale (a million files), as a browser gets
@@ -64,13 +65,7 @@ const walkPassword = "tremplin-demo"
 //
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/app -run XXX -bench StaffRoutes -benchtime 1x -timeout 2h
 func BenchmarkStaffRoutes(b *testing.B) {
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
+	where := dbtest.GeneratedURL(b)
 	n := 20
 	fmt.Sscan(os.Getenv("TREMPLIN_WALK_N"), &n)
 	ctx := context.Background()

@@ -6,13 +6,13 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
 )
 
@@ -24,18 +24,7 @@ import (
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/impact -run XXX -bench . -benchtime 20x
 func benchDB(b *testing.B) *db.DB {
 	b.Helper()
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
-	d, err := db.Open(context.Background(), where, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
+	d := dbtest.Generated(b)
 	// As at start-up: a database generated before the search keys gets them, once.
 	if err := learners.FillKeys(context.Background(), d, os.Stderr); err != nil {
 		b.Fatal(err)

@@ -2,15 +2,14 @@ package learners
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
 )
 
 // The lists' benchmarks run on a database made by `tremplin generate`, named by
@@ -21,18 +20,7 @@ import (
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/learners -run XXX -bench Lists -benchtime 20x
 func benchDB(b *testing.B) *db.DB {
 	b.Helper()
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
-	d, err := db.Open(context.Background(), where, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
+	d := dbtest.Generated(b)
 	return d
 }
 

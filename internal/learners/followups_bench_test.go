@@ -2,15 +2,12 @@ package learners
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
 )
 
 // BenchmarkFollowUpList reads what /followups shows (the counts per milestone and
@@ -20,19 +17,8 @@ import (
 //
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/learners -run XXX -bench FollowUpList -benchtime 40x
 func BenchmarkFollowUpList(b *testing.B) {
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, where, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
+	d := benchDB(b)
 	scopes := map[string]auth.Scope{"admin": {All: true}}
 	var staff int64
 	if err := d.QueryRowContext(ctx, `SELECT staff_id FROM staff_antennas GROUP BY staff_id HAVING COUNT(*) = 1

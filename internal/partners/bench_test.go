@@ -2,12 +2,11 @@ package partners_test
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
 )
 
 // The staff lists of referrals and the figures per partner, on a generated
@@ -20,18 +19,7 @@ import (
 // Without TREMPLIN_BENCH_DATABASE (a SQLite path or a postgres:// URL) they are skipped.
 func benchDB(b *testing.B) *db.DB {
 	b.Helper()
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
-	d, err := db.Open(context.Background(), where, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
+	d := dbtest.Generated(b)
 	return d
 }
 

@@ -3,15 +3,14 @@ package training_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/training"
 )
 
@@ -22,18 +21,7 @@ import (
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/training -run XXX -bench . -benchtime 20x
 func benchDB(b *testing.B) *db.DB {
 	b.Helper()
-	where := os.Getenv("TREMPLIN_BENCH_DATABASE")
-	if where == "" {
-		b.Skip("set TREMPLIN_BENCH_DATABASE to a generated database (a SQLite path or a postgres:// URL)")
-	}
-	if !strings.HasPrefix(where, "postgres") && !strings.HasPrefix(where, "sqlite:") {
-		where = "sqlite:" + where
-	}
-	d, err := db.Open(context.Background(), where, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
+	d := dbtest.Generated(b)
 	return d
 }
 
