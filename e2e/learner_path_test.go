@@ -93,8 +93,11 @@ func TestAdviserEnrolsAndTakesAttendanceOnAPhone(t *testing.T) {
 	b.load("login page", click(`header a[href="/login"]`))
 	b.signIn(adviser)
 
-	// The inbox lists the new registration; its name opens the file.
+	// The inbox opens on the adviser's own queue; the new registration is among
+	// those not assigned yet, and its name opens the file.
 	b.load("inbox", click(`header a[href="/inbox"]`))
+	b.choose("who", "none")
+	b.load("inbox, not assigned", click(`main form.filters button[type=submit]`))
 	if name := b.text(`main .list a[href="` + file + `"]`); name != p.first+" "+p.last {
 		t.Fatalf("inbox: link to %s reads %q, want %q", file, name, p.first+" "+p.last)
 	}

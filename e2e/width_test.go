@@ -43,7 +43,7 @@ func TestLongNamesAndAddressesNeverWidenThePage(t *testing.T) {
 	file := "/learners/" + strconv.FormatInt(l.ID, 10)
 	for _, p := range []struct{ name, path, want string }{
 		{"learner file", file, address},
-		{"inbox", "/inbox", long},
+		{"inbox", "/inbox?who=all", long},
 		{"learners list", "/learners?q=" + long[:12], long},
 		{"cohort", "/cohorts/" + strconv.FormatInt(cohort.ID, 10), long},
 	} {
