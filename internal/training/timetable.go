@@ -546,54 +546,37 @@ func (h *Handlers) managedMeeting(w http.ResponseWriter, r *http.Request) (*Meet
 	return m, c, true
 }
 
-// MeetingDelete removes a meeting whose attendance was not taken.
+// MeetingDelete removes a meeting whose roll call was not taken.
 func (h *Handlers) MeetingDelete(w http.ResponseWriter, r *http.Request) {
-	m, c, ok := h.managedMeeting(w, r)
-	if !ok {
-		return
-	}
-	if err := DeleteMeeting(r.Context(), h.DB, m.ID); errors.Is(err, ErrMeetingMarked) {
-		h.Render.Error(w, r, http.StatusBadRequest)
-		return
-	} else if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_deleted")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
+	h.meetingAction(w, r, DeleteMeeting, ErrMeetingMarked, http.StatusBadRequest, "training.meeting_deleted")
 }
 
 // MeetingCancel cancels one meeting; it stays on the timetable as cancelled.
 func (h *Handlers) MeetingCancel(w http.ResponseWriter, r *http.Request) {
-	m, c, ok := h.managedMeeting(w, r)
-	if !ok {
-		return
-	}
-	if err := CancelMeeting(r.Context(), h.DB, m.ID); errors.Is(err, ErrMeetingMarked) {
-		h.Render.Error(w, r, http.StatusConflict)
-		return
-	} else if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.Auth.Flash(r, "training.meeting_cancelled")
-	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
+	h.meetingAction(w, r, CancelMeeting, ErrMeetingMarked, http.StatusConflict, "training.meeting_cancelled")
 }
 
 // MeetingRestore undoes the cancellation of one meeting.
 func (h *Handlers) MeetingRestore(w http.ResponseWriter, r *http.Request) {
+	h.meetingAction(w, r, RestoreMeeting, ErrBadTransition, http.StatusConflict, "training.meeting_restored")
+}
+
+// meetingAction runs one change on a meeting the manager manages, answers refused
+// with the status page, and goes back to the cohort's timetable saying done.
+func (h *Handlers) meetingAction(w http.ResponseWriter, r *http.Request, do func(context.Context, *db.DB, int64) error,
+	refused error, status int, done string) {
 	m, c, ok := h.managedMeeting(w, r)
 	if !ok {
 		return
 	}
-	if err := RestoreMeeting(r.Context(), h.DB, m.ID); errors.Is(err, ErrBadTransition) {
-		h.Render.Error(w, r, http.StatusConflict)
+	if err := do(r.Context(), h.DB, m.ID); errors.Is(err, refused) {
+		h.Render.Error(w, r, status)
 		return
 	} else if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.meeting_restored")
+	h.Auth.Flash(r, done)
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
 }
 
