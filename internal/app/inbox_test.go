@@ -320,6 +320,8 @@ func TestWalkInIsRecorded(t *testing.T) {
 		karim := s.signIn("karim.lille@tremplin.example")
 		if p := karim.get("/learners/new"); p.status != http.StatusOK || !strings.Contains(p.body, `name="source"`) {
 			t.Fatalf("walk-in form: %d", p.status)
+		} else if !strings.Contains(p.body, "<h2>"+fr.T("learner.person_heading")+"</h2>") || strings.Contains(p.body, "<h2>"+fr.T("register.you")+"</h2>") {
+			t.Error("the walk-in form speaks to the adviser as if they were the person")
 		}
 		form := registration(s.antennaID("Lille"))
 		form.Set("source", "phone")

@@ -341,12 +341,18 @@ func TestChosenSessionIsConfirmed(t *testing.T) {
 		v.Set("cohort", cohort)
 		v.Set("first_name", "ليلى")
 		v.Set("phone", "07 61 23 45 67")
-		if p := ar.post("/register", v); p.status != http.StatusSeeOther {
+		p = ar.post("/register", v)
+		if p.status != http.StatusSeeOther {
 			t.Fatalf("Arabic: %d", p.status)
+		}
+		// The session is named by its programme's Arabic title, not the French one.
+		thanks = html.UnescapeString(ar.get(p.header.Get("Location")).body)
+		if !strings.Contains(thanks, `<dd lang="ar">الاستقلالية الرقمية</dd>`) || strings.Contains(thanks, "Autonomie numérique") {
+			t.Error("the Arabic thanks page does not name the session in Arabic")
 		}
 		sms = s.outbox.SMSSent()
 		body := sms[len(sms)-1].Body
-		for _, want := range []string{"\u2066+33 3 20 00 00 01\u2069", "\u206614:00\u2069", "ليلى"} {
+		for _, want := range []string{"\u2066+33 3 20 00 00 01\u2069", "\u206614:00\u2069", "ليلى", "الاستقلالية الرقمية"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the Arabic SMS lacks %q: %q", want, body)
 			}

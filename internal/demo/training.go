@@ -13,13 +13,25 @@ import (
 
 var programmes = []training.Programme{
 	{Title: "Premiers pas numériques", Level: "debutant", TotalHours: 40,
-		Description: "Allumer un ordinateur, utiliser la souris et le clavier, aller sur internet, créer une adresse e-mail.\nEn petit groupe, à son rythme, sans rien savoir au départ."},
+		Description: "Allumer un ordinateur, utiliser la souris et le clavier, aller sur internet, créer une adresse e-mail.\nEn petit groupe, à son rythme, sans rien savoir au départ.",
+		TitleEn:     "First steps with computers", TitleAr: "الخطوات الأولى في العالم الرقمي",
+		DescriptionEn: "Turn on a computer, use the mouse and keyboard, go on the internet, create an email address.\nIn a small group, at your own pace, starting from nothing.",
+		DescriptionAr: "تشغيل الحاسوب، واستعمال الفأرة ولوحة المفاتيح، وتصفح الإنترنت، وإنشاء عنوان بريد إلكتروني.\nفي مجموعة صغيرة، حسب وتيرتك، دون أي معرفة مسبقة."},
 	{Title: "Autonomie numérique", Level: "intermediaire", TotalHours: 60,
-		Description: "Envoyer des e-mails avec des pièces jointes, ranger ses fichiers, utiliser son téléphone pour ses démarches, repérer les arnaques."},
+		Description: "Envoyer des e-mails avec des pièces jointes, ranger ses fichiers, utiliser son téléphone pour ses démarches, repérer les arnaques.",
+		TitleEn:     "Digital independence", TitleAr: "الاستقلالية الرقمية",
+		DescriptionEn: "Send emails with attachments, organise your files, use your phone for official procedures, spot scams.",
+		DescriptionAr: "إرسال رسائل بريد إلكتروني مع مرفقات، وترتيب الملفات، واستعمال الهاتف في الإجراءات الإدارية، واكتشاف عمليات الاحتيال."},
 	{Title: "Bureautique et démarches en ligne", Level: "avance", TotalHours: 60,
-		Description: "Écrire un CV et une lettre avec un traitement de texte, faire un tableau simple, faire seul ses démarches sur les sites de la CAF, de France Travail et des impôts."},
+		Description: "Écrire un CV et une lettre avec un traitement de texte, faire un tableau simple, faire seul ses démarches sur les sites de la CAF, de France Travail et des impôts.",
+		TitleEn:     "Office software and online procedures", TitleAr: "البرامج المكتبية والإجراءات عبر الإنترنت",
+		DescriptionEn: "Write a CV and a letter with a word processor, make a simple table, carry out your own procedures on the CAF, France Travail and tax websites.",
+		DescriptionAr: "كتابة سيرة ذاتية ورسالة ببرنامج معالجة النصوص، وإنشاء جدول بسيط، وإنجاز الإجراءات بنفسك على مواقع CAF وFrance Travail والضرائب."},
 	{Title: "Développeur·se web", Level: "certifiant", TotalHours: 600, Certifying: true,
-		Description: "Formation intensive de 600 heures pour devenir développeur·se web : HTML, CSS, JavaScript, bases de données, projet en équipe, stage en entreprise.\nElle prépare au titre professionnel reconnu par l'État."},
+		Description: "Formation intensive de 600 heures pour devenir développeur·se web : HTML, CSS, JavaScript, bases de données, projet en équipe, stage en entreprise.\nElle prépare au titre professionnel reconnu par l'État.",
+		TitleEn:     "Web developer", TitleAr: "مطوّر ويب",
+		DescriptionEn: "A 600-hour intensive course to become a web developer: HTML, CSS, JavaScript, databases, team project, work placement.\nIt prepares for the professional title recognised by the State.",
+		DescriptionAr: "تكوين مكثف لمدة 600 ساعة لتصبح مطوّر ويب: HTML وCSS وJavaScript وقواعد البيانات ومشروع جماعي وتدريب في شركة.\nيُعِدّ للشهادة المهنية المعترف بها من الدولة."},
 }
 
 // demoCohort is a cohort relative to today: days from today to its first and last

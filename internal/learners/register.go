@@ -294,7 +294,7 @@ func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *tra
 
 // sessionWords says a session in a sentence, for an SMS or an email.
 func sessionWords(p i18n.Printer, c *training.PublicCohort) string {
-	return p.T("register.session_words", "programme", c.ProgrammeTitle,
+	return p.T("register.session_words", "programme", c.TitleIn(p.Lang).Text,
 		"dates", p.T("training.from_to", "from", web.FormatDate(p, c.StartsOn), "to", web.FormatDate(p, c.EndsOn)),
 		"times", c.Schedule.Words(p), "place", c.Place())
 }

@@ -183,13 +183,13 @@ func PublicSession(ctx context.Context, d *db.DB, cohortID int64, today time.Tim
 	var c PublicCohort
 	var starts, ends, state string
 	var capacity, taken int
-	err := d.QueryRowContext(ctx, `SELECT c.id, c.antenna_id, a.name, p.id, p.title, pl.name, pl.address, pl.postcode, pl.city,
+	err := d.QueryRowContext(ctx, `SELECT c.id, c.antenna_id, a.name, p.id, p.title, p.title_en, p.title_ar, pl.name, pl.address, pl.postcode, pl.city,
 			c.starts_on, c.ends_on, c.state, c.capacity,
 			(SELECT COUNT(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('enrolled', 'offered'))
 		FROM cohorts c JOIN antennas a ON a.id = c.antenna_id JOIN programmes p ON p.id = c.programme_id
 		JOIN places pl ON pl.id = c.place_id
 		WHERE c.id = $1 AND c.state IN ('open', 'full')`, cohortID).Scan(&c.ID, &c.AntennaID, &c.AntennaName, &c.ProgrammeID,
-		&c.ProgrammeTitle, &c.PlaceName, &c.Address, &c.Postcode, &c.City, &starts, &ends, &state, &capacity, &taken)
+		&c.ProgrammeTitle, &c.titleEn, &c.titleAr, &c.PlaceName, &c.Address, &c.Postcode, &c.City, &starts, &ends, &state, &capacity, &taken)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -218,5 +218,8 @@ func (c PublicCohort) Place() string {
 func TemplateFuncs(p i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"schedule": func(s Schedule) string { return s.Words(p) },
+		// session_title is a session's programme title in the page's language,
+		// with the language it is written in (French when not translated).
+		"session_title": func(c *PublicCohort) Text { return c.TitleIn(p.Lang) },
 	}
 }

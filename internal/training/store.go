@@ -693,11 +693,17 @@ type PublicCohort struct {
 	Full        bool
 	SeatsLeft   int
 	Schedule    Schedule // its weekly days and hours
-	// ProgrammeID and ProgrammeTitle are set by PublicSession (the catalogue
-	// lists cohorts under their programme).
+	// ProgrammeID and the programme's titles are set by PublicSession (the
+	// catalogue lists cohorts under their programme).
 	ProgrammeID    int64
 	ProgrammeTitle string
+	titleEn        string
+	titleAr        string
 }
+
+// TitleIn is the programme's title in lang, or the French one: a visitor who
+// registered in Arabic reads the session they chose in Arabic.
+func (c PublicCohort) TitleIn(lang string) Text { return pick(lang, c.ProgrammeTitle, c.titleEn, c.titleAr) }
 
 // Offer is a programme with the cohorts a visitor may still join.
 type Offer struct {
