@@ -703,7 +703,9 @@ type PublicCohort struct {
 
 // TitleIn is the programme's title in lang, or the French one: a visitor who
 // registered in Arabic reads the session they chose in Arabic.
-func (c PublicCohort) TitleIn(lang string) Text { return pick(lang, c.ProgrammeTitle, c.titleEn, c.titleAr) }
+func (c PublicCohort) TitleIn(lang string) Text {
+	return pick(lang, c.ProgrammeTitle, c.titleEn, c.titleAr)
+}
 
 // Offer is a programme with the cohorts a visitor may still join.
 type Offer struct {
