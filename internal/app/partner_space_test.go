@@ -222,6 +222,14 @@ func TestPartnerSpaceNotesPhoneWithdrawalExportAndInvitation(t *testing.T) {
 				t.Errorf("staff do not see %q on the referral", want)
 			}
 		}
+		// The adviser also reads it on the person's file, with who wrote it.
+		onFile := html.UnescapeString(karim.get("/learners/" + hawaFile).body)
+		for _, want := range []string{fr.T("learner.event.partner_note"), "Claire Dumont (SOS personnes migrantes)", "Pas disponible le mercredi.",
+			fr.T("partner.note.language_is", "language", "Dari"), fr.T("partner.note.interpreter_needed")} {
+			if !strings.Contains(onFile, want) {
+				t.Errorf("the learner file does not show the partner's note: %q", want)
+			}
+		}
 
 		// A phone number: a wrong one is refused, kept as typed; a right one replaces it.
 		if p := b.post("/partner/people/"+hawa+"/phone", url.Values{"phone": {"06 12"}}); p.status != http.StatusUnprocessableEntity ||

@@ -617,7 +617,13 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 			JOIN staff s ON s.id = n.staff_id WHERE n.learner_id = $1
 		UNION ALL
 		SELECT f.recorded_at, 'followup', f.situation, f.milestone, f.note, '', COALESCE(s.name, '') FROM learner_followups f
-			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''`, id)
+			LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 AND f.recorded_at <> ''
+		UNION ALL
+		SELECT n.at, 'partner_note', CASE WHEN n.interpreter THEN 'interpreter' ELSE '' END, n.language, n.body, '',
+				pc.name || ' (' || o.name || ')'
+			FROM referral_notes n JOIN referral_people rp ON rp.id = n.person_id
+			JOIN partner_contacts pc ON pc.id = n.contact_id JOIN partner_orgs o ON o.id = pc.org_id
+			WHERE rp.learner_id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
