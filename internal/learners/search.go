@@ -108,88 +108,177 @@ func searchPhone(ctx context.Context, d *db.DB, sc auth.Scope, digits string, in
 			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
-	return searchKeys(ctx, d, sc, []keyWalk{
-		{keyPhone, strings.TrimPrefix(digits, "0"), nil},
-		{keyPhoneRv, reverse(digits), nil},
+	ws, err := scopeOfWalks(ctx, d, sc)
+	if err != nil || ws == nil {
+		return nil, err
+	}
+	return ws.search(ctx, d, []keyWalk{
+		{kind: keyPhone, lead: strings.TrimPrefix(digits, "0")},
+		{kind: keyPhoneRv, lead: reverse(digits)},
 	}, limit)
 }
 
 // searchNames finds the files that have, for each key typed, a word of a name
-// starting with it. The longest key leads a walk of the words' index in its order;
-// each other key is a look-up in the file's own words.
+// starting with it. One key is a walk of the words' index in its order. With
+// more, the index rows of each key are first counted up to commonKey: the
+// rarest key leads the walk and the others are looked up in each file's own
+// words, so that a walk reads at most commonKey rows. When every key is
+// common ("moussa keita" in a million files), their ranges are met instead
+// (each read once, in index order), unless the keys are a letter or two, whose
+// files share words so often that the walk finds enough at once.
 func searchNames(ctx context.Context, d *db.DB, sc auth.Scope, keys []string, limit int) ([]*Learner, error) {
 	slices.SortStableFunc(keys, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
 	if len(keys) > maxSearchWords {
 		keys = keys[:maxSearchWords]
 	}
-	return searchKeys(ctx, d, sc, []keyWalk{{keyWord, keys[0], keys[1:]}}, limit)
+	ws, err := scopeOfWalks(ctx, d, sc)
+	if err != nil || ws == nil {
+		return nil, err
+	}
+	walk := keyWalk{kind: keyWord, lead: keys[0], also: keys[1:]}
+	if len(keys) > 1 && ws.wide() {
+		counts := make(map[string]int, len(keys))
+		for _, k := range keys {
+			if counts[k], err = ws.countUpTo(ctx, d, keyWord, k, commonKey); err != nil {
+				return nil, err
+			}
+		}
+		slices.SortStableFunc(keys, func(a, b string) int { return counts[a] - counts[b] })
+		// The partner of a meet is the longest other key (the first of the longest
+		// when counts tie): its range is the smallest that a count could not tell.
+		partner := 1
+		for i, k := range keys[1:] {
+			if utf8.RuneCountInString(k) > utf8.RuneCountInString(keys[partner]) {
+				partner = i + 1
+			}
+		}
+		keys[1], keys[partner] = keys[partner], keys[1]
+		walk = keyWalk{kind: keyWord, lead: keys[0], also: keys[1:]}
+		walk.meet = counts[keys[0]] >= commonKey && utf8.RuneCountInString(keys[0]) > shortKey && utf8.RuneCountInString(keys[1]) > shortKey
+	}
+	return ws.search(ctx, d, []keyWalk{walk}, limit)
 }
 
+// commonKey is how many index rows make a key common: a walk led by a rarer key
+// looks up the others' words in at most that many files. (A variable so that
+// tests meet the ranges of a few files.)
+var commonKey = 3000
+
+// shortKey is the longest key (in letters) that is short enough for its files to
+// match the other keys often: "a m" is walked, never met.
+const shortKey = 2
+
 // keyWalk is one walk of learner_keys: the keys of a kind starting with lead, of
-// files that also have words starting with each of also.
+// files that also have words starting with each of also. meet reads the files of
+// lead and of also[0] from their two ranges of the index and keeps those in both,
+// rather than walking lead's range and looking each file up.
 type keyWalk struct {
 	kind, lead string
 	also       []string
+	meet       bool
 }
 
 // walkSpread is how many key rows a walk reads per file asked for: a file may
 // match by several of its words ("am" in "Amina Amrani").
 const walkSpread = 4
 
-// searchKeys runs the walks, each in its index's order and stopping after a few
-// rows per file asked for, led by the antenna for staff of a few antennas (the
-// association-wide index is filtered by antenna above that), then returns the
-// files found in name order.
-func searchKeys(ctx context.Context, d *db.DB, sc auth.Scope, walks []keyWalk, limit int) ([]*Learner, error) {
-	var antennas []int64
-	if !sc.All {
-		var err error
-		if antennas, err = auth.AntennasOf(ctx, d, sc.StaffID); err != nil {
-			return nil, err
-		}
-		if len(antennas) == 0 {
-			return nil, nil
-		}
+// walkScope is where the walks of learner_keys go for a searcher: each antenna's
+// own index for staff of a few antennas, the association-wide one (filtered by
+// antenna above that) otherwise.
+type walkScope struct {
+	each       []string // one walk per item: "" or "antenna_id = N AND "
+	inAntennas string   // "antenna_id IN (…) AND ", or ""
+}
+
+// scopeOfWalks is the walk scope of sc, or nil when sc sees no antenna.
+// Antenna ids are ours and inlined, so that PostgreSQL plans each walk for them.
+func scopeOfWalks(ctx context.Context, d *db.DB, sc auth.Scope) (*walkScope, error) {
+	ws := &walkScope{each: []string{""}}
+	if sc.All {
+		return ws, nil
 	}
-	// Antenna ids are ours and inlined, so that PostgreSQL plans each walk for them.
-	var inAntennas string
-	each := []string{""}
-	if len(antennas) > 0 {
-		ids := make([]string, len(antennas))
-		for i, id := range antennas {
-			ids[i] = fmt.Sprint(id)
-		}
-		if len(antennas) <= fewAntennas {
-			each = nil
-			for _, id := range ids {
-				each = append(each, "k.antenna_id = "+id+" AND ")
-			}
-		} else {
-			inAntennas = "k.antenna_id IN (" + strings.Join(ids, ", ") + ") AND "
-		}
+	antennas, err := auth.AntennasOf(ctx, d, sc.StaffID)
+	if err != nil || len(antennas) == 0 {
+		return nil, err
 	}
+	ids := make([]string, len(antennas))
+	for i, id := range antennas {
+		ids[i] = fmt.Sprint(id)
+	}
+	if len(antennas) > fewAntennas {
+		ws.inAntennas = "antenna_id IN (" + strings.Join(ids, ", ") + ") AND "
+		return ws, nil
+	}
+	ws.each = nil
+	for _, id := range ids {
+		ws.each = append(ws.each, "antenna_id = "+id+" AND ")
+	}
+	return ws, nil
+}
+
+// wide reports whether the walks go through the association-wide index.
+func (ws *walkScope) wide() bool { return len(ws.each) == 1 && ws.each[0] == "" }
+
+// cond is the condition on alias's antenna (one of each, or "") and kind, ending
+// in AND.
+func (ws *walkScope) cond(alias, antenna, kind string) string {
+	c := alias + ".kind = '" + kind + "' AND "
+	if antenna != "" {
+		c = alias + "." + antenna + c
+	}
+	if ws.inAntennas != "" {
+		c = alias + "." + ws.inAntennas + c
+	}
+	return c
+}
+
+// keyRange is the condition that alias's word_key starts with key, its
+// arguments appended to args.
+func keyRange(alias, key string, args *[]any) string {
+	lo, hi := prefixRange(key)
+	*args = append(*args, lo)
+	n := len(*args)
+	if hi == "" {
+		// No upper bound in the index: the comparison of the start keeps to the prefix.
+		return fmt.Sprintf("%s.word_key >= $%d AND substr(%s.word_key, 1, %d) = $%d", alias, n, alias, utf8.RuneCountInString(key), n)
+	}
+	*args = append(*args, hi)
+	return fmt.Sprintf("%s.word_key >= $%d AND %s.word_key < $%d", alias, n, alias, n+1)
+}
+
+// countUpTo counts the index rows of key (of a kind) in the walk scope, reading
+// no more than most.
+func (ws *walkScope) countUpTo(ctx context.Context, d *db.DB, kind, key string, most int) (int, error) {
 	var args []any
-	prefix := func(alias, key string) string {
-		lo, hi := prefixRange(key)
-		args = append(args, lo)
-		n := len(args)
-		if hi == "" {
-			// No upper bound in the index: the comparison of the start keeps to the prefix.
-			return fmt.Sprintf("%s.word_key >= $%d AND substr(%s.word_key, 1, %d) = $%d", alias, n, alias, utf8.RuneCountInString(key), n)
-		}
-		args = append(args, hi)
-		return fmt.Sprintf("%s.word_key >= $%d AND %s.word_key < $%d", alias, n, alias, n+1)
-	}
+	cond := ws.cond("k", "", kind) + keyRange("k", key, &args)
+	var n int
+	err := d.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM learner_keys k WHERE %s LIMIT %d) c", cond, most), args...).Scan(&n)
+	return n, err
+}
+
+// search runs the walks, each in its index's order and stopping after a few rows
+// per file asked for, then returns the files found in name order.
+func (ws *walkScope) search(ctx context.Context, d *db.DB, walks []keyWalk, limit int) ([]*Learner, error) {
+	var args []any
 	var selects []string
 	for _, w := range walks {
-		for _, antenna := range each {
-			cond := antenna + inAntennas + "k.kind = '" + w.kind + "' AND " + prefix("k", w.lead)
-			for _, other := range w.also {
-				cond += " AND EXISTS (SELECT 1 FROM learner_keys o WHERE o.learner_id = k.learner_id AND o.kind = '" + w.kind +
-					"' AND " + prefix("o", other) + ")"
+		for _, antenna := range ws.each {
+			also, alias := w.also, "k"
+			from := "learner_keys k WHERE " + ws.cond("k", antenna, w.kind) + keyRange("k", w.lead, &args)
+			order := " ORDER BY k.word_key, k.learner_id"
+			if w.meet {
+				// Both ranges read whole, in one pass each; the files in both come out
+				// by number.
+				from = "(SELECT k.learner_id FROM " + from + " INTERSECT SELECT m.learner_id FROM learner_keys m WHERE " +
+					ws.cond("m", antenna, w.kind) + keyRange("m", also[0], &args) + ") w WHERE 1 = 1"
+				also, alias, order = also[1:], "w", ""
 			}
-			selects = append(selects, fmt.Sprintf("SELECT w.learner_id FROM (SELECT k.learner_id FROM learner_keys k WHERE %s ORDER BY k.word_key, k.learner_id LIMIT %d) w",
-				cond, walkSpread*limit))
+			for _, other := range also {
+				from += " AND EXISTS (SELECT 1 FROM learner_keys o WHERE o.learner_id = " + alias + ".learner_id AND o.kind = '" + w.kind +
+					"' AND " + keyRange("o", other, &args) + ")"
+			}
+			selects = append(selects, fmt.Sprintf("SELECT w.learner_id FROM (SELECT %s.learner_id FROM %s%s LIMIT %d) w",
+				alias, from, order, walkSpread*limit))
 		}
 	}
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+

@@ -565,6 +565,53 @@ func TestSearchByAnyWordOfAnyNameAndPartOfThePhone(t *testing.T) {
 	})
 }
 
+// When every word typed is common, the association-wide search meets the words'
+// ranges rather than walking one: it finds the same files as the walk.
+func TestCommonWordsFindTheSameFilesByMeetingTheirRanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		f.register(t, f.lille, "Fatima Zahra", "El Amrani", "+33612345678", 1990)
+		f.register(t, f.bordeaux, "Zahra", "Amrani", "+33612340000", 1999)
+		f.register(t, f.bordeaux, "Moussa", "Keita", "+33612340001", 1999)
+		f.register(t, f.lille, "Keita", "Moussa", "+33612340002", 1999)
+		f.register(t, f.lille, "Moussa", "Diallo", "+33612340003", 1999)
+		queries := map[string][]string{
+			"zahra amrani":       {"Amrani", "El Amrani"},
+			"amrani zah":         {"Amrani", "El Amrani"},
+			"el amrani fatima":   {"El Amrani"},
+			"keita moussa":       {"Keita", "Moussa"},
+			"moussa dia":         {"Diallo"},
+			"moussa k":           {"Keita", "Moussa"},
+			"zahra fatou":        nil,
+			"moussa keita zahra": nil,
+		}
+		search := func(q string) []string {
+			list, err := Search(ctx, d, auth.Scope{All: true}, []string{"FR"}, q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range list {
+				got = append(got, l.LastName)
+			}
+			return got
+		}
+		for q, want := range queries {
+			if got := search(q); !slices.Equal(got, want) {
+				t.Errorf("walked, %q: %v, want %v", q, got, want)
+			}
+		}
+		defer func(n int) { commonKey = n }(commonKey)
+		commonKey = 1
+		for q, want := range queries {
+			if got := search(q); !slices.Equal(got, want) {
+				t.Errorf("met, %q: %v, want %v", q, got, want)
+			}
+		}
+	})
+}
+
 // EachFile reads every file in scope, page after page, with the filters.
 func TestEachFileReadsEveryPage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
