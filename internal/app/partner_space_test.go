@@ -397,6 +397,17 @@ func TestReferralsAndPartnerFiguresArePaginated(t *testing.T) {
 				t.Errorf("figures of %s: want %+v", f.OrgName, *f)
 			}
 		}
+		// An organisation's own page shows the same figures.
+		fr := i18n.For("fr")
+		for _, f := range figs[:min(3, len(figs))] {
+			page := karim.get(fmt.Sprintf("/partners/%d", f.OrgID)).body
+			want := fmt.Sprintf(`<dt>%s</dt><dd>%d</dd>
+<dt>%s</dt><dd>%d</dd>
+<dt>%s</dt><dd>%d</dd>`, fr.T("partner.fig.referred"), f.Referred, fr.T("partner.fig.reached"), f.Reached, fr.T("partner.fig.enrolled"), f.Enrolled)
+			if !strings.Contains(html.UnescapeString(page), want) {
+				t.Errorf("the page of %s does not show its figures %+v", f.OrgName, *f)
+			}
+		}
 		if body := bordeaux.get("/partners/figures").body; strings.Contains(body, "Association 0") {
 			t.Error("Bordeaux sees Lille's partner figures")
 		}

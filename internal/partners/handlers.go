@@ -204,13 +204,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, o *O
 	if d.Contacts, err = Contacts(ctx, h.DB, o.ID); err == nil {
 		if d.Interactions, err = Interactions(ctx, h.DB, o.ID); err == nil {
 			if d.Referrals, err = Referrals(ctx, h.DB, sc, o.ID, 50); err == nil {
-				var figs []*Figures
-				if figs, err = OrgFigures(ctx, h.DB, sc, o.ID); err == nil {
-					d.Figures = &Figures{OrgID: o.ID, OrgName: o.Name}
-					if len(figs) == 1 {
-						d.Figures = figs[0]
-					}
-				}
+				d.Figures, err = h.orgFigures(ctx, o)
 			}
 		}
 	}
@@ -219,6 +213,26 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, o *O
 		return
 	}
 	h.Render.Render(w, r, status, "partners/org.html", d, f)
+}
+
+// orgFigures counts what became of the people o referred to the viewer's
+// antennas: from the impact counters, read a few rows at a time, or from the
+// rooms' tables while the counters are first built.
+func (h *Handlers) orgFigures(ctx context.Context, o *Org) (*Figures, error) {
+	st := auth.Current(ctx)
+	if h.Counters != nil {
+		if ready, err := h.Counters(ctx); err != nil || ready {
+			if err != nil {
+				return nil, err
+			}
+			return OrgCounters(ctx, h.DB, antennasOf(st), o)
+		}
+	}
+	figs, err := OrgFigures(ctx, h.DB, st.Scope(), o.ID)
+	if err != nil || len(figs) == 0 {
+		return &Figures{OrgID: o.ID, OrgName: o.Name}, err
+	}
+	return figs[0], nil
 }
 
 // checkContact reads a contact's fields from the form.

@@ -126,26 +126,39 @@ func FiguresPage(ctx context.Context, d *db.DB, antennas []int64, offset, limit 
 	if err != nil || len(list) == 0 {
 		return list, more, err
 	}
+	return list, more, sumCounters(ctx, d, antennas, list)
+}
+
+// OrgCounters counts the people that organisation o referred to antennas (nil:
+// all) and how far they went, from the impact counters, as FiguresPage does.
+func OrgCounters(ctx context.Context, d *db.DB, antennas []int64, o *Org) (*Figures, error) {
+	f := &Figures{OrgID: o.ID, OrgName: o.Name}
+	return f, sumCounters(ctx, d, antennas, []*Figures{f})
+}
+
+// sumCounters fills the figures of the organisations of list from their rows of
+// impact_referrals in antennas (nil: all).
+func sumCounters(ctx context.Context, d *db.DB, antennas []int64, list []*Figures) error {
 	byID := map[int64]*Figures{}
 	ids := make([]int64, len(list))
 	for i, f := range list {
 		byID[f.OrgID], ids[i] = f, f.OrgID
 	}
-	rows, err = d.QueryContext(ctx, `SELECT x.org_id, COUNT(*), SUM(x.reached), SUM(x.enrolled), SUM(x.completed), SUM(x.positive)
+	rows, err := d.QueryContext(ctx, `SELECT x.org_id, COUNT(*), SUM(x.reached), SUM(x.enrolled), SUM(x.completed), SUM(x.positive)
 		FROM impact_referrals x WHERE `+idsCond("x.org_id", ids)+" AND "+idsCond("x.antenna_id", antennas)+" GROUP BY x.org_id")
 	if err != nil {
-		return nil, false, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var n, reached, enrolled, completed, positive int
 		if err := rows.Scan(&id, &n, &reached, &enrolled, &completed, &positive); err != nil {
-			return nil, false, err
+			return err
 		}
 		if f := byID[id]; f != nil {
 			f.Referred, f.Reached, f.Enrolled, f.Completed, f.Positive = n, reached, enrolled, completed, positive
 		}
 	}
-	return list, more, rows.Err()
+	return rows.Err()
 }
