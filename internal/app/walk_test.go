@@ -80,7 +80,10 @@ func BenchmarkStaffRoutes(b *testing.B) {
 		var over []string
 		for _, v := range walkViewers {
 			c := walkSignIn(b, srv.URL, v.email)
-			ids := &walkIDs{d: a.DB, known: map[string]string{}}
+			ids := &walkIDs{d: a.DB, known: map[string]string{"admin": "0"}}
+			if v.role == auth.Admin {
+				ids.known["admin"] = "1"
+			}
 			if err := a.DB.QueryRow(`SELECT MIN(sa.antenna_id) FROM staff_antennas sa JOIN staff s ON s.id = sa.staff_id
 				WHERE s.email = $1`, v.email).Scan(&ids.antenna); err != nil {
 				// the admin has no antenna of their own: the first one
@@ -278,10 +281,13 @@ type walkIDs struct {
 // walkQueries give a record id for the path segment before a parameter (or the
 // parameter's own name): $1 is the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
-	"antennas":   "SELECT $1",
+	"antennas":   "SELECT CAST($1 AS BIGINT)",
 	"places":     "SELECT MIN(id) FROM places WHERE antenna_id = $1",
 	"staff":      "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
-	"programmes": "SELECT MIN(id) FROM programmes",
+	// A programme the viewer may edit: the association's for the admin, their
+	// antenna's for a manager (the generated programmes are all national: the
+	// manager's programme pages are then left out).
+	"programmes": "SELECT MIN(id) FROM programmes WHERE COALESCE(antenna_id, 0) = CASE WHEN {admin} = 1 THEN 0 ELSE $1 END",
 	"cohorts": `SELECT id FROM cohorts WHERE antenna_id = $1 AND state IN ('running', 'finished')
 		ORDER BY CASE state WHEN 'running' THEN 0 ELSE 1 END, id LIMIT 1`,
 	"meetings": "SELECT MIN(id) FROM meetings WHERE cohort_id = {cohorts} AND starts_at < '2026-06-01'",
@@ -347,6 +353,7 @@ func (w *walkIDs) id(kind string) (string, error) {
 			q = strings.ReplaceAll(q, "{"+k+"}", v)
 		}
 	}
+	q = strings.ReplaceAll(q, "{admin}", w.known["admin"])
 	var args []any
 	if strings.Contains(q, "$1") {
 		args = append(args, w.antenna)

@@ -146,12 +146,25 @@ type FollowUpCount struct {
 	Overdue, Soon int
 }
 
+// countCap is where a count of follow-ups stops: past it, the list says "more
+// than" (a to-do list needs no exact national backlog; the reports count it).
+// A variable so that tests reach it.
+var countCap = 10000
+
+// OverdueMore and SoonMore report whether the counts stopped at countCap.
+func (c FollowUpCount) OverdueMore() bool { return c.Overdue > countCap }
+func (c FollowUpCount) SoonMore() bool    { return c.Soon > countCap }
+
+// Cap is where the counts stop.
+func (FollowUpCount) Cap() int { return countCap }
+
 // Total is every follow-up of the milestone to do now.
 func (c FollowUpCount) Total() int { return c.Overdue + c.Soon }
 
-// FollowUpCounts counts the follow-ups to do in scope, one line per milestone.
-// Each count is one range of an index of the follow-ups still to record, led by
-// the milestone (and the antenna): no row is read, nothing is sorted.
+// FollowUpCounts counts the follow-ups to do in scope, one line per milestone, up
+// to countCap + 1 each. Each count is one range of an index of the follow-ups
+// still to record, led by the milestone (and the antenna): no row is read,
+// nothing is sorted.
 func FollowUpCounts(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time) ([]FollowUpCount, error) {
 	scope, args, err := followUpScope(ctx, d, sc, 3)
 	if err != nil {
@@ -163,8 +176,8 @@ func FollowUpCounts(ctx context.Context, d *db.DB, sc auth.Scope, today time.Tim
 		args = append(args, m)
 		n := len(args)
 		counts = append(counts,
-			fmt.Sprintf("(SELECT COUNT(*) FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on < $1%s)", n, scope),
-			fmt.Sprintf("(SELECT COUNT(*) FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on >= $1 AND f.due_on <= $2%s)", n, scope))
+			fmt.Sprintf("(SELECT COUNT(*) FROM (SELECT 1 FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on < $1%s LIMIT %d) c)", n, scope, countCap+1),
+			fmt.Sprintf("(SELECT COUNT(*) FROM (SELECT 1 FROM learner_followups f WHERE f.recorded_at = '' AND f.milestone = $%d AND f.due_on >= $1 AND f.due_on <= $2%s LIMIT %d) c)", n, scope, countCap+1))
 	}
 	out := make([]FollowUpCount, len(Milestones))
 	dest := make([]any, 0, 2*len(out))

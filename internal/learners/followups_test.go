@@ -66,6 +66,19 @@ func TestFollowUpsArePagedAndCounted(t *testing.T) {
 		if counts, _ := FollowUpCounts(ctx, d, admin, day("2025-04-03")); counts[0] != (FollowUpCount{"m3", 3, 3}) {
 			t.Fatalf("national counts: %+v", counts)
 		}
+		// A backlog past the cap is not counted to its end: the list says "more than".
+		func() {
+			defer func(n int) { countCap = n }(countCap)
+			countCap = 2
+			c, _ := FollowUpCounts(ctx, d, admin, day("2025-04-03"))
+			if c[0].Overdue != 3 || !c[0].OverdueMore() || c[0].Soon != 3 || !c[0].SoonMore() {
+				t.Fatalf("capped counts: %+v", c[0])
+			}
+			c, _ = FollowUpCounts(ctx, d, f.lilleScope, day("2025-04-03"))
+			if c[0].OverdueMore() || c[0].Overdue != 2 || !c[0].SoonMore() {
+				t.Fatalf("capped counts in Lille: %+v", c[0])
+			}
+		}()
 		// In July both milestones are due; one milestone at a time.
 		if got := walk(f.lilleScope, "2025-07-02", FollowUpQuery{Milestone: "m6", Limit: 3}); !slices.Equal(got, []string{"m6 07-01 Lille0", "m6 07-02 Lille1", "m6 07-03 Lille2", "m6 07-04 Lille3", "m6 07-05 Lille4"}) {
 			t.Fatalf("m6 pages: %v", got)
