@@ -281,9 +281,9 @@ type walkIDs struct {
 // walkQueries give a record id for the path segment before a parameter (or the
 // parameter's own name): $1 is the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
-	"antennas":   "SELECT CAST($1 AS BIGINT)",
-	"places":     "SELECT MIN(id) FROM places WHERE antenna_id = $1",
-	"staff":      "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
+	"antennas": "SELECT CAST($1 AS BIGINT)",
+	"places":   "SELECT MIN(id) FROM places WHERE antenna_id = $1",
+	"staff":    "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
 	// A programme the viewer may edit: the association's for the admin, their
 	// antenna's for a manager (the generated programmes are all national: the
 	// manager's programme pages are then left out).
