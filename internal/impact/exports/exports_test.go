@@ -202,10 +202,17 @@ func TestCohortsTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(tb.Rows) != 4 {
-			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(tb.Rows))
+		rows := rowsOf(t, tb)
+		if len(rows) != 4 {
+			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(rows))
 		}
-		for _, row := range tb.Rows {
+		// Read a page of three at a time, the same rows in the same order.
+		defer func(n int) { cohortPage = n }(cohortPage)
+		cohortPage = 3
+		if paged := rowsOf(t, tb); fmt.Sprint(paged) != fmt.Sprint(rows) {
+			t.Errorf("by pages of 3:\n%v\nwhole:\n%v", paged, rows)
+		}
+		for _, row := range rows {
 			if row[2] != "Lille" {
 				t.Errorf("a cohort of %v in a Lille adviser's export", row[2])
 			}
@@ -223,10 +230,23 @@ func TestCohortsTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(open.Rows) != 1 || open.Rows[0][6] != "Terminée" {
-			t.Errorf("finished cohorts: %v", open.Rows)
+		if finished := rowsOf(t, open); len(finished) != 1 || finished[0][6] != "Terminée" {
+			t.Errorf("finished cohorts: %v", finished)
 		}
 	})
+}
+
+// rowsOf reads every row of a table, held or streamed.
+func rowsOf(t *testing.T, tb *Table) [][]any {
+	t.Helper()
+	var rows [][]any
+	if err := tb.each(func(row []any) error {
+		rows = append(rows, append([]any(nil), row...))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // countingWriter counts what has reached it.

@@ -105,64 +105,106 @@ func cohortFilter(r *http.Request) training.CohortFilter {
 	return f
 }
 
+// cohortPage is how many cohorts CohortsTable reads per page, with their seats
+// and meetings (a variable, for tests to cross pages on a few cohorts).
+var cohortPage = 500
+
 // CohortsTable lists the cohorts in st's antennas matching f, as /cohorts does,
-// with seats by enrolment state and the hours planned.
+// with seats by enrolment state and the hours planned. Cohorts are read a page
+// at a time as the file is written, each page's figures in two grouped queries.
 func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.CohortFilter, p i18n.Printer) (*Table, error) {
-	list, err := training.Cohorts(ctx, d, st.Scope(), f)
-	if err != nil {
-		return nil, err
-	}
-	counts, hours, err := cohortFigures(ctx, d, st.Scope(), f)
-	if err != nil {
-		return nil, err
-	}
 	t := &Table{Sheet: p.T("exports.sheet.cohorts"),
 		Headers: []string{p.T("exports.col.id"), p.T("exports.col.programme"), p.T("exports.col.antenna"), p.T("exports.col.place"),
 			p.T("exports.col.starts"), p.T("exports.col.ends"), p.T("exports.col.state"), p.T("exports.col.capacity"),
 			p.T("exports.col.enrolled"), p.T("exports.col.offered"), p.T("exports.col.waitlisted"), p.T("exports.col.hours")},
 		Widths: []float64{8, 34, 22, 28, 12, 12, 20, 10, 10, 12, 12, 12},
 	}
-	for _, c := range list {
-		n := counts[c.ID]
-		t.Rows = append(t.Rows, []any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
-			p.T("training.state." + c.State), c.Capacity, n[training.Enrolled], n[training.Offered], n[training.Waitlisted], Hours(hours[c.ID])})
+	t.Each = func(emit func([]any) error) error {
+		return eachCohortPage(ctx, d, st.Scope(), f, func(list []*training.Cohort) error {
+			counts, hours, err := cohortFigures(ctx, d, list)
+			if err != nil {
+				return err
+			}
+			for _, c := range list {
+				n := counts[c.ID]
+				if err := emit([]any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
+					p.T("training.state." + c.State), c.Capacity, n[training.Enrolled], n[training.Offered], n[training.Waitlisted],
+					Hours(hours[c.ID])}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	return t, nil
 }
 
-// cohortFigures counts the enrolments of the cohorts matching f by state, and sums
-// their meetings' hours, reading training's tables (read only, as reports may).
-func cohortFigures(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter) (map[int64]map[string]int, map[int64]float64, error) {
-	where, args := sc.Where("c.antenna_id", 3)
-	args = append([]any{f.AntennaID, f.State}, args...)
-	cond := " WHERE ($1 = 0 OR c.antenna_id = $1) AND ($2 = '' OR c.state = $2) AND " + where
-	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, e.state, COUNT(*) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id`+
-		cond+" GROUP BY e.cohort_id, e.state", args...)
+// eachCohortPage calls fn with each page of the cohorts in scope matching f, the
+// most recent first.
+func eachCohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter, fn func([]*training.Cohort) error) error {
+	after := ""
+	for {
+		list, next, err := training.CohortsAfter(ctx, d, sc, f, after, cohortPage)
+		if err != nil {
+			return err
+		}
+		if err := fn(list); err != nil || next == "" {
+			return err
+		}
+		after = next
+	}
+}
+
+// cohortFigures counts the enrolments of cohorts by state, and sums their
+// meetings' hours, reading training's tables (read only, as reports may). The
+// ids are ours, written inline.
+func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (map[int64]map[string]int, map[int64]float64, error) {
+	if len(cohorts) == 0 {
+		return nil, nil, nil
+	}
+	ids := make([]string, len(cohorts))
+	for i, c := range cohorts {
+		ids[i] = strconv.FormatInt(c.ID, 10)
+	}
+	in := "(" + strings.Join(ids, ", ") + ")"
+	counts, err := enrolmentCounts(ctx, d, in)
 	if err != nil {
 		return nil, nil, err
 	}
+	hours, err := meetingHours(ctx, d, in)
+	return counts, hours, err
+}
+
+// enrolmentCounts counts the enrolments of the cohorts in (a list of ids) by state.
+func enrolmentCounts(ctx context.Context, d *db.DB, in string) (map[int64]map[string]int, error) {
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, state, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+" GROUP BY cohort_id, state")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	counts := map[int64]map[string]int{}
 	for rows.Next() {
 		var id int64
 		var state string
 		var n int
 		if err := rows.Scan(&id, &state, &n); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		if counts[id] == nil {
 			counts[id] = map[string]int{}
 		}
 		counts[id][state] = n
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	// Timestamps are text on both engines: the hours are summed here.
-	rows, err = d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m JOIN cohorts c ON c.id = m.cohort_id`+cond, args...)
+	return counts, rows.Err()
+}
+
+// meetingHours sums the hours of the meetings of the cohorts in (a list of ids).
+// Timestamps are text on both engines, and the two have no common way to
+// subtract them: the hours are summed here, one page of cohorts at a time.
+func meetingHours(ctx context.Context, d *db.DB, in string) (map[int64]float64, error) {
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, starts_at, ends_at FROM meetings WHERE cohort_id IN "+in)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	hours := map[int64]float64{}
@@ -170,11 +212,11 @@ func cohortFigures(ctx context.Context, d *db.DB, sc auth.Scope, f training.Coho
 		var id int64
 		var s, e string
 		if err := rows.Scan(&id, &s, &e); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		hours[id] += db.ParseTime(e).Sub(db.ParseTime(s)).Hours()
 	}
-	return counts, hours, rows.Err()
+	return hours, rows.Err()
 }
 
 // LearnersCSV sends the learners list as CSV: ';' and a byte-order mark for a
