@@ -15,6 +15,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/learners"
+	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -290,4 +292,47 @@ func TestTablesStreamTheirRows(t *testing.T) {
 	if v, _ := f.GetCellValue("Apprenants", fmt.Sprintf("A%d", rows+1)); v != fmt.Sprint(rows-1) {
 		t.Errorf("last row: %q", v)
 	}
+}
+
+// A learners list with the list page's other filters is read a page at a time
+// from the list's cursor: every file once, newest first, as one read would
+// bring them.
+func TestFilteredLearnersArePagedThrough(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		karim, err := auth.ByEmail(ctx, d, "karim.lille@tremplin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		antennas, err := org.Antennas(ctx, d, karim.Scope())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := LearnerFilter{From: "2000-01-01"} // everyone, through the filtered path
+		whole, _, err := learners.Filtered(ctx, d, karim.Scope(), antennas, f, 100000, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) < 5 {
+			t.Fatalf("%d files in Lille: too few to cross pages", len(whole))
+		}
+		defer func(n int) { learnerPage = n }(learnerPage)
+		learnerPage = 2
+		tb, err := LearnersTable(ctx, d, karim, f, i18n.For("fr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := rowsOf(t, tb)
+		if len(rows) != len(whole) {
+			t.Fatalf("%d rows by pages of 2, %d files", len(rows), len(whole))
+		}
+		for i, l := range whole {
+			if rows[i][0] != l.ID {
+				t.Errorf("row %d is file %v, want %d", i, rows[i][0], l.ID)
+			}
+		}
+	})
 }

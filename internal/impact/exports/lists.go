@@ -19,8 +19,9 @@ import (
 	"tremplin/internal/training"
 )
 
-// maxLearners caps a learners export; far above any antenna's files, it only
-// keeps a mistaken request from loading the whole database at once.
+// maxLearners caps the matches of a search in a learners export (a search's
+// matches are read at once, in name order; the other lists are read a page at a
+// time, without a cap).
 const maxLearners = 100000
 
 // seeSituations reports whether st may see people's situations (RSA, asylum…):
@@ -77,22 +78,55 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		}
 		return row
 	}
-	if f.Q == "" && f.OnlyAntennaAndStatus() {
-		// Every file in scope, written as it is read.
+	switch {
+	case f.Q == "" && f.OnlyAntennaAndStatus():
+		// Every file in scope, in file-number order.
 		t.Each = func(emit func([]any) error) error {
 			return learners.EachFile(ctx, d, st.Scope(), f.AntennaID, f.Status, func(l *learners.Learner) error { return emit(row(l)) })
 		}
-		return t, nil
-	}
-	// The list's other filters, or a search: the files the list page would show.
-	list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range list {
-		t.Rows = append(t.Rows, row(l))
+	case f.Q == "":
+		// The list's other filters: the list's pages, newest first, one after the other.
+		t.Each = func(emit func([]any) error) error {
+			return eachFilteredPage(ctx, d, st.Scope(), antennas, f, func(l *learners.Learner) error { return emit(row(l)) })
+		}
+	default:
+		// A search: its matches, in its order, narrowed by the filters.
+		t.Each = func(emit func([]any) error) error {
+			list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
+			for _, l := range list {
+				if err := emit(row(l)); err != nil {
+					return err
+				}
+			}
+			return err
+		}
 	}
 	return t, nil
+}
+
+// learnerPage is how many files a filtered export reads per page (a variable,
+// for tests to cross pages on a few files).
+var learnerPage = 2000
+
+// eachFilteredPage calls fn for every file in scope matching f (without a search),
+// newest first, reading the list's pages one after the other from their cursor.
+func eachFilteredPage(ctx context.Context, d *db.DB, sc auth.Scope, antennas []*org.Antenna, f LearnerFilter, fn func(*learners.Learner) error) error {
+	f.After = learners.Cursor{}
+	for {
+		list, next, err := learners.Filtered(ctx, d, sc, antennas, f, learnerPage, learnerPage)
+		if err != nil {
+			return err
+		}
+		for _, l := range list {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if next.ID == 0 {
+			return nil
+		}
+		f.After = next
+	}
 }
 
 func cohortFilter(r *http.Request) training.CohortFilter {
