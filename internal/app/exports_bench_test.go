@@ -1,0 +1,52 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"tremplin/internal/app"
+	"tremplin/internal/platform/db/dbtest"
+)
+
+// benchExports are the lists a national admin may download whole: the two
+// formats of each, and a learners list through the list page's other filters.
+var benchExports = []string{
+	"/exports/learners.csv",
+	"/exports/learners.xlsx",
+	"/exports/learners.csv?situation=rsa",
+	"/exports/cohorts.csv",
+	"/exports/cohorts.xlsx",
+	"/exports/referrals.csv",
+	"/exports/referrals.xlsx",
+}
+
+// BenchmarkExports downloads each national list once as the national admin of a
+// generated database (TREMPLIN_BENCH_DATABASE: a SQLite path or a postgres://
+// URL; the database is migrated, so give a copy), and reports the time to the
+// first byte (the goal: a second at most), the whole time, the size and the
+// server's peak heap growth (the goal: flat, whatever the number of rows).
+//
+//	TREMPLIN_BENCH_DATABASE=/tmp/copy/tremplin.db go test ./internal/app -run XXX -bench Exports -benchtime 1x -timeout 1h
+func BenchmarkExports(b *testing.B) {
+	where := dbtest.GeneratedURL(b)
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: where, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	c := walkSignIn(b, srv.URL, walkViewers[0].email)
+	for b.Loop() {
+		fmt.Printf("\n%-40s %12s %12s %10s %10s\n", "national admin", "first byte", "whole", "MB", "heap +MB")
+		for _, path := range benchExports {
+			m := walkFile(b, c, srv.URL+path)
+			fmt.Printf("%-40s %9.0f ms %9.0f ms %10.1f %10.1f\n", path, ms(m.first), ms(m.total),
+				float64(m.bytes)/(1<<20), float64(m.heap)/(1<<20))
+		}
+	}
+}
