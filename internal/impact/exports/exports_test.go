@@ -336,3 +336,34 @@ func TestFilteredLearnersArePagedThrough(t *testing.T) {
 		}
 	})
 }
+
+// The hours planned count a meeting that ends on the next day (in UTC) for its
+// length, on both engines: the sum is made in SQL on the stored text.
+func TestCohortHoursCountAMeetingAcrossMidnight(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		karim, err := auth.ByEmail(ctx, d, "karim.lille@tremplin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hours := func() (int64, float64) {
+			tb, err := CohortsTable(ctx, d, karim, training.CohortFilter{}, i18n.For("fr"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := rowsOf(t, tb)[0]
+			return row[0].(int64), float64(row[11].(Hours))
+		}
+		id, before := hours()
+		start := time.Date(2030, 12, 31, 23, 15, 0, 0, time.UTC)
+		if _, err := training.AddMeetings(ctx, d, id, []training.Slot{{Start: start, End: start.Add(90 * time.Minute)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, after := hours(); after != before+1.5 {
+			t.Errorf("hours %v, then %v with a meeting of 1.5 h from 23:15 to 00:45", before, after)
+		}
+	})
+}

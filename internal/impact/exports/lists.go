@@ -190,8 +190,8 @@ func eachCohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f training.Coh
 }
 
 // cohortFigures counts the enrolments of cohorts by state, and sums their
-// meetings' hours, reading training's tables (read only, as reports may). The
-// ids are ours, written inline.
+// meetings' hours, in grouped queries on training's tables (read only, as
+// reports may). The ids are ours, written inline.
 func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (map[int64]map[string]int, map[int64]float64, error) {
 	if len(cohorts) == 0 {
 		return nil, nil, nil
@@ -232,23 +232,30 @@ func enrolmentCounts(ctx context.Context, d *db.DB, in string) (map[int64]map[st
 	return counts, rows.Err()
 }
 
-// meetingHours sums the hours of the meetings of the cohorts in (a list of ids).
-// Timestamps are text on both engines, and the two have no common way to
-// subtract them: the hours are summed here, one page of cohorts at a time.
+// meetingSeconds is a meeting's length in seconds, in SQL both engines read
+// alike: timestamps are text there, written by db.FormatTime in one form
+// ("2006-01-02T15:04:05Z", in UTC), so the length is the difference of the
+// times of day, and a day more when the meeting ends on the next day.
+const meetingSeconds = `(CAST(substr(ends_at, 12, 2) AS INTEGER) - CAST(substr(starts_at, 12, 2) AS INTEGER)) * 3600
+	+ (CAST(substr(ends_at, 15, 2) AS INTEGER) - CAST(substr(starts_at, 15, 2) AS INTEGER)) * 60
+	+ CAST(substr(ends_at, 18, 2) AS INTEGER) - CAST(substr(starts_at, 18, 2) AS INTEGER)
+	+ CASE WHEN substr(ends_at, 1, 10) = substr(starts_at, 1, 10) THEN 0 ELSE 86400 END`
+
+// meetingHours sums the hours of the meetings of the cohorts in (a list of ids),
+// in the database: a row per cohort rather than one per meeting.
 func meetingHours(ctx context.Context, d *db.DB, in string) (map[int64]float64, error) {
-	rows, err := d.QueryContext(ctx, "SELECT cohort_id, starts_at, ends_at FROM meetings WHERE cohort_id IN "+in)
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+" GROUP BY cohort_id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	hours := map[int64]float64{}
 	for rows.Next() {
-		var id int64
-		var s, e string
-		if err := rows.Scan(&id, &s, &e); err != nil {
+		var id, seconds int64
+		if err := rows.Scan(&id, &seconds); err != nil {
 			return nil, err
 		}
-		hours[id] += db.ParseTime(e).Sub(db.ParseTime(s)).Hours()
+		hours[id] = float64(seconds) / 3600
 	}
 	return hours, rows.Err()
 }
@@ -298,8 +305,9 @@ func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, n
 		ct, ext = xlsxType, "xlsx"
 	}
 	// A national list takes longer than the server's usual write deadline.
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(15 * time.Minute))
-	out := &lazyWriter{w: w, start: func() {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(15 * time.Minute))
+	out := &lazyWriter{w: w, flush: rc.Flush, start: func() {
 		hd := w.Header()
 		hd.Set("Content-Type", ct)
 		hd.Set("Content-Disposition", `attachment; filename="`+name+"-"+today()+"."+ext+`"`)
@@ -333,17 +341,25 @@ func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, n
 	h.logExport(r, name, format, n)
 }
 
-// lazyWriter sends the response's header at the first write.
+// lazyWriter sends the response's header at the first write, and flushes that
+// first write: the browser starts the download at once rather than when the
+// server's and the compressor's buffers fill.
 type lazyWriter struct {
 	w       io.Writer
 	start   func()
+	flush   func() error
 	started bool
 }
 
 func (l *lazyWriter) Write(b []byte) (int, error) {
-	if !l.started {
-		l.started = true
-		l.start()
+	if l.started {
+		return l.w.Write(b)
 	}
-	return l.w.Write(b)
+	l.started = true
+	l.start()
+	n, err := l.w.Write(b)
+	if err == nil && l.flush != nil {
+		err = l.flush()
+	}
+	return n, err
 }
