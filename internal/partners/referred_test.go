@@ -47,6 +47,12 @@ func TestEachReferredPersonPagesInTheListsOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A referral whose people are gone (none is ever deleted today) is passed
+		// over, and does not end the walk early.
+		if _, err := d.Exec(ctx, `INSERT INTO referrals (org_id, antenna_id, source, created_at) VALUES ($1, $2, 'import', $3),
+			($1, $2, 'import', $3)`, f.orgA.ID, f.lille, db.FormatTime(at.Add(90*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
 		for _, c := range []struct {
 			name  string
 			scope auth.Scope
