@@ -200,6 +200,12 @@ func TestCohortsTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A seat offered: one of the enrolled had only been offered it.
+		res, err := d.Exec(ctx, `UPDATE enrolments SET state = 'offered' WHERE id = (SELECT MIN(e.id) FROM enrolments e
+			JOIN cohorts c ON c.id = e.cohort_id JOIN antennas a ON a.id = c.antenna_id WHERE a.name = 'Lille' AND e.state = 'enrolled')`)
+		if n, _ := res.RowsAffected(); err != nil || n != 1 {
+			t.Fatalf("offer a seat: %v, %d rows", err, n)
+		}
 		tb, err := CohortsTable(ctx, d, karim, training.CohortFilter{}, i18n.For("fr"))
 		if err != nil {
 			t.Fatal(err)
@@ -208,13 +214,31 @@ func TestCohortsTable(t *testing.T) {
 		if len(rows) != 4 {
 			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(rows))
 		}
-		// Read a page of three at a time, the same rows in the same order.
-		defer func(n int) { cohortPage = n }(cohortPage)
-		cohortPage = 3
+		// Read by pages of one then two, the same rows in the same order.
+		defer func(pages pageSizes) { cohortPages = pages }(cohortPages)
+		cohortPages = pageSizes{1, 2}
 		if paged := rowsOf(t, tb); fmt.Sprint(paged) != fmt.Sprint(rows) {
-			t.Errorf("by pages of 3:\n%v\nwhole:\n%v", paged, rows)
+			t.Errorf("by pages of 1 then 2:\n%v\nwhole:\n%v", paged, rows)
 		}
+		offered := 0
 		for _, row := range rows {
+			// Seats by state, as the enrolments say.
+			want := map[string]int{}
+			r, err := d.QueryContext(ctx, "SELECT state, COUNT(*) FROM enrolments WHERE cohort_id = $1 GROUP BY state", row[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r.Next() {
+				var state string
+				var n int
+				r.Scan(&state, &n)
+				want[state] = n
+			}
+			r.Close()
+			if got := [3]any{row[8], row[9], row[10]}; got != [3]any{want[training.Enrolled], want[training.Offered], want[training.Waitlisted]} {
+				t.Errorf("cohort %v: enrolled, offered, waitlisted %v, want %v", row[0], got, want)
+			}
+			offered += want[training.Offered]
 			if row[2] != "Lille" {
 				t.Errorf("a cohort of %v in a Lille adviser's export", row[2])
 			}
@@ -227,6 +251,9 @@ func TestCohortsTable(t *testing.T) {
 					t.Errorf("enrolled %v, waitlisted %v", row[8], row[10])
 				}
 			}
+		}
+		if offered == 0 {
+			t.Error("no seat offered in Lille's demo cohorts: the count of offers is not tried")
 		}
 		open, err := CohortsTable(ctx, d, karim, training.CohortFilter{State: "finished"}, i18n.For("fr"))
 		if err != nil {
@@ -319,15 +346,15 @@ func TestFilteredLearnersArePagedThrough(t *testing.T) {
 		if len(whole) < 5 {
 			t.Fatalf("%d files in Lille: too few to cross pages", len(whole))
 		}
-		defer func(n int) { learnerPage = n }(learnerPage)
-		learnerPage = 2
+		defer func(pages pageSizes) { learnerPages = pages }(learnerPages)
+		learnerPages.first, learnerPages.most = 1, 2
 		tb, err := LearnersTable(ctx, d, karim, f, i18n.For("fr"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		rows := rowsOf(t, tb)
 		if len(rows) != len(whole) {
-			t.Fatalf("%d rows by pages of 2, %d files", len(rows), len(whole))
+			t.Fatalf("%d rows by pages of 1 then 2, %d files", len(rows), len(whole))
 		}
 		for i, l := range whole {
 			if rows[i][0] != l.ID {

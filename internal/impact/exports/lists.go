@@ -104,16 +104,23 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 	return t, nil
 }
 
-// learnerPage is how many files a filtered export reads per page (a variable,
-// for tests to cross pages on a few files).
-var learnerPage = 2000
+// learnerPages are how many files a filtered export reads per page: few on the
+// first, for the first bytes to leave at once, then more and more, because
+// PostgreSQL, misjudging how many files a filter keeps (a situation matches a
+// third of them, it guesses far fewer), reads a large part of the table for any
+// page past a couple of hundred files, whatever its size. A variable, for tests
+// to cross pages on a few files.
+var learnerPages = pageSizes{100, 16000}
+
+// pageSizes are the size of a list's first page and the most its pages grow to.
+type pageSizes struct{ first, most int }
 
 // eachFilteredPage calls fn for every file in scope matching f (without a search),
 // newest first, reading the list's pages one after the other from their cursor.
 func eachFilteredPage(ctx context.Context, d *db.DB, sc auth.Scope, antennas []*org.Antenna, f LearnerFilter, fn func(*learners.Learner) error) error {
 	f.After = learners.Cursor{}
-	for {
-		list, next, err := learners.Filtered(ctx, d, sc, antennas, f, learnerPage, learnerPage)
+	for size := learnerPages.first; ; size = min(2*size, learnerPages.most) {
+		list, next, err := learners.Filtered(ctx, d, sc, antennas, f, size, size)
 		if err != nil {
 			return err
 		}
@@ -139,9 +146,11 @@ func cohortFilter(r *http.Request) training.CohortFilter {
 	return f
 }
 
-// cohortPage is how many cohorts CohortsTable reads per page, with their seats
-// and meetings (a variable, for tests to cross pages on a few cohorts).
-var cohortPage = 500
+// cohortPages are how many cohorts CohortsTable reads per page, with their
+// seats and meetings: few on the first, for the first bytes to leave at once,
+// then more, for fewer queries to plan (a variable, for tests to cross pages on
+// a few cohorts).
+var cohortPages = pageSizes{100, 1000}
 
 // CohortsTable lists the cohorts in st's antennas matching f, as /cohorts does,
 // with seats by enrolment state and the hours planned. Cohorts are read a page
@@ -155,14 +164,14 @@ func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.Coho
 	}
 	t.Each = func(emit func([]any) error) error {
 		return eachCohortPage(ctx, d, st.Scope(), f, func(list []*training.Cohort) error {
-			counts, hours, err := cohortFigures(ctx, d, list)
+			offered, hours, err := cohortFigures(ctx, d, list)
 			if err != nil {
 				return err
 			}
 			for _, c := range list {
-				n := counts[c.ID]
+				// Taken counts the enrolled and those offered a seat.
 				if err := emit([]any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
-					p.T("training.state." + c.State), c.Capacity, n[training.Enrolled], n[training.Offered], n[training.Waitlisted],
+					p.T("training.state." + c.State), c.Capacity, c.Taken - offered[c.ID], offered[c.ID], c.Waiting,
 					Hours(hours[c.ID])}); err != nil {
 					return err
 				}
@@ -177,8 +186,8 @@ func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.Coho
 // most recent first.
 func eachCohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter, fn func([]*training.Cohort) error) error {
 	after := ""
-	for {
-		list, next, err := training.CohortsAfter(ctx, d, sc, f, after, cohortPage)
+	for size := cohortPages.first; ; size = min(2*size, cohortPages.most) {
+		list, next, err := training.CohortsAfter(ctx, d, sc, f, after, size)
 		if err != nil {
 			return err
 		}
@@ -189,10 +198,11 @@ func eachCohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f training.Coh
 	}
 }
 
-// cohortFigures counts the enrolments of cohorts by state, and sums their
-// meetings' hours, in grouped queries on training's tables (read only, as
-// reports may). The ids are ours, written inline.
-func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (map[int64]map[string]int, map[int64]float64, error) {
+// cohortFigures counts the people offered a seat in each of cohorts (the list
+// brings the seats taken and the waiting list), and sums their meetings' hours,
+// in grouped queries on training's tables (read only, as reports may). The ids
+// are ours, written inline.
+func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (offered map[int64]int, hours map[int64]float64, err error) {
 	if len(cohorts) == 0 {
 		return nil, nil, nil
 	}
@@ -201,33 +211,31 @@ func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (m
 		ids[i] = strconv.FormatInt(c.ID, 10)
 	}
 	in := "(" + strings.Join(ids, ", ") + ")"
-	counts, err := enrolmentCounts(ctx, d, in)
-	if err != nil {
+	if offered, err = offeredCounts(ctx, d, in); err != nil {
 		return nil, nil, err
 	}
-	hours, err := meetingHours(ctx, d, in)
-	return counts, hours, err
+	hours, err = meetingHours(ctx, d, in)
+	return offered, hours, err
 }
 
-// enrolmentCounts counts the enrolments of the cohorts in (a list of ids) by state.
-func enrolmentCounts(ctx context.Context, d *db.DB, in string) (map[int64]map[string]int, error) {
-	rows, err := d.QueryContext(ctx, "SELECT cohort_id, state, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+" GROUP BY cohort_id, state")
+// offeredCounts counts the people offered a seat in the cohorts in (a list of
+// ids): a few rows, read from the index on (cohort, state) alone where the
+// enrolments of every state would be read from the table.
+func offeredCounts(ctx context.Context, d *db.DB, in string) (map[int64]int, error) {
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+
+		" AND state = 'offered' GROUP BY cohort_id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	counts := map[int64]map[string]int{}
+	counts := map[int64]int{}
 	for rows.Next() {
 		var id int64
-		var state string
 		var n int
-		if err := rows.Scan(&id, &state, &n); err != nil {
+		if err := rows.Scan(&id, &n); err != nil {
 			return nil, err
 		}
-		if counts[id] == nil {
-			counts[id] = map[string]int{}
-		}
-		counts[id][state] = n
+		counts[id] = n
 	}
 	return counts, rows.Err()
 }
