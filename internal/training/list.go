@@ -54,8 +54,8 @@ func (f CohortFilter) where(sc auth.Scope) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// Cohorts lists every cohort in scope matching f, the most recent first (for
-// exports; pages use CohortPage).
+// Cohorts lists every cohort in scope matching f, the most recent first, at
+// once: for short lists (one antenna's); pages and exports use CohortsAfter.
 func Cohorts(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter) ([]*Cohort, error) {
 	where, args := f.where(sc)
 	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE "+where+" ORDER BY c.starts_on DESC, c.id DESC", args...)

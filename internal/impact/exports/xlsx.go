@@ -87,7 +87,7 @@ type xlsxWriter struct {
 	columns int       // header columns, for the filter's range
 	rows    int       // rows written, header included
 	buf     []byte
-	letters []string // column letters, A, B… AA…, as far as rows have gone
+	letters []string // column letters, A, B… AA…, as far as the widest row went
 }
 
 func newXLSXWriter(w io.Writer, sheet string) *xlsxWriter {
