@@ -54,8 +54,8 @@ func (f CohortFilter) where(sc auth.Scope) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// Cohorts lists every cohort in scope matching f, the most recent first (for
-// exports; pages use CohortPage).
+// Cohorts lists every cohort in scope matching f, the most recent first, at
+// once: for short lists (one antenna's); pages and exports use CohortsAfter.
 func Cohorts(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter) ([]*Cohort, error) {
 	where, args := f.where(sc)
 	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE "+where+" ORDER BY c.starts_on DESC, c.id DESC", args...)
@@ -73,6 +73,14 @@ func CohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, af
 	if err = d.QueryRowContext(ctx, "SELECT COUNT(*) FROM cohorts c WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, "", 0, err
 	}
+	list, next, err = CohortsAfter(ctx, d, sc, f, after, limit)
+	return list, next, total, err
+}
+
+// CohortsAfter is CohortPage without the count: the exports walk every cohort
+// with it, a page at a time.
+func CohortsAfter(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, after string, limit int) (list []*Cohort, next string, err error) {
+	where, args := f.where(sc)
 	if day, id, ok := parseCursor(after); ok {
 		n := len(args)
 		where += fmt.Sprintf(" AND (c.starts_on < $%d OR (c.starts_on = $%d AND c.id < $%d))", n+1, n+1, n+2)
@@ -86,14 +94,14 @@ func CohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, af
 		strings.TrimPrefix(cohortFrom, " FROM cohorts c")+" ORDER BY c.starts_on DESC, c.id DESC", args...)
 	list, err = db.Collect[*Cohort](rows, err)(func(s db.Scanner) (*Cohort, error) { return scanCohort(s) })
 	if err != nil {
-		return nil, "", 0, err
+		return nil, "", err
 	}
 	if len(list) > limit {
 		list = list[:limit]
 		last := list[limit-1]
 		next = last.StartsOn.Format(dateLayout) + "." + strconv.FormatInt(last.ID, 10)
 	}
-	return list, next, total, nil
+	return list, next, nil
 }
 
 // parseCursor reads "YYYY-MM-DD.id"; anything else starts from the beginning.

@@ -15,6 +15,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/learners"
+	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -198,14 +200,45 @@ func TestCohortsTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A seat offered: one of the enrolled had only been offered it.
+		res, err := d.Exec(ctx, `UPDATE enrolments SET state = 'offered' WHERE id = (SELECT MIN(e.id) FROM enrolments e
+			JOIN cohorts c ON c.id = e.cohort_id JOIN antennas a ON a.id = c.antenna_id WHERE a.name = 'Lille' AND e.state = 'enrolled')`)
+		if n, _ := res.RowsAffected(); err != nil || n != 1 {
+			t.Fatalf("offer a seat: %v, %d rows", err, n)
+		}
 		tb, err := CohortsTable(ctx, d, karim, training.CohortFilter{}, i18n.For("fr"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(tb.Rows) != 4 {
-			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(tb.Rows))
+		rows := rowsOf(t, tb)
+		if len(rows) != 4 {
+			t.Fatalf("Lille has 4 demo cohorts, the export has %d", len(rows))
 		}
-		for _, row := range tb.Rows {
+		// Read by pages of one then two, the same rows in the same order.
+		defer func(pages pageSizes) { cohortPages = pages }(cohortPages)
+		cohortPages = pageSizes{1, 2}
+		if paged := rowsOf(t, tb); fmt.Sprint(paged) != fmt.Sprint(rows) {
+			t.Errorf("by pages of 1 then 2:\n%v\nwhole:\n%v", paged, rows)
+		}
+		offered := 0
+		for _, row := range rows {
+			// Seats by state, as the enrolments say.
+			want := map[string]int{}
+			r, err := d.QueryContext(ctx, "SELECT state, COUNT(*) FROM enrolments WHERE cohort_id = $1 GROUP BY state", row[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r.Next() {
+				var state string
+				var n int
+				r.Scan(&state, &n)
+				want[state] = n
+			}
+			r.Close()
+			if got := [3]any{row[8], row[9], row[10]}; got != [3]any{want[training.Enrolled], want[training.Offered], want[training.Waitlisted]} {
+				t.Errorf("cohort %v: enrolled, offered, waitlisted %v, want %v", row[0], got, want)
+			}
+			offered += want[training.Offered]
 			if row[2] != "Lille" {
 				t.Errorf("a cohort of %v in a Lille adviser's export", row[2])
 			}
@@ -219,14 +252,30 @@ func TestCohortsTable(t *testing.T) {
 				}
 			}
 		}
+		if offered == 0 {
+			t.Error("no seat offered in Lille's demo cohorts: the count of offers is not tried")
+		}
 		open, err := CohortsTable(ctx, d, karim, training.CohortFilter{State: "finished"}, i18n.For("fr"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(open.Rows) != 1 || open.Rows[0][6] != "Terminée" {
-			t.Errorf("finished cohorts: %v", open.Rows)
+		if finished := rowsOf(t, open); len(finished) != 1 || finished[0][6] != "Terminée" {
+			t.Errorf("finished cohorts: %v", finished)
 		}
 	})
+}
+
+// rowsOf reads every row of a table, held or streamed.
+func rowsOf(t *testing.T, tb *Table) [][]any {
+	t.Helper()
+	var rows [][]any
+	if err := tb.each(func(row []any) error {
+		rows = append(rows, append([]any(nil), row...))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // countingWriter counts what has reached it.
@@ -270,4 +319,78 @@ func TestTablesStreamTheirRows(t *testing.T) {
 	if v, _ := f.GetCellValue("Apprenants", fmt.Sprintf("A%d", rows+1)); v != fmt.Sprint(rows-1) {
 		t.Errorf("last row: %q", v)
 	}
+}
+
+// A learners list with the list page's other filters is read a page at a time
+// from the list's cursor: every file once, newest first, as one read would
+// bring them.
+func TestFilteredLearnersArePagedThrough(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		karim, err := auth.ByEmail(ctx, d, "karim.lille@tremplin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		antennas, err := org.Antennas(ctx, d, karim.Scope())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := LearnerFilter{From: "2000-01-01"} // everyone, through the filtered path
+		whole, _, err := learners.Filtered(ctx, d, karim.Scope(), antennas, f, 100000, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) < 5 {
+			t.Fatalf("%d files in Lille: too few to cross pages", len(whole))
+		}
+		defer func(pages pageSizes) { learnerPages = pages }(learnerPages)
+		learnerPages.first, learnerPages.most = 1, 2
+		tb, err := LearnersTable(ctx, d, karim, f, i18n.For("fr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := rowsOf(t, tb)
+		if len(rows) != len(whole) {
+			t.Fatalf("%d rows by pages of 1 then 2, %d files", len(rows), len(whole))
+		}
+		for i, l := range whole {
+			if rows[i][0] != l.ID {
+				t.Errorf("row %d is file %v, want %d", i, rows[i][0], l.ID)
+			}
+		}
+	})
+}
+
+// The hours planned count a meeting that ends on the next day (in UTC) for its
+// length, on both engines: the sum is made in SQL on the stored text.
+func TestCohortHoursCountAMeetingAcrossMidnight(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		karim, err := auth.ByEmail(ctx, d, "karim.lille@tremplin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hours := func() (int64, float64) {
+			tb, err := CohortsTable(ctx, d, karim, training.CohortFilter{}, i18n.For("fr"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := rowsOf(t, tb)[0]
+			return row[0].(int64), float64(row[11].(Hours))
+		}
+		id, before := hours()
+		start := time.Date(2030, 12, 31, 23, 15, 0, 0, time.UTC)
+		if _, err := training.AddMeetings(ctx, d, id, []training.Slot{{Start: start, End: start.Add(90 * time.Minute)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, after := hours(); after != before+1.5 {
+			t.Errorf("hours %v, then %v with a meeting of 1.5 h from 23:15 to 00:45", before, after)
+		}
+	})
 }

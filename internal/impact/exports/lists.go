@@ -19,8 +19,9 @@ import (
 	"tremplin/internal/training"
 )
 
-// maxLearners caps a learners export; far above any antenna's files, it only
-// keeps a mistaken request from loading the whole database at once.
+// maxLearners caps the matches of a search in a learners export (a search's
+// matches are read at once, in name order; the other lists are read a page at a
+// time, without a cap).
 const maxLearners = 100000
 
 // seeSituations reports whether st may see people's situations (RSA, asylum…):
@@ -77,22 +78,62 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 		}
 		return row
 	}
-	if f.Q == "" && f.OnlyAntennaAndStatus() {
-		// Every file in scope, written as it is read.
+	switch {
+	case f.Q == "" && f.OnlyAntennaAndStatus():
+		// Every file in scope, in file-number order.
 		t.Each = func(emit func([]any) error) error {
 			return learners.EachFile(ctx, d, st.Scope(), f.AntennaID, f.Status, func(l *learners.Learner) error { return emit(row(l)) })
 		}
-		return t, nil
-	}
-	// The list's other filters, or a search: the files the list page would show.
-	list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range list {
-		t.Rows = append(t.Rows, row(l))
+	case f.Q == "":
+		// The list's other filters: the list's pages, newest first, one after the other.
+		t.Each = func(emit func([]any) error) error {
+			return eachFilteredPage(ctx, d, st.Scope(), antennas, f, func(l *learners.Learner) error { return emit(row(l)) })
+		}
+	default:
+		// A search: its matches, in its order, narrowed by the filters.
+		t.Each = func(emit func([]any) error) error {
+			list, _, err := learners.Filtered(ctx, d, st.Scope(), antennas, f, maxLearners, maxLearners)
+			for _, l := range list {
+				if err := emit(row(l)); err != nil {
+					return err
+				}
+			}
+			return err
+		}
 	}
 	return t, nil
+}
+
+// learnerPages are how many files a filtered export reads per page: few on the
+// first, for the first bytes to leave at once, then more and more, because
+// PostgreSQL, misjudging how many files a filter keeps (a situation matches a
+// third of them, it guesses far fewer), reads a large part of the table for any
+// page past a couple of hundred files, whatever its size. A variable, for tests
+// to cross pages on a few files.
+var learnerPages = pageSizes{100, 16000}
+
+// pageSizes are the size of a list's first page and the most its pages grow to.
+type pageSizes struct{ first, most int }
+
+// eachFilteredPage calls fn for every file in scope matching f (without a search),
+// newest first, reading the list's pages one after the other from their cursor.
+func eachFilteredPage(ctx context.Context, d *db.DB, sc auth.Scope, antennas []*org.Antenna, f LearnerFilter, fn func(*learners.Learner) error) error {
+	f.After = learners.Cursor{}
+	for size := learnerPages.first; ; size = min(2*size, learnerPages.most) {
+		list, next, err := learners.Filtered(ctx, d, sc, antennas, f, size, size)
+		if err != nil {
+			return err
+		}
+		for _, l := range list {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if next.ID == 0 {
+			return nil
+		}
+		f.After = next
+	}
 }
 
 func cohortFilter(r *http.Request) training.CohortFilter {
@@ -105,76 +146,126 @@ func cohortFilter(r *http.Request) training.CohortFilter {
 	return f
 }
 
+// cohortPages are how many cohorts CohortsTable reads per page, with their
+// seats and meetings: few on the first, for the first bytes to leave at once,
+// then more, for fewer queries to plan (a variable, for tests to cross pages on
+// a few cohorts).
+var cohortPages = pageSizes{100, 1000}
+
 // CohortsTable lists the cohorts in st's antennas matching f, as /cohorts does,
-// with seats by enrolment state and the hours planned.
+// with seats by enrolment state and the hours planned. Cohorts are read a page
+// at a time as the file is written, each page's figures in two grouped queries.
 func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.CohortFilter, p i18n.Printer) (*Table, error) {
-	list, err := training.Cohorts(ctx, d, st.Scope(), f)
-	if err != nil {
-		return nil, err
-	}
-	counts, hours, err := cohortFigures(ctx, d, st.Scope(), f)
-	if err != nil {
-		return nil, err
-	}
 	t := &Table{Sheet: p.T("exports.sheet.cohorts"),
 		Headers: []string{p.T("exports.col.id"), p.T("exports.col.programme"), p.T("exports.col.antenna"), p.T("exports.col.place"),
 			p.T("exports.col.starts"), p.T("exports.col.ends"), p.T("exports.col.state"), p.T("exports.col.capacity"),
 			p.T("exports.col.enrolled"), p.T("exports.col.offered"), p.T("exports.col.waitlisted"), p.T("exports.col.hours")},
 		Widths: []float64{8, 34, 22, 28, 12, 12, 20, 10, 10, 12, 12, 12},
 	}
-	for _, c := range list {
-		n := counts[c.ID]
-		t.Rows = append(t.Rows, []any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
-			p.T("training.state." + c.State), c.Capacity, n[training.Enrolled], n[training.Offered], n[training.Waitlisted], Hours(hours[c.ID])})
+	t.Each = func(emit func([]any) error) error {
+		return eachCohortPage(ctx, d, st.Scope(), f, func(list []*training.Cohort) error {
+			offered, hours, err := cohortFigures(ctx, d, list)
+			if err != nil {
+				return err
+			}
+			for _, c := range list {
+				// Taken counts the enrolled and those offered a seat.
+				if err := emit([]any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
+					p.T("training.state." + c.State), c.Capacity, c.Taken - offered[c.ID], offered[c.ID], c.Waiting,
+					Hours(hours[c.ID])}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	return t, nil
 }
 
-// cohortFigures counts the enrolments of the cohorts matching f by state, and sums
-// their meetings' hours, reading training's tables (read only, as reports may).
-func cohortFigures(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter) (map[int64]map[string]int, map[int64]float64, error) {
-	where, args := sc.Where("c.antenna_id", 3)
-	args = append([]any{f.AntennaID, f.State}, args...)
-	cond := " WHERE ($1 = 0 OR c.antenna_id = $1) AND ($2 = '' OR c.state = $2) AND " + where
-	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, e.state, COUNT(*) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id`+
-		cond+" GROUP BY e.cohort_id, e.state", args...)
-	if err != nil {
+// eachCohortPage calls fn with each page of the cohorts in scope matching f, the
+// most recent first.
+func eachCohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f training.CohortFilter, fn func([]*training.Cohort) error) error {
+	after := ""
+	for size := cohortPages.first; ; size = min(2*size, cohortPages.most) {
+		list, next, err := training.CohortsAfter(ctx, d, sc, f, after, size)
+		if err != nil {
+			return err
+		}
+		if err := fn(list); err != nil || next == "" {
+			return err
+		}
+		after = next
+	}
+}
+
+// cohortFigures counts the people offered a seat in each of cohorts (the list
+// brings the seats taken and the waiting list), and sums their meetings' hours,
+// in grouped queries on training's tables (read only, as reports may). The ids
+// are ours, written inline.
+func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (offered map[int64]int, hours map[int64]float64, err error) {
+	if len(cohorts) == 0 {
+		return nil, nil, nil
+	}
+	ids := make([]string, len(cohorts))
+	for i, c := range cohorts {
+		ids[i] = strconv.FormatInt(c.ID, 10)
+	}
+	in := "(" + strings.Join(ids, ", ") + ")"
+	if offered, err = offeredCounts(ctx, d, in); err != nil {
 		return nil, nil, err
 	}
-	counts := map[int64]map[string]int{}
+	hours, err = meetingHours(ctx, d, in)
+	return offered, hours, err
+}
+
+// offeredCounts counts the people offered a seat in the cohorts in (a list of
+// ids): a few rows, read from the index on (cohort, state) alone where the
+// enrolments of every state would be read from the table.
+func offeredCounts(ctx context.Context, d *db.DB, in string) (map[int64]int, error) {
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+
+		" AND state = 'offered' GROUP BY cohort_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[int64]int{}
 	for rows.Next() {
 		var id int64
-		var state string
 		var n int
-		if err := rows.Scan(&id, &state, &n); err != nil {
-			rows.Close()
-			return nil, nil, err
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
 		}
-		if counts[id] == nil {
-			counts[id] = map[string]int{}
-		}
-		counts[id][state] = n
+		counts[id] = n
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	// Timestamps are text on both engines: the hours are summed here.
-	rows, err = d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m JOIN cohorts c ON c.id = m.cohort_id`+cond, args...)
+	return counts, rows.Err()
+}
+
+// meetingSeconds is a meeting's length in seconds, in SQL both engines read
+// alike: timestamps are text there, written by db.FormatTime in one form
+// ("2006-01-02T15:04:05Z", in UTC), so the length is the difference of the
+// times of day, and a day more when the meeting ends on the next day.
+const meetingSeconds = `(CAST(substr(ends_at, 12, 2) AS INTEGER) - CAST(substr(starts_at, 12, 2) AS INTEGER)) * 3600
+	+ (CAST(substr(ends_at, 15, 2) AS INTEGER) - CAST(substr(starts_at, 15, 2) AS INTEGER)) * 60
+	+ CAST(substr(ends_at, 18, 2) AS INTEGER) - CAST(substr(starts_at, 18, 2) AS INTEGER)
+	+ CASE WHEN substr(ends_at, 1, 10) = substr(starts_at, 1, 10) THEN 0 ELSE 86400 END`
+
+// meetingHours sums the hours of the meetings of the cohorts in (a list of ids),
+// in the database: a row per cohort rather than one per meeting.
+func meetingHours(ctx context.Context, d *db.DB, in string) (map[int64]float64, error) {
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+" GROUP BY cohort_id")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	hours := map[int64]float64{}
 	for rows.Next() {
-		var id int64
-		var s, e string
-		if err := rows.Scan(&id, &s, &e); err != nil {
-			return nil, nil, err
+		var id, seconds int64
+		if err := rows.Scan(&id, &seconds); err != nil {
+			return nil, err
 		}
-		hours[id] += db.ParseTime(e).Sub(db.ParseTime(s)).Hours()
+		hours[id] = float64(seconds) / 3600
 	}
-	return counts, hours, rows.Err()
+	return hours, rows.Err()
 }
 
 // LearnersCSV sends the learners list as CSV: ';' and a byte-order mark for a
@@ -222,8 +313,9 @@ func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, n
 		ct, ext = xlsxType, "xlsx"
 	}
 	// A national list takes longer than the server's usual write deadline.
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(15 * time.Minute))
-	out := &lazyWriter{w: w, start: func() {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(15 * time.Minute))
+	out := &lazyWriter{w: w, flush: rc.Flush, start: func() {
 		hd := w.Header()
 		hd.Set("Content-Type", ct)
 		hd.Set("Content-Disposition", `attachment; filename="`+name+"-"+today()+"."+ext+`"`)
@@ -257,17 +349,25 @@ func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, n
 	h.logExport(r, name, format, n)
 }
 
-// lazyWriter sends the response's header at the first write.
+// lazyWriter sends the response's header at the first write, and flushes that
+// first write: the browser starts the download at once rather than when the
+// server's and the compressor's buffers fill.
 type lazyWriter struct {
 	w       io.Writer
 	start   func()
+	flush   func() error
 	started bool
 }
 
 func (l *lazyWriter) Write(b []byte) (int, error) {
-	if !l.started {
-		l.started = true
-		l.start()
+	if l.started {
+		return l.w.Write(b)
 	}
-	return l.w.Write(b)
+	l.started = true
+	l.start()
+	n, err := l.w.Write(b)
+	if err == nil && l.flush != nil {
+		err = l.flush()
+	}
+	return n, err
 }

@@ -24,12 +24,8 @@ func zoneOf(zones map[int64]*time.Location, antenna int64) *time.Location {
 // ReferralsTable lists, one row per person, the referrals to st's antennas
 // (those of organisation orgID when not 0), newest first, with the partners
 // room's own listing. States and sources are written as codes: the words belong
-// to the partners room.
+// to the partners room. Rows are read as the file is written.
 func ReferralsTable(ctx context.Context, d *db.DB, st *auth.Staff, orgID int64, p i18n.Printer) (*Table, error) {
-	refs, err := partners.Referrals(ctx, d, st.Scope(), orgID, maxLearners)
-	if err != nil {
-		return nil, err
-	}
 	antennas, err := org.Antennas(ctx, d, st.Scope())
 	if err != nil {
 		return nil, err
@@ -44,15 +40,12 @@ func ReferralsTable(ctx context.Context, d *db.DB, st *auth.Staff, orgID int64, 
 			p.T("exports.col.learner"), p.T("exports.col.last_name"), p.T("exports.col.first_name"), p.T("exports.col.referral_state")},
 		Widths: []float64{8, 14, 30, 22, 10, 22, 30, 10, 20, 18, 16},
 	}
-	for _, ref := range refs {
-		people, err := partners.People(ctx, d, ref.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, pp := range people {
-			t.Rows = append(t.Rows, []any{ref.ID, Date{ref.CreatedAt.In(zoneOf(zones, ref.AntennaID))}, ref.OrgName, ref.ContactName,
+	t.Each = func(emit func([]any) error) error {
+		return partners.EachReferredPerson(ctx, d, st.Scope(), orgID, func(rp *partners.ReferredPerson) error {
+			ref, pp := &rp.Referral, &rp.Person
+			return emit([]any{ref.ID, Date{ref.CreatedAt.In(zoneOf(zones, ref.AntennaID))}, ref.OrgName, ref.ContactName,
 				ref.Source, ref.AntennaName, ref.ProgrammeTitle, pp.LearnerID, pp.LastName, pp.FirstName, pp.State})
-		}
+		})
 	}
 	return t, nil
 }

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Date is a calendar day in a table: a date cell in XLSX, YYYY-MM-DD in CSV.
@@ -128,86 +126,23 @@ func (t *Table) XLSX() (*bytes.Buffer, error) {
 
 // WriteXLSX writes the table to w as one sheet: header row in bold and frozen,
 // filters on the header, column widths, dates as dates and numbers as numbers.
-// Text is always written as text, never read as a formula. Rows go through
-// excelize's stream writer, which keeps them on disk past a few megabytes: memory
-// stays constant, and the archive is written once the last row is read.
+// Text is always written as text, never read as a formula. The workbook goes out
+// as the rows are read (see xlsxWriter): memory stays constant and the first
+// bytes leave at once.
 func (t *Table) WriteXLSX(w io.Writer) (rows int, err error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := t.Sheet
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return rows, err
+	x := newXLSXWriter(w, t.Sheet)
+	if err := x.begin(t.Headers, t.Widths); err != nil {
+		return 0, err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return rows, err
-	}
-	dateFmt := "yyyy-mm-dd"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return rows, err
-	}
-	hoursFmt := "0.0"
-	hoursStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &hoursFmt})
-	if err != nil {
-		return rows, err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return rows, err
-	}
-	for i, w := range t.Widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return rows, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return rows, err
-	}
-	head := make([]any, len(t.Headers))
-	for i, s := range t.Headers {
-		head[i] = excelize.Cell{StyleID: bold, Value: s}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return rows, err
-	}
-	cells := make([]any, len(t.Headers))
 	err = t.each(func(row []any) error {
-		if cap(cells) < len(row) {
-			cells = make([]any, len(row))
-		}
-		cells = cells[:len(row)]
-		for i, v := range row {
-			switch v := v.(type) {
-			case Date:
-				if v.IsZero() {
-					cells[i] = nil
-				} else {
-					day := time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
-					cells[i] = excelize.Cell{StyleID: dateStyle, Value: day}
-				}
-			case Hours:
-				cells[i] = excelize.Cell{StyleID: hoursStyle, Value: float64(v)}
-			default:
-				cells[i] = v
-			}
+		if err := x.row(row, ""); err != nil {
+			return err
 		}
 		rows++
-		cell, _ := excelize.CoordinatesToCellName(1, rows+1)
-		return sw.SetRow(cell, cells)
+		return nil
 	})
 	if err != nil {
 		return rows, err
 	}
-	if err := sw.Flush(); err != nil {
-		return rows, err
-	}
-	if len(t.Headers) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(t.Headers), rows+1)
-		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-			return rows, err
-		}
-	}
-	_, err = f.WriteTo(w)
-	return rows, err
+	return rows, x.finish()
 }

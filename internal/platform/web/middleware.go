@@ -176,6 +176,27 @@ func (c *compressWriter) Close() {
 	}
 }
 
+// FlushError sends what has been compressed so far: a handler that streams (an
+// export's first rows, the header of a long download) flushes so that the
+// browser gets it now, not when the compressor's window fills.
+func (c *compressWriter) FlushError() error {
+	if !c.decided {
+		if c.Header().Get("Content-Type") == "" {
+			return nil // nothing written: nothing to decide on nor to send
+		}
+		c.WriteHeader(http.StatusOK)
+	}
+	if c.zw != nil {
+		if err := c.zw.Flush(); err != nil {
+			return err
+		}
+	}
+	return http.NewResponseController(c.ResponseWriter).Flush()
+}
+
+// Flush is FlushError for handlers that ask for an http.Flusher.
+func (c *compressWriter) Flush() { c.FlushError() }
+
 func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // ForwardedFor takes the client's address from the last X-Forwarded-For entry,

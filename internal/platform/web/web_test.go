@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -53,6 +54,38 @@ func TestCompressOnlyText(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/html", nil))
 	if rec.Header().Get("Content-Encoding") != "" || !strings.HasPrefix(rec.Body.String(), "bonjour") {
 		t.Fatal("a client without gzip got gzip")
+	}
+}
+
+// A streaming handler's flush reaches the client through the compressor: what
+// was written so far can be read at once.
+func TestCompressFlushSendsWhatIsWritten(t *testing.T) {
+	rec := httptest.NewRecorder()
+	h := Compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Write([]byte("first rows;"))
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, len("first rows;"))
+		if _, err := io.ReadFull(zr, got); err != nil || string(got) != "first rows;" || !rec.Flushed {
+			t.Errorf("after the flush the client reads %q (%v), flushed %v", got, err, rec.Flushed)
+		}
+		w.Write([]byte("the rest"))
+	}))
+	req := httptest.NewRequest("GET", "/exports/learners.csv", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	h.ServeHTTP(rec, req)
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := io.ReadAll(zr); string(body) != "first rows;the rest" {
+		t.Errorf("whole body %q", body)
 	}
 }
 
