@@ -2,6 +2,8 @@ module tremplin
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/chromedp/cdproto v0.159.0
