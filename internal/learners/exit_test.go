@@ -15,11 +15,10 @@ import (
 // and makes cohorts relative to now.
 type trainingFixture struct {
 	*fixture
-	t            *testing.T
-	place        int64
-	basic, cert  int64
-	now          time.Time
-	programmeSeq int
+	t           *testing.T
+	place       int64
+	basic, cert int64
+	now         time.Time
 }
 
 func (f *fixture) training(t *testing.T) *trainingFixture {

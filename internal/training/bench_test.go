@@ -66,7 +66,6 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/%s/page%d", role, name, page+1), func(b *testing.B) {
 					var times []time.Duration
 					n := 0
-					cpu := cpuTime()
 					// The cursor of the page: the pages before are followed once.
 					var after int64
 					for range page {
@@ -76,7 +75,7 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 							break
 						}
 					}
-					cpu = cpuTime()
+					cpu := cpuTime()
 					for b.Loop() {
 						t := time.Now()
 						got, _, err := training.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20)

@@ -347,7 +347,7 @@ func (h *Handlers) closedOn(r *http.Request, c *Cohort, days []time.Time) ([]clo
 	var out []closedView
 	for _, d := range days {
 		if cd, ok := closed[d.Format(dateLayout)]; ok {
-			out = append(out, closedView{cd.Date, cd.Key, cd.Label})
+			out = append(out, closedView(cd))
 		}
 	}
 	return out, nil
