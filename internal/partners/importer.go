@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -334,7 +335,7 @@ func checkRow(r *Row, year, country string, now time.Time) {
 	}
 	if r.Phone == "" {
 		fail("partner.row.phone_missing")
-	} else if n, ok := learners.NormalizePhone(country, r.Phone); ok {
+	} else if n, ok := check.Phone(country, r.Phone); ok {
 		r.E164 = n
 	} else {
 		fail("partner.row.phone_invalid")
