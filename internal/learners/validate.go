@@ -13,8 +13,7 @@ import (
 )
 
 var (
-	emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	postcode   = regexp.MustCompile(`^[0-9]{3,10}$`)
+	postcode = regexp.MustCompile(`^[0-9]{3,10}$`)
 )
 
 // MinAge is the youngest a person may register at; OldestBirthYear the earliest
@@ -61,8 +60,8 @@ func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 			f.Fail("phone", "register.phone_invalid")
 		}
 	}
-	email := strings.ToLower(f.Get("email"))
-	if email != "" && !emailShape.MatchString(email) {
+	email, ok := check.Email(f.Get("email"))
+	if email != "" && !ok {
 		f.Fail("email", "form.email")
 	}
 	if v := check.ASCIIDigits(f.Get("birth_year")); v != "" {

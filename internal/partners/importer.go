@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
@@ -198,7 +199,6 @@ func records(data []byte, s *Sheet) ([][]string, error) {
 
 var (
 	yearIn     = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
-	emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	postcodeRe = regexp.MustCompile(`^[0-9]{3,10}$`)
 )
 
@@ -273,7 +273,7 @@ func Parse(data []byte, country string, now time.Time) *Sheet {
 			return s
 		}
 		r := &Row{Line: i + 1, FirstName: cell(rec, "first_name"), LastName: cell(rec, "last_name"), Phone: cell(rec, "phone"),
-			Email: strings.ToLower(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
+			Email: auth.NormalizeEmail(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
 		// "Postcode or town", as the help says: a town in the postcode column is
 		// a town, and "59000 Lille" in either column is both.
 		if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
@@ -349,7 +349,7 @@ func checkRow(r *Row, year, country string, now time.Time) {
 	} else {
 		r.BirthYear = y
 	}
-	if r.Email != "" && (!emailShape.MatchString(r.Email) || len(r.Email) > 200) {
+	if _, ok := check.Email(r.Email); r.Email != "" && (!ok || len(r.Email) > 200) {
 		fail("partner.row.email_invalid")
 	}
 	if r.Postcode == "" && r.Town == "" {

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/openinghours"
 	"tremplin/internal/platform/siret"
@@ -425,12 +425,13 @@ func hours(s string) string {
 	return s
 }
 
+// validEmail is s without surrounding spaces, as written (case kept), when
+// check.Email takes it, and "" otherwise.
 func validEmail(s string) string {
-	s = strings.TrimSpace(s)
-	if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" {
+	if _, ok := check.Email(s); !ok {
 		return ""
 	}
-	return s
+	return strings.TrimSpace(s)
 }
 
 func validURL(s string) string {
