@@ -2,7 +2,6 @@ package learners
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,10 +9,6 @@ import (
 
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/web"
-)
-
-var (
-	postcode = regexp.MustCompile(`^[0-9]{3,10}$`)
 )
 
 // MinAge is the youngest a person may register at; OldestBirthYear the earliest
@@ -39,8 +34,8 @@ func knownCodes(values, codes []string) []string {
 func SplitWhere(s string) (pc, town string) {
 	s = strings.TrimSpace(check.ASCIIDigits(s))
 	first, rest, _ := strings.Cut(s, " ")
-	if postcode.MatchString(first) {
-		return first, strings.TrimSpace(rest)
+	if pc, ok := check.AnyPostcode(first); ok {
+		return pc, strings.TrimSpace(rest)
 	}
 	return "", s
 }

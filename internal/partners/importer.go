@@ -197,10 +197,7 @@ func records(data []byte, s *Sheet) ([][]string, error) {
 	}
 }
 
-var (
-	yearIn     = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
-	postcodeRe = regexp.MustCompile(`^[0-9]{3,10}$`)
-)
+var yearIn = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
 
 // birthYear reads a year, or the year of a date (12/03/1990, 1990-03-12).
 func birthYear(s string) (int, bool) {
@@ -276,7 +273,9 @@ func Parse(data []byte, country string, now time.Time) *Sheet {
 			Email: auth.NormalizeEmail(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
 		// "Postcode or town", as the help says: a town in the postcode column is
 		// a town, and "59000 Lille" in either column is both.
-		if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
+		if pc, ok := check.AnyPostcode(r.Postcode); ok {
+			r.Postcode = pc
+		} else if r.Postcode != "" {
 			r.Postcode, r.Town = "", strings.TrimSpace(r.Postcode+" "+r.Town)
 		}
 		if r.Postcode == "" && r.Town != "" {
@@ -354,7 +353,7 @@ func checkRow(r *Row, year, country string, now time.Time) {
 	}
 	if r.Postcode == "" && r.Town == "" {
 		fail("partner.row.where_missing")
-	} else if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
+	} else if _, ok := check.AnyPostcode(r.Postcode); r.Postcode != "" && !ok {
 		fail("partner.row.postcode_invalid")
 	} else if utf8.RuneCountInString(r.Town) > 100 {
 		fail("partner.row.where_long")

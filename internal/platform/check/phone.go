@@ -128,3 +128,26 @@ func SplitPhone(e164 string) (code, national string, ok bool) {
 	}
 	return rule.code, rest[len(rule.code):], true
 }
+
+// phoneSpacing is what people put between the digits of a number they write.
+var phoneSpacing = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "", "\u00a0", "", "\u202f", "")
+
+// AnyPhone checks the number of an organisation (an antenna, the association),
+// which is kept as written and may be a landline, a short number or one from any
+// country: once spaces (no-break ones too), dots, dashes and brackets are dropped,
+// an optional + and 6 to 15 digits. compact is s without that spacing, even when
+// ok is false. A person's number is read with Phone instead, into E.164, so that
+// it can be found and texted.
+func AnyPhone(s string) (compact string, ok bool) {
+	compact = phoneSpacing.Replace(s)
+	digits := strings.TrimPrefix(compact, "+")
+	if len(digits) < 6 || len(digits) > 15 {
+		return compact, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return compact, false
+		}
+	}
+	return compact, true
+}

@@ -87,3 +87,31 @@ func TestSplitPhone(t *testing.T) {
 		})
 	}
 }
+
+func TestAnyPhone(t *testing.T) {
+	cases := []struct {
+		name, in, compact string
+		ok                bool
+	}{
+		{"French landline", "03 20 12 34 56", "0320123456", true},
+		{"international with brackets", "+33 (0)3.20.12.34.56", "+330320123456", true},
+		{"no-break spaces", "03\u00a020\u202f12 34 56", "0320123456", true},
+		{"short number", "115115", "115115", true},
+		{"fifteen digits", "+123456789012345", "+123456789012345", true},
+
+		{"five digits", "12 345", "12345", false},
+		{"sixteen digits", "1234567890123456", "1234567890123456", false},
+		{"letters", "03 20 AB", "0320AB", false},
+		{"plus inside", "03+20123456", "03+20123456", false},
+		{"Arabic-Indic digits are not read here", "٠٣٢٠١٢٣٤٥٦", "٠٣٢٠١٢٣٤٥٦", false},
+		{"empty", "", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			compact, ok := AnyPhone(c.in)
+			if compact != c.compact || ok != c.ok {
+				t.Errorf("AnyPhone(%q) = %q, %v; want %q, %v", c.in, compact, ok, c.compact, c.ok)
+			}
+		})
+	}
+}
