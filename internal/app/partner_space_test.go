@@ -15,6 +15,7 @@ import (
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
 )
 
@@ -337,7 +338,7 @@ func TestReferralsAndPartnerFiguresArePaginated(t *testing.T) {
 			if err := partners.SaveOrg(ctx, s.app.DB, o, nil); err != nil {
 				t.Fatal(err)
 			}
-			phone, _ := learners.NormalizePhone("FR", fmt.Sprintf("07 00 00 %02d %02d", i/100, i%100))
+			phone, _ := check.Phone("FR", fmt.Sprintf("07 00 00 %02d %02d", i/100, i%100))
 			ref := &partners.Referral{OrgID: o.ID, AntennaID: lille, Source: "import", CreatedAt: start.Add(time.Duration(i) * time.Second)}
 			if err := partners.CreateReferral(ctx, s.app.DB, ref, []*learners.Learner{{FirstName: "Page", LastName: fmt.Sprintf("Personne%02d", i),
 				Phone: phone, BirthYear: 1990, Town: "Lille", ConsentText: "accord"}}); err != nil {

@@ -21,6 +21,7 @@ import (
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
@@ -228,7 +229,7 @@ func TestPartnerReachesNothingOfAnotherOrganisation(t *testing.T) {
 		orgB := s.id("SELECT id FROM partner_orgs WHERE name = 'CADA Bordeaux Rive Droite'")
 		var orgBID int64
 		fmt.Sscan(orgB, &orgBID)
-		phone, _ := learners.NormalizePhone("FR", "06 99 88 77 66")
+		phone, _ := check.Phone("FR", "06 99 88 77 66")
 		ref := &partners.Referral{OrgID: orgBID, AntennaID: bdx, Source: "import"}
 		if err := partners.CreateReferral(ctx, s.app.DB, ref, []*learners.Learner{{FirstName: "Gaëlle", LastName: "Secrète",
 			Phone: phone, BirthYear: 1990, Town: "Bordeaux", ConsentText: "accord"}}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/training"
@@ -117,7 +118,7 @@ func seedLearners(ctx context.Context, d *db.DB) error {
 		if a == nil {
 			continue
 		}
-		phone, ok := learners.NormalizePhone(a.Country, p.phone)
+		phone, ok := check.Phone(a.Country, p.phone)
 		if !ok {
 			return fmt.Errorf("demo learner %s %s: bad phone %q", p.first, p.last, p.phone)
 		}

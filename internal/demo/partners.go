@@ -10,6 +10,7 @@ import (
 	"tremplin/internal/org"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/training"
 )
@@ -146,7 +147,7 @@ func seedReferral(ctx context.Context, d *db.DB, lille *org.Antenna, orgID, staf
 	}
 	var people []*learners.Learner
 	for _, p := range demoReferred {
-		phone, _ := learners.NormalizePhone(lille.Country, p.phone)
+		phone, _ := check.Phone(lille.Country, p.phone)
 		people = append(people, &learners.Learner{FirstName: p.first, LastName: p.last, Phone: phone, BirthYear: p.year,
 			Postcode: "59000", Town: "Lille", Lang: "fr",
 			ConsentText: "Cette personne est d'accord pour que Tremplin reçoive ces informations et la contacte."})

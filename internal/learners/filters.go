@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/training"
@@ -68,7 +69,7 @@ func ParseListFilter(q url.Values) (f ListFilter, bad map[string]string) {
 		f.Situation = s
 	}
 	for name, dst := range map[string]*string{"from": &f.From, "to": &f.To} {
-		v := strings.TrimSpace(asciiDigits(q.Get(name)))
+		v := strings.TrimSpace(check.ASCIIDigits(q.Get(name)))
 		if v == "" {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -81,8 +82,8 @@ func nationalNumber(e164 string) string {
 	if !ok {
 		return ""
 	}
-	if rule, known := byCode(rest); known {
-		rest = rest[len(rule.code):]
+	if _, national, known := check.SplitPhone(e164); known {
+		return national
 	}
 	return rest
 }

@@ -61,7 +61,7 @@ func Existing(ctx context.Context, q db.Execer, antennaID int64, people []*Learn
 }
 
 // CorrectPhone replaces the phone of a file (or of the file it was merged into)
-// with phone, already normalised (NormalizePhone), and keeps the change in the
+// with phone, already normalised (check.Phone), and keeps the change in the
 // file's history with who made it (by: a partner contact and their organisation).
 // It returns the file changed.
 func CorrectPhone(ctx context.Context, d *db.DB, id int64, phone, by string) (int64, error) {

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -71,25 +71,9 @@ const minPhoneDigits = 4
 // too), whether it starts with + or 00, and false when q is not made of digits and
 // separators only or has fewer than minPhoneDigits digits.
 func phoneDigits(q string) (digits string, international, ok bool) {
-	var b strings.Builder
-	for i, r := range q {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= '٠' && r <= '٩':
-			b.WriteRune('0' + (r - '٠'))
-		case r >= '۰' && r <= '۹':
-			b.WriteRune('0' + (r - '۰'))
-		case r == '+' && i == 0:
-			international = true
-		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '/' || unicode.IsSpace(r):
-		default:
-			return "", false, false
-		}
-	}
-	digits = b.String()
-	if rest, ok := strings.CutPrefix(digits, "00"); ok && !international {
-		digits, international = rest, true
+	digits, international, ok = check.Dialled(q)
+	if !ok {
+		return "", false, false
 	}
 	return digits, international, len(digits) >= minPhoneDigits
 }

@@ -11,45 +11,13 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
 )
 
-func TestNormalizePhone(t *testing.T) {
-	cases := []struct {
-		country, typed, want string
-	}{
-		{"FR", "06 12 34 56 78", "+33612345678"},
-		{"FR", "06.12.34.56.78", "+33612345678"},
-		{"FR", "+33 6 12 34 56 78", "+33612345678"},
-		{"FR", "+33 (0)6 12 34 56 78", "+33612345678"},
-		{"FR", "0033612345678", "+33612345678"},
-		{"FR", "٠٦١٢٣٤٥٦٧٨", "+33612345678"},
-		{"MW", "0991 23 45 67", "+265991234567"},
-		{"MW", "991 234 567", "+265991234567"},
-		{"MW", "+265 991 23 45 67", "+265991234567"},
-		{"FR", "+265 991 23 45 67", "+265991234567"}, // someone in Lille with a Malawian number
-		{"FR", "+44 7700 900123", "+447700900123"},
-		{"FR", "06 12 34", ""},
-		{"FR", "06 12 34 56 78 9", ""},
-		{"FR", "call me", ""},
-		{"FR", "+33 06 12 34 56 78", "+33612345678"}, // the trunk 0 kept after +33
-		{"FR", "0033 06 12 34 56 78", "+33612345678"},
-		{"FR", "+32 0470 12 34 56", "+32470123456"},
-		{"FR", "+33 00 12 34 56 78", ""},
-		{"FR", "+216 020 123 456", ""}, // Tunisia has no trunk 0 to drop
-		{"FR", "+33 ٠٦ ١٢ ٣٤ ٥٦ ٧٨", "+33612345678"},
-		{"FR", "+33 ۰۶ ۱۲ ۳۴ ۵۶ ۷۸", "+33612345678"}, // Persian digits
-		{"MW", "+265 12", ""},
-		{"", "06 12 34 56 78", ""}, // an unknown country needs the international form
-	}
-	for _, c := range cases {
-		got, ok := NormalizePhone(c.country, c.typed)
-		if got != c.want || ok != (c.want != "") {
-			t.Errorf("NormalizePhone(%s, %q) = %q, %v; want %q", c.country, c.typed, got, ok, c.want)
-		}
-	}
+func TestDisplayPhone(t *testing.T) {
 	if got := DisplayPhone("+33612345678"); got != "+33 6 12 34 56 78" {
 		t.Errorf("DisplayPhone: %q", got)
 	}
@@ -133,7 +101,7 @@ func TestRegistrationIsStoredWithConsent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d)
-		phone, _ := NormalizePhone("FR", "06 12 34 56 78")
+		phone, _ := check.Phone("FR", "06 12 34 56 78")
 		before := time.Now().Add(-time.Second)
 		l := &Learner{AntennaID: f.lille, FirstName: "Amina", LastName: "Haddad", Phone: phone, BirthYear: 1994,
 			Email: "amina@example.org", Postcode: "59000", Town: "Lille", Languages: []string{"ar", "fr"},

@@ -2,18 +2,13 @@ package learners
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/web"
-)
-
-var (
-	emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	postcode   = regexp.MustCompile(`^[0-9]{3,10}$`)
 )
 
 // MinAge is the youngest a person may register at; OldestBirthYear the earliest
@@ -22,19 +17,6 @@ const (
 	MinAge          = 15
 	OldestBirthYear = 1920
 )
-
-// asciiDigits turns Arabic-Indic digits into 0–9, as phones with Arabic keyboards type them.
-func asciiDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
-		}
-		return r
-	}, s)
-}
 
 // knownCodes keeps the values of a multiple choice that are among codes, so that a
 // tampered form cannot store anything else.
@@ -50,10 +32,10 @@ func knownCodes(values, codes []string) []string {
 
 // SplitWhere reads "59000 Lille", "59000" or "Dzaleka" into a postcode and a town.
 func SplitWhere(s string) (pc, town string) {
-	s = strings.TrimSpace(asciiDigits(s))
+	s = strings.TrimSpace(check.ASCIIDigits(s))
 	first, rest, _ := strings.Cut(s, " ")
-	if postcode.MatchString(first) {
-		return first, strings.TrimSpace(rest)
+	if pc, ok := check.AnyPostcode(first); ok {
+		return pc, strings.TrimSpace(rest)
 	}
 	return "", s
 }
@@ -67,17 +49,17 @@ func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 		f.MaxLength(name, n)
 	}
 	if v := f.Get("phone"); v != "" {
-		if n, ok := NormalizePhone(country, v); ok {
+		if n, ok := check.Phone(country, v); ok {
 			l.Phone = n
 		} else {
 			f.Fail("phone", "register.phone_invalid")
 		}
 	}
-	email := strings.ToLower(f.Get("email"))
-	if email != "" && !emailShape.MatchString(email) {
+	email, ok := check.Email(f.Get("email"))
+	if email != "" && !ok {
 		f.Fail("email", "form.email")
 	}
-	if v := asciiDigits(f.Get("birth_year")); v != "" {
+	if v := check.ASCIIDigits(f.Get("birth_year")); v != "" {
 		y, err := strconv.Atoi(v)
 		switch {
 		case err != nil || y < OldestBirthYear || y > now.Year():

@@ -3,11 +3,11 @@ package org
 import (
 	"errors"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
@@ -125,10 +125,8 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Required("name", "email", "role", "lang")
 	f.MaxLength("name", 100)
-	if e := f.Get("email"); e != "" {
-		if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e {
-			f.Fail("email", "form.email")
-		}
+	if e, ok := check.Email(f.Get("email")); e != "" && !ok {
+		f.Fail("email", "form.email")
 	}
 	role := auth.Role(f.Get("role"))
 	if f.Get("role") != "" && !role.Valid() {

@@ -5,17 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
 
-var (
-	countryCode  = regexp.MustCompile(`^[A-Z]{2}$`)
-	frenchPost   = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-8])[0-9]{3}$`)
-	foreignPost  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$`)
-	phoneDigits  = regexp.MustCompile(`^\+?[0-9]{6,15}$`)
-	phoneSpacing = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "", "\u00a0", "")
-)
+var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // ValidTimezone reports whether tz is an IANA zone name such as Africa/Blantyre.
 func ValidTimezone(tz string) bool {
@@ -24,27 +19,6 @@ func ValidTimezone(tz string) bool {
 	}
 	_, err := time.LoadLocation(tz)
 	return err == nil
-}
-
-// ValidPostcode checks a postcode the way the country writes them: five digits of
-// an existing département in France, a short code elsewhere.
-func ValidPostcode(country, code string) bool {
-	if country == "FR" {
-		return frenchPost.MatchString(code)
-	}
-	return foreignPost.MatchString(code)
-}
-
-// checkPhone validates an optional phone field and stores it without spacing.
-func checkPhone(f *web.Form, name string) {
-	v := f.Get(name)
-	if v == "" {
-		return
-	}
-	if compact := phoneSpacing.Replace(v); phoneDigits.MatchString(compact) {
-		return
-	}
-	f.Fail(name, "form.phone")
 }
 
 func antennaFromForm(f *web.Form, a *Antenna) {
@@ -59,7 +33,12 @@ func antennaFromForm(f *web.Form, a *Antenna) {
 	if tz := f.Get("timezone"); tz != "" && !ValidTimezone(tz) {
 		f.Fail("timezone", "antenna.timezone_invalid")
 	}
-	checkPhone(f, "phone")
+	// An antenna's number is kept as written, to be shown as such.
+	if v := f.Get("phone"); v != "" {
+		if _, ok := check.AnyPhone(v); !ok {
+			f.Fail("phone", "form.phone")
+		}
+	}
 	*a = Antenna{ID: a.ID, Name: f.Get("name"), City: f.Get("city"), Country: f.Get("country"),
 		Timezone: f.Get("timezone"), Address: f.Get("address"), Phone: f.Get("phone")}
 }
@@ -72,7 +51,7 @@ func placeFromForm(f *web.Form, p *Place, country string) {
 	f.MaxLength("name", 150)
 	f.MaxLength("address", 300)
 	f.MaxLength("accessibility", 2000)
-	if pc := f.Get("postcode"); pc != "" && country != "" && !ValidPostcode(country, pc) {
+	if pc := f.Get("postcode"); pc != "" && country != "" && !check.Postcode(country, pc) {
 		if country == "FR" {
 			f.Fail("postcode", "place.postcode_fr")
 		} else {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
@@ -37,8 +37,6 @@ func codeOptions(prefix string, codes []string, empty string) []web.Option {
 	}
 	return out
 }
-
-var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 func id64(v int64) string { return strconv.FormatInt(v, 10) }
 
@@ -242,8 +240,8 @@ func checkContact(f *web.Form, c *Contact) {
 	f.MaxLength("contact_role", 200)
 	f.MaxLength("contact_email", 200)
 	f.MaxLength("contact_phone", 40)
-	email := auth.NormalizeEmail(f.Get("contact_email"))
-	if email != "" && !emailRe.MatchString(email) {
+	email, ok := check.Email(f.Get("contact_email"))
+	if email != "" && !ok {
 		f.Fail("contact_email", "form.email")
 	}
 	c.Name, c.Role, c.Email, c.Phone = f.Get("contact_name"), f.Get("contact_role"), email, f.Get("contact_phone")

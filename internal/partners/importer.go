@@ -19,6 +19,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -195,11 +197,7 @@ func records(data []byte, s *Sheet) ([][]string, error) {
 	}
 }
 
-var (
-	yearIn     = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
-	emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	postcodeRe = regexp.MustCompile(`^[0-9]{3,10}$`)
-)
+var yearIn = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
 
 // birthYear reads a year, or the year of a date (12/03/1990, 1990-03-12).
 func birthYear(s string) (int, bool) {
@@ -272,10 +270,12 @@ func Parse(data []byte, country string, now time.Time) *Sheet {
 			return s
 		}
 		r := &Row{Line: i + 1, FirstName: cell(rec, "first_name"), LastName: cell(rec, "last_name"), Phone: cell(rec, "phone"),
-			Email: strings.ToLower(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
+			Email: auth.NormalizeEmail(cell(rec, "email")), Postcode: cell(rec, "postcode"), Town: cell(rec, "town")}
 		// "Postcode or town", as the help says: a town in the postcode column is
 		// a town, and "59000 Lille" in either column is both.
-		if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
+		if pc, ok := check.AnyPostcode(r.Postcode); ok {
+			r.Postcode = pc
+		} else if r.Postcode != "" {
 			r.Postcode, r.Town = "", strings.TrimSpace(r.Postcode+" "+r.Town)
 		}
 		if r.Postcode == "" && r.Town != "" {
@@ -334,7 +334,7 @@ func checkRow(r *Row, year, country string, now time.Time) {
 	}
 	if r.Phone == "" {
 		fail("partner.row.phone_missing")
-	} else if n, ok := learners.NormalizePhone(country, r.Phone); ok {
+	} else if n, ok := check.Phone(country, r.Phone); ok {
 		r.E164 = n
 	} else {
 		fail("partner.row.phone_invalid")
@@ -348,12 +348,12 @@ func checkRow(r *Row, year, country string, now time.Time) {
 	} else {
 		r.BirthYear = y
 	}
-	if r.Email != "" && (!emailShape.MatchString(r.Email) || len(r.Email) > 200) {
+	if _, ok := check.Email(r.Email); r.Email != "" && (!ok || len(r.Email) > 200) {
 		fail("partner.row.email_invalid")
 	}
 	if r.Postcode == "" && r.Town == "" {
 		fail("partner.row.where_missing")
-	} else if r.Postcode != "" && !postcodeRe.MatchString(r.Postcode) {
+	} else if _, ok := check.AnyPostcode(r.Postcode); r.Postcode != "" && !ok {
 		fail("partner.row.postcode_invalid")
 	} else if utf8.RuneCountInString(r.Town) > 100 {
 		fail("partner.row.where_long")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -168,7 +169,7 @@ func Withdraw(ctx context.Context, d *db.DB, orgID, personID, contactID int64, r
 // changing nothing, when typed cannot be a phone number. The file's history says
 // which partner contact corrected it.
 func CorrectPhone(ctx context.Context, d *db.DB, p *Person, c *Contact, typed string) (bool, error) {
-	phone, ok := learners.NormalizePhone(p.Country, typed)
+	phone, ok := check.Phone(p.Country, typed)
 	if !ok {
 		return false, nil
 	}

@@ -19,6 +19,7 @@ import (
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
@@ -137,7 +138,7 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Required("email")
 	f.MaxLength("email", 200)
-	if e := f.Get("email"); e != "" && !emailRe.MatchString(auth.NormalizeEmail(e)) {
+	if e, ok := check.Email(f.Get("email")); e != "" && !ok {
 		f.Fail("email", "form.email")
 	}
 	next := SafeNext(f.Get("next"))

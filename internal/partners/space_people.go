@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
@@ -364,8 +364,8 @@ func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 	f.MaxLength("name", 200)
 	f.MaxLength("email", 200)
 	f.MaxLength("role", 200)
-	email := auth.NormalizeEmail(f.Get("email"))
-	if email != "" && !emailRe.MatchString(email) {
+	email, ok := check.Email(f.Get("email"))
+	if email != "" && !ok {
 		f.Fail("email", "form.email")
 	}
 	if !f.Valid() {

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/openinghours"
 	"tremplin/internal/platform/siret"
@@ -143,11 +143,9 @@ type Dataset struct {
 const Source = "tremplin"
 
 var (
-	postcodeFR  = regexp.MustCompile(`^\d{5}$`)
-	pivotShape  = regexp.MustCompile(`^[a-zA-Z0-9]{9,14}$`)
-	phoneFR     = regexp.MustCompile(`^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`)
-	phoneE164   = regexp.MustCompile(`^\+[1-9]\d{5,14}$`)
-	phoneSpaces = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "", "\u00a0", "", "\u202f", "")
+	pivotShape = regexp.MustCompile(`^[a-zA-Z0-9]{9,14}$`)
+	phoneFR    = regexp.MustCompile(`^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`)
+	phoneE164  = regexp.MustCompile(`^\+[1-9]\d{5,14}$`)
 )
 
 // Reasons a place is left out (catalog keys).
@@ -209,7 +207,7 @@ func (s *source) build(base string) *Dataset {
 		switch {
 		case p.Country != "FR":
 			reason = reasonAbroad
-		case !postcodeFR.MatchString(p.Postcode):
+		case !check.Postcode("FR", p.Postcode):
 			reason = reasonPostcode
 		case strings.TrimSpace(p.Address) == "" || strings.TrimSpace(p.City) == "" || strings.TrimSpace(p.Name) == "":
 			reason = reasonAddress
@@ -399,7 +397,7 @@ func frenchPhone(s string) string {
 
 // e164 writes a phone number as +CCNNN…: a French national number (0X…) gets +33.
 func e164(s string) string {
-	p := phoneSpaces.Replace(s)
+	p, _ := check.AnyPhone(s) // compact even when not of AnyPhone's shape
 	switch {
 	case strings.HasPrefix(p, "00"):
 		p = "+" + p[2:]
@@ -425,12 +423,13 @@ func hours(s string) string {
 	return s
 }
 
+// validEmail is s without surrounding spaces, as written (case kept), when
+// check.Email takes it, and "" otherwise.
 func validEmail(s string) string {
-	s = strings.TrimSpace(s)
-	if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" {
+	if _, ok := check.Email(s); !ok {
 		return ""
 	}
-	return s
+	return strings.TrimSpace(s)
 }
 
 func validURL(s string) string {

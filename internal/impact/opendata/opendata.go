@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/siret"
@@ -161,8 +161,6 @@ func (h *Handlers) AssociationEdit(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "opendata/association.html", networkOptions(a.Networks), associationForm(a))
 }
 
-var phoneShape = regexp.MustCompile(`^\+?[0-9]{6,15}$`)
-
 // AssociationSave records the association's identity.
 func (h *Handlers) AssociationSave(w http.ResponseWriter, r *http.Request) {
 	f, err := web.ParseForm(r)
@@ -214,7 +212,7 @@ func associationFromForm(f *web.Form) *Association {
 		f.Fail("email", "opendata.email_invalid")
 	}
 	if v := f.Get("phone"); v != "" {
-		if c := phoneSpaces.Replace(v); phoneShape.MatchString(c) {
+		if c, ok := check.AnyPhone(v); ok {
 			f.Set("phone", c)
 		} else {
 			f.Fail("phone", "form.phone")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
@@ -262,7 +263,7 @@ func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Required("email")
-	if email := f.Get("email"); email != "" && !strings.Contains(email, "@") {
+	if email, ok := check.Email(f.Get("email")); email != "" && !ok {
 		f.Fail("email", "form.email")
 	}
 	if !f.Valid() {

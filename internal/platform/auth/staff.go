@@ -8,9 +8,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 )
 
@@ -84,8 +84,12 @@ var ErrNotFound = errors.New("staff not found")
 // ErrEmailTaken is returned when another account already uses the email.
 var ErrEmailTaken = errors.New("email already used")
 
-// NormalizeEmail is how emails are stored and compared.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail is how emails are stored and compared (check.Email's form),
+// whether or not s is a valid address: a lookup needs no verdict.
+func NormalizeEmail(s string) string {
+	e, _ := check.Email(s)
+	return e
+}
 
 const staffColumns = "id, name, email, role, lang, active, password_hash, sessions_since"
 

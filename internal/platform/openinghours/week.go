@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"tremplin/internal/platform/check"
 )
 
 // Days are the weekday codes of the syntax, Monday first, as Week indexes them.
@@ -209,19 +211,7 @@ func ParseWeek(s string) (w Week, ok bool) {
 // 0930, in Latin, Arabic-Indic or Persian digits; 24:00 is the end of the day.
 // ok is false for anything else.
 func ParseClock(s string) (minutes int, ok bool) {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(strings.ToLower(s)) {
-		switch {
-		case r >= '٠' && r <= '٩':
-			b.WriteRune('0' + r - '٠')
-		case r >= '۰' && r <= '۹':
-			b.WriteRune('0' + r - '۰')
-		case r == ' ':
-		default:
-			b.WriteRune(r)
-		}
-	}
-	t := b.String()
+	t := strings.ReplaceAll(check.ASCIIDigits(strings.TrimSpace(strings.ToLower(s))), " ", "")
 	var hs, ms string
 	if i := strings.IndexAny(t, ":h.'"); i >= 0 {
 		hs, ms = t[:i], t[i+1:]

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"tremplin/internal/platform/check"
 )
 
 // Form carries what a person typed and, per field, the catalog key of what is
@@ -101,30 +103,15 @@ func (f *Form) Get(name string) string { return ASCIINumber(strings.TrimSpace(f.
 // comma) written in Arabic-Indic or Persian digits into ASCII digits; anything
 // else, free text in particular, is returned as it is.
 func ASCIINumber(s string) string {
-	eastern := false
-	for _, r := range s {
-		switch {
-		case r >= '٠' && r <= '٩', r >= '۰' && r <= '۹':
-			eastern = true
-		case r >= '0' && r <= '9', r == '-', r == '+', r == '.', r == ',', r == '٫':
-		default:
-			return s
-		}
+	t := check.ASCIIDigits(s)
+	if t == s {
+		return s // no eastern digit: nothing to read
 	}
-	if !eastern {
-		return s
+	t = strings.ReplaceAll(t, "٫", ".") // the Arabic decimal separator
+	if strings.Trim(t, "0123456789-+.,") != "" {
+		return s // free text that happens to hold a digit
 	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
-		case r == '٫': // the Arabic decimal separator
-			return '.'
-		}
-		return r
-	}, s)
+	return t
 }
 
 // All returns every value of a multi-valued field (checkboxes).

@@ -1,0 +1,117 @@
+package check
+
+import "testing"
+
+func TestPhone(t *testing.T) {
+	cases := []struct {
+		name, country, in, want string
+	}{
+		{"French mobile", "FR", "06 12 34 56 78", "+33612345678"},
+		{"dots", "FR", "06.12.34.56.78", "+33612345678"},
+		{"international", "FR", "+33 6 12 34 56 78", "+33612345678"},
+		{"bracketed trunk 0", "FR", "+33 (0)6 12 34 56 78", "+33612345678"},
+		{"00 for +", "FR", "0033612345678", "+33612345678"},
+		{"Arabic-Indic digits", "FR", "٠٦١٢٣٤٥٦٧٨", "+33612345678"},
+		{"Malawian national", "MW", "0991 23 45 67", "+265991234567"},
+		{"Malawian without its 0", "MW", "991 234 567", "+265991234567"},
+		{"Malawian international", "MW", "+265 991 23 45 67", "+265991234567"},
+		{"Malawian number in Lille", "FR", "+265 991 23 45 67", "+265991234567"},
+		{"British number in Lille", "FR", "+44 7700 900123", "+447700900123"},
+		{"spaces around", "FR", "  06 12 34 56 78\u00a0", "+33612345678"},
+		{"trunk 0 kept after +33", "FR", "+33 06 12 34 56 78", "+33612345678"},
+		{"trunk 0 kept after 0033", "FR", "0033 06 12 34 56 78", "+33612345678"},
+		{"Belgian trunk 0 kept", "FR", "+32 0470 12 34 56", "+32470123456"},
+		{"Arabic-Indic after +33", "FR", "+33 ٠٦ ١٢ ٣٤ ٥٦ ٧٨", "+33612345678"},
+		{"Persian digits", "FR", "+33 ۰۶ ۱۲ ۳۴ ۵۶ ۷۸", "+33612345678"},
+		{"unknown calling code kept", "FR", "+1 514 555 0123", "+15145550123"},
+
+		{"too short", "FR", "06 12 34", ""},
+		{"too long", "FR", "06 12 34 56 78 9", ""},
+		{"words", "FR", "call me", ""},
+		{"letter inside", "FR", "06 12 34 56 7O", ""},
+		{"plus inside", "FR", "06+12 34 56 78", ""},
+		{"empty", "FR", "", ""},
+		{"00 after the calling code", "FR", "+33 00 12 34 56 78", ""},
+		{"Tunisia has no trunk 0 to drop", "FR", "+216 020 123 456", ""},
+		{"Malawian too short", "MW", "+265 12", ""},
+		{"unknown country needs the international form", "", "06 12 34 56 78", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := Phone(c.country, c.in)
+			if got != c.want || ok != (c.want != "") {
+				t.Errorf("Phone(%s, %q) = %q, %v; want %q", c.country, c.in, got, ok, c.want)
+			}
+		})
+	}
+}
+
+func TestDialled(t *testing.T) {
+	cases := []struct {
+		name, in, digits  string
+		international, ok bool
+	}{
+		{"national", "06 12", "0612", false, true},
+		{"plus", "+33 6 12", "33612", true, true},
+		{"00", "0033 6", "336", true, true},
+		{"Arabic-Indic", "٠٦ ١٢", "0612", false, true},
+		{"separators", "(06) 12/34-56.78", "0612345678", false, true},
+		{"a name", "Rania", "", false, false},
+		{"plus inside", "06+12", "", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, intl, ok := Dialled(c.in)
+			if d != c.digits || intl != c.international || ok != c.ok {
+				t.Errorf("Dialled(%q) = %q, %v, %v; want %q, %v, %v", c.in, d, intl, ok, c.digits, c.international, c.ok)
+			}
+		})
+	}
+}
+
+func TestSplitPhone(t *testing.T) {
+	cases := []struct {
+		name, in, code, national string
+	}{
+		{"France", "+33612345678", "33", "612345678"},
+		{"Malawi", "+265991234567", "265", "991234567"},
+		{"unknown calling code", "+15145550123", "", ""},
+		{"not E.164", "0612345678", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, national, ok := SplitPhone(c.in)
+			if code != c.code || national != c.national || ok != (c.code != "") {
+				t.Errorf("SplitPhone(%q) = %q, %q, %v", c.in, code, national, ok)
+			}
+		})
+	}
+}
+
+func TestAnyPhone(t *testing.T) {
+	cases := []struct {
+		name, in, compact string
+		ok                bool
+	}{
+		{"French landline", "03 20 12 34 56", "0320123456", true},
+		{"international with brackets", "+33 (0)3.20.12.34.56", "+330320123456", true},
+		{"no-break spaces", "03\u00a020\u202f12 34 56", "0320123456", true},
+		{"short number", "115115", "115115", true},
+		{"fifteen digits", "+123456789012345", "+123456789012345", true},
+
+		{"five digits", "12 345", "12345", false},
+		{"sixteen digits", "1234567890123456", "1234567890123456", false},
+		{"letters", "03 20 AB", "0320AB", false},
+		{"plus inside", "03+20123456", "03+20123456", false},
+		{"Arabic-Indic digits are not read here", "٠٣٢٠١٢٣٤٥٦", "٠٣٢٠١٢٣٤٥٦", false},
+		{"empty", "", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			compact, ok := AnyPhone(c.in)
+			if compact != c.compact || ok != c.ok {
+				t.Errorf("AnyPhone(%q) = %q, %v; want %q, %v", c.in, compact, ok, c.compact, c.ok)
+			}
+		})
+	}
+}
