@@ -13,10 +13,10 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/exports"
 	"tremplin/internal/impact"
-	"tremplin/internal/impact/exports"
-	"tremplin/internal/impact/opendata"
 	"tremplin/internal/learners"
+	"tremplin/internal/opendata"
 	"tremplin/internal/org"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"

@@ -138,22 +138,22 @@ func TestFormsSentTwiceDoTheirThingOnce(t *testing.T) {
 // twice is the same as sending them once, by nature. Every other form must carry
 // {{template "once" $}} right after its <form> tag.
 var onceExempt = map[string]string{
-	"platform/web/templates/layout.html /logout":              "signing out twice is signing out",
-	"platform/web/templates/layout.html /lang":                "sets the language",
-	"platform/auth/templates/login.html /login":               "signs in; a new session replaces the other",
-	"platform/auth/templates/forgot.html /password/forgot":    "answers with the same page; a second link is harmless",
-	"platform/auth/templates/reset.html /password/reset/":     "the link works once",
-	"platform/auth/templates/profile.html /profile":           "sets values",
-	"training/templates/attendance.html /meetings/":           "attendance is an upsert",
-	"training/templates/_room.html /cohorts/":                 "enrolling or waitlisting twice keeps the one place",
-	"learners/templates/edit.html /learners/":                 "sets values",
-	"positioning/templates/thresholds.html /positioning/":     "sets values",
-	"impact/opendata/templates/association.html /association": "sets values",
-	"partners/templates/import.html /partners/":               "an upload only makes a preview; its confirmation carries the token",
-	"partners/templates/contact_form.html /partners/":         "edits a contact: sets values",
-	"partners/templates/link.html /partner/login":             "sends a sign-in link; a second is harmless",
-	"partners/templates/login.html /partner/login":            "sends a sign-in link; a second is harmless",
-	"partners/templates/_room.html /partner/logout":           "signing out twice is signing out",
+	"platform/web/templates/layout.html /logout":           "signing out twice is signing out",
+	"platform/web/templates/layout.html /lang":             "sets the language",
+	"platform/auth/templates/login.html /login":            "signs in; a new session replaces the other",
+	"platform/auth/templates/forgot.html /password/forgot": "answers with the same page; a second link is harmless",
+	"platform/auth/templates/reset.html /password/reset/":  "the link works once",
+	"platform/auth/templates/profile.html /profile":        "sets values",
+	"training/templates/attendance.html /meetings/":        "attendance is an upsert",
+	"training/templates/_room.html /cohorts/":              "enrolling or waitlisting twice keeps the one place",
+	"learners/templates/edit.html /learners/":              "sets values",
+	"positioning/templates/thresholds.html /positioning/":  "sets values",
+	"opendata/templates/association.html /association":     "sets values",
+	"partners/templates/import.html /partners/":            "an upload only makes a preview; its confirmation carries the token",
+	"partners/templates/contact_form.html /partners/":      "edits a contact: sets values",
+	"partners/templates/link.html /partner/login":          "sends a sign-in link; a second is harmless",
+	"partners/templates/login.html /partner/login":         "sends a sign-in link; a second is harmless",
+	"partners/templates/_room.html /partner/logout":        "signing out twice is signing out",
 }
 
 var postForm = regexp.MustCompile(`<form[^>]*method="post"[^>]*action="([^"{]*)[^"]*"[^>]*>(\s*\{\{template "once" \$\}\})?`)

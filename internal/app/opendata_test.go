@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 )
 
 // A visitor, without signing in, reads the open-data page and downloads the four

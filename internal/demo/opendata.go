@@ -3,7 +3,7 @@ package demo
 import (
 	"context"
 
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 	"tremplin/internal/platform/db"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"tremplin/internal/impact"
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 )

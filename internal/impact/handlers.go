@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"tremplin/internal/demo"
-	"tremplin/internal/impact/opendata"
+	"tremplin/internal/opendata"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
