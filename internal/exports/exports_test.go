@@ -392,5 +392,16 @@ func TestCohortHoursCountAMeetingAcrossMidnight(t *testing.T) {
 		if _, after := hours(); after != before+1.5 {
 			t.Errorf("hours %v, then %v with a meeting of 1.5 h from 23:15 to 00:45", before, after)
 		}
+		// A cancelled meeting is not planned any more, as on the cohort page.
+		var meeting int64
+		if err := d.QueryRowContext(ctx, "SELECT id FROM meetings WHERE cohort_id = $1 ORDER BY starts_at DESC LIMIT 1", id).Scan(&meeting); err != nil {
+			t.Fatal(err)
+		}
+		if err := training.CancelMeeting(ctx, d, meeting); err != nil {
+			t.Fatal(err)
+		}
+		if _, after := hours(); after != before {
+			t.Errorf("hours %v after cancelling the meeting, want %v", after, before)
+		}
 	})
 }

@@ -249,10 +249,12 @@ const meetingSeconds = `(CAST(substr(ends_at, 12, 2) AS INTEGER) - CAST(substr(s
 	+ CAST(substr(ends_at, 18, 2) AS INTEGER) - CAST(substr(starts_at, 18, 2) AS INTEGER)
 	+ CASE WHEN substr(ends_at, 1, 10) = substr(starts_at, 1, 10) THEN 0 ELSE 86400 END`
 
-// meetingHours sums the hours of the meetings of the cohorts in (a list of ids),
-// in the database: a row per cohort rather than one per meeting.
+// meetingHours sums the hours of the meetings that stand (not cancelled, as the
+// cohort page counts them) of the cohorts in (a list of ids), in the database: a
+// row per cohort rather than one per meeting.
 func meetingHours(ctx context.Context, d *db.DB, in string) (map[int64]float64, error) {
-	rows, err := d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+" GROUP BY cohort_id")
+	rows, err := d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+
+		" AND cancelled_at = '' GROUP BY cohort_id")
 	if err != nil {
 		return nil, err
 	}
