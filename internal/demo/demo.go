@@ -100,7 +100,7 @@ func Seed(ctx context.Context, d *db.DB) ([]Login, error) {
 		logins = append(logins, Login{Email: s.email, Role: string(s.role), Antenna: antenna})
 		if _, err := auth.ByEmail(ctx, d, s.email); err == nil {
 			continue
-		} else if !errors.Is(err, auth.ErrNotFound) {
+		} else if !errors.Is(err, db.ErrNotFound) {
 			return nil, err
 		}
 		st := &auth.Staff{Name: s.name, Email: s.email, Role: s.role, Lang: s.lang, Active: true, PasswordHash: hash}

@@ -6,7 +6,6 @@ package exports
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
-	"tremplin/internal/training"
 )
 
 //go:embed templates/*.html
@@ -39,15 +37,6 @@ type Handlers struct {
 func pathID(r *http.Request) int64 {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	return id
-}
-
-// fail answers a lookup error: 404 for a missing or out-of-scope record.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, training.ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
 }
 
 // send writes a finished file. Files are built whole in memory first, so that a

@@ -54,7 +54,7 @@ func (h *Handlers) MeetingSheet(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	m, c, err := training.MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	sheets, err := buildSheets(ctx, h.DB, st, c, []training.Meeting{*m})
@@ -72,7 +72,7 @@ func (h *Handlers) CohortSheets(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	c, err := training.CohortByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	meetings, err := training.Meetings(ctx, h.DB, c.ID, c.Loc())
@@ -109,7 +109,7 @@ func buildSheets(ctx context.Context, d *db.DB, st *auth.Staff, c *training.Coho
 	address := ""
 	if a, err := org.AntennaByID(ctx, d, st.Scope(), c.AntennaID); err == nil {
 		address = a.Address
-	} else if !errors.Is(err, org.ErrNotFound) {
+	} else if !errors.Is(err, db.ErrNotFound) {
 		return nil, err
 	}
 	roster, err := training.Roster(ctx, d, c.ID)

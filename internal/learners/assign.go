@@ -76,13 +76,13 @@ func Assignee(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*auth.Sta
 	var to sql.NullInt64
 	err := d.QueryRowContext(ctx, "SELECT assigned_to FROM learners WHERE id = $1 AND "+where, append([]any{id}, args...)...).Scan(&to)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil || !to.Valid {
 		return nil, err
 	}
 	s, err := auth.ByID(ctx, d, to.Int64)
-	if errors.Is(err, auth.ErrNotFound) {
+	if errors.Is(err, db.ErrNotFound) {
 		return nil, nil
 	}
 	return s, err
@@ -103,7 +103,7 @@ func (h *Handlers) chosenAssignee(ctx context.Context, v string) (s *auth.Staff,
 		return nil, false, nil
 	}
 	s, err = auth.ByID(ctx, h.DB, id)
-	if errors.Is(err, auth.ErrNotFound) {
+	if errors.Is(err, db.ErrNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {
@@ -144,7 +144,7 @@ func (h *Handlers) renderAssign(w http.ResponseWriter, r *http.Request, status i
 	st := auth.Current(ctx)
 	current, err := Assignee(ctx, h.DB, st.Scope(), l.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	people, err := h.assigneeChoices(ctx, st, l.AntennaID, 1)

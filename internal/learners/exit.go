@@ -149,7 +149,7 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 	staff := auth.Current(ctx).ID
 	changes, err := Exit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, staff)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.statusChanged(ctx, l.ID, l.Status, staff)

@@ -23,7 +23,7 @@ func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bo
 	st := auth.Current(r.Context())
 	l, err := ByID(r.Context(), h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	if l.MergedInto != 0 {
@@ -260,7 +260,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	l.WishedProgramme = h.knownProgramme(ctx, f.Get("programme"))
 	if f.Valid() {
 		if err := Update(ctx, h.DB, l, auth.Current(ctx).ID); err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 		h.backToFile(w, r, l.ID, "")
@@ -375,7 +375,7 @@ func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := SetStatus(ctx, h.DB, l.ID, status, detail, st.ID); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.statusChanged(ctx, l.ID, l.Status, st.ID)
@@ -431,11 +431,11 @@ func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := h.otherFile(ctx, f.Get("other"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := ClearDuplicate(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.backToFile(w, r, l.ID, "")

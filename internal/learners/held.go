@@ -186,7 +186,7 @@ func scanHeld(row db.Scanner) (*Held, error) {
 	var form, created string
 	err := row.Scan(&h.ID, &h.AntennaID, &h.AntennaName, &h.Lang, &form, &h.Honeypot, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func HeldByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Held, er
 }
 
 // Release makes a file of a held registration, once (a second release of the same
-// one finds it decided and returns ErrNotFound). l is the person as checked again.
+// one finds it decided and returns db.ErrNotFound). l is the person as checked again.
 func Release(ctx context.Context, d *db.DB, heldID int64, l *Learner, staffID int64) error {
 	now := time.Now()
 	prepareRegistration(l, now)
@@ -240,7 +240,7 @@ func decide(ctx context.Context, tx *sql.Tx, id int64, decision string, staffID 
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		if err == nil {
-			err = ErrNotFound
+			err = db.ErrNotFound
 		}
 		return err
 	}

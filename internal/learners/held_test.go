@@ -82,7 +82,7 @@ func TestHeldRegistrationsAreReleasedOnce(t *testing.T) {
 		if err := Release(ctx, d, list[0].ID, l, f.adviser.ID); err != nil || l.ID == 0 {
 			t.Fatalf("release: %v", err)
 		}
-		if err := Release(ctx, d, list[0].ID, &Learner{AntennaID: f.lille, FirstName: "X", LastName: "Y", Phone: "+33600000000", ConsentText: "ok"}, f.adviser.ID); !errors.Is(err, ErrNotFound) {
+		if err := Release(ctx, d, list[0].ID, &Learner{AntennaID: f.lille, FirstName: "X", LastName: "Y", Phone: "+33600000000", ConsentText: "ok"}, f.adviser.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("released twice: %v", err)
 		}
 		if err := Discard(ctx, d, list[1].ID, f.adviser.ID); err != nil {

@@ -6,7 +6,6 @@ package learners
 import (
 	"context"
 	"embed"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -106,13 +105,4 @@ func (h *Handlers) Positioned(ctx context.Context, learnerID int64) error {
 func pathID(r *http.Request) int64 {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	return id
-}
-
-// fail answers a lookup error: 404 for a missing or out-of-scope file.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
 }

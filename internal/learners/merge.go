@@ -184,7 +184,7 @@ func Merge(ctx context.Context, d *db.DB, keep, other, staffID int64) error {
 // takes the further status; other is marked merged into keep and leaves every list.
 func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks map[string]string) error {
 	if keep == other {
-		return ErrNotFound
+		return db.ErrNotFound
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		load := func(id int64) (*Learner, error) {
@@ -389,7 +389,7 @@ func (h *Handlers) otherFile(ctx context.Context, v string) (*Learner, error) {
 		return nil, err
 	}
 	if o.MergedInto != 0 {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return o, nil
 }
@@ -484,7 +484,7 @@ func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := h.otherFile(ctx, v)
 	if err != nil || o.ID == l.ID {
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -504,7 +504,7 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := h.otherFile(ctx, f.Get("other"))
 	if err != nil || o.ID == l.ID {
-		h.fail(w, r, ErrNotFound)
+		h.Render.Fail(w, r, db.ErrNotFound)
 		return
 	}
 	picks := map[string]string{}
@@ -521,7 +521,7 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := MergeWith(ctx, h.DB, l.ID, o.ID, auth.Current(ctx).ID, picks); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	// Always passed on: the merged file may have been referred with another status.

@@ -70,7 +70,7 @@ func CorrectPhone(ctx context.Context, d *db.DB, id int64, phone, by string) (in
 		var merged sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT merged_into FROM learners WHERE id = $1", id).Scan(&merged)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
@@ -82,7 +83,7 @@ func (h *Handlers) programmeOptions(ctx context.Context) []web.Option {
 func (h *Handlers) session(ctx context.Context, cohortID int64) *training.PublicCohort {
 	c, err := training.PublicSession(ctx, h.DB, cohortID, time.Now())
 	if err != nil {
-		if !errors.Is(err, training.ErrNotFound) {
+		if !errors.Is(err, db.ErrNotFound) {
 			h.Log.WarnContext(ctx, "registration: session unavailable", "cohort_id", cohortID, "err", err)
 		}
 		return nil
@@ -338,7 +339,7 @@ func (h *Handlers) Thanks(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if id, _ := strconv.ParseInt(q.Get("antenna"), 10, 64); id > 0 {
 		a, err := org.AntennaByID(r.Context(), h.DB, auth.Scope{All: true}, id)
-		if err != nil && !errors.Is(err, org.ErrNotFound) {
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			h.Render.Fail(w, r, err)
 			return
 		}

@@ -94,7 +94,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	held, err := HeldByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	antenna, err := org.AntennaByID(ctx, h.DB, st.Scope(), held.AntennaID)
@@ -112,7 +112,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := Release(ctx, h.DB, held.ID, l, st.ID); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.acknowledge(ctx, p, l, antenna, session)
@@ -126,11 +126,11 @@ func (h *Handlers) HeldDiscard(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	held, err := HeldByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := Discard(ctx, h.DB, held.ID, st.ID); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "registrations.discarded")

@@ -59,10 +59,6 @@ var (
 	Milestones = []string{"m3", "m6"}
 )
 
-// ErrNotFound is returned for a file that does not exist or is outside the
-// caller's antennas: both are answered the same way.
-var ErrNotFound = errors.New("learner not found")
-
 // ErrTooManyRegistrations is returned by Register when the address has registered
 // too often within the hour.
 var ErrTooManyRegistrations = errors.New("too many registrations from this address")
@@ -149,7 +145,7 @@ func scanLearner(row db.Scanner, extra ...any) (*Learner, error) {
 		&l.HeardFrom, &l.WishedProgramme, &l.WishedCohort, &l.Status, &l.StatusReason, &l.ConsentText, &consentAt,
 		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -377,7 +373,7 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
 			return err
@@ -416,7 +412,7 @@ func ClearDuplicate(ctx context.Context, d *db.DB, id, other, staffID int64) err
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		now := db.Now()
 		for _, l := range []int64{id, other} {
@@ -483,7 +479,7 @@ func SetStatus(ctx context.Context, d *db.DB, id int64, status, detail string, s
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		return addHistory(ctx, tx, id, "status", status, detail, staffID, now)
 	})
@@ -522,7 +518,7 @@ func recordExit(ctx context.Context, tx *sql.Tx, id int64, outcome, reason strin
 	err := tx.QueryRowContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
 		WHERE id = $5 AND merged_into IS NULL RETURNING antenna_id`, outcome, reason, day, now, id).Scan(&antenna)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return db.ErrNotFound
 	}
 	if err != nil {
 		return err

@@ -128,7 +128,7 @@ func TestRegistrationIsStoredWithConsent(t *testing.T) {
 			t.Fatalf("timeline: %v %v", events, err)
 		}
 		// Outside the adviser's antennas, the file does not exist.
-		if _, err := ByID(ctx, d, f.bordeauxScope, l.ID); !errors.Is(err, ErrNotFound) {
+		if _, err := ByID(ctx, d, f.bordeauxScope, l.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("Bordeaux adviser reads a Lille file: %v", err)
 		}
 	})
@@ -225,7 +225,7 @@ func TestMergeMovesTheHistoryAndHidesTheOtherFile(t *testing.T) {
 		if len(list) != 1 || list[0].ID != keep.ID || len(inbox) != 1 {
 			t.Fatalf("the merged file is still listed: search %d, inbox %d", len(list), len(inbox))
 		}
-		if err := Merge(ctx, d, keep.ID, other.ID, f.adviser.ID); !errors.Is(err, ErrNotFound) {
+		if err := Merge(ctx, d, keep.ID, other.ID, f.adviser.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("merging twice: %v", err)
 		}
 	})

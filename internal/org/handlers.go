@@ -33,15 +33,6 @@ func pathID(r *http.Request) int64 {
 	return id
 }
 
-// fail answers a lookup error: 404 for a missing or out-of-scope record.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNotFound) || errors.Is(err, auth.ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
-}
-
 // Home is the public front page for visitors and the starting page for staff.
 func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(r.Context())
@@ -91,7 +82,7 @@ func (h *Handlers) AntennaShow(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	a, err := AntennaByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	places, err := Places(ctx, h.DB, st.Scope(), a.ID)
@@ -148,7 +139,7 @@ func (h *Handlers) managedAntenna(w http.ResponseWriter, r *http.Request) (*Ante
 	}
 	a, err := AntennaByID(r.Context(), h.DB, st.Scope(), id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return a, true
@@ -174,7 +165,7 @@ func (h *Handlers) AntennaSave(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, ErrNameTaken) {
 			f.Fail("name", "antenna.name_taken")
 		} else if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}
@@ -207,7 +198,7 @@ func (h *Handlers) PlaceShow(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(r.Context())
 	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Render.Render(w, r, http.StatusOK, "org/place.html", struct {
@@ -284,10 +275,10 @@ func (h *Handlers) managedPlace(w http.ResponseWriter, r *http.Request) (*Place,
 	st := auth.Current(r.Context())
 	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), pathID(r))
 	if err == nil && !st.ManagesAntenna(p.AntennaID) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return p, true
@@ -324,7 +315,7 @@ func (h *Handlers) PlaceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := SavePlace(r.Context(), h.DB, p); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "saved")

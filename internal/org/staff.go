@@ -98,7 +98,7 @@ func (h *Handlers) StaffNew(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) StaffEdit(w http.ResponseWriter, r *http.Request) {
 	s, err := auth.ByID(r.Context(), h.DB, pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.renderStaffForm(w, r, http.StatusOK, s, staffForm(s))
@@ -113,7 +113,7 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 	if !isNew {
 		var err error
 		if s, err = auth.ByID(ctx, h.DB, pathID(r)); err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 		s.PasswordHash = "" // keep the password as it is
@@ -168,7 +168,7 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, auth.ErrEmailTaken) {
 			f.Fail("email", "staff.email_taken")
 		} else if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}

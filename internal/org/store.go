@@ -37,10 +37,6 @@ type Place struct {
 	Pivot         string // SIRET or RNA of the structure running the place
 }
 
-// ErrNotFound is returned for a record that does not exist or is outside the
-// caller's antennas: both are answered the same way.
-var ErrNotFound = errors.New("not found")
-
 // ErrNameTaken is returned when another antenna has the same name.
 var ErrNameTaken = errors.New("name already used")
 
@@ -50,7 +46,7 @@ func scanAntenna(row db.Scanner) (*Antenna, error) {
 	var a Antenna
 	err := row.Scan(&a.ID, &a.Name, &a.City, &a.Country, &a.Timezone, &a.Address, &a.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return &a, err
 }
@@ -67,7 +63,7 @@ func AllAntennas(ctx context.Context, d *db.DB) ([]*Antenna, error) {
 	return Antennas(ctx, d, auth.Scope{All: true})
 }
 
-// AntennaByID returns an antenna in scope, or ErrNotFound.
+// AntennaByID returns an antenna in scope, or db.ErrNotFound.
 func AntennaByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Antenna, error) {
 	where, args := sc.Where("id", 2)
 	return scanAntenna(d.QueryRowContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE id = $1 AND "+where, append([]any{id}, args...)...))
@@ -86,7 +82,7 @@ func SaveAntenna(ctx context.Context, d *db.DB, a *Antenna) error {
 			WHERE id = $8`, a.Name, a.City, a.Country, a.Timezone, a.Address, a.Phone, now, a.ID)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
+				return db.ErrNotFound
 			}
 		}
 	}
@@ -104,7 +100,7 @@ func scanPlace(row db.Scanner) (*Place, error) {
 	err := row.Scan(&p.ID, &p.AntennaID, &p.AntennaName, &p.Country, &p.Name, &p.Address, &p.Postcode, &p.City,
 		&p.OpeningHours, &p.Accessibility, &p.Pivot)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return &p, err
 }
@@ -116,7 +112,7 @@ func Places(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64) ([]*P
 		WHERE ($1 = 0 OR p.antenna_id = $1) AND `+where+" ORDER BY a.name, p.name", append([]any{antennaID}, args...)...))(scanPlace)
 }
 
-// PlaceByID returns a place in scope, or ErrNotFound.
+// PlaceByID returns a place in scope, or db.ErrNotFound.
 func PlaceByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Place, error) {
 	where, args := sc.Where("p.antenna_id", 2)
 	return scanPlace(d.QueryRowContext(ctx, "SELECT "+placeColumns+` FROM places p JOIN antennas a ON a.id = p.antenna_id
@@ -140,7 +136,7 @@ func SavePlace(ctx context.Context, d *db.DB, p *Place) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return db.ErrNotFound
 	}
 	return nil
 }

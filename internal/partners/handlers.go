@@ -14,6 +14,7 @@ import (
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
+	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
@@ -99,7 +100,7 @@ func (h *Handlers) New(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
 	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	f := web.NewForm(url.Values{"name": {o.Name}, "kind": {o.Kind}, "identifier": {o.Identifier}, "address": {o.Address}, "stage": {o.Stage}})
@@ -122,7 +123,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	if id := pathID(r, "id"); id != 0 || r.PathValue("id") != "" {
 		var err error
 		if o, err = OrgByID(ctx, h.DB, st.Scope(), id); err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}
@@ -165,7 +166,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	}
 	o.Name, o.Kind, o.Identifier, o.Address, o.Stage, o.Antennas = f.Get("name"), f.Get("kind"), ident, f.Get("address"), f.Get("stage"), chosen
 	if err := SaveOrg(ctx, h.DB, o, editable); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "saved")
@@ -187,7 +188,7 @@ type showData struct {
 func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
 	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.show(w, r, http.StatusOK, o, web.NewForm(url.Values{"interaction_kind": {"call"}}))
@@ -252,7 +253,7 @@ func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	f, err := web.ParseForm(r)
@@ -284,15 +285,15 @@ func (h *Handlers) orgContact(w http.ResponseWriter, r *http.Request) (*Org, *Co
 	ctx := r.Context()
 	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
 	c, err := ContactByID(ctx, h.DB, pathID(r, "contact"))
 	if err == nil && c.OrgID != o.ID {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
 	return o, c, true
@@ -332,7 +333,7 @@ func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, ErrEmailTaken) {
 			f.Fail("contact_email", "partner.email_taken")
 		} else if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}
@@ -354,7 +355,7 @@ func (h *Handlers) InteractionAdd(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	o, err := OrgByID(ctx, h.DB, st.Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	f, err := web.ParseForm(r)
@@ -432,7 +433,7 @@ func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := MarkDone(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id")); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "saved")
@@ -475,7 +476,7 @@ func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ref, err := ReferralByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	people, err := People(ctx, h.DB, ref.ID)
@@ -511,7 +512,7 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	p, err := personInScope(ctx, h.DB, st.Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	f, err := web.ParseForm(r)
@@ -526,7 +527,7 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	}
 	changed, err := SetState(ctx, h.DB, st.Scope(), p.ID, state, reason, st.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.tell(ctx, changed)

@@ -471,7 +471,7 @@ func SaveBatch(ctx context.Context, d *db.DB, b *Batch) error {
 }
 
 // BatchByID returns a list uploaded by staffID, confirmed or not, until it expires;
-// anyone else's is ErrNotFound.
+// anyone else's is db.ErrNotFound.
 func BatchByID(ctx context.Context, d *db.DB, staffID, id int64) (*Batch, error) {
 	var b Batch
 	var rows, created, expires, confirmed string
@@ -480,7 +480,7 @@ func BatchByID(ctx context.Context, d *db.DB, staffID, id int64) (*Batch, error)
 		WHERE id = $1 AND staff_id = $2 AND (confirmed_at <> '' OR expires_at > $3)`, id, staffID, db.Now()).Scan(
 		&b.ID, &b.OrgID, &b.StaffID, &b.AntennaID, &b.ProgrammeID, &b.ContactID, &b.Filename, &rows, &created, &expires, &confirmed, &b.ReferralID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

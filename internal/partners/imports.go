@@ -90,7 +90,7 @@ func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	d, antennas, err := h.importTargets(ctx, o)
@@ -112,7 +112,7 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	o, err := OrgByID(ctx, h.DB, st.Scope(), pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := r.ParseMultipartForm(4 << 20); err != nil {
@@ -238,12 +238,12 @@ func (h *Handlers) ImportPreview(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	b, err := BatchByID(ctx, h.DB, st.ID, pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	o, err := OrgByID(ctx, h.DB, st.Scope(), b.OrgID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	d := &previewData{Batch: b, Org: o}
@@ -299,12 +299,12 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := BatchByID(ctx, h.DB, st.ID, pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	o, err := OrgByID(ctx, h.DB, st.Scope(), b.OrgID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if b.ReferralID != 0 {

@@ -78,10 +78,6 @@ var States = []string{Sent, Received, Contacted, Positioned, Enrolled, Waitliste
 // reads why without reading a staff member's notes.
 var DeclineReasons = []string{"person_declined", "not_eligible", "not_available", "other"}
 
-// ErrNotFound is answered for anything missing or outside the caller's reach:
-// another antenna for staff, another organisation for a partner contact.
-var ErrNotFound = errors.New("not found")
-
 // ErrEmailTaken is returned when another contact already uses the email.
 var ErrEmailTaken = errors.New("contact email already used")
 
@@ -106,7 +102,7 @@ func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {
 		return nil, nil
 	}
 	c, err := ContactByID(ctx, h.DB, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !c.Active) {
+	if errors.Is(err, db.ErrNotFound) || (err == nil && !c.Active) {
 		return nil, nil
 	}
 	return c, err
@@ -115,13 +111,4 @@ func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {
 func pathID(r *http.Request, name string) int64 {
 	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
 	return id
-}
-
-// fail answers a lookup error: the 404 page for anything missing or out of reach.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
 }

@@ -154,7 +154,7 @@ func Withdraw(ctx context.Context, d *db.DB, orgID, personID, contactID int64, r
 			err := tx.QueryRowContext(ctx, `SELECT rp.state FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
 				WHERE rp.id = $1 AND r.org_id = $2`, personID, orgID).Scan(&state)
 			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
+				return db.ErrNotFound
 			}
 			return err
 		}

@@ -148,7 +148,7 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := ContactByEmail(ctx, h.DB, f.Get("email"))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -220,7 +220,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 	}
 	var c *Contact
 	if id != 0 {
-		if c, err = ContactByID(ctx, h.DB, id); err != nil && !errors.Is(err, ErrNotFound) {
+		if c, err = ContactByID(ctx, h.DB, id); err != nil && !errors.Is(err, db.ErrNotFound) {
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -256,10 +256,10 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) contact(w http.ResponseWriter, r *http.Request) (*Contact, bool) {
 	c, err := h.currentContact(r.Context())
 	if err == nil && c == nil {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return c, true

@@ -130,7 +130,7 @@ func (h *Handlers) PersonShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.personPage(w, r, http.StatusOK, c, p, web.NewForm(nil))
@@ -161,7 +161,7 @@ func (h *Handlers) partnerPerson(w http.ResponseWriter, r *http.Request) (*Conta
 	}
 	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false
 	}
 	f, err := web.ParseForm(r)
@@ -212,7 +212,7 @@ func (h *Handlers) PhoneSave(w http.ResponseWriter, r *http.Request) {
 	if f.Valid() {
 		done, err := CorrectPhone(r.Context(), h.DB, p, c, f.Get("phone"))
 		if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 		if !done {
@@ -244,7 +244,7 @@ func (h *Handlers) WithdrawSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := Withdraw(r.Context(), h.DB, c.OrgID, p.ID, c.ID, reason); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Log.InfoContext(r.Context(), "partner withdrew a referral", "person_id", p.ID, "contact_id", c.ID, "reason", reason)

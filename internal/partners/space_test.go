@@ -111,7 +111,7 @@ func TestPartnerNotesPhoneAndWithdrawal(t *testing.T) {
 			t.Errorf("the file's history: %+v", last)
 		}
 
-		if err := partners.Withdraw(ctx, d, f.orgB.ID, bilal.ID, 0, "moved"); err != partners.ErrNotFound {
+		if err := partners.Withdraw(ctx, d, f.orgB.ID, bilal.ID, 0, "moved"); err != db.ErrNotFound {
 			t.Errorf("another organisation withdrew: %v", err)
 		}
 		for range 2 {

@@ -59,7 +59,7 @@ func scanOrg(row db.Scanner) (*Org, error) {
 	var created, updated string
 	err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Identifier, &o.Address, &o.Stage, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func SaveOrg(ctx context.Context, d *db.DB, o *Org, editable []int64) error {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
+				return db.ErrNotFound
 			}
 		}
 		if all {
@@ -206,7 +206,7 @@ func scanContact(row db.Scanner) (*Contact, error) {
 	var c Contact
 	err := row.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.Name, &c.Role, &c.Email, &c.Phone, &c.Lang, &c.Active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return &c, err
 }
@@ -227,11 +227,11 @@ func ContactByID(ctx context.Context, d *db.DB, id int64) (*Contact, error) {
 func ContactByEmail(ctx context.Context, d *db.DB, email string) (*Contact, error) {
 	email = auth.NormalizeEmail(email)
 	if email == "" {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	c, err := scanContact(d.QueryRowContext(ctx, "SELECT "+contactColumns+" FROM partner_contacts c JOIN partner_orgs o ON o.id = c.org_id WHERE c.email = $1", email))
 	if err == nil && !c.Active {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return c, err
 }
@@ -252,7 +252,7 @@ func SaveContact(ctx context.Context, d *db.DB, c *Contact) error {
 			WHERE id = $6 AND org_id = $7`, c.Name, c.Role, c.Email, c.Phone, c.Active, c.ID, c.OrgID)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
-				err = ErrNotFound
+				err = db.ErrNotFound
 			}
 		}
 	}
@@ -358,7 +358,7 @@ func MarkDone(ctx context.Context, d *db.DB, sc auth.Scope, id int64) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return db.ErrNotFound
 	}
 	return nil
 }
@@ -480,7 +480,7 @@ func scanReferral(row db.Scanner) (*Referral, error) {
 	err := row.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.ContactID, &r.ContactName, &r.StaffID, &r.AntennaID, &r.AntennaName,
 		&r.ProgrammeID, &r.ProgrammeTitle, &r.Source, &created, &r.People)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -541,7 +541,7 @@ func scanPerson(row db.Scanner) (*Person, error) {
 	err := row.Scan(&p.ID, &p.ReferralID, &p.LearnerID, &p.FirstName, &p.LastName, &p.AntennaName, &p.ProgrammeTitle,
 		&p.State, &p.Reason, &referred, &updated, &p.Duplicate, &p.Known, &p.Country)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -562,7 +562,7 @@ func OrgPeople(ctx context.Context, d *db.DB, orgID int64, limit int) ([]*Person
 	return db.Collect[*Person](rows, err)(scanPerson)
 }
 
-// OrgPerson returns a person the organisation referred; anyone else is ErrNotFound.
+// OrgPerson returns a person the organisation referred; anyone else is db.ErrNotFound.
 func OrgPerson(ctx context.Context, d *db.DB, orgID, personID int64) (*Person, error) {
 	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND r.org_id = $2", personID, orgID))
 }

@@ -73,7 +73,7 @@ func TestOrganisationsAreSeenFromTheirAntennasOnly(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Name != "SOS migrants" || list[0].AntennaNames[0] != "Lille" {
 			t.Fatalf("Lille adviser's directory: %v %+v", err, list)
 		}
-		if _, err := partners.OrgByID(ctx, d, f.adviserInLille, f.orgB.ID); err != partners.ErrNotFound {
+		if _, err := partners.OrgByID(ctx, d, f.adviserInLille, f.orgB.ID); err != db.ErrNotFound {
 			t.Errorf("Rennes organisation from Lille: %v", err)
 		}
 		// Saving with Lille as the only editable antenna keeps Rennes untouched.
@@ -124,7 +124,7 @@ func TestOutreachNextStepsDueThisWeek(t *testing.T) {
 		if o.Stage != "meeting" {
 			t.Errorf("stage %q, want meeting", o.Stage)
 		}
-		if err := partners.MarkDone(ctx, d, f.adviserInLille, 999999); err != partners.ErrNotFound {
+		if err := partners.MarkDone(ctx, d, f.adviserInLille, 999999); err != db.ErrNotFound {
 			t.Errorf("marking an unknown step done: %v", err)
 		}
 	})
@@ -183,7 +183,7 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 		if len(list) != 3 || list[0].State != partners.Sent {
 			t.Fatalf("people: %+v", list)
 		}
-		if _, err := partners.OrgPerson(ctx, d, f.orgB.ID, list[0].ID); err != partners.ErrNotFound {
+		if _, err := partners.OrgPerson(ctx, d, f.orgB.ID, list[0].ID); err != db.ErrNotFound {
 			t.Errorf("another organisation reads the person: %v", err)
 		}
 
@@ -308,7 +308,7 @@ func TestImportBatchWritesAllValidRowsOnce(t *testing.T) {
 		if err := partners.SaveBatch(ctx, d, b); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := partners.BatchByID(ctx, d, f.staff+1, b.ID); err != partners.ErrNotFound {
+		if _, err := partners.BatchByID(ctx, d, f.staff+1, b.ID); err != db.ErrNotFound {
 			t.Errorf("another staff member reads the batch: %v", err)
 		}
 		loaded, err := partners.BatchByID(ctx, d, f.staff, b.ID)

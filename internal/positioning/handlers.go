@@ -16,15 +16,6 @@ func pathInt(r *http.Request, name string) int64 {
 	return id
 }
 
-// fail answers a lookup error: 404 for a missing or out-of-scope record.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
-}
-
 // --- Questionnaire (managers and admins) --------------------------------------
 
 type competenceQuestions struct {
@@ -100,7 +91,7 @@ func (h *Handlers) QuestionNew(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) QuestionEdit(w http.ResponseWriter, r *http.Request) {
 	q, err := QuestionByID(r.Context(), h.DB, pathInt(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Render.Render(w, r, http.StatusOK, "positioning/question_form.html", h.questionFormData(r, q.ID), questionForm(q))
@@ -113,7 +104,7 @@ func (h *Handlers) QuestionSave(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") != "" {
 		var err error
 		if q, err = QuestionByID(r.Context(), h.DB, pathInt(r, "id")); err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}
@@ -128,7 +119,7 @@ func (h *Handlers) QuestionSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := SaveQuestion(r.Context(), h.DB, q); err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "saved")
@@ -176,7 +167,7 @@ func (h *Handlers) ThresholdsSave(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
 	l, err := LearnerInScope(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathInt(r, "id"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return l, true
@@ -417,7 +408,7 @@ func (h *Handlers) Result(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t, err := TestByID(ctx, h.DB, l.ID, pathInt(r, "test"))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	all, err := Tests(ctx, h.DB, l.ID)

@@ -11,10 +11,6 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// ErrNotFound is returned for a record that does not exist or is outside the
-// caller's antennas: both are answered the same way.
-var ErrNotFound = errors.New("not found")
-
 // ErrNoAnswer is returned by Take when not a single question was answered.
 var ErrNoAnswer = errors.New("positioning: no question answered")
 
@@ -38,14 +34,14 @@ func ActiveQuestions(ctx context.Context, d *db.DB) ([]*Question, error) {
 	return slices.DeleteFunc(all, func(q *Question) bool { return !q.Active }), nil
 }
 
-// QuestionByID returns one question with its answers, or ErrNotFound.
+// QuestionByID returns one question with its answers, or db.ErrNotFound.
 func QuestionByID(ctx context.Context, d *db.DB, id int64) (*Question, error) {
 	qs, err := loadQuestions(ctx, d, id)
 	if err != nil {
 		return nil, err
 	}
 	if len(qs) == 0 {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	return qs[0], nil
 }
@@ -130,7 +126,7 @@ func saveQuestion(ctx context.Context, tx db.Execer, q *Question) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 	}
 	for i := range q.Answers {
@@ -211,7 +207,7 @@ type Learner struct {
 	Location  *time.Location // the antenna's, to show when a test was taken
 }
 
-// LearnerInScope returns a learner of the caller's antennas, or ErrNotFound (also
+// LearnerInScope returns a learner of the caller's antennas, or db.ErrNotFound (also
 // for a file merged into another).
 func LearnerInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
 	where, args := sc.Where("l.antenna_id", 2)
@@ -222,7 +218,7 @@ func LearnerInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Le
 		WHERE l.id = $1 AND l.merged_into IS NULL AND `+where, append([]any{id}, args...)...).
 		Scan(&l.ID, &l.AntennaID, &l.FirstName, &l.LastName, &tz)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -327,14 +323,14 @@ func Tests(ctx context.Context, d *db.DB, learnerID int64) ([]*Test, error) {
 	return loadTests(ctx, d, learnerID, 0)
 }
 
-// TestByID returns one test of the learner with its scores and answers, or ErrNotFound.
+// TestByID returns one test of the learner with its scores and answers, or db.ErrNotFound.
 func TestByID(ctx context.Context, d *db.DB, learnerID, id int64) (*Test, error) {
 	ts, err := loadTests(ctx, d, learnerID, id)
 	if err != nil {
 		return nil, err
 	}
 	if len(ts) == 0 {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	t := ts[0]
 	rows, err := d.QueryContext(ctx, `SELECT question_id, competence, question, answer, weight

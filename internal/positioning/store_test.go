@@ -87,10 +87,10 @@ func TestQuestionnaireRoundTrip(t *testing.T) {
 		if err != nil || len(all) != 2 || all[0].Competence != "1.1" {
 			t.Fatalf("questionnaire %v %v", all, err)
 		}
-		if _, err := QuestionByID(ctx, d, 9999); err != ErrNotFound {
+		if _, err := QuestionByID(ctx, d, 9999); err != db.ErrNotFound {
 			t.Fatalf("missing question: %v", err)
 		}
-		if err := SaveQuestion(ctx, d, &Question{ID: 9999, Competence: "1.1", Text: Text{FR: "x"}}); err != ErrNotFound {
+		if err := SaveQuestion(ctx, d, &Question{ID: 9999, Competence: "1.1", Text: Text{FR: "x"}}); err != db.ErrNotFound {
 			t.Fatalf("update of a missing question: %v", err)
 		}
 	})
@@ -202,7 +202,7 @@ func TestStoredResultsDoNotChangeWithTheQuestionnaire(t *testing.T) {
 			t.Errorf("unanswered question as stored: %+v", a)
 		}
 		// Another learner's id does not open the test.
-		if _, err := TestByID(ctx, d, f.other, first.ID); err != ErrNotFound {
+		if _, err := TestByID(ctx, d, f.other, first.ID); err != db.ErrNotFound {
 			t.Errorf("test through another learner: %v", err)
 		}
 	})
@@ -248,7 +248,7 @@ func TestLearnerInScope(t *testing.T) {
 		if err != nil || l.FirstName != "Amina" || l.Location.String() != "Europe/Paris" {
 			t.Fatalf("own learner: %+v %v", l, err)
 		}
-		if _, err := LearnerInScope(ctx, d, auth.Scope{StaffID: f.staff + 100}, f.learner); err != ErrNotFound {
+		if _, err := LearnerInScope(ctx, d, auth.Scope{StaffID: f.staff + 100}, f.learner); err != db.ErrNotFound {
 			t.Fatalf("learner of another antenna: %v", err)
 		}
 		if _, err := LearnerInScope(ctx, d, auth.Scope{All: true}, f.learner); err != nil {

@@ -85,7 +85,7 @@ func Enrol(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) (s
 	defer changed()
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		state, capacity, err := lockCohort(ctx, tx, cohortID)
-		if errors.Is(err, ErrNotFound) || (err == nil && !takesEnrolments(state)) {
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
 			return ErrCohortClosed
 		}
 		if err != nil {
@@ -124,7 +124,7 @@ func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64)
 	defer changed()
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		state, _, err := lockCohort(ctx, tx, cohortID)
-		if errors.Is(err, ErrNotFound) || (err == nil && !takesEnrolments(state)) {
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
 			return ErrCohortClosed
 		}
 		if err != nil {

@@ -128,7 +128,7 @@ func Reopenable(ctx context.Context, d db.Execer, cohortID int64, now time.Time)
 			AND (m.cancelled_at = '' OR m.cancelled_at = c.cancelled_at) AND m.starts_at <= $2)
 		FROM cohorts c WHERE c.id = $1`, cohortID, db.FormatTime(now)).Scan(&state, &at, &held)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, ErrNotFound
+		return false, db.ErrNotFound
 	}
 	return err == nil && state == "cancelled" && held == 0, err
 }
@@ -295,7 +295,7 @@ func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if h.Log != nil {
@@ -365,7 +365,7 @@ func (h *Handlers) CohortReopen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if h.Log != nil {

@@ -105,12 +105,12 @@ func ProgrammeWaitlist(ctx context.Context, d *db.DB, c *Cohort, limit int) ([]C
 	})
 }
 
-// learnerAntenna returns the antenna of a file not merged into another, or ErrNotFound.
+// learnerAntenna returns the antenna of a file not merged into another, or db.ErrNotFound.
 func learnerAntenna(ctx context.Context, d *db.DB, learnerID int64) (int64, error) {
 	var id int64
 	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM learners WHERE id = $1 AND merged_into IS NULL", learnerID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	return id, err
 }
@@ -239,7 +239,7 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrCohortClosed):
 		h.Render.Error(w, r, http.StatusConflict)
 	default:
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 	}
 }
 
@@ -288,7 +288,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 				continue
 			}
 			if err != nil {
-				h.fail(w, r, err)
+				h.Render.Fail(w, r, err)
 				return
 			}
 			changes = append(changes, Change{LearnerID: l, State: Enrolled})
@@ -300,7 +300,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	default:

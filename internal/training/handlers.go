@@ -14,6 +14,7 @@ import (
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
@@ -28,15 +29,6 @@ func idString(id int64) string {
 		return ""
 	}
 	return strconv.FormatInt(id, 10)
-}
-
-// fail answers a lookup error: 404 for a missing or out-of-scope record.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNotFound) || errors.Is(err, org.ErrNotFound) || errors.Is(err, auth.ErrNotFound) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	h.Render.Fail(w, r, err)
 }
 
 // tell passes enrolment changes on to the learners room. The change is already
@@ -187,7 +179,7 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := pathID(r)
 	want, err := CohortFeedToken(ctx, h.DB, id)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -197,7 +189,7 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := CohortByID(ctx, h.DB, auth.Scope{All: true}, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	events, err := CohortEvents(ctx, h.DB, id)
@@ -213,7 +205,7 @@ func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := pathID(r)
 	want, err := AdviserFeedToken(ctx, h.DB, id, false)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -223,7 +215,7 @@ func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := auth.ByID(ctx, h.DB, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	events, err := AdviserEvents(ctx, h.DB, id)
@@ -278,7 +270,7 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	c, err := CohortByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	meetings, err := Meetings(ctx, h.DB, c.ID, c.Loc())
@@ -339,10 +331,10 @@ func (h *Handlers) managedCohort(w http.ResponseWriter, r *http.Request) (*Cohor
 	st := auth.Current(r.Context())
 	c, err := CohortByID(r.Context(), h.DB, st.Scope(), pathID(r))
 	if err == nil && !st.ManagesAntenna(c.AntennaID) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return c, true
@@ -564,7 +556,7 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, ErrMeetingsOutside):
 			f.Fail("starts_on", "training.dates_exclude_meetings")
 		case err != nil:
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}
@@ -594,7 +586,7 @@ func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "training.state_changed")
@@ -605,7 +597,7 @@ func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) scopedCohort(w http.ResponseWriter, r *http.Request) (*Cohort, bool) {
 	c, err := CohortByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return c, true
@@ -620,7 +612,7 @@ func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	changes, err := OfferSeats(ctx, h.DB, c.ID, auth.Current(ctx).ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.tell(ctx, changes)
@@ -637,12 +629,12 @@ func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	changes, err := Withdraw(ctx, h.DB, cohortID, learnerID, st.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.tell(ctx, changes)
@@ -660,7 +652,7 @@ func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if state == Offered {

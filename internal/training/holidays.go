@@ -163,7 +163,7 @@ func closureAntenna(ctx context.Context, d *db.DB, id int64) (int64, error) {
 	var a int64
 	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM antenna_closures WHERE id = $1", id).Scan(&a)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	return a, err
 }
@@ -288,10 +288,10 @@ func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	antenna, err := closureAntenna(ctx, h.DB, pathID(r))
 	if err == nil && !auth.Current(ctx).ManagesAntenna(antenna) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	if err := DeleteClosure(ctx, h.DB, pathID(r)); err != nil {

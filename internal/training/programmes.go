@@ -103,7 +103,7 @@ func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
 	var archived string
 	err := row.Scan(programmeFields(&p, &archived)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	p.Archived = archived != ""
 	return &p, err
@@ -147,13 +147,13 @@ func ProgrammesIn(ctx context.Context, d *db.DB, sc auth.Scope, archived bool) (
 		ORDER BY `+levelOrder+", p.title", append([]any{archived}, args...)...))
 }
 
-// ProgrammeByID returns a programme, or ErrNotFound.
+// ProgrammeByID returns a programme, or db.ErrNotFound.
 func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) {
 	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+" FROM programmes p WHERE p.id = $1", id))
 }
 
 // ProgrammeIn returns a programme staff of the scope see (the whole association's
-// or one of their antennas'), or ErrNotFound.
+// or one of their antennas'), or db.ErrNotFound.
 func ProgrammeIn(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Programme, error) {
 	where, args := sc.Where("p.antenna_id", 2)
 	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
@@ -184,7 +184,7 @@ func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
 			p.OffCatalogue, p.TitleEn, p.TitleAr, p.DescriptionEn, p.DescriptionAr, now, p.ID)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
+				return db.ErrNotFound
 			}
 		}
 	}
@@ -289,10 +289,10 @@ func (h *Handlers) editableProgramme(w http.ResponseWriter, r *http.Request) (*P
 	st := auth.Current(r.Context())
 	p, err := ProgrammeIn(r.Context(), h.DB, st.Scope(), pathID(r))
 	if err == nil && !p.CanEdit(st) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	return p, true
@@ -354,7 +354,7 @@ func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, ErrTitleTaken) {
 			f.Fail("title", "training.title_taken")
 		} else if err != nil {
-			h.fail(w, r, err)
+			h.Render.Fail(w, r, err)
 			return
 		}
 	}

@@ -56,7 +56,7 @@ func SaveAttendance(ctx context.Context, d *db.DB, meetingID int64, marks map[in
 		err := tx.QueryRowContext(ctx, `SELECT m.starts_at, m.cancelled_at, c.state FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
 			WHERE m.id = $1`, meetingID).Scan(&starts, &cancelled, &state)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -373,7 +373,7 @@ func (h *Handlers) scopedMeeting(w http.ResponseWriter, r *http.Request) (*atten
 	ctx := r.Context()
 	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r))
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, false
 	}
 	attendees, err := Attendees(ctx, h.DB, m)
@@ -448,7 +448,7 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, "training.attendance_saved")

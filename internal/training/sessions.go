@@ -177,7 +177,7 @@ func StillOffered(startsOn, today time.Time) bool {
 }
 
 // PublicSession returns a cohort a visitor may still ask to join (open or full,
-// not started on today, see StillOffered), with its programme, place and weekly times; ErrNotFound
+// not started on today, see StillOffered), with its programme, place and weekly times; db.ErrNotFound
 // for any other.
 func PublicSession(ctx context.Context, d *db.DB, cohortID int64, today time.Time) (*PublicCohort, error) {
 	var c PublicCohort
@@ -191,14 +191,14 @@ func PublicSession(ctx context.Context, d *db.DB, cohortID int64, today time.Tim
 		WHERE c.id = $1 AND c.state IN ('open', 'full')`, cohortID).Scan(&c.ID, &c.AntennaID, &c.AntennaName, &c.ProgrammeID,
 		&c.ProgrammeTitle, &c.titleEn, &c.titleAr, &c.PlaceName, &c.Address, &c.Postcode, &c.City, &starts, &ends, &state, &capacity, &taken)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
 	c.StartsOn, c.EndsOn, c.Full, c.SeatsLeft = parseDate(starts), parseDate(ends), state == "full", max(capacity-taken, 0)
 	if !StillOffered(c.StartsOn, today) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	s, err := schedules(ctx, d, []int64{c.ID})
 	if err != nil {

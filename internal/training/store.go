@@ -16,10 +16,6 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// ErrNotFound is returned for a record that does not exist or is outside the
-// caller's antennas: both are answered the same way.
-var ErrNotFound = errors.New("not found")
-
 // ErrTitleTaken is returned when another programme has the same title.
 var ErrTitleTaken = errors.New("programme title already used")
 
@@ -164,7 +160,7 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 		&c.PlaceID, &c.PlaceName, &c.PlaceAddress, &c.PlacePostcode, &c.PlaceCity, &c.Capacity, &starts, &ends, &c.State, &c.FeedToken,
 		&c.Taken, &c.Waiting)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	c.StartsOn, c.EndsOn = parseDate(starts), parseDate(ends)
 	return &c, err
@@ -172,7 +168,7 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 
 // CohortFilter, Cohorts and CohortPage are in list.go.
 
-// CohortByID returns a cohort in scope with its advisers, or ErrNotFound.
+// CohortByID returns a cohort in scope with its advisers, or db.ErrNotFound.
 func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort, error) {
 	where, args := sc.Where("c.antenna_id", 2)
 	c, err := scanCohort(d.QueryRowContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE c.id = $1 AND "+where, append([]any{id}, args...)...))
@@ -202,7 +198,7 @@ func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort
 func lockCohort(ctx context.Context, tx db.Execer, id int64) (state string, capacity int, err error) {
 	err = tx.QueryRowContext(ctx, "UPDATE cohorts SET capacity = capacity WHERE id = $1 RETURNING state, capacity", id).Scan(&state, &capacity)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	return
 }
@@ -491,7 +487,7 @@ func EnrolmentByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (coho
 	err = d.QueryRowContext(ctx, `SELECT e.cohort_id, e.learner_id, e.state FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 		WHERE e.id = $1 AND `+where, append([]any{id}, args...)...).Scan(&cohortID, &learnerID, &state)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	return
 }
@@ -528,7 +524,7 @@ func scanMeeting(row interface{ Scan(...any) error }, loc *time.Location, extra 
 	var s, e string
 	if err := row.Scan(append([]any{&m.ID, &m.CohortID, &s, &e, &m.Cancelled, &m.PlaceID, &m.StaffID, &m.PlaceName, &m.StaffName}, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			err = ErrNotFound
+			err = db.ErrNotFound
 		}
 		return nil, err
 	}
@@ -593,7 +589,7 @@ func MeetingByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Meeti
 	var cohortID int64
 	if err := d.QueryRowContext(ctx, "SELECT cohort_id FROM meetings WHERE id = $1", id).Scan(&cohortID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			err = ErrNotFound
+			err = db.ErrNotFound
 		}
 		return nil, nil, err
 	}
@@ -821,7 +817,7 @@ func CohortFeedToken(ctx context.Context, d *db.DB, cohortID int64) (string, err
 	var tok string
 	err := d.QueryRowContext(ctx, "SELECT feed_token FROM cohorts WHERE id = $1", cohortID).Scan(&tok)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	return tok, err
 }
@@ -833,7 +829,7 @@ func AdviserFeedToken(ctx context.Context, d *db.DB, staffID int64, create bool)
 	err := d.QueryRowContext(ctx, "SELECT token FROM adviser_feeds WHERE staff_id = $1", staffID).Scan(&tok)
 	if errors.Is(err, sql.ErrNoRows) {
 		if !create {
-			return "", ErrNotFound
+			return "", db.ErrNotFound
 		}
 		if _, err := d.Exec(ctx, "INSERT INTO adviser_feeds (staff_id, token, created_at) VALUES ($1, $2, $3) ON CONFLICT (staff_id) DO NOTHING",
 			staffID, newToken(), db.Now()); err != nil {

@@ -575,7 +575,7 @@ func TestStartedSessionsAreNotOffered(t *testing.T) {
 		if len(shown) != 1 || shown[0] != upcoming.ID {
 			t.Fatalf("catalogue offers cohorts %v, want only %d (not %d, started)", shown, upcoming.ID, started.ID)
 		}
-		if _, err := training.PublicSession(f.ctx, d, started.ID, today); !errors.Is(err, training.ErrNotFound) {
+		if _, err := training.PublicSession(f.ctx, d, started.ID, today); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("a started session: %v", err)
 		}
 		s, err := training.PublicSession(f.ctx, d, upcoming.ID, today)

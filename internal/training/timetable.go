@@ -45,7 +45,7 @@ func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
 		err := tx.QueryRowContext(ctx, `SELECT cohort_id, starts_at, ends_at, cancelled_at, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1)
 			FROM meetings WHERE id = $1`, m.ID).Scan(&cohortID, &starts, &ends, &cancelled, &marked)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func CancelMeeting(ctx context.Context, d *db.DB, id int64) error {
 		var marked int
 		err := tx.QueryRowContext(ctx, "SELECT cohort_id, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1) FROM meetings WHERE id = $1", id).Scan(&cohortID, &marked)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func RestoreMeeting(ctx context.Context, d *db.DB, id int64) error {
 		var state string
 		err := tx.QueryRowContext(ctx, "SELECT m.cohort_id, c.state FROM meetings m JOIN cohorts c ON c.id = m.cohort_id WHERE m.id = $1", id).Scan(&cohortID, &state)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return db.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -537,10 +537,10 @@ func (h *Handlers) managedMeeting(w http.ResponseWriter, r *http.Request) (*Meet
 	st := auth.Current(ctx)
 	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
 	if err == nil && !st.ManagesAntenna(c.AntennaID) {
-		err = ErrNotFound
+		err = db.ErrNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
 	return m, c, true
@@ -573,7 +573,7 @@ func (h *Handlers) meetingAction(w http.ResponseWriter, r *http.Request, do func
 		h.Render.Error(w, r, status)
 		return
 	} else if err != nil {
-		h.fail(w, r, err)
+		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Auth.Flash(r, done)
@@ -726,7 +726,7 @@ func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 				h.Render.Error(w, r, http.StatusConflict)
 				return
 			case err != nil:
-				h.fail(w, r, err)
+				h.Render.Fail(w, r, err)
 				return
 			}
 		}

@@ -87,7 +87,7 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role),
 					IsAdmin: st.Role == Admin, IsManager: st.Role == Admin || st.Role == Manager})
 				lang = st.Lang
-			case err == nil || errors.Is(err, ErrNotFound):
+			case err == nil || errors.Is(err, db.ErrNotFound):
 				// Account removed or deactivated, or its password changed since.
 				s.Sessions.Remove(ctx, sessionKey)
 				s.Sessions.Remove(ctx, signedInKey)
@@ -187,7 +187,7 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := ByEmail(ctx, s.DB, email)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		s.Render.Fail(w, r, err)
 		return
 	}
@@ -271,7 +271,7 @@ func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := ByEmail(ctx, s.DB, f.Get("email"))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		s.Render.Fail(w, r, err)
 		return
 	}

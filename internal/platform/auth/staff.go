@@ -78,9 +78,6 @@ func (s *Staff) ManagesAntenna(id int64) bool {
 	return s.Role == Admin || (s.Role == Manager && s.InAntenna(id))
 }
 
-// ErrNotFound is returned for a staff member that does not exist.
-var ErrNotFound = errors.New("staff not found")
-
 // ErrEmailTaken is returned when another account already uses the email.
 var ErrEmailTaken = errors.New("email already used")
 
@@ -97,7 +94,7 @@ func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
 	var s Staff
 	if err := row.Scan(&s.ID, &s.Name, &s.Email, &s.Role, &s.Lang, &s.Active, &s.PasswordHash, &s.SessionsSince); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
@@ -195,7 +192,7 @@ func Save(ctx context.Context, d *db.DB, s *Staff) error {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return ErrNotFound
+				return db.ErrNotFound
 			}
 			if s.PasswordHash != "" {
 				if _, err := tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1 WHERE id = $2", s.PasswordHash, s.ID); err != nil {

@@ -192,3 +192,8 @@ func Collect[T any](rows *sql.Rows, err error) func(scan func(Scanner) (T, error
 		return out, rows.Err()
 	}
 }
+
+// ErrNotFound is returned for a record that does not exist or is outside the
+// caller's reach (another antenna for staff, another organisation for a partner
+// contact): both are answered the same way, with the 404 page (web's Fail).
+var ErrNotFound = errors.New("not found")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+
+	"tremplin/internal/platform/db"
 )
 
 // ErrorData is what the error page shows: a status, its translated explanation
@@ -27,6 +29,11 @@ func (r *Renderer) NotFound(w http.ResponseWriter, req *http.Request) {
 // oversized body, 503 when the database is unreachable, 500 otherwise. The person
 // never sees the error itself.
 func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
+	if errors.Is(err, db.ErrNotFound) {
+		// Missing, or another antenna's: the same page, nothing to log.
+		r.NotFound(w, req)
+		return
+	}
 	status := http.StatusInternalServerError
 	switch {
 	case errors.Is(err, ErrTooLarge):

@@ -3,12 +3,17 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"tremplin/internal/platform/db"
 )
 
 func TestMinifyCSSKeepsMeaning(t *testing.T) {
@@ -126,5 +131,35 @@ func TestForwardedForTakesTheProxysEntry(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	if got != "10.0.0.1:5555" {
 		t.Fatalf("a bad header changed the address to %q", got)
+	}
+}
+
+// A record missing or out of reach, however deep it was wrapped, is answered once
+// here with the 404 page; any other failure is the 500 page.
+func TestFailAnswersNotFoundWithThe404Page(t *testing.T) {
+	assets, err := NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(assets, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"not found", db.ErrNotFound, http.StatusNotFound},
+		{"wrapped", fmt.Errorf("cohort 12: %w", db.ErrNotFound), http.StatusNotFound},
+		{"other", errors.New("disk full"), http.StatusInternalServerError},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			r.Fail(w, httptest.NewRequest("GET", "/cohorts/12", nil), c.err)
+			if w.Code != c.want {
+				t.Errorf("status %d, want %d", w.Code, c.want)
+			}
+		})
 	}
 }
