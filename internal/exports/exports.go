@@ -34,11 +34,6 @@ type Handlers struct {
 	BaseURL string
 }
 
-func pathID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
-}
-
 // send writes a finished file. Files are built whole in memory first, so that a
 // failure half-way is still a clean error page. Nothing is cached: they hold
 // personal data.

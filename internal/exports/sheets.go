@@ -52,7 +52,7 @@ const sheetLang = "fr"
 func (h *Handlers) MeetingSheet(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	m, c, err := training.MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
+	m, c, err := training.MeetingByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (h *Handlers) MeetingSheet(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) CohortSheets(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	c, err := training.CohortByID(ctx, h.DB, st.Scope(), pathID(r))
+	c, err := training.CohortByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -170,8 +170,8 @@ func insertChunk(ctx context.Context, tx *sql.Tx, chunk []*Learner) error {
 		firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
 		args = append(args, l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town,
 			joinCodes(l.Languages), l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities),
-			l.HeardFrom, nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt),
-			l.Source, l.Lang, firstKey, lastKey, nullID(l.DuplicateOf), db.FormatTime(l.CreatedAt))
+			l.HeardFrom, db.NullID(l.WishedProgramme), db.NullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt),
+			l.Source, l.Lang, firstKey, lastKey, db.NullID(l.DuplicateOf), db.FormatTime(l.CreatedAt))
 		key := l.Phone + "|" + firstKey + "|" + lastKey + "|" + strconv.Itoa(l.BirthYear)
 		pending[key] = append(pending[key], l)
 	}

@@ -404,8 +404,8 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		Next       string
 		First      string
 		Back       string
-	}{f.Q, filtered, list, SearchLimit, antennaOptions(antennas), codeOptions("learner.status.", Statuses, "learner.filter_any_status"),
+	}{f.Q, filtered, list, SearchLimit, antennaOptions(antennas), web.CodeOptions("learner.status.", Statuses, "learner.filter_any_status"),
 		programmes, h.cohortOptions(ctx, st.Scope(), antennaID, f.CohortID), who,
-		codeOptions("learner.situation.", SituationCodes, "learner.filter_any_situation"), bulkOptions(people, st.ID),
+		web.CodeOptions("learner.situation.", SituationCodes, "learner.filter_any_situation"), bulkOptions(people, st.ID),
 		form.Values.Encode(), nextURL, firstURL, r.URL.RequestURI()}, form)
 }

@@ -81,7 +81,7 @@ func followUpScope(ctx context.Context, d *db.DB, sc auth.Scope, n int) (string,
 	case len(ids) == 1:
 		return fmt.Sprintf(" AND f.antenna_id = $%d", n), ids, nil
 	}
-	return " AND f.antenna_id IN (" + placeholders(n, len(ids)) + ")", ids, nil
+	return " AND f.antenna_id IN (" + db.Placeholders(n, len(ids)) + ")", ids, nil
 }
 
 // FollowUpsDue lists the follow-ups in scope not yet recorded and due by today

@@ -21,7 +21,7 @@ import (
 // 404 page. A merged file sends to the file it was merged into.
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
 	st := auth.Current(r.Context())
-	l, err := ByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	l, err := ByID(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false
@@ -78,9 +78,9 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	st := auth.Current(ctx)
 	d := &fileData{
 		L:                 l,
-		ContactKinds:      codeOptions("learner.contact.", ContactKinds, ""),
-		Outcomes:          codeOptions("learner.status.", ExitOutcomes, ""),
-		Situations:        codeOptions("followup.situation.", FollowUpSituations, "form.choose"),
+		ContactKinds:      web.CodeOptions("learner.contact.", ContactKinds, ""),
+		Outcomes:          web.CodeOptions("learner.status.", ExitOutcomes, ""),
+		Situations:        web.CodeOptions("followup.situation.", FollowUpSituations, "form.choose"),
 		LanguageNames:     prefixed("learner.lang.", l.Languages),
 		SituationNames:    prefixed("learner.situation.", l.Situations),
 		EquipmentNames:    prefixed("learner.equipment.", l.Equipment),

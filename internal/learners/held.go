@@ -69,7 +69,7 @@ func CreatePass(ctx context.Context, d *db.DB, antennaID, staffID int64, hours i
 		}
 		p.Code = string(b)
 		err := d.QueryRowContext(ctx, `INSERT INTO registration_passes (code, antenna_id, created_by, created_at, expires_at, max_uses)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.Code, antennaID, nullID(staffID), db.FormatTime(now),
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.Code, antennaID, db.NullID(staffID), db.FormatTime(now),
 			db.FormatTime(p.ExpiresAt), p.MaxUses).Scan(&p.ID)
 		if !db.IsUniqueViolation(err) {
 			return p, err
@@ -234,7 +234,7 @@ func Discard(ctx context.Context, d *db.DB, heldID, staffID int64) error {
 
 func decide(ctx context.Context, tx *sql.Tx, id int64, decision string, staffID int64, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE registrations_held SET decided_at = $1, decision = $2, decided_by = $3
-		WHERE id = $4 AND decided_at = ''`, db.FormatTime(now), decision, nullID(staffID), id)
+		WHERE id = $4 AND decided_at = ''`, db.FormatTime(now), decision, db.NullID(staffID), id)
 	if err != nil {
 		return err
 	}

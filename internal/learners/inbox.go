@@ -247,7 +247,7 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
 		Next     string
 		First    string
 		Back     string
-	}{items, codeOptions("learner.status.", OpenStatuses, "inbox.open"), who, antennaOptions(antennas), bulkOptions(people, st.ID),
+	}{items, web.CodeOptions("learner.status.", OpenStatuses, "inbox.open"), who, antennaOptions(antennas), bulkOptions(people, st.ID),
 		nextURL, firstURL, r.URL.RequestURI()}, web.NewForm(values))
 }
 

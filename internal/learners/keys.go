@@ -123,7 +123,7 @@ func writeKeys(ctx context.Context, tx db.Execer, files ...keyed) error {
 		for i, f := range chunk {
 			ids[i] = f.id
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_keys WHERE learner_id IN ("+placeholders(1, len(ids))+")", ids...); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_keys WHERE learner_id IN ("+db.Placeholders(1, len(ids))+")", ids...); err != nil {
 			return err
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"embed"
 	"io/fs"
 	"log/slog"
-	"net/http"
-	"strconv"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -100,9 +98,4 @@ func (h *Handlers) Positioned(ctx context.Context, learnerID int64) error {
 	}
 	h.statusChanged(ctx, learnerID, before, 0)
 	return nil
-}
-
-func pathID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
 }

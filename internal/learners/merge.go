@@ -244,7 +244,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 			duplicate_of = CASE WHEN duplicate_of = $17 THEN NULL ELSE duplicate_of END, gender = $18,
 			first_name = $19, last_name = $20, first_key = $21, last_key = $22, birth_year = $23, phone = $24 WHERE id = $16`,
 			k.Email, k.Postcode, k.Town, k.FrenchLevel, k.HeardFrom, joinCodes(k.Languages), joinCodes(k.Situations),
-			joinCodes(k.Equipment), joinCodes(k.Availabilities), nullID(k.WishedProgramme), nullID(k.WishedCohort),
+			joinCodes(k.Equipment), joinCodes(k.Availabilities), db.NullID(k.WishedProgramme), db.NullID(k.WishedCohort),
 			k.Status, k.StatusReason, k.ExitedOn, now, keep, other, k.Gender,
 			k.FirstName, k.LastName, NameKey(k.FirstName), NameKey(k.LastName), k.BirthYear, k.Phone); err != nil {
 			return err
@@ -301,7 +301,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 			}
 			kept = append(kept, s)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO learner_secondary_contacts (learner_id, kind, value, from_learner_id, staff_id, at)
-				VALUES ($1, $2, $3, $4, $5, $6)`, keep, s.Kind, s.Value, other, nullID(staffID), now); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6)`, keep, s.Kind, s.Value, other, db.NullID(staffID), now); err != nil {
 				return err
 			}
 			if err := addHistory(ctx, tx, keep, "secondary", s.Kind, s.Display(), staffID, now); err != nil {

@@ -43,8 +43,8 @@ func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*or
 		Situations:     choices(f, "situations", "learner.situation.", SituationCodes),
 		Equipment:      choices(f, "equipment", "learner.equipment.", EquipmentCodes),
 		Availabilities: choices(f, "availabilities", "learner.availability.", AvailabilityCodes),
-		HeardFrom:      codeOptions("learner.heard.", HeardFromCodes, "register.heard_none"),
-		Genders:        codeOptions("learner.gender.", Genders, "register.gender_none"),
+		HeardFrom:      web.CodeOptions("learner.heard.", HeardFromCodes, "register.heard_none"),
+		Genders:        web.CodeOptions("learner.gender.", Genders, "register.gender_none"),
 	}
 	for _, a := range antennas {
 		label := a.Name

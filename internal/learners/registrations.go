@@ -92,7 +92,7 @@ func (h *Handlers) PassCreate(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	held, err := HeldByID(ctx, h.DB, st.Scope(), pathID(r))
+	held, err := HeldByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -124,7 +124,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) HeldDiscard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	held, err := HeldByID(ctx, h.DB, st.Scope(), pathID(r))
+	held, err := HeldByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

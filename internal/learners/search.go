@@ -37,7 +37,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 			args = append(args, p)
 		}
 		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
-			" AND l.phone IN ("+placeholders(3, len(phones))+fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
+			" AND l.phone IN ("+db.Placeholders(3, len(phones))+fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 		list, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil || len(list) > 0 {
 			return list, err

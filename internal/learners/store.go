@@ -164,25 +164,6 @@ func splitCodes(s string) []string {
 
 func joinCodes(codes []string) string { return strings.Join(codes, ",") }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// placeholders returns "$n, $n+1, …" for k values.
-func placeholders(n, k int) string {
-	var b strings.Builder
-	for i := range k {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", n+i)
-	}
-	return b.String()
-}
-
 // AddressKey is what is kept of a client address for the registration limit: a
 // hash, so that the table holds no address.
 func AddressKey(address string) string {
@@ -338,8 +319,8 @@ func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
 		RETURNING id`,
 		l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
 		l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-		nullID(l.WishedProgramme), nullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
-		firstKey, lastKey, nullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+		db.NullID(l.WishedProgramme), db.NullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
+		firstKey, lastKey, db.NullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
 	if err != nil {
 		return err
 	}
@@ -368,7 +349,7 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 			last_key = $17, updated_at = $18, gender = $19 WHERE id = $20 AND merged_into IS NULL`,
 			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
 			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-			nullID(l.WishedProgramme), NameKey(l.FirstName), NameKey(l.LastName), now, l.Gender, l.ID)
+			db.NullID(l.WishedProgramme), NameKey(l.FirstName), NameKey(l.LastName), now, l.Gender, l.ID)
 		if err != nil {
 			return err
 		}
@@ -389,7 +370,7 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 
 func addHistory(ctx context.Context, tx db.Execer, learnerID int64, kind, status, detail string, staffID int64, at string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, detail, staff_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, learnerID, kind, status, detail, nullID(staffID), at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, learnerID, kind, status, detail, db.NullID(staffID), at)
 	return err
 }
 
@@ -455,7 +436,7 @@ func moveIf(ctx context.Context, tx db.Execer, id int64, status, detail string, 
 		args = append(args, s)
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE learners SET status = $1, status_reason = '', updated_at = $2 WHERE id = $3 AND status IN ("+
-		placeholders(4, len(from))+")", args...)
+		db.Placeholders(4, len(from))+")", args...)
 	if err != nil {
 		return err
 	}

@@ -121,15 +121,3 @@ func choices(f *web.Form, name, prefix string, codes []string) []Choice {
 	}
 	return out
 }
-
-// codeOptions builds select options from codes, with an empty first choice.
-func codeOptions(prefix string, codes []string, empty string) []web.Option {
-	var out []web.Option
-	if empty != "" {
-		out = append(out, web.Option{Value: "", Label: empty})
-	}
-	for _, c := range codes {
-		out = append(out, web.Option{Value: c, Label: prefix + c})
-	}
-	return out
-}

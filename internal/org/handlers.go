@@ -28,11 +28,6 @@ type Handlers struct {
 	Today TodayFunc
 }
 
-func pathID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
-}
-
 // Home is the public front page for visitors and the starting page for staff.
 func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(r.Context())
@@ -80,7 +75,7 @@ func (h *Handlers) AntennaList(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) AntennaShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	a, err := AntennaByID(ctx, h.DB, st.Scope(), pathID(r))
+	a, err := AntennaByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -132,7 +127,7 @@ func (h *Handlers) AntennaEdit(w http.ResponseWriter, r *http.Request) {
 // manager of another antenna gets the 404 page, as if it did not exist.
 func (h *Handlers) managedAntenna(w http.ResponseWriter, r *http.Request) (*Antenna, bool) {
 	st := auth.Current(r.Context())
-	id := pathID(r)
+	id := web.PathID(r, "id")
 	if !st.ManagesAntenna(id) {
 		h.Render.NotFound(w, r)
 		return nil, false
@@ -196,7 +191,7 @@ func (h *Handlers) PlaceList(w http.ResponseWriter, r *http.Request) {
 // PlaceShow shows one place.
 func (h *Handlers) PlaceShow(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(r.Context())
-	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -273,7 +268,7 @@ func (h *Handlers) PlaceEdit(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handlers) managedPlace(w http.ResponseWriter, r *http.Request) (*Place, bool) {
 	st := auth.Current(r.Context())
-	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	p, err := PlaceByID(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err == nil && !st.ManagesAntenna(p.AntennaID) {
 		err = db.ErrNotFound
 	}

@@ -96,7 +96,7 @@ func (h *Handlers) StaffNew(w http.ResponseWriter, r *http.Request) {
 
 // StaffEdit shows the form for an account.
 func (h *Handlers) StaffEdit(w http.ResponseWriter, r *http.Request) {
-	s, err := auth.ByID(r.Context(), h.DB, pathID(r))
+	s, err := auth.ByID(r.Context(), h.DB, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -112,7 +112,7 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 	isNew := r.PathValue("id") == ""
 	if !isNew {
 		var err error
-		if s, err = auth.ByID(ctx, h.DB, pathID(r)); err != nil {
+		if s, err = auth.ByID(ctx, h.DB, web.PathID(r, "id")); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}

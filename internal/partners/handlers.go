@@ -28,17 +28,6 @@ type Choice struct {
 	Checked bool
 }
 
-func codeOptions(prefix string, codes []string, empty string) []web.Option {
-	var out []web.Option
-	if empty != "" {
-		out = append(out, web.Option{Value: "", Label: empty})
-	}
-	for _, c := range codes {
-		out = append(out, web.Option{Value: c, Label: prefix + c})
-	}
-	return out
-}
-
 func id64(v int64) string { return strconv.FormatInt(v, 10) }
 
 // List is the directory of partner organisations of the staff member's antennas.
@@ -57,7 +46,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "partners/list.html", struct {
 		Orgs   []*Org
 		Stages []web.Option
-	}{orgs, codeOptions("partner.stage.", Stages, "partner.all_stages")}, web.NewForm(url.Values{"stage": {stage}}))
+	}{orgs, web.CodeOptions("partner.stage.", Stages, "partner.all_stages")}, web.NewForm(url.Values{"stage": {stage}}))
 }
 
 type orgFormData struct {
@@ -72,7 +61,7 @@ func (h *Handlers) orgFormData(ctx context.Context, id int64, f *web.Form) (*org
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &orgFormData{ID: id, Kinds: codeOptions("partner.kind.", Kinds, "form.choose"), Stages: codeOptions("partner.stage.", Stages, "")}
+	d := &orgFormData{ID: id, Kinds: web.CodeOptions("partner.kind.", Kinds, "form.choose"), Stages: web.CodeOptions("partner.stage.", Stages, "")}
 	var ids []int64
 	for _, a := range antennas {
 		v := id64(a.ID)
@@ -98,7 +87,7 @@ func (h *Handlers) New(w http.ResponseWriter, r *http.Request) {
 
 // Edit shows an organisation's form.
 func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
-	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
+	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -120,7 +109,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
 	o := &Org{}
-	if id := pathID(r, "id"); id != 0 || r.PathValue("id") != "" {
+	if id := web.PathID(r, "id"); id != 0 || r.PathValue("id") != "" {
 		var err error
 		if o, err = OrgByID(ctx, h.DB, st.Scope(), id); err != nil {
 			h.Render.Fail(w, r, err)
@@ -186,7 +175,7 @@ type showData struct {
 // Show is an organisation's page: details, figures, contacts, outreach log and
 // referrals, with the forms to add a contact and log an interaction.
 func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
-	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id"))
+	o, err := OrgByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -197,8 +186,8 @@ func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, o *Org, f *web.Form) {
 	ctx := r.Context()
 	sc := auth.Current(ctx).Scope()
-	d := &showData{Org: o, InteractionKinds: codeOptions("partner.interaction.", InteractionKinds, ""),
-		Stages: codeOptions("partner.stage.", Stages, "partner.stage_unchanged")}
+	d := &showData{Org: o, InteractionKinds: web.CodeOptions("partner.interaction.", InteractionKinds, ""),
+		Stages: web.CodeOptions("partner.stage.", Stages, "partner.stage_unchanged")}
 	var err error
 	if d.Contacts, err = Contacts(ctx, h.DB, o.ID); err == nil {
 		if d.Interactions, err = Interactions(ctx, h.DB, o.ID); err == nil {
@@ -251,7 +240,7 @@ func checkContact(f *web.Form, c *Contact) {
 // ContactAdd adds a contact to an organisation.
 func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -283,12 +272,12 @@ func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 // orgContact loads the organisation (in scope) and its contact of the URL.
 func (h *Handlers) orgContact(w http.ResponseWriter, r *http.Request) (*Org, *Contact, bool) {
 	ctx := r.Context()
-	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
-	c, err := ContactByID(ctx, h.DB, pathID(r, "contact"))
+	c, err := ContactByID(ctx, h.DB, web.PathID(r, "contact"))
 	if err == nil && c.OrgID != o.ID {
 		err = db.ErrNotFound
 	}
@@ -353,7 +342,7 @@ func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) InteractionAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	o, err := OrgByID(ctx, h.DB, st.Scope(), pathID(r, "id"))
+	o, err := OrgByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -432,7 +421,7 @@ func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if err := MarkDone(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r, "id")); err != nil {
+	if err := MarkDone(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id")); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -474,7 +463,7 @@ func (h *Handlers) ReferralList(w http.ResponseWriter, r *http.Request) {
 // taken on the referral itself (received, unreachable, declined).
 func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ref, err := ReferralByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	ref, err := ReferralByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -510,7 +499,7 @@ func (h *Handlers) ReferralShow(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	p, err := personInScope(ctx, h.DB, st.Scope(), pathID(r, "id"))
+	p, err := personInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -465,7 +465,7 @@ func SaveBatch(ctx context.Context, d *db.DB, b *Batch) error {
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO import_batches (org_id, staff_id, antenna_id, programme_id, contact_id, filename,
 			rows_json, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			b.OrgID, b.StaffID, b.AntennaID, nullID(b.ProgrammeID), nullID(b.ContactID), b.Filename, string(rows),
+			b.OrgID, b.StaffID, b.AntennaID, db.NullID(b.ProgrammeID), db.NullID(b.ContactID), b.Filename, string(rows),
 			db.FormatTime(b.CreatedAt), db.FormatTime(b.ExpiresAt)).Scan(&b.ID)
 	})
 }

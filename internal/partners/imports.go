@@ -88,7 +88,7 @@ func knownOption(opts []web.Option, v string) int64 {
 // ImportForm asks for the list a partner sent and where it goes.
 func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r, "id"))
+	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	o, err := OrgByID(ctx, h.DB, st.Scope(), pathID(r, "id"))
+	o, err := OrgByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -236,7 +236,7 @@ type previewData struct {
 func (h *Handlers) ImportPreview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	b, err := BatchByID(ctx, h.DB, st.ID, pathID(r, "id"))
+	b, err := BatchByID(ctx, h.DB, st.ID, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -297,7 +297,7 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	b, err := BatchByID(ctx, h.DB, st.ID, pathID(r, "id"))
+	b, err := BatchByID(ctx, h.DB, st.ID, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -106,9 +105,4 @@ func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {
 		return nil, nil
 	}
 	return c, err
-}
-
-func pathID(r *http.Request, name string) int64 {
-	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id
 }

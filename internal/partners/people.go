@@ -132,7 +132,7 @@ func Notes(ctx context.Context, d *db.DB, personIDs ...int64) ([]*Note, error) {
 	for i, id := range personIDs {
 		args[i] = id
 	}
-	rows, err := d.QueryContext(ctx, noteSelect+" WHERE n.person_id IN ("+placeholders(1, len(args))+") ORDER BY n.at, n.id", args...)
+	rows, err := d.QueryContext(ctx, noteSelect+" WHERE n.person_id IN ("+db.Placeholders(1, len(args))+") ORDER BY n.at, n.id", args...)
 	return db.Collect[*Note](rows, err)(scanNote)
 }
 

@@ -128,7 +128,7 @@ func (h *Handlers) PersonShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
+	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -149,7 +149,7 @@ func (h *Handlers) personPage(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	h.Render.Render(w, r, status, "partners/person.html", &personData{Contact: c, Person: p, Events: events, Notes: notes,
-		Reasons: codeOptions("partner.withdraw.reason.", WithdrawReasons, "form.choose"), Withdraw: p.State != Withdrawn}, f)
+		Reasons: web.CodeOptions("partner.withdraw.reason.", WithdrawReasons, "form.choose"), Withdraw: p.State != Withdrawn}, f)
 }
 
 // partnerPerson loads the signed-in contact, the person of the URL (of their
@@ -159,7 +159,7 @@ func (h *Handlers) partnerPerson(w http.ResponseWriter, r *http.Request) (*Conta
 	if !ok {
 		return nil, nil, nil, false
 	}
-	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, pathID(r, "id"))
+	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false

@@ -28,24 +28,6 @@ type Org struct {
 	UpdatedAt    time.Time
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func placeholders(n, k int) string {
-	var b strings.Builder
-	for i := range k {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", n+i)
-	}
-	return b.String()
-}
-
 // orgInScope is the condition "organisation o works with an antenna of the scope".
 func orgInScope(sc auth.Scope, n int) (string, []any) {
 	where, args := sc.Where("pa.antenna_id", n)
@@ -80,7 +62,7 @@ func loadAntennas(ctx context.Context, d *db.DB, orgs []*Org) error {
 		o.Antennas, o.AntennaNames = nil, nil
 	}
 	rows, err := d.QueryContext(ctx, `SELECT pa.org_id, a.id, a.name FROM partner_antennas pa JOIN antennas a ON a.id = pa.antenna_id
-		WHERE pa.org_id IN (`+placeholders(1, len(orgs))+`) ORDER BY a.name`, args...)
+		WHERE pa.org_id IN (`+db.Placeholders(1, len(orgs))+`) ORDER BY a.name`, args...)
 	if err != nil {
 		return err
 	}
@@ -171,7 +153,7 @@ func SaveOrg(ctx context.Context, d *db.DB, o *Org, editable []int64) error {
 				args = append(args, a)
 			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM partner_antennas WHERE org_id = $1 AND antenna_id IN ("+
-				placeholders(2, len(editable))+")", args...); err != nil {
+				db.Placeholders(2, len(editable))+")", args...); err != nil {
 				return err
 			}
 		}
@@ -404,8 +386,8 @@ const peopleChunk = 200
 func createReferral(ctx context.Context, tx *sql.Tx, ref *Referral, people []*learners.Learner) error {
 	created := db.FormatTime(ref.CreatedAt)
 	if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (org_id, contact_id, staff_id, antenna_id, programme_id, source, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, ref.OrgID, nullID(ref.ContactID), nullID(ref.StaffID), ref.AntennaID,
-		nullID(ref.ProgrammeID), ref.Source, created).Scan(&ref.ID); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, ref.OrgID, db.NullID(ref.ContactID), db.NullID(ref.StaffID), ref.AntennaID,
+		db.NullID(ref.ProgrammeID), ref.Source, created).Scan(&ref.ID); err != nil {
 		return err
 	}
 	for _, l := range people {
@@ -460,7 +442,7 @@ func createReferral(ctx context.Context, tx *sql.Tx, ref *Referral, people []*le
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO referral_events (person_id, state, staff_id, contact_id, at)
 		SELECT id, state, $2, $3, $4 FROM referral_people WHERE referral_id = $1`,
-		ref.ID, nullID(ref.StaffID), nullID(ref.ContactID), created); err != nil {
+		ref.ID, db.NullID(ref.StaffID), db.NullID(ref.ContactID), created); err != nil {
 		return err
 	}
 	ref.People = len(people)
@@ -654,7 +636,7 @@ func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, 
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO referral_events (person_id, state, reason, staff_id, at) VALUES ($1, $2, $3, $4, $5)`,
-			c.PersonID, state, reason, nullID(staffID), now); err != nil {
+			c.PersonID, state, reason, db.NullID(staffID), now); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -11,11 +11,6 @@ import (
 	"tremplin/internal/platform/web"
 )
 
-func pathInt(r *http.Request, name string) int64 {
-	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id
-}
-
 // --- Questionnaire (managers and admins) --------------------------------------
 
 type competenceQuestions struct {
@@ -89,7 +84,7 @@ func (h *Handlers) QuestionNew(w http.ResponseWriter, r *http.Request) {
 
 // QuestionEdit shows the form for a question.
 func (h *Handlers) QuestionEdit(w http.ResponseWriter, r *http.Request) {
-	q, err := QuestionByID(r.Context(), h.DB, pathInt(r, "id"))
+	q, err := QuestionByID(r.Context(), h.DB, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -103,7 +98,7 @@ func (h *Handlers) QuestionSave(w http.ResponseWriter, r *http.Request) {
 	q := &Question{}
 	if r.PathValue("id") != "" {
 		var err error
-		if q, err = QuestionByID(r.Context(), h.DB, pathInt(r, "id")); err != nil {
+		if q, err = QuestionByID(r.Context(), h.DB, web.PathID(r, "id")); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -165,7 +160,7 @@ func (h *Handlers) ThresholdsSave(w http.ResponseWriter, r *http.Request) {
 
 // learner loads the learner of the URL if in the caller's antennas; else 404.
 func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
-	l, err := LearnerInScope(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathInt(r, "id"))
+	l, err := LearnerInScope(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false
@@ -406,7 +401,7 @@ func (h *Handlers) Result(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := TestByID(ctx, h.DB, l.ID, pathInt(r, "test"))
+	t, err := TestByID(ctx, h.DB, l.ID, web.PathID(r, "test"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

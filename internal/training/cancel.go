@@ -105,7 +105,7 @@ func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now ti
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET state_before = state, state = 'withdrawn', ended_reason = 'cohort_cancelled',
 			updated_by = $1, updated_at = $2 WHERE cohort_id = $3 AND state IN ('enrolled', 'offered', 'waitlisted')`,
-			nullID(staffID), at, cohortID); err != nil {
+			db.NullID(staffID), at, cohortID); err != nil {
 			return err
 		}
 		return logCohort(ctx, tx, cohortID, "cancelled", state, len(out), staffID, at)
@@ -115,7 +115,7 @@ func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now ti
 
 func logCohort(ctx context.Context, tx db.Execer, cohortID int64, action, state string, people int, staffID int64, at string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cohort_log (cohort_id, action, state, people, staff_id, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		cohortID, action, state, people, nullID(staffID), at)
+		cohortID, action, state, people, db.NullID(staffID), at)
 	return err
 }
 

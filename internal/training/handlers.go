@@ -19,11 +19,6 @@ import (
 	"tremplin/internal/platform/web"
 )
 
-func pathID(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id
-}
-
 func idString(id int64) string {
 	if id == 0 {
 		return ""
@@ -131,7 +126,7 @@ func (h *Handlers) course(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	id := pathID(r)
+	id := web.PathID(r, "id")
 	if id == 0 {
 		h.Render.NotFound(w, r)
 		return
@@ -177,7 +172,7 @@ func (h *Handlers) writeCalendar(w http.ResponseWriter, r *http.Request, file, n
 // sign in, so the URL carries the cohort's secret; without it the feed does not exist.
 func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := pathID(r)
+	id := web.PathID(r, "id")
 	want, err := CohortFeedToken(ctx, h.DB, id)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
@@ -203,7 +198,7 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 // AdviserCalendar is every meeting of the cohorts a staff member teaches.
 func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := pathID(r)
+	id := web.PathID(r, "id")
 	want, err := AdviserFeedToken(ctx, h.DB, id, false)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
@@ -268,7 +263,7 @@ type cohortPageData struct {
 func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	c, err := CohortByID(ctx, h.DB, st.Scope(), pathID(r))
+	c, err := CohortByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -329,7 +324,7 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 // else gets the 404 page, as if it did not exist.
 func (h *Handlers) managedCohort(w http.ResponseWriter, r *http.Request) (*Cohort, bool) {
 	st := auth.Current(r.Context())
-	c, err := CohortByID(r.Context(), h.DB, st.Scope(), pathID(r))
+	c, err := CohortByID(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err == nil && !st.ManagesAntenna(c.AntennaID) {
 		err = db.ErrNotFound
 	}
@@ -595,7 +590,7 @@ func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
 
 // scopedCohort loads the cohort of the URL in the person's antennas.
 func (h *Handlers) scopedCohort(w http.ResponseWriter, r *http.Request) (*Cohort, bool) {
-	c, err := CohortByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), pathID(r))
+	c, err := CohortByID(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false
@@ -627,7 +622,7 @@ func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -650,7 +645,7 @@ func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), pathID(r))
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

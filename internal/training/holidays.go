@@ -154,7 +154,7 @@ func AddClosure(ctx context.Context, d *db.DB, c *Closure, staffID int64) error 
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO antenna_closures (antenna_id, starts_on, ends_on, label, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.AntennaID, c.StartsOn.Format(dateLayout), c.EndsOn.Format(dateLayout),
-			c.Label, nullID(staffID), db.Now()).Scan(&c.ID)
+			c.Label, db.NullID(staffID), db.Now()).Scan(&c.ID)
 	})
 }
 
@@ -286,7 +286,7 @@ func (h *Handlers) ClosureAdd(w http.ResponseWriter, r *http.Request) {
 // ClosureDelete removes a closure of an antenna the person manages.
 func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	antenna, err := closureAntenna(ctx, h.DB, pathID(r))
+	antenna, err := closureAntenna(ctx, h.DB, web.PathID(r, "id"))
 	if err == nil && !auth.Current(ctx).ManagesAntenna(antenna) {
 		err = db.ErrNotFound
 	}
@@ -294,7 +294,7 @@ func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if err := DeleteClosure(ctx, h.DB, pathID(r)); err != nil {
+	if err := DeleteClosure(ctx, h.DB, web.PathID(r, "id")); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}

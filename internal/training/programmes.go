@@ -172,7 +172,7 @@ func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
 		p.ID, err = d.InsertID(ctx, `INSERT INTO programmes (title, level, description, total_hours, certifying, antenna_id, archived_at,
 				off_catalogue, title_en, title_ar, description_en, description_ar, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-			p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, nullID(p.AntennaID), archived, p.OffCatalogue,
+			p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, db.NullID(p.AntennaID), archived, p.OffCatalogue,
 			p.TitleEn, p.TitleAr, p.DescriptionEn, p.DescriptionAr, now)
 	} else {
 		var res sql.Result
@@ -180,7 +180,7 @@ func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
 		res, err = d.Exec(ctx, `UPDATE programmes SET title = $1, level = $2, description = $3, total_hours = $4, certifying = $5,
 				antenna_id = $6, archived_at = CASE WHEN $7 = '' THEN '' WHEN archived_at = '' THEN $7 ELSE archived_at END,
 				off_catalogue = $8, title_en = $9, title_ar = $10, description_en = $11, description_ar = $12, updated_at = $13
-			WHERE id = $14`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, nullID(p.AntennaID), archived,
+			WHERE id = $14`, p.Title, p.Level, p.Description, p.TotalHours, p.Certifying, db.NullID(p.AntennaID), archived,
 			p.OffCatalogue, p.TitleEn, p.TitleAr, p.DescriptionEn, p.DescriptionAr, now, p.ID)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
@@ -287,7 +287,7 @@ func (h *Handlers) renderProgrammeForm(w http.ResponseWriter, r *http.Request, s
 // anyone else gets the 404 page.
 func (h *Handlers) editableProgramme(w http.ResponseWriter, r *http.Request) (*Programme, bool) {
 	st := auth.Current(r.Context())
-	p, err := ProgrammeIn(r.Context(), h.DB, st.Scope(), pathID(r))
+	p, err := ProgrammeIn(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err == nil && !p.CanEdit(st) {
 		err = db.ErrNotFound
 	}

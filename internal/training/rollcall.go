@@ -68,7 +68,7 @@ func SaveAttendance(ctx context.Context, d *db.DB, meetingID int64, marks map[in
 		for learner, mark := range marks {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, learner_id, mark, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5)
 				ON CONFLICT (meeting_id, learner_id) DO UPDATE SET mark = excluded.mark, marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
-				meetingID, learner, mark, nullID(staffID), now); err != nil {
+				meetingID, learner, mark, db.NullID(staffID), now); err != nil {
 				return err
 			}
 		}
@@ -371,7 +371,7 @@ type attendanceData struct {
 
 func (h *Handlers) scopedMeeting(w http.ResponseWriter, r *http.Request) (*attendanceData, bool) {
 	ctx := r.Context()
-	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), pathID(r))
+	m, c, err := MeetingByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, false

@@ -95,13 +95,6 @@ func parseDate(s string) time.Time {
 
 func newToken() string { return strings.ToLower(rand.Text()) }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // Programmes are in programmes.go.
 
 // --- Cohorts -------------------------------------------------------------------
@@ -245,7 +238,7 @@ func rebalance(ctx context.Context, tx db.Execer, cohortID int64, state string, 
 		}
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET state = 'offered', since = $1, updated_by = $2, updated_at = $1 WHERE id = $3",
-			now, nullID(staffID), eid); err != nil {
+			now, db.NullID(staffID), eid); err != nil {
 			return nil, err
 		}
 		out = append(out, Change{LearnerID: lid, State: Offered})
@@ -358,7 +351,7 @@ func setEnrolment(ctx context.Context, tx db.Execer, cohortID, learnerID int64, 
 		VALUES ($1, $2, $3, $4, $5, $4, $4)
 		ON CONFLICT (cohort_id, learner_id) DO UPDATE SET state = excluded.state, since = excluded.since,
 			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ended_reason = ''`,
-		cohortID, learnerID, state, now, nullID(staffID))
+		cohortID, learnerID, state, now, db.NullID(staffID))
 	return err
 }
 

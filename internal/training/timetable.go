@@ -58,7 +58,7 @@ func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
 			return ErrMeetingMarked
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE meetings SET starts_at = $1, ends_at = $2, place_id = $3, staff_id = $4 WHERE id = $5",
-			db.FormatTime(m.Start), db.FormatTime(m.End), nullID(m.PlaceID), nullID(m.StaffID), m.ID); err != nil {
+			db.FormatTime(m.Start), db.FormatTime(m.End), db.NullID(m.PlaceID), db.NullID(m.StaffID), m.ID); err != nil {
 			return err
 		}
 		if moved {
@@ -535,7 +535,7 @@ func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) managedMeeting(w http.ResponseWriter, r *http.Request) (*Meeting, *Cohort, bool) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), pathID(r))
+	m, c, err := MeetingByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err == nil && !st.ManagesAntenna(c.AntennaID) {
 		err = db.ErrNotFound
 	}

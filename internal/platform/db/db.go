@@ -197,3 +197,23 @@ func Collect[T any](rows *sql.Rows, err error) func(scan func(Scanner) (T, error
 // caller's reach (another antenna for staff, another organisation for a partner
 // contact): both are answered the same way, with the 404 page (web's Fail).
 var ErrNotFound = errors.New("not found")
+
+// NullID is an optional reference for a query: NULL for 0.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Placeholders returns "$n, $n+1, …" for k values, for an IN list.
+func Placeholders(n, k int) string {
+	var b strings.Builder
+	for i := range k {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", n+i)
+	}
+	return b.String()
+}

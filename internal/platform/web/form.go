@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"tremplin/internal/platform/check"
@@ -189,4 +190,24 @@ func newField(f *Form, name, label, typ string, flags ...string) Field {
 		}
 	}
 	return fl
+}
+
+// PathID reads the route's {name} parameter as a record id; 0 when it is not a
+// number, which no record has, so that the lookup answers "not found".
+func PathID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id
+}
+
+// CodeOptions lists codes as a select's options, each labelled by the catalog
+// key prefix+code, after an empty choice labelled empty when it is not "".
+func CodeOptions(prefix string, codes []string, empty string) []Option {
+	var out []Option
+	if empty != "" {
+		out = append(out, Option{Value: "", Label: empty})
+	}
+	for _, c := range codes {
+		out = append(out, Option{Value: c, Label: prefix + c})
+	}
+	return out
 }
