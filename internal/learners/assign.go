@@ -37,7 +37,7 @@ func Assign(ctx context.Context, d *db.DB, sc auth.Scope, ids []int64, assignee 
 		} else {
 			name = ""
 		}
-		where, args := sc.Where("antenna_id", 2)
+		where, args := sc.WhereN("antenna_id", 2)
 		for _, id := range ids {
 			var antenna, current int64
 			err := tx.QueryRowContext(ctx, "SELECT antenna_id, COALESCE(assigned_to, 0) FROM learners WHERE id = $1 AND merged_into IS NULL AND "+where,
@@ -72,7 +72,7 @@ func Assign(ctx context.Context, d *db.DB, sc auth.Scope, ids []int64, assignee 
 
 // Assignee returns who follows a file in scope (nil: nobody).
 func Assignee(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*auth.Staff, error) {
-	where, args := sc.Where("antenna_id", 2)
+	where, args := sc.WhereN("antenna_id", 2)
 	var to sql.NullInt64
 	err := d.QueryRowContext(ctx, "SELECT assigned_to FROM learners WHERE id = $1 AND "+where, append([]any{id}, args...)...).Scan(&to)
 	if errors.Is(err, sql.ErrNoRows) {

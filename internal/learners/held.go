@@ -117,7 +117,7 @@ func ActivePasses(ctx context.Context, d *db.DB, sc auth.Scope) ([]*Pass, error)
 
 // scopeCond restricts column to the antennas of sc, with placeholders from n.
 func scopeCond(sc auth.Scope, column string, n int) (string, []any) {
-	where, args := sc.Where(column, n)
+	where, args := sc.WhereN(column, n)
 	return " AND " + where, args
 }
 

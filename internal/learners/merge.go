@@ -321,7 +321,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 // as l, as registration flags them (same phone, or same name in either order and
 // birth year), and those flagged against it; at most limit.
 func DuplicateCandidates(ctx context.Context, d *db.DB, sc auth.Scope, l *Learner, limit int) ([]*Learner, error) {
-	where, args := sc.Where("l.antenna_id", 7)
+	where, args := sc.WhereN("l.antenna_id", 7)
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.id IN (
 			SELECT id FROM learners WHERE phone = $2 AND antenna_id = $1
 			UNION ALL SELECT learner_id FROM learner_secondary_contacts WHERE kind = 'phone' AND value = $2

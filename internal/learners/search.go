@@ -32,7 +32,7 @@ const fewAntennas = 8
 func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q string, limit int) ([]*Learner, error) {
 	q = strings.TrimSpace(q)
 	if phones := phoneCandidates(countries, q); strings.ContainsAny(q, "0123456789٠١٢٣٤٥٦٧٨٩") && len(phones) > 0 {
-		where, args := sc.Where("l.antenna_id", 1)
+		where, args := sc.WhereN("l.antenna_id", 1)
 		for _, p := range phones {
 			args = append(args, p)
 		}
@@ -44,7 +44,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 		}
 	}
 	if q == "" {
-		where, args := sc.Where("l.antenna_id", 1)
+		where, args := sc.WhereN("l.antenna_id", 1)
 		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
 			fmt.Sprintf(" ORDER BY l.created_at DESC, l.id DESC LIMIT %d", limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
@@ -83,7 +83,7 @@ func phoneDigits(q string) (digits string, international, ok bool) {
 // ("0612") the national numbers without their 0; an end the reversed numbers.
 func searchPhone(ctx context.Context, d *db.DB, sc auth.Scope, digits string, international bool, limit int) ([]*Learner, error) {
 	if international {
-		where, args := sc.Where("l.antenna_id", 1)
+		where, args := sc.WhereN("l.antenna_id", 1)
 		lo, hi := prefixRange("+" + digits)
 		args = append(args, lo, hi)
 		n := len(args)
@@ -282,7 +282,7 @@ var eachPage = 5000
 // million files holds one page at a time. Pages follow each other by file number,
 // so that each query starts at once on both engines and no read lasts long.
 func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
-	where, args := sc.Where("l.antenna_id", 4)
+	where, args := sc.WhereN("l.antenna_id", 4)
 	q := "SELECT " + learnerColumns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
 		" AND ($3 = '' OR l.status = $3) AND " + where + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
 	var after int64

@@ -334,7 +334,7 @@ func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
 
 // ByID returns a file in scope (a merged one too: MergedInto says where it went).
 func ByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
-	where, args := sc.Where("l.antenna_id", 2)
+	where, args := sc.WhereN("l.antenna_id", 2)
 	return scanLearner(d.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND "+where,
 		append([]any{id}, args...)...))
 }
@@ -377,7 +377,7 @@ func addHistory(ctx context.Context, tx db.Execer, learnerID int64, kind, status
 // Duplicates lists the files in scope flagged as possibly the same person as id:
 // the one it was flagged against, and those flagged against it.
 func Duplicates(ctx context.Context, d *db.DB, sc auth.Scope, id int64) ([]*Learner, error) {
-	where, args := sc.Where("l.antenna_id", 2)
+	where, args := sc.WhereN("l.antenna_id", 2)
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.merged_into IS NULL AND l.id <> $1 AND
 		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id",
 		append([]any{id}, args...)...)

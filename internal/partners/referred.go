@@ -62,7 +62,7 @@ func EachReferredPerson(ctx context.Context, d *db.DB, sc auth.Scope, orgID int6
 // the cursor when given; it returns how many referrals the page held and where
 // the next one starts.
 func referredPageAfter(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64, after *Cursor) (people []*ReferredPerson, referrals int, last Cursor, err error) {
-	where, args := sc.Where("r.antenna_id", 1)
+	where, args := sc.WhereN("r.antenna_id", 1)
 	args = append(args, orgID)
 	page := "SELECT r.id FROM referrals r WHERE " + where + " AND ($3 = 0 OR r.org_id = $3)"
 	if after != nil {

@@ -30,7 +30,7 @@ type Org struct {
 
 // orgInScope is the condition "organisation o works with an antenna of the scope".
 func orgInScope(sc auth.Scope, n int) (string, []any) {
-	where, args := sc.Where("pa.antenna_id", n)
+	where, args := sc.WhereN("pa.antenna_id", n)
 	return "EXISTS (SELECT 1 FROM partner_antennas pa WHERE pa.org_id = o.id AND " + where + ")", args
 }
 
@@ -474,7 +474,7 @@ func scanReferral(row db.Scanner) (*Referral, error) {
 // Referrals lists the referrals to antennas of the scope, newest first; of one
 // organisation when orgID is not 0.
 func Referrals(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64, limit int) ([]*Referral, error) {
-	where, args := sc.Where("r.antenna_id", 1)
+	where, args := sc.WhereN("r.antenna_id", 1)
 	args = append(args, orgID, limit)
 	rows, err := d.QueryContext(ctx, "SELECT "+referralColumns+referralFrom+" WHERE "+where+
 		" AND ($3 = 0 OR r.org_id = $3) ORDER BY r.created_at DESC, r.id DESC LIMIT $4", args...)
@@ -483,7 +483,7 @@ func Referrals(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64, limit 
 
 // ReferralByID returns a referral to an antenna of the scope.
 func ReferralByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Referral, error) {
-	where, args := sc.Where("r.antenna_id", 2)
+	where, args := sc.WhereN("r.antenna_id", 2)
 	return scanReferral(d.QueryRowContext(ctx, "SELECT "+referralColumns+referralFrom+" WHERE r.id = $1 AND "+where,
 		append([]any{id}, args...)...))
 }
@@ -551,7 +551,7 @@ func OrgPerson(ctx context.Context, d *db.DB, orgID, personID int64) (*Person, e
 
 // personInScope returns a referred person whose referral went to an antenna of the scope.
 func personInScope(ctx context.Context, d *db.DB, sc auth.Scope, personID int64) (*Person, error) {
-	where, args := sc.Where("r.antenna_id", 2)
+	where, args := sc.WhereN("r.antenna_id", 2)
 	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND "+where,
 		append([]any{personID}, args...)...))
 }
@@ -654,7 +654,7 @@ func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, stat
 		reason = ""
 	}
 	var out []*Changed
-	where, args := sc.Where("r.antenna_id", 2)
+	where, args := sc.WhereN("r.antenna_id", 2)
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = setState(ctx, tx, "rp.id = $1 AND "+where, append([]any{personID}, args...), state, reason, staffID)
@@ -736,7 +736,7 @@ var (
 // OrgFigures counts, per organisation in scope, the people referred to antennas of
 // the scope; of one organisation when orgID is not 0. Learners' tables are read only.
 func OrgFigures(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64) ([]*Figures, error) {
-	where, args := sc.Where("r.antenna_id", 1)
+	where, args := sc.WhereN("r.antenna_id", 1)
 	return figures(ctx, d, where+" AND ($3 = 0 OR r.org_id = $3)", append(args, orgID))
 }
 

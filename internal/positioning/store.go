@@ -210,7 +210,7 @@ type Learner struct {
 // LearnerInScope returns a learner of the caller's antennas, or db.ErrNotFound (also
 // for a file merged into another).
 func LearnerInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
-	where, args := sc.Where("l.antenna_id", 2)
+	where, args := sc.WhereN("l.antenna_id", 2)
 	var l Learner
 	var tz string
 	err := d.QueryRowContext(ctx, `SELECT l.id, l.antenna_id, l.first_name, l.last_name, a.timezone

@@ -30,7 +30,7 @@ type CohortFilter struct {
 
 // where builds the filter's condition with the scope, numbering placeholders from 1.
 func (f CohortFilter) where(sc auth.Scope) (string, []any) {
-	scope, args := sc.Where("c.antenna_id", 1)
+	scope, args := sc.WhereN("c.antenna_id", 1)
 	conds := []string{scope}
 	add := func(cond string, v any) {
 		args = append(args, v)

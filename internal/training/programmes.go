@@ -141,7 +141,7 @@ func PublicProgrammes(ctx context.Context, d *db.DB, antennaID int64) ([]Program
 // ProgrammesIn lists the programmes staff of the scope see: the whole
 // association's and their antennas', archived ones only when asked.
 func ProgrammesIn(ctx context.Context, d *db.DB, sc auth.Scope, archived bool) ([]Programme, error) {
-	where, args := sc.Where("p.antenna_id", 2)
+	where, args := sc.WhereN("p.antenna_id", 2)
 	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
 		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+where+`)
 		ORDER BY `+levelOrder+", p.title", append([]any{archived}, args...)...))
@@ -155,7 +155,7 @@ func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) 
 // ProgrammeIn returns a programme staff of the scope see (the whole association's
 // or one of their antennas'), or db.ErrNotFound.
 func ProgrammeIn(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Programme, error) {
-	where, args := sc.Where("p.antenna_id", 2)
+	where, args := sc.WhereN("p.antenna_id", 2)
 	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
 		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+where+")", append([]any{id}, args...)...))
 }

@@ -163,7 +163,7 @@ func AbsenceAlerts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, 
 // after (by id, descending; 0: from the most recent), by cohort then name. last is
 // the last cohort looked at, more whether others follow.
 func absenceBatch(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, after int64, n int) (out []Alert, last int64, more bool, err error) {
-	where, args := sc.Where("c.antenna_id", 1)
+	where, args := sc.WhereN("c.antenna_id", 1)
 	rows, err := d.QueryContext(ctx, `SELECT c.id FROM cohorts c WHERE c.state IN ('open', 'full', 'running') AND `+where+`
 		AND ($3 = 0 OR c.id < $3) ORDER BY c.id DESC LIMIT `+fmt.Sprint(n+1), append(args, after)...)
 	ids, err := db.Collect[int64](rows, err)(func(r db.Scanner) (int64, error) {
@@ -244,7 +244,7 @@ func whose(st *auth.Staff, n int) (string, []any) {
 	if st.Role == auth.Adviser {
 		return fmt.Sprintf("(m.staff_id = $%d OR (m.staff_id IS NULL AND c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = $%d)))", n, n), []any{st.ID}
 	}
-	return st.Scope().Where("c.antenna_id", n)
+	return st.Scope().WhereN("c.antenna_id", n)
 }
 
 func rollCalls(ctx context.Context, d *db.DB, cond string, args []any, order string, limit, offset int) ([]RollCall, error) {

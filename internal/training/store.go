@@ -163,7 +163,7 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 
 // CohortByID returns a cohort in scope with its advisers, or db.ErrNotFound.
 func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort, error) {
-	where, args := sc.Where("c.antenna_id", 2)
+	where, args := sc.WhereN("c.antenna_id", 2)
 	c, err := scanCohort(d.QueryRowContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE c.id = $1 AND "+where, append([]any{id}, args...)...))
 	if err != nil {
 		return nil, err
@@ -476,7 +476,7 @@ func attendedHours(ctx context.Context, d *db.DB, cond string, arg any) (map[coh
 
 // EnrolmentByID returns the cohort and learner of an enrolment in scope.
 func EnrolmentByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (cohortID, learnerID int64, state string, err error) {
-	where, args := sc.Where("c.antenna_id", 2)
+	where, args := sc.WhereN("c.antenna_id", 2)
 	err = d.QueryRowContext(ctx, `SELECT e.cohort_id, e.learner_id, e.state FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 		WHERE e.id = $1 AND `+where, append([]any{id}, args...)...).Scan(&cohortID, &learnerID, &state)
 	if errors.Is(err, sql.ErrNoRows) {

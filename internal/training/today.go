@@ -23,7 +23,7 @@ func cohortsOf(sc auth.Scope, teaching bool, n int) (string, []any) {
 	if teaching {
 		return fmt.Sprintf("c.id IN (SELECT ca.cohort_id FROM cohort_advisers ca WHERE ca.staff_id = $%d)", n), []any{sc.StaffID}
 	}
-	return sc.Where("c.antenna_id", n)
+	return sc.WhereN("c.antenna_id", n)
 }
 
 func countAtMost(ctx context.Context, d *db.DB, query string, limit int, args ...any) (int, error) {
@@ -67,7 +67,7 @@ func RecentAbsences(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool,
 // OffersWaiting counts the seats offered to someone on a waitlist who has not
 // answered yet, in the open cohorts of the scope, at most limit.
 func OffersWaiting(ctx context.Context, d *db.DB, sc auth.Scope, limit int) (int, error) {
-	where, args := sc.Where("c.antenna_id", 1)
+	where, args := sc.WhereN("c.antenna_id", 1)
 	return countAtMost(ctx, d, `SELECT 1 FROM cohorts c JOIN enrolments e ON e.cohort_id = c.id AND e.state = 'offered'
 		WHERE c.state IN ('open', 'full', 'running') AND `+where, limit, args...)
 }

@@ -54,8 +54,17 @@ type Scope struct {
 func (s *Staff) Scope() Scope { return Scope{StaffID: s.ID, All: s.Role == Admin} }
 
 // Where returns an SQL condition restricting column (an antenna id) to the scope,
-// using placeholders $n and $n+1, and the two arguments to pass for them.
-func (sc Scope) Where(column string, n int) (string, []any) {
+// adding the two arguments it needs to args.
+func (sc Scope) Where(column string, args *db.Args) string {
+	return "(" + args.Add(sc.All) + " OR " + column + " IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = " +
+		args.Add(sc.StaffID) + "))"
+}
+
+// WhereN is Where with placeholders numbered by hand from $n, returning the two
+// arguments to pass for them.
+//
+// Deprecated: use Where with db.Args; WhereN goes once every caller has moved.
+func (sc Scope) WhereN(column string, n int) (string, []any) {
 	return fmt.Sprintf("($%d OR %s IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = $%d))", n+1, column, n),
 		[]any{sc.StaffID, sc.All}
 }
@@ -132,7 +141,7 @@ func ByEmail(ctx context.Context, d *db.DB, email string) (*Staff, error) {
 // List returns the staff who belong to at least one antenna of the scope (every
 // account for a national admin), by name.
 func List(ctx context.Context, d *db.DB, sc Scope) ([]*Staff, error) {
-	where, args := sc.Where("sa.antenna_id", 1)
+	where, args := sc.WhereN("sa.antenna_id", 1)
 	rows, err := d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $2 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...)
 	if err != nil {
 		return nil, err

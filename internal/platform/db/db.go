@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,6 +205,32 @@ func NullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// Args gathers a query's arguments and numbers their placeholders, so that a
+// condition built in one place never counts the arguments that came before it:
+//
+//	args := db.Args{cohortID}
+//	where := sc.WhereN("c.antenna_id", &args) // uses $2 and $3
+//	rows, err := d.QueryContext(ctx, "… WHERE c.id = $1 AND "+where, args...)
+type Args []any
+
+// Add appends v and returns its placeholder ("$3" for the third argument).
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// In appends vs and returns their placeholders for an IN list ("$3, $4, $5").
+func (a *Args) In(vs ...any) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Add(v))
+	}
+	return b.String()
 }
 
 // Placeholders returns "$n, $n+1, …" for k values, for an IN list.

@@ -106,3 +106,35 @@ func TestUnreachablePostgresIsUnavailable(t *testing.T) {
 		t.Fatalf("%v is not recognised as the database being unavailable", err)
 	}
 }
+
+// Conditions built apart from each other with Args number their placeholders in
+// the order they are added, so the query finds what each condition asked for.
+func TestArgsNumberPlaceholdersInOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := "INSERT INTO antennas (name, city, country, timezone, created_at, updated_at) VALUES ($1, $2, 'FR', 'Europe/Paris', $3, $3)"
+		for _, a := range [][2]string{{"Lille", "Lille"}, {"Roubaix", "Lille"}, {"Paris", "Paris"}} {
+			if _, err := d.Exec(ctx, ins, a[0], a[1], db.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		args := db.Args{}
+		city := "city = " + args.Add("Lille")
+		names := "name IN (" + args.In("Roubaix", "Paris", "Bordeaux") + ")"
+		if city != "city = $1" || names != "name IN ($2, $3, $4)" {
+			t.Fatalf("placeholders: %q %q", city, names)
+		}
+		var got []string
+		rows, err := d.QueryContext(ctx, "SELECT name FROM antennas WHERE "+city+" AND "+names+" ORDER BY name", args...)
+		got, err = db.Collect[string](rows, err)(func(s db.Scanner) (string, error) {
+			var n string
+			return n, s.Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != "Roubaix" {
+			t.Fatalf("found %v, want [Roubaix]", got)
+		}
+	})
+}
