@@ -113,15 +113,15 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
-		web.Room{Name: "auth", FS: auth.Templates()},
-		web.Room{Name: "org", FS: org.Templates(), Funcs: org.Funcs},
-		web.Room{Name: "training", FS: training.Templates(), Funcs: training.TemplateFuncs},
-		web.Room{Name: "learners", FS: learners.Templates()},
-		web.Room{Name: "positioning", FS: positioning.Templates()},
-		web.Room{Name: "partners", FS: partners.Templates()},
-		web.Room{Name: "impact", FS: impact.Templates(), Funcs: impact.Funcs},
-		web.Room{Name: "opendata", FS: opendata.Templates()},
-		web.Room{Name: "exports", FS: exports.Templates()},
+		auth.Pages(),
+		org.Pages(),
+		training.Pages(),
+		learners.Pages(),
+		positioning.Pages(),
+		partners.Pages(),
+		impact.Pages(),
+		opendata.Pages(),
+		exports.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -132,21 +132,21 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Auth = &auth.Service{DB: d, Sessions: a.Sessions, Render: a.Render, Mail: mailer, BaseURL: cfg.BaseURL, Log: cfg.Log}
 	a.Render.Flash = a.Auth.PopFlash
 	a.Render.Unavailable = db.IsUnavailable
-	a.Org = &org.Handlers{DB: d, Render: a.Render, Auth: a.Auth}
 	sms := cfg.SMS
 	if sms == nil {
 		if sms, err = notify.NewSMS(cfg.SMSURL, cfg.Log); err != nil {
 			return nil, err
 		}
 	}
-	a.Learners = &learners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, SMS: sms}
-	a.Training = &training.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, BaseURL: cfg.BaseURL,
-		SMS: sms, Mail: mailer, NameKey: learners.NameKey}
-	a.Positioning = &positioning.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log}
-	a.Partners = &partners.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
-	a.Impact = &impact.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL, PartnerFunnel: "/partners/figures"}
-	a.OpenData = &opendata.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
-	a.Exports = &exports.Handlers{DB: d, Render: a.Render, Auth: a.Auth, Log: cfg.Log, Mail: mailer, BaseURL: cfg.BaseURL}
+	deps := web.Deps{DB: d, Render: a.Render, Log: cfg.Log, Flash: a.Auth.Flash}
+	a.Org = &org.Handlers{Deps: deps, Auth: a.Auth}
+	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
+	a.Training = &training.Handlers{Deps: deps, Auth: a.Auth, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Positioning = &positioning.Handlers{Deps: deps}
+	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL}
+	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
+	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
+	a.Exports = &exports.Handlers{Deps: deps}
 	// Rooms tell each other what happened through these callbacks, wired here, so
 	// that no room writes another's tables and imports stay one-way.
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged

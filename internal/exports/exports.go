@@ -6,32 +6,23 @@ package exports
 import (
 	"bytes"
 	"embed"
-	"io/fs"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("exports", templates, nil) }
 
 // Handlers serve this room's pages.
 type Handlers struct {
-	DB      *db.DB
-	Render  *web.Renderer
-	Auth    *auth.Service
-	Log     *slog.Logger
-	Mail    notify.Mailer
-	BaseURL string
+	web.Deps
 }
 
 // send writes a finished file. Files are built whole in memory first, so that a

@@ -5,29 +5,19 @@ package impact
 
 import (
 	"embed"
-	"io/fs"
-	"log/slog"
 
-	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("impact", templates, Funcs) }
 
 // Handlers serve this room's pages.
 type Handlers struct {
-	DB      *db.DB
-	Render  *web.Renderer
-	Auth    *auth.Service
-	Log     *slog.Logger
-	Mail    notify.Mailer
-	BaseURL string
+	web.Deps
 	// PartnerFunnel is the address of the partners room's referral funnel per
 	// partner, linked from the dashboard; empty when there is none.
 	PartnerFunnel string

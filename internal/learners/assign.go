@@ -182,7 +182,7 @@ func (h *Handlers) Assign(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, backTo(f.Get("back"), "/learners/"+strconv.FormatInt(l.ID, 10)+"#timeline"), http.StatusSeeOther)
 }
 
@@ -209,7 +209,7 @@ func (h *Handlers) Bulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(ids) == 0 {
-		h.Auth.Flash(r, "bulk.none_ticked")
+		h.Flash(r, "bulk.none_ticked")
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
@@ -219,7 +219,7 @@ func (h *Handlers) Bulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		h.Auth.Flash(r, "bulk.adviser_unknown")
+		h.Flash(r, "bulk.adviser_unknown")
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
@@ -231,9 +231,9 @@ func (h *Handlers) Bulk(w http.ResponseWriter, r *http.Request) {
 	h.Log.InfoContext(ctx, "bulk assignment", "staff_id", st.ID, "done", res.Done, "same", res.Same, "refused", res.Refused, "missing", res.Missing)
 	switch {
 	case res.Missing > 0 || res.Refused > 0:
-		h.Auth.Flash(r, "bulk.some_not_done")
+		h.Flash(r, "bulk.some_not_done")
 	default:
-		h.Auth.Flash(r, "saved")
+		h.Flash(r, "saved")
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

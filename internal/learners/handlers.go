@@ -184,7 +184,7 @@ func (h *Handlers) showFile(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (h *Handlers) backToFile(w http.ResponseWriter, r *http.Request, id int64, anchor string) {
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/learners/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
 }
 
@@ -306,7 +306,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 	}
 	h.statusChanged(ctx, l.ID, l.Status, c.StaffID)
 	if f.Get("back") == "inbox" {
-		h.Auth.Flash(r, "saved")
+		h.Flash(r, "saved")
 		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 		return
 	}

@@ -6,11 +6,8 @@ package learners
 import (
 	"context"
 	"embed"
-	"io/fs"
-	"log/slog"
 
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
@@ -18,17 +15,14 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("learners", templates, nil) }
 
 // Handlers serve the registration form, the inbox and the learner file.
 type Handlers struct {
-	DB     *db.DB
-	Render *web.Renderer
-	Auth   *auth.Service
-	Log    *slog.Logger
-	Mail   notify.Mailer
-	SMS    notify.SMS
+	web.Deps
+	Mail notify.Mailer
+	SMS  notify.SMS
 	// RegistrationLimit is the registrations accepted per address and hour: 0 for
 	// DefaultRegistrationLimit, negative for no limit (a load test from one host).
 	RegistrationLimit int

@@ -83,7 +83,7 @@ func (h *Handlers) PassCreate(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "registrations.pass_created")
+	h.Flash(r, "registrations.pass_created")
 	http.Redirect(w, r, "/registrations", http.StatusSeeOther)
 }
 
@@ -107,7 +107,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 	f := web.NewForm(held.Form)
 	session := h.personFromRegistration(ctx, f, l, antenna, time.Now())
 	if !f.Valid() { // the rules changed since: staff register the person by hand
-		h.Auth.Flash(r, "registrations.release_invalid")
+		h.Flash(r, "registrations.release_invalid")
 		http.Redirect(w, r, "/registrations", http.StatusSeeOther)
 		return
 	}
@@ -116,7 +116,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.acknowledge(ctx, p, l, antenna, session)
-	h.Auth.Flash(r, "registrations.released")
+	h.Flash(r, "registrations.released")
 	http.Redirect(w, r, "/learners/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
 }
 
@@ -133,6 +133,6 @@ func (h *Handlers) HeldDiscard(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "registrations.discarded")
+	h.Flash(r, "registrations.discarded")
 	http.Redirect(w, r, "/registrations", http.StatusSeeOther)
 }

@@ -129,7 +129,7 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	} else if same != 0 {
-		h.Auth.Flash(r, "walkin.already")
+		h.Flash(r, "walkin.already")
 		http.Redirect(w, r, "/learners/"+strconv.FormatInt(same, 10), http.StatusSeeOther)
 		return
 	}
@@ -147,9 +147,9 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Log.InfoContext(ctx, "walk-in recorded", "learner_id", l.ID, "staff_id", st.ID, "source", l.Source, "duplicate_of", l.DuplicateOf)
 	if l.DuplicateOf != 0 {
-		h.Auth.Flash(r, "walkin.saved_duplicate")
+		h.Flash(r, "walkin.saved_duplicate")
 	} else {
-		h.Auth.Flash(r, "walkin.saved")
+		h.Flash(r, "walkin.saved")
 	}
 	http.Redirect(w, r, "/learners/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
 }

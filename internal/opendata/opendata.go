@@ -5,17 +5,12 @@ package opendata
 import (
 	"embed"
 	"encoding/json"
-	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
-	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
-	"tremplin/internal/platform/db"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
@@ -23,16 +18,12 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("opendata", templates, nil) }
 
 // Handlers serve this room's pages.
 type Handlers struct {
-	DB      *db.DB
-	Render  *web.Renderer
-	Auth    *auth.Service
-	Log     *slog.Logger
-	Mail    notify.Mailer
+	web.Deps
 	BaseURL string
 }
 
@@ -177,7 +168,7 @@ func (h *Handlers) AssociationSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/association", http.StatusSeeOther)
 }
 

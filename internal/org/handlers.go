@@ -3,7 +3,6 @@ package org
 import (
 	"embed"
 	"errors"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,14 +15,13 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("org", templates, Funcs) }
 
 // Handlers serve the antennas, places and staff pages.
 type Handlers struct {
-	DB     *db.DB
-	Render *web.Renderer
-	Auth   *auth.Service
+	web.Deps
+	Auth *auth.Service
 	// Today, when set, lists a staff member's work of the day for the home page.
 	Today TodayFunc
 }
@@ -168,7 +166,7 @@ func (h *Handlers) AntennaSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, "org/antenna_form.html", a, f)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/antennas/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
 }
 
@@ -313,6 +311,6 @@ func (h *Handlers) PlaceSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/places/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
 }

@@ -181,9 +181,9 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		h.Auth.Flash(r, "staff.invited")
+		h.Flash(r, "staff.invited")
 	} else {
-		h.Auth.Flash(r, "saved")
+		h.Flash(r, "saved")
 	}
 	http.Redirect(w, r, "/staff", http.StatusSeeOther)
 }

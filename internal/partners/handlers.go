@@ -158,7 +158,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/partners/"+id64(o.ID), http.StatusSeeOther)
 }
 
@@ -265,7 +265,7 @@ func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 		h.show(w, r, http.StatusUnprocessableEntity, o, f)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
 }
 
@@ -333,7 +333,7 @@ func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 		}{o, c}, f)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
 }
 
@@ -381,7 +381,7 @@ func (h *Handlers) InteractionAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#outreach", http.StatusSeeOther)
 }
 
@@ -425,7 +425,7 @@ func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	back := "/outreach"
 	if r.URL.Query().Get("all") == "1" {
 		back += "?all=1"
@@ -520,7 +520,7 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.tell(ctx, changed)
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
 }
 

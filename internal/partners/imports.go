@@ -326,12 +326,12 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 		if p, _ := strconv.Atoi(r.PostForm.Get("page")); p > 1 {
 			back += "?page=" + strconv.Itoa(p)
 		}
-		h.Auth.Flash(r, "partner.import.kept_saved")
+		h.Flash(r, "partner.import.kept_saved")
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
 	if b.Kept() == 0 {
-		h.Auth.Flash(r, "partner.import.nothing_kept")
+		h.Flash(r, "partner.import.nothing_kept")
 		http.Redirect(w, r, "/imports/"+id64(b.ID), http.StatusSeeOther)
 		return
 	}
@@ -347,7 +347,7 @@ func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(ctx, "partner list imported", "batch_id", b.ID, "referral_id", ref.ID, "people", ref.People, "known", ref.Known, "staff_id", st.ID)
-	h.Auth.Flash(r, "partner.import.done")
+	h.Flash(r, "partner.import.done")
 	http.Redirect(w, r, "/referrals/"+id64(ref.ID), http.StatusSeeOther)
 }
 

@@ -8,8 +8,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
-	"log/slog"
 	"net/http"
 
 	"tremplin/internal/platform/auth"
@@ -21,15 +19,13 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("partners", templates, nil) }
 
 // Handlers serve this room's pages.
 type Handlers struct {
-	DB      *db.DB
-	Render  *web.Renderer
+	web.Deps
 	Auth    *auth.Service
-	Log     *slog.Logger
 	Mail    notify.Mailer
 	BaseURL string
 	// Counters, when set, brings the impact counters up to date before the

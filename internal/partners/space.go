@@ -424,7 +424,7 @@ func (h *Handlers) Refer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(ctx, "partner referral", "referral_id", ref.ID, "people", len(people), "contact_id", c.ID)
-	h.Auth.Flash(r, "partner.refer.sent")
+	h.Flash(r, "partner.refer.sent")
 	http.Redirect(w, r, "/partner/refer", http.StatusSeeOther)
 }
 

@@ -196,7 +196,7 @@ func (h *Handlers) NoteAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(r.Context(), "partner note", "person_id", p.ID, "contact_id", c.ID)
-	h.Auth.Flash(r, "partner.note.saved")
+	h.Flash(r, "partner.note.saved")
 	http.Redirect(w, r, personPath(p)+"#notes", http.StatusSeeOther)
 }
 
@@ -224,7 +224,7 @@ func (h *Handlers) PhoneSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(r.Context(), "partner corrected a phone", "person_id", p.ID, "learner_id", p.LearnerID, "contact_id", c.ID)
-	h.Auth.Flash(r, "partner.phone.saved")
+	h.Flash(r, "partner.phone.saved")
 	http.Redirect(w, r, personPath(p), http.StatusSeeOther)
 }
 
@@ -248,7 +248,7 @@ func (h *Handlers) WithdrawSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(r.Context(), "partner withdrew a referral", "person_id", p.ID, "contact_id", c.ID, "reason", reason)
-	h.Auth.Flash(r, "partner.withdraw.done")
+	h.Flash(r, "partner.withdraw.done")
 	http.Redirect(w, r, personPath(p), http.StatusSeeOther)
 }
 
@@ -404,6 +404,6 @@ func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Log.InfoContext(ctx, "partner invited a colleague", "contact_id", c.ID, "colleague_id", colleague.ID)
-	h.Auth.Flash(r, "partner.invite.sent")
+	h.Flash(r, "partner.invite.sent")
 	http.Redirect(w, r, "/partner/colleagues", http.StatusSeeOther)
 }

@@ -117,7 +117,7 @@ func (h *Handlers) QuestionSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/positioning/questions#c"+q.Competence, http.StatusSeeOther)
 }
 
@@ -152,7 +152,7 @@ func (h *Handlers) ThresholdsSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/positioning/questions", http.StatusSeeOther)
 }
 
@@ -320,7 +320,7 @@ func (h *Handlers) TestSave(w http.ResponseWriter, r *http.Request) {
 			h.Log.Error("positioning: after a test", "learner", l.ID, "test", t.ID, "err", err, "request_id", web.RequestID(ctx))
 		}
 	}
-	h.Auth.Flash(r, "positioning.test.saved")
+	h.Flash(r, "positioning.test.saved")
 	http.Redirect(w, r, fmt.Sprintf("/learners/%d/positioning/%d", l.ID, t.ID), http.StatusSeeOther)
 }
 

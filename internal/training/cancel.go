@@ -307,7 +307,7 @@ func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 		changes[i] = Change{LearnerID: p.LearnerID, State: CohortCancelled}
 	}
 	h.tell(ctx, changes)
-	h.Auth.Flash(r, "training.cohort_cancelled")
+	h.Flash(r, "training.cohort_cancelled")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
 }
 
@@ -360,7 +360,7 @@ func (h *Handlers) CohortReopen(w http.ResponseWriter, r *http.Request) {
 	st := auth.Current(ctx)
 	people, err := ReopenCohort(ctx, h.DB, c.ID, st.ID, time.Now())
 	if errors.Is(err, ErrNotReopenable) {
-		h.Auth.Flash(r, "training.not_reopenable")
+		h.Flash(r, "training.not_reopenable")
 		http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
 		return
 	}
@@ -371,6 +371,6 @@ func (h *Handlers) CohortReopen(w http.ResponseWriter, r *http.Request) {
 	if h.Log != nil {
 		h.Log.InfoContext(ctx, "cohort reopened", "cohort_id", c.ID, "staff_id", st.ID, "people_before", len(people))
 	}
-	h.Auth.Flash(r, "training.cohort_reopened")
+	h.Flash(r, "training.cohort_reopened")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#formerly", http.StatusSeeOther)
 }

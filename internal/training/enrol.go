@@ -219,7 +219,7 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 		err = Waitlist(ctx, h.DB, c.ID, learner, st.ID)
 		if err == nil {
 			h.tell(ctx, []Change{{LearnerID: learner, State: Waitlisted}})
-			h.Auth.Flash(r, "training.waitlisted_one")
+			h.Flash(r, "training.waitlisted_one")
 			http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#waitlist", http.StatusSeeOther)
 			return
 		}
@@ -227,14 +227,14 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 		_, err = Enrol(ctx, h.DB, c.ID, learner, st.ID)
 		if err == nil {
 			h.tell(ctx, []Change{{LearnerID: learner, State: Enrolled}})
-			h.Auth.Flash(r, "training.enrolled_one")
+			h.Flash(r, "training.enrolled_one")
 			http.Redirect(w, r, back, http.StatusSeeOther)
 			return
 		}
 	}
 	switch {
 	case errors.Is(err, ErrCohortFull):
-		h.Auth.Flash(r, "training.full_now")
+		h.Flash(r, "training.full_now")
 		http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"?q="+url.QueryEscape(f.Get("q"))+"#enrol", http.StatusSeeOther)
 	case errors.Is(err, ErrCohortClosed):
 		h.Render.Error(w, r, http.StatusConflict)
@@ -263,7 +263,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 	}
 	back := "/cohorts/" + idString(c.ID)
 	if len(chosen) == 0 {
-		h.Auth.Flash(r, "training.choose_people")
+		h.Flash(r, "training.choose_people")
 		http.Redirect(w, r, back+"#waitlist", http.StatusSeeOther)
 		return
 	}
@@ -313,10 +313,10 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 		for i, l := range left {
 			ids[i] = idString(l)
 		}
-		h.Auth.Flash(r, "training.some_left")
+		h.Flash(r, "training.some_left")
 		http.Redirect(w, r, back+"?left="+strings.Join(ids, ",")+"#waitlist", http.StatusSeeOther)
 		return
 	}
-	h.Auth.Flash(r, "training.waitlist_done")
+	h.Flash(r, "training.waitlist_done")
 	http.Redirect(w, r, back+"#roster", http.StatusSeeOther)
 }

@@ -560,7 +560,7 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.tell(ctx, changes)
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
 }
 
@@ -584,7 +584,7 @@ func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.state_changed")
+	h.Flash(r, "training.state_changed")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
 }
 
@@ -611,7 +611,7 @@ func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.tell(ctx, changes)
-	h.Auth.Flash(r, "training.seats_offered")
+	h.Flash(r, "training.seats_offered")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#roster", http.StatusSeeOther)
 }
 
@@ -634,9 +634,9 @@ func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	h.tell(ctx, changes)
 	if state == Offered {
-		h.Auth.Flash(r, "training.offer_passed")
+		h.Flash(r, "training.offer_passed")
 	} else {
-		h.Auth.Flash(r, "training.withdrawn")
+		h.Flash(r, "training.withdrawn")
 	}
 	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
 }
@@ -656,7 +656,7 @@ func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 			return
 		} else if err == nil {
 			h.tell(ctx, []Change{{LearnerID: learnerID, State: Enrolled}})
-			h.Auth.Flash(r, "training.offer_confirmed")
+			h.Flash(r, "training.offer_confirmed")
 		}
 	}
 	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)

@@ -279,7 +279,7 @@ func (h *Handlers) ClosureAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.closure_added")
+	h.Flash(r, "training.closure_added")
 	http.Redirect(w, r, "/closures?antenna="+idString(antenna), http.StatusSeeOther)
 }
 
@@ -298,6 +298,6 @@ func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.closure_deleted")
+	h.Flash(r, "training.closure_deleted")
 	http.Redirect(w, r, "/closures?antenna="+idString(antenna), http.StatusSeeOther)
 }

@@ -362,7 +362,7 @@ func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
 		h.renderProgrammeForm(w, r, http.StatusUnprocessableEntity, p, f)
 		return
 	}
-	h.Auth.Flash(r, "saved")
+	h.Flash(r, "saved")
 	http.Redirect(w, r, "/programmes", http.StatusSeeOther)
 }
 

@@ -451,7 +451,7 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.attendance_saved")
+	h.Flash(r, "training.attendance_saved")
 	http.Redirect(w, r, "/meetings/"+idString(m.ID)+"/attendance", http.StatusSeeOther)
 }
 

@@ -427,7 +427,7 @@ func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
 		h.renderMeetingsForm(w, r, http.StatusUnprocessableEntity, c, f, data)
 		return
 	}
-	h.Auth.Flash(r, "training.meeting_added")
+	h.Flash(r, "training.meeting_added")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
 }
 
@@ -526,7 +526,7 @@ func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, "training.meetings_added")
+	h.Flash(r, "training.meetings_added")
 	http.Redirect(w, r, fmt.Sprintf("/cohorts/%d/meetings/new?added=%d&skipped=%s#done", c.ID, n, strings.Join(skipped, ",")), http.StatusSeeOther)
 }
 
@@ -576,7 +576,7 @@ func (h *Handlers) meetingAction(w http.ResponseWriter, r *http.Request, do func
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Flash(r, done)
+	h.Flash(r, done)
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
 }
 
@@ -735,6 +735,6 @@ func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 		h.renderMeetingForm(w, r, http.StatusUnprocessableEntity, data, f)
 		return
 	}
-	h.Auth.Flash(r, "training.meeting_saved")
+	h.Flash(r, "training.meeting_saved")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#timetable", http.StatusSeeOther)
 }

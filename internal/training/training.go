@@ -6,10 +6,7 @@ package training
 import (
 	"context"
 	"embed"
-	"io/fs"
-	"log/slog"
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
@@ -17,18 +14,16 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are this room's pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are this package's pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("training", templates, TemplateFuncs) }
 
 // Handlers serve the training pages. OnEnrolment is called after an enrolment
 // changes state (enrolled, waitlisted, offered, withdrawn, or cohort_cancelled:
 // withdrawn because the cohort was cancelled), so that the learners
 // room can move the person along their path without training writing its tables.
 type Handlers struct {
-	DB          *db.DB
-	Render      *web.Renderer
+	web.Deps
 	Auth        *auth.Service
-	Log         *slog.Logger
 	BaseURL     string
 	OnEnrolment func(ctx context.Context, learnerID int64, state string) error
 	// People told when their cohort is cancelled (cancel.go); nil sends nothing.

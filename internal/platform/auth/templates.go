@@ -2,11 +2,11 @@ package auth
 
 import (
 	"embed"
-	"io/fs"
+	"tremplin/internal/platform/web"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
-// Templates are the sign-in and profile pages, for the renderer.
-func Templates() fs.FS { sub, _ := fs.Sub(templates, "templates"); return sub }
+// Pages are the sign-in and profile pages, for the renderer.
+func Pages() web.Pages { return web.PackagePages("auth", templates, nil) }

@@ -1,5 +1,5 @@
 // Package web is what every page stands on: the shared layout and the page
-// templates of each room, forms with field-level messages, embedded assets at
+// templates of each package, forms with field-level messages, embedded assets at
 // content-hashed URLs, error pages, and the middleware every request goes through.
 package web
 
@@ -83,26 +83,36 @@ type Page struct {
 	Once string
 }
 
-// Room is one room's pages, and the template functions they need beyond the
+// Pages are one package's pages, and the template functions they need beyond the
 // shared ones (bound to a language, like the translation function).
-type Room struct {
+type Pages struct {
 	Name  string
 	FS    fs.FS
 	Funcs func(p i18n.Printer) template.FuncMap
 }
 
-// NewRenderer parses the shared layout with each room's pages. Every file *.html in
-// a room's FS is a page named "room/file.html" defining the blocks "title" and
-// "main"; files starting with "_" are partials shared by that room's pages.
-func NewRenderer(assets *Assets, log *slog.Logger, rooms ...Room) (*Renderer, error) {
+// PackagePages are the pages a package embeds as templates/*.html, named
+// "name/file.html"; funcs may be nil.
+func PackagePages(name string, embedded embed.FS, funcs func(p i18n.Printer) template.FuncMap) Pages {
+	sub, err := fs.Sub(embedded, "templates")
+	if err != nil {
+		panic(err) // the directory is embedded: a wrong name is a programming error
+	}
+	return Pages{Name: name, FS: sub, Funcs: funcs}
+}
+
+// NewRenderer parses the shared layout with each package's pages. Every file *.html
+// in a package's FS is a page named "package/file.html" defining the blocks "title"
+// and "main"; files starting with "_" are partials shared by that package's pages.
+func NewRenderer(assets *Assets, log *slog.Logger, packages ...Pages) (*Renderer, error) {
 	r := &Renderer{pages: map[string]map[string]*template.Template{}, assets: assets, log: log}
-	rooms = append([]Room{{Name: "web", FS: pagesFS()}}, rooms...)
+	packages = append([]Pages{{Name: "web", FS: pagesFS()}}, packages...)
 	for _, lang := range i18n.Languages {
 		p := i18n.For(lang)
 		fm := funcs(p, assets)
-		for _, room := range rooms {
-			if room.Funcs != nil {
-				maps.Copy(fm, room.Funcs(p))
+		for _, pkg := range packages {
+			if pkg.Funcs != nil {
+				maps.Copy(fm, pkg.Funcs(p))
 			}
 		}
 		base, err := template.New("layout.html").Funcs(fm).ParseFS(baseTemplates, "templates/*.html")
@@ -110,8 +120,8 @@ func NewRenderer(assets *Assets, log *slog.Logger, rooms ...Room) (*Renderer, er
 			return nil, err
 		}
 		r.pages[lang] = map[string]*template.Template{}
-		for _, rm := range rooms {
-			room, fsys := rm.Name, rm.FS
+		for _, pkg := range packages {
+			name, fsys := pkg.Name, pkg.FS
 			files, err := fs.Glob(fsys, "*.html")
 			if err != nil {
 				return nil, err
@@ -131,9 +141,9 @@ func NewRenderer(assets *Assets, log *slog.Logger, rooms ...Room) (*Renderer, er
 					return nil, err
 				}
 				if t, err = t.ParseFS(fsys, append([]string{f}, partials...)...); err != nil {
-					return nil, fmt.Errorf("%s/%s: %w", room, f, err)
+					return nil, fmt.Errorf("%s/%s: %w", name, f, err)
 				}
-				r.pages[lang][room+"/"+f] = t
+				r.pages[lang][name+"/"+f] = t
 			}
 		}
 	}
