@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func TestAdviserMergesAFileInArabicOnAPhone(t *testing.T) {
 	b.signIn(adviser)
 
 	var keep, other int64
-	if err := b.app.DB.QueryRow("SELECT id, duplicate_of FROM learners WHERE last_name = 'EL AMRANI'").Scan(&other, &keep); err != nil {
+	if err := b.app.DB.QueryRowContext(context.Background(), "SELECT id, duplicate_of FROM learners WHERE last_name = 'EL AMRANI'").Scan(&other, &keep); err != nil {
 		t.Fatalf("the demo's duplicate pair: %v", err)
 	}
 	file := "/learners/" + strconv.FormatInt(keep, 10)

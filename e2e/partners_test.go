@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -86,7 +87,7 @@ func TestPartnerRefersAGroupAndSeesItEnrolled(t *testing.T) {
 	b.visit("outreach", "/outreach")
 	b.visit("figures", "/partners/figures")
 	var sos int64
-	if err := b.app.DB.QueryRow("SELECT id FROM partner_orgs WHERE name = 'SOS personnes migrantes'").Scan(&sos); err != nil {
+	if err := b.app.DB.QueryRowContext(context.Background(), "SELECT id FROM partner_orgs WHERE name = 'SOS personnes migrantes'").Scan(&sos); err != nil {
 		t.Fatal(err)
 	}
 	b.visit("partner page", "/partners/"+strconv.FormatInt(sos, 10))

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -85,7 +86,7 @@ func TestStaffNeverSeeAnotherAntenna(t *testing.T) {
 			t.Errorf("create a place in Bordeaux: status %d, want 422", p.status)
 		}
 		var n int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM places WHERE name IN ('Renamed', 'Intruder')").Scan(&n)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM places WHERE name IN ('Renamed', 'Intruder')").Scan(&n)
 		if n != 0 {
 			t.Fatalf("a Lille manager changed Bordeaux's places")
 		}
@@ -121,7 +122,7 @@ func TestOnlyAdminsManageStaff(t *testing.T) {
 		}
 	}
 	var n int
-	s.app.DB.QueryRow("SELECT COUNT(*) FROM staff WHERE email = 'x@x.org'").Scan(&n)
+	s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM staff WHERE email = 'x@x.org'").Scan(&n)
 	if n != 0 {
 		t.Fatal("a non-admin created an account")
 	}
@@ -141,7 +142,7 @@ func TestCrossSiteFormIsRefused(t *testing.T) {
 		t.Fatalf("cross-site POST: status %d, want 403", p.status)
 	}
 	var n int
-	s.app.DB.QueryRow("SELECT COUNT(*) FROM antennas WHERE name = 'Roubaix'").Scan(&n)
+	s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM antennas WHERE name = 'Roubaix'").Scan(&n)
 	if n != 0 {
 		t.Fatal("the cross-site form created an antenna")
 	}

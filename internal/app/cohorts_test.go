@@ -25,7 +25,7 @@ func (s *site) futureCohort(antenna, place string, capacity int) string {
 	var prog, aid, pid int64
 	fmt.Sscan(s.antennaID(antenna), &aid)
 	fmt.Sscan(s.placeID(place), &pid)
-	if err := s.app.DB.QueryRow("SELECT id FROM programmes WHERE title = 'Autonomie numérique'").Scan(&prog); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT id FROM programmes WHERE title = 'Autonomie numérique'").Scan(&prog); err != nil {
 		s.t.Fatal(err)
 	}
 	start := time.Now().AddDate(0, 1, 0)
@@ -62,7 +62,7 @@ func (s *site) named(id int64, first, last string) {
 func (s *site) status(id int64) string {
 	s.t.Helper()
 	var st string
-	s.app.DB.QueryRow("SELECT status FROM learners WHERE id = $1", id).Scan(&st)
+	s.app.DB.QueryRowContext(context.Background(), "SELECT status FROM learners WHERE id = $1", id).Scan(&st)
 	return st
 }
 
@@ -79,7 +79,7 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		// A person referred by a partner, positioned, then enrolled from the cohort page.
 		var referred int64
 		var referrer string
-		err := s.app.DB.QueryRow(`SELECT rp.learner_id, pc.email FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
+		err := s.app.DB.QueryRowContext(context.Background(), `SELECT rp.learner_id, pc.email FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
 			JOIN partner_contacts pc ON pc.id = r.contact_id JOIN learners l ON l.id = rp.learner_id
 			WHERE r.antenna_id = $1 AND pc.email <> '' AND l.status IN ('received', 'contacted', 'positioned') AND l.merged_into IS NULL
 			ORDER BY rp.id LIMIT 1`, s.antennaID("Lille")).Scan(&referred, &referrer)
@@ -132,9 +132,9 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		}
 		var state string
 		var standing, seats int
-		s.app.DB.QueryRow("SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM meetings WHERE cohort_id = $1 AND cancelled_at = ''", id).Scan(&standing)
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state <> 'withdrawn'", id).Scan(&seats)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM meetings WHERE cohort_id = $1 AND cancelled_at = ''", id).Scan(&standing)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state <> 'withdrawn'", id).Scan(&seats)
 		if state != "cancelled" || standing != 0 || seats != 0 {
 			t.Fatalf("after cancelling: state %s, %d meetings standing, %d places held", state, standing, seats)
 		}
@@ -183,8 +183,8 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		if p := m.post("/cohorts/"+id+"/reopen", nil); p.status != http.StatusSeeOther {
 			t.Fatalf("reopen: %d", p.status)
 		}
-		s.app.DB.QueryRow("SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM meetings WHERE cohort_id = $1 AND cancelled_at = ''", id).Scan(&standing)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM meetings WHERE cohort_id = $1 AND cancelled_at = ''", id).Scan(&standing)
 		if state != "open" || standing != 3 {
 			t.Fatalf("after reopening: state %s, %d meetings", state, standing)
 		}
@@ -197,7 +197,7 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 			t.Fatalf("enrol again: %d %s", p.status, s.status(other))
 		}
 		var logged int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM cohort_log WHERE cohort_id = $1 AND staff_id IS NOT NULL", id).Scan(&logged)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM cohort_log WHERE cohort_id = $1 AND staff_id IS NOT NULL", id).Scan(&logged)
 		if logged != 2 {
 			t.Fatalf("%d log entries", logged)
 		}
@@ -276,8 +276,8 @@ func TestEnrolFromTheCohortPageWithSeatsLeft(t *testing.T) {
 			t.Fatalf("bulk enrol: %d", p.status)
 		}
 		var sa, sb string
-		s.app.DB.QueryRow("SELECT state FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, a).Scan(&sa)
-		s.app.DB.QueryRow("SELECT state FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, b).Scan(&sb)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, a).Scan(&sa)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, b).Scan(&sb)
 		if sa != training.Enrolled || sb != training.Waitlisted || s.status(a) != learners.Enrolled {
 			t.Fatalf("bulk enrol within capacity: %s %s (%s)", sa, sb, s.status(a))
 		}
@@ -342,7 +342,7 @@ func TestProgrammesOfAnAntennaArchivedAndTranslated(t *testing.T) {
 		}
 		form := url.Values{"title": {"Autonomie numérique"}, "level": {"debutant"}, "total_hours": {"40"}, "antenna": {""}, "off_catalogue": {"on"}}
 		var hours, level string
-		s.app.DB.QueryRow("SELECT CAST(total_hours AS TEXT), level FROM programmes WHERE id = $1", national).Scan(&hours, &level)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(total_hours AS TEXT), level FROM programmes WHERE id = $1", national).Scan(&hours, &level)
 		form.Set("total_hours", hours)
 		form.Set("level", level)
 		if p := admin.post("/programmes/"+national, form); p.status != http.StatusSeeOther {

@@ -49,7 +49,7 @@ func BenchmarkExports(b *testing.B) {
 	defer srv.Close()
 	c := walkSignIn(b, srv.URL, walkViewers[0].email)
 	var antenna int64
-	if err := a.DB.QueryRow("SELECT MIN(id) FROM antennas").Scan(&antenna); err != nil {
+	if err := a.DB.QueryRowContext(context.Background(), "SELECT MIN(id) FROM antennas").Scan(&antenna); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

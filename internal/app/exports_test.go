@@ -88,7 +88,7 @@ func (s *site) exportPerson(antenna, first, last, phone string) int64 {
 func (s *site) firstMeeting(cohort string) (id int64, start time.Time) {
 	s.t.Helper()
 	var at string
-	if err := s.app.DB.QueryRow("SELECT id, starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1", cohort).Scan(&id, &at); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT id, starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1", cohort).Scan(&id, &at); err != nil {
 		s.t.Fatal(err)
 	}
 	return id, db.ParseTime(at)
@@ -118,7 +118,7 @@ func TestAttendanceSheets(t *testing.T) {
 			t.Fatal(err)
 		}
 		var enrolled int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state = 'enrolled'", cohort).Scan(&enrolled)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state = 'enrolled'", cohort).Scan(&enrolled)
 
 		karim := s.signIn("karim.lille@tremplin.example")
 		p := karim.get(fmt.Sprintf("/meetings/%d/sheet.pdf", meeting))
@@ -143,7 +143,7 @@ func TestAttendanceSheets(t *testing.T) {
 
 		// The whole cohort: one page per meeting.
 		var meetings int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM meetings WHERE cohort_id = $1", cohort).Scan(&meetings)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM meetings WHERE cohort_id = $1", cohort).Scan(&meetings)
 		p = karim.get("/cohorts/" + cohort + "/sheets.pdf")
 		if p.status != http.StatusOK {
 			t.Fatalf("cohort sheets: %d", p.status)
@@ -221,7 +221,7 @@ func TestListExports(t *testing.T) {
 			t.Error("a formula typed on the registration form is left live in the CSV")
 		}
 		var lille int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille' AND l.merged_into IS NULL").Scan(&lille)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille' AND l.merged_into IS NULL").Scan(&lille)
 		if len(rows)-1 != lille {
 			t.Errorf("%d Lille files, %d rows", lille, len(rows)-1)
 		}
@@ -249,7 +249,7 @@ func TestListExports(t *testing.T) {
 			t.Errorf("learners.xlsx, Content-Length %q, %d rows for %d files", p.header.Get("Content-Length"), len(readXLSX(t, p))-1, lille)
 		}
 		var received int
-		s.app.DB.QueryRow(`SELECT COUNT(*) FROM learners l JOIN antennas a ON a.id = l.antenna_id
+		s.app.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM learners l JOIN antennas a ON a.id = l.antenna_id
 			WHERE a.name = 'Lille' AND l.merged_into IS NULL AND l.status = 'received'`).Scan(&received)
 		if rows := readCSV(t, karim.get("/exports/learners.csv?status=received&antenna="+s.antennaID("Lille")), ';'); len(rows)-1 != received || received == 0 {
 			t.Errorf("received in Lille: %d rows for %d files", len(rows)-1, received)
@@ -316,7 +316,7 @@ func TestReferralExports(t *testing.T) {
 		rows := readCSV(t, karim.get("/exports/referrals.csv"), ';')
 		first := column(rows, "Prénom")
 		var inLille int
-		s.app.DB.QueryRow(`SELECT COUNT(*) FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
+		s.app.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
 			WHERE r.antenna_id = $1`, lille).Scan(&inLille)
 		if len(rows)-1 != inLille || first < 0 {
 			t.Fatalf("%d people referred to Lille: %q", inLille, rows)

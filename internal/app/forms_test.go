@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -65,7 +66,7 @@ func TestAntennaFormRejectsBadInput(t *testing.T) {
 			t.Fatalf("duplicate antenna name: %v", errs)
 		}
 		var city string
-		s.app.DB.QueryRow("SELECT name FROM antennas WHERE id = $1", lille).Scan(&city)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT name FROM antennas WHERE id = $1", lille).Scan(&city)
 		if city != "Lille" {
 			t.Fatalf("a refused form changed the antenna: %q", city)
 		}

@@ -123,7 +123,7 @@ func (s *site) signIn(email string) *browser {
 func (s *site) antennaID(name string) string {
 	s.t.Helper()
 	var id string
-	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM antennas WHERE name = $1", name).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM antennas WHERE name = $1", name).Scan(&id); err != nil {
 		s.t.Fatalf("antenna %s: %v", name, err)
 	}
 	return id
@@ -132,7 +132,7 @@ func (s *site) antennaID(name string) string {
 func (s *site) placeID(name string) string {
 	s.t.Helper()
 	var id string
-	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM places WHERE name = $1", name).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM places WHERE name = $1", name).Scan(&id); err != nil {
 		s.t.Fatalf("place %s: %v", name, err)
 	}
 	return id

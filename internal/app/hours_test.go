@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -64,7 +65,7 @@ func TestOpeningHoursAreEnteredByDayAndSaidInWords(t *testing.T) {
 		}
 		id := s.placeID("Maison des services")
 		var stored string
-		s.app.DB.QueryRow("SELECT opening_hours FROM places WHERE id = $1", id).Scan(&stored)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT opening_hours FROM places WHERE id = $1", id).Scan(&stored)
 		if want := "Mo-Fr 09:00-12:30,14:00-17:00; Sa 10:00-12:00; PH off"; stored != want {
 			t.Fatalf("stored %q, want %q", stored, want)
 		}
@@ -122,7 +123,7 @@ func TestOpeningHoursAreEnteredByDayAndSaidInWords(t *testing.T) {
 		if p := manager.post("/places/"+id, both); p.status != http.StatusSeeOther {
 			t.Fatalf("days instead of the raw value: %d %v", p.status, errorsOf(p.body))
 		}
-		s.app.DB.QueryRow("SELECT opening_hours FROM places WHERE id = $1", id).Scan(&stored)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT opening_hours FROM places WHERE id = $1", id).Scan(&stored)
 		if stored != "Mo 09:00-12:00" {
 			t.Fatalf("stored %q after moving to the days", stored)
 		}

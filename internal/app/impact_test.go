@@ -33,10 +33,10 @@ func (s *site) impactYear() {
 	at := "2019-01-01T00:00:00Z"
 	lille := s.antennaID("Lille")
 	var programme, place int64
-	if err := d.QueryRow("SELECT id FROM programmes WHERE title = 'Premiers pas numériques'").Scan(&programme); err != nil {
+	if err := d.QueryRowContext(context.Background(), "SELECT id FROM programmes WHERE title = 'Premiers pas numériques'").Scan(&programme); err != nil {
 		s.t.Fatal(err)
 	}
-	if err := d.QueryRow("SELECT MIN(id) FROM places WHERE antenna_id = $1", lille).Scan(&place); err != nil {
+	if err := d.QueryRowContext(context.Background(), "SELECT MIN(id) FROM places WHERE antenna_id = $1", lille).Scan(&place); err != nil {
 		s.t.Fatal(err)
 	}
 	mustID := func(q string, args ...any) int64 {
@@ -355,7 +355,7 @@ func TestDashboardWhileCountersAreBuilt(t *testing.T) {
 			t.Fatalf("dashboard after a build left unfinished: %d", p.status)
 		}
 		var since, at string
-		s.app.DB.QueryRow("SELECT since, building_at FROM impact_refresh WHERE id = 1").Scan(&since, &at)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT since, building_at FROM impact_refresh WHERE id = 1").Scan(&since, &at)
 		if since == "" || at != "" {
 			t.Errorf("after the build: since %q, building_at %q", since, at)
 		}

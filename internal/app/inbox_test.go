@@ -20,7 +20,7 @@ import (
 func (s *site) assignedTo(learnerID string) string {
 	s.t.Helper()
 	var to sql.NullString
-	if err := s.app.DB.QueryRow("SELECT CAST(assigned_to AS TEXT) FROM learners WHERE id = $1", learnerID).Scan(&to); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(assigned_to AS TEXT) FROM learners WHERE id = $1", learnerID).Scan(&to); err != nil {
 		s.t.Fatal(err)
 	}
 	return to.String
@@ -253,7 +253,7 @@ func TestLearnersListFilters(t *testing.T) {
 		// Cohort and programme: Nadia is enrolled in Lille's first open cohort.
 		nadia := s.learnerID("Boukherroub")
 		var cohort, programme string
-		if err := s.app.DB.QueryRow(`SELECT CAST(c.id AS TEXT), CAST(c.programme_id AS TEXT) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
+		if err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(c.id AS TEXT), CAST(c.programme_id AS TEXT) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 			WHERE e.learner_id = $1 AND e.state = 'enrolled'`, nadia).Scan(&cohort, &programme); err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +345,7 @@ func TestWalkInIsRecorded(t *testing.T) {
 		}
 		id := strings.TrimPrefix(p.header.Get("Location"), "/learners/")
 		var source, lang string
-		s.app.DB.QueryRow("SELECT source, lang FROM learners WHERE id = $1", id).Scan(&source, &lang)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT source, lang FROM learners WHERE id = $1", id).Scan(&source, &lang)
 		if source != "phone" || lang != "ar" || s.assignedTo(id) != s.staffID("karim.lille@tremplin.example") {
 			t.Errorf("walk-in stored as %s %s, assigned to %q", source, lang, s.assignedTo(id))
 		}
@@ -375,7 +375,7 @@ func TestWalkInIsRecorded(t *testing.T) {
 		}
 		id2 := strings.TrimPrefix(p.header.Get("Location"), "/learners/")
 		var dup sql.NullString
-		s.app.DB.QueryRow("SELECT CAST(duplicate_of AS TEXT) FROM learners WHERE id = $1", id2).Scan(&dup)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(duplicate_of AS TEXT) FROM learners WHERE id = $1", id2).Scan(&dup)
 		if dup.String != s.learnerID("Haddad") {
 			t.Errorf("not flagged as a likely duplicate: %q", dup.String)
 		}

@@ -22,7 +22,7 @@ import (
 func (s *site) cohortOf(antenna, programme string) string {
 	s.t.Helper()
 	var id string
-	if err := s.app.DB.QueryRow(`SELECT CAST(c.id AS TEXT) FROM cohorts c JOIN programmes p ON p.id = c.programme_id
+	if err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(c.id AS TEXT) FROM cohorts c JOIN programmes p ON p.id = c.programme_id
 		JOIN antennas a ON a.id = c.antenna_id WHERE a.name = $1 AND p.title = $2`, antenna, programme).Scan(&id); err != nil {
 		s.t.Fatalf("cohort %s %s: %v", antenna, programme, err)
 	}
@@ -32,7 +32,7 @@ func (s *site) cohortOf(antenna, programme string) string {
 func (s *site) enrolmentState(learner, cohort string) string {
 	s.t.Helper()
 	var st string
-	if err := s.app.DB.QueryRow("SELECT state FROM enrolments WHERE learner_id = $1 AND cohort_id = $2", learner, cohort).Scan(&st); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM enrolments WHERE learner_id = $1 AND cohort_id = $2", learner, cohort).Scan(&st); err != nil {
 		s.t.Fatalf("enrolment of %s in %s: %v", learner, cohort, err)
 	}
 	return st
@@ -150,7 +150,7 @@ func TestAMergeKeepsEveryContactAndAsksWhereFilesDisagree(t *testing.T) {
 		fr := i18n.For("fr")
 		b := s.signIn("karim.lille@tremplin.example")
 		var keep, other string
-		if err := s.app.DB.QueryRow(`SELECT CAST(id AS TEXT), CAST(duplicate_of AS TEXT) FROM learners
+		if err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(id AS TEXT), CAST(duplicate_of AS TEXT) FROM learners
 			WHERE last_name = 'EL AMRANI'`).Scan(&other, &keep); err != nil {
 			t.Fatalf("the demo's duplicate pair: %v", err)
 		}
@@ -193,7 +193,7 @@ func TestAMergeKeepsEveryContactAndAsksWhereFilesDisagree(t *testing.T) {
 			t.Fatalf("merge: %d %v", p.status, errorsOf(p.body))
 		}
 		var phone, first, last string
-		s.app.DB.QueryRow("SELECT phone, first_name, last_name FROM learners WHERE id = $1", keep).Scan(&phone, &first, &last)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT phone, first_name, last_name FROM learners WHERE id = $1", keep).Scan(&phone, &first, &last)
 		if phone != "+33781223344" || first != "Fatima-Zahra" || last != "El Amrani" {
 			t.Fatalf("kept: %s %s %s", phone, first, last)
 		}
@@ -217,7 +217,7 @@ func TestTheTimelineShowsTheNewestFirstAndTheTests(t *testing.T) {
 		b := s.signIn("karim.lille@tremplin.example")
 		var id, staff, level string
 		var percent int
-		if err := s.app.DB.QueryRow(`SELECT CAST(t.learner_id AS TEXT), t.percent, t.level, s.name FROM positioning_tests t
+		if err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(t.learner_id AS TEXT), t.percent, t.level, s.name FROM positioning_tests t
 			JOIN staff s ON s.id = t.staff_id JOIN learners l ON l.id = t.learner_id JOIN antennas a ON a.id = l.antenna_id
 			WHERE a.name = 'Lille' ORDER BY t.id LIMIT 1`).Scan(&id, &percent, &level, &staff); err != nil {
 			t.Fatalf("the demo has no positioning test in Lille: %v", err)

@@ -30,7 +30,7 @@ func registration(antenna string) url.Values {
 func (s *site) count(query string, args ...any) int {
 	s.t.Helper()
 	var n int
-	if err := s.app.DB.QueryRow(query, args...).Scan(&n); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
 		s.t.Fatal(err)
 	}
 	return n
@@ -40,7 +40,7 @@ func (s *site) count(query string, args ...any) int {
 func (s *site) learnerID(lastName string) string {
 	s.t.Helper()
 	var id string
-	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM learners WHERE last_name = $1 AND merged_into IS NULL ORDER BY id LIMIT 1", lastName).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM learners WHERE last_name = $1 AND merged_into IS NULL ORDER BY id LIMIT 1", lastName).Scan(&id); err != nil {
 		s.t.Fatalf("learner %s: %v", lastName, err)
 	}
 	return id
@@ -49,7 +49,7 @@ func (s *site) learnerID(lastName string) string {
 func (s *site) learnerStatus(id string) string {
 	s.t.Helper()
 	var st string
-	if err := s.app.DB.QueryRow("SELECT status FROM learners WHERE id = $1", id).Scan(&st); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT status FROM learners WHERE id = $1", id).Scan(&st); err != nil {
 		s.t.Fatal(err)
 	}
 	return st
@@ -82,7 +82,7 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 			t.Fatalf("French confirmation page:\n%s", thanks)
 		}
 		var phone, lang, consent, consentAt, gender string
-		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text, consent_at, gender FROM learners WHERE last_name = 'Saleh'").
+		if err := s.app.DB.QueryRowContext(context.Background(), "SELECT phone, lang, consent_text, consent_at, gender FROM learners WHERE last_name = 'Saleh'").
 			Scan(&phone, &lang, &consent, &consentAt, &gender); err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 		if !strings.Contains(thanks, `dir="rtl"`) || !strings.Contains(html.UnescapeString(thanks), ar.T("register.thanks_title")) {
 			t.Fatal("the confirmation is not in Arabic")
 		}
-		if err := s.app.DB.QueryRow("SELECT phone, lang, consent_text FROM learners WHERE last_name = 'الحسن'").Scan(&phone, &lang, &consent); err != nil {
+		if err := s.app.DB.QueryRowContext(context.Background(), "SELECT phone, lang, consent_text FROM learners WHERE last_name = 'الحسن'").Scan(&phone, &lang, &consent); err != nil {
 			t.Fatal(err)
 		}
 		if phone != "+265991234567" || lang != "ar" || consent != ar.T("register.consent") {
@@ -385,7 +385,7 @@ func TestDuplicatesAreMergedFromTheFile(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		b := s.signIn("karim.lille@tremplin.example")
 		var keep, other string
-		if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT), CAST(duplicate_of AS TEXT) FROM learners WHERE duplicate_of IS NOT NULL ORDER BY id LIMIT 1").Scan(&other, &keep); err != nil {
+		if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT), CAST(duplicate_of AS TEXT) FROM learners WHERE duplicate_of IS NOT NULL ORDER BY id LIMIT 1").Scan(&other, &keep); err != nil {
 			t.Fatalf("the demo has no likely duplicate pair: %v", err)
 		}
 		file := html.UnescapeString(b.get("/learners/" + other).body)
@@ -438,7 +438,7 @@ func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
 			t.Fatalf("edit: %d %v", p.status, errorsOf(p.body))
 		}
 		var phone, first string
-		s.app.DB.QueryRow("SELECT phone, first_name FROM learners WHERE id = $1", id).Scan(&phone, &first)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT phone, first_name FROM learners WHERE id = $1", id).Scan(&phone, &first)
 		if phone != "+33711223344" || first != "Rania" {
 			t.Fatalf("saved: %s %s", phone, first)
 		}

@@ -28,7 +28,7 @@ func (s *site) meetingAt(cohort string, after time.Duration) string {
 		s.t.Fatal(err)
 	}
 	var id string
-	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 AND starts_at = $2", cohort, db.FormatTime(start)).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 AND starts_at = $2", cohort, db.FormatTime(start)).Scan(&id); err != nil {
 		s.t.Fatal(err)
 	}
 	return id
@@ -37,7 +37,7 @@ func (s *site) meetingAt(cohort string, after time.Duration) string {
 func (s *site) countMarks(meeting string) int {
 	s.t.Helper()
 	var n int
-	s.app.DB.QueryRow("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1", meeting).Scan(&n)
+	s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM attendance WHERE meeting_id = $1", meeting).Scan(&n)
 	return n
 }
 
@@ -85,7 +85,7 @@ func TestRollCallWaitsForTheMeetingAndRefusesCancelledOnes(t *testing.T) {
 			t.Fatalf("the cohort page does not show the cancellation (%s → %s)", hours.FindString(before), hours.FindString(after))
 		}
 		var tok string
-		s.app.DB.QueryRow("SELECT feed_token FROM cohorts WHERE id = $1", id).Scan(&tok)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT feed_token FROM cohorts WHERE id = $1", id).Scan(&tok)
 		feed := s.browser().get("/cohorts/" + id + "/calendar.ics?token=" + tok).body
 		if n := strings.Count(feed, "STATUS:CANCELLED"); n != 1 {
 			t.Fatalf("%d cancelled events in the feed", n)
@@ -133,7 +133,7 @@ func TestEveryonePresentThenExceptionsAndAlertPages(t *testing.T) {
 			people = append(people, l)
 		}
 		var enrolled int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state = 'enrolled'", id).Scan(&enrolled)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state = 'enrolled'", id).Scan(&enrolled)
 		first, second := s.meetingAt(id, -50*time.Hour), s.meetingAt(id, -26*time.Hour)
 		for range 2 {
 			if p := karim.post("/meetings/"+first+"/attendance", url.Values{"meeting": {first}, "everyone": {"present"}}); p.status != http.StatusSeeOther {
@@ -141,7 +141,7 @@ func TestEveryonePresentThenExceptionsAndAlertPages(t *testing.T) {
 			}
 		}
 		var present int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND mark = 'present'", first).Scan(&present)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND mark = 'present'", first).Scan(&present)
 		if present != enrolled {
 			t.Fatalf("%d present of %d enrolled", present, enrolled)
 		}
@@ -161,7 +161,7 @@ func TestEveryonePresentThenExceptionsAndAlertPages(t *testing.T) {
 			t.Fatal(p.status)
 		}
 		var kept int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND mark = 'absent'", second).Scan(&kept)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND mark = 'absent'", second).Scan(&kept)
 		if kept != 22 {
 			t.Fatalf("everyone present overwrote the absences: %d left", kept)
 		}
@@ -246,7 +246,7 @@ func TestManagerEditsAMeetingAndIsWarnedOfOverlaps(t *testing.T) {
 		paris := training.Location("Europe/Paris")
 		var ids []string
 		var starts []time.Time
-		rows, _ := s.app.DB.Query("SELECT CAST(id AS TEXT), starts_at FROM meetings WHERE cohort_id = $1 AND starts_at > $2 ORDER BY starts_at LIMIT 2", id, db.Now())
+		rows, _ := s.app.DB.QueryContext(context.Background(), "SELECT CAST(id AS TEXT), starts_at FROM meetings WHERE cohort_id = $1 AND starts_at > $2 ORDER BY starts_at LIMIT 2", id, db.Now())
 		for rows.Next() {
 			var mid, at string
 			rows.Scan(&mid, &at)
@@ -277,11 +277,11 @@ func TestManagerEditsAMeetingAndIsWarnedOfOverlaps(t *testing.T) {
 		}
 		// The Moulins room when "Autonomie numérique" is there: a warning naming it.
 		var other string
-		s.app.DB.QueryRow("SELECT starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1", s.demoCohort("Lille", "Autonomie numérique")).Scan(&other)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 1", s.demoCohort("Lille", "Autonomie numérique")).Scan(&other)
 		ot := db.ParseTime(other).In(paris)
 		busy := url.Values{"date": {ot.Format("2006-01-02")}, "start": {"15:00"}, "end": {"17:30"}, "place": {s.placeID("Centre social des Moulins")}, "adviser": {""}}
 		var cohortEnd string
-		s.app.DB.QueryRow("SELECT ends_on FROM cohorts WHERE id = $1", id).Scan(&cohortEnd)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT ends_on FROM cohorts WHERE id = $1", id).Scan(&cohortEnd)
 		p = m.post("/meetings/"+ids[0], busy)
 		body := html.UnescapeString(p.body)
 		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["confirm"] == "" || !strings.Contains(body, "Centre social des Moulins est déjà pris pour « Autonomie numérique »") ||
@@ -292,7 +292,7 @@ func TestManagerEditsAMeetingAndIsWarnedOfOverlaps(t *testing.T) {
 			t.Fatalf("confirmed: %d %v", p.status, errorsOf(p.body))
 		}
 		var at string
-		s.app.DB.QueryRow("SELECT starts_at FROM meetings WHERE id = $1", ids[0]).Scan(&at)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT starts_at FROM meetings WHERE id = $1", ids[0]).Scan(&at)
 		if got := db.ParseTime(at).In(paris).Format("2006-01-02 15:04"); got != ot.Format("2006-01-02")+" 15:00" {
 			t.Fatalf("meeting now at %s", got)
 		}
@@ -377,7 +377,7 @@ func TestTimetableSkipsHolidaysAndClosuresAndWarnsOfHours(t *testing.T) {
 			t.Fatalf("weekly: %d %q %v", p.status, loc, errorsOf(p.body))
 		}
 		var n int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM meetings WHERE cohort_id = $1", id).Scan(&n)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM meetings WHERE cohort_id = $1", id).Scan(&n)
 		if n != 5 { // 3, 10, 13, 20, 31 May
 			t.Fatalf("%d meetings, want 5", n)
 		}
@@ -401,7 +401,7 @@ func TestTimetableSkipsHolidaysAndClosuresAndWarnsOfHours(t *testing.T) {
 		}
 		// Closures can be removed, by their antenna's manager only.
 		var closureID string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM antenna_closures WHERE label = 'Déménagement'").Scan(&closureID)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM antenna_closures WHERE label = 'Déménagement'").Scan(&closureID)
 		if p := s.signIn("manager.bordeaux@tremplin.example").post("/closures/"+closureID+"/delete", nil); p.status != http.StatusNotFound {
 			t.Fatalf("Bordeaux removes a Lille closure: %d", p.status)
 		}

@@ -27,7 +27,7 @@ func TestPartnerReferralOfSomeoneKnownLinksToTheirFile(t *testing.T) {
 		b := s.partnerSignIn(sosEmail)
 		before := s.count("SELECT COUNT(*) FROM learners")
 		var status string
-		s.app.DB.QueryRow("SELECT status FROM learners WHERE last_name = 'Haddad'").Scan(&status)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT status FROM learners WHERE last_name = 'Haddad'").Scan(&status)
 		want, _ := partners.StateFor(status)
 		form := merge(url.Values{"people": {"1"}, "antenna": {s.antennaID("Lille")}}, referPerson(1, "Amina", "HADDAD", "+33 6 12 34 56 01"))
 		if p := b.post("/partner/refer", form); p.status != http.StatusSeeOther {

@@ -84,7 +84,7 @@ func (b *browser) upload(path string, fields url.Values, filename string, data [
 func (s *site) id(query string, args ...any) string {
 	s.t.Helper()
 	var id int64
-	if err := s.app.DB.QueryRow(query, args...).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), query, args...).Scan(&id); err != nil {
 		s.t.Fatalf("%s: %v", query, err)
 	}
 	return strconv.FormatInt(id, 10)
@@ -211,7 +211,7 @@ func TestPartnerRefersAGroupAndFollowsIt(t *testing.T) {
 		}
 		// Logged with who and when.
 		var by int64
-		s.app.DB.QueryRow("SELECT staff_id FROM referral_events WHERE person_id = $1 AND state = 'enrolled'", person).Scan(&by)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT staff_id FROM referral_events WHERE person_id = $1 AND state = 'enrolled'", person).Scan(&by)
 		if st, _ := auth.ByEmail(context.Background(), s.app.DB, "karim.lille@tremplin.example"); by != st.ID {
 			t.Errorf("the change is logged as by staff %d, want Karim (%d)", by, st.ID)
 		}
@@ -287,7 +287,7 @@ func TestPartnerReachesNothingOfAnotherOrganisation(t *testing.T) {
 			t.Error("the partner wrote something with B's antenna")
 		}
 		var state string
-		s.app.DB.QueryRow("SELECT state FROM referral_people WHERE referral_id = $1", ref.ID).Scan(&state)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM referral_people WHERE referral_id = $1", ref.ID).Scan(&state)
 		if state != partners.Sent {
 			t.Errorf("B's person moved to %q", state)
 		}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -30,7 +31,7 @@ func (s *site) addLearner(antenna, first, last string) string {
 // answerID finds the demo questionnaire's answer (by French words) to a question.
 func (s *site) answerID(question, answer string) (qid, aid string) {
 	s.t.Helper()
-	err := s.app.DB.QueryRow(`SELECT CAST(q.id AS TEXT), CAST(a.id AS TEXT) FROM positioning_questions q
+	err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(q.id AS TEXT), CAST(a.id AS TEXT) FROM positioning_questions q
 		JOIN positioning_answers a ON a.question_id = q.id WHERE q.text_fr = $1 AND a.text_fr = $2`, question, answer).Scan(&qid, &aid)
 	if err != nil {
 		s.t.Fatalf("answer %q to %q: %v", answer, question, err)
@@ -186,7 +187,7 @@ func TestOtherAntennaCannotSeeALearnersTest(t *testing.T) {
 			t.Errorf("Bordeaux manager POST a test: %d, want 404", p.status)
 		}
 		var n int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM positioning_tests WHERE learner_id = $1", learner).Scan(&n)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM positioning_tests WHERE learner_id = $1", learner).Scan(&n)
 		if n != 1 {
 			t.Errorf("%d tests stored for the person, want 1", n)
 		}
@@ -208,7 +209,7 @@ func TestQuestionFormRejectsBadInputAndKeepsIt(t *testing.T) {
 		fr := i18n.For("fr")
 		manager := s.signIn("manager.lille@tremplin.example")
 		count := func() (n int) {
-			s.app.DB.QueryRow("SELECT COUNT(*) FROM positioning_questions").Scan(&n)
+			s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM positioning_questions").Scan(&n)
 			return n
 		}
 		before := count()
@@ -270,7 +271,7 @@ func TestQuestionFormRejectsBadInputAndKeepsIt(t *testing.T) {
 
 		// Deactivated: no longer asked.
 		var id string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM positioning_questions WHERE text_fr = 'Envoyer un message vocal'").Scan(&id)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM positioning_questions WHERE text_fr = 'Envoyer un message vocal'").Scan(&id)
 		edit := manager.get("/positioning/questions/" + id + "/edit")
 		if edit.status != http.StatusOK || valueOf(edit.body, "a2_en") != "Yes" {
 			t.Fatalf("edit form: %d", edit.status)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -197,7 +198,7 @@ func TestWorkshopOnOneWifiRegistersAndFloodsAreStopped(t *testing.T) {
 			t.Fatalf("workshop code: %d %v", p.status, errorsOf(p.body))
 		}
 		var code string
-		if err := s.app.DB.QueryRow("SELECT code FROM registration_passes").Scan(&code); err != nil {
+		if err := s.app.DB.QueryRowContext(context.Background(), "SELECT code FROM registration_passes").Scan(&code); err != nil {
 			t.Fatal(err)
 		}
 		if p := adviser.get("/registrations"); !strings.Contains(p.body, code) {
@@ -264,7 +265,7 @@ func TestHoneypotRegistrationIsHeldForStaff(t *testing.T) {
 			t.Fatal("a held registration was stored as a file or acknowledged")
 		}
 		var id string
-		if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM registrations_held").Scan(&id); err != nil {
+		if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM registrations_held").Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		// Paris does not see Lille's, and cannot release it.

@@ -21,7 +21,7 @@ import (
 func (s *site) staffID(email string) string {
 	s.t.Helper()
 	var id string
-	if err := s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM staff WHERE email = $1", email).Scan(&id); err != nil {
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM staff WHERE email = $1", email).Scan(&id); err != nil {
 		s.t.Fatalf("staff %s: %v", email, err)
 	}
 	return id
@@ -31,7 +31,7 @@ func (s *site) staffID(email string) string {
 func (s *site) demoCohort(antenna, programme string) string {
 	s.t.Helper()
 	var id string
-	err := s.app.DB.QueryRow(`SELECT CAST(c.id AS TEXT) FROM cohorts c JOIN antennas a ON a.id = c.antenna_id
+	err := s.app.DB.QueryRowContext(context.Background(), `SELECT CAST(c.id AS TEXT) FROM cohorts c JOIN antennas a ON a.id = c.antenna_id
 		JOIN programmes p ON p.id = c.programme_id WHERE a.name = $1 AND p.title = $2 ORDER BY c.id LIMIT 1`, antenna, programme).Scan(&id)
 	if err != nil {
 		s.t.Fatalf("cohort %s %s: %v", antenna, programme, err)
@@ -111,7 +111,7 @@ func TestPublicCatalogueInFrenchAndArabic(t *testing.T) {
 		}
 
 		var prog string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM programmes WHERE title = 'Développeur·se web'").Scan(&prog)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM programmes WHERE title = 'Développeur·se web'").Scan(&prog)
 		p = s.browser().get("/courses/" + prog)
 		if p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), "titre professionnel") {
 			t.Fatalf("programme page: %d", p.status)
@@ -161,7 +161,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 			t.Fatalf("programme: %d %v", p.status, errorsOf(p.body))
 		}
 		var prog string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM programmes WHERE title = 'Atelier smartphone'").Scan(&prog)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM programmes WHERE title = 'Atelier smartphone'").Scan(&prog)
 		if p := m.post("/programmes", url.Values{"title": {""}, "level": {"expert"}, "total_hours": {"0"}}); p.status != http.StatusUnprocessableEntity || len(errorsOf(p.body)) != 3 {
 			t.Fatalf("bad programme: %d %v", p.status, errorsOf(p.body))
 		}
@@ -206,7 +206,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("weekly: %d %v", p.status, errorsOf(p.body))
 		}
-		rows, err := s.app.DB.Query("SELECT starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at", id)
+		rows, err := s.app.DB.QueryContext(context.Background(), "SELECT starts_at FROM meetings WHERE cohort_id = $1 ORDER BY starts_at", id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 		}
 		// A meeting without attendance can be deleted.
 		var single string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 AND starts_at = $2", id,
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 AND starts_at = $2", id,
 			db.FormatTime(time.Date(2027, 3, 5, 14, 0, 0, 0, paris))).Scan(&single)
 		if p := m.post("/meetings/"+single+"/delete", nil); p.status != http.StatusSeeOther {
 			t.Fatalf("delete meeting %q: %d", single, p.status)
@@ -276,7 +276,7 @@ func TestCapacityBelowEnrolledIsRefused(t *testing.T) {
 			s.enrol(id, s.learner("Lille", n, "Test"))
 		}
 		var taken int // the learners room's demo may have enrolled people too
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state IN ('enrolled', 'offered')", id).Scan(&taken)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state IN ('enrolled', 'offered')", id).Scan(&taken)
 		p := m.get("/cohorts/" + id + "/edit")
 		form := url.Values{}
 		for _, f := range []string{"programme", "place", "starts_on", "ends_on"} {
@@ -293,7 +293,7 @@ func TestCapacityBelowEnrolledIsRefused(t *testing.T) {
 			t.Error("the typed capacity was not kept")
 		}
 		var capacity int
-		s.app.DB.QueryRow("SELECT capacity FROM cohorts WHERE id = $1", id).Scan(&capacity)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT capacity FROM cohorts WHERE id = $1", id).Scan(&capacity)
 		if capacity != 12 {
 			t.Fatalf("capacity changed to %d", capacity)
 		}
@@ -302,7 +302,7 @@ func TestCapacityBelowEnrolledIsRefused(t *testing.T) {
 			t.Fatalf("capacity %d with %d enrolled: %d %v", taken, taken, p.status, errorsOf(p.body))
 		}
 		var state string
-		s.app.DB.QueryRow("SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)
 		if state != "full" {
 			t.Fatalf("state %s with every seat taken", state)
 		}
@@ -316,7 +316,7 @@ func TestCohortsStayWithinTheirAntenna(t *testing.T) {
 		lille := s.signIn("manager.lille@tremplin.example")
 		bordeaux := s.demoCohort("Bordeaux", "Autonomie numérique")
 		var meeting string
-		s.app.DB.QueryRow("SELECT CAST(MIN(id) AS TEXT) FROM meetings WHERE cohort_id = $1", bordeaux).Scan(&meeting)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(MIN(id) AS TEXT) FROM meetings WHERE cohort_id = $1", bordeaux).Scan(&meeting)
 		for _, path := range []string{"/cohorts/" + bordeaux, "/cohorts/" + bordeaux + "/edit", "/cohorts/" + bordeaux + "/meetings/new", "/meetings/" + meeting + "/attendance"} {
 			p := lille.get(path)
 			if p.status != http.StatusNotFound || strings.Contains(p.body, "Espace Bastide") {
@@ -340,7 +340,7 @@ func TestCohortsStayWithinTheirAntenna(t *testing.T) {
 			t.Error("the Lille manager's cohort list is not Lille's")
 		}
 		var state string
-		s.app.DB.QueryRow("SELECT state FROM cohorts WHERE id = $1", bordeaux).Scan(&state)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM cohorts WHERE id = $1", bordeaux).Scan(&state)
 		if state != "open" {
 			t.Fatalf("the Bordeaux cohort was changed: %s", state)
 		}
@@ -380,7 +380,7 @@ func TestCalendarFeedsNeedTheirToken(t *testing.T) {
 		// Another cohort's token does not open this one.
 		other := s.demoCohort("Lille", "Premiers pas numériques")
 		var tok string
-		s.app.DB.QueryRow("SELECT feed_token FROM cohorts WHERE id = $1", other).Scan(&tok)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT feed_token FROM cohorts WHERE id = $1", other).Scan(&tok)
 		if p := visitor.get("/cohorts/" + id + "/calendar.ics?token=" + tok); p.status != http.StatusNotFound {
 			t.Errorf("feed with another cohort's token: %d", p.status)
 		}
@@ -432,7 +432,7 @@ func TestAttendanceRollCallAndAlerts(t *testing.T) {
 			t.Fatal(err)
 		}
 		var meetings []string
-		rows, _ := s.app.DB.Query("SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 3", id)
+		rows, _ := s.app.DB.QueryContext(context.Background(), "SELECT CAST(id AS TEXT) FROM meetings WHERE cohort_id = $1 ORDER BY starts_at LIMIT 3", id)
 		for rows.Next() {
 			var m string
 			rows.Scan(&m)
@@ -455,7 +455,7 @@ func TestAttendanceRollCallAndAlerts(t *testing.T) {
 			}
 		}
 		var n int
-		s.app.DB.QueryRow("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1", meetings[0]).Scan(&n)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM attendance WHERE meeting_id = $1", meetings[0]).Scan(&n)
 		if n != 2 {
 			t.Fatalf("%d marks after saving twice", n)
 		}
@@ -524,7 +524,7 @@ func TestWithdrawOffersTheSeatAndStaffConfirm(t *testing.T) {
 			t.Fatal(err)
 		}
 		var enrolment string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, first).Scan(&enrolment)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", id, first).Scan(&enrolment)
 		if p := m.post("/enrolments/"+enrolment+"/withdraw", nil); p.status != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", p.status)
 		}
@@ -533,7 +533,7 @@ func TestWithdrawOffersTheSeatAndStaffConfirm(t *testing.T) {
 			t.Fatalf("no offer shown:\n%s", page)
 		}
 		var offer string
-		s.app.DB.QueryRow("SELECT CAST(id AS TEXT) FROM enrolments WHERE cohort_id = $1 AND learner_id = $2 AND state = 'offered'", id, waiting).Scan(&offer)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(id AS TEXT) FROM enrolments WHERE cohort_id = $1 AND learner_id = $2 AND state = 'offered'", id, waiting).Scan(&offer)
 		if p := m.post("/enrolments/"+offer+"/confirm", nil); p.status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d", p.status)
 		}

@@ -84,10 +84,10 @@ func BenchmarkStaffRoutes(b *testing.B) {
 			if v.role == auth.Admin {
 				ids.known["admin"] = "1"
 			}
-			if err := a.DB.QueryRow(`SELECT MIN(sa.antenna_id) FROM staff_antennas sa JOIN staff s ON s.id = sa.staff_id
+			if err := a.DB.QueryRowContext(context.Background(), `SELECT MIN(sa.antenna_id) FROM staff_antennas sa JOIN staff s ON s.id = sa.staff_id
 				WHERE s.email = $1`, v.email).Scan(&ids.antenna); err != nil {
 				// the admin has no antenna of their own: the first one
-				if err := a.DB.QueryRow("SELECT MIN(id) FROM antennas").Scan(&ids.antenna); err != nil {
+				if err := a.DB.QueryRowContext(context.Background(), "SELECT MIN(id) FROM antennas").Scan(&ids.antenna); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -359,7 +359,7 @@ func (w *walkIDs) id(kind string) (string, error) {
 		args = append(args, w.antenna)
 	}
 	var id sql.NullInt64
-	err := w.d.QueryRow(q, args...).Scan(&id)
+	err := w.d.QueryRowContext(context.Background(), q, args...).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%s: %w", kind, err)
 	}

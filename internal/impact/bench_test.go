@@ -69,7 +69,7 @@ func BenchmarkNationalDashboard(b *testing.B) {
 func BenchmarkAntennaDashboard(b *testing.B) {
 	d := benchDB(b)
 	var ids []int64
-	rows, err := d.Query("SELECT id FROM antennas ORDER BY id")
+	rows, err := d.QueryContext(context.Background(), "SELECT id FROM antennas ORDER BY id")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,14 +100,14 @@ func BenchmarkLearnerSearch(b *testing.B) {
 	d := benchDB(b)
 	ctx := context.Background()
 	var adviser auth.Staff
-	if err := d.QueryRow("SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id WHERE s.role = 'adviser' ORDER BY s.id LIMIT 1").
+	if err := d.QueryRowContext(context.Background(), "SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id WHERE s.role = 'adviser' ORDER BY s.id LIMIT 1").
 		Scan(&adviser.ID); err != nil {
 		b.Fatal(err)
 	}
 	adviser.Role = auth.Adviser
 	admin := auth.Staff{ID: 0, Role: auth.Admin}
 	var phone string
-	if err := d.QueryRow("SELECT phone FROM learners ORDER BY id DESC LIMIT 1").Scan(&phone); err != nil {
+	if err := d.QueryRowContext(context.Background(), "SELECT phone FROM learners ORDER BY id DESC LIMIT 1").Scan(&phone); err != nil {
 		b.Fatal(err)
 	}
 	// Names by the start of any word, in any order; whole phones; parts of phones

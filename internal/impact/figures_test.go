@@ -352,8 +352,8 @@ func dump(t *testing.T, d *db.DB) string {
 		if table == "impact_months" {
 			key = "month"
 		}
-		rows, err := d.Query("SELECT antenna_id, " + key + ", programme_id, " + columnList + " FROM " + table +
-			" ORDER BY antenna_id, " + key + ", programme_id")
+		rows, err := d.QueryContext(context.Background(), "SELECT antenna_id, "+key+", programme_id, "+columnList+" FROM "+table+
+			" ORDER BY antenna_id, "+key+", programme_id")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +368,7 @@ func dump(t *testing.T, d *db.DB) string {
 		}
 		rows.Close()
 	}
-	rows, err := d.Query("SELECT person_id, learner_id, org_id, antenna_id, referred_on, reached, enrolled, completed, positive FROM impact_referrals ORDER BY person_id")
+	rows, err := d.QueryContext(context.Background(), "SELECT person_id, learner_id, org_id, antenna_id, referred_on, reached, enrolled, completed, positive FROM impact_referrals ORDER BY person_id")
 	if err != nil {
 		t.Fatal(err)
 	}

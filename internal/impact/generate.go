@@ -344,7 +344,7 @@ func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
 
 // copyAll runs the jobs on one PostgreSQL connection, rows through COPY.
 func (g *generator) copyAll(ch <-chan job) error {
-	conn, err := g.d.DB.Conn(g.ctx) // on PostgreSQL the pool is the writer
+	conn, err := g.d.WriterConn(g.ctx) // on PostgreSQL the pool is the writer
 	if err != nil {
 		return err
 	}

@@ -37,11 +37,11 @@ func BenchmarkLists(b *testing.B) {
 	d := benchDB(b)
 	ctx := context.Background()
 	var manager, programme, cohort int64
-	if err := d.QueryRow(`SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id
+	if err := d.QueryRowContext(context.Background(), `SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id
 		WHERE s.role = 'manager' ORDER BY s.id LIMIT 1`).Scan(&manager); err != nil {
 		b.Fatal(err)
 	}
-	if err := d.QueryRow(`SELECT c.id, c.programme_id FROM cohorts c JOIN staff_antennas sa ON sa.antenna_id = c.antenna_id
+	if err := d.QueryRowContext(context.Background(), `SELECT c.id, c.programme_id FROM cohorts c JOIN staff_antennas sa ON sa.antenna_id = c.antenna_id
 		WHERE sa.staff_id = $1 ORDER BY c.starts_on DESC LIMIT 1`, manager).Scan(&cohort, &programme); err != nil {
 		b.Fatal(err)
 	}

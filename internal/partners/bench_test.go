@@ -26,7 +26,7 @@ func benchDB(b *testing.B) *db.DB {
 // busiest is the antenna with the most referrals.
 func busiest(b *testing.B, d *db.DB) int64 {
 	var id int64
-	if err := d.QueryRow("SELECT antenna_id FROM referrals GROUP BY antenna_id ORDER BY COUNT(*) DESC LIMIT 1").Scan(&id); err != nil {
+	if err := d.QueryRowContext(context.Background(), "SELECT antenna_id FROM referrals GROUP BY antenna_id ORDER BY COUNT(*) DESC LIMIT 1").Scan(&id); err != nil {
 		b.Fatal(err)
 	}
 	return id

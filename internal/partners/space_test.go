@@ -38,7 +38,7 @@ func TestReferringSomeoneKnownLinksToTheirFile(t *testing.T) {
 			t.Fatalf("linked to %d and %d (want %d), new %d, known %d", byPhone.ID, byName.ID, known.ID, stranger.ID, ref.Known)
 		}
 		var files int
-		d.QueryRow("SELECT COUNT(*) FROM learners WHERE antenna_id = $1", f.lille).Scan(&files)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners WHERE antenna_id = $1", f.lille).Scan(&files)
 		if files != 2 {
 			t.Errorf("%d files in the antenna, want 2", files)
 		}
@@ -192,8 +192,8 @@ func TestImportWritesOnlyKeptRowsAndLinksKnownPeople(t *testing.T) {
 			t.Fatalf("confirm: %v %+v", err, ref)
 		}
 		var files, martins int
-		d.QueryRow("SELECT COUNT(*) FROM learners").Scan(&files)
-		d.QueryRow("SELECT COUNT(*) FROM learners WHERE last_name = 'Martin'").Scan(&martins)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners").Scan(&files)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners WHERE last_name = 'Martin'").Scan(&martins)
 		if files != 2 || martins != 0 {
 			t.Errorf("%d files (want Awa's and Bilal's), %d for the row left out", files, martins)
 		}

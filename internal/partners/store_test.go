@@ -143,7 +143,7 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 			t.Fatal("a referral to an antenna that does not exist was stored")
 		}
 		var n int
-		d.QueryRow("SELECT COUNT(*) FROM learners").Scan(&n)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners").Scan(&n)
 		if n != 0 {
 			t.Fatalf("%d files written by a failed referral", n)
 		}
@@ -170,12 +170,12 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 				twins[1].ID, twins[1].DuplicateOf, twins[2].ID, twins[2].DuplicateOf)
 		}
 		var flagged int64
-		d.QueryRow("SELECT COALESCE(duplicate_of, 0) FROM learners WHERE id = $1", twins[2].ID).Scan(&flagged)
+		d.QueryRowContext(context.Background(), "SELECT COALESCE(duplicate_of, 0) FROM learners WHERE id = $1", twins[2].ID).Scan(&flagged)
 		if flagged != twins[1].ID {
 			t.Errorf("stored duplicate_of %d, want %d", flagged, twins[1].ID)
 		}
 		var bilals int
-		d.QueryRow("SELECT COUNT(*) FROM learners WHERE first_key = 'bilal'").Scan(&bilals)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners WHERE first_key = 'bilal'").Scan(&bilals)
 		if bilals != 1 {
 			t.Errorf("%d files for Bilal, want 1", bilals)
 		}
@@ -268,7 +268,7 @@ func TestSignInLinksWorkOnceAndExpire(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored string
-		d.QueryRow("SELECT token_hash FROM partner_tokens").Scan(&stored)
+		d.QueryRowContext(context.Background(), "SELECT token_hash FROM partner_tokens").Scan(&stored)
 		if stored == token || strings.Contains(stored, token) {
 			t.Error("the token is stored as is")
 		}
@@ -323,7 +323,7 @@ func TestImportBatchWritesAllValidRowsOnce(t *testing.T) {
 			t.Errorf("second confirmation: %v", err)
 		}
 		var n int
-		d.QueryRow("SELECT COUNT(*) FROM learners WHERE source = 'referral'").Scan(&n)
+		d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM learners WHERE source = 'referral'").Scan(&n)
 		if n != 2 {
 			t.Errorf("%d files, want 2", n)
 		}

@@ -32,7 +32,7 @@ type sessionStore struct{ d *db.DB }
 
 func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.d.QueryRow("SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, time.Now().Unix()).Scan(&data)
+	err := s.d.QueryRowContext(context.Background(), "SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, time.Now().Unix()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -27,13 +27,15 @@ const (
 	Postgres Engine = "postgres"
 )
 
-// DB is the handle every room uses. Reads go through the embedded *sql.DB; writes go
-// through Tx (or Exec), which on SQLite use a single dedicated connection so that
-// concurrent requests queue in Go instead of failing with "database is locked".
+// DB is the handle every package uses. Reads (QueryContext, QueryRowContext) go
+// through a pool of readers; writes go through Tx, Exec, ExecContext or InsertID,
+// which on SQLite use a single dedicated connection so that concurrent requests
+// queue in Go instead of failing with "database is locked". DB offers no other way
+// to the connections: a write cannot slip past the single writer.
 type DB struct {
-	*sql.DB
-	writer *sql.DB
-	Engine Engine
+	readers *sql.DB
+	writer  *sql.DB
+	Engine  Engine
 }
 
 // Open connects to url, or to data/tremplin.db when url is empty, and migrates.
@@ -58,7 +60,7 @@ func open(ctx context.Context, url, dataDir string) (*DB, error) {
 		pool.SetMaxOpenConns(20)
 		pool.SetMaxIdleConns(10)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
-		d := &DB{DB: pool, writer: pool, Engine: Postgres}
+		d := &DB{readers: pool, writer: pool, Engine: Postgres}
 		if err := pool.PingContext(ctx); err != nil {
 			pool.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
@@ -95,13 +97,13 @@ func open(ctx context.Context, url, dataDir string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{DB: readers, writer: writer, Engine: SQLite}, nil
+	return &DB{readers: readers, writer: writer, Engine: SQLite}, nil
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	err := d.DB.Close()
-	if d.writer != d.DB {
+	err := d.readers.Close()
+	if d.writer != d.readers {
 		err = errors.Join(err, d.writer.Close())
 	}
 	return err
@@ -124,6 +126,29 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return d.writer.ExecContext(ctx, query, args...)
 }
+
+// ExecContext is Exec, so that a DB serves where an Execer is asked for.
+func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.writer.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a read on the readers.
+func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.readers.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a read of one row on the readers.
+func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.readers.QueryRowContext(ctx, query, args...)
+}
+
+// Ping checks that the database answers, for the health check.
+func (d *DB) Ping(ctx context.Context) error { return d.readers.PingContext(ctx) }
+
+// WriterConn is the writer's connection, held until it is closed, for work that
+// needs one session throughout: migrations under a lock, and bulk loads (the
+// dataset generator) that set session options. Nothing else writes meanwhile.
+func (d *DB) WriterConn(ctx context.Context) (*sql.Conn, error) { return d.writer.Conn(ctx) }
 
 // InsertID runs an INSERT … RETURNING id on the writer and returns the new id.
 func (d *DB) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
