@@ -53,7 +53,8 @@ func scanAntenna(row db.Scanner) (*Antenna, error) {
 
 // Antennas lists the antennas in scope, by name.
 func Antennas(ctx context.Context, d *db.DB, sc auth.Scope) ([]*Antenna, error) {
-	where, args := sc.WhereN("id", 1)
+	var args db.Args
+	where := sc.Where("id", &args)
 	return db.Collect[*Antenna](d.QueryContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE "+where+" ORDER BY name", args...))(scanAntenna)
 }
 
@@ -65,8 +66,9 @@ func AllAntennas(ctx context.Context, d *db.DB) ([]*Antenna, error) {
 
 // AntennaByID returns an antenna in scope, or db.ErrNotFound.
 func AntennaByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Antenna, error) {
-	where, args := sc.WhereN("id", 2)
-	return scanAntenna(d.QueryRowContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE id = $1 AND "+where, append([]any{id}, args...)...))
+	args := db.Args{id}
+	where := sc.Where("id", &args)
+	return scanAntenna(d.QueryRowContext(ctx, "SELECT "+antennaColumns+" FROM antennas WHERE id = $1 AND "+where, args...))
 }
 
 // SaveAntenna creates (ID 0) or updates an antenna.
@@ -107,16 +109,18 @@ func scanPlace(row db.Scanner) (*Place, error) {
 
 // Places lists the places in scope, optionally of one antenna (0 for all).
 func Places(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64) ([]*Place, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
+	args := db.Args{antennaID}
+	where := sc.Where("p.antenna_id", &args)
 	return db.Collect[*Place](d.QueryContext(ctx, "SELECT "+placeColumns+` FROM places p JOIN antennas a ON a.id = p.antenna_id
-		WHERE ($1 = 0 OR p.antenna_id = $1) AND `+where+" ORDER BY a.name, p.name", append([]any{antennaID}, args...)...))(scanPlace)
+		WHERE ($1 = 0 OR p.antenna_id = $1) AND `+where+" ORDER BY a.name, p.name", args...))(scanPlace)
 }
 
 // PlaceByID returns a place in scope, or db.ErrNotFound.
 func PlaceByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Place, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
+	args := db.Args{id}
+	where := sc.Where("p.antenna_id", &args)
 	return scanPlace(d.QueryRowContext(ctx, "SELECT "+placeColumns+` FROM places p JOIN antennas a ON a.id = p.antenna_id
-		WHERE p.id = $1 AND `+where, append([]any{id}, args...)...))
+		WHERE p.id = $1 AND `+where, args...))
 }
 
 // SavePlace creates (ID 0) or updates a place.

@@ -62,12 +62,10 @@ func EachReferredPerson(ctx context.Context, d *db.DB, sc auth.Scope, orgID int6
 // the cursor when given; it returns how many referrals the page held and where
 // the next one starts.
 func referredPageAfter(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64, after *Cursor) (people []*ReferredPerson, referrals int, last Cursor, err error) {
-	where, args := sc.WhereN("r.antenna_id", 1)
-	args = append(args, orgID)
-	page := "SELECT r.id FROM referrals r WHERE " + where + " AND ($3 = 0 OR r.org_id = $3)"
+	args := db.Args{orgID}
+	page := "SELECT r.id FROM referrals r WHERE " + sc.Where("r.antenna_id", &args) + " AND ($1 = 0 OR r.org_id = $1)"
 	if after != nil {
-		args = append(args, after.At, after.ID)
-		page += " AND (r.created_at, r.id) < ($4, $5)"
+		page += " AND (r.created_at, r.id) < (" + args.Add(after.At) + ", " + args.Add(after.ID) + ")"
 	}
 	page += " ORDER BY r.created_at DESC, r.id DESC LIMIT " + strconv.Itoa(referredPage)
 	rows, err := d.QueryContext(ctx, "SELECT "+referredColumns+" FROM ("+page+") page"+referredJoins+

@@ -29,9 +29,8 @@ type Org struct {
 }
 
 // orgInScope is the condition "organisation o works with an antenna of the scope".
-func orgInScope(sc auth.Scope, n int) (string, []any) {
-	where, args := sc.WhereN("pa.antenna_id", n)
-	return "EXISTS (SELECT 1 FROM partner_antennas pa WHERE pa.org_id = o.id AND " + where + ")", args
+func orgInScope(sc auth.Scope, args *db.Args) string {
+	return "EXISTS (SELECT 1 FROM partner_antennas pa WHERE pa.org_id = o.id AND " + sc.Where("pa.antenna_id", args) + ")"
 }
 
 const orgColumns = "o.id, o.name, o.kind, o.identifier, o.address, o.stage, o.created_at, o.updated_at"
@@ -82,11 +81,10 @@ func loadAntennas(ctx context.Context, d *db.DB, orgs []*Org) error {
 // Orgs lists the organisations working with an antenna of the scope, by name;
 // stage narrows the list when not empty.
 func Orgs(ctx context.Context, d *db.DB, sc auth.Scope, stage string) ([]*Org, error) {
-	where, args := orgInScope(sc, 1)
-	q := "SELECT " + orgColumns + " FROM partner_orgs o WHERE " + where
+	var args db.Args
+	q := "SELECT " + orgColumns + " FROM partner_orgs o WHERE " + orgInScope(sc, &args)
 	if stage != "" {
-		args = append(args, stage)
-		q += fmt.Sprintf(" AND o.stage = $%d", len(args))
+		q += " AND o.stage = " + args.Add(stage)
 	}
 	rows, err := d.QueryContext(ctx, q+" ORDER BY o.name, o.id", args...)
 	orgs, err := db.Collect[*Org](rows, err)(scanOrg)
@@ -98,9 +96,9 @@ func Orgs(ctx context.Context, d *db.DB, sc auth.Scope, stage string) ([]*Org, e
 
 // OrgByID returns an organisation in scope.
 func OrgByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Org, error) {
-	where, args := orgInScope(sc, 2)
-	o, err := scanOrg(d.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM partner_orgs o WHERE o.id = $1 AND "+where,
-		append([]any{id}, args...)...))
+	args := db.Args{id}
+	where := orgInScope(sc, &args)
+	o, err := scanOrg(d.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM partner_orgs o WHERE o.id = $1 AND "+where, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -324,18 +322,19 @@ func EndOfWeek(t time.Time) string {
 // DueNextSteps lists the open next steps of organisations in scope due by until
 // (YYYY-MM-DD; the overdue ones too), soonest first; only staffID's when not 0.
 func DueNextSteps(ctx context.Context, d *db.DB, sc auth.Scope, staffID int64, until string) ([]*Interaction, error) {
-	where, args := orgInScope(sc, 1)
-	args = append(args, until, staffID)
+	args := db.Args{until, staffID}
+	where := orgInScope(sc, &args)
 	rows, err := d.QueryContext(ctx, "SELECT "+interactionColumns+interactionFrom+` WHERE i.done_at = '' AND i.due_on <> ''
-		AND i.due_on <= $3 AND ($4 = 0 OR i.staff_id = $4) AND `+where+" ORDER BY i.due_on, i.id", args...)
+		AND i.due_on <= $1 AND ($2 = 0 OR i.staff_id = $2) AND `+where+" ORDER BY i.due_on, i.id", args...)
 	return db.Collect[*Interaction](rows, err)(scanInteraction)
 }
 
 // MarkDone closes an open next step of an organisation in scope.
 func MarkDone(ctx context.Context, d *db.DB, sc auth.Scope, id int64) error {
-	where, args := orgInScope(sc, 3)
+	args := db.Args{db.Now(), id}
+	where := orgInScope(sc, &args)
 	res, err := d.Exec(ctx, `UPDATE partner_interactions SET done_at = $1 WHERE id = $2 AND done_at = ''
-		AND org_id IN (SELECT o.id FROM partner_orgs o WHERE `+where+")", append([]any{db.Now(), id}, args...)...)
+		AND org_id IN (SELECT o.id FROM partner_orgs o WHERE `+where+")", args...)
 	if err != nil {
 		return err
 	}
@@ -474,18 +473,18 @@ func scanReferral(row db.Scanner) (*Referral, error) {
 // Referrals lists the referrals to antennas of the scope, newest first; of one
 // organisation when orgID is not 0.
 func Referrals(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64, limit int) ([]*Referral, error) {
-	where, args := sc.WhereN("r.antenna_id", 1)
-	args = append(args, orgID, limit)
+	args := db.Args{orgID, limit}
+	where := sc.Where("r.antenna_id", &args)
 	rows, err := d.QueryContext(ctx, "SELECT "+referralColumns+referralFrom+" WHERE "+where+
-		" AND ($3 = 0 OR r.org_id = $3) ORDER BY r.created_at DESC, r.id DESC LIMIT $4", args...)
+		" AND ($1 = 0 OR r.org_id = $1) ORDER BY r.created_at DESC, r.id DESC LIMIT $2", args...)
 	return db.Collect[*Referral](rows, err)(scanReferral)
 }
 
 // ReferralByID returns a referral to an antenna of the scope.
 func ReferralByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Referral, error) {
-	where, args := sc.WhereN("r.antenna_id", 2)
-	return scanReferral(d.QueryRowContext(ctx, "SELECT "+referralColumns+referralFrom+" WHERE r.id = $1 AND "+where,
-		append([]any{id}, args...)...))
+	args := db.Args{id}
+	where := sc.Where("r.antenna_id", &args)
+	return scanReferral(d.QueryRowContext(ctx, "SELECT "+referralColumns+referralFrom+" WHERE r.id = $1 AND "+where, args...))
 }
 
 // Person is one referred person: what partners may see of them (their name, the
@@ -551,9 +550,9 @@ func OrgPerson(ctx context.Context, d *db.DB, orgID, personID int64) (*Person, e
 
 // personInScope returns a referred person whose referral went to an antenna of the scope.
 func personInScope(ctx context.Context, d *db.DB, sc auth.Scope, personID int64) (*Person, error) {
-	where, args := sc.WhereN("r.antenna_id", 2)
-	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND "+where,
-		append([]any{personID}, args...)...))
+	args := db.Args{personID}
+	where := sc.Where("r.antenna_id", &args)
+	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND "+where, args...))
 }
 
 // Event is one change of a referred person's state.
@@ -654,10 +653,11 @@ func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, stat
 		reason = ""
 	}
 	var out []*Changed
-	where, args := sc.WhereN("r.antenna_id", 2)
+	args := db.Args{personID}
+	where := sc.Where("r.antenna_id", &args)
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = setState(ctx, tx, "rp.id = $1 AND "+where, append([]any{personID}, args...), state, reason, staffID)
+		out, err = setState(ctx, tx, "rp.id = $1 AND "+where, args, state, reason, staffID)
 		return err
 	})
 	return out, err
@@ -736,8 +736,9 @@ var (
 // OrgFigures counts, per organisation in scope, the people referred to antennas of
 // the scope; of one organisation when orgID is not 0. Learners' tables are read only.
 func OrgFigures(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64) ([]*Figures, error) {
-	where, args := sc.WhereN("r.antenna_id", 1)
-	return figures(ctx, d, where+" AND ($3 = 0 OR r.org_id = $3)", append(args, orgID))
+	args := db.Args{orgID}
+	where := sc.Where("r.antenna_id", &args)
+	return figures(ctx, d, where+" AND ($1 = 0 OR r.org_id = $1)", args)
 }
 
 // figures counts the referred people of the referrals (r) matching where.

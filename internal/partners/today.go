@@ -13,11 +13,11 @@ import (
 // organisations in scope due by today (the overdue ones too), staffID's own when
 // not 0, at most limit.
 func NextStepsDueCount(ctx context.Context, d *db.DB, sc auth.Scope, staffID int64, today time.Time, limit int) (int, error) {
-	where, args := orgInScope(sc, 1)
-	args = append(args, today.Format(time.DateOnly), staffID)
+	args := db.Args{today.Format(time.DateOnly), staffID}
+	where := orgInScope(sc, &args)
 	var n int
 	err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM partner_interactions i JOIN partner_orgs o ON o.id = i.org_id
-		WHERE i.done_at = '' AND i.due_on <> '' AND i.due_on <= $3 AND ($4 = 0 OR i.staff_id = $4) AND `+where+
+		WHERE i.done_at = '' AND i.due_on <> '' AND i.due_on <= $1 AND ($2 = 0 OR i.staff_id = $2) AND `+where+
 		fmt.Sprintf(" LIMIT %d) x", limit), args...).Scan(&n)
 	return n, err
 }

@@ -210,12 +210,13 @@ type Learner struct {
 // LearnerInScope returns a learner of the caller's antennas, or db.ErrNotFound (also
 // for a file merged into another).
 func LearnerInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 2)
+	args := db.Args{id}
+	where := sc.Where("l.antenna_id", &args)
 	var l Learner
 	var tz string
 	err := d.QueryRowContext(ctx, `SELECT l.id, l.antenna_id, l.first_name, l.last_name, a.timezone
 		FROM learners l JOIN antennas a ON a.id = l.antenna_id
-		WHERE l.id = $1 AND l.merged_into IS NULL AND `+where, append([]any{id}, args...)...).
+		WHERE l.id = $1 AND l.merged_into IS NULL AND `+where, args...).
 		Scan(&l.ID, &l.AntennaID, &l.FirstName, &l.LastName, &tz)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound

@@ -141,8 +141,9 @@ func ByEmail(ctx context.Context, d *db.DB, email string) (*Staff, error) {
 // List returns the staff who belong to at least one antenna of the scope (every
 // account for a national admin), by name.
 func List(ctx context.Context, d *db.DB, sc Scope) ([]*Staff, error) {
-	where, args := sc.WhereN("sa.antenna_id", 1)
-	rows, err := d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $2 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...)
+	var args db.Args
+	where := sc.Where("sa.antenna_id", &args)
+	rows, err := d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $1 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...)
 	if err != nil {
 		return nil, err
 	}
