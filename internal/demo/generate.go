@@ -1,4 +1,4 @@
-package impact
+package demo
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"tremplin/internal/impact"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
@@ -115,7 +116,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"attendance", g.attendance},
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
-		{"impact counters", func() error { return Rebuild(ctx, d) }},
+		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},
 	}
