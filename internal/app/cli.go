@@ -82,7 +82,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fs.StringVar(&u.lang, "lang", i18n.Default, "interface language")
 		fs.StringVar(&u.password, "password", "", "password (generated when empty)")
 	}
-	var gen impact.GenerateOptions
+	var gen demo.GenerateOptions
 	if cmd == "generate" {
 		fs.IntVar(&gen.Learners, "learners", 0, "people to generate")
 		fs.IntVar(&gen.Antennas, "antennas", 100, "antennas to generate")
@@ -124,7 +124,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		var d *db.DB
 		if d, err = db.Open(ctx, cfg.DatabaseURL, cfg.Data); err == nil {
 			gen.Out = stdout
-			err = impact.Generate(ctx, d, gen)
+			err = demo.Generate(ctx, d, gen)
 			d.Close()
 		}
 	case "help":

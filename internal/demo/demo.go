@@ -1,6 +1,10 @@
 // Package demo fills a database with an association modelled on Konexio, so that a
 // newcomer sees Tremplin at work at once. Every name is invented. Seeding twice
 // changes nothing.
+//
+// It also holds Generate, the dataset generator behind `tremplin generate`: a
+// development and benchmark tool that fills an empty database with an invented
+// association at national scale (generate.go).
 package demo
 
 import (

@@ -188,15 +188,15 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 }
 
 func savePeople(ctx context.Context, tx *sql.Tx, people []*person) error {
-	b := newBatch(ctx, tx, "impact_people", "learner_id", "antenna_id", "band", "sits", "gender", "registered_on", "positioned_on", "enrolled_on",
+	b := db.NewBatch(ctx, tx, "impact_people", "learner_id", "antenna_id", "band", "sits", "gender", "registered_on", "positioned_on", "enrolled_on",
 		"enrolled_programme", "exited_on", "outcome", "exit_programme", "m6_due", "m6")
 	for _, p := range people {
-		if err := b.add(p.id, p.antenna, p.band, p.sits, p.gender, p.registered, p.positioned, p.enrolled, p.enrolledProg, p.exited, p.outcome,
+		if err := b.Add(p.id, p.antenna, p.band, p.sits, p.gender, p.registered, p.positioned, p.enrolled, p.enrolledProg, p.exited, p.outcome,
 			p.exitProg, p.m6Due, p.m6); err != nil {
 			return err
 		}
 	}
-	return b.flush()
+	return b.Flush()
 }
 
 // dayKey is one row of impact_days.
@@ -335,17 +335,17 @@ func dirtyPeople(ctx context.Context, q db.Execer) ([]*person, error) {
 
 func saveDays(ctx context.Context, tx *sql.Tx, c cube) error {
 	cols := append([]string{"antenna_id", "day", "programme_id"}, columns...)
-	b := newBatch(ctx, tx, "impact_days", cols...)
-	b.per = 500
+	b := db.NewBatch(ctx, tx, "impact_days", cols...)
+	b.PerStatement(500)
 	vals := make([]any, 0, len(cols))
 	for k, cs := range c {
 		vals = append(vals[:0], k.antenna, k.day, k.prog)
 		for _, v := range cs {
 			vals = append(vals, v)
 		}
-		if err := b.add(vals...); err != nil {
+		if err := b.Add(vals...); err != nil {
 			return err
 		}
 	}
-	return b.flush()
+	return b.Flush()
 }

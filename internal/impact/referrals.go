@@ -68,14 +68,14 @@ func referralsOf(ctx context.Context, q db.Execer, only string) ([][]any, error)
 }
 
 func saveReferrals(ctx context.Context, tx *sql.Tx, rows [][]any) error {
-	b := newBatch(ctx, tx, "impact_referrals", "person_id", "learner_id", "org_id", "antenna_id", "referred_on", "reached", "enrolled",
+	b := db.NewBatch(ctx, tx, "impact_referrals", "person_id", "learner_id", "org_id", "antenna_id", "referred_on", "reached", "enrolled",
 		"completed", "positive")
 	for _, r := range rows {
-		if err := b.add(r...); err != nil {
+		if err := b.Add(r...); err != nil {
 			return err
 		}
 	}
-	return b.flush()
+	return b.Flush()
 }
 
 // changedReferrals are the people of referrals whose row may have changed: their

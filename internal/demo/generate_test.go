@@ -1,4 +1,4 @@
-package impact
+package demo
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/impact"
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -40,12 +41,12 @@ func TestGeneratedDatasetIsConsistent(t *testing.T) {
 		if n := count("SELECT COUNT(*) FROM learners WHERE gender <> ''"); n < 2500 || n == 3000 {
 			t.Errorf("%d of 3000 gave their gender, want most but not all", n)
 		}
-		all := Filter{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC)}
-		whole, err := Compute(ctx, d, all)
+		all := impact.Filter{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC)}
+		whole, err := impact.Compute(ctx, d, all)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sum Counts
+		var sum impact.Counts
 		var hours float64
 		rows, err := d.QueryContext(ctx, "SELECT id FROM antennas ORDER BY id")
 		ids, err := db.Collect[int64](rows, err)(db.ScanInt64)
@@ -55,12 +56,13 @@ func TestGeneratedDatasetIsConsistent(t *testing.T) {
 		for _, id := range ids {
 			f := all
 			f.Antennas = []int64{id}
-			fig, err := Compute(ctx, d, f)
+			fig, err := impact.Compute(ctx, d, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sum = Counts{sum.Registered + fig.Counts.Registered, sum.Positioned + fig.Counts.Positioned, sum.Enrolled + fig.Counts.Enrolled,
-				sum.Completed + fig.Counts.Completed, sum.Certified + fig.Counts.Certified, sum.Dropped + fig.Counts.Dropped}
+			c := fig.Counts
+			sum = impact.Counts{Registered: sum.Registered + c.Registered, Positioned: sum.Positioned + c.Positioned, Enrolled: sum.Enrolled + c.Enrolled,
+				Completed: sum.Completed + c.Completed, Certified: sum.Certified + c.Certified, Dropped: sum.Dropped + c.Dropped}
 			hours += fig.Training.Hours()
 		}
 		if whole.Counts != sum || whole.Counts.Registered != 3000 || whole.Training.Hours() != hours {

@@ -1,4 +1,4 @@
-package impact
+package demo
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"tremplin/internal/impact"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
@@ -116,7 +116,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"attendance", g.attendance},
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
-		{"impact counters", func() error { return Rebuild(ctx, d) }},
+		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},
 	}
@@ -168,127 +168,6 @@ type generator struct {
 	meetings, enrolments, marks, history int
 }
 
-// batch inserts rows by thousands in one statement each. Values are written into
-// the statement as literals (they are all made here: numbers, and strings without
-// any quote the generator did not double): with tens of thousands of bound
-// parameters per statement, binding them costs more than the insert.
-type batch struct {
-	tx   *sql.Tx
-	ctx  context.Context
-	head string
-	per  int
-	buf  strings.Builder
-	rows int
-	hold bool // keep rows until flush: they refer to rows of a batch flushed before
-	held []string
-	emit func(job) // when set, statements go there instead of being run
-
-	// With copyRows (PostgreSQL, through pipe), rows are kept as values and sent
-	// to COPY, much faster there than INSERT statements.
-	copyRows bool
-	table    string
-	cols     []string
-	pending  [][]any
-}
-
-// job is what pipe runs: a statement, or rows to COPY into a table.
-type job struct {
-	sql   string
-	table string
-	cols  []string
-	rows  [][]any
-}
-
-const rowsPerStatement = 2000
-
-func newBatch(ctx context.Context, tx *sql.Tx, table string, cols ...string) *batch {
-	return &batch{tx: tx, ctx: ctx, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ", per: rowsPerStatement,
-		table: table, cols: cols}
-}
-
-func literal(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("NULL")
-	case int:
-		b.WriteString(strconv.Itoa(x))
-	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
-	case bool:
-		if x {
-			b.WriteString("TRUE")
-		} else {
-			b.WriteString("FALSE")
-		}
-	case string:
-		b.WriteByte('\'')
-		b.WriteString(strings.ReplaceAll(x, "'", "''"))
-		b.WriteByte('\'')
-	default:
-		panic(fmt.Sprintf("generate: no literal for %T", v))
-	}
-}
-
-func (b *batch) add(vals ...any) error {
-	if b.copyRows {
-		b.pending = append(b.pending, slices.Clone(vals))
-		if len(b.pending) == 10*b.per && !b.hold {
-			return b.flush()
-		}
-		return nil
-	}
-	if b.rows == 0 {
-		b.buf.WriteString(b.head)
-	} else {
-		b.buf.WriteString(", ")
-	}
-	b.buf.WriteByte('(')
-	for i, v := range vals {
-		if i > 0 {
-			b.buf.WriteString(", ")
-		}
-		literal(&b.buf, v)
-	}
-	b.buf.WriteByte(')')
-	b.rows++
-	if b.rows == b.per {
-		if b.hold {
-			b.held = append(b.held, b.buf.String())
-			b.buf.Reset()
-			b.rows = 0
-			return nil
-		}
-		return b.flush()
-	}
-	return nil
-}
-
-func (b *batch) flush() error {
-	if b.copyRows {
-		if len(b.pending) > 0 {
-			b.emit(job{table: b.table, cols: b.cols, rows: b.pending})
-			b.pending = nil
-		}
-		return nil
-	}
-	if b.rows > 0 {
-		b.held = append(b.held, b.buf.String())
-		b.buf.Reset()
-		b.rows = 0
-	}
-	for _, q := range b.held {
-		if b.emit != nil {
-			b.emit(job{sql: q})
-			continue
-		}
-		if _, err := b.tx.ExecContext(b.ctx, q); err != nil {
-			return err
-		}
-	}
-	b.held = b.held[:0]
-	return nil
-}
-
 // tx runs fn in a write transaction; on PostgreSQL, for a superuser, without the
 // per-row foreign-key triggers (the generator writes consistent rows in order).
 func (g *generator) tx(fn func(tx *sql.Tx) error) error {
@@ -305,8 +184,8 @@ func (g *generator) tx(fn func(tx *sql.Tx) error) error {
 // pipe builds statements in this goroutine (produce calls emit) while another runs
 // them, committing every perTx statements: on two cores, making the rows and
 // writing them overlap. On PostgreSQL rows go through COPY.
-func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
-	ch := make(chan job, 16)
+func (g *generator) pipe(perTx int, produce func(emit func(db.BatchJob)) error) error {
+	ch := make(chan db.BatchJob, 16)
 	done := make(chan error, 1)
 	go func() {
 		var err error
@@ -322,7 +201,7 @@ func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
 							more = false
 							return nil
 						}
-						if _, err := tx.ExecContext(g.ctx, j.sql); err != nil {
+						if _, err := tx.ExecContext(g.ctx, j.SQL); err != nil {
 							return err
 						}
 					}
@@ -334,7 +213,7 @@ func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
 		}
 		done <- err
 	}()
-	err := produce(func(j job) { ch <- j })
+	err := produce(func(j db.BatchJob) { ch <- j })
 	close(ch)
 	if werr := <-done; werr != nil {
 		return werr
@@ -343,7 +222,7 @@ func (g *generator) pipe(perTx int, produce func(emit func(job)) error) error {
 }
 
 // copyAll runs the jobs on one PostgreSQL connection, rows through COPY.
-func (g *generator) copyAll(ch <-chan job) error {
+func (g *generator) copyAll(ch <-chan db.BatchJob) error {
 	conn, err := g.d.WriterConn(g.ctx) // on PostgreSQL the pool is the writer
 	if err != nil {
 		return err
@@ -356,18 +235,18 @@ func (g *generator) copyAll(ch <-chan job) error {
 		defer conn.ExecContext(context.WithoutCancel(g.ctx), "RESET session_replication_role")
 	}
 	for j := range ch {
-		if j.sql != "" {
-			if _, err := conn.ExecContext(g.ctx, j.sql); err != nil {
+		if j.SQL != "" {
+			if _, err := conn.ExecContext(g.ctx, j.SQL); err != nil {
 				return err
 			}
 			continue
 		}
 		err := conn.Raw(func(dc any) error {
-			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(g.ctx, pgx.Identifier{j.table}, j.cols, pgx.CopyFromRows(j.rows))
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(g.ctx, pgx.Identifier{j.Table}, j.Cols, pgx.CopyFromRows(j.Rows))
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("copy into %s: %w", j.table, err)
+			return fmt.Errorf("copy into %s: %w", j.Table, err)
 		}
 	}
 	return nil
@@ -535,9 +414,9 @@ func (g *generator) cohorts() error {
 	}
 	g.byAntenna = map[int64][]*genCohort{}
 	return g.tx(func(tx *sql.Tx) error {
-		cb := newBatch(g.ctx, tx, "cohorts", "id", "programme_id", "antenna_id", "place_id", "capacity", "starts_on", "ends_on", "state", "feed_token", "created_at", "updated_at")
-		mb := newBatch(g.ctx, tx, "meetings", "id", "cohort_id", "starts_at", "ends_at", "created_at")
-		mb.hold = true
+		cb := db.NewBatch(g.ctx, tx, "cohorts", "id", "programme_id", "antenna_id", "place_id", "capacity", "starts_on", "ends_on", "state", "feed_token", "created_at", "updated_at")
+		mb := db.NewBatch(g.ctx, tx, "meetings", "id", "cohort_id", "starts_at", "ends_at", "created_at")
+		mb.Hold()
 		for _, c := range g.cohortList {
 			c.id = nextCohort
 			nextCohort++
@@ -548,7 +427,7 @@ func (g *generator) cohorts() error {
 				if (c.prog.level != "certifiant" && (wd == time.Monday || wd == time.Wednesday || wd == time.Friday)) ||
 					(c.prog.level == "certifiant" && wd >= time.Monday && wd <= time.Friday) {
 					s := day.Add(8 * time.Hour)
-					if err := mb.add(nextMeeting, c.id, stamp(s), stamp(s.Add(time.Duration(c.prog.length)*time.Hour)), stamp(c.starts.AddDate(0, 0, -20))); err != nil {
+					if err := mb.Add(nextMeeting, c.id, stamp(s), stamp(s.Add(time.Duration(c.prog.length)*time.Hour)), stamp(c.starts.AddDate(0, 0, -20))); err != nil {
 						return err
 					}
 					c.meetingIDs, c.meetingStart = append(c.meetingIDs, nextMeeting), append(c.meetingStart, s)
@@ -565,16 +444,16 @@ func (g *generator) cohorts() error {
 			if c.starts.After(genEnd) {
 				state = "open"
 			}
-			if err := cb.add(c.id, c.programme, c.antenna, places[c.antenna], c.capacity, dateOf(c.starts), dateOf(c.ends), state,
+			if err := cb.Add(c.id, c.programme, c.antenna, places[c.antenna], c.capacity, dateOf(c.starts), dateOf(c.ends), state,
 				fmt.Sprintf("gen%016x", g.rng.Uint64()), stamp(c.starts.AddDate(0, 0, -30)), stamp(c.starts.AddDate(0, 0, -30))); err != nil {
 				return err
 			}
 			g.byAntenna[c.antenna] = append(g.byAntenna[c.antenna], c)
 		}
-		if err := cb.flush(); err != nil {
+		if err := cb.Flush(); err != nil {
 			return err
 		}
-		return mb.flush()
+		return mb.Flush()
 	})
 }
 
@@ -700,22 +579,25 @@ func (g *generator) people() error {
 	}
 	days := int(genEnd.Sub(genStart).Hours() / 24)
 	const chunk = 20_000
-	return g.pipe(100, func(emit func(job)) error {
+	return g.pipe(100, func(emit func(db.BatchJob)) error {
 		for done := 0; done < g.o.Learners; done += chunk {
 			n := min(chunk, g.o.Learners-done)
 			err := func(tx *sql.Tx) error {
-				lb := newBatch(g.ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode", "town",
+				lb := db.NewBatch(g.ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode", "town",
 					"languages", "french_level", "situations", "status", "status_reason", "consent_text", "consent_at", "source", "lang",
 					"first_key", "last_key", "exited_on", "created_at", "updated_at", "gender")
-				hb := newBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
-				tb := newBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
-				eb := newBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
-				fb := newBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at", "antenna_id")
-				rb := newBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
-				pb := newBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
-				hb.hold, tb.hold, eb.hold, fb.hold, pb.hold = true, true, true, true, true
-				for _, b := range []*batch{lb, rb, pb, hb, tb, eb, fb} {
-					b.emit, b.copyRows = emit, g.d.Engine == db.Postgres
+				hb := db.NewBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
+				tb := db.NewBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
+				eb := db.NewBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
+				fb := db.NewBatch(g.ctx, tx, "learner_followups", "learner_id", "milestone", "due_on", "situation", "note", "staff_id", "recorded_at", "antenna_id")
+				rb := db.NewBatch(g.ctx, tx, "referrals", "id", "org_id", "antenna_id", "source", "created_at")
+				pb := db.NewBatch(g.ctx, tx, "referral_people", "referral_id", "learner_id", "state", "reason", "updated_at")
+				// Held until the people and referrals they refer to are written.
+				for _, b := range []*db.Batch{hb, tb, eb, fb, pb} {
+					b.Hold()
+				}
+				for _, b := range []*db.Batch{lb, rb, pb, hb, tb, eb, fb} {
+					b.Emit(emit, g.d.Engine == db.Postgres)
 				}
 				for range n {
 					id := next.learner
@@ -734,7 +616,7 @@ func (g *generator) people() error {
 					hist := func(kind, status, detail string, when time.Time) error {
 						g.history++
 						next.history++
-						return hb.add(next.history-1, id, kind, status, detail, adviser, stamp(when))
+						return hb.Add(next.history-1, id, kind, status, detail, adviser, stamp(when))
 					}
 					if err := hist("registered", learners.Received, "", created); err != nil {
 						return err
@@ -764,7 +646,7 @@ func (g *generator) people() error {
 						} else if pct >= 35 {
 							level = "intermediaire"
 						}
-						if err := tb.add(next.test, id, adviser, stamp(tested), "fr", pct, level, 35, 70); err != nil {
+						if err := tb.Add(next.test, id, adviser, stamp(tested), "fr", pct, level, 35, 70); err != nil {
 							return err
 						}
 						next.test++
@@ -788,7 +670,7 @@ func (g *generator) people() error {
 								// Waitlisted for the antenna's latest cohort.
 								g.enrolments++
 								next.enrolment++
-								return eb.add(next.enrolment-1, cs[len(cs)-1].id, id, "waitlisted", stamp(at), adviser, stamp(at), stamp(at))
+								return eb.Add(next.enrolment-1, cs[len(cs)-1].id, id, "waitlisted", stamp(at), adviser, stamp(at), stamp(at))
 							}
 							return nil
 						}
@@ -798,7 +680,7 @@ func (g *generator) people() error {
 						}
 						g.enrolments++
 						next.enrolment++
-						if err := eb.add(next.enrolment-1, c.id, id, "enrolled", stamp(enrolled), adviser, stamp(enrolled), stamp(enrolled)); err != nil {
+						if err := eb.Add(next.enrolment-1, c.id, id, "enrolled", stamp(enrolled), adviser, stamp(enrolled), stamp(enrolled)); err != nil {
 							return err
 						}
 						if err := step(learners.Enrolled, enrolled); err != nil {
@@ -853,7 +735,7 @@ func (g *generator) people() error {
 							if recorded != "" {
 								staffArg = adviser
 							}
-							if err := fb.add(id, m, dateOf(due), situation, "", staffArg, recorded, antenna); err != nil {
+							if err := fb.Add(id, m, dateOf(due), situation, "", staffArg, recorded, antenna); err != nil {
 								return err
 							}
 						}
@@ -866,7 +748,7 @@ func (g *generator) people() error {
 						reason = ""
 					}
 					createdS := stamp(created)
-					if err := lb.add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
+					if err := lb.Add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
 						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", "fr",
 						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at), g.gender()); err != nil {
 						return err
@@ -878,17 +760,17 @@ func (g *generator) people() error {
 						if state == "" {
 							state = partners.Sent
 						}
-						if err := rb.add(next.referral, orgs[g.rng.IntN(len(orgs))], antenna, "staff", createdS); err != nil {
+						if err := rb.Add(next.referral, orgs[g.rng.IntN(len(orgs))], antenna, "staff", createdS); err != nil {
 							return err
 						}
-						if err := pb.add(next.referral, id, state, why, stamp(at)); err != nil {
+						if err := pb.Add(next.referral, id, state, why, stamp(at)); err != nil {
 							return err
 						}
 						next.referral++
 					}
 				}
-				for _, b := range []*batch{lb, rb, pb, hb, tb, eb, fb} {
-					if err := b.flush(); err != nil {
+				for _, b := range []*db.Batch{lb, rb, pb, hb, tb, eb, fb} {
+					if err := b.Flush(); err != nil {
 						return err
 					}
 				}
@@ -928,9 +810,9 @@ func (g *generator) seatIn(antenna int64, t time.Time) *genCohort {
 // attendance marks every seated person at each meeting held before the end of the
 // period (and before they dropped out): mostly present.
 func (g *generator) attendance() error {
-	return g.pipe(200, func(emit func(job)) error {
-		ab := newBatch(g.ctx, nil, "attendance", "meeting_id", "learner_id", "mark", "marked_by", "marked_at")
-		ab.emit, ab.copyRows = emit, g.d.Engine == db.Postgres
+	return g.pipe(200, func(emit func(db.BatchJob)) error {
+		ab := db.NewBatch(g.ctx, nil, "attendance", "meeting_id", "learner_id", "mark", "marked_by", "marked_at")
+		ab.Emit(emit, g.d.Engine == db.Postgres)
 		for i, c := range g.cohortList {
 			staff := g.staffByAnt[c.antenna]
 			slices.SortFunc(c.seats, func(a, b genSeat) int { return int(a.learner - b.learner) })
@@ -954,7 +836,7 @@ func (g *generator) attendance() error {
 						mark = "excused"
 					}
 					g.marks++
-					if err := ab.add(mid, s.learner, mark, staff[1], marked); err != nil {
+					if err := ab.Add(mid, s.learner, mark, staff[1], marked); err != nil {
 						return err
 					}
 				}
@@ -963,7 +845,7 @@ func (g *generator) attendance() error {
 				fmt.Fprintf(g.o.Out, "\n  %d/%d cohorts, %d marks (%s)", i+1, len(g.cohortList), g.marks, time.Since(g.start).Round(time.Second))
 			}
 		}
-		if err := ab.flush(); err != nil {
+		if err := ab.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintf(g.o.Out, "\n%-42s ", "")

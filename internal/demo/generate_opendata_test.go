@@ -1,11 +1,11 @@
-package impact_test
+package demo_test
 
 import (
 	"context"
 	"io"
 	"testing"
 
-	"tremplin/internal/impact"
+	"tremplin/internal/demo"
 	"tremplin/internal/opendata"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -17,7 +17,7 @@ import (
 func TestGeneratedPlacesArePublished(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := impact.Generate(ctx, d, impact.GenerateOptions{Learners: 300, Antennas: 25, Out: io.Discard}); err != nil {
+		if err := demo.Generate(ctx, d, demo.GenerateOptions{Learners: 300, Antennas: 25, Out: io.Discard}); err != nil {
 			t.Fatal(err)
 		}
 		ds, err := opendata.Build(ctx, d, "https://tremplin.example")
