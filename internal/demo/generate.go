@@ -252,7 +252,6 @@ func (g *generator) copyAll(ch <-chan db.BatchJob) error {
 	return nil
 }
 
-func stamp(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
 func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
 
 func (g *generator) organisation() error {
@@ -260,7 +259,7 @@ func (g *generator) organisation() error {
 	if err != nil {
 		return err
 	}
-	created := stamp(genStart)
+	created := db.FormatTime(genStart)
 	g.staffByAnt = map[int64][]int64{}
 	g.orgsByAnt = map[int64][]int64{}
 	return g.tx(func(tx *sql.Tx) error {
@@ -427,7 +426,7 @@ func (g *generator) cohorts() error {
 				if (c.prog.level != "certifiant" && (wd == time.Monday || wd == time.Wednesday || wd == time.Friday)) ||
 					(c.prog.level == "certifiant" && wd >= time.Monday && wd <= time.Friday) {
 					s := day.Add(8 * time.Hour)
-					if err := mb.Add(nextMeeting, c.id, stamp(s), stamp(s.Add(time.Duration(c.prog.length)*time.Hour)), stamp(c.starts.AddDate(0, 0, -20))); err != nil {
+					if err := mb.Add(nextMeeting, c.id, db.FormatTime(s), db.FormatTime(s.Add(time.Duration(c.prog.length)*time.Hour)), db.FormatTime(c.starts.AddDate(0, 0, -20))); err != nil {
 						return err
 					}
 					c.meetingIDs, c.meetingStart = append(c.meetingIDs, nextMeeting), append(c.meetingStart, s)
@@ -445,7 +444,7 @@ func (g *generator) cohorts() error {
 				state = "open"
 			}
 			if err := cb.Add(c.id, c.programme, c.antenna, places[c.antenna], c.capacity, dateOf(c.starts), dateOf(c.ends), state,
-				fmt.Sprintf("gen%016x", g.rng.Uint64()), stamp(c.starts.AddDate(0, 0, -30)), stamp(c.starts.AddDate(0, 0, -30))); err != nil {
+				fmt.Sprintf("gen%016x", g.rng.Uint64()), db.FormatTime(c.starts.AddDate(0, 0, -30)), db.FormatTime(c.starts.AddDate(0, 0, -30))); err != nil {
 				return err
 			}
 			g.byAntenna[c.antenna] = append(g.byAntenna[c.antenna], c)
@@ -616,7 +615,7 @@ func (g *generator) people() error {
 					hist := func(kind, status, detail string, when time.Time) error {
 						g.history++
 						next.history++
-						return hb.Add(next.history-1, id, kind, status, detail, adviser, stamp(when))
+						return hb.Add(next.history-1, id, kind, status, detail, adviser, db.FormatTime(when))
 					}
 					if err := hist("registered", learners.Received, "", created); err != nil {
 						return err
@@ -646,7 +645,7 @@ func (g *generator) people() error {
 						} else if pct >= 35 {
 							level = "intermediaire"
 						}
-						if err := tb.Add(next.test, id, adviser, stamp(tested), "fr", pct, level, 35, 70); err != nil {
+						if err := tb.Add(next.test, id, adviser, db.FormatTime(tested), "fr", pct, level, 35, 70); err != nil {
 							return err
 						}
 						next.test++
@@ -670,7 +669,7 @@ func (g *generator) people() error {
 								// Waitlisted for the antenna's latest cohort.
 								g.enrolments++
 								next.enrolment++
-								return eb.Add(next.enrolment-1, cs[len(cs)-1].id, id, "waitlisted", stamp(at), adviser, stamp(at), stamp(at))
+								return eb.Add(next.enrolment-1, cs[len(cs)-1].id, id, "waitlisted", db.FormatTime(at), adviser, db.FormatTime(at), db.FormatTime(at))
 							}
 							return nil
 						}
@@ -680,7 +679,7 @@ func (g *generator) people() error {
 						}
 						g.enrolments++
 						next.enrolment++
-						if err := eb.Add(next.enrolment-1, c.id, id, "enrolled", stamp(enrolled), adviser, stamp(enrolled), stamp(enrolled)); err != nil {
+						if err := eb.Add(next.enrolment-1, c.id, id, "enrolled", db.FormatTime(enrolled), adviser, db.FormatTime(enrolled), db.FormatTime(enrolled)); err != nil {
 							return err
 						}
 						if err := step(learners.Enrolled, enrolled); err != nil {
@@ -719,7 +718,7 @@ func (g *generator) people() error {
 							due := end.AddDate(0, 3*(i+1), 0)
 							situation, recorded := "", ""
 							if rec := due.AddDate(0, 0, g.rng.IntN(21)); !rec.After(genEnd) && g.rng.IntN(100) < 75 {
-								recorded = stamp(rec.Add(10 * time.Hour))
+								recorded = db.FormatTime(rec.Add(10 * time.Hour))
 								if g.rng.IntN(100) < 58 {
 									situation = g.pick(genPositive)
 								} else if g.rng.IntN(100) < 70 {
@@ -747,10 +746,10 @@ func (g *generator) people() error {
 					if !slices.Contains([]string{learners.Oriented, learners.NotEligible, learners.Dropped}, status) {
 						reason = ""
 					}
-					createdS := stamp(created)
+					createdS := db.FormatTime(created)
 					if err := lb.Add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
 						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", "fr",
-						learners.NameKey(first), learners.NameKey(last), exited, createdS, stamp(at), g.gender()); err != nil {
+						learners.NameKey(first), learners.NameKey(last), exited, createdS, db.FormatTime(at), g.gender()); err != nil {
 						return err
 					}
 					// One person in seven is referred by a partner organisation of the
@@ -763,7 +762,7 @@ func (g *generator) people() error {
 						if err := rb.Add(next.referral, orgs[g.rng.IntN(len(orgs))], antenna, "staff", createdS); err != nil {
 							return err
 						}
-						if err := pb.Add(next.referral, id, state, why, stamp(at)); err != nil {
+						if err := pb.Add(next.referral, id, state, why, db.FormatTime(at)); err != nil {
 							return err
 						}
 						next.referral++
@@ -821,7 +820,7 @@ func (g *generator) attendance() error {
 				if start.After(genEnd) {
 					break
 				}
-				marked := stamp(start.Add(time.Duration(c.prog.length) * time.Hour))
+				marked := db.FormatTime(start.Add(time.Duration(c.prog.length) * time.Hour))
 				for _, s := range c.seats {
 					if !s.dropAt.IsZero() && start.After(s.dropAt) {
 						continue
