@@ -203,19 +203,34 @@ func ScanInt64(row Scanner) (int64, error) {
 // Collect(d.QueryContext(ctx, q, args...))(scanThing).
 func Collect[T any](rows *sql.Rows, err error) func(scan func(Scanner) (T, error)) ([]T, error) {
 	return func(scan func(Scanner) (T, error)) ([]T, error) {
+		var out []T
+		err := Each(rows, err)(func(row Scanner) error {
+			v, err := scan(row)
+			out = append(out, v)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		var out []T
-		for rows.Next() {
-			v, err := scan(rows)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
+		return out, nil
+	}
+}
+
+// Each calls fn with every row of a query, stopping at its first error, and
+// closes the rows: for reads that fill a map, add up or stream rather than list.
+// Each(d.QueryContext(ctx, q, args...))(func(row db.Scanner) error { … }).
+func Each(rows *sql.Rows, err error) func(fn func(row Scanner) error) error {
+	return func(fn func(row Scanner) error) error {
+		if err != nil {
+			return err
 		}
-		return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	}
 }
 

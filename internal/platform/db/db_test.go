@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -136,5 +137,55 @@ func TestArgsNumberPlaceholdersInOrder(t *testing.T) {
 		if len(got) != 1 || got[0] != "Roubaix" {
 			t.Fatalf("found %v, want [Roubaix]", got)
 		}
+	})
+}
+
+// Each hands every row to its function and stops at the first error, which it
+// returns; the rows are closed either way, so the next query on the same
+// connection is not blocked.
+func TestEachStopsAtTheFirstError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := "INSERT INTO antennas (name, city, country, timezone, created_at, updated_at) VALUES ($1, 'Lille', 'FR', 'Europe/Paris', $2, $2)"
+		for _, name := range []string{"A", "B", "C"} {
+			if _, err := d.Exec(ctx, ins, name, db.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const q = "SELECT name FROM antennas ORDER BY name"
+		t.Run("every row", func(t *testing.T) {
+			var seen []string
+			err := db.Each(d.QueryContext(ctx, q))(func(row db.Scanner) error {
+				var n string
+				seen = append(seen, n)
+				return row.Scan(&seen[len(seen)-1])
+			})
+			if err != nil || strings.Join(seen, "") != "ABC" {
+				t.Fatalf("seen %v, err %v", seen, err)
+			}
+		})
+		t.Run("stops at an error", func(t *testing.T) {
+			stop := errors.New("enough")
+			calls := 0
+			err := db.Each(d.QueryContext(ctx, q))(func(row db.Scanner) error {
+				calls++
+				if calls == 2 {
+					return stop
+				}
+				return nil
+			})
+			if !errors.Is(err, stop) || calls != 2 {
+				t.Fatalf("calls %d, err %v", calls, err)
+			}
+		})
+		t.Run("query error", func(t *testing.T) {
+			err := db.Each(d.QueryContext(ctx, "SELECT nothing FROM nowhere"))(func(db.Scanner) error {
+				t.Fatal("called for a query that failed")
+				return nil
+			})
+			if err == nil {
+				t.Fatal("no error for a query on a missing table")
+			}
+		})
 	})
 }
