@@ -99,7 +99,7 @@ func NormalizeEmail(s string) string {
 
 const staffColumns = "id, name, email, role, lang, active, password_hash, sessions_since"
 
-func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
+func scanStaff(row db.Scanner) (*Staff, error) {
 	var s Staff
 	if err := row.Scan(&s.ID, &s.Name, &s.Email, &s.Role, &s.Lang, &s.Active, &s.PasswordHash, &s.SessionsSince); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -143,21 +143,8 @@ func ByEmail(ctx context.Context, d *db.DB, email string) (*Staff, error) {
 func List(ctx context.Context, d *db.DB, sc Scope) ([]*Staff, error) {
 	var args db.Args
 	where := sc.Where("sa.antenna_id", &args)
-	rows, err := d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $1 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...)
+	out, err := db.Collect[*Staff](d.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff WHERE $1 OR id IN (SELECT sa.staff_id FROM staff_antennas sa WHERE "+where+") ORDER BY name, id", args...))(scanStaff)
 	if err != nil {
-		return nil, err
-	}
-	var out []*Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	// One query for every account's antennas rather than one per account.
@@ -165,21 +152,20 @@ func List(ctx context.Context, d *db.DB, sc Scope) ([]*Staff, error) {
 	for _, s := range out {
 		byID[s.ID] = s
 	}
-	links, err := d.QueryContext(ctx, "SELECT staff_id, antenna_id FROM staff_antennas ORDER BY antenna_id")
-	if err != nil {
-		return nil, err
-	}
-	defer links.Close()
-	for links.Next() {
+	err = db.Each(d.QueryContext(ctx, "SELECT staff_id, antenna_id FROM staff_antennas ORDER BY antenna_id"))(func(row db.Scanner) error {
 		var sid, aid int64
-		if err := links.Scan(&sid, &aid); err != nil {
-			return nil, err
+		if err := row.Scan(&sid, &aid); err != nil {
+			return err
 		}
 		if s := byID[sid]; s != nil {
 			s.Antennas = append(s.Antennas, aid)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, links.Err()
+	return out, nil
 }
 
 // Save creates (ID 0) or updates a staff member and their antennas. The password

@@ -251,7 +251,7 @@ func NullID(id int64) any {
 // condition built in one place never counts the arguments that came before it:
 //
 //	args := db.Args{cohortID}
-//	where := sc.WhereN("c.antenna_id", &args) // uses $2 and $3
+//	where := sc.Where("c.antenna_id", &args) // uses $2 and $3
 //	rows, err := d.QueryContext(ctx, "… WHERE c.id = $1 AND "+where, args...)
 type Args []any
 

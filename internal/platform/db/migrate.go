@@ -74,19 +74,17 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	applied := map[int]bool{}
-	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	for rows.Next() {
+	err = Each(conn.QueryContext(ctx, "SELECT version FROM schema_migrations"))(func(row Scanner) error {
 		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
+		if err := row.Scan(&v); err != nil {
 			return err
 		}
 		applied[v] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
-	rows.Close()
 	for _, m := range ms {
 		if applied[m.Version] {
 			continue
