@@ -80,30 +80,31 @@ func ReferralsPage(ctx context.Context, d *db.DB, antennas []int64, after *Curso
 		q += " AND (r.created_at, r.id) < ($1, $2)"
 	}
 	q += fmt.Sprintf(" ORDER BY r.created_at DESC, r.id DESC LIMIT %d", limit+1)
-	rows, err := d.QueryContext(ctx, q, args...)
+	var list []*Referral
+	var last Cursor
+	next := ""
+	err := db.Each(d.QueryContext(ctx, q, args...))(func(row db.Scanner) error {
+		var raw string
+		ref, err := scanReferral(rowWith{row, &raw})
+		if err != nil {
+			return err
+		}
+		if len(list) == limit { // the row past the page (LIMIT limit+1), the last one: a page follows
+			next = last.String()
+			return nil
+		}
+		list, last = append(list, ref), Cursor{At: raw, ID: ref.ID}
+		return nil
+	})
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	var list []*Referral
-	var last Cursor
-	for rows.Next() {
-		var raw string
-		ref, err := scanReferral(rowWith{rows, &raw})
-		if err != nil {
-			return nil, "", err
-		}
-		if len(list) == limit {
-			return list, last.String(), rows.Err()
-		}
-		list, last = append(list, ref), Cursor{At: raw, ID: ref.ID}
-	}
-	return list, "", rows.Err()
+	return list, next, nil
 }
 
 // rowWith scans a row whose last column goes to extra, after scanReferral's.
 type rowWith struct {
-	rows  interface{ Scan(...any) error }
+	rows  db.Scanner
 	extra *string
 }
 
@@ -144,21 +145,16 @@ func sumCounters(ctx context.Context, d *db.DB, antennas []int64, list []*Figure
 	for i, f := range list {
 		byID[f.OrgID], ids[i] = f, f.OrgID
 	}
-	rows, err := d.QueryContext(ctx, `SELECT x.org_id, COUNT(*), SUM(x.reached), SUM(x.enrolled), SUM(x.completed), SUM(x.positive)
-		FROM impact_referrals x WHERE `+idsCond("x.org_id", ids)+" AND "+idsCond("x.antenna_id", antennas)+" GROUP BY x.org_id")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return db.Each(d.QueryContext(ctx, `SELECT x.org_id, COUNT(*), SUM(x.reached), SUM(x.enrolled), SUM(x.completed), SUM(x.positive)
+		FROM impact_referrals x WHERE `+idsCond("x.org_id", ids)+" AND "+idsCond("x.antenna_id", antennas)+" GROUP BY x.org_id"))(func(row db.Scanner) error {
 		var id int64
 		var n, reached, enrolled, completed, positive int
-		if err := rows.Scan(&id, &n, &reached, &enrolled, &completed, &positive); err != nil {
+		if err := row.Scan(&id, &n, &reached, &enrolled, &completed, &positive); err != nil {
 			return err
 		}
 		if f := byID[id]; f != nil {
 			f.Referred, f.Reached, f.Enrolled, f.Completed, f.Positive = n, reached, enrolled, completed, positive
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }

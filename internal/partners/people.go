@@ -29,22 +29,21 @@ type StateCounts struct {
 
 // OrgStateCounts counts the people an organisation referred, by state.
 func OrgStateCounts(ctx context.Context, d *db.DB, orgID int64) (*StateCounts, error) {
-	rows, err := d.QueryContext(ctx, `SELECT rp.state, COUNT(*) FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
-		WHERE r.org_id = $1 GROUP BY rp.state`, orgID)
+	c := &StateCounts{By: map[string]int{}}
+	err := db.Each(d.QueryContext(ctx, `SELECT rp.state, COUNT(*) FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
+		WHERE r.org_id = $1 GROUP BY rp.state`, orgID))(func(row db.Scanner) error {
+		var state string
+		var n int
+		if err := row.Scan(&state, &n); err != nil {
+			return err
+		}
+		c.By[state], c.Total = n, c.Total+n
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	c := &StateCounts{By: map[string]int{}}
-	for rows.Next() {
-		var state string
-		var n int
-		if err := rows.Scan(&state, &n); err != nil {
-			return nil, err
-		}
-		c.By[state], c.Total = n, c.Total+n
-	}
-	return c, rows.Err()
+	return c, nil
 }
 
 // OrgPeoplePage lists the people an organisation referred, newest first: in state
@@ -58,22 +57,14 @@ func OrgPeoplePage(ctx context.Context, d *db.DB, orgID int64, state string, off
 // EachOrgPerson calls fn with every person an organisation referred, newest first,
 // in state when not "", as the rows are read: an export of any length in flat memory.
 func EachOrgPerson(ctx context.Context, d *db.DB, orgID int64, state string, fn func(*Person) error) error {
-	rows, err := d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE r.org_id = $1 AND ($2 = '' OR rp.state = $2)
-		ORDER BY r.created_at DESC, rp.id DESC`, orgID, state)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPerson(rows)
+	return db.Each(d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE r.org_id = $1 AND ($2 = '' OR rp.state = $2)
+		ORDER BY r.created_at DESC, rp.id DESC`, orgID, state))(func(row db.Scanner) error {
+		p, err := scanPerson(row)
 		if err != nil {
 			return err
 		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(p)
+	})
 }
 
 // Note is a partner contact's note for the adviser on a person they referred.

@@ -68,17 +68,12 @@ func referredPageAfter(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64
 		page += " AND (r.created_at, r.id) < (" + args.Add(after.At) + ", " + args.Add(after.ID) + ")"
 	}
 	page += " ORDER BY r.created_at DESC, r.id DESC LIMIT " + strconv.Itoa(referredPage)
-	rows, err := d.QueryContext(ctx, "SELECT "+referredColumns+" FROM ("+page+") page"+referredJoins+
-		" ORDER BY r.created_at DESC, r.id DESC, rp.id", args...)
-	if err != nil {
-		return nil, 0, last, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = db.Each(d.QueryContext(ctx, "SELECT "+referredColumns+" FROM ("+page+") page"+referredJoins+
+		" ORDER BY r.created_at DESC, r.id DESC, rp.id", args...))(func(row db.Scanner) error {
 		var raw string
-		rp, err := scanReferred(rows, &raw)
+		rp, err := scanReferred(row, &raw)
 		if err != nil {
-			return nil, 0, last, err
+			return err
 		}
 		if rp.Referral.ID != last.ID {
 			referrals, last = referrals+1, Cursor{At: raw, ID: rp.Referral.ID}
@@ -86,8 +81,9 @@ func referredPageAfter(ctx context.Context, d *db.DB, sc auth.Scope, orgID int64
 		if rp.Person.ID != 0 {
 			people = append(people, rp)
 		}
-	}
-	return people, referrals, last, rows.Err()
+		return nil
+	})
+	return people, referrals, last, err
 }
 
 // scanReferred reads a row of referredColumns; created is the referral's time

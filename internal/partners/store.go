@@ -60,22 +60,17 @@ func loadAntennas(ctx context.Context, d *db.DB, orgs []*Org) error {
 		byID[o.ID], args[i] = o, o.ID
 		o.Antennas, o.AntennaNames = nil, nil
 	}
-	rows, err := d.QueryContext(ctx, `SELECT pa.org_id, a.id, a.name FROM partner_antennas pa JOIN antennas a ON a.id = pa.antenna_id
-		WHERE pa.org_id IN (`+db.Placeholders(1, len(orgs))+`) ORDER BY a.name`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return db.Each(d.QueryContext(ctx, `SELECT pa.org_id, a.id, a.name FROM partner_antennas pa JOIN antennas a ON a.id = pa.antenna_id
+		WHERE pa.org_id IN (`+db.Placeholders(1, len(orgs))+`) ORDER BY a.name`, args...))(func(row db.Scanner) error {
 		var org, id int64
 		var name string
-		if err := rows.Scan(&org, &id, &name); err != nil {
+		if err := row.Scan(&org, &id, &name); err != nil {
 			return err
 		}
 		o := byID[org]
 		o.Antennas, o.AntennaNames = append(o.Antennas, id), append(o.AntennaNames, name)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // Orgs lists the organisations working with an antenna of the scope, by name;
@@ -422,7 +417,7 @@ func createReferral(ctx context.Context, tx *sql.Tx, ref *Referral, people []*le
 	for start := 0; start < len(people); start += peopleChunk {
 		var q strings.Builder
 		q.WriteString("INSERT INTO referral_people (referral_id, learner_id, state, reason, known, updated_at) VALUES ")
-		args := []any{ref.ID, created}
+		args := db.Args{ref.ID, created}
 		for i, l := range people[start:min(start+peopleChunk, len(people))] {
 			if i > 0 {
 				q.WriteString(", ")
@@ -431,9 +426,7 @@ func createReferral(ctx context.Context, tx *sql.Tx, ref *Referral, people []*le
 			if k := known[start+i]; k.ID != 0 {
 				_, reason = StateFor(k.Status)
 			}
-			args = append(args, l.ID, st, reason, known[start+i].ID != 0)
-			n := len(args)
-			fmt.Fprintf(&q, "($1, $%d, $%d, $%d, $%d, $2)", n-3, n-2, n-1, n)
+			q.WriteString("($1, " + args.In(l.ID, st, reason, known[start+i].ID != 0) + ", $2)")
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
@@ -595,30 +588,24 @@ type Changed struct {
 // change; those already there, and those the partner withdrew, are left alone.
 // It returns who changed.
 func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, reason string, staffID int64) ([]*Changed, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT rp.id, l0.first_name, l0.last_name, o.name, COALESCE(c.id, 0), COALESCE(c.name, ''),
+	// Collect closes the rows before the updates below run on the same transaction.
+	all, err := db.Collect[*Changed](tx.QueryContext(ctx, `SELECT rp.id, l0.first_name, l0.last_name, o.name, COALESCE(c.id, 0), COALESCE(c.name, ''),
 		COALESCE(c.email, ''), COALESCE(c.lang, 'fr'), COALESCE(c.active, FALSE)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
 		JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN partner_contacts c ON c.id = r.contact_id
-		WHERE rp.state <> '`+Withdrawn+`' AND `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	var all []*Changed
-	for rows.Next() {
+		WHERE rp.state <> '`+Withdrawn+`' AND `+where, args...))(func(row db.Scanner) (*Changed, error) {
 		var c Changed
 		var active bool
-		if err := rows.Scan(&c.PersonID, &c.FirstName, &c.LastName, &c.OrgName, &c.ContactID, &c.ContactName, &c.Email, &c.Lang, &active); err != nil {
-			rows.Close()
+		if err := row.Scan(&c.PersonID, &c.FirstName, &c.LastName, &c.OrgName, &c.ContactID, &c.ContactName, &c.Email, &c.Lang, &active); err != nil {
 			return nil, err
 		}
 		if !active {
 			c.Email = ""
 		}
 		c.State, c.Reason = state, reason
-		all = append(all, &c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return &c, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	now := db.Now()
