@@ -48,41 +48,32 @@ func QuestionByID(ctx context.Context, d *db.DB, id int64) (*Question, error) {
 
 // loadQuestions loads one question (id > 0) or all of them.
 func loadQuestions(ctx context.Context, d *db.DB, id int64) ([]*Question, error) {
-	rows, err := d.QueryContext(ctx, `SELECT id, competence, text_fr, text_en, text_ar, position, active
-		FROM positioning_questions WHERE $1 = 0 OR id = $1`, id)
+	out, err := db.Collect[*Question](d.QueryContext(ctx, `SELECT id, competence, text_fr, text_en, text_ar, position, active
+		FROM positioning_questions WHERE $1 = 0 OR id = $1`, id))(func(row db.Scanner) (*Question, error) {
+		q := &Question{}
+		return q, row.Scan(&q.ID, &q.Competence, &q.Text.FR, &q.Text.EN, &q.Text.AR, &q.Position, &q.Active)
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []*Question
 	byID := map[int64]*Question{}
-	for rows.Next() {
-		q := &Question{}
-		if err := rows.Scan(&q.ID, &q.Competence, &q.Text.FR, &q.Text.EN, &q.Text.AR, &q.Position, &q.Active); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, q)
+	for _, q := range out {
 		byID[q.ID] = q
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	answers, err := d.QueryContext(ctx, `SELECT id, question_id, position, text_fr, text_en, text_ar, weight
-		FROM positioning_answers WHERE $1 = 0 OR question_id = $1 ORDER BY question_id, position`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer answers.Close()
-	for answers.Next() {
+	err = db.Each(d.QueryContext(ctx, `SELECT id, question_id, position, text_fr, text_en, text_ar, weight
+		FROM positioning_answers WHERE $1 = 0 OR question_id = $1 ORDER BY question_id, position`, id))(func(row db.Scanner) error {
 		var a Answer
 		var qid int64
-		if err := answers.Scan(&a.ID, &qid, &a.Position, &a.Text.FR, &a.Text.EN, &a.Text.AR, &a.Weight); err != nil {
-			return nil, err
+		if err := row.Scan(&a.ID, &qid, &a.Position, &a.Text.FR, &a.Text.EN, &a.Text.AR, &a.Weight); err != nil {
+			return err
 		}
 		if q := byID[qid]; q != nil {
 			q.Answers = append(q.Answers, a)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b *Question) int {
 		if r := competenceRank(a.Competence) - competenceRank(b.Competence); r != 0 {
@@ -93,7 +84,7 @@ func loadQuestions(ctx context.Context, d *db.DB, id int64) ([]*Question, error)
 		}
 		return int(a.ID - b.ID)
 	})
-	return out, answers.Err()
+	return out, nil
 }
 
 // SaveQuestion creates (ID 0) or updates a question and its answers. A question
@@ -334,67 +325,55 @@ func TestByID(ctx context.Context, d *db.DB, learnerID, id int64) (*Test, error)
 		return nil, db.ErrNotFound
 	}
 	t := ts[0]
-	rows, err := d.QueryContext(ctx, `SELECT question_id, competence, question, answer, weight
-		FROM positioning_test_answers WHERE test_id = $1 ORDER BY position`, t.ID)
+	t.Answers, err = db.Collect[GivenAnswer](d.QueryContext(ctx, `SELECT question_id, competence, question, answer, weight
+		FROM positioning_test_answers WHERE test_id = $1 ORDER BY position`, t.ID))(func(row db.Scanner) (GivenAnswer, error) {
+		var g GivenAnswer
+		var w sql.NullInt64
+		err := row.Scan(&g.QuestionID, &g.Competence, &g.Question, &g.Answer, &w)
+		g.Weight, g.Answered = int(w.Int64), w.Valid
+		return g, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var g GivenAnswer
-		var w sql.NullInt64
-		if err := rows.Scan(&g.QuestionID, &g.Competence, &g.Question, &g.Answer, &w); err != nil {
-			return nil, err
-		}
-		g.Weight, g.Answered = int(w.Int64), w.Valid
-		t.Answers = append(t.Answers, g)
-	}
-	return t, rows.Err()
+	return t, nil
 }
 
 func loadTests(ctx context.Context, d *db.DB, learnerID, id int64) ([]*Test, error) {
-	rows, err := d.QueryContext(ctx, `SELECT t.id, t.learner_id, t.staff_id, s.name, t.taken_at, t.lang, t.percent, t.level,
+	out, err := db.Collect[*Test](d.QueryContext(ctx, `SELECT t.id, t.learner_id, t.staff_id, s.name, t.taken_at, t.lang, t.percent, t.level,
 			t.intermediate_from, t.advanced_from
 		FROM positioning_tests t JOIN staff s ON s.id = t.staff_id
-		WHERE t.learner_id = $1 AND ($2 = 0 OR t.id = $2) ORDER BY t.taken_at, t.id`, learnerID, id)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Test
-	byID := map[int64]*Test{}
-	for rows.Next() {
+		WHERE t.learner_id = $1 AND ($2 = 0 OR t.id = $2) ORDER BY t.taken_at, t.id`, learnerID, id))(func(row db.Scanner) (*Test, error) {
 		t := &Test{Scores: map[string]int{}}
 		var at string
-		if err := rows.Scan(&t.ID, &t.LearnerID, &t.StaffID, &t.StaffName, &at, &t.Lang, &t.Percent, &t.Level,
-			&t.Thresholds.Intermediate, &t.Thresholds.Advanced); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := row.Scan(&t.ID, &t.LearnerID, &t.StaffID, &t.StaffName, &at, &t.Lang, &t.Percent, &t.Level,
+			&t.Thresholds.Intermediate, &t.Thresholds.Advanced)
 		t.TakenAt = db.ParseTime(at)
-		out = append(out, t)
-		byID[t.ID] = t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+		return t, err
+	})
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	scores, err := d.QueryContext(ctx, `SELECT sc.test_id, sc.competence, sc.percent
-		FROM positioning_test_scores sc JOIN positioning_tests t ON t.id = sc.test_id
-		WHERE t.learner_id = $1 AND ($2 = 0 OR t.id = $2)`, learnerID, id)
-	if err != nil {
-		return nil, err
+	byID := map[int64]*Test{}
+	for _, t := range out {
+		byID[t.ID] = t
 	}
-	defer scores.Close()
-	for scores.Next() {
+	err = db.Each(d.QueryContext(ctx, `SELECT sc.test_id, sc.competence, sc.percent
+		FROM positioning_test_scores sc JOIN positioning_tests t ON t.id = sc.test_id
+		WHERE t.learner_id = $1 AND ($2 = 0 OR t.id = $2)`, learnerID, id))(func(row db.Scanner) error {
 		var tid int64
 		var code string
 		var p int
-		if err := scores.Scan(&tid, &code, &p); err != nil {
-			return nil, err
+		if err := row.Scan(&tid, &code, &p); err != nil {
+			return err
 		}
 		if t := byID[tid]; t != nil {
 			t.Scores[code] = p
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, scores.Err()
+	return out, nil
 }
