@@ -298,19 +298,18 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		}
 		// Every dirty antenna day summed again from everyone counted on it.
 		dirty := map[dayKey]bool{}
-		rows, err := tx.QueryContext(ctx, "SELECT antenna_id, day FROM impact_dirty")
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		// Each closes the rows before the next statements on tx.
+		err = db.Each(tx.QueryContext(ctx, "SELECT antenna_id, day FROM impact_dirty"))(func(row db.Scanner) error {
 			var k dayKey
-			if err := rows.Scan(&k.antenna, &k.day); err != nil {
-				rows.Close()
+			if err := row.Scan(&k.antenna, &k.day); err != nil {
 				return err
 			}
 			dirty[k] = true
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		rows.Close()
 		counted, err := dirtyPeople(ctx, tx)
 		if err != nil {
 			return err

@@ -76,46 +76,28 @@ func sitsOf(codes string) int {
 // derivePeople reads from the rooms' tables the people whose learner id matches
 // only: an SQL condition on "{id}" ("true" for everyone).
 func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, error) {
-	byID := map[int64]*person{}
-	var out []*person
-	rows, err := q.QueryContext(ctx, `SELECT id, antenna_id, birth_year, situations, created_at, status, exited_on, gender FROM learners
-		WHERE merged_into IS NULL AND `+strings.ReplaceAll(only, "{id}", "id"))
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	out, err := db.Collect[*person](q.QueryContext(ctx, `SELECT id, antenna_id, birth_year, situations, created_at, status, exited_on, gender FROM learners
+		WHERE merged_into IS NULL AND `+strings.ReplaceAll(only, "{id}", "id")))(func(row db.Scanner) (*person, error) {
 		p := &person{}
 		var birth int
 		var sits, created, gender string
-		if err := rows.Scan(&p.id, &p.antenna, &birth, &sits, &created, &p.status, &p.exitedOn, &gender); err != nil {
-			rows.Close()
+		if err := row.Scan(&p.id, &p.antenna, &birth, &sits, &created, &p.status, &p.exitedOn, &gender); err != nil {
 			return nil, err
 		}
 		p.registered = created[:min(10, len(created))]
 		year, _ := strconv.Atoi(created[:min(4, len(created))])
 		p.band, p.sits, p.gender = bandOf(year, birth), sitsOf(sits), slices.Index(Genders, gender)+1
-		byID[p.id] = p
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return p, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	each := func(query string, scan func(r *sql.Rows) error) error {
-		rows, err := q.QueryContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+	byID := map[int64]*person{}
+	for _, p := range out {
+		byID[p.id] = p
 	}
 	learner := strings.ReplaceAll(only, "{id}", "learner_id")
-	err = each(`SELECT learner_id, MIN(taken_at) FROM positioning_tests WHERE `+learner+` GROUP BY learner_id`, func(r *sql.Rows) error {
+	err = db.Each(q.QueryContext(ctx, `SELECT learner_id, MIN(taken_at) FROM positioning_tests WHERE `+learner+` GROUP BY learner_id`))(func(r db.Scanner) error {
 		var id int64
 		var at string
 		if err := r.Scan(&id, &at); err != nil {
@@ -129,8 +111,8 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 	if err != nil {
 		return nil, err
 	}
-	err = each(`SELECT e.learner_id, c.starts_on, c.id, c.programme_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
-		WHERE e.state = 'enrolled' AND `+strings.ReplaceAll(only, "{id}", "e.learner_id"), func(r *sql.Rows) error {
+	err = db.Each(q.QueryContext(ctx, `SELECT e.learner_id, c.starts_on, c.id, c.programme_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
+		WHERE e.state = 'enrolled' AND `+strings.ReplaceAll(only, "{id}", "e.learner_id")))(func(r db.Scanner) error {
 		var id, cohort, prog int64
 		var starts string
 		if err := r.Scan(&id, &starts, &cohort, &prog); err != nil {
@@ -152,7 +134,7 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 	if err != nil {
 		return nil, err
 	}
-	err = each(`SELECT learner_id, due_on, situation, recorded_at FROM learner_followups WHERE milestone = 'm6' AND `+learner, func(r *sql.Rows) error {
+	err = db.Each(q.QueryContext(ctx, `SELECT learner_id, due_on, situation, recorded_at FROM learner_followups WHERE milestone = 'm6' AND `+learner))(func(r db.Scanner) error {
 		var id int64
 		var due, situation, recorded string
 		if err := r.Scan(&id, &due, &situation, &recorded); err != nil {
@@ -275,23 +257,18 @@ func minutesBetween(start, end string) int64 {
 // addMarks adds the attendance of meetings, counted per meeting by the query
 // (antenna, starts_at, ends_at, programme, present or late, all marks).
 func (c cube) addMarks(ctx context.Context, q db.Execer, query string, args ...any) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return db.Each(q.QueryContext(ctx, query, args...))(func(row db.Scanner) error {
 		var antenna, prog, att, all int64
 		var start, end string
-		if err := rows.Scan(&antenna, &start, &end, &prog, &att, &all); err != nil {
+		if err := row.Scan(&antenna, &start, &end, &prog, &att, &all); err != nil {
 			return err
 		}
 		cs := c.at(antenna, start[:min(10, len(start))], prog)
 		cs[colAttMinutes] += att * minutesBetween(start, end)
 		cs[colAttMarks] += att
 		cs[colAllMarks] += all
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)`

@@ -210,24 +210,19 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 		if f.Programmes != nil {
 			q += " AND programme_id IN (0, " + idList(f.Programmes) + ")"
 		}
-		rows, err := d.QueryContext(ctx, q+" GROUP BY programme_id")
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := db.Each(d.QueryContext(ctx, q+" GROUP BY programme_id"))(func(row db.Scanner) error {
 			var id int64
 			var c counters
-			if err := rows.Scan(append([]any{&id}, c.scanArgs()...)...); err != nil {
-				rows.Close()
-				return nil, err
+			if err := row.Scan(append([]any{&id}, c.scanArgs()...)...); err != nil {
+				return err
 			}
 			if byProgramme[id] == nil {
 				byProgramme[id] = &counters{}
 			}
 			byProgramme[id].add(&c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
