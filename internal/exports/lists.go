@@ -222,22 +222,21 @@ func cohortFigures(ctx context.Context, d *db.DB, cohorts []*training.Cohort) (o
 // ids): a few rows, read from the index on (cohort, state) alone where the
 // enrolments of every state would be read from the table.
 func offeredCounts(ctx context.Context, d *db.DB, in string) (map[int64]int, error) {
-	rows, err := d.QueryContext(ctx, "SELECT cohort_id, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+
-		" AND state = 'offered' GROUP BY cohort_id")
+	counts := map[int64]int{}
+	err := db.Each(d.QueryContext(ctx, "SELECT cohort_id, COUNT(*) FROM enrolments WHERE cohort_id IN "+in+
+		" AND state = 'offered' GROUP BY cohort_id"))(func(row db.Scanner) error {
+		var id int64
+		var n int
+		if err := row.Scan(&id, &n); err != nil {
+			return err
+		}
+		counts[id] = n
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	counts := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		counts[id] = n
-	}
-	return counts, rows.Err()
+	return counts, nil
 }
 
 // meetingSeconds is a meeting's length in seconds, in SQL both engines read
@@ -253,21 +252,20 @@ const meetingSeconds = `(CAST(substr(ends_at, 12, 2) AS INTEGER) - CAST(substr(s
 // cohort page counts them) of the cohorts in (a list of ids), in the database: a
 // row per cohort rather than one per meeting.
 func meetingHours(ctx context.Context, d *db.DB, in string) (map[int64]float64, error) {
-	rows, err := d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+
-		" AND cancelled_at = '' GROUP BY cohort_id")
+	hours := map[int64]float64{}
+	err := db.Each(d.QueryContext(ctx, "SELECT cohort_id, SUM("+meetingSeconds+") FROM meetings WHERE cohort_id IN "+in+
+		" AND cancelled_at = '' GROUP BY cohort_id"))(func(row db.Scanner) error {
+		var id, seconds int64
+		if err := row.Scan(&id, &seconds); err != nil {
+			return err
+		}
+		hours[id] = float64(seconds) / 3600
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	hours := map[int64]float64{}
-	for rows.Next() {
-		var id, seconds int64
-		if err := rows.Scan(&id, &seconds); err != nil {
-			return nil, err
-		}
-		hours[id] = float64(seconds) / 3600
-	}
-	return hours, rows.Err()
+	return hours, nil
 }
 
 // LearnersCSV sends the learners list as CSV: ';' and a byte-order mark for a

@@ -113,23 +113,22 @@ func load(ctx context.Context, d *db.DB) (*source, error) {
 		return nil, err
 	}
 	// Drafts and cancelled cohorts were never offered to anyone.
-	rows, err := d.QueryContext(ctx, `SELECT DISTINCT c.programme_id, c.place_id, p.level FROM cohorts c
+	err = db.Each(d.QueryContext(ctx, `SELECT DISTINCT c.programme_id, c.place_id, p.level FROM cohorts c
 		JOIN programmes p ON p.id = c.programme_id
-		WHERE c.state IN ('open', 'full', 'running', 'finished') ORDER BY c.programme_id, c.place_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+		WHERE c.state IN ('open', 'full', 'running', 'finished') ORDER BY c.programme_id, c.place_id`))(func(row db.Scanner) error {
 		var prog, pl int64
 		var level string
-		if err := rows.Scan(&prog, &pl, &level); err != nil {
-			return nil, err
+		if err := row.Scan(&prog, &pl, &level); err != nil {
+			return err
 		}
 		s.offered[prog] = append(s.offered[prog], pl)
 		s.levels[pl] = append(s.levels[pl], level)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return s, rows.Err()
+	return s, nil
 }
 
 func latest(ts ...time.Time) time.Time {
