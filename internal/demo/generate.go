@@ -391,19 +391,17 @@ func (g *generator) cohorts() error {
 	}
 	sort.SliceStable(g.cohortList, func(i, j int) bool { return g.cohortList[i].starts.Before(g.cohortList[j].starts) })
 	places := map[int64]int64{}
-	rows, err := g.d.QueryContext(g.ctx, "SELECT antenna_id, MIN(id) FROM places GROUP BY antenna_id")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := db.Each(g.d.QueryContext(g.ctx, "SELECT antenna_id, MIN(id) FROM places GROUP BY antenna_id"))(func(row db.Scanner) error {
 		var a, p int64
-		if err := rows.Scan(&a, &p); err != nil {
-			rows.Close()
+		if err := row.Scan(&a, &p); err != nil {
 			return err
 		}
 		places[a] = p
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	rows.Close()
 	var nextCohort, nextMeeting int64
 	if err := g.d.QueryRowContext(g.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM cohorts").Scan(&nextCohort); err != nil {
 		return err
@@ -474,22 +472,19 @@ func (g *generator) dropIndexes() error {
 			// an index another session is dropping (tests share the server).
 			q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()`
 		}
-		rows, err := g.d.QueryContext(g.ctx, q, table)
+		err := db.Each(g.d.QueryContext(g.ctx, q, table))(func(row db.Scanner) error {
+			var ix droppedIndex
+			if err := row.Scan(&ix.name, &ix.create); err != nil {
+				return err
+			}
+			if !strings.HasPrefix(ix.create, "CREATE UNIQUE") { // primary keys and unique indexes check what is loaded
+				g.dropped = append(g.dropped, ix)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var ix droppedIndex
-			if err := rows.Scan(&ix.name, &ix.create); err != nil {
-				rows.Close()
-				return err
-			}
-			if strings.HasPrefix(ix.create, "CREATE UNIQUE") {
-				continue // primary keys and unique indexes check what is loaded
-			}
-			g.dropped = append(g.dropped, ix)
-		}
-		rows.Close()
 	}
 	for _, ix := range g.dropped {
 		if _, err := g.d.Exec(g.ctx, "DROP INDEX "+ix.name); err != nil {
