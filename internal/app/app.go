@@ -1,4 +1,4 @@
-// Package app wires Tremplin together: configuration → database → rooms → one
+// Package app wires Tremplin together: configuration → database → packages → one
 // route table → HTTP server. It also holds the command-line subcommands.
 package app
 
@@ -147,8 +147,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
 	a.Exports = &exports.Handlers{Deps: deps}
-	// Rooms tell each other what happened through these callbacks, wired here, so
-	// that no room writes another's tables and imports stay one-way.
+	// Packages tell each other what happened through these callbacks, wired here, so
+	// that no package writes another's tables and imports stay one-way.
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
 	a.Positioning.OnTaken = a.Learners.Positioned
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged

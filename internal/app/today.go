@@ -15,7 +15,7 @@ import (
 const todayLimit = 100
 
 // today gathers a staff member's work of the day for the home page, from each
-// room's small count functions (org imports none of them). A count that fails is
+// package's small count functions (org imports none of them). A count that fails is
 // left out and logged: the home page still opens.
 func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	now := time.Now()

@@ -115,7 +115,7 @@ func Seed(ctx context.Context, d *db.DB) ([]Login, error) {
 			return nil, err
 		}
 	}
-	// Each room's demo data, in the order they depend on each other.
+	// Each package's demo data, in the order they depend on each other.
 	for _, seed := range []func(context.Context, *db.DB) error{seedTraining, seedLearners, seedPositioning, seedPartners, seedOpenData} {
 		if err := seed(ctx, d); err != nil {
 			return nil, err

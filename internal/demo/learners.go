@@ -85,7 +85,7 @@ var demoGenders = map[string]string{"Amina": "woman", "Kevin": "man", "Fatima Za
 	"Yonas": "man", "Nadia": "woman", "Mohammed": "man", "Chloé": "woman", "Océane": "woman", "Ahmad": "man", "Julie": "woman",
 	"Samira": "woman", "Thi Lan": "woman", "Pierre": "man", "Aïcha": "woman", "Jean-Claude": "man", "Patrick": "man"}
 
-// seedLearners adds the demo data of the learners room, idempotently: a person
+// seedLearners adds the demo data of the learners package, idempotently: a person
 // already there (same antenna, phone and name) is left as is.
 func seedLearners(ctx context.Context, d *db.DB) error {
 	all, err := org.AllAntennas(ctx, d)

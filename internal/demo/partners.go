@@ -64,7 +64,7 @@ var demoReferred = []struct {
 	{"Mariam", "Osman", "07 58 12 34 03", 1985, false, false},
 }
 
-// seedPartners adds the demo data of the partners room, idempotently: an
+// seedPartners adds the demo data of the partners package, idempotently: an
 // organisation already there (same name) is left as is.
 func seedPartners(ctx context.Context, d *db.DB) error {
 	all, err := org.AllAntennas(ctx, d)

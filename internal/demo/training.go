@@ -52,7 +52,7 @@ var cohorts = []demoCohort{
 	{"Lille", "La Grappe – tiers-lieu", "Premiers pas numériques", 12, -10, 52,
 		[]time.Weekday{time.Tuesday, time.Thursday}, [][2]string{{"09:30", "12:00"}},
 		[]string{"karim.lille@tremplin.example", "julie.lille@tremplin.example"}, []string{"open"}},
-	// Eight seats: the learners room's demo enrols people here until one is left.
+	// Eight seats: the learners package's demo enrols people here until one is left.
 	{"Lille", "Centre social des Moulins", "Autonomie numérique", 8, 10, 80,
 		[]time.Weekday{time.Monday, time.Wednesday}, [][2]string{{"14:00", "17:00"}},
 		[]string{"thomas.lille@tremplin.example"}, []string{"open"}},
@@ -79,7 +79,7 @@ var cohorts = []demoCohort{
 // frenchHolidays are the fixed-date public holidays, skipped by French timetables.
 var frenchHolidays = []string{"01-01", "05-01", "05-08", "07-14", "08-15", "11-01", "11-11", "12-25"}
 
-// seedTraining adds the demo data of the training room, idempotently: programmes by
+// seedTraining adds the demo data of the training package, idempotently: programmes by
 // title, and an antenna's cohorts only when it has none yet.
 func seedTraining(ctx context.Context, d *db.DB) error {
 	existing, err := training.Programmes(ctx, d)

@@ -20,7 +20,7 @@ var templates embed.FS
 // Pages are this package's pages, for the renderer.
 func Pages() web.Pages { return web.PackagePages("exports", templates, nil) }
 
-// Handlers serve this room's pages.
+// Handlers serve this package's pages.
 type Handlers struct {
 	web.Deps
 }

@@ -29,7 +29,7 @@ const maxLearners = 100000
 // these routes. The scope already limits rows to st's antennas.
 func seeSituations(st *auth.Staff) bool { return st != nil }
 
-// LearnerFilter is what the learners list page filters on (the learners room's
+// LearnerFilter is what the learners list page filters on (the learners package's
 // filters, read from the same URL parameters, and the people ticked: ?ids=).
 type LearnerFilter = learners.ListFilter
 
@@ -40,7 +40,7 @@ func learnerFilter(r *http.Request) LearnerFilter {
 }
 
 // LearnersTable lists the files in st's antennas matching f, with the learners
-// room's own search (so the export holds what the list page shows), in the words
+// package's own search (so the export holds what the list page shows), in the words
 // of language p.
 func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilter, p i18n.Printer) (*Table, error) {
 	antennas, err := org.Antennas(ctx, d, st.Scope())

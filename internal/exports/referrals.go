@@ -23,8 +23,8 @@ func zoneOf(zones map[int64]*time.Location, antenna int64) *time.Location {
 
 // ReferralsTable lists, one row per person, the referrals to st's antennas
 // (those of organisation orgID when not 0), newest first, with the partners
-// room's own listing. States and sources are written as codes: the words belong
-// to the partners room. Rows are read as the file is written.
+// package's own listing. States and sources are written as codes: the words belong
+// to the partners package. Rows are read as the file is written.
 func ReferralsTable(ctx context.Context, d *db.DB, st *auth.Staff, orgID int64, p i18n.Printer) (*Table, error) {
 	antennas, err := org.Antennas(ctx, d, st.Scope())
 	if err != nil {

@@ -173,7 +173,7 @@ func (w watermark) bind(query string) string {
 // changedPeople lists the people whose derived row may have changed since the
 // last refresh ($1: its time less lookBack; $2–$4: the largest ids it saw): files
 // updated or created, enrolments changed (or their cohort edited), positioning
-// tests taken, follow-ups recorded. Every write path of the rooms stamps these
+// tests taken, follow-ups recorded. Every write path of the packages stamps these
 // columns with the time of the change; rows inserted with a date in the past
 // (imports, the demo) are found by their ids.
 const changedPeople = `
@@ -415,14 +415,14 @@ func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
 	return w, err
 }
 
-// Rebuild derives every person's row and every counter again from the rooms'
+// Rebuild derives every person's row and every counter again from the packages'
 // tables. The generator calls it after loading its data; Refresh the first time.
 //
 // It takes minutes at a million people, so it never holds the write lock for
 // long: SQLite has one writer, and registrations, sign-ins and attendance must go
 // on meanwhile. The counters are emptied in a short transaction that marks the
 // build as under way (dashboards then say the figures are being prepared); the
-// rooms' tables are read outside any write transaction; the results are written
+// packages' tables are read outside any write transaction; the results are written
 // in chunks of short transactions; a last one sums the association and the months
 // and sets the watermark to the time the build started, so that whatever changed
 // during the build is taken again by the next refresh.

@@ -73,7 +73,7 @@ func sitsOf(codes string) int {
 	return bits
 }
 
-// derivePeople reads from the rooms' tables the people whose learner id matches
+// derivePeople reads from the packages' tables the people whose learner id matches
 // only: an SQL condition on "{id}" ("true" for everyone).
 func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, error) {
 	out, err := db.Collect[*person](q.QueryContext(ctx, `SELECT id, antenna_id, birth_year, situations, created_at, status, exited_on, gender FROM learners
@@ -277,7 +277,7 @@ const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)
 // meeting stands (a cancelled one counts no hours), and the mark was made on or
 // after the day it started (UTC). A roll call opens shortly before the start
 // (training.RollCallMargin); marks made days ahead, before that rule, never count.
-// The same rule as the training room's hours attended.
+// The same rule as the training package's hours attended.
 const countedMark = `m.cancelled_at = '' AND substr(a.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)`
 
 // allMarks counts every meeting's marks.

@@ -35,7 +35,7 @@ var howWeCount = [][2]string{
 	{"impact.how.fresh_title", "impact.how.fresh"},
 }
 
-// Funcs are the template functions of this room's pages.
+// Funcs are the template functions of this package's pages.
 func Funcs(i18n.Printer) template.FuncMap {
 	return template.FuncMap{"howwecount": func() [][2]string { return howWeCount }}
 }

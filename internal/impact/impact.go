@@ -15,10 +15,10 @@ var templates embed.FS
 // Pages are this package's pages, for the renderer.
 func Pages() web.Pages { return web.PackagePages("impact", templates, Funcs) }
 
-// Handlers serve this room's pages.
+// Handlers serve this package's pages.
 type Handlers struct {
 	web.Deps
-	// PartnerFunnel is the address of the partners room's referral funnel per
+	// PartnerFunnel is the address of the partners package's referral funnel per
 	// partner, linked from the dashboard; empty when there is none.
 	PartnerFunnel string
 }

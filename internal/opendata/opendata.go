@@ -21,7 +21,7 @@ var templates embed.FS
 // Pages are this package's pages, for the renderer.
 func Pages() web.Pages { return web.PackagePages("opendata", templates, nil) }
 
-// Handlers serve this room's pages.
+// Handlers serve this package's pages.
 type Handlers struct {
 	web.Deps
 	BaseURL string

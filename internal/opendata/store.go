@@ -57,7 +57,7 @@ func SaveAssociation(ctx context.Context, d *db.DB, a *Association) error {
 	return err
 }
 
-// source reads what the files are built from: other rooms' tables, read only.
+// source reads what the files are built from: other packages' tables, read only.
 type source struct {
 	assoc      *Association
 	places     []place

@@ -40,7 +40,7 @@ var hoursDays = func() []hoursDay {
 	return days
 }()
 
-// Funcs are the template functions of this room's pages.
+// Funcs are the template functions of this package's pages.
 func Funcs(p i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"hoursdays":  func() []hoursDay { return hoursDays },

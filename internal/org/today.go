@@ -9,7 +9,7 @@ import (
 
 // TodayItem is one line of a staff member's day on the home page: a kind of work
 // (its words are the catalog key "today."+Key), how many are waiting, and the
-// page where they are. The rooms count them (org imports none of them): the
+// page where they are. The packages count them (org imports none of them): the
 // Handlers' Today callback, wired in internal/app, gathers the lines.
 type TodayItem struct {
 	Key   string

@@ -205,7 +205,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, o *O
 
 // orgFigures counts what became of the people o referred to the viewer's
 // antennas: from the impact counters, read a few rows at a time, or from the
-// rooms' tables while the counters are first built.
+// packages' tables while the counters are first built.
 func (h *Handlers) orgFigures(ctx context.Context, o *Org) (*Figures, error) {
 	st := auth.Current(ctx)
 	if h.Counters != nil {
@@ -569,7 +569,7 @@ type figuresData struct {
 	Building bool // the counters are being built for the first time
 }
 
-// LearnerStatusChanged is the learners room's OnStatus callback: the referral
+// LearnerStatusChanged is the learners package's OnStatus callback: the referral
 // state of the person follows their file, the change is logged, and the referring
 // contact is told by email (the state only).
 func (h *Handlers) LearnerStatusChanged(ctx context.Context, learnerID int64, status string, staffID int64) error {

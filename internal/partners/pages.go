@@ -113,7 +113,7 @@ func (r rowWith) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.ext
 // FiguresPage counts, for one page of the organisations that referred people to
 // antennas (nil: all), by name, the people referred there and how far they went,
 // from the impact counters (impact_referrals, read only: brought up to date by
-// the impact room); more reports whether organisations follow.
+// the impact package); more reports whether organisations follow.
 func FiguresPage(ctx context.Context, d *db.DB, antennas []int64, offset, limit int) (list []*Figures, more bool, err error) {
 	referred := "EXISTS (SELECT 1 FROM impact_referrals x WHERE x.org_id = o.id AND " + idsCond("x.antenna_id", antennas) + ")"
 	rows, err := d.QueryContext(ctx, "SELECT o.id, o.name FROM partner_orgs o WHERE "+referred+" ORDER BY o.name, o.id LIMIT $1 OFFSET $2", limit+1, offset)

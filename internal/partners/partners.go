@@ -22,14 +22,14 @@ var templates embed.FS
 // Pages are this package's pages, for the renderer.
 func Pages() web.Pages { return web.PackagePages("partners", templates, nil) }
 
-// Handlers serve this room's pages.
+// Handlers serve this package's pages.
 type Handlers struct {
 	web.Deps
 	Auth    *auth.Service
 	Mail    notify.Mailer
 	BaseURL string
 	// Counters, when set, brings the impact counters up to date before the
-	// figures per partner are read from them (the impact room's, wired in
+	// figures per partner are read from them (the impact package's, wired in
 	// internal/app); false while they are first built.
 	Counters func(ctx context.Context) (ready bool, err error)
 }

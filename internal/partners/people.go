@@ -155,7 +155,7 @@ func Withdraw(ctx context.Context, d *db.DB, orgID, personID, contactID int64, r
 	})
 }
 
-// CorrectPhone replaces the phone of a referred person's file (learners room) with
+// CorrectPhone replaces the phone of a referred person's file (learners package) with
 // typed, read as a number of the referral's antenna's country; it reports false,
 // changing nothing, when typed cannot be a phone number. The file's history says
 // which partner contact corrected it.

@@ -651,7 +651,7 @@ func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, stat
 }
 
 // StateFor is the referral state that follows from a learner's status (learners
-// room), "" for none. "unreachable" and "declined" are decided on the referral
+// package), "" for none. "unreachable" and "declined" are decided on the referral
 // itself, as the learner's path has no such statuses; a learner found not
 // eligible is declined with the reason "not_eligible".
 func StateFor(status string) (state, reason string) {

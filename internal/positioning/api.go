@@ -1,6 +1,6 @@
 package positioning
 
-// The functions other rooms call. Signatures agreed between rooms.
+// The functions other packages call.
 
 import (
 	"context"

@@ -16,7 +16,7 @@ var templates embed.FS
 func Pages() web.Pages { return web.PackagePages("positioning", templates, nil) }
 
 // Handlers serve the positioning pages. OnTaken is called when a test has been
-// stored for a learner, so the learners room can mark the person positioned.
+// stored for a learner, so the learners package can mark the person positioned.
 type Handlers struct {
 	web.Deps
 	OnTaken func(ctx context.Context, learnerID int64) error

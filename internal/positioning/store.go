@@ -187,9 +187,9 @@ func SaveThresholds(ctx context.Context, d *db.DB, th Thresholds, staffID int64)
 	return err
 }
 
-// --- Learners (read only: the learners room owns the table) -------------------
+// --- Learners (read only: the learners package owns the table) -------------------
 
-// Learner is what this room needs of a learner file.
+// Learner is what this package needs of a learner file.
 type Learner struct {
 	ID        int64
 	AntennaID int64

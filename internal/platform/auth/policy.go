@@ -14,7 +14,7 @@ type Policy struct {
 	public bool
 	roles  []Role
 	// For people who are not staff (partner contacts): who is signed in is
-	// decided by their room's own check, and visitors sign in at SignIn.
+	// decided by their package's own check, and visitors sign in at SignIn.
 	allow  func(r *http.Request) bool
 	SignIn string
 }

@@ -182,8 +182,8 @@ func ParseTime(s string) time.Time {
 	return t
 }
 
-// Execer is what a room's write helper needs, so that it can run alone or inside
-// another room's transaction (*sql.Tx and *sql.DB both satisfy it).
+// Execer is what a package's write helper needs, so that it can run alone or inside
+// another package's transaction (*sql.Tx and *db.DB both satisfy it).
 type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

@@ -51,7 +51,7 @@ func init() {
 	}
 }
 
-// load reads every catalogs/LANG.json and catalogs/LANG.ROOM.json: each room keeps
+// load reads every catalogs/LANG.json and catalogs/LANG.PACKAGE.json: each package keeps
 // its words in files of its own, merged here; a key defined twice is an error.
 func load() (Catalogs, error) {
 	c := Catalogs{}
