@@ -11,78 +11,49 @@ import (
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/training"
+	"tremplin/internal/training/trainingtest"
 )
-
-// around makes a cohort running from two weeks ago to two weeks ahead, with one
-// meeting of two hours starting at each of the given offsets from now.
-func (f *fixture) around(offsets ...time.Duration) (*training.Cohort, []training.Meeting) {
-	f.t.Helper()
-	now := time.Now().UTC()
-	c := f.cohort(40, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -14))
-	var slots []training.Slot
-	for _, o := range offsets {
-		s := now.Add(o).Truncate(time.Minute)
-		slots = append(slots, training.Slot{Start: s, End: s.Add(2 * time.Hour)})
-	}
-	if _, err := training.AddMeetings(f.ctx, f.d, c.ID, slots); err != nil {
-		f.t.Fatal(err)
-	}
-	ms, err := training.Meetings(f.ctx, f.d, c.ID, c.Loc())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return c, ms
-}
-
-func (f *fixture) marks(meetingID int64) int {
-	f.t.Helper()
-	var n int
-	if err := f.d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM attendance WHERE meeting_id = $1", meetingID).Scan(&n); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
-}
 
 // A roll call opens a quarter of an hour before the meeting; before, and for a
 // cancelled meeting or cohort, marks are refused and nothing is saved.
 func TestRollCallOpensAtTheMeetingsStartAndNeverWhenCancelled(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
-		c, ms := f.around(-time.Hour, 10*time.Minute, 2*time.Hour, -48*time.Hour)
-		ana := f.learner("Ana")
-		if _, err := training.Enrol(f.ctx, d, c.ID, ana, f.staff.ID); err != nil {
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
+		c, ms := f.Around(-time.Hour, 10*time.Minute, 2*time.Hour, -48*time.Hour)
+		ana := f.Learner("Ana")
+		if _, err := training.Enrol(f.Ctx, d, c.ID, ana, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		started, soon, later, cancelled := ms[1], ms[2], ms[3], ms[0]
 		for _, m := range []training.Meeting{started, soon} {
-			if err := training.SaveAttendance(f.ctx, d, m.ID, map[int64]string{ana: "present"}, f.staff.ID); err != nil {
+			if err := training.SaveAttendance(f.Ctx, d, m.ID, map[int64]string{ana: "present"}, f.Staff.ID); err != nil {
 				t.Fatalf("meeting at %v: %v", m.Start, err)
 			}
 		}
-		if err := training.SaveAttendance(f.ctx, d, later.ID, map[int64]string{ana: "present"}, f.staff.ID); !errors.Is(err, training.ErrRollCallClosed) || f.marks(later.ID) != 0 {
-			t.Fatalf("meeting in two hours: %v, %d marks", err, f.marks(later.ID))
+		if err := training.SaveAttendance(f.Ctx, d, later.ID, map[int64]string{ana: "present"}, f.Staff.ID); !errors.Is(err, training.ErrRollCallClosed) || f.Marks(later.ID) != 0 {
+			t.Fatalf("meeting in two hours: %v, %d marks", err, f.Marks(later.ID))
 		}
 		if r := training.RollCallRefusal(&later, c, time.Now()); r != "training.rollcall_early" {
 			t.Fatalf("refusal before the start: %q", r)
 		}
-		if err := training.CancelMeeting(f.ctx, d, cancelled.ID); err != nil {
+		if err := training.CancelMeeting(f.Ctx, d, cancelled.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.SaveAttendance(f.ctx, d, cancelled.ID, map[int64]string{ana: "absent"}, f.staff.ID); !errors.Is(err, training.ErrRollCallClosed) || f.marks(cancelled.ID) != 0 {
+		if err := training.SaveAttendance(f.Ctx, d, cancelled.ID, map[int64]string{ana: "absent"}, f.Staff.ID); !errors.Is(err, training.ErrRollCallClosed) || f.Marks(cancelled.ID) != 0 {
 			t.Fatalf("cancelled meeting: %v", err)
 		}
 		// A meeting whose roll call was taken cannot be cancelled.
-		if err := training.CancelMeeting(f.ctx, d, started.ID); !errors.Is(err, training.ErrMeetingMarked) {
+		if err := training.CancelMeeting(f.Ctx, d, started.ID); !errors.Is(err, training.ErrMeetingMarked) {
 			t.Fatalf("cancel a meeting with marks: %v", err)
 		}
 		// A cancelled cohort takes no roll call at all.
-		if _, err := training.CancelCohort(f.ctx, d, c.ID, f.staff.ID, time.Now()); err != nil {
+		if _, err := training.CancelCohort(f.Ctx, d, c.ID, f.Staff.ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.SaveAttendance(f.ctx, d, started.ID, map[int64]string{ana: "late"}, f.staff.ID); !errors.Is(err, training.ErrRollCallClosed) {
+		if err := training.SaveAttendance(f.Ctx, d, started.ID, map[int64]string{ana: "late"}, f.Staff.ID); !errors.Is(err, training.ErrRollCallClosed) {
 			t.Fatalf("meeting of a cancelled cohort: %v", err)
 		}
-		c = f.load(c.ID)
+		c = f.Load(c.ID)
 		if r := training.RollCallRefusal(&started, c, time.Now()); r != "training.rollcall_cohort_cancelled" {
 			t.Fatalf("refusal for a cancelled cohort: %q", r)
 		}
@@ -94,22 +65,22 @@ func TestRollCallOpensAtTheMeetingsStartAndNeverWhenCancelled(t *testing.T) {
 // change who is alerted. The list comes a page at a time.
 func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
-		c, ms := f.around(-72*time.Hour, -48*time.Hour, -24*time.Hour, 48*time.Hour)
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
+		c, ms := f.Around(-72*time.Hour, -48*time.Hour, -24*time.Hour, 48*time.Hour)
 		first, between, last, future := ms[0], ms[1], ms[2], ms[3]
-		gap, ahead := f.learner("Gap"), f.learner("Ahead")
+		gap, ahead := f.Learner("Gap"), f.Learner("Ahead")
 		var crowd []int64
 		for i := range 23 {
-			crowd = append(crowd, f.learner(fmt.Sprintf("Foule%02d", i)))
+			crowd = append(crowd, f.Learner(fmt.Sprintf("Foule%02d", i)))
 		}
 		for _, l := range append([]int64{gap, ahead}, crowd...) {
-			if _, err := training.Enrol(f.ctx, d, c.ID, l, f.staff.ID); err != nil {
+			if _, err := training.Enrol(f.Ctx, d, c.ID, l, f.Staff.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		save := func(m training.Meeting, marks map[int64]string) {
 			t.Helper()
-			if err := training.SaveAttendance(f.ctx, d, m.ID, marks, f.staff.ID); err != nil {
+			if err := training.SaveAttendance(f.Ctx, d, m.ID, marks, f.Staff.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -127,7 +98,7 @@ func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 		save(between, m2)
 		// A mark made days ahead of the future meeting (as before roll calls waited
 		// for the start): written directly, it must change nothing.
-		if _, err := d.Exec(f.ctx, "INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'absent', $3)",
+		if _, err := d.Exec(f.Ctx, "INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'absent', $3)",
 			future.ID, ahead, db.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +107,7 @@ func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 			out := map[int64]bool{}
 			var after int64
 			for page := 0; ; page++ {
-				got, next, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), after, 20)
+				got, next, err := training.AbsenceAlerts(f.Ctx, d, f.Staff.Scope(), time.Now(), after, 20)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -161,13 +132,13 @@ func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 		}
 		// The meeting in between is cancelled (with its cohort's other plans): Gap
 		// was absent at the two last meetings that stand.
-		if _, err := d.Exec(f.ctx, "UPDATE meetings SET cancelled_at = $1 WHERE id = $2", db.Now(), between.ID); err != nil {
+		if _, err := d.Exec(f.Ctx, "UPDATE meetings SET cancelled_at = $1 WHERE id = $2", db.Now(), between.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := all(); !got[gap] || got[ahead] {
 			t.Fatalf("after cancelling the meeting in between: gap %v, ahead %v", got[gap], got[ahead])
 		}
-		if got, _, _ := training.AbsenceAlerts(f.ctx, d, auth.Scope{StaffID: -1}, time.Now(), 0, 20); len(got) != 0 {
+		if got, _, _ := training.AbsenceAlerts(f.Ctx, d, auth.Scope{StaffID: -1}, time.Now(), 0, 20); len(got) != 0 {
 			t.Fatalf("someone without an antenna sees %d alerts", len(got))
 		}
 	})
@@ -177,46 +148,46 @@ func TestAlertsCountPastStandingMeetingsAndPaginate(t *testing.T) {
 // made ahead of its meeting.
 func TestHoursLeaveOutCancelledMeetingsAndMarksMadeAhead(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
-		c, ms := f.around(-48*time.Hour, -24*time.Hour, 72*time.Hour)
-		ana := f.learner("Ana")
-		if _, err := training.Enrol(f.ctx, d, c.ID, ana, f.staff.ID); err != nil {
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
+		c, ms := f.Around(-48*time.Hour, -24*time.Hour, 72*time.Hour)
+		ana := f.Learner("Ana")
+		if _, err := training.Enrol(f.Ctx, d, c.ID, ana, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.SaveAttendance(f.ctx, d, ms[0].ID, map[int64]string{ana: "present"}, f.staff.ID); err != nil {
+		if err := training.SaveAttendance(f.Ctx, d, ms[0].ID, map[int64]string{ana: "present"}, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.CancelMeeting(f.ctx, d, ms[1].ID); err != nil {
+		if err := training.CancelMeeting(f.Ctx, d, ms[1].ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Exec(f.ctx, "INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'present', $3)",
+		if _, err := d.Exec(f.Ctx, "INSERT INTO attendance (meeting_id, learner_id, mark, marked_at) VALUES ($1, $2, 'present', $3)",
 			ms[2].ID, ana, db.Now()); err != nil {
 			t.Fatal(err)
 		}
-		views, err := training.LearnerEnrolments(f.ctx, d, ana)
+		views, err := training.LearnerEnrolments(f.Ctx, d, ana)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(views) != 1 || views[0].HoursPlanned != 4 || views[0].HoursAttended != 2 {
 			t.Fatalf("planned %v attended %v, want 4 and 2", views[0].HoursPlanned, views[0].HoursAttended)
 		}
-		roster, err := training.Roster(f.ctx, d, c.ID)
+		roster, err := training.Roster(f.Ctx, d, c.ID)
 		if err != nil || len(roster) != 1 || roster[0].Attended != 2 {
 			t.Fatalf("roster: %v %+v", err, roster)
 		}
-		meetings, _ := training.Meetings(f.ctx, d, c.ID, c.Loc())
+		meetings, _ := training.Meetings(f.Ctx, d, c.ID, c.Loc())
 		if h := training.PlannedHours(meetings); h != 4 {
 			t.Fatalf("planned hours %v, want 4", h)
 		}
-		events, err := training.CohortEvents(f.ctx, d, c.ID)
+		events, err := training.CohortEvents(f.Ctx, d, c.ID)
 		if err != nil || len(events) != 3 || !events[1].Cancelled || events[0].Cancelled {
 			t.Fatalf("feed events: %v %+v", err, events)
 		}
 		// Restored, it counts again.
-		if err := training.RestoreMeeting(f.ctx, d, ms[1].ID); err != nil {
+		if err := training.RestoreMeeting(f.Ctx, d, ms[1].ID); err != nil {
 			t.Fatal(err)
 		}
-		meetings, _ = training.Meetings(f.ctx, d, c.ID, c.Loc())
+		meetings, _ = training.Meetings(f.Ctx, d, c.ID, c.Loc())
 		if h := training.PlannedHours(meetings); h != 6 {
 			t.Fatalf("planned hours after restoring %v, want 6", h)
 		}
@@ -227,35 +198,35 @@ func TestHoursLeaveOutCancelledMeetingsAndMarksMadeAhead(t *testing.T) {
 // an adviser teaches (their own, or their cohorts' when the meeting names nobody).
 func TestRollCallsToTakeAreTheAdvisersOverdueMeetings(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
-		adviser := &auth.Staff{Name: "Karim", Email: "karim@lille.example", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.antenna.ID}}
-		if err := auth.Save(f.ctx, d, adviser); err != nil {
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
+		adviser := &auth.Staff{Name: "Karim", Email: "karim@lille.example", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.Antenna.ID}}
+		if err := auth.Save(f.Ctx, d, adviser); err != nil {
 			t.Fatal(err)
 		}
-		c, ms := f.around(-72*time.Hour, -48*time.Hour, -24*time.Hour, -10*time.Minute, 5*time.Minute, 3*time.Hour)
-		other, _ := f.around(-30 * time.Hour) // taught by the manager alone
+		c, ms := f.Around(-72*time.Hour, -48*time.Hour, -24*time.Hour, -10*time.Minute, 5*time.Minute, 3*time.Hour)
+		other, _ := f.Around(-30 * time.Hour) // taught by the manager alone
 		_ = other
-		ana := f.learner("Ana")
-		if _, err := training.Enrol(f.ctx, d, c.ID, ana, f.staff.ID); err != nil {
+		ana := f.Learner("Ana")
+		if _, err := training.Enrol(f.Ctx, d, c.ID, ana, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		// Karim teaches the cohort's meetings, but one of them is given to the
 		// manager, one is taken, one cancelled.
-		if _, err := d.Exec(f.ctx, "INSERT INTO cohort_advisers (cohort_id, staff_id) VALUES ($1, $2)", c.ID, adviser.ID); err != nil {
+		if _, err := d.Exec(f.Ctx, "INSERT INTO cohort_advisers (cohort_id, staff_id) VALUES ($1, $2)", c.ID, adviser.ID); err != nil {
 			t.Fatal(err)
 		}
 		given := ms[1]
-		given.StaffID = f.staff.ID
-		if err := training.UpdateMeeting(f.ctx, d, &given); err != nil {
+		given.StaffID = f.Staff.ID
+		if err := training.UpdateMeeting(f.Ctx, d, &given); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.SaveAttendance(f.ctx, d, ms[2].ID, map[int64]string{ana: "present"}, adviser.ID); err != nil {
+		if err := training.SaveAttendance(f.Ctx, d, ms[2].ID, map[int64]string{ana: "present"}, adviser.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.CancelMeeting(f.ctx, d, ms[3].ID); err != nil {
+		if err := training.CancelMeeting(f.Ctx, d, ms[3].ID); err != nil {
 			t.Fatal(err)
 		}
-		got, more, err := training.RollCallsToTake(f.ctx, d, adviser, time.Now(), 0, 20)
+		got, more, err := training.RollCallsToTake(f.Ctx, d, adviser, time.Now(), 0, 20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,16 +237,16 @@ func TestRollCallsToTakeAreTheAdvisersOverdueMeetings(t *testing.T) {
 		if more || fmt.Sprint(ids) != fmt.Sprint([]int64{ms[0].ID, ms[4].ID}) {
 			t.Fatalf("Karim's roll calls %v, want %v", ids, []int64{ms[0].ID, ms[4].ID})
 		}
-		next, err := training.NextMeetings(f.ctx, d, adviser, time.Now(), 10)
+		next, err := training.NextMeetings(f.Ctx, d, adviser, time.Now(), 10)
 		if err != nil || len(next) != 1 || next[0].MeetingID != ms[5].ID {
 			t.Fatalf("Karim's next meetings: %v %+v", err, next)
 		}
 		// The manager answers for every meeting of the antenna, a page at a time.
-		page1, more, err := training.RollCallsToTake(f.ctx, d, f.staff, time.Now(), 0, 2)
+		page1, more, err := training.RollCallsToTake(f.Ctx, d, f.Staff, time.Now(), 0, 2)
 		if err != nil || !more || len(page1) != 2 || page1[0].MeetingID != ms[0].ID {
 			t.Fatalf("manager's first page: %v %v %+v", err, more, page1)
 		}
-		page2, more, err := training.RollCallsToTake(f.ctx, d, f.staff, time.Now(), 2, 2)
+		page2, more, err := training.RollCallsToTake(f.Ctx, d, f.Staff, time.Now(), 2, 2)
 		if err != nil || more || len(page2) != 2 {
 			t.Fatalf("manager's second page: %v %v %+v", err, more, page2)
 		}
@@ -287,23 +258,23 @@ func TestRollCallsToTakeAreTheAdvisersOverdueMeetings(t *testing.T) {
 // places and people do not clash.
 func TestClashesFindTheCohortThePlaceAndTheAdviser(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
 		loc := training.Location("Europe/Paris")
 		at := func(day, h, m int) time.Time { return time.Date(2026, 3, day, h, m, 0, 0, loc) }
-		a := f.cohort(10, monday)
-		b := f.cohort(10, monday)
-		if _, err := training.AddMeetings(f.ctx, d, b.ID, []training.Slot{{at(3, 9, 0), at(3, 12, 0)}, {at(4, 9, 0), at(4, 12, 0)}, {at(5, 14, 0), at(5, 16, 0)}}); err != nil {
+		a := f.Cohort(10, trainingtest.Monday)
+		b := f.Cohort(10, trainingtest.Monday)
+		if _, err := training.AddMeetings(f.Ctx, d, b.ID, []training.Slot{{at(3, 9, 0), at(3, 12, 0)}, {at(4, 9, 0), at(4, 12, 0)}, {at(5, 14, 0), at(5, 16, 0)}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := training.AddMeetings(f.ctx, d, a.ID, []training.Slot{{at(6, 9, 0), at(6, 12, 0)}}); err != nil {
+		if _, err := training.AddMeetings(f.Ctx, d, a.ID, []training.Slot{{at(6, 9, 0), at(6, 12, 0)}}); err != nil {
 			t.Fatal(err)
 		}
-		bm, _ := training.Meetings(f.ctx, d, b.ID, loc)
-		if err := training.CancelMeeting(f.ctx, d, bm[2].ID); err != nil {
+		bm, _ := training.Meetings(f.Ctx, d, b.ID, loc)
+		if err := training.CancelMeeting(f.Ctx, d, bm[2].ID); err != nil {
 			t.Fatal(err)
 		}
-		plan := training.Plan{Cohort: a, PlaceID: f.place.ID, Advisers: a.Advisers}
-		got, err := training.Clashes(f.ctx, d, plan, []training.Slot{
+		plan := training.Plan{Cohort: a, PlaceID: f.Place.ID, Advisers: a.Advisers}
+		got, err := training.Clashes(f.Ctx, d, plan, []training.Slot{
 			{at(3, 11, 0), at(3, 13, 0)},  // b's place and adviser (the manager teaches both)
 			{at(4, 12, 0), at(4, 13, 0)},  // touches b's end: no clash
 			{at(5, 14, 30), at(5, 15, 0)}, // b's cancelled meeting: no clash
@@ -321,17 +292,17 @@ func TestClashesFindTheCohortThePlaceAndTheAdviser(t *testing.T) {
 			t.Fatalf("clashes %v", kinds)
 		}
 		// In another place, with nobody of b's: no clash on the 3rd.
-		other := *f.place
+		other := *f.Place
 		other.ID, other.Name = 0, "Autre salle"
-		if err := org.SavePlace(f.ctx, d, &other); err != nil {
+		if err := org.SavePlace(f.Ctx, d, &other); err != nil {
 			t.Fatal(err)
 		}
-		got, err = training.Clashes(f.ctx, d, training.Plan{Cohort: a, PlaceID: other.ID, Advisers: []int64{-1}}, []training.Slot{{at(3, 11, 0), at(3, 13, 0)}})
+		got, err = training.Clashes(f.Ctx, d, training.Plan{Cohort: a, PlaceID: other.ID, Advisers: []int64{-1}}, []training.Slot{{at(3, 11, 0), at(3, 13, 0)}})
 		if err != nil || len(got) != 0 {
 			t.Fatalf("another place and adviser: %v %+v", err, got)
 		}
-		got, err = training.Clashes(f.ctx, d, training.Plan{Cohort: a, PlaceID: other.ID, Advisers: a.Advisers}, []training.Slot{{at(3, 11, 0), at(3, 13, 0)}})
-		if err != nil || len(got) != 1 || got[0].Kind != "adviser" || got[0].What != f.staff.Name {
+		got, err = training.Clashes(f.Ctx, d, training.Plan{Cohort: a, PlaceID: other.ID, Advisers: a.Advisers}, []training.Slot{{at(3, 11, 0), at(3, 13, 0)}})
+		if err != nil || len(got) != 1 || got[0].Kind != "adviser" || got[0].What != f.Staff.Name {
 			t.Fatalf("same adviser elsewhere: %v %+v", err, got)
 		}
 	})
@@ -356,19 +327,19 @@ func TestFrenchHolidaysFollowEaster(t *testing.T) {
 // own closures.
 func TestClosedDaysAreHolidaysInFranceAndTheAntennasClosures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
 		day := func(m time.Month, d int) time.Time { return time.Date(2027, m, d, 0, 0, 0, 0, time.UTC) }
-		k := &training.Closure{AntennaID: f.antenna.ID, StartsOn: day(4, 30), EndsOn: day(5, 4), Label: "Déménagement"}
+		k := &training.Closure{AntennaID: f.Antenna.ID, StartsOn: day(4, 30), EndsOn: day(5, 4), Label: "Déménagement"}
 		for range 2 {
-			if err := training.AddClosure(f.ctx, d, k, f.staff.ID); err != nil {
+			if err := training.AddClosure(f.Ctx, d, k, f.Staff.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		list, err := training.Closures(f.ctx, d, f.antenna.ID, day(1, 1))
+		list, err := training.Closures(f.Ctx, d, f.Antenna.ID, day(1, 1))
 		if err != nil || len(list) != 1 {
 			t.Fatalf("closures after adding twice: %v %+v", err, list)
 		}
-		closed, err := training.ClosedDays(f.ctx, d, f.antenna.ID, "FR", day(4, 1), day(5, 31))
+		closed, err := training.ClosedDays(f.Ctx, d, f.Antenna.ID, "FR", day(4, 1), day(5, 31))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,14 +351,14 @@ func TestClosedDaysAreHolidaysInFranceAndTheAntennasClosures(t *testing.T) {
 		if closed["2027-05-01"].Key != "training.holiday.labour_day" || closed["2027-05-02"].Label != "Déménagement" || len(closed) != 8 {
 			t.Fatalf("closed days %+v", closed)
 		}
-		abroad, err := training.ClosedDays(f.ctx, d, f.antenna.ID, "MW", day(4, 1), day(5, 31))
+		abroad, err := training.ClosedDays(f.Ctx, d, f.Antenna.ID, "MW", day(4, 1), day(5, 31))
 		if err != nil || len(abroad) != 5 {
 			t.Fatalf("abroad: only the closure's five days, got %v %+v", err, abroad)
 		}
-		if err := training.DeleteClosure(f.ctx, d, k.ID); err != nil {
+		if err := training.DeleteClosure(f.Ctx, d, k.ID); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := training.Closures(f.ctx, d, f.antenna.ID, day(1, 1)); len(list) != 0 {
+		if list, _ := training.Closures(f.Ctx, d, f.Antenna.ID, day(1, 1)); len(list) != 0 {
 			t.Fatalf("closures after removing: %+v", list)
 		}
 	})
@@ -397,20 +368,20 @@ func TestClosedDaysAreHolidaysInFranceAndTheAntennasClosures(t *testing.T) {
 // size unless last; the cursor starts the next page after the last cohort shown.
 func TestAlertPagesHoldWholeCohorts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, "Lille", "Europe/Paris")
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
 		var cohorts []int64
 		for _, n := range []int{5, 12, 12} {
-			c, ms := f.around(-48*time.Hour, -24*time.Hour)
+			c, ms := f.Around(-48*time.Hour, -24*time.Hour)
 			marks := map[int64]string{}
 			for i := range n {
-				l := f.learner(fmt.Sprint("P", c.ID, "-", i))
-				if _, err := training.Enrol(f.ctx, d, c.ID, l, f.staff.ID); err != nil {
+				l := f.Learner(fmt.Sprint("P", c.ID, "-", i))
+				if _, err := training.Enrol(f.Ctx, d, c.ID, l, f.Staff.ID); err != nil {
 					t.Fatal(err)
 				}
 				marks[l] = "absent"
 			}
 			for _, m := range ms {
-				if err := training.SaveAttendance(f.ctx, d, m.ID, marks, f.staff.ID); err != nil {
+				if err := training.SaveAttendance(f.Ctx, d, m.ID, marks, f.Staff.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -418,7 +389,7 @@ func TestAlertPagesHoldWholeCohorts(t *testing.T) {
 		}
 		page := func(after int64) ([]int64, int64) {
 			t.Helper()
-			got, next, err := training.AbsenceAlerts(f.ctx, d, f.staff.Scope(), time.Now(), after, 20)
+			got, next, err := training.AbsenceAlerts(f.Ctx, d, f.Staff.Scope(), time.Now(), after, 20)
 			if err != nil {
 				t.Fatal(err)
 			}
