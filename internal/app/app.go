@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/exports"
 	"tremplin/internal/impact"
 	"tremplin/internal/learners"
@@ -52,6 +53,7 @@ type App struct {
 	Auth        *auth.Service
 	Org         *org.Handlers
 	Training    *training.Handlers
+	Attendance  *attendance.Handlers
 	Learners    *learners.Handlers
 	Positioning *positioning.Handlers
 	Partners    *partners.Handlers
@@ -116,6 +118,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		auth.Pages(),
 		org.Pages(),
 		training.Pages(),
+		attendance.Pages(),
 		learners.Pages(),
 		positioning.Pages(),
 		partners.Pages(),
@@ -142,6 +145,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Org = &org.Handlers{Deps: deps, Auth: a.Auth}
 	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
 	a.Training = &training.Handlers{Deps: deps, Auth: a.Auth, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
 	a.Positioning = &positioning.Handlers{Deps: deps}
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}

@@ -94,12 +94,12 @@ func (a *App) routeTable() []Route {
 		{"GET /closures", managers, a.Training.ClosuresPage},
 		{"POST /closures", managers, a.Training.ClosureAdd},
 		{"POST /closures/{id}/delete", managers, a.Training.ClosureDelete},
-		{"GET /meetings", staff, a.Training.MyMeetings},
-		{"GET /meetings/{id}/attendance", staff, a.Training.Attendance},
-		{"POST /meetings/{id}/attendance", staff, a.Training.AttendanceSave},
+		{"GET /meetings", staff, a.Attendance.MyMeetings},
+		{"GET /meetings/{id}/attendance", staff, a.Attendance.Attendance},
+		{"POST /meetings/{id}/attendance", staff, a.Attendance.AttendanceSave},
 		{"POST /enrolments/{id}/withdraw", staff, a.Training.EnrolmentWithdraw},
 		{"POST /enrolments/{id}/confirm", staff, a.Training.EnrolmentConfirm},
-		{"GET /attendance/alerts", staff, a.Training.Alerts},
+		{"GET /attendance/alerts", staff, a.Attendance.Alerts},
 		// --- end training ---
 
 		// --- learners: registration, inbox, contacts, decisions, learner file, follow-up, duplicates ---
@@ -225,8 +225,8 @@ func (a *App) routeTable() []Route {
 		{"GET /exports/cohorts.xlsx", staff, a.Exports.CohortsXLSX},
 		{"GET /exports/referrals.csv", staff, a.Exports.ReferralsCSV},
 		{"GET /exports/referrals.xlsx", staff, a.Exports.ReferralsXLSX},
-		{"GET /meetings/{id}/sheet.pdf", staff, a.Exports.MeetingSheet},
-		{"GET /cohorts/{id}/sheets.pdf", staff, a.Exports.CohortSheets},
+		{"GET /meetings/{id}/sheet.pdf", staff, a.Attendance.MeetingSheet},
+		{"GET /cohorts/{id}/sheets.pdf", staff, a.Attendance.CohortSheets},
 		// --- end exports ---
 
 		// Anything else: the 404 page in the visitor's language.

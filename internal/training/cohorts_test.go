@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"tremplin/internal/attendance"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -57,7 +58,7 @@ func TestCancellingACohortWithdrawsEveryoneAndCancelsTheMeetingsToCome(t *testin
 			t.Fatal(err)
 		}
 		ms := f.Meetings(c, 3, 3, 3)
-		if err := training.SaveAttendance(f.Ctx, d, ms[0].ID, map[int64]string{ann: "present"}, f.Staff.ID); err != nil {
+		if err := attendance.SaveAttendance(f.Ctx, d, ms[0].ID, map[int64]string{ann: "present"}, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		now := ms[1].Start.Add(-time.Hour) // after the first meeting, before the second

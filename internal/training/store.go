@@ -40,9 +40,6 @@ const (
 	Withdrawn  = "withdrawn"
 )
 
-// Marks are the attendance marks, in the order the attendance page offers them.
-var Marks = []string{"present", "absent", "excused", "late"}
-
 // States are the cohort states in their usual order.
 var States = []string{"draft", "open", "full", "running", "finished", "cancelled"}
 
@@ -453,6 +450,12 @@ func Roster(ctx context.Context, d *db.DB, cohortID int64) ([]*Seat, error) {
 
 type cohortLearner struct{ cohort, learner int64 }
 
+// countedMark is the condition for a mark (attendance at, meeting m) to count in
+// hours attended: the meeting stands, and the mark was made on or after the day
+// the meeting started (UTC). Marks made in advance, before roll calls waited for
+// the meeting, never count. impact uses the same rule.
+const countedMark = "m.cancelled_at = '' AND substr(at.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)"
+
 // attendedHours sums, per cohort and learner, the meetings marked present or late,
 // for the meetings matching cond (on meetings m, with arg as $1).
 func attendedHours(ctx context.Context, d *db.DB, cond string, arg any) (map[cohortLearner]float64, error) {
@@ -633,39 +636,6 @@ func Weekly(first, last time.Time, weekdays []time.Weekday, start, end int, skip
 	return out
 }
 
-// --- Attendance ----------------------------------------------------------------
-
-// Attendee is a learner on a meeting's attendance list, with their mark if taken.
-type Attendee struct {
-	LearnerID int64
-	FirstName string
-	LastName  string
-	Mark      string
-}
-
-// Attendees lists the people enrolled in the meeting's cohort, and anyone already
-// marked at that meeting, by name.
-func Attendees(ctx context.Context, d *db.DB, m *Meeting) ([]Attendee, error) {
-	rows, err := d.QueryContext(ctx, `SELECT l.id, l.first_name, l.last_name, COALESCE(at.mark, '')
-		FROM enrolments e JOIN learners l ON l.id = e.learner_id
-		LEFT JOIN attendance at ON at.meeting_id = $2 AND at.learner_id = e.learner_id
-		WHERE e.cohort_id = $1 AND (e.state = 'enrolled' OR at.mark IS NOT NULL)
-		ORDER BY l.last_name, l.first_name, l.id`, m.CohortID, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Attendee
-	for rows.Next() {
-		var a Attendee
-		if err := rows.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Mark); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // --- Public catalogue ----------------------------------------------------------
 
 // PublicCohort is what a visitor sees of a cohort.
@@ -795,13 +765,19 @@ func CohortEvents(ctx context.Context, d *db.DB, cohortID int64) ([]Event, error
 	return events(ctx, d, "c.id = $1", cohortID)
 }
 
-// teaches is the condition "staff member $1 teaches meeting m": the meeting's own
-// adviser, or else one of its cohort's.
-const teaches = "(m.staff_id = $1 OR (m.staff_id IS NULL AND c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = $1)))"
+// Teaches is the condition "staff member staffID teaches meeting m (of cohort
+// c)": the meeting's own adviser, or else one of its cohort's. It adds its
+// argument to args.
+func Teaches(staffID int64, args *db.Args) string {
+	p := args.Add(staffID)
+	return "(m.staff_id = " + p + " OR (m.staff_id IS NULL AND c.id IN (SELECT cohort_id FROM cohort_advisers WHERE staff_id = " + p + ")))"
+}
 
 // AdviserEvents lists the meetings a staff member teaches.
 func AdviserEvents(ctx context.Context, d *db.DB, staffID int64) ([]Event, error) {
-	return events(ctx, d, teaches, staffID)
+	args := db.Args{}
+	cond := Teaches(staffID, &args)
+	return events(ctx, d, cond, args...)
 }
 
 // CohortFeedToken returns the secret of a cohort's feed (no scope: the caller
@@ -836,7 +812,9 @@ func AdviserFeedToken(ctx context.Context, d *db.DB, staffID int64, create bool)
 // UpcomingFor lists the meetings not yet over of the cohorts a staff member
 // teaches, at most limit.
 func UpcomingFor(ctx context.Context, d *db.DB, staffID int64, now time.Time, limit int) ([]Event, error) {
-	all, err := events(ctx, d, `c.state <> 'cancelled' AND m.cancelled_at = '' AND m.ends_at > $2 AND `+teaches, staffID, db.FormatTime(now))
+	args := db.Args{}
+	cond := "c.state <> 'cancelled' AND m.cancelled_at = '' AND m.ends_at > " + args.Add(db.FormatTime(now)) + " AND " + Teaches(staffID, &args)
+	all, err := events(ctx, d, cond, args...)
 	if len(all) > limit {
 		all = all[:limit]
 	}

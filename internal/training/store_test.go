@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"tremplin/internal/attendance"
 
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -213,111 +214,6 @@ func TestEnrolmentNeedsAnOpenCohortAndCapacityAboveTheSeatsTaken(t *testing.T) {
 	})
 }
 
-func TestAttendanceSavedTwiceKeepsTheSameMarksAndCountsPresentAndLateHours(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
-		c := f.Cohort(10, trainingtest.Monday)
-		ms := f.Meetings(c, 2, 3, 1.5, 2.5)
-		ana, ben := f.Learner("Ana"), f.Learner("Ben")
-		for _, l := range []int64{ana, ben} {
-			if _, err := training.Enrol(f.Ctx, d, c.ID, l, f.Staff.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		marks := []string{"present", "late", "absent", "excused"}
-		for round := 0; round < 2; round++ {
-			for i, m := range ms {
-				if err := training.SaveAttendance(f.Ctx, d, m.ID, map[int64]string{ana: marks[i], ben: "present"}, f.Staff.ID); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		var rows int
-		d.QueryRowContext(f.Ctx, "SELECT COUNT(*) FROM attendance").Scan(&rows)
-		if rows != 8 {
-			t.Fatalf("%d attendance rows after saving twice, want 8", rows)
-		}
-		// Saving one learner's mark leaves the other's as it was.
-		if err := training.SaveAttendance(f.Ctx, d, ms[0].ID, map[int64]string{ben: "late"}, f.Staff.ID); err != nil {
-			t.Fatal(err)
-		}
-		att, err := training.Attendees(f.Ctx, d, &ms[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[int64]string{}
-		for _, a := range att {
-			got[a.LearnerID] = a.Mark
-		}
-		if got[ana] != "present" || got[ben] != "late" {
-			t.Fatalf("marks at the first meeting: %v", got)
-		}
-
-		views, err := training.LearnerEnrolments(f.Ctx, d, ana)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(views) != 1 || views[0].HoursAttended != 5 || views[0].HoursPlanned != 9 || len(views[0].Marks) != 4 {
-			t.Fatalf("Ana's enrolment: %+v", views)
-		}
-		roster, err := training.Roster(f.Ctx, d, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range roster {
-			want := map[int64]float64{ana: 5, ben: 9}[s.LearnerID]
-			if s.Attended != want {
-				t.Errorf("%s attended %.1f h, want %.1f", s.FirstName, s.Attended, want)
-			}
-		}
-	})
-}
-
-func TestTwoAbsencesInARowRaiseAnAlertInTheAntennaOnly(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
-		other := trainingtest.New(t, d, "Bordeaux", "Europe/Paris")
-		c := f.Cohort(10, trainingtest.Monday)
-		ms := f.Meetings(c, 2, 2, 2, 2)
-		twice, apart, once, fine := f.Learner("Deux"), f.Learner("Ecart"), f.Learner("Une"), f.Learner("Assidu")
-		for _, l := range []int64{twice, apart, once, fine} {
-			if _, err := training.Enrol(f.Ctx, d, c.ID, l, f.Staff.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		marks := [][]string{ // per meeting: twice, apart, once, fine
-			{"present", "absent", "present", "present"},
-			{"absent", "present", "present", "present"},
-			{"absent", "absent", "absent", "excused"},
-		}
-		for i, row := range marks {
-			if err := training.SaveAttendance(f.Ctx, d, ms[i].ID, map[int64]string{twice: row[0], apart: row[1], once: row[2], fine: row[3]}, f.Staff.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		alerts, _, err := training.AbsenceAlerts(f.Ctx, d, f.Staff.Scope(), time.Now(), 0, 20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(alerts) != 1 || alerts[0].LearnerID != twice || alerts[0].CohortID != c.ID {
-			t.Fatalf("alerts %+v, want only the learner absent at meetings 2 and 3", alerts)
-		}
-		if !alerts[0].First.Equal(ms[1].Start) || !alerts[0].Last.Equal(ms[2].Start) {
-			t.Errorf("missed meetings %v and %v", alerts[0].First, alerts[0].Last)
-		}
-		if got, _, _ := training.AbsenceAlerts(f.Ctx, d, other.Staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
-			t.Fatalf("another antenna sees %d alerts", len(got))
-		}
-		// Back in class at the next meeting: no more alert.
-		if err := training.SaveAttendance(f.Ctx, d, ms[3].ID, map[int64]string{twice: "late"}, f.Staff.ID); err != nil {
-			t.Fatal(err)
-		}
-		if got, _, _ := training.AbsenceAlerts(f.Ctx, d, f.Staff.Scope(), time.Now(), 0, 20); len(got) != 0 {
-			t.Fatalf("alerts after coming back: %+v", got)
-		}
-	})
-}
-
 func TestReassignLearnerMovesEnrolmentsAndMarks(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
@@ -340,10 +236,10 @@ func TestReassignLearnerMovesEnrolmentsAndMarks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := training.SaveAttendance(f.Ctx, d, mx[0].ID, map[int64]string{dup: "present", keep: "absent"}, f.Staff.ID); err != nil {
+		if err := attendance.SaveAttendance(f.Ctx, d, mx[0].ID, map[int64]string{dup: "present", keep: "absent"}, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := training.SaveAttendance(f.Ctx, d, mx[1].ID, map[int64]string{dup: "late"}, f.Staff.ID); err != nil {
+		if err := attendance.SaveAttendance(f.Ctx, d, mx[1].ID, map[int64]string{dup: "late"}, f.Staff.ID); err != nil {
 			t.Fatal(err)
 		}
 		err := d.Tx(f.Ctx, func(tx *sql.Tx) error { return training.ReassignLearner(f.Ctx, tx, dup, keep) })

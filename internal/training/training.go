@@ -1,6 +1,7 @@
 // Package training is the association's teaching: programmes, cohorts and their
 // timetables, the public catalogue, enrolment within capacity and the waitlist,
-// attendance and hours, and the iCalendar feeds of meetings.
+// the hours each person attended, and the iCalendar feeds of meetings. Roll calls
+// are taken in the attendance package.
 package training
 
 import (

@@ -1,4 +1,6 @@
-package exports
+package attendance
+
+// The attendance sheets (feuilles d'émargement) as PDF, for the funders.
 
 import (
 	"bytes"
@@ -7,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -14,6 +17,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/text/encoding/charmap"
 
+	"tremplin/internal/exports"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -100,8 +104,16 @@ func (h *Handlers) sendSheets(w http.ResponseWriter, r *http.Request, sheets []S
 	for _, s := range sheets {
 		lines += len(s.People)
 	}
-	h.logExport(r, "attendance sheets", "pdf", lines)
-	send(w, "application/pdf", "inline", name, body)
+	exports.LogExport(h.Log, r, "attendance sheets", "pdf", lines)
+	// Built whole in memory first, so that a failure half-way is still a clean
+	// error page. Nothing is cached: it holds personal data.
+	hd := w.Header()
+	hd.Set("Content-Type", "application/pdf")
+	hd.Set("Content-Disposition", `inline; filename="`+name+`"`)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Length", strconv.Itoa(body.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body.Bytes())
 }
 
 // buildSheets gathers what the sheets of a cohort's meetings show.
@@ -123,7 +135,7 @@ func buildSheets(ctx context.Context, d *db.DB, st *auth.Staff, c *training.Coho
 	place := strings.Join(nonEmpty(c.PlaceName, c.PlaceAddress, strings.TrimSpace(c.PlacePostcode+" "+c.PlaceCity)), ", ")
 	var out []Sheet
 	for _, m := range meetings {
-		people, err := training.Attendees(ctx, d, &m)
+		people, err := Attendees(ctx, d, &m)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package training_test
+package attendance_test
 
 import (
 	"context"
@@ -7,18 +7,18 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"tremplin/internal/attendance"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
-	"tremplin/internal/training"
 )
 
 // The scale benchmarks run on a database made by `tremplin generate`, named by
 // TREMPLIN_BENCH_DATABASE (a SQLite path or a postgres:// URL); skipped without.
 //
 //	tremplin generate --learners 1000000 --data /tmp/big
-//	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/training -run XXX -bench . -benchtime 20x
+//	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/attendance -run XXX -bench . -benchtime 20x
 func benchDB(b *testing.B) *db.DB {
 	b.Helper()
 	d := dbtest.Generated(b)
@@ -69,7 +69,7 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 					// The cursor of the page: the pages before are followed once.
 					var after int64
 					for range page {
-						if _, next, err := training.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20); err != nil {
+						if _, next, err := attendance.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20); err != nil {
 							b.Fatal(err)
 						} else if after = next; next == 0 {
 							break
@@ -78,7 +78,7 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 					cpu := cpuTime()
 					for b.Loop() {
 						t := time.Now()
-						got, _, err := training.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20)
+						got, _, err := attendance.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20)
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -105,10 +105,10 @@ func BenchmarkMyMeetings(b *testing.B) {
 			cpu := cpuTime()
 			for b.Loop() {
 				t := time.Now()
-				if _, _, err := training.RollCallsToTake(ctx, d, st, time.Now(), 0, 20); err != nil {
+				if _, _, err := attendance.RollCallsToTake(ctx, d, st, time.Now(), 0, 20); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := training.NextMeetings(ctx, d, st, time.Now(), 10); err != nil {
+				if _, err := attendance.NextMeetings(ctx, d, st, time.Now(), 10); err != nil {
 					b.Fatal(err)
 				}
 				times = append(times, time.Since(t))

@@ -1,8 +1,9 @@
-package training_test
+package attendance_test
 
 import (
 	"testing"
 	"time"
+	"tremplin/internal/attendance"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -55,20 +56,20 @@ func TestTodayCounts(t *testing.T) {
 			}
 		}
 		sc := f.Staff.Scope()
-		count("roll calls", func() (int, error) { return training.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 100) }, 2)
-		count("roll calls I teach", func() (int, error) { return training.RollCallsToTakeCount(f.Ctx, d, sc, true, now, 100) }, 2)
-		count("roll calls, limit", func() (int, error) { return training.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 1) }, 1)
+		count("roll calls", func() (int, error) { return attendance.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 100) }, 2)
+		count("roll calls I teach", func() (int, error) { return attendance.RollCallsToTakeCount(f.Ctx, d, sc, true, now, 100) }, 2)
+		count("roll calls, limit", func() (int, error) { return attendance.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 1) }, 1)
 		count("roll calls of Bordeaux", func() (int, error) {
-			return training.RollCallsToTakeCount(f.Ctx, d, other.Staff.Scope(), false, now, 100)
+			return attendance.RollCallsToTakeCount(f.Ctx, d, other.Staff.Scope(), false, now, 100)
 		}, 1)
 		count("roll calls, national", func() (int, error) {
-			return training.RollCallsToTakeCount(f.Ctx, d, auth.Scope{All: true}, false, now, 100)
+			return attendance.RollCallsToTakeCount(f.Ctx, d, auth.Scope{All: true}, false, now, 100)
 		}, 3)
-		count("absences", func() (int, error) { return training.RecentAbsences(f.Ctx, d, sc, false, now, 100) }, 1)
-		count("absences of Bordeaux", func() (int, error) { return training.RecentAbsences(f.Ctx, d, other.Staff.Scope(), false, now, 100) }, 0)
+		count("absences", func() (int, error) { return attendance.RecentAbsences(f.Ctx, d, sc, false, now, 100) }, 1)
+		count("absences of Bordeaux", func() (int, error) { return attendance.RecentAbsences(f.Ctx, d, other.Staff.Scope(), false, now, 100) }, 0)
 		mark(ms[2], a, "present")
-		count("absences after coming back", func() (int, error) { return training.RecentAbsences(f.Ctx, d, sc, false, now, 100) }, 0)
-		count("roll calls after one", func() (int, error) { return training.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 100) }, 1)
+		count("absences after coming back", func() (int, error) { return attendance.RecentAbsences(f.Ctx, d, sc, false, now, 100) }, 0)
+		count("roll calls after one", func() (int, error) { return attendance.RollCallsToTakeCount(f.Ctx, d, sc, false, now, 100) }, 1)
 		count("offers", func() (int, error) { return training.OffersWaiting(f.Ctx, d, sc, 100) }, 0)
 		if _, err := training.Withdraw(f.Ctx, d, c.ID, b, f.Staff.ID); err != nil {
 			t.Fatal(err)
