@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"tremplin/internal/attendance"
+	"tremplin/internal/calendar"
 	"tremplin/internal/exports"
 	"tremplin/internal/impact"
 	"tremplin/internal/learners"
@@ -54,6 +55,7 @@ type App struct {
 	Org         *org.Handlers
 	Training    *training.Handlers
 	Attendance  *attendance.Handlers
+	Calendar    *calendar.Handlers
 	Learners    *learners.Handlers
 	Positioning *positioning.Handlers
 	Partners    *partners.Handlers
@@ -119,6 +121,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		org.Pages(),
 		training.Pages(),
 		attendance.Pages(),
+		calendar.Pages(),
 		learners.Pages(),
 		positioning.Pages(),
 		partners.Pages(),
@@ -146,6 +149,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
 	a.Training = &training.Handlers{Deps: deps, Auth: a.Auth, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
 	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
+	a.Calendar = &calendar.Handlers{Deps: deps}
 	a.Positioning = &positioning.Handlers{Deps: deps}
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}

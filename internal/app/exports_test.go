@@ -13,10 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
 	"github.com/xuri/excelize/v2"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/db"

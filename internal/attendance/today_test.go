@@ -3,8 +3,8 @@ package attendance_test
 import (
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"

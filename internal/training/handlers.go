@@ -16,6 +16,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/ical"
 	"tremplin/internal/platform/web"
 )
 
@@ -159,8 +160,18 @@ func (h *Handlers) host() string {
 	return ""
 }
 
-func (h *Handlers) writeCalendar(w http.ResponseWriter, r *http.Request, file, name string, events []Event) {
-	body := Calendar(name, h.host(), events)
+// writeCalendar sends events as the iCalendar feed name.
+func (h *Handlers) writeCalendar(w http.ResponseWriter, file, name string, events []Event) {
+	host := h.host()
+	if host == "" {
+		host = "tremplin"
+	}
+	out := make([]ical.Event, len(events))
+	for i, e := range events {
+		out[i] = ical.Event{UID: fmt.Sprintf("meeting-%d@%s", e.MeetingID, host), Start: e.Start, End: e.End, Stamp: e.Created,
+			Summary: e.Title + " – " + e.Antenna, Location: e.Place, Cancelled: e.Cancelled}
+	}
+	body := ical.Calendar("-//Tremplin//Training//FR", name, out)
 	hd := w.Header()
 	hd.Set("Content-Type", "text/calendar; charset=utf-8")
 	hd.Set("Content-Disposition", `inline; filename="`+file+`"`)
@@ -192,7 +203,7 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.writeCalendar(w, r, fmt.Sprintf("cohort-%d.ics", id), c.ProgrammeTitle+" – "+c.AntennaName, events)
+	h.writeCalendar(w, fmt.Sprintf("cohort-%d.ics", id), c.ProgrammeTitle+" – "+c.AntennaName, events)
 }
 
 // AdviserCalendar is every meeting of the cohorts a staff member teaches.
@@ -218,7 +229,7 @@ func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.writeCalendar(w, r, fmt.Sprintf("adviser-%d.ics", id), "Tremplin – "+st.Name, events)
+	h.writeCalendar(w, fmt.Sprintf("adviser-%d.ics", id), "Tremplin – "+st.Name, events)
 }
 
 func (h *Handlers) cohortFeedURL(c *Cohort) string {

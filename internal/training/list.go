@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/calendar"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -182,7 +183,7 @@ func (h *Handlers) CohortList(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			continue
 		}
-		day, ok := parseDay(v)
+		day, ok := calendar.ParseDay(v)
 		if !ok {
 			form.Fail(name, "training.date_invalid")
 		} else if name == "from" {

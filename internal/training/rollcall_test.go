@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -114,62 +114,6 @@ func TestClashesFindTheCohortThePlaceAndTheAdviser(t *testing.T) {
 		got, err = training.Clashes(f.Ctx, d, training.Plan{Cohort: a, PlaceID: other.ID, Advisers: a.Advisers}, []training.Slot{{at(3, 11, 0), at(3, 13, 0)}})
 		if err != nil || len(got) != 1 || got[0].Kind != "adviser" || got[0].What != f.Staff.Name {
 			t.Fatalf("same adviser elsewhere: %v %+v", err, got)
-		}
-	})
-}
-
-func TestFrenchHolidaysFollowEaster(t *testing.T) {
-	for year, want := range map[int]string{2024: "03-31", 2025: "04-20", 2026: "04-05", 2027: "03-28", 2038: "04-25"} {
-		if got := training.Easter(year).Format("01-02"); got != want {
-			t.Errorf("Easter %d: %s, want %s", year, got, want)
-		}
-	}
-	var days []string
-	for _, h := range training.FrenchHolidays(2027) {
-		days = append(days, h.Date.Format("01-02"))
-	}
-	if want := "[01-01 03-29 05-01 05-08 05-06 05-17 07-14 08-15 11-01 11-11 12-25]"; fmt.Sprint(days) != want {
-		t.Fatalf("2027 holidays %v, want %s", days, want)
-	}
-}
-
-// Closed days: French holidays for an antenna in France only, and the antenna's
-// own closures.
-func TestClosedDaysAreHolidaysInFranceAndTheAntennasClosures(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
-		day := func(m time.Month, d int) time.Time { return time.Date(2027, m, d, 0, 0, 0, 0, time.UTC) }
-		k := &training.Closure{AntennaID: f.Antenna.ID, StartsOn: day(4, 30), EndsOn: day(5, 4), Label: "Déménagement"}
-		for range 2 {
-			if err := training.AddClosure(f.Ctx, d, k, f.Staff.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		list, err := training.Closures(f.Ctx, d, f.Antenna.ID, day(1, 1))
-		if err != nil || len(list) != 1 {
-			t.Fatalf("closures after adding twice: %v %+v", err, list)
-		}
-		closed, err := training.ClosedDays(f.Ctx, d, f.Antenna.ID, "FR", day(4, 1), day(5, 31))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, want := range []string{"2027-03-29", "2027-04-30", "2027-05-01", "2027-05-04", "2027-05-06", "2027-05-08", "2027-05-17"} {
-			if _, ok := closed[want]; !ok && want >= "2027-04-01" {
-				t.Errorf("%s is not closed", want)
-			}
-		}
-		if closed["2027-05-01"].Key != "training.holiday.labour_day" || closed["2027-05-02"].Label != "Déménagement" || len(closed) != 8 {
-			t.Fatalf("closed days %+v", closed)
-		}
-		abroad, err := training.ClosedDays(f.Ctx, d, f.Antenna.ID, "MW", day(4, 1), day(5, 31))
-		if err != nil || len(abroad) != 5 {
-			t.Fatalf("abroad: only the closure's five days, got %v %+v", err, abroad)
-		}
-		if err := training.DeleteClosure(f.Ctx, d, k.ID); err != nil {
-			t.Fatal(err)
-		}
-		if list, _ := training.Closures(f.Ctx, d, f.Antenna.ID, day(1, 1)); len(list) != 0 {
-			t.Fatalf("closures after removing: %+v", list)
 		}
 	})
 }

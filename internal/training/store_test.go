@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"tremplin/internal/attendance"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/calendar"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -261,12 +262,6 @@ func hoursWarning(lang string, c *Cohort, planned float64) *HoursWarning {
 
 // --- Handlers ------------------------------------------------------------------------
 
-type closedView struct {
-	Date  time.Time
-	Key   string
-	Label string
-}
-
 type meetingsFormData struct {
 	Cohort   *Cohort
 	Weekdays []time.Weekday
@@ -274,10 +269,10 @@ type meetingsFormData struct {
 	Planned  string
 	Warning  *HoursWarning
 	Clashes  []Clash
-	Closed   []closedView // the days a single meeting would fall on a closure
+	Closed   []calendar.ClosedDay // the days a single meeting would fall on a closure
 	Added    int
-	Skipped  []closedView // after a weekly timetable: the days left out
-	Confirm  string       // the form the "save anyway" box belongs to
+	Skipped  []calendar.ClosedDay // after a weekly timetable: the days left out
+	Confirm  string               // the form the "save anyway" box belongs to
 }
 
 func (h *Handlers) renderMeetingsForm(w http.ResponseWriter, r *http.Request, status int, c *Cohort, f *web.Form, data meetingsFormData) {
@@ -309,7 +304,7 @@ func (h *Handlers) MeetingsNew(w http.ResponseWriter, r *http.Request) {
 		data.Added = n
 		var days []time.Time
 		for _, v := range strings.Split(q.Get("skipped"), ",") {
-			if d, ok := parseDay(v); ok {
+			if d, ok := calendar.ParseDay(v); ok {
 				days = append(days, d)
 			}
 		}
@@ -328,7 +323,7 @@ func (h *Handlers) MeetingsNew(w http.ResponseWriter, r *http.Request) {
 }
 
 // closedOn returns, among days, those when the cohort's antenna is closed.
-func (h *Handlers) closedOn(r *http.Request, c *Cohort, days []time.Time) ([]closedView, error) {
+func (h *Handlers) closedOn(r *http.Request, c *Cohort, days []time.Time) ([]calendar.ClosedDay, error) {
 	if len(days) == 0 {
 		return nil, nil
 	}
@@ -340,14 +335,14 @@ func (h *Handlers) closedOn(r *http.Request, c *Cohort, days []time.Time) ([]clo
 	for _, d := range days {
 		first, last = minTime(first, d), maxTime(last, d)
 	}
-	closed, err := ClosedDays(r.Context(), h.DB, c.AntennaID, a.Country, first, last)
+	closed, err := calendar.ClosedDays(r.Context(), h.DB, c.AntennaID, a.Country, first, last)
 	if err != nil {
 		return nil, err
 	}
-	var out []closedView
+	var out []calendar.ClosedDay
 	for _, d := range days {
 		if cd, ok := closed[d.Format(dateLayout)]; ok {
-			out = append(out, closedView(cd))
+			out = append(out, cd)
 		}
 	}
 	return out, nil
@@ -382,7 +377,7 @@ func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	day, okDay := dayField(f, "date")
+	day, okDay := calendar.DayField(f, "date")
 	start, end, okClock := clockRange(f, "start", "end")
 	if okDay && !c.Contains(day) {
 		f.Fail("date", "training.meeting_outside")
@@ -448,8 +443,8 @@ func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	from, okFrom := dayField(f, "from")
-	to, okTo := dayField(f, "to")
+	from, okFrom := calendar.DayField(f, "from")
+	to, okTo := calendar.DayField(f, "to")
 	if okFrom && !c.Contains(from) {
 		f.Fail("from", "training.meeting_outside")
 	}
@@ -482,7 +477,7 @@ func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		closed, err := ClosedDays(r.Context(), h.DB, c.AntennaID, a.Country, from, to)
+		closed, err := calendar.ClosedDays(r.Context(), h.DB, c.AntennaID, a.Country, from, to)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
@@ -586,7 +581,7 @@ type meetingFormData struct {
 	Places  []web.Option
 	Staff   []web.Option
 	Clashes []Clash
-	Closed  []closedView
+	Closed  []calendar.ClosedDay
 }
 
 // meetingChoices lists the places and the staff of the cohort's antenna.
@@ -670,7 +665,7 @@ func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	day, okDay := dayField(f, "date")
+	day, okDay := calendar.DayField(f, "date")
 	start, end, okClock := clockRange(f, "start", "end")
 	if okDay && !c.Contains(day) {
 		f.Fail("date", "training.meeting_outside")

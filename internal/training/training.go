@@ -7,6 +7,7 @@ package training
 import (
 	"context"
 	"embed"
+
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"

@@ -6,20 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/calendar"
 	"tremplin/internal/platform/web"
 )
-
-// parseDay reads a calendar date as a date field sends it (2027-02-03) or as
-// people type it where the browser shows a plain text box (03/02/2027).
-func parseDay(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{dateLayout, "02/01/2006", "2/1/2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
 
 var clockPattern = regexp.MustCompile(`^([01]?[0-9]|2[0-3])\s*[:hH.]\s*([0-5][0-9])?$`)
 
@@ -35,20 +24,6 @@ func parseClock(s string) (int, bool) {
 	h, _ := strconv.Atoi(m[1])
 	min, _ := strconv.Atoi(m[2])
 	return h*60 + min, true
-}
-
-// dayField checks a required date field.
-func dayField(f *web.Form, name string) (time.Time, bool) {
-	v := f.Get(name)
-	if v == "" {
-		f.Fail(name, "form.required")
-		return time.Time{}, false
-	}
-	d, ok := parseDay(v)
-	if !ok {
-		f.Fail(name, "training.date_invalid")
-	}
-	return d, ok
 }
 
 // clockRange checks a pair of required time fields, the end after the start.
@@ -86,8 +61,8 @@ func cohortFromForm(f *web.Form, c *Cohort) {
 	if f.Get("capacity") != "" && (err != nil || capacity < 1 || capacity > 500) {
 		f.Fail("capacity", "training.capacity_invalid")
 	}
-	starts, okS := dayField(f, "starts_on")
-	ends, okE := dayField(f, "ends_on")
+	starts, okS := calendar.DayField(f, "starts_on")
+	ends, okE := calendar.DayField(f, "ends_on")
 	if okS && okE {
 		if ends.Before(starts) {
 			f.Fail("ends_on", "training.ends_before_starts")
@@ -103,7 +78,7 @@ func cohortFromForm(f *web.Form, c *Cohort) {
 func skipDates(f *web.Form, name string) map[string]bool {
 	out := map[string]bool{}
 	for _, v := range strings.FieldsFunc(f.Get(name), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
-		d, ok := parseDay(v)
+		d, ok := calendar.ParseDay(v)
 		if !ok {
 			f.Fail(name, "training.skip_invalid")
 			continue

@@ -1,4 +1,6 @@
-package training
+package calendar
+
+// An antenna's closures: the store, and the page where its managers list them.
 
 import (
 	"context"
@@ -15,91 +17,6 @@ import (
 	"tremplin/internal/platform/web"
 )
 
-// Easter returns Easter Sunday of year in the Gregorian calendar (the anonymous
-// Gregorian algorithm, Meeus/Jones/Butcher).
-func Easter(year int) time.Time {
-	a := year % 19
-	b, c := year/100, year%100
-	d, e := b/4, b%4
-	f := (b + 8) / 25
-	g := (b - f + 1) / 3
-	h := (19*a + b - d - g + 15) % 30
-	i, k := c/4, c%4
-	l := (32 + 2*e + 2*i - h - k) % 7
-	m := (a + 11*h + 22*l) / 451
-	month := (h + l - 7*m + 114) / 31
-	day := (h+l-7*m+114)%31 + 1
-	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-}
-
-// Holiday is a public holiday: its date and the catalog key of its name.
-type Holiday struct {
-	Date time.Time
-	Key  string
-}
-
-// FrenchHolidays lists the eleven public holidays of France in year, in date
-// order (the national list of the Labour Code, article L3133-1; Alsace-Moselle's two
-// extra days are not included).
-func FrenchHolidays(year int) []Holiday {
-	day := func(m time.Month, d int) time.Time { return time.Date(year, m, d, 0, 0, 0, 0, time.UTC) }
-	easter := Easter(year)
-	return []Holiday{
-		{day(time.January, 1), "training.holiday.new_year"},
-		{easter.AddDate(0, 0, 1), "training.holiday.easter_monday"},
-		{day(time.May, 1), "training.holiday.labour_day"},
-		{day(time.May, 8), "training.holiday.victory_1945"},
-		{easter.AddDate(0, 0, 39), "training.holiday.ascension"},
-		{easter.AddDate(0, 0, 50), "training.holiday.whit_monday"},
-		{day(time.July, 14), "training.holiday.national_day"},
-		{day(time.August, 15), "training.holiday.assumption"},
-		{day(time.November, 1), "training.holiday.all_saints"},
-		{day(time.November, 11), "training.holiday.armistice"},
-		{day(time.December, 25), "training.holiday.christmas"},
-	}
-}
-
-// ClosedDay is a day without meetings: a public holiday (Key, a catalog key) or a
-// closure of the antenna (Label, as the manager wrote it).
-type ClosedDay struct {
-	Date  time.Time
-	Key   string
-	Label string
-}
-
-// ClosedDays returns the days from first to last (calendar days) when the antenna
-// is closed, by date (YYYY-MM-DD): French public holidays for an antenna in France
-// (country "FR"), and the antenna's own closures.
-func ClosedDays(ctx context.Context, d *db.DB, antennaID int64, country string, first, last time.Time) (map[string]ClosedDay, error) {
-	out := map[string]ClosedDay{}
-	if country == "FR" {
-		for y := first.Year(); y <= last.Year(); y++ {
-			for _, h := range FrenchHolidays(y) {
-				if !h.Date.Before(first) && !h.Date.After(last) {
-					out[h.Date.Format(dateLayout)] = ClosedDay{Date: h.Date, Key: h.Key}
-				}
-			}
-		}
-	}
-	closures, err := closuresBetween(ctx, d, antennaID, first.Format(dateLayout), last.Format(dateLayout))
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range closures {
-		day := c.StartsOn
-		if day.Before(first) {
-			day = first
-		}
-		for ; !day.After(c.EndsOn) && !day.After(last); day = day.AddDate(0, 0, 1) {
-			k := day.Format(dateLayout)
-			if _, holiday := out[k]; !holiday {
-				out[k] = ClosedDay{Date: day, Label: c.Label}
-			}
-		}
-	}
-	return out, nil
-}
-
 // Closure is a period when an antenna is closed, both days included.
 type Closure struct {
 	ID          int64
@@ -111,21 +28,13 @@ type Closure struct {
 }
 
 func scanClosures(rows *sql.Rows, err error) ([]Closure, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Closure
-	for rows.Next() {
+	return db.Collect[Closure](rows, err)(func(row db.Scanner) (Closure, error) {
 		var c Closure
 		var s, e string
-		if err := rows.Scan(&c.ID, &c.AntennaID, &c.AntennaName, &s, &e, &c.Label); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&c.ID, &c.AntennaID, &c.AntennaName, &s, &e, &c.Label)
 		c.StartsOn, c.EndsOn = parseDate(s), parseDate(e)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }
 
 const closureSelect = `SELECT k.id, k.antenna_id, a.name, k.starts_on, k.ends_on, k.label FROM antenna_closures k JOIN antennas a ON a.id = k.antenna_id`
@@ -141,19 +50,19 @@ const maxClosures = 100
 // Closures lists an antenna's closures ending on or after since, soonest first.
 func Closures(ctx context.Context, d *db.DB, antennaID int64, since time.Time) ([]Closure, error) {
 	return scanClosures(d.QueryContext(ctx, closureSelect+` WHERE k.antenna_id = $1 AND k.ends_on >= $2
-		ORDER BY k.starts_on, k.id LIMIT `+strconv.Itoa(maxClosures), antennaID, since.Format(dateLayout)))
+		ORDER BY k.starts_on, k.id LIMIT `+strconv.Itoa(maxClosures), antennaID, since.Format(time.DateOnly)))
 }
 
 // AddClosure records a closure. Sending the same one twice records it once.
 func AddClosure(ctx context.Context, d *db.DB, c *Closure, staffID int64) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM antenna_closures WHERE antenna_id = $1 AND starts_on = $2 AND ends_on = $3 AND label = $4`,
-			c.AntennaID, c.StartsOn.Format(dateLayout), c.EndsOn.Format(dateLayout), c.Label).Scan(&c.ID)
+			c.AntennaID, c.StartsOn.Format(time.DateOnly), c.EndsOn.Format(time.DateOnly), c.Label).Scan(&c.ID)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO antenna_closures (antenna_id, starts_on, ends_on, label, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.AntennaID, c.StartsOn.Format(dateLayout), c.EndsOn.Format(dateLayout),
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.AntennaID, c.StartsOn.Format(time.DateOnly), c.EndsOn.Format(time.DateOnly),
 			c.Label, db.NullID(staffID), db.Now()).Scan(&c.ID)
 	})
 }
@@ -209,7 +118,7 @@ func (h *Handlers) renderClosures(w http.ResponseWriter, r *http.Request, status
 	}
 	data := closuresData{}
 	for _, a := range antennas {
-		data.Antennas = append(data.Antennas, web.Option{Value: idString(a.ID), Label: a.Name, Raw: true})
+		data.Antennas = append(data.Antennas, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name, Raw: true})
 		if a.ID == chosen || data.Antenna == nil {
 			data.Antenna = a
 		}
@@ -219,7 +128,11 @@ func (h *Handlers) renderClosures(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	data.AntennaID = data.Antenna.ID
-	now := time.Now().In(Location(data.Antenna.Timezone))
+	loc, err := time.LoadLocation(data.Antenna.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	now := time.Now().In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if data.Closures, err = Closures(r.Context(), h.DB, data.AntennaID, today); err != nil {
 		h.Render.Fail(w, r, err)
@@ -235,8 +148,8 @@ func (h *Handlers) renderClosures(w http.ResponseWriter, r *http.Request, status
 	if f == nil {
 		f = web.NewForm(url.Values{})
 	}
-	f.Set("antenna", idString(data.AntennaID))
-	h.Render.Render(w, r, status, "training/closures.html", data, f)
+	f.Set("antenna", strconv.FormatInt(data.AntennaID, 10))
+	h.Render.Render(w, r, status, "calendar/closures.html", data, f)
 }
 
 // ClosuresPage lists an antenna's closures to come, the public holidays ahead,
@@ -261,8 +174,8 @@ func (h *Handlers) ClosureAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Required("label")
 	f.MaxLength("label", 120)
-	from, okFrom := dayField(f, "from")
-	to, okTo := dayField(f, "to")
+	from, okFrom := DayField(f, "from")
+	to, okTo := DayField(f, "to")
 	if okFrom && okTo {
 		if to.Before(from) {
 			f.Fail("to", "training.to_before_from")
@@ -280,7 +193,7 @@ func (h *Handlers) ClosureAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Flash(r, "training.closure_added")
-	http.Redirect(w, r, "/closures?antenna="+idString(antenna), http.StatusSeeOther)
+	http.Redirect(w, r, "/closures?antenna="+strconv.FormatInt(antenna, 10), http.StatusSeeOther)
 }
 
 // ClosureDelete removes a closure of an antenna the person manages.
@@ -299,5 +212,5 @@ func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Flash(r, "training.closure_deleted")
-	http.Redirect(w, r, "/closures?antenna="+idString(antenna), http.StatusSeeOther)
+	http.Redirect(w, r, "/closures?antenna="+strconv.FormatInt(antenna, 10), http.StatusSeeOther)
 }

@@ -1,14 +1,15 @@
-package training_test
+package ical_test
 
 import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones, even where the system has no tz database
 	"unicode/utf8"
 
-	ical "github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 
-	"tremplin/internal/training"
+	"tremplin/internal/platform/ical"
 )
 
 // The feed is read back by a real iCalendar parser: lines end with CRLF and are
@@ -16,18 +17,18 @@ import (
 // DTSTAMP, every TZID has its VTIMEZONE whose offsets agree with the tz database,
 // text is escaped, and events start at the local time that was entered.
 func TestCalendarFeedReadsBackWithARealParser(t *testing.T) {
-	paris, blantyre := training.Location("Europe/Paris"), training.Location("Africa/Blantyre")
+	paris, blantyre := zone(t, "Europe/Paris"), zone(t, "Africa/Blantyre")
 	created := time.Date(2027, 1, 10, 8, 0, 0, 0, time.UTC)
 	long := "Développeur·se web : intégration, accessibilité; tests, déploiement \\ projet final – groupe du soir à La Grappe"
-	events := []training.Event{
-		{MeetingID: 1, CohortID: 7, Start: time.Date(2027, 2, 2, 9, 30, 0, 0, paris), End: time.Date(2027, 2, 2, 12, 0, 0, 0, paris),
-			Created: created, Title: long, Antenna: "Lille", Place: "La Grappe – tiers-lieu, 45 rue du Faubourg de Roubaix, 59800 Lille"},
-		{MeetingID: 2, CohortID: 7, Start: time.Date(2027, 7, 6, 9, 30, 0, 0, paris), End: time.Date(2027, 7, 6, 12, 0, 0, 0, paris),
-			Created: created, Title: long, Antenna: "Lille", Place: "Salle 1\nporte B"},
-		{MeetingID: 3, CohortID: 9, Start: time.Date(2027, 7, 6, 8, 30, 0, 0, blantyre), End: time.Date(2027, 7, 6, 11, 30, 0, 0, blantyre),
-			Created: created, Title: "Premiers pas numériques", Antenna: "Dzaleka", Place: "Dzaleka community learning centre", Cancelled: true},
+	events := []ical.Event{
+		{UID: "meeting-1@tremplin.example", Start: time.Date(2027, 2, 2, 9, 30, 0, 0, paris), End: time.Date(2027, 2, 2, 12, 0, 0, 0, paris),
+			Stamp: created, Summary: long + " – Lille", Location: "La Grappe – tiers-lieu, 45 rue du Faubourg de Roubaix, 59800 Lille"},
+		{UID: "meeting-2@tremplin.example", Start: time.Date(2027, 7, 6, 9, 30, 0, 0, paris), End: time.Date(2027, 7, 6, 12, 0, 0, 0, paris),
+			Stamp: created, Summary: long + " – Lille", Location: "Salle 1\nporte B"},
+		{UID: "meeting-3@tremplin.example", Start: time.Date(2027, 7, 6, 8, 30, 0, 0, blantyre), End: time.Date(2027, 7, 6, 11, 30, 0, 0, blantyre),
+			Stamp: created, Summary: "Premiers pas numériques – Dzaleka", Location: "Dzaleka community learning centre", Cancelled: true},
 	}
-	body := training.Calendar("Développeur·se web – Lille", "tremplin.example", events)
+	body := ical.Calendar("-//Tremplin//Training//FR", "Développeur·se web – Lille", events)
 
 	if strings.Contains(strings.ReplaceAll(body, "\r\n", ""), "\n") || !strings.HasSuffix(body, "\r\n") {
 		t.Fatal("a line does not end with CRLF")
@@ -56,21 +57,21 @@ func TestCalendarFeedReadsBackWithARealParser(t *testing.T) {
 		}
 	}
 
-	cal, err := ical.NewDecoder(strings.NewReader(body)).Decode()
+	cal, err := goical.NewDecoder(strings.NewReader(body)).Decode()
 	if err != nil {
 		t.Fatalf("parse: %v\n%s", err, body)
 	}
-	zones := map[string]*ical.Component{}
+	zones := map[string]*goical.Component{}
 	for _, c := range cal.Children {
-		if c.Name == ical.CompTimezone {
-			id, _ := c.Props.Text(ical.PropTimezoneID)
+		if c.Name == goical.CompTimezone {
+			id, _ := c.Props.Text(goical.PropTimezoneID)
 			zones[id] = c
 		}
 	}
 	if len(zones) != 2 {
 		t.Fatalf("%d VTIMEZONEs, want 2", len(zones))
 	}
-	kinds := func(z *ical.Component) (out []string) {
+	kinds := func(z *goical.Component) (out []string) {
 		for _, c := range z.Children {
 			out = append(out, c.Name)
 		}
@@ -89,10 +90,10 @@ func TestCalendarFeedReadsBackWithARealParser(t *testing.T) {
 	}
 	for i, e := range got {
 		want := events[i]
-		if uid, _ := e.Props.Text(ical.PropUID); uid == "" || !strings.HasSuffix(uid, "@tremplin.example") {
+		if uid, _ := e.Props.Text(goical.PropUID); uid == "" || !strings.HasSuffix(uid, "@tremplin.example") {
 			t.Errorf("event %d: UID %q", i, uid)
 		}
-		if stamp, err := e.Props.DateTime(ical.PropDateTimeStamp, nil); err != nil || !stamp.Equal(created) {
+		if stamp, err := e.Props.DateTime(goical.PropDateTimeStamp, nil); err != nil || !stamp.Equal(created) {
 			t.Errorf("event %d: DTSTAMP %v %v", i, stamp, err)
 		}
 		start, err := e.DateTimeStart(nil)
@@ -106,30 +107,39 @@ func TestCalendarFeedReadsBackWithARealParser(t *testing.T) {
 		if local := start.In(want.Start.Location()); local.Hour() != want.Start.Hour() || local.Minute() != want.Start.Minute() {
 			t.Errorf("event %d starts at %s local time", i, local.Format("15:04"))
 		}
-		tzid := e.Props.Get(ical.PropDateTimeStart).Params.Get(ical.PropTimezoneID)
+		tzid := e.Props.Get(goical.PropDateTimeStart).Params.Get(goical.PropTimezoneID)
 		if zones[tzid] == nil {
 			t.Errorf("event %d: TZID %q has no VTIMEZONE", i, tzid)
 		} else if off := vtimezoneOffset(t, zones[tzid], want.Start); off != offsetOf(want.Start) {
 			t.Errorf("event %d: the VTIMEZONE says UTC%+d s, the tz database UTC%+d s", i, off, offsetOf(want.Start))
 		}
-		summary, _ := e.Props.Text(ical.PropSummary)
-		location, _ := e.Props.Text(ical.PropLocation)
-		if summary != want.Title+" – "+want.Antenna || location != want.Place {
+		summary, _ := e.Props.Text(goical.PropSummary)
+		location, _ := e.Props.Text(goical.PropLocation)
+		if summary != want.Summary || location != want.Location {
 			t.Errorf("event %d: summary %q, location %q", i, summary, location)
 		}
 	}
+}
+
+func zone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
 
 func offsetOf(t time.Time) int { _, off := t.Zone(); return off }
 
 // vtimezoneOffset is the UTC offset the VTIMEZONE gives at the wall-clock time of
 // local: that of the observance whose latest onset (by its RRULE) comes before it.
-func vtimezoneOffset(t *testing.T, zone *ical.Component, local time.Time) int {
+func vtimezoneOffset(t *testing.T, zone *goical.Component, local time.Time) int {
 	t.Helper()
 	wall := time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), 0, 0, time.UTC)
 	best, bestOff := time.Time{}, 0
 	for _, obs := range zone.Children {
-		to := obs.Props.Get(ical.PropTimezoneOffsetTo).Value
+		to := obs.Props.Get(goical.PropTimezoneOffsetTo).Value
 		sign := 1
 		if to[0] == '-' {
 			sign = -1
@@ -137,13 +147,13 @@ func vtimezoneOffset(t *testing.T, zone *ical.Component, local time.Time) int {
 		hh, mm := int(to[1]-'0')*10+int(to[2]-'0'), int(to[3]-'0')*10+int(to[4]-'0')
 		off := sign * (hh*3600 + mm*60)
 		onset := time.Time{}
-		if obs.Props.Get(ical.PropRecurrenceRule) != nil {
+		if obs.Props.Get(goical.PropRecurrenceRule) != nil {
 			set, err := obs.RecurrenceSet(time.UTC)
 			if err != nil {
 				t.Fatal(err)
 			}
 			onset = set.Before(wall, true)
-		} else if s, err := obs.Props.DateTime(ical.PropDateTimeStart, time.UTC); err == nil && !s.After(wall) {
+		} else if s, err := obs.Props.DateTime(goical.PropDateTimeStart, time.UTC); err == nil && !s.After(wall) {
 			onset = s
 		}
 		if !onset.IsZero() && onset.After(best) {
@@ -151,7 +161,7 @@ func vtimezoneOffset(t *testing.T, zone *ical.Component, local time.Time) int {
 		}
 	}
 	if best.IsZero() {
-		t.Fatalf("no observance of %s applies at %v", zone.Props.Get(ical.PropTimezoneID).Value, wall)
+		t.Fatalf("no observance of %s applies at %v", zone.Props.Get(goical.PropTimezoneID).Value, wall)
 	}
 	return bestOff
 }

@@ -1,4 +1,8 @@
-package training
+// Package ical writes iCalendar objects (RFC 5545), by hand: calendar feeds are
+// small, and the rules that matter to calendar apps — CRLF, folding at 75 octets,
+// escaping, a VTIMEZONE for every TZID, with yearly rules where the zone has them
+// — are few.
+package ical
 
 import (
 	"fmt"
@@ -7,9 +11,17 @@ import (
 	"unicode/utf8"
 )
 
-// The iCalendar feeds (RFC 5545), written by hand: they are small, and the rules
-// that matter to calendar apps — CRLF, folding at 75 octets, escaping, a VTIMEZONE
-// for every TZID — are few.
+// Event is one event of a calendar. Start and End are written in their own
+// location's zone, with its VTIMEZONE (in UTC when their location is UTC).
+type Event struct {
+	UID       string    // globally unique: "meeting-12@example.org"
+	Start     time.Time // in the zone the event is held in
+	End       time.Time
+	Stamp     time.Time // when the event was made; now when zero
+	Summary   string
+	Location  string
+	Cancelled bool
+}
 
 const (
 	icsLocal = "20060102T150405"
@@ -42,13 +54,13 @@ var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\
 // text writes a TEXT property, escaped.
 func (w *icsWriter) text(name, value string) { w.line(name + ":" + icsEscaper.Replace(value)) }
 
-// Calendar writes events as an iCalendar object named name. host makes the UIDs
-// globally unique (the site's host name).
-func Calendar(name, host string, events []Event) string {
+// Calendar writes events as an iCalendar object named name, made by prodID (a
+// PRODID: "-//Owner//Product//Language").
+func Calendar(prodID, name string, events []Event) string {
 	w := &icsWriter{}
 	w.line("BEGIN:VCALENDAR")
 	w.line("VERSION:2.0")
-	w.line("PRODID:-//Tremplin//Training//FR")
+	w.line("PRODID:" + prodID)
 	w.line("CALSCALE:GREGORIAN")
 	w.text("NAME", name)
 	w.text("X-WR-CALNAME", name)
@@ -73,22 +85,19 @@ func Calendar(name, host string, events []Event) string {
 			writeTimezone(w, loc, years[loc].first, years[loc].last)
 		}
 	}
-	if host == "" {
-		host = "tremplin"
-	}
 	for _, e := range events {
 		w.line("BEGIN:VEVENT")
-		w.line(fmt.Sprintf("UID:meeting-%d@%s", e.MeetingID, host))
-		stamp := e.Created
+		w.line("UID:" + e.UID)
+		stamp := e.Stamp
 		if stamp.IsZero() {
 			stamp = time.Now()
 		}
 		w.line("DTSTAMP:" + stamp.UTC().Format(icsUTC))
 		w.line(dateTime("DTSTART", e.Start))
 		w.line(dateTime("DTEND", e.End))
-		w.text("SUMMARY", e.Title+" – "+e.Antenna)
-		if e.Place != "" {
-			w.text("LOCATION", e.Place)
+		w.text("SUMMARY", e.Summary)
+		if e.Location != "" {
+			w.text("LOCATION", e.Location)
 		}
 		if e.Cancelled {
 			w.line("STATUS:CANCELLED")
