@@ -15,6 +15,7 @@ import (
 
 	"tremplin/internal/attendance"
 	"tremplin/internal/calendar"
+	"tremplin/internal/catalogue"
 	"tremplin/internal/exports"
 	"tremplin/internal/impact"
 	"tremplin/internal/learners"
@@ -54,6 +55,7 @@ type App struct {
 	Auth        *auth.Service
 	Org         *org.Handlers
 	Training    *training.Handlers
+	Catalogue   *catalogue.Handlers
 	Attendance  *attendance.Handlers
 	Calendar    *calendar.Handlers
 	Learners    *learners.Handlers
@@ -120,6 +122,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		auth.Pages(),
 		org.Pages(),
 		training.Pages(),
+		catalogue.Pages(),
 		attendance.Pages(),
 		calendar.Pages(),
 		learners.Pages(),
@@ -147,7 +150,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	deps := web.Deps{DB: d, Render: a.Render, Log: cfg.Log, Flash: a.Auth.Flash}
 	a.Org = &org.Handlers{Deps: deps, Auth: a.Auth}
 	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
-	a.Training = &training.Handlers{Deps: deps, Auth: a.Auth, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Training = &training.Handlers{Deps: deps, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Catalogue = &catalogue.Handlers{Deps: deps, Auth: a.Auth}
 	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
 	a.Calendar = &calendar.Handlers{Deps: deps}
 	a.Positioning = &positioning.Handlers{Deps: deps}

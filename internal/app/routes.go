@@ -61,8 +61,8 @@ func (a *App) routeTable() []Route {
 		{"POST /staff/{id}", admins, o.StaffSave},
 
 		// --- training: catalogue, programmes, cohorts, meetings, enrolment, attendance, feeds ---
-		{"GET /courses", pub, a.Training.Courses},
-		{"GET /courses/{id}", pub, a.Training.Course},
+		{"GET /courses", pub, a.Catalogue.Courses},
+		{"GET /courses/{id}", pub, a.Catalogue.Course},
 		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar},   // the secret token in the URL is checked
 		{"GET /advisers/{id}/calendar.ics", pub, a.Training.AdviserCalendar}, // idem
 		{"GET /programmes", staff, a.Training.ProgrammeList},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tremplin/internal/attendance"
+	"tremplin/internal/catalogue"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -288,7 +289,7 @@ func TestProgrammesBelongToAnAntennaAndSpeakItsLanguages(t *testing.T) {
 			t.Fatalf("descriptions %+v %+v", got, local.DescriptionIn("ar"))
 		}
 		titles := func(antenna int64) []string {
-			offers, err := training.Catalogue(f.Ctx, d, antenna, 0, today)
+			offers, err := catalogue.Catalogue(f.Ctx, d, antenna, 0, today)
 			if err != nil {
 				t.Fatal(err)
 			}

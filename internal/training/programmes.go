@@ -86,22 +86,23 @@ func (p *Programme) CanEdit(st *auth.Staff) bool {
 	return st.ManagesAntenna(p.AntennaID)
 }
 
-// levelOrder sorts programmes from the first steps to the certifying courses.
-const levelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
+// LevelOrder sorts programmes p from the first steps to the certifying courses.
+const LevelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
 
-const programmeColumns = `p.id, p.title, p.level, p.description, p.total_hours, p.certifying, COALESCE(p.antenna_id, 0),
+// ProgrammeColumns are the columns of programmes p that ScanProgramme reads, for
+// another package's query that lists programmes with its own columns after them
+// (the public catalogue).
+const ProgrammeColumns = `p.id, p.title, p.level, p.description, p.total_hours, p.certifying, COALESCE(p.antenna_id, 0),
 	COALESCE((SELECT a.name FROM antennas a WHERE a.id = p.antenna_id), ''), p.archived_at, p.off_catalogue,
 	p.title_en, p.title_ar, p.description_en, p.description_ar`
 
-func programmeFields(p *Programme, archivedAt *string) []any {
-	return []any{&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying, &p.AntennaID,
-		&p.AntennaName, archivedAt, &p.OffCatalogue, &p.TitleEn, &p.TitleAr, &p.DescriptionEn, &p.DescriptionAr}
-}
-
-func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
+// ScanProgramme reads a row starting with the ProgrammeColumns, and the columns
+// after them into more; db.ErrNotFound when there is no row.
+func ScanProgramme(row db.Scanner, more ...any) (*Programme, error) {
 	var p Programme
 	var archived string
-	err := row.Scan(programmeFields(&p, &archived)...)
+	err := row.Scan(append([]any{&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying, &p.AntennaID,
+		&p.AntennaName, &archived, &p.OffCatalogue, &p.TitleEn, &p.TitleAr, &p.DescriptionEn, &p.DescriptionAr}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -116,7 +117,7 @@ func collectProgrammes(rows *sql.Rows, err error) ([]Programme, error) {
 	defer rows.Close()
 	var out []Programme
 	for rows.Next() {
-		p, err := scanProgramme(rows)
+		p, err := ScanProgramme(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -127,36 +128,36 @@ func collectProgrammes(rows *sql.Rows, err error) ([]Programme, error) {
 
 // Programmes lists every programme, archived ones included, by level then title.
 func Programmes(ctx context.Context, d *db.DB) ([]Programme, error) {
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+" FROM programmes p ORDER BY "+levelOrder+", p.title"))
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+" FROM programmes p ORDER BY "+LevelOrder+", p.title"))
 }
 
 // PublicProgrammes lists the programmes a visitor may choose: not archived, on the
 // catalogue, the whole association's or those of antennaID (0: every antenna's).
 func PublicProgrammes(ctx context.Context, d *db.DB, antennaID int64) ([]Programme, error) {
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
 		WHERE p.archived_at = '' AND NOT p.off_catalogue AND ($1 = 0 OR p.antenna_id IS NULL OR p.antenna_id = $1)
-		ORDER BY `+levelOrder+", p.title", antennaID))
+		ORDER BY `+LevelOrder+", p.title", antennaID))
 }
 
 // ProgrammesIn lists the programmes staff of the scope see: the whole
 // association's and their antennas', archived ones only when asked.
 func ProgrammesIn(ctx context.Context, d *db.DB, sc auth.Scope, archived bool) ([]Programme, error) {
 	where, args := sc.WhereN("p.antenna_id", 2)
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
 		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+where+`)
-		ORDER BY `+levelOrder+", p.title", append([]any{archived}, args...)...))
+		ORDER BY `+LevelOrder+", p.title", append([]any{archived}, args...)...))
 }
 
 // ProgrammeByID returns a programme, or db.ErrNotFound.
 func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) {
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+" FROM programmes p WHERE p.id = $1", id))
+	return ScanProgramme(d.QueryRowContext(ctx, "SELECT "+ProgrammeColumns+" FROM programmes p WHERE p.id = $1", id))
 }
 
 // ProgrammeIn returns a programme staff of the scope see (the whole association's
 // or one of their antennas'), or db.ErrNotFound.
 func ProgrammeIn(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Programme, error) {
 	where, args := sc.WhereN("p.antenna_id", 2)
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
+	return ScanProgramme(d.QueryRowContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
 		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+where+")", append([]any{id}, args...)...))
 }
 

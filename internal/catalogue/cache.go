@@ -1,4 +1,4 @@
-package training
+package catalogue
 
 import (
 	"bytes"
@@ -6,25 +6,21 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/training"
 )
 
 // The public catalogue is the most visited page and the same for every visitor in
 // a language, so it is rendered once and served from memory for a few seconds:
-// no query, no template, no compression per request. Any change made through this
-// package in this process drops the copies at once; the short lifetime bounds what
-// another process sharing the database may show (seats left a few seconds old).
+// no query, no template, no compression per request. Any change made through
+// training in this process drops the copies at once (training.Generation); the
+// short lifetime bounds what another process sharing the database may show
+// (seats left a few seconds old).
 
 const publicTTL = 5 * time.Second
-
-// generation changes with every write that a visitor could see.
-var generation atomic.Int64
-
-func changed() { generation.Add(1) }
 
 type cachedPage struct {
 	at     time.Time
@@ -61,7 +57,7 @@ func (h *Handlers) servePublic(w http.ResponseWriter, r *http.Request, key strin
 		return
 	}
 	key = i18n.FromContext(r.Context()).Lang + "|" + r.URL.Path + "|" + key
-	gen := generation.Load()
+	gen := training.Generation()
 	c := &h.pages
 	c.mu.Lock()
 	p := c.pages[key]
