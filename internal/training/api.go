@@ -11,8 +11,6 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// Programme is in programmes.go.
-
 // CohortSummary is what another room needs to show or choose a cohort.
 type CohortSummary struct {
 	ID             int64

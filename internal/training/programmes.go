@@ -86,6 +86,9 @@ func (p *Programme) CanEdit(st *auth.Staff) bool {
 	return st.ManagesAntenna(p.AntennaID)
 }
 
+// ErrTitleTaken is returned when another programme has the same title.
+var ErrTitleTaken = errors.New("programme title already used")
+
 // LevelOrder sorts programmes p from the first steps to the certifying courses.
 const LevelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
 
@@ -198,7 +201,7 @@ func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
 	return err
 }
 
-// --- Pages -----------------------------------------------------------------------
+// --- Pages ---------------------------------------------------------------------
 
 // ProgrammeList shows the programmes the person sees (the association's and their
 // antennas'), archived ones only when asked.

@@ -7,9 +7,17 @@ package training
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
+	_ "time/tzdata" // antennas abroad need their zone even where the system has no tz database
 
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
@@ -36,6 +44,25 @@ type Handlers struct {
 	NameKey func(string) string
 }
 
+// tell passes enrolment changes on to the learners room. The change is already
+// saved, so a failure there is logged rather than shown as an error.
+func (h *Handlers) tell(ctx context.Context, changes []Change) {
+	if h.OnEnrolment == nil {
+		return
+	}
+	for _, c := range changes {
+		if err := h.OnEnrolment(ctx, c.LearnerID, c.State); err != nil && h.Log != nil {
+			h.Log.Warn("enrolment callback", "learner", c.LearnerID, "state", c.State, "err", err)
+		}
+	}
+}
+
+// Change is an enrolment that changed state, for the learners room's callback.
+type Change struct {
+	LearnerID int64
+	State     string
+}
+
 // generation changes with every write that a visitor could see.
 var generation atomic.Int64
 
@@ -45,3 +72,38 @@ func changed() { generation.Add(1) }
 // see (programmes, cohorts, seats): a copy of a public page made at another
 // generation is stale.
 func Generation() int64 { return generation.Load() }
+
+var zones sync.Map // name → *time.Location
+
+// Location returns the antenna timezone by IANA name (UTC when unknown), cached:
+// loading a zone reads and parses a file.
+func Location(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	zones.Store(name, l)
+	return l
+}
+
+// dateLayout is how calendar dates are stored.
+const dateLayout = "2006-01-02"
+
+func parseDate(s string) time.Time {
+	t, _ := time.Parse(dateLayout, s)
+	return t
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func lang(r *http.Request) string { return i18n.FromContext(r.Context()).Lang }
+
+func newToken() string { return strings.ToLower(rand.Text()) }

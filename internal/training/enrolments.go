@@ -1,7 +1,8 @@
 package training
 
 // Enrolling from the cohort page: people of the antenna found by name, the
-// programme's waitlist, and the cohort's own waitlist a few at a time.
+// programme's waitlist, and the cohort's own waitlist a few at a time; offers
+// confirmed and places given up.
 
 import (
 	"context"
@@ -115,47 +116,7 @@ func learnerAntenna(ctx context.Context, d *db.DB, learnerID int64) (int64, erro
 	return id, err
 }
 
-// OfferTo offers a seat to each of the chosen people of the cohort's waitlist while
-// seats are free, in the order given. It returns the changes and the people left
-// without an offer (the cohort was full, or they were not waiting).
-func OfferTo(ctx context.Context, d *db.DB, cohortID int64, learners []int64, staffID int64) ([]Change, []int64, error) {
-	defer changed()
-	var changes []Change
-	var left []int64
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		changes, left = nil, nil
-		state, capacity, err := lockCohort(ctx, tx, cohortID)
-		if err != nil {
-			return err
-		}
-		if !takesEnrolments(state) {
-			return ErrCohortClosed
-		}
-		taken, err := seatsTaken(ctx, tx, cohortID)
-		if err != nil {
-			return err
-		}
-		for _, l := range learners {
-			current, err := enrolmentState(ctx, tx, cohortID, l)
-			if err != nil {
-				return err
-			}
-			if current != Waitlisted || taken >= capacity {
-				left = append(left, l)
-				continue
-			}
-			if err := setEnrolment(ctx, tx, cohortID, l, Offered, staffID); err != nil {
-				return err
-			}
-			changes = append(changes, Change{LearnerID: l, State: Offered})
-			taken++
-		}
-		return settle(ctx, tx, cohortID, state, capacity, taken)
-	})
-	return changes, left, err
-}
-
-// --- Pages -----------------------------------------------------------------------
+// --- Pages ---------------------------------------------------------------------
 
 // enrolSection is what the cohort page offers to enrol people.
 type enrolSection struct {
@@ -319,4 +280,66 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 	}
 	h.Flash(r, "training.waitlist_done")
 	http.Redirect(w, r, back+"#roster", http.StatusSeeOther)
+}
+
+// CohortOffer offers the free seats to the people waiting, first in line first.
+func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.scopedCohort(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	changes, err := OfferSeats(ctx, h.DB, c.ID, auth.Current(ctx).ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.tell(ctx, changes)
+	h.Flash(r, "training.seats_offered")
+	http.Redirect(w, r, "/cohorts/"+idString(c.ID)+"#roster", http.StatusSeeOther)
+}
+
+// EnrolmentWithdraw ends an enrolment, an offer (the seat passes to the next
+// person waiting) or a place on the waitlist.
+func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	changes, err := Withdraw(ctx, h.DB, cohortID, learnerID, st.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.tell(ctx, changes)
+	if state == Offered {
+		h.Flash(r, "training.offer_passed")
+	} else {
+		h.Flash(r, "training.withdrawn")
+	}
+	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
+}
+
+// EnrolmentConfirm turns an offered seat into an enrolment.
+func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	cohortID, learnerID, state, err := EnrolmentByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if state == Offered {
+		if _, err := Enrol(ctx, h.DB, cohortID, learnerID, st.ID); err != nil && !errors.Is(err, ErrCohortClosed) {
+			h.Render.Fail(w, r, err)
+			return
+		} else if err == nil {
+			h.tell(ctx, []Change{{LearnerID: learnerID, State: Enrolled}})
+			h.Flash(r, "training.offer_confirmed")
+		}
+	}
+	http.Redirect(w, r, "/cohorts/"+idString(cohortID)+"#roster", http.StatusSeeOther)
 }

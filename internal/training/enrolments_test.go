@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"tremplin/internal/attendance"
 	"tremplin/internal/platform/db"
@@ -267,24 +266,4 @@ func TestReassignLearnerMovesEnrolmentsAndMarks(t *testing.T) {
 			t.Fatalf("cohort z: %d taken, state %s", got.Taken, got.State)
 		}
 	})
-}
-
-// A weekly timetable keeps its local hours across a change to summer time, and
-// skips the dates asked.
-func TestWeeklyTimetableKeepsLocalHoursAcrossDaylightSaving(t *testing.T) {
-	paris := training.Location("Europe/Paris")
-	first := time.Date(2027, 3, 22, 0, 0, 0, 0, time.UTC) // Monday; summer time starts on Sunday 28 March
-	last := time.Date(2027, 4, 9, 0, 0, 0, 0, time.UTC)
-	slots := training.Weekly(first, last, []time.Weekday{time.Tuesday, time.Thursday}, 9*60+30, 12*60, map[string]bool{"2027-04-01": true}, paris)
-	var days []string
-	for _, s := range slots {
-		days = append(days, s.Start.Format("01-02 15:04 -0700"))
-		if s.End.Sub(s.Start) != 150*time.Minute {
-			t.Errorf("meeting of %v", s.End.Sub(s.Start))
-		}
-	}
-	want := "[03-23 09:30 +0100 03-25 09:30 +0100 03-30 09:30 +0200 04-06 09:30 +0200 04-08 09:30 +0200]"
-	if fmt.Sprint(days) != want {
-		t.Fatalf("slots %v\nwant  %s", days, want)
-	}
 }
