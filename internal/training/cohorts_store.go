@@ -61,16 +61,14 @@ func (c *Cohort) Contains(day time.Time) bool {
 var States = []string{"draft", "open", "full", "running", "finished", "cancelled"}
 
 // stateChanges are the state changes staff may make with one button; open ↔ full
-// follows the seats.
+// follows the seats. Cancelling is not among them: it asks for confirmation and
+// tells the people concerned (CancelCohort, cancel.go).
 var stateChanges = map[string][]string{
 	"draft":   {"open"},
 	"open":    {"running"},
 	"full":    {"running"},
 	"running": {"finished"},
 }
-
-// Cancelling is not among them: it asks for confirmation and tells the people
-// concerned (CancelCohort, cancel.go).
 
 // NextStates lists the states a cohort in state may be moved to by staff.
 func NextStates(state string) []string { return stateChanges[state] }
@@ -133,6 +131,43 @@ func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort
 		c.Advisers, c.AdviserNames = append(c.Advisers, sid), append(c.AdviserNames, name)
 	}
 	return c, rows.Err()
+}
+
+// CohortSummary is what another room needs to show or choose a cohort.
+type CohortSummary struct {
+	ID             int64
+	ProgrammeID    int64
+	ProgrammeTitle string
+	Level          string
+	AntennaID      int64
+	PlaceName      string
+	StartsOn       time.Time
+	EndsOn         time.Time
+	State          string // draft, open, full, running, finished, cancelled
+	Capacity       int
+	SeatsLeft      int
+}
+
+// OpenCohorts lists the cohorts of an antenna that take enrolments (open, full or
+// running), soonest first.
+func OpenCohorts(ctx context.Context, d *db.DB, antennaID int64) ([]CohortSummary, error) {
+	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+`
+		WHERE c.antenna_id = $1 AND c.state IN ('open', 'full', 'running') ORDER BY c.starts_on, c.id`, antennaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CohortSummary
+	for rows.Next() {
+		c, err := scanCohort(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, CohortSummary{ID: c.ID, ProgrammeID: c.ProgrammeID, ProgrammeTitle: c.ProgrammeTitle, Level: c.Level,
+			AntennaID: c.AntennaID, PlaceName: c.PlaceName, StartsOn: c.StartsOn, EndsOn: c.EndsOn, State: c.State,
+			Capacity: c.Capacity, SeatsLeft: c.SeatsLeft()})
+	}
+	return out, rows.Err()
 }
 
 // SaveCohort creates (ID 0, in state draft) or updates a cohort and its advisers.

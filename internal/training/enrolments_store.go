@@ -22,6 +22,13 @@ const (
 	Withdrawn  = "withdrawn"
 )
 
+// ErrCohortFull is returned by Enrol when no seat is left; the caller may Waitlist.
+var ErrCohortFull = errors.New("cohort is full")
+
+// ErrCohortClosed is returned by Enrol and Waitlist for a cohort that does not take
+// enrolments (draft, finished, cancelled) or does not exist.
+var ErrCohortClosed = errors.New("cohort does not take enrolments")
+
 // lockCohort takes the cohort's row lock for the rest of the transaction (on
 // SQLite the transaction is already exclusive), so that seat counting and the
 // change that follows cannot interleave with another enrolment.
@@ -101,6 +108,66 @@ func setEnrolment(ctx context.Context, tx db.Execer, cohortID, learnerID int64, 
 			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ended_reason = ''`,
 		cohortID, learnerID, state, now, db.NullID(staffID))
 	return err
+}
+
+// Enrol takes a seat for the learner in the cohort, within capacity even when two
+// staff take the last seat at once (one gets ErrCohortFull). Enrolling someone
+// already enrolled or offered a seat is not an error. It returns "enrolled".
+func Enrol(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) (string, error) {
+	defer changed()
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		state, capacity, err := lockCohort(ctx, tx, cohortID)
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
+			return ErrCohortClosed
+		}
+		if err != nil {
+			return err
+		}
+		current, err := enrolmentState(ctx, tx, cohortID, learnerID)
+		if err != nil {
+			return err
+		}
+		switch current {
+		case Enrolled:
+			return nil
+		case Offered: // the seat is already held for them
+			return setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID)
+		}
+		taken, err := seatsTaken(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if taken >= capacity {
+			return ErrCohortFull
+		}
+		if err := setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID); err != nil {
+			return err
+		}
+		return settle(ctx, tx, cohortID, state, capacity, taken+1)
+	})
+	if err != nil {
+		return "", err
+	}
+	return Enrolled, nil
+}
+
+// Waitlist puts the learner at the end of the cohort's waitlist.
+func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) error {
+	defer changed()
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		state, _, err := lockCohort(ctx, tx, cohortID)
+		if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
+			return ErrCohortClosed
+		}
+		if err != nil {
+			return err
+		}
+		current, err := enrolmentState(ctx, tx, cohortID, learnerID)
+		if err != nil || current == Enrolled || current == Offered || current == Waitlisted {
+			return err // holding a seat, or already in line: keep their place
+		}
+		return setEnrolment(ctx, tx, cohortID, learnerID, Waitlisted, staffID)
+	})
 }
 
 // Withdraw ends the learner's enrolment, offer or place on the waitlist. A seat that

@@ -1,12 +1,13 @@
 package training
 
-// Hours: what a cohort's meetings add up to, and what each person attended (the
-// marks that count).
+// Hours: what a cohort's meetings add up to, what each person attended (the
+// marks that count), and a learner's enrolments with their hours and marks.
 
 import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"tremplin/internal/platform/db"
 )
@@ -72,4 +73,94 @@ func FormatHours(lang string, h float64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// EnrolmentView is one enrolment of a learner, for the learner file.
+type EnrolmentView struct {
+	CohortID       int64
+	ProgrammeTitle string
+	Certifying     bool   // the programme leads to a certificate
+	CohortState    string // draft, open, full, running, finished, cancelled
+	StartsOn       time.Time
+	EndsOn         time.Time
+	State          string // enrolled, waitlisted, offered, withdrawn
+	Since          time.Time
+	HoursAttended  float64
+	HoursPlanned   float64
+	Marks          []Mark
+}
+
+// Mark is one attendance mark of a learner at a meeting.
+type Mark struct {
+	MeetingStart time.Time
+	Mark         string // present, absent, excused, late
+}
+
+// LearnerEnrolments lists a learner's enrolments with hours and marks.
+func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]EnrolmentView, error) {
+	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, p.certifying, c.state, c.starts_on, c.ends_on, e.state, e.since
+		FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id JOIN programmes p ON p.id = c.programme_id
+		WHERE e.learner_id = $1 ORDER BY c.starts_on DESC, e.id DESC`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	var out []EnrolmentView
+	index := map[int64]int{}
+	for rows.Next() {
+		var v EnrolmentView
+		var starts, ends, since string
+		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &v.Certifying, &v.CohortState, &starts, &ends, &v.State, &since); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		v.StartsOn, v.EndsOn, v.Since = parseDate(starts), parseDate(ends), db.ParseTime(since)
+		index[v.CohortID] = len(out)
+		out = append(out, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	// Planned hours of each cohort, and the learner's marks, in one query each.
+	planned, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m
+		WHERE m.cohort_id IN (SELECT cohort_id FROM enrolments WHERE learner_id = $1) AND m.cancelled_at = ''`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	for planned.Next() {
+		var cid int64
+		var s, e string
+		if err := planned.Scan(&cid, &s, &e); err != nil {
+			planned.Close()
+			return nil, err
+		}
+		out[index[cid]].HoursPlanned += db.ParseTime(e).Sub(db.ParseTime(s)).Hours()
+	}
+	planned.Close()
+	if err := planned.Err(); err != nil {
+		return nil, err
+	}
+	marks, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, at.mark FROM attendance at
+		JOIN meetings m ON m.id = at.meeting_id WHERE at.learner_id = $1 AND `+countedMark+` ORDER BY m.starts_at`, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer marks.Close()
+	for marks.Next() {
+		var cid int64
+		var s, e, mark string
+		if err := marks.Scan(&cid, &s, &e, &mark); err != nil {
+			return nil, err
+		}
+		i, ok := index[cid]
+		if !ok {
+			continue
+		}
+		start := db.ParseTime(s)
+		out[i].Marks = append(out[i].Marks, Mark{MeetingStart: start, Mark: mark})
+		if mark == "present" || mark == "late" {
+			out[i].HoursAttended += db.ParseTime(e).Sub(start).Hours()
+		}
+	}
+	return out, marks.Err()
 }
