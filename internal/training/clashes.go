@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"tremplin/internal/platform/db"
@@ -59,13 +57,12 @@ func Clashes(ctx context.Context, d *db.DB, p Plan, slots []Slot) ([]Clash, erro
 	if len(advisers) == 0 {
 		advisers = []int64{0}
 	}
-	marks := make([]string, len(advisers))
-	args := []any{db.FormatTime(first.Add(-maxMeetingLength)), db.FormatTime(last), p.Except, p.Cohort.AntennaID}
+	args := db.Args{db.FormatTime(first.Add(-maxMeetingLength)), db.FormatTime(last), p.Except, p.Cohort.AntennaID}
+	staff := make([]any, len(advisers))
 	for i, a := range advisers {
-		args = append(args, a)
-		marks[i] = "$" + strconv.Itoa(len(args))
+		staff[i] = a
 	}
-	in := strings.Join(marks, ", ")
+	in := args.In(staff...)
 	rows, err := d.QueryContext(ctx, `SELECT m.id, m.cohort_id, m.starts_at, m.ends_at, p.title, COALESCE(m.place_id, c.place_id), pl.name,
 			COALESCE(m.staff_id, ca.staff_id, 0), COALESCE(s.name, '')
 		FROM meetings m JOIN cohorts c ON c.id = m.cohort_id JOIN programmes p ON p.id = c.programme_id

@@ -111,8 +111,9 @@ func scanCohort(row interface{ Scan(...any) error }) (*Cohort, error) {
 
 // CohortByID returns a cohort in scope with its advisers, or db.ErrNotFound.
 func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort, error) {
-	where, args := sc.WhereN("c.antenna_id", 2)
-	c, err := scanCohort(d.QueryRowContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE c.id = $1 AND "+where, append([]any{id}, args...)...))
+	args := db.Args{id}
+	scope := sc.Where("c.antenna_id", &args)
+	c, err := scanCohort(d.QueryRowContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE c.id = $1 AND "+scope, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -153,21 +154,15 @@ type CohortSummary struct {
 func OpenCohorts(ctx context.Context, d *db.DB, antennaID int64) ([]CohortSummary, error) {
 	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+`
 		WHERE c.antenna_id = $1 AND c.state IN ('open', 'full', 'running') ORDER BY c.starts_on, c.id`, antennaID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CohortSummary
-	for rows.Next() {
-		c, err := scanCohort(rows)
+	return db.Collect[CohortSummary](rows, err)(func(s db.Scanner) (CohortSummary, error) {
+		c, err := scanCohort(s)
 		if err != nil {
-			return nil, err
+			return CohortSummary{}, err
 		}
-		out = append(out, CohortSummary{ID: c.ID, ProgrammeID: c.ProgrammeID, ProgrammeTitle: c.ProgrammeTitle, Level: c.Level,
+		return CohortSummary{ID: c.ID, ProgrammeID: c.ProgrammeID, ProgrammeTitle: c.ProgrammeTitle, Level: c.Level,
 			AntennaID: c.AntennaID, PlaceName: c.PlaceName, StartsOn: c.StartsOn, EndsOn: c.EndsOn, State: c.State,
-			Capacity: c.Capacity, SeatsLeft: c.SeatsLeft()})
-	}
-	return out, rows.Err()
+			Capacity: c.Capacity, SeatsLeft: c.SeatsLeft()}, nil
+	})
 }
 
 // SaveCohort creates (ID 0, in state draft) or updates a cohort and its advisers.
@@ -266,36 +261,32 @@ type CohortFilter struct {
 	From, To    time.Time
 }
 
-// where builds the filter's condition with the scope, numbering placeholders from 1.
-func (f CohortFilter) where(sc auth.Scope) (string, []any) {
-	scope, args := sc.WhereN("c.antenna_id", 1)
-	conds := []string{scope}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
-	}
+// where builds the filter's condition with the scope, adding its arguments to args.
+func (f CohortFilter) where(sc auth.Scope, args *db.Args) string {
+	conds := []string{sc.Where("c.antenna_id", args)}
 	if f.AntennaID != 0 {
-		add("c.antenna_id = $?", f.AntennaID)
+		conds = append(conds, "c.antenna_id = "+args.Add(f.AntennaID))
 	}
 	if f.ProgrammeID != 0 {
-		add("c.programme_id = $?", f.ProgrammeID)
+		conds = append(conds, "c.programme_id = "+args.Add(f.ProgrammeID))
 	}
 	if f.State != "" {
-		add("c.state = $?", f.State)
+		conds = append(conds, "c.state = "+args.Add(f.State))
 	}
 	if !f.From.IsZero() {
-		add("c.ends_on >= $?", f.From.Format(dateLayout))
+		conds = append(conds, "c.ends_on >= "+args.Add(f.From.Format(dateLayout)))
 	}
 	if !f.To.IsZero() {
-		add("c.starts_on <= $?", f.To.Format(dateLayout))
+		conds = append(conds, "c.starts_on <= "+args.Add(f.To.Format(dateLayout)))
 	}
-	return strings.Join(conds, " AND "), args
+	return strings.Join(conds, " AND ")
 }
 
 // Cohorts lists every cohort in scope matching f, the most recent first, at
 // once: for short lists (one antenna's); pages and exports use CohortsAfter.
 func Cohorts(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter) ([]*Cohort, error) {
-	where, args := f.where(sc)
+	args := db.Args{}
+	where := f.where(sc, &args)
 	rows, err := d.QueryContext(ctx, "SELECT "+cohortColumns+cohortFrom+" WHERE "+where+" ORDER BY c.starts_on DESC, c.id DESC", args...)
 	return db.Collect[*Cohort](rows, err)(func(s db.Scanner) (*Cohort, error) { return scanCohort(s) })
 }
@@ -307,7 +298,8 @@ const CohortPageSize = 25
 // first, after the cursor (empty: from the start). next is the cursor of the
 // following page, empty on the last one; total counts every match.
 func CohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, after string, limit int) (list []*Cohort, next string, total int, err error) {
-	where, args := f.where(sc)
+	args := db.Args{}
+	where := f.where(sc, &args)
 	if err = d.QueryRowContext(ctx, "SELECT COUNT(*) FROM cohorts c WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, "", 0, err
 	}
@@ -318,11 +310,11 @@ func CohortPage(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, af
 // CohortsAfter is CohortPage without the count: the exports walk every cohort
 // with it, a page at a time.
 func CohortsAfter(ctx context.Context, d *db.DB, sc auth.Scope, f CohortFilter, after string, limit int) (list []*Cohort, next string, err error) {
-	where, args := f.where(sc)
+	args := db.Args{}
+	where := f.where(sc, &args)
 	if day, id, ok := parseCursor(after); ok {
-		n := len(args)
-		where += fmt.Sprintf(" AND (c.starts_on < $%d OR (c.starts_on = $%d AND c.id < $%d))", n+1, n+1, n+2)
-		args = append(args, day, id)
+		on := args.Add(day)
+		where += " AND (c.starts_on < " + on + " OR (c.starts_on = " + on + " AND c.id < " + args.Add(id) + "))"
 	}
 	// The page's ids first, from the cohorts alone (one walk of an index in start
 	// order), then their details and seat counts: joined first, the planner may

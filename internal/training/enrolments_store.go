@@ -252,9 +252,10 @@ func OfferTo(ctx context.Context, d *db.DB, cohortID int64, learners []int64, st
 
 // EnrolmentByID returns the cohort and learner of an enrolment in scope.
 func EnrolmentByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (cohortID, learnerID int64, state string, err error) {
-	where, args := sc.WhereN("c.antenna_id", 2)
+	args := db.Args{id}
+	scope := sc.Where("c.antenna_id", &args)
 	err = d.QueryRowContext(ctx, `SELECT e.cohort_id, e.learner_id, e.state FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
-		WHERE e.id = $1 AND `+where, append([]any{id}, args...)...).Scan(&cohortID, &learnerID, &state)
+		WHERE e.id = $1 AND `+scope, args...).Scan(&cohortID, &learnerID, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = db.ErrNotFound
 	}
@@ -326,24 +327,11 @@ func Roster(ctx context.Context, d *db.DB, cohortID int64) ([]*Seat, error) {
 // stays as it was: it is the record of what they followed. The changes (the
 // withdrawals first) are returned for the learners room.
 func EndSeats(ctx context.Context, tx db.Execer, learnerID, staffID int64, day time.Time, started bool) ([]Change, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT e.cohort_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
+	cohorts, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT e.cohort_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 		WHERE e.learner_id = $1 AND c.state IN ('open', 'full', 'running') AND c.ends_on >= $2
 			AND (e.state = 'offered' OR (e.state = 'enrolled' AND ($3 OR c.starts_on > $2)))
-		ORDER BY e.cohort_id`, learnerID, day.Format(dateLayout), started)
-	if err != nil {
-		return nil, err
-	}
-	var cohorts []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		cohorts = append(cohorts, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(cohorts) == 0 {
+		ORDER BY e.cohort_id`, learnerID, day.Format(dateLayout), started))(db.ScanInt64)
+	if err != nil || len(cohorts) == 0 {
 		return nil, err
 	}
 	defer changed() // seats change; harmless if the caller's transaction rolls back

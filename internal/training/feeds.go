@@ -40,16 +40,11 @@ func events(ctx context.Context, d *db.DB, cond string, args ...any) ([]Event, e
 		FROM meetings m JOIN cohorts c ON c.id = m.cohort_id JOIN programmes p ON p.id = c.programme_id
 		JOIN antennas a ON a.id = c.antenna_id JOIN places pl ON pl.id = COALESCE(m.place_id, c.place_id)
 		WHERE `+cond+` ORDER BY m.starts_at, m.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
+	return db.Collect[Event](rows, err)(func(row db.Scanner) (Event, error) {
 		var e Event
 		var s, en, created, tz, name, addr, pc, city, state, cancelled string
-		if err := rows.Scan(&e.MeetingID, &e.CohortID, &s, &en, &created, &e.Title, &e.Antenna, &tz, &name, &addr, &pc, &city, &state, &cancelled); err != nil {
-			return nil, err
+		if err := row.Scan(&e.MeetingID, &e.CohortID, &s, &en, &created, &e.Title, &e.Antenna, &tz, &name, &addr, &pc, &city, &state, &cancelled); err != nil {
+			return e, err
 		}
 		loc := Location(tz)
 		e.Start, e.End, e.Created = db.ParseTime(s).In(loc), db.ParseTime(en).In(loc), db.ParseTime(created)
@@ -57,9 +52,8 @@ func events(ctx context.Context, d *db.DB, cond string, args ...any) ([]Event, e
 		// A meeting cancelled alone, or with its whole cohort, stays in the feed as
 		// cancelled so that calendars remove it rather than keep a stale copy.
 		e.Cancelled = state == "cancelled" || cancelled != ""
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // CohortEvents lists a cohort's meetings for its calendar feed.

@@ -101,25 +101,19 @@ func LearnerEnrolments(ctx context.Context, d *db.DB, learnerID int64) ([]Enrolm
 	rows, err := d.QueryContext(ctx, `SELECT e.cohort_id, p.title, p.certifying, c.state, c.starts_on, c.ends_on, e.state, e.since
 		FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id JOIN programmes p ON p.id = c.programme_id
 		WHERE e.learner_id = $1 ORDER BY c.starts_on DESC, e.id DESC`, learnerID)
-	if err != nil {
-		return nil, err
-	}
-	var out []EnrolmentView
-	index := map[int64]int{}
-	for rows.Next() {
+	out, err := db.Collect[EnrolmentView](rows, err)(func(s db.Scanner) (EnrolmentView, error) {
 		var v EnrolmentView
 		var starts, ends, since string
-		if err := rows.Scan(&v.CohortID, &v.ProgrammeTitle, &v.Certifying, &v.CohortState, &starts, &ends, &v.State, &since); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := s.Scan(&v.CohortID, &v.ProgrammeTitle, &v.Certifying, &v.CohortState, &starts, &ends, &v.State, &since)
 		v.StartsOn, v.EndsOn, v.Since = parseDate(starts), parseDate(ends), db.ParseTime(since)
-		index[v.CohortID] = len(out)
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+		return v, err
+	})
+	if err != nil || len(out) == 0 {
 		return out, err
+	}
+	index := map[int64]int{}
+	for i, v := range out {
+		index[v.CohortID] = i
 	}
 	// Planned hours of each cohort, and the learner's marks, in one query each.
 	planned, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at FROM meetings m

@@ -56,21 +56,15 @@ func scanMeeting(row interface{ Scan(...any) error }, loc *time.Location, extra 
 func Meetings(ctx context.Context, d *db.DB, cohortID int64, loc *time.Location) ([]Meeting, error) {
 	rows, err := d.QueryContext(ctx, `SELECT `+meetingColumns+`, (SELECT COUNT(*) FROM attendance at WHERE at.meeting_id = m.id)
 		FROM meetings m WHERE m.cohort_id = $1 ORDER BY m.starts_at`, cohortID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Meeting
-	for rows.Next() {
+	return db.Collect[Meeting](rows, err)(func(s db.Scanner) (Meeting, error) {
 		var marked int
-		m, err := scanMeeting(rows, loc, &marked)
+		m, err := scanMeeting(s, loc, &marked)
 		if err != nil {
-			return nil, err
+			return Meeting{}, err
 		}
 		m.Marked = marked
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+		return *m, nil
+	})
 }
 
 // MeetingByID returns a meeting of a cohort in scope, with its cohort.

@@ -23,20 +23,10 @@ func ReassignLearner(ctx context.Context, tx db.Execer, from, to int64) error {
 		fromV, toV string
 	}
 	collect := func(query string) ([]pair, error) {
-		rows, err := tx.QueryContext(ctx, query, from, to)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []pair
-		for rows.Next() {
+		return db.Collect[pair](tx.QueryContext(ctx, query, from, to))(func(s db.Scanner) (pair, error) {
 			var p pair
-			if err := rows.Scan(&p.key, &p.fromV, &p.toV); err != nil {
-				return nil, err
-			}
-			out = append(out, p)
-		}
-		return out, rows.Err()
+			return p, s.Scan(&p.key, &p.fromV, &p.toV)
+		})
 	}
 	stateRank := map[string]int{Enrolled: 4, Offered: 3, Waitlisted: 2, Withdrawn: 1}
 	both, err := collect(`SELECT f.cohort_id, f.state, t.state FROM enrolments f

@@ -114,19 +114,13 @@ func ScanProgramme(row db.Scanner, more ...any) (*Programme, error) {
 }
 
 func collectProgrammes(rows *sql.Rows, err error) ([]Programme, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Programme
-	for rows.Next() {
-		p, err := ScanProgramme(rows)
+	return db.Collect[Programme](rows, err)(func(s db.Scanner) (Programme, error) {
+		p, err := ScanProgramme(s)
 		if err != nil {
-			return nil, err
+			return Programme{}, err
 		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+		return *p, nil
+	})
 }
 
 // Programmes lists every programme, archived ones included, by level then title.
@@ -145,10 +139,11 @@ func PublicProgrammes(ctx context.Context, d *db.DB, antennaID int64) ([]Program
 // ProgrammesIn lists the programmes staff of the scope see: the whole
 // association's and their antennas', archived ones only when asked.
 func ProgrammesIn(ctx context.Context, d *db.DB, sc auth.Scope, archived bool) ([]Programme, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
+	args := db.Args{archived}
+	scope := sc.Where("p.antenna_id", &args)
 	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
-		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+where+`)
-		ORDER BY `+LevelOrder+", p.title", append([]any{archived}, args...)...))
+		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+scope+`)
+		ORDER BY `+LevelOrder+", p.title", args...))
 }
 
 // ProgrammeByID returns a programme, or db.ErrNotFound.
@@ -159,9 +154,10 @@ func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) 
 // ProgrammeIn returns a programme staff of the scope see (the whole association's
 // or one of their antennas'), or db.ErrNotFound.
 func ProgrammeIn(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Programme, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
+	args := db.Args{id}
+	scope := sc.Where("p.antenna_id", &args)
 	return ScanProgramme(d.QueryRowContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
-		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+where+")", append([]any{id}, args...)...))
+		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+scope+")", args...))
 }
 
 // SaveProgramme creates (ID 0) or updates a programme.
