@@ -60,7 +60,7 @@ func (a *App) routeTable() []Route {
 		{"GET /staff/{id}/edit", admins, o.StaffEdit},
 		{"POST /staff/{id}", admins, o.StaffSave},
 
-		// --- training: catalogue, programmes, cohorts, meetings, enrolment, attendance, feeds ---
+		// --- training (programmes, cohorts, meetings, enrolment, feeds), with catalogue, calendar (closures) and attendance ---
 		{"GET /courses", pub, a.Catalogue.Courses},
 		{"GET /courses/{id}", pub, a.Catalogue.Course},
 		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar},   // the secret token in the URL is checked
@@ -216,7 +216,7 @@ func (a *App) routeTable() []Route {
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
-		// --- exports: lists as CSV/XLSX, attendance sheets as PDF ---
+		// --- exports: lists as CSV/XLSX; attendance sheets as PDF (attendance) ---
 		// Staff export what their list pages show, in their antennas only (the query
 		// is the list page's); a sheet of another antenna's meeting is the 404 page.
 		{"GET /exports/learners.csv", staff, a.Exports.LearnersCSV},
