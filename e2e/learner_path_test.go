@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tremplin/internal/catalogue"
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
@@ -221,7 +222,7 @@ func lilleUpcoming(b *browser) (*org.Antenna, training.CohortSummary) {
 		b.t.Fatal(err)
 	}
 	for _, c := range cohorts {
-		if training.StillOffered(c.StartsOn, time.Now()) && c.SeatsLeft > 0 {
+		if catalogue.StillOffered(c.StartsOn, time.Now()) && c.SeatsLeft > 0 {
 			return lille, c
 		}
 	}
@@ -382,7 +383,7 @@ func checkRegistered(b *browser, p person, lang string, antenna *org.Antenna, c 
 	if len(sent) != 1 {
 		b.t.Fatalf("%d SMS sent, want 1 acknowledgement: %+v", len(sent), sent)
 	}
-	session, err := training.PublicSession(b.t.Context(), b.app.DB, c.ID, time.Now())
+	session, err := catalogue.PublicSession(b.t.Context(), b.app.DB, c.ID, time.Now())
 	if err != nil {
 		b.t.Fatal(err)
 	}

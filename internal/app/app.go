@@ -13,6 +13,9 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/attendance"
+	"tremplin/internal/calendar"
+	"tremplin/internal/catalogue"
 	"tremplin/internal/exports"
 	"tremplin/internal/impact"
 	"tremplin/internal/learners"
@@ -52,6 +55,9 @@ type App struct {
 	Auth        *auth.Service
 	Org         *org.Handlers
 	Training    *training.Handlers
+	Catalogue   *catalogue.Handlers
+	Attendance  *attendance.Handlers
+	Calendar    *calendar.Handlers
 	Learners    *learners.Handlers
 	Positioning *positioning.Handlers
 	Partners    *partners.Handlers
@@ -116,6 +122,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		auth.Pages(),
 		org.Pages(),
 		training.Pages(),
+		catalogue.Pages(),
+		attendance.Pages(),
+		calendar.Pages(),
 		learners.Pages(),
 		positioning.Pages(),
 		partners.Pages(),
@@ -141,7 +150,10 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	deps := web.Deps{DB: d, Render: a.Render, Log: cfg.Log, Flash: a.Auth.Flash}
 	a.Org = &org.Handlers{Deps: deps, Auth: a.Auth}
 	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
-	a.Training = &training.Handlers{Deps: deps, Auth: a.Auth, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Training = &training.Handlers{Deps: deps, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
+	a.Catalogue = &catalogue.Handlers{Deps: deps, Auth: a.Auth}
+	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
+	a.Calendar = &calendar.Handlers{Deps: deps}
 	a.Positioning = &positioning.Handlers{Deps: deps}
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/db"
@@ -114,7 +115,7 @@ func TestAttendanceSheets(t *testing.T) {
 			s.enrol(cohort, l)
 		}
 		meeting, start := s.firstMeeting(cohort)
-		if err := training.SaveAttendance(ctx, s.app.DB, meeting, map[int64]string{helene: "present", noel: "excused"}, 0); err != nil {
+		if err := attendance.SaveAttendance(ctx, s.app.DB, meeting, map[int64]string{helene: "present", noel: "excused"}, 0); err != nil {
 			t.Fatal(err)
 		}
 		var enrolled int

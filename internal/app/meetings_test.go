@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
@@ -188,7 +189,7 @@ func TestEveryonePresentThenExceptionsAndAlertPages(t *testing.T) {
 		}
 		// A page is at least 20 alerts of whole cohorts: with 20 per page and more
 		// cohorts, the next page starts after the last cohort shown.
-		alerts, next, err := training.AbsenceAlerts(context.Background(), s.app.DB, auth.Scope{All: true}, time.Now(), 0, 1)
+		alerts, next, err := attendance.AbsenceAlerts(context.Background(), s.app.DB, auth.Scope{All: true}, time.Now(), 0, 1)
 		if err != nil || len(alerts) != 2 || next == 0 {
 			t.Fatalf("a page of one: %v %d alerts, next %d", err, len(alerts), next)
 		}

@@ -144,7 +144,7 @@ var onceExempt = map[string]string{
 	"platform/auth/templates/forgot.html /password/forgot": "answers with the same page; a second link is harmless",
 	"platform/auth/templates/reset.html /password/reset/":  "the link works once",
 	"platform/auth/templates/profile.html /profile":        "sets values",
-	"training/templates/attendance.html /meetings/":        "attendance is an upsert",
+	"attendance/templates/attendance.html /meetings/":      "attendance is an upsert",
 	"training/templates/_room.html /cohorts/":              "enrolling or waitlisting twice keeps the one place",
 	"learners/templates/edit.html /learners/":              "sets values",
 	"positioning/templates/thresholds.html /positioning/":  "sets values",

@@ -60,9 +60,9 @@ func (a *App) routeTable() []Route {
 		{"GET /staff/{id}/edit", admins, o.StaffEdit},
 		{"POST /staff/{id}", admins, o.StaffSave},
 
-		// --- training: catalogue, programmes, cohorts, meetings, enrolment, attendance, feeds ---
-		{"GET /courses", pub, a.Training.Courses},
-		{"GET /courses/{id}", pub, a.Training.Course},
+		// --- training (programmes, cohorts, meetings, enrolment, feeds), with catalogue, calendar (closures) and attendance ---
+		{"GET /courses", pub, a.Catalogue.Courses},
+		{"GET /courses/{id}", pub, a.Catalogue.Course},
 		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar},   // the secret token in the URL is checked
 		{"GET /advisers/{id}/calendar.ics", pub, a.Training.AdviserCalendar}, // idem
 		{"GET /programmes", staff, a.Training.ProgrammeList},
@@ -91,15 +91,15 @@ func (a *App) routeTable() []Route {
 		{"POST /meetings/{id}", managers, a.Training.MeetingSave},
 		{"POST /meetings/{id}/cancel", managers, a.Training.MeetingCancel},
 		{"POST /meetings/{id}/restore", managers, a.Training.MeetingRestore},
-		{"GET /closures", managers, a.Training.ClosuresPage},
-		{"POST /closures", managers, a.Training.ClosureAdd},
-		{"POST /closures/{id}/delete", managers, a.Training.ClosureDelete},
-		{"GET /meetings", staff, a.Training.MyMeetings},
-		{"GET /meetings/{id}/attendance", staff, a.Training.Attendance},
-		{"POST /meetings/{id}/attendance", staff, a.Training.AttendanceSave},
+		{"GET /closures", managers, a.Calendar.ClosuresPage},
+		{"POST /closures", managers, a.Calendar.ClosureAdd},
+		{"POST /closures/{id}/delete", managers, a.Calendar.ClosureDelete},
+		{"GET /meetings", staff, a.Attendance.MyMeetings},
+		{"GET /meetings/{id}/attendance", staff, a.Attendance.Attendance},
+		{"POST /meetings/{id}/attendance", staff, a.Attendance.AttendanceSave},
 		{"POST /enrolments/{id}/withdraw", staff, a.Training.EnrolmentWithdraw},
 		{"POST /enrolments/{id}/confirm", staff, a.Training.EnrolmentConfirm},
-		{"GET /attendance/alerts", staff, a.Training.Alerts},
+		{"GET /attendance/alerts", staff, a.Attendance.Alerts},
 		// --- end training ---
 
 		// --- learners: registration, inbox, contacts, decisions, learner file, follow-up, duplicates ---
@@ -216,7 +216,7 @@ func (a *App) routeTable() []Route {
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
-		// --- exports: lists as CSV/XLSX, attendance sheets as PDF ---
+		// --- exports: lists as CSV/XLSX; attendance sheets as PDF (attendance) ---
 		// Staff export what their list pages show, in their antennas only (the query
 		// is the list page's); a sheet of another antenna's meeting is the 404 page.
 		{"GET /exports/learners.csv", staff, a.Exports.LearnersCSV},
@@ -225,8 +225,8 @@ func (a *App) routeTable() []Route {
 		{"GET /exports/cohorts.xlsx", staff, a.Exports.CohortsXLSX},
 		{"GET /exports/referrals.csv", staff, a.Exports.ReferralsCSV},
 		{"GET /exports/referrals.xlsx", staff, a.Exports.ReferralsXLSX},
-		{"GET /meetings/{id}/sheet.pdf", staff, a.Exports.MeetingSheet},
-		{"GET /cohorts/{id}/sheets.pdf", staff, a.Exports.CohortSheets},
+		{"GET /meetings/{id}/sheet.pdf", staff, a.Attendance.MeetingSheet},
+		{"GET /cohorts/{id}/sheets.pdf", staff, a.Attendance.CohortSheets},
 		// --- end exports ---
 
 		// Anything else: the 404 page in the visitor's language.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/partners"
@@ -36,10 +37,10 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	})
 	add("mine", "/inbox?who=me", func() (int, error) { return learners.MyQueue(ctx, a.DB, st.ID, todayLimit) })
 	add("rollcalls", "/meetings", func() (int, error) {
-		return training.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
+		return attendance.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
 	})
 	add("alerts", "/attendance/alerts", func() (int, error) {
-		return training.RecentAbsences(ctx, a.DB, sc, teaching, now, todayLimit)
+		return attendance.RecentAbsences(ctx, a.DB, sc, teaching, now, todayLimit)
 	})
 	add("followups", "/followups", func() (int, error) { return learners.FollowUpsDueCount(ctx, a.DB, sc, now, todayLimit) })
 	add("offers", "/cohorts", func() (int, error) { return training.OffersWaiting(ctx, a.DB, sc, todayLimit) })

@@ -343,10 +343,10 @@ func (h *Handlers) sendTable(w http.ResponseWriter, r *http.Request, t *Table, n
 			return
 		}
 		h.Log.Error("export cut short", "what", name, "rows", n, "err", err, "request_id", web.RequestID(r.Context()))
-		h.logExport(r, name, format, n)
+		LogExport(h.Log, r, name, format, n)
 		panic(http.ErrAbortHandler)
 	}
-	h.logExport(r, name, format, n)
+	LogExport(h.Log, r, name, format, n)
 }
 
 // lazyWriter sends the response's header at the first write, and flushes that

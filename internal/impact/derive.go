@@ -276,7 +276,7 @@ const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)
 // countedMark is the condition for a mark (attendance a, meeting m) to count: the
 // meeting stands (a cancelled one counts no hours), and the mark was made on or
 // after the day it started (UTC). A roll call opens shortly before the start
-// (training.RollCallMargin); marks made days ahead, before that rule, never count.
+// (attendance.RollCallMargin); marks made days ahead, before that rule, never count.
 // The same rule as the training package's hours attended.
 const countedMark = `m.cancelled_at = '' AND substr(a.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)`
 

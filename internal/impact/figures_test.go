@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 	"tremplin/internal/platform/i18n"
-	"tremplin/internal/training"
 )
 
 // fixture writes a small, known association into the rooms' tables (test data
@@ -317,7 +317,7 @@ func TestFiguresFollowChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		// L3 was present at M1 after all.
-		if err := training.SaveAttendance(ctx, d, f.ids["M1"], map[int64]string{f.ids["L3"]: "present"}, f.ids["staff"]); err != nil {
+		if err := attendance.SaveAttendance(ctx, d, f.ids["M1"], map[int64]string{f.ids["L3"]: "present"}, f.ids["staff"]); err != nil {
 			t.Fatal(err)
 		}
 		fig, err := Compute(ctx, d, year)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/catalogue"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -29,10 +30,10 @@ type registerData struct {
 	Availabilities []Choice
 	HeardFrom      []web.Option
 	Genders        []web.Option
-	Session        *training.PublicCohort // the session chosen in the catalogue
-	SessionGone    bool                   // the session asked for has started: not offered
-	TooMany        string                 // a catalog key when a limit was reached: call instead
-	Call           []*org.Antenna         // whom to call then
+	Session        *catalogue.PublicCohort // the session chosen in the catalogue
+	SessionGone    bool                    // the session asked for has started: not offered
+	TooMany        string                  // a catalog key when a limit was reached: call instead
+	Call           []*org.Antenna          // whom to call then
 }
 
 func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*org.Antenna) registerData {
@@ -80,8 +81,8 @@ func (h *Handlers) programmeOptions(ctx context.Context) []web.Option {
 
 // session is a cohort a visitor may still ask to join (not started), or nil; the
 // registration never depends on training answering.
-func (h *Handlers) session(ctx context.Context, cohortID int64) *training.PublicCohort {
-	c, err := training.PublicSession(ctx, h.DB, cohortID, time.Now())
+func (h *Handlers) session(ctx context.Context, cohortID int64) *catalogue.PublicCohort {
+	c, err := catalogue.PublicSession(ctx, h.DB, cohortID, time.Now())
 	if err != nil {
 		if !errors.Is(err, db.ErrNotFound) {
 			h.Log.WarnContext(ctx, "registration: session unavailable", "cohort_id", cohortID, "err", err)
@@ -228,7 +229,7 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 // personFromRegistration checks a registration form into l (at registration, and
 // again when staff release a held one) and returns the session chosen, if it is
 // still offered.
-func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *Learner, antenna *org.Antenna, now time.Time) *training.PublicCohort {
+func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *Learner, antenna *org.Antenna, now time.Time) *catalogue.PublicCohort {
 	country := ""
 	if antenna == nil {
 		f.Fail("antenna", "register.antenna_required")
@@ -242,7 +243,7 @@ func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *L
 	if v := f.Get("programme"); v != "" {
 		l.WishedProgramme = h.knownProgramme(ctx, v)
 	}
-	var session *training.PublicCohort
+	var session *catalogue.PublicCohort
 	if v, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); v > 0 && antenna != nil {
 		if c := h.session(ctx, v); c != nil && c.AntennaID == antenna.ID {
 			l.WishedCohort, session = v, c
@@ -284,7 +285,7 @@ func (h *Handlers) knownProgramme(ctx context.Context, v string) int64 {
 // session chosen (programme, dates, days and hours, place), and who calls from
 // which number. In Arabic, numbers and Latin words are isolated so that a phone
 // shows them the right way round.
-func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *training.PublicCohort) string {
+func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *catalogue.PublicCohort) string {
 	args := []any{"name", firstName, "antenna", a.Name, "phone", antennaPhone(a)}
 	text := p.T("register.sms", args...)
 	if c != nil {
@@ -294,7 +295,7 @@ func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *tra
 }
 
 // sessionWords says a session in a sentence, for an SMS or an email.
-func sessionWords(p i18n.Printer, c *training.PublicCohort) string {
+func sessionWords(p i18n.Printer, c *catalogue.PublicCohort) string {
 	return p.T("register.session_words", "programme", c.TitleIn(p.Lang).Text,
 		"dates", p.T("training.from_to", "from", web.FormatDate(p, c.StartsOn), "to", web.FormatDate(p, c.EndsOn)),
 		"times", c.Schedule.Words(p), "place", c.Place())
@@ -309,7 +310,7 @@ func antennaPhone(a *org.Antenna) string {
 
 // acknowledge tells the person their registration arrived: always by SMS, and by
 // email when they gave one. A failure is logged: the registration is kept anyway.
-func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, a *org.Antenna, c *training.PublicCohort) {
+func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, a *org.Antenna, c *catalogue.PublicCohort) {
 	if err := h.SMS.SendSMS(ctx, l.Phone, AcknowledgementSMS(p, l.FirstName, a, c)); err != nil {
 		h.Log.WarnContext(ctx, "registration: SMS not sent", "learner_id", l.ID, "err", err)
 	}
@@ -330,7 +331,7 @@ func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, 
 // session chosen.
 type thanksData struct {
 	Antenna *org.Antenna
-	Session *training.PublicCohort
+	Session *catalogue.PublicCohort
 }
 
 // Thanks confirms a registration (also one sent again, or held).

@@ -50,19 +50,10 @@ func Cancellable(state string) bool {
 const affectedColumns = `l.id, l.first_name, l.last_name, l.phone, l.email, l.lang`
 
 func scanAffected(rows *sql.Rows, err error) ([]Affected, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Affected
-	for rows.Next() {
+	return db.Collect[Affected](rows, err)(func(s db.Scanner) (Affected, error) {
 		var a Affected
-		if err := rows.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Phone, &a.Email, &a.Lang, &a.State); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, s.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Phone, &a.Email, &a.Lang, &a.State)
+	})
 }
 
 // stateOrder lists the people holding a seat first, then offers, then the waitlist
@@ -195,21 +186,13 @@ type CohortLogEntry struct {
 func CohortLog(ctx context.Context, d *db.DB, cohortID int64) ([]CohortLogEntry, error) {
 	rows, err := d.QueryContext(ctx, `SELECT g.action, g.people, COALESCE(s.name, ''), g.at FROM cohort_log g
 		LEFT JOIN staff s ON s.id = g.staff_id WHERE g.cohort_id = $1 ORDER BY g.at DESC, g.id DESC`, cohortID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CohortLogEntry
-	for rows.Next() {
+	return db.Collect[CohortLogEntry](rows, err)(func(s db.Scanner) (CohortLogEntry, error) {
 		var e CohortLogEntry
 		var at string
-		if err := rows.Scan(&e.Action, &e.People, &e.StaffName, &at); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&e.Action, &e.People, &e.StaffName, &at)
 		e.At = db.ParseTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }
 
 // --- Pages ---------------------------------------------------------------------

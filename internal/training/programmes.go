@@ -86,22 +86,26 @@ func (p *Programme) CanEdit(st *auth.Staff) bool {
 	return st.ManagesAntenna(p.AntennaID)
 }
 
-// levelOrder sorts programmes from the first steps to the certifying courses.
-const levelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
+// ErrTitleTaken is returned when another programme has the same title.
+var ErrTitleTaken = errors.New("programme title already used")
 
-const programmeColumns = `p.id, p.title, p.level, p.description, p.total_hours, p.certifying, COALESCE(p.antenna_id, 0),
+// LevelOrder sorts programmes p from the first steps to the certifying courses.
+const LevelOrder = "CASE p.level WHEN 'debutant' THEN 1 WHEN 'intermediaire' THEN 2 WHEN 'avance' THEN 3 ELSE 4 END"
+
+// ProgrammeColumns are the columns of programmes p that ScanProgramme reads, for
+// another package's query that lists programmes with its own columns after them
+// (the public catalogue).
+const ProgrammeColumns = `p.id, p.title, p.level, p.description, p.total_hours, p.certifying, COALESCE(p.antenna_id, 0),
 	COALESCE((SELECT a.name FROM antennas a WHERE a.id = p.antenna_id), ''), p.archived_at, p.off_catalogue,
 	p.title_en, p.title_ar, p.description_en, p.description_ar`
 
-func programmeFields(p *Programme, archivedAt *string) []any {
-	return []any{&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying, &p.AntennaID,
-		&p.AntennaName, archivedAt, &p.OffCatalogue, &p.TitleEn, &p.TitleAr, &p.DescriptionEn, &p.DescriptionAr}
-}
-
-func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
+// ScanProgramme reads a row starting with the ProgrammeColumns, and the columns
+// after them into more; db.ErrNotFound when there is no row.
+func ScanProgramme(row db.Scanner, more ...any) (*Programme, error) {
 	var p Programme
 	var archived string
-	err := row.Scan(programmeFields(&p, &archived)...)
+	err := row.Scan(append([]any{&p.ID, &p.Title, &p.Level, &p.Description, &p.TotalHours, &p.Certifying, &p.AntennaID,
+		&p.AntennaName, &archived, &p.OffCatalogue, &p.TitleEn, &p.TitleAr, &p.DescriptionEn, &p.DescriptionAr}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -110,54 +114,50 @@ func scanProgramme(row interface{ Scan(...any) error }) (*Programme, error) {
 }
 
 func collectProgrammes(rows *sql.Rows, err error) ([]Programme, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Programme
-	for rows.Next() {
-		p, err := scanProgramme(rows)
+	return db.Collect[Programme](rows, err)(func(s db.Scanner) (Programme, error) {
+		p, err := ScanProgramme(s)
 		if err != nil {
-			return nil, err
+			return Programme{}, err
 		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+		return *p, nil
+	})
 }
 
 // Programmes lists every programme, archived ones included, by level then title.
 func Programmes(ctx context.Context, d *db.DB) ([]Programme, error) {
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+" FROM programmes p ORDER BY "+levelOrder+", p.title"))
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+" FROM programmes p ORDER BY "+LevelOrder+", p.title"))
 }
 
 // PublicProgrammes lists the programmes a visitor may choose: not archived, on the
 // catalogue, the whole association's or those of antennaID (0: every antenna's).
 func PublicProgrammes(ctx context.Context, d *db.DB, antennaID int64) ([]Programme, error) {
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
 		WHERE p.archived_at = '' AND NOT p.off_catalogue AND ($1 = 0 OR p.antenna_id IS NULL OR p.antenna_id = $1)
-		ORDER BY `+levelOrder+", p.title", antennaID))
+		ORDER BY `+LevelOrder+", p.title", antennaID))
 }
 
 // ProgrammesIn lists the programmes staff of the scope see: the whole
 // association's and their antennas', archived ones only when asked.
 func ProgrammesIn(ctx context.Context, d *db.DB, sc auth.Scope, archived bool) ([]Programme, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
-	return collectProgrammes(d.QueryContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
-		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+where+`)
-		ORDER BY `+levelOrder+", p.title", append([]any{archived}, args...)...))
+	args := db.Args{archived}
+	scope := sc.Where("p.antenna_id", &args)
+	return collectProgrammes(d.QueryContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
+		WHERE ($1 OR p.archived_at = '') AND (p.antenna_id IS NULL OR `+scope+`)
+		ORDER BY `+LevelOrder+", p.title", args...))
 }
 
 // ProgrammeByID returns a programme, or db.ErrNotFound.
 func ProgrammeByID(ctx context.Context, d *db.DB, id int64) (*Programme, error) {
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+" FROM programmes p WHERE p.id = $1", id))
+	return ScanProgramme(d.QueryRowContext(ctx, "SELECT "+ProgrammeColumns+" FROM programmes p WHERE p.id = $1", id))
 }
 
 // ProgrammeIn returns a programme staff of the scope see (the whole association's
 // or one of their antennas'), or db.ErrNotFound.
 func ProgrammeIn(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Programme, error) {
-	where, args := sc.WhereN("p.antenna_id", 2)
-	return scanProgramme(d.QueryRowContext(ctx, "SELECT "+programmeColumns+` FROM programmes p
-		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+where+")", append([]any{id}, args...)...))
+	args := db.Args{id}
+	scope := sc.Where("p.antenna_id", &args)
+	return ScanProgramme(d.QueryRowContext(ctx, "SELECT "+ProgrammeColumns+` FROM programmes p
+		WHERE p.id = $1 AND (p.antenna_id IS NULL OR `+scope+")", args...))
 }
 
 // SaveProgramme creates (ID 0) or updates a programme.
@@ -197,7 +197,7 @@ func SaveProgramme(ctx context.Context, d *db.DB, p *Programme) error {
 	return err
 }
 
-// --- Pages -----------------------------------------------------------------------
+// --- Pages ---------------------------------------------------------------------
 
 // ProgrammeList shows the programmes the person sees (the association's and their
 // antennas'), archived ones only when asked.

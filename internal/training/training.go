@@ -1,12 +1,23 @@
 // Package training is the association's teaching: programmes, cohorts and their
-// timetables, the public catalogue, enrolment within capacity and the waitlist,
-// attendance and hours, and the iCalendar feeds of meetings.
+// timetables, enrolment within capacity and the waitlist, cancelling a cohort,
+// the hours each person attended, and the iCalendar feeds of meetings. What is
+// built on it lives beside it: roll calls in attendance, the public catalogue in
+// catalogue; closed days come from calendar.
 package training
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
-	"tremplin/internal/platform/auth"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // antennas abroad need their zone even where the system has no tz database
+
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
@@ -15,7 +26,7 @@ import (
 var templates embed.FS
 
 // Pages are this package's pages, for the renderer.
-func Pages() web.Pages { return web.PackagePages("training", templates, TemplateFuncs) }
+func Pages() web.Pages { return web.PackagePages("training", templates, nil) }
 
 // Handlers serve the training pages. OnEnrolment is called after an enrolment
 // changes state (enrolled, waitlisted, offered, withdrawn, or cohort_cancelled:
@@ -23,7 +34,6 @@ func Pages() web.Pages { return web.PackagePages("training", templates, Template
 // room can move the person along their path without training writing its tables.
 type Handlers struct {
 	web.Deps
-	Auth        *auth.Service
 	BaseURL     string
 	OnEnrolment func(ctx context.Context, learnerID int64, state string) error
 	// People told when their cohort is cancelled (cancel.go); nil sends nothing.
@@ -32,6 +42,68 @@ type Handlers struct {
 	// NameKey folds a name as the learners room stores it, for the search of
 	// people to enrol from a cohort page (enrol.go).
 	NameKey func(string) string
-
-	pages pageCache // the public catalogue, rendered (cache.go)
 }
+
+// tell passes enrolment changes on to the learners room. The change is already
+// saved, so a failure there is logged rather than shown as an error.
+func (h *Handlers) tell(ctx context.Context, changes []Change) {
+	if h.OnEnrolment == nil {
+		return
+	}
+	for _, c := range changes {
+		if err := h.OnEnrolment(ctx, c.LearnerID, c.State); err != nil && h.Log != nil {
+			h.Log.Warn("enrolment callback", "learner", c.LearnerID, "state", c.State, "err", err)
+		}
+	}
+}
+
+// Change is an enrolment that changed state, for the learners room's callback.
+type Change struct {
+	LearnerID int64
+	State     string
+}
+
+// generation changes with every write that a visitor could see.
+var generation atomic.Int64
+
+func changed() { generation.Add(1) }
+
+// Generation changes with every write through this package that a visitor could
+// see (programmes, cohorts, seats): a copy of a public page made at another
+// generation is stale.
+func Generation() int64 { return generation.Load() }
+
+var zones sync.Map // name → *time.Location
+
+// Location returns the antenna timezone by IANA name (UTC when unknown), cached:
+// loading a zone reads and parses a file.
+func Location(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	zones.Store(name, l)
+	return l
+}
+
+// dateLayout is how calendar dates are stored.
+const dateLayout = "2006-01-02"
+
+func parseDate(s string) time.Time {
+	t, _ := time.Parse(dateLayout, s)
+	return t
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func lang(r *http.Request) string { return i18n.FromContext(r.Context()).Lang }
+
+func newToken() string { return strings.ToLower(rand.Text()) }

@@ -1,0 +1,115 @@
+package attendance
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tremplin/internal/platform/i18n"
+	"tremplin/internal/training"
+)
+
+// pdfText extracts a PDF's text with poppler's pdftotext, as a funder's tools
+// would read it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext is missing: install poppler-utils (apt-get install poppler-utils) to read the attendance sheets back")
+	}
+	path := filepath.Join(t.TempDir(), "sheet.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestLineNameKeepsAccentsAndNamesTheUnprintable(t *testing.T) {
+	p := i18n.For("fr")
+	cases := []struct {
+		line SheetLine
+		want string
+	}{
+		{SheetLine{FirstName: "Hélène", LastName: "Lefèvre"}, "LEFÈVRE Hélène"},
+		{SheetLine{FirstName: "Noël", LastName: "Cœur-Ærts"}, "CŒUR-ÆRTS Noël"},
+		{SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+33612345601"}, "(nom en écriture non latine, tél. …5601)"},
+		{SheetLine{FirstName: "Amina", LastName: "حداد", Phone: "+265991234567"}, "Amina (nom en écriture non latine, tél. …4567)"},
+		{SheetLine{FirstName: "ዮናስ", LastName: "Tesfaye"}, "TESFAYE (nom en écriture non latine, tél. …?)"},
+	}
+	for _, c := range cases {
+		if got := lineName(p, c.line); got != c.want {
+			t.Errorf("lineName(%q %q) = %q, want %q", c.line.FirstName, c.line.LastName, got, c.want)
+		}
+	}
+}
+
+func TestSheetsReadBackWithPdftotext(t *testing.T) {
+	loc := training.Location("Africa/Blantyre")
+	s := Sheet{Antenna: "Dzaleka", Programme: "Premiers pas numériques", TotalHours: 40,
+		StartsOn: time.Date(2027, 1, 11, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 3, 19, 0, 0, 0, 0, time.UTC),
+		Place: "Dzaleka community learning centre, Dowa", Timezone: "Africa/Blantyre",
+		Start: time.Date(2027, 2, 3, 8, 30, 0, 0, loc), End: time.Date(2027, 2, 3, 11, 0, 0, 0, loc),
+		Advisers: []string{"Grace Phiri"}}
+	s.People = append(s.People, SheetLine{FirstName: "Hélène", LastName: "Dupré", Mark: "present"},
+		SheetLine{FirstName: "Noël", LastName: "Bézier", Mark: "absent"},
+		SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+265991230042"})
+	for i := range 30 { // a long list runs onto a second page
+		s.People = append(s.People, SheetLine{FirstName: "Personne", LastName: fmt.Sprintf("Numéro%02d", i)})
+	}
+	pdf, err := RenderSheets([]Sheet{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("TREMPLIN_KEEP_PDF"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "sheet.pdf"), pdf.Bytes(), 0o600)
+	}
+	text := pdfText(t, pdf.Bytes())
+	for _, want := range []string{"Feuille d'émargement", "Tremplin – antenne Dzaleka", "mercredi 3 février 2027, de 08:30 à 11:00",
+		"Africa/Blantyre", "du 11 janvier 2027 au 19 mars 2027", "Grace Phiri", "DUPRÉ Hélène", "BÉZIER Noël", "Présent·e", "Absent·e",
+		"tél. …0042", "Personnes inscrites : 33", "Signature du formateur / de la formatrice", "Page 1 sur 2", "Page 2 sur 2", "(suite)",
+		"NUMÉRO29 Personne"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the sheet does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "محمد") {
+		t.Error("Arabic letters were drawn with a font that has none")
+	}
+	// One numbered line per person.
+	for _, n := range []string{"1", "33"} {
+		if !containsLineStarting(text, n) {
+			t.Errorf("no line numbered %s", n)
+		}
+	}
+	if containsLineStarting(text, "34") {
+		t.Error("a 34th line for 33 people")
+	}
+}
+
+func containsLineStarting(text, n string) bool {
+	for l := range strings.SplitSeq(text, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 1 && f[0] == n {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNoMeetingsStillMakesADocument(t *testing.T) {
+	pdf, err := RenderSheets(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, pdf.Bytes()); !strings.Contains(text, "Aucune séance") {
+		t.Errorf("empty cohort: %s", text)
+	}
+}
