@@ -217,22 +217,14 @@ func rebuildKeys(ctx context.Context, d *db.DB, out io.Writer, always bool) erro
 		var after int64
 		total := 0
 		for {
-			var files []keyed
 			rows, err := tx.QueryContext(ctx, `SELECT id, antenna_id, first_name, last_name, phone FROM learners
 				WHERE id > $1 AND merged_into IS NULL ORDER BY id LIMIT $2`, after, page)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
+			files, err := db.Collect[keyed](rows, err)(func(r db.Scanner) (keyed, error) {
 				var f keyed
-				if err := rows.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone); err != nil {
-					rows.Close()
-					return err
-				}
-				files = append(files, f)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+				err := r.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone)
+				return f, err
+			})
+			if err != nil {
 				return err
 			}
 			if len(files) == 0 {

@@ -334,9 +334,9 @@ func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
 
 // ByID returns a file in scope (a merged one too: MergedInto says where it went).
 func ByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 2)
-	return scanLearner(d.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND "+where,
-		append([]any{id}, args...)...))
+	args := db.Args{id}
+	where := sc.Where("l.antenna_id", &args)
+	return scanLearner(d.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND "+where, args...))
 }
 
 // Update saves the person's details (not their path) and records who changed them.
@@ -377,10 +377,10 @@ func addHistory(ctx context.Context, tx db.Execer, learnerID int64, kind, status
 // Duplicates lists the files in scope flagged as possibly the same person as id:
 // the one it was flagged against, and those flagged against it.
 func Duplicates(ctx context.Context, d *db.DB, sc auth.Scope, id int64) ([]*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 2)
+	args := db.Args{id}
+	where := sc.Where("l.antenna_id", &args)
 	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.merged_into IS NULL AND l.id <> $1 AND
-		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id",
-		append([]any{id}, args...)...)
+		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id", args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
@@ -547,23 +547,17 @@ func RecordFollowUp(ctx context.Context, d *db.DB, id int64, milestone, situatio
 func FollowUps(ctx context.Context, d *db.DB, id int64) ([]*FollowUp, error) {
 	rows, err := d.QueryContext(ctx, `SELECT f.milestone, f.due_on, f.situation, f.note, COALESCE(s.name, ''), f.recorded_at
 		FROM learner_followups f LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 ORDER BY f.due_on`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*FollowUp
-	for rows.Next() {
+	return db.Collect[*FollowUp](rows, err)(func(r db.Scanner) (*FollowUp, error) {
 		f := &FollowUp{LearnerID: id}
 		var due, rec string
-		if err := rows.Scan(&f.Milestone, &due, &f.Situation, &f.Note, &f.StaffName, &rec); err != nil {
+		if err := r.Scan(&f.Milestone, &due, &f.Situation, &f.Note, &f.StaffName, &rec); err != nil {
 			return nil, err
 		}
 		f.DueOn, _ = time.Parse(time.DateOnly, due)
 		f.RecordedAt = db.ParseTime(rec)
 		f.Overdue = rec == "" && due < time.Now().Format(time.DateOnly)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }
 
 // Event is one line of a file's timeline.
@@ -601,23 +595,18 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 			FROM referral_notes n JOIN referral_people rp ON rp.id = n.person_id
 			JOIN partner_contacts pc ON pc.id = n.contact_id JOIN partner_orgs o ON o.id = pc.org_id
 			WHERE rp.learner_id = $1`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Event
-	for rows.Next() {
+	out, err := db.Collect[*Event](rows, err)(func(r db.Scanner) (*Event, error) {
 		e := &Event{}
 		var at, interview string
-		if err := rows.Scan(&at, &e.Kind, &e.Status, &e.Detail, &e.Text, &interview, &e.StaffName); err != nil {
+		if err := r.Scan(&at, &e.Kind, &e.Status, &e.Detail, &e.Text, &interview, &e.StaffName); err != nil {
 			return nil, err
 		}
 		e.At = db.ParseTime(at)
 		e.Interview, _ = time.Parse("2006-01-02 15:04", interview)
-		out = append(out, e)
-	}
+		return e, nil
+	})
 	SortTimeline(out)
-	return out, rows.Err()
+	return out, err
 }
 
 // SortTimeline puts events newest first; within the same second, the registration
