@@ -132,7 +132,7 @@ func writeKeys(ctx context.Context, tx db.Execer, files ...keyed) error {
 
 func insertKeys(ctx context.Context, tx db.Execer, files []keyed) error {
 	var q strings.Builder
-	var args []any
+	var args db.Args
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
@@ -147,9 +147,7 @@ func insertKeys(ctx context.Context, tx db.Execer, files []keyed) error {
 			if len(args) > 0 {
 				q.WriteString(", ")
 			}
-			n := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-			args = append(args, f.id, f.antenna, r[0], r[1])
+			q.WriteString("(" + args.In(f.id, f.antenna, r[0], r[1]) + ")")
 			if len(args) >= 4*keysPerStatement {
 				if err := flush(); err != nil {
 					return err
