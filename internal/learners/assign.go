@@ -134,7 +134,7 @@ func backTo(v, def string) string {
 
 // AssignForm shows who follows the person and whom to give them to.
 func (h *Handlers) AssignForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -166,7 +166,7 @@ func (h *Handlers) renderAssign(w http.ResponseWriter, r *http.Request, status i
 func (h *Handlers) Assign(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}

@@ -86,7 +86,7 @@ func InboxPage(ctx context.Context, d *db.DB, sc auth.Scope, f InboxFilter, limi
 			it := &InboxItem{}
 			var last string
 			var err error
-			if it.Learner, err = scanLearner(row, &it.Contacts, &last, &it.AssignedTo, &it.AssignedName); err != nil {
+			if it.Learner, err = Scan(row, &it.Contacts, &last, &it.AssignedTo, &it.AssignedName); err != nil {
 				return nil, err
 			}
 			kind, at, _ := strings.Cut(last, " ")

@@ -190,7 +190,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		load := func(id int64) (*Learner, error) {
-			return scanLearner(tx.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
+			return Scan(tx.QueryRowContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
 		}
 		k, err := load(keep)
 		if err != nil {
@@ -313,7 +313,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 func DuplicateCandidates(ctx context.Context, d *db.DB, sc auth.Scope, l *Learner, limit int) ([]*Learner, error) {
 	args := db.Args{l.AntennaID, l.Phone, l.BirthYear, NameKey(l.LastName), NameKey(l.FirstName), l.ID}
 	where := sc.Where("l.antenna_id", &args)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.id IN (
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+` WHERE l.id IN (
 			SELECT id FROM learners WHERE phone = $2 AND antenna_id = $1
 			UNION ALL SELECT learner_id FROM learner_secondary_contacts WHERE kind = 'phone' AND value = $2
 			UNION ALL SELECT id FROM learners WHERE phone IN (SELECT value FROM learner_secondary_contacts WHERE learner_id = $6 AND kind = 'phone')
@@ -347,7 +347,7 @@ func AntennaNamed(ctx context.Context, d *db.DB, antennaID, except int64, q stri
 			cond += " AND l." + col + " < $4"
 			args = append(args, hi)
 		}
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.antenna_id = $1 AND "+cond+
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.antenna_id = $1 AND "+cond+
 			" AND l.merged_into IS NULL AND l.id <> $3 ORDER BY l."+col+fmt.Sprintf(" LIMIT %d", 4*limit), args...)
 		found, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil {
@@ -462,7 +462,7 @@ func (h *Handlers) renderCompare(w http.ResponseWriter, r *http.Request, status 
 // the file with ?other= before merging that one into it.
 func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -488,7 +488,7 @@ func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 // Merge folds the file "other" into this one, with the choices made field by field.
 func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -516,5 +516,5 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	}
 	// Always passed on: the merged file may have been referred with another status.
 	h.statusChanged(ctx, l.ID, "", auth.Current(ctx).ID)
-	h.backToFile(w, r, l.ID, "#timeline")
+	h.BackToFile(w, r, l.ID, "#timeline")
 }

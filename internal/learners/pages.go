@@ -145,7 +145,7 @@ func walkPage[T paged](ctx context.Context, d *db.DB, w *walker, antennas []int6
 		order = "l.created_at DESC, l.id DESC"
 	}
 	// One row more than the page tells whether another page follows.
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+extra+learnerFrom+" WHERE l.id IN ("+
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+extra+learnerFrom+" WHERE l.id IN ("+
 		w.pageIDs(antennas, all, desc, limit+1)+") ORDER BY "+order+fmt.Sprintf(" LIMIT %d", limit+1), w.args...)
 	list, err := db.Collect[T](rows, err)(scan)
 	if err != nil || len(list) <= limit {

@@ -38,7 +38,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 			in[i] = p
 		}
 		cond := sc.Where("l.antenna_id", &args) + " AND l.phone IN (" + args.In(in...) + ")"
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+cond+
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.merged_into IS NULL AND "+cond+
 			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 		list, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil || len(list) > 0 {
@@ -48,7 +48,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 	if q == "" {
 		var args db.Args
 		where := sc.Where("l.antenna_id", &args)
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
 			fmt.Sprintf(" ORDER BY l.created_at DESC, l.id DESC LIMIT %d", limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
@@ -89,7 +89,7 @@ func searchPhone(ctx context.Context, d *db.DB, sc auth.Scope, digits string, in
 		var args db.Args
 		lo, hi := prefixRange("+" + digits)
 		cond := "l.phone >= " + args.Add(lo) + " AND l.phone < " + args.Add(hi) + " AND l.merged_into IS NULL AND " + sc.Where("l.antenna_id", &args)
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN (SELECT l.id FROM learners l WHERE "+
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id IN (SELECT l.id FROM learners l WHERE "+
 			cond+fmt.Sprintf(" ORDER BY l.phone LIMIT %d) ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit, limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
@@ -268,7 +268,7 @@ func (ws *walkScope) search(ctx context.Context, d *db.DB, walks []keyWalk, limi
 				alias, from, order, walkSpread*limit))
 		}
 	}
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+
 		fmt.Sprintf(") AND l.merged_into IS NULL ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
@@ -282,7 +282,7 @@ var eachPage = 5000
 // so that each query starts at once on both engines and no read lasts long.
 func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
 	args := db.Args{int64(0), antennaID, status} // $1: the file number the page starts after
-	q := "SELECT " + learnerColumns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
+	q := "SELECT " + Columns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
 		" AND ($3 = '' OR l.status = $3) AND " + sc.Where("l.antenna_id", &args) + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
 	for {
 		rows, err := d.QueryContext(ctx, q, args...)
