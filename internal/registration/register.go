@@ -131,13 +131,7 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	antennaID, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
-	var antenna *org.Antenna
-	for _, a := range antennas {
-		if a.ID == antennaID {
-			antenna = a
-		}
-	}
+	antenna := chosenAntenna(f, antennas)
 	p := i18n.FromContext(ctx)
 	l := &learners.Learner{Lang: p.Lang, Source: "web"}
 	session := h.personFromRegistration(ctx, f, l, antenna, time.Now())
@@ -195,13 +189,7 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 // again when staff release a held one) and returns the session chosen, if it is
 // still offered.
 func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *learners.Learner, antenna *org.Antenna, now time.Time) *training.PublicCohort {
-	country := ""
-	if antenna == nil {
-		f.Fail("antenna", "register.antenna_required")
-	} else {
-		l.AntennaID, country = antenna.ID, antenna.Country
-	}
-	learners.PersonFromForm(f, l, country, now)
+	personIn(f, l, antenna, now)
 	if f.Get("consent") != "yes" {
 		f.Fail("consent", "register.consent_required")
 	}
@@ -218,6 +206,29 @@ func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *l
 		}
 	}
 	return session
+}
+
+// chosenAntenna is the antenna the form names among antennas, or nil.
+func chosenAntenna(f *web.Form, antennas []*org.Antenna) *org.Antenna {
+	id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
+	for _, a := range antennas {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// personIn checks the person form into l, a person of antenna (nil when none was
+// chosen, which the form says).
+func personIn(f *web.Form, l *learners.Learner, antenna *org.Antenna, now time.Time) {
+	country := ""
+	if antenna == nil {
+		f.Fail("antenna", "register.antenna_required")
+	} else {
+		l.AntennaID, country = antenna.ID, antenna.Country
+	}
+	learners.PersonFromForm(f, l, country, now)
 }
 
 func thanksURL(antennaID, cohortID int64) string {

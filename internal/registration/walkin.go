@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"tremplin/internal/learners"
-	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
@@ -95,21 +94,9 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
-	var antenna *org.Antenna
-	for _, a := range antennas {
-		if a.ID == id {
-			antenna = a
-		}
-	}
+	antenna := chosenAntenna(f, antennas)
 	l := &learners.Learner{Source: f.Get("source"), Lang: f.Get("lang")}
-	country := ""
-	if antenna == nil {
-		f.Fail("antenna", "register.antenna_required")
-	} else {
-		l.AntennaID, country = antenna.ID, antenna.Country
-	}
-	learners.PersonFromForm(f, l, country, time.Now())
+	personIn(f, l, antenna, time.Now())
 	if !slices.Contains(StaffSources, l.Source) {
 		f.Fail("source", "form.choose")
 	}
