@@ -17,6 +17,7 @@ import (
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/registration"
 	"tremplin/internal/training"
 )
 
@@ -387,7 +388,7 @@ func checkRegistered(b *browser, p person, lang string, antenna *org.Antenna, c 
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	want := learners.AcknowledgementSMS(pr, p.first, antenna, session)
+	want := registration.AcknowledgementSMS(pr, p.first, antenna, session)
 	if sent[0].To != p.e164 || sent[0].Body != want {
 		b.t.Errorf("SMS to %s: %q\nwant to %s: %q", sent[0].To, sent[0].Body, p.e164, want)
 	}

@@ -17,6 +17,7 @@ import (
 	"tremplin/internal/calendar"
 	"tremplin/internal/catalogue"
 	"tremplin/internal/exports"
+	"tremplin/internal/followups"
 	"tremplin/internal/impact"
 	"tremplin/internal/learners"
 	"tremplin/internal/opendata"
@@ -27,6 +28,7 @@ import (
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
+	"tremplin/internal/registration"
 	"tremplin/internal/training"
 )
 
@@ -47,26 +49,28 @@ type Config struct {
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
 // of its own between requests, so several can share one PostgreSQL.
 type App struct {
-	Config      Config
-	DB          *db.DB
-	Log         *slog.Logger
-	Render      *web.Renderer
-	Sessions    *scs.SessionManager
-	Auth        *auth.Service
-	Org         *org.Handlers
-	Training    *training.Handlers
-	Catalogue   *catalogue.Handlers
-	Attendance  *attendance.Handlers
-	Calendar    *calendar.Handlers
-	Learners    *learners.Handlers
-	Positioning *positioning.Handlers
-	Partners    *partners.Handlers
-	Impact      *impact.Handlers
-	OpenData    *opendata.Handlers
-	Exports     *exports.Handlers
-	assets      *web.Assets
-	handler     http.Handler
-	routes      []Route
+	Config       Config
+	DB           *db.DB
+	Log          *slog.Logger
+	Render       *web.Renderer
+	Sessions     *scs.SessionManager
+	Auth         *auth.Service
+	Org          *org.Handlers
+	Training     *training.Handlers
+	Catalogue    *catalogue.Handlers
+	Attendance   *attendance.Handlers
+	Calendar     *calendar.Handlers
+	Learners     *learners.Handlers
+	Registration *registration.Handlers
+	FollowUps    *followups.Handlers
+	Positioning  *positioning.Handlers
+	Partners     *partners.Handlers
+	Impact       *impact.Handlers
+	OpenData     *opendata.Handlers
+	Exports      *exports.Handlers
+	assets       *web.Assets
+	handler      http.Handler
+	routes       []Route
 }
 
 // MaxBodyBytes is the largest form accepted; MaxUploadBytes the largest file upload.
@@ -126,6 +130,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		attendance.Pages(),
 		calendar.Pages(),
 		learners.Pages(),
+		registration.Pages(),
+		followups.Pages(),
 		positioning.Pages(),
 		partners.Pages(),
 		impact.Pages(),
@@ -149,7 +155,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	deps := web.Deps{DB: d, Render: a.Render, Log: cfg.Log, Flash: a.Auth.Flash}
 	a.Org = &org.Handlers{Deps: deps, Auth: a.Auth}
-	a.Learners = &learners.Handlers{Deps: deps, Mail: mailer, SMS: sms}
+	a.Learners = &learners.Handlers{Deps: deps}
+	a.Registration = &registration.Handlers{Deps: deps, Mail: mailer, SMS: sms, Learners: a.Learners}
+	a.FollowUps = &followups.Handlers{Deps: deps, Files: a.Learners}
 	a.Training = &training.Handlers{Deps: deps, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
 	a.Catalogue = &catalogue.Handlers{Deps: deps, Auth: a.Auth}
 	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tremplin/internal/attendance"
+	"tremplin/internal/followups"
 	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/partners"
@@ -42,7 +43,7 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	add("alerts", "/attendance/alerts", func() (int, error) {
 		return attendance.RecentAbsences(ctx, a.DB, sc, teaching, now, todayLimit)
 	})
-	add("followups", "/followups", func() (int, error) { return learners.FollowUpsDueCount(ctx, a.DB, sc, now, todayLimit) })
+	add("followups", "/followups", func() (int, error) { return followups.DueCount(ctx, a.DB, sc, now, todayLimit) })
 	add("offers", "/cohorts", func() (int, error) { return training.OffersWaiting(ctx, a.DB, sc, todayLimit) })
 	add("nextsteps", "/outreach", func() (int, error) {
 		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)

@@ -37,11 +37,12 @@ func Assign(ctx context.Context, d *db.DB, sc auth.Scope, ids []int64, assignee 
 		} else {
 			name = ""
 		}
-		where, args := sc.WhereN("antenna_id", 2)
 		for _, id := range ids {
 			var antenna, current int64
+			args := db.Args{id}
+			where := sc.Where("antenna_id", &args)
 			err := tx.QueryRowContext(ctx, "SELECT antenna_id, COALESCE(assigned_to, 0) FROM learners WHERE id = $1 AND merged_into IS NULL AND "+where,
-				append([]any{id}, args...)...).Scan(&antenna, &current)
+				args...).Scan(&antenna, &current)
 			if errors.Is(err, sql.ErrNoRows) {
 				res.Missing++
 				continue
@@ -72,9 +73,10 @@ func Assign(ctx context.Context, d *db.DB, sc auth.Scope, ids []int64, assignee 
 
 // Assignee returns who follows a file in scope (nil: nobody).
 func Assignee(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*auth.Staff, error) {
-	where, args := sc.WhereN("antenna_id", 2)
+	args := db.Args{id}
+	where := sc.Where("antenna_id", &args)
 	var to sql.NullInt64
-	err := d.QueryRowContext(ctx, "SELECT assigned_to FROM learners WHERE id = $1 AND "+where, append([]any{id}, args...)...).Scan(&to)
+	err := d.QueryRowContext(ctx, "SELECT assigned_to FROM learners WHERE id = $1 AND "+where, args...).Scan(&to)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -132,7 +134,7 @@ func backTo(v, def string) string {
 
 // AssignForm shows who follows the person and whom to give them to.
 func (h *Handlers) AssignForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -164,7 +166,7 @@ func (h *Handlers) renderAssign(w http.ResponseWriter, r *http.Request, status i
 func (h *Handlers) Assign(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}

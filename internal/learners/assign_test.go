@@ -228,33 +228,5 @@ func TestTodayCountsStopAtTheirLimit(t *testing.T) {
 		if n, _ := MyQueue(ctx, d, f.adviser.ID, 100); n != 2 {
 			t.Errorf("my queue: %d", n)
 		}
-		// An exit four months ago: the +3 months follow-up is due, in Lille only
-		// (written as RecordExit does, whatever rules it checks).
-		exit := func(id int64, on time.Time) {
-			t.Helper()
-			if _, err := d.Exec(ctx, "UPDATE learners SET status = 'completed', exited_on = $1 WHERE id = $2", on.Format(time.DateOnly), id); err != nil {
-				t.Fatal(err)
-			}
-			for i, m := range Milestones {
-				if _, err := d.Exec(ctx, "INSERT INTO learner_followups (learner_id, milestone, due_on) VALUES ($1, $2, $3)",
-					id, m, on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		exit(ids[2], time.Now().AddDate(0, -4, 0))
-		exit(ids[3], time.Now().AddDate(0, 0, -10))
-		for _, c := range []struct {
-			sc   auth.Scope
-			want int
-		}{{f.lilleScope, 1}, {f.bordeauxScope, 0}, {auth.Scope{All: true}, 1}} {
-			if n, err := FollowUpsDueCount(ctx, d, c.sc, time.Now(), 100); err != nil || n != c.want {
-				t.Errorf("follow-ups due %+v: %d %v, want %d", c.sc, n, err, c.want)
-			}
-		}
-		d.Exec(ctx, "UPDATE learner_followups SET situation = 'cdi', recorded_at = $1 WHERE learner_id = $2 AND milestone = 'm3'", db.Now(), ids[2])
-		if n, _ := FollowUpsDueCount(ctx, d, f.lilleScope, time.Now(), 100); n != 0 {
-			t.Errorf("a recorded follow-up still counts: %d", n)
-		}
 	})
 }

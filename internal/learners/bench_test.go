@@ -60,7 +60,6 @@ func BenchmarkLists(b *testing.B) {
 		antennas[all] = list
 	}
 	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	now := time.Now()
 	type query struct {
 		name string
 		run  func(sc auth.Scope, all bool) error
@@ -97,7 +96,6 @@ func BenchmarkLists(b *testing.B) {
 		{"list-cohort", list(ListFilter{CohortID: cohort})},
 		{"list-search-status", list(ListFilter{Q: "mar", Status: Completed})},
 		{"today-new", func(sc auth.Scope, _ bool) error { _, err := NewRegistrations(ctx, d, sc, 100); return err }},
-		{"today-followups", func(sc auth.Scope, _ bool) error { _, err := FollowUpsDueCount(ctx, d, sc, now, 100); return err }},
 	}
 	for _, q := range queries {
 		for _, who := range []struct {

@@ -109,19 +109,7 @@ func RegisterMany(ctx context.Context, tx *sql.Tx, antennaID int64, people []*Le
 	inList := &dupIndex{byPhone: map[string]int64{}, byName: map[string]int64{}}
 	for i, l := range people {
 		l.AntennaID = antennaID
-		if l.CreatedAt.IsZero() {
-			l.CreatedAt = now
-		}
-		if l.ConsentAt.IsZero() {
-			l.ConsentAt = l.CreatedAt
-		}
-		if l.Source == "" {
-			l.Source = "web"
-		}
-		if l.Lang == "" {
-			l.Lang = "fr"
-		}
-		l.Status, l.UpdatedAt = Received, l.CreatedAt
+		prepareRegistration(l, now)
 		l.DuplicateOf = ix.find(l)
 		if l.DuplicateOf == 0 {
 			sameAs[i] = int(inList.find(l))
@@ -155,23 +143,19 @@ func insertChunk(ctx context.Context, tx *sql.Tx, chunk []*Learner) error {
 	q.WriteString(`INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
 		postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
 		wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at) VALUES `)
-	args := make([]any, 0, 25*len(chunk))
+	args := make(db.Args, 0, 25*len(chunk))
 	pending := map[string][]*Learner{}
 	for i, l := range chunk {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		n := len(args)
-		q.WriteString("(")
-		for k := 1; k <= 25; k++ {
-			fmt.Fprintf(&q, "$%d, ", n+k)
-		}
-		fmt.Fprintf(&q, "$%d)", n+25)
 		firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
-		args = append(args, l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town,
+		values := args.In(l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town,
 			joinCodes(l.Languages), l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities),
 			l.HeardFrom, db.NullID(l.WishedProgramme), db.NullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt),
-			l.Source, l.Lang, firstKey, lastKey, db.NullID(l.DuplicateOf), db.FormatTime(l.CreatedAt))
+			l.Source, l.Lang, firstKey, lastKey, db.NullID(l.DuplicateOf))
+		created := args.Add(db.FormatTime(l.CreatedAt)) // created_at and updated_at
+		q.WriteString("(" + values + ", " + created + ", " + created + ")")
 		key := l.Phone + "|" + firstKey + "|" + lastKey + "|" + strconv.Itoa(l.BirthYear)
 		pending[key] = append(pending[key], l)
 	}
@@ -207,8 +191,7 @@ func insertChunk(ctx context.Context, tx *sql.Tx, chunk []*Learner) error {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		fmt.Fprintf(&q, "($%d, 'registered', '%s', $%d)", len(args)+1, Received, len(args)+2)
-		args = append(args, l.ID, db.FormatTime(l.CreatedAt))
+		q.WriteString("(" + args.Add(l.ID) + ", 'registered', '" + Received + "', " + args.Add(db.FormatTime(l.CreatedAt)) + ")")
 	}
 	if _, err = tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return err

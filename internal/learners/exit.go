@@ -18,7 +18,7 @@ import (
 
 // FollowUpMargin is how long before its due day a follow-up may be recorded (a
 // call a few days early is still the +3 or +6 months' situation); the follow-up
-// list shows those due within it too.
+// list (package followups) shows those due within it too.
 const FollowUpMargin = 7 * 24 * time.Hour
 
 // today is the calendar day now on the antenna's clock, "YYYY-MM-DD".
@@ -115,7 +115,7 @@ func CheckFollowUp(ctx context.Context, d *db.DB, l *Learner, milestone string, 
 // their seats for the people waiting.
 func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -143,7 +143,7 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		h.ShowInvalid(w, r, l, f)
 		return
 	}
 	staff := auth.Current(ctx).ID
@@ -162,46 +162,5 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 			h.Log.WarnContext(ctx, "exit: offered seat not passed on", "learner_id", c.LearnerID, "err", err)
 		}
 	}
-	h.backToFile(w, r, l.ID, "#followup")
-}
-
-// RecordFollowUp records the person's situation at +3 or +6 months.
-func (h *Handlers) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
-	if !ok {
-		return
-	}
-	milestone := f.Get("followup_milestone")
-	if !slices.Contains(Milestones, milestone) {
-		f.Fail("followup_milestone", "form.choose")
-	}
-	if !slices.Contains(FollowUpSituations, f.Get("followup_situation")) {
-		f.Fail("followup_situation", "form.choose")
-	}
-	f.MaxLength("followup_note", 2000)
-	if f.Valid() {
-		key, err := CheckFollowUp(ctx, h.DB, l, milestone, time.Now())
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		if key != "" {
-			f.Fail("followup_milestone", key)
-		}
-	}
-	if f.Valid() {
-		err := RecordFollowUp(ctx, h.DB, l.ID, milestone, f.Get("followup_situation"), f.Get("followup_note"), auth.Current(ctx).ID)
-		if errors.Is(err, ErrNoFollowUp) {
-			f.Fail("followup_milestone", "followup.none_planned")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
-		return
-	}
-	h.backToFile(w, r, l.ID, "#followup")
+	h.BackToFile(w, r, l.ID, "#followup")
 }

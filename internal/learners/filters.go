@@ -266,22 +266,7 @@ func Filtered(ctx context.Context, d *db.DB, sc auth.Scope, antennas []*org.Ante
 	w := &walker{}
 	f.conds(w, sc.StaffID, loc)
 	w.after(f.After, true)
-	err = w.page(ctx, d, ids, all, true, limit+1, "", func(row db.Scanner) error {
-		l, err := scanLearner(row)
-		if err == nil {
-			list = append(list, l)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, Cursor{}, err
-	}
-	if len(list) > limit {
-		list = list[:limit]
-		last := list[limit-1]
-		next = Cursor{At: db.FormatTime(last.CreatedAt), ID: last.ID}
-	}
-	return list, next, nil
+	return walkPage(ctx, d, w, ids, all, true, limit, "", scanOne)
 }
 
 // cohortOptions lists the cohorts one may filter on: those of the antenna

@@ -17,9 +17,9 @@ import (
 	"tremplin/internal/training"
 )
 
-// learner loads the file of the URL in the person's antennas; anything else is the
+// Load loads the file of the URL in the person's antennas; anything else is the
 // 404 page. A merged file sends to the file it was merged into.
-func (h *Handlers) learner(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
+func (h *Handlers) Load(w http.ResponseWriter, r *http.Request) (*Learner, bool) {
 	st := auth.Current(r.Context())
 	l, err := ByID(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
@@ -157,7 +157,7 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 // Show is the learner file: details, current status, timeline, tests, enrolments,
 // follow-ups, and the forms to move the person along.
 func (h *Handlers) Show(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -183,13 +183,21 @@ func (h *Handlers) showFile(w http.ResponseWriter, r *http.Request, status int, 
 	h.Render.Render(w, r, status, "learners/file.html", d, f)
 }
 
-func (h *Handlers) backToFile(w http.ResponseWriter, r *http.Request, id int64, anchor string) {
+// ShowInvalid shows the file again, answering 422, with the errors of f: an
+// action on the file that cannot be done as asked.
+func (h *Handlers) ShowInvalid(w http.ResponseWriter, r *http.Request, l *Learner, f *web.Form) {
+	h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+}
+
+// BackToFile says the change is saved and returns to the file, at anchor.
+func (h *Handlers) BackToFile(w http.ResponseWriter, r *http.Request, id int64, anchor string) {
 	h.Flash(r, "saved")
 	http.Redirect(w, r, "/learners/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
 }
 
-// staffAntennas are the antennas a file may be moved to by this person.
-func (h *Handlers) staffAntennas(ctx context.Context) ([]*org.Antenna, []web.Option, error) {
+// StaffAntennas are the antennas a file may be put in by this person, and the
+// options to choose among them.
+func (h *Handlers) StaffAntennas(ctx context.Context) ([]*org.Antenna, []web.Option, error) {
 	st := auth.Current(ctx)
 	list, err := org.Antennas(ctx, h.DB, st.Scope())
 	if err != nil {
@@ -202,19 +210,19 @@ func (h *Handlers) staffAntennas(ctx context.Context) ([]*org.Antenna, []web.Opt
 	return list, opts, nil
 }
 
-func (h *Handlers) editData(ctx context.Context, f *web.Form) (registerData, error) {
-	_, opts, err := h.staffAntennas(ctx)
+// StaffPersonChoices are the person form's choices for staff (correcting a
+// file, recording a person at the desk): among the person's antennas.
+func (h *Handlers) StaffPersonChoices(ctx context.Context, f *web.Form) (PersonChoices, error) {
+	_, opts, err := h.StaffAntennas(ctx)
 	if err != nil {
-		return registerData{}, err
+		return PersonChoices{}, err
 	}
-	d := h.registerData(ctx, f, nil)
-	d.Antennas = opts
-	return d, nil
+	return h.PersonChoices(ctx, f, opts), nil
 }
 
 // Edit shows the form to correct the person's details.
 func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -223,25 +231,25 @@ func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
 
 // renderEdit shows the form to correct a person's details.
 func (h *Handlers) renderEdit(w http.ResponseWriter, r *http.Request, status int, l *Learner, f *web.Form) {
-	d, err := h.editData(r.Context(), f)
+	d, err := h.StaffPersonChoices(r.Context(), f)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Render.Render(w, r, status, "learners/edit.html", struct {
 		L *Learner
-		registerData
+		PersonChoices
 	}{l, d}, f)
 }
 
 // Save stores corrected details, checked as at registration.
 func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
-	antennas, _, err := h.staffAntennas(ctx)
+	antennas, _, err := h.StaffAntennas(ctx)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -256,14 +264,14 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	if country == "" {
 		f.Fail("antenna", "form.choose")
 	}
-	personFromForm(f, l, country, time.Now())
-	l.WishedProgramme = h.knownProgramme(ctx, f.Get("programme"))
+	PersonFromForm(f, l, country, time.Now())
+	l.WishedProgramme = h.KnownProgramme(ctx, f.Get("programme"))
 	if f.Valid() {
 		if err := Update(ctx, h.DB, l, auth.Current(ctx).ID); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
-		h.backToFile(w, r, l.ID, "")
+		h.BackToFile(w, r, l.ID, "")
 		return
 	}
 	h.renderEdit(w, r, http.StatusUnprocessableEntity, l, f)
@@ -273,7 +281,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 // returns there.
 func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -297,7 +305,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		h.ShowInvalid(w, r, l, f)
 		return
 	}
 	if err := AddContact(ctx, h.DB, c); err != nil {
@@ -310,7 +318,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 		return
 	}
-	h.backToFile(w, r, l.ID, "#timeline")
+	h.BackToFile(w, r, l.ID, "#timeline")
 }
 
 // Decide records a decision: enrol in a cohort (or its waitlist when full), start
@@ -318,7 +326,7 @@ func (h *Handlers) AddContact(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -371,7 +379,7 @@ func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		h.ShowInvalid(w, r, l, f)
 		return
 	}
 	if err := SetStatus(ctx, h.DB, l.ID, status, detail, st.ID); err != nil {
@@ -379,7 +387,7 @@ func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.statusChanged(ctx, l.ID, l.Status, st.ID)
-	h.backToFile(w, r, l.ID, "")
+	h.BackToFile(w, r, l.ID, "")
 }
 
 // chosenCohort checks the cohort chosen is one of the file's antenna's open cohorts.
@@ -405,27 +413,27 @@ func (h *Handlers) chosenCohort(ctx context.Context, f *web.Form, l *Learner) (i
 // AddNote adds a staff note to the file.
 func (h *Handlers) AddNote(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
 	f.Required("note")
 	f.MaxLength("note", 4000)
 	if !f.Valid() {
-		h.showFile(w, r, http.StatusUnprocessableEntity, l, f, false)
+		h.ShowInvalid(w, r, l, f)
 		return
 	}
 	if err := AddNote(ctx, h.DB, Note{LearnerID: l.ID, Body: f.Get("note"), StaffID: auth.Current(ctx).ID}); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.backToFile(w, r, l.ID, "#timeline")
+	h.BackToFile(w, r, l.ID, "#timeline")
 }
 
 // NotDuplicate clears the possible-duplicate flag between this file and ?other=.
 func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -438,13 +446,13 @@ func (h *Handlers) NotDuplicate(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.backToFile(w, r, l.ID, "")
+	h.BackToFile(w, r, l.ID, "")
 }
 
-// learnerForm loads the file of the URL (404 outside the viewer's antennas) and
+// LoadForm loads the file of the URL (404 outside the viewer's antennas) and
 // reads the posted form: the start of every action on a file.
-func (h *Handlers) learnerForm(w http.ResponseWriter, r *http.Request) (*Learner, *web.Form, bool) {
-	l, ok := h.learner(w, r)
+func (h *Handlers) LoadForm(w http.ResponseWriter, r *http.Request) (*Learner, *web.Form, bool) {
+	l, ok := h.Load(w, r)
 	if !ok {
 		return nil, nil, false
 	}

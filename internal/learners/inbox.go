@@ -78,31 +78,21 @@ func InboxPage(ctx context.Context, d *db.DB, sc auth.Scope, f InboxFilter, limi
 	}
 	w.assignee(f.Assignee, sc.StaffID)
 	w.after(f.After, false)
-	err = w.page(ctx, d, antennas, all, false, limit+1, `,
+	return walkPage(ctx, d, w, antennas, all, false, limit, `,
 		(SELECT COUNT(*) FROM learner_contacts c WHERE c.learner_id = l.id),
 		COALESCE((SELECT c.kind || ' ' || c.at FROM learner_contacts c WHERE c.learner_id = l.id ORDER BY c.at DESC, c.id DESC LIMIT 1), ''),
 		COALESCE(l.assigned_to, 0), COALESCE((SELECT s.name FROM staff s WHERE s.id = l.assigned_to), '')`,
-		func(row db.Scanner) error {
-			var it InboxItem
+		func(row db.Scanner) (*InboxItem, error) {
+			it := &InboxItem{}
 			var last string
 			var err error
-			if it.Learner, err = scanLearner(row, &it.Contacts, &last, &it.AssignedTo, &it.AssignedName); err != nil {
-				return err
+			if it.Learner, err = Scan(row, &it.Contacts, &last, &it.AssignedTo, &it.AssignedName); err != nil {
+				return nil, err
 			}
 			kind, at, _ := strings.Cut(last, " ")
 			it.LastContact, it.LastAt = kind, db.ParseTime(at)
-			items = append(items, &it)
-			return nil
+			return it, nil
 		})
-	if err != nil {
-		return nil, Cursor{}, err
-	}
-	if len(items) > limit {
-		items = items[:limit]
-		last := items[limit-1]
-		next = Cursor{At: db.FormatTime(last.CreatedAt), ID: last.ID}
-	}
-	return items, next, nil
 }
 
 // defaultAssignee is whose registrations the inbox shows first: an adviser's own

@@ -132,7 +132,7 @@ func writeKeys(ctx context.Context, tx db.Execer, files ...keyed) error {
 
 func insertKeys(ctx context.Context, tx db.Execer, files []keyed) error {
 	var q strings.Builder
-	var args []any
+	var args db.Args
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
@@ -147,9 +147,7 @@ func insertKeys(ctx context.Context, tx db.Execer, files []keyed) error {
 			if len(args) > 0 {
 				q.WriteString(", ")
 			}
-			n := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-			args = append(args, f.id, f.antenna, r[0], r[1])
+			q.WriteString("(" + args.In(f.id, f.antenna, r[0], r[1]) + ")")
 			if len(args) >= 4*keysPerStatement {
 				if err := flush(); err != nil {
 					return err
@@ -217,22 +215,14 @@ func rebuildKeys(ctx context.Context, d *db.DB, out io.Writer, always bool) erro
 		var after int64
 		total := 0
 		for {
-			var files []keyed
 			rows, err := tx.QueryContext(ctx, `SELECT id, antenna_id, first_name, last_name, phone FROM learners
 				WHERE id > $1 AND merged_into IS NULL ORDER BY id LIMIT $2`, after, page)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
+			files, err := db.Collect[keyed](rows, err)(func(r db.Scanner) (keyed, error) {
 				var f keyed
-				if err := rows.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone); err != nil {
-					rows.Close()
-					return err
-				}
-				files = append(files, f)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+				err := r.Scan(&f.id, &f.antenna, &f.first, &f.last, &f.phone)
+				return f, err
+			})
+			if err != nil {
 				return err
 			}
 			if len(files) == 0 {

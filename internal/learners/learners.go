@@ -1,6 +1,9 @@
-// Package learners is the path of each person the association serves: public
-// registration, the advisers' inbox and contact attempts, decisions, the learner
-// file, follow-up after training, and duplicate detection and merging.
+// Package learners is the path of each person the association serves: their file
+// (the learners table, its store and search keys), the person form (also asked
+// at registration), the advisers' inbox and list, contact attempts, decisions,
+// the exit and the file's follow-ups, and duplicate detection and merging. How a
+// person comes in is package registration; the follow-ups to do, package
+// followups.
 package learners
 
 import (
@@ -8,7 +11,6 @@ import (
 	"embed"
 
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
@@ -18,14 +20,9 @@ var templates embed.FS
 // Pages are this package's pages, for the renderer.
 func Pages() web.Pages { return web.PackagePages("learners", templates, nil) }
 
-// Handlers serve the registration form, the inbox and the learner file.
+// Handlers serve the inbox, the learners list and the learner file.
 type Handlers struct {
 	web.Deps
-	Mail notify.Mailer
-	SMS  notify.SMS
-	// RegistrationLimit is the registrations accepted per address and hour: 0 for
-	// DefaultRegistrationLimit, negative for no limit (a load test from one host).
-	RegistrationLimit int
 	// OnStatus, when set, is told each time a file's status has changed (after the
 	// change is committed), with who changed it (0 for the system): the partners
 	// room keeps referrals in step and tells the referring partner.
@@ -59,16 +56,6 @@ func (h *Handlers) statusChanged(ctx context.Context, id int64, before string, s
 	if err := h.OnStatus(ctx, id, after, staffID); err != nil {
 		h.Log.WarnContext(ctx, "status change not passed on", "learner_id", id, "err", err)
 	}
-}
-
-func (h *Handlers) registrationLimit() int {
-	switch {
-	case h.RegistrationLimit == 0:
-		return DefaultRegistrationLimit
-	case h.RegistrationLimit < 0:
-		return 0
-	}
-	return h.RegistrationLimit
 }
 
 // EnrolmentChanged moves a person along their path when training changes one of

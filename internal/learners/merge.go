@@ -39,11 +39,13 @@ func (s Secondary) Display() string {
 // Secondaries lists a file's other phones and emails, oldest first.
 func Secondaries(ctx context.Context, d *db.DB, learnerID int64) ([]Secondary, error) {
 	rows, err := d.QueryContext(ctx, "SELECT kind, value FROM learner_secondary_contacts WHERE learner_id = $1 ORDER BY at, id", learnerID)
-	return db.Collect[Secondary](rows, err)(func(r db.Scanner) (Secondary, error) {
-		var s Secondary
-		err := r.Scan(&s.Kind, &s.Value)
-		return s, err
-	})
+	return db.Collect[Secondary](rows, err)(scanSecondary)
+}
+
+func scanSecondary(r db.Scanner) (Secondary, error) {
+	var s Secondary
+	err := r.Scan(&s.Kind, &s.Value)
+	return s, err
 }
 
 // A merge choice says, for one field where the two files disagree, which value the
@@ -188,7 +190,7 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 	}
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		load := func(id int64) (*Learner, error) {
-			return scanLearner(tx.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
+			return Scan(tx.QueryRowContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id = $1 AND l.merged_into IS NULL", id))
 		}
 		k, err := load(keep)
 		if err != nil {
@@ -268,21 +270,9 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 			return err
 		}
 		// Every phone and email of both files that is not the main one now is kept.
-		var kept []Secondary
 		rows, err := tx.QueryContext(ctx, "SELECT kind, value FROM learner_secondary_contacts WHERE learner_id IN ($1, $2) ORDER BY at, id", keep, other)
+		kept, err := db.Collect[Secondary](rows, err)(scanSecondary)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var s Secondary
-			if err := rows.Scan(&s.Kind, &s.Value); err != nil {
-				rows.Close()
-				return err
-			}
-			kept = append(kept, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_secondary_contacts WHERE learner_id = $1 AND kind = 'phone' AND value = $2", keep, k.Phone); err != nil {
@@ -321,8 +311,9 @@ func MergeWith(ctx context.Context, d *db.DB, keep, other, staffID int64, picks 
 // as l, as registration flags them (same phone, or same name in either order and
 // birth year), and those flagged against it; at most limit.
 func DuplicateCandidates(ctx context.Context, d *db.DB, sc auth.Scope, l *Learner, limit int) ([]*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 7)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.id IN (
+	args := db.Args{l.AntennaID, l.Phone, l.BirthYear, NameKey(l.LastName), NameKey(l.FirstName), l.ID}
+	where := sc.Where("l.antenna_id", &args)
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+` WHERE l.id IN (
 			SELECT id FROM learners WHERE phone = $2 AND antenna_id = $1
 			UNION ALL SELECT learner_id FROM learner_secondary_contacts WHERE kind = 'phone' AND value = $2
 			UNION ALL SELECT id FROM learners WHERE phone IN (SELECT value FROM learner_secondary_contacts WHERE learner_id = $6 AND kind = 'phone')
@@ -331,8 +322,7 @@ func DuplicateCandidates(ctx context.Context, d *db.DB, sc auth.Scope, l *Learne
 			UNION ALL SELECT id FROM learners WHERE last_key = $5 AND first_key = $4 AND birth_year = $3 AND $4 <> '' AND antenna_id = $1
 			UNION ALL SELECT id FROM learners WHERE duplicate_of = $6
 			UNION ALL SELECT duplicate_of FROM learners WHERE id = $6
-		) AND l.id <> $6 AND l.antenna_id = $1 AND l.merged_into IS NULL AND `+where+fmt.Sprintf(" ORDER BY l.id LIMIT %d", limit),
-		append([]any{l.AntennaID, l.Phone, l.BirthYear, NameKey(l.LastName), NameKey(l.FirstName), l.ID}, args...)...)
+		) AND l.id <> $6 AND l.antenna_id = $1 AND l.merged_into IS NULL AND `+where+fmt.Sprintf(" ORDER BY l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
@@ -357,7 +347,7 @@ func AntennaNamed(ctx context.Context, d *db.DB, antennaID, except int64, q stri
 			cond += " AND l." + col + " < $4"
 			args = append(args, hi)
 		}
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.antenna_id = $1 AND "+cond+
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.antenna_id = $1 AND "+cond+
 			" AND l.merged_into IS NULL AND l.id <> $3 ORDER BY l."+col+fmt.Sprintf(" LIMIT %d", 4*limit), args...)
 		found, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil {
@@ -472,7 +462,7 @@ func (h *Handlers) renderCompare(w http.ResponseWriter, r *http.Request, status 
 // the file with ?other= before merging that one into it.
 func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, ok := h.learner(w, r)
+	l, ok := h.Load(w, r)
 	if !ok {
 		return
 	}
@@ -498,7 +488,7 @@ func (h *Handlers) MergeForm(w http.ResponseWriter, r *http.Request) {
 // Merge folds the file "other" into this one, with the choices made field by field.
 func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, f, ok := h.learnerForm(w, r)
+	l, f, ok := h.LoadForm(w, r)
 	if !ok {
 		return
 	}
@@ -526,5 +516,5 @@ func (h *Handlers) Merge(w http.ResponseWriter, r *http.Request) {
 	}
 	// Always passed on: the merged file may have been referred with another status.
 	h.statusChanged(ctx, l.ID, "", auth.Current(ctx).ID)
-	h.backToFile(w, r, l.ID, "#timeline")
+	h.BackToFile(w, r, l.ID, "#timeline")
 }

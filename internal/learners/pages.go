@@ -126,25 +126,30 @@ func (w *walker) pageIDs(antennas []int64, all, desc bool, limit int) string {
 	return strings.Join(walks, " UNION ALL ")
 }
 
-// page loads the files of one page with extra columns, in the page's order.
-func (w *walker) page(ctx context.Context, d *db.DB, antennas []int64, all, desc bool, limit int, extra string, scan func(db.Scanner) error) error {
+// paged is a row of a page: a file (*Learner), or a file with more (*InboxItem).
+type paged interface{ cursor() Cursor }
+
+// cursor is where the page after this file starts.
+func (l *Learner) cursor() Cursor { return Cursor{At: db.FormatTime(l.CreatedAt), ID: l.ID} }
+
+// walkPage loads the files of one page of w with extra columns, scanned by scan,
+// in the page's order: at most limit, and the cursor of the next page (zero on
+// the last).
+func walkPage[T paged](ctx context.Context, d *db.DB, w *walker, antennas []int64, all, desc bool, limit int, extra string,
+	scan func(db.Scanner) (T, error)) ([]T, Cursor, error) {
 	if !all && len(antennas) == 0 {
-		return nil
+		return nil, Cursor{}, nil
 	}
 	order := "l.created_at, l.id"
 	if desc {
 		order = "l.created_at DESC, l.id DESC"
 	}
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+extra+learnerFrom+" WHERE l.id IN ("+
-		w.pageIDs(antennas, all, desc, limit)+") ORDER BY "+order+fmt.Sprintf(" LIMIT %d", limit), w.args...)
-	if err != nil {
-		return err
+	// One row more than the page tells whether another page follows.
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+extra+learnerFrom+" WHERE l.id IN ("+
+		w.pageIDs(antennas, all, desc, limit+1)+") ORDER BY "+order+fmt.Sprintf(" LIMIT %d", limit+1), w.args...)
+	list, err := db.Collect[T](rows, err)(scan)
+	if err != nil || len(list) <= limit {
+		return list, Cursor{}, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return list[:limit], list[limit-1].cursor(), nil
 }

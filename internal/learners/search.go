@@ -32,20 +32,23 @@ const fewAntennas = 8
 func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q string, limit int) ([]*Learner, error) {
 	q = strings.TrimSpace(q)
 	if phones := phoneCandidates(countries, q); strings.ContainsAny(q, "0123456789٠١٢٣٤٥٦٧٨٩") && len(phones) > 0 {
-		where, args := sc.WhereN("l.antenna_id", 1)
-		for _, p := range phones {
-			args = append(args, p)
+		var args db.Args
+		in := make([]any, len(phones))
+		for i, p := range phones {
+			in[i] = p
 		}
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
-			" AND l.phone IN ("+db.Placeholders(3, len(phones))+fmt.Sprintf(") ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
+		cond := sc.Where("l.antenna_id", &args) + " AND l.phone IN (" + args.In(in...) + ")"
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.merged_into IS NULL AND "+cond+
+			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 		list, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil || len(list) > 0 {
 			return list, err
 		}
 	}
 	if q == "" {
-		where, args := sc.WhereN("l.antenna_id", 1)
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
+		var args db.Args
+		where := sc.Where("l.antenna_id", &args)
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.merged_into IS NULL AND "+where+
 			fmt.Sprintf(" ORDER BY l.created_at DESC, l.id DESC LIMIT %d", limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
@@ -83,13 +86,11 @@ func phoneDigits(q string) (digits string, international, ok bool) {
 // ("0612") the national numbers without their 0; an end the reversed numbers.
 func searchPhone(ctx context.Context, d *db.DB, sc auth.Scope, digits string, international bool, limit int) ([]*Learner, error) {
 	if international {
-		where, args := sc.WhereN("l.antenna_id", 1)
+		var args db.Args
 		lo, hi := prefixRange("+" + digits)
-		args = append(args, lo, hi)
-		n := len(args)
-		rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN (SELECT l.id FROM learners l WHERE "+
-			fmt.Sprintf("l.phone >= $%d AND l.phone < $%d AND l.merged_into IS NULL AND %s ORDER BY l.phone LIMIT %d)", n-1, n, where, limit)+
-			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
+		cond := "l.phone >= " + args.Add(lo) + " AND l.phone < " + args.Add(hi) + " AND l.merged_into IS NULL AND " + sc.Where("l.antenna_id", &args)
+		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id IN (SELECT l.id FROM learners l WHERE "+
+			cond+fmt.Sprintf(" ORDER BY l.phone LIMIT %d) ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit, limit), args...)
 		return db.Collect[*Learner](rows, err)(scanOne)
 	}
 	ws, err := scopeOfWalks(ctx, d, sc)
@@ -218,22 +219,20 @@ func (ws *walkScope) cond(alias, antenna, kind string) string {
 
 // keyRange is the condition that alias's word_key starts with key, its
 // arguments appended to args.
-func keyRange(alias, key string, args *[]any) string {
+func keyRange(alias, key string, args *db.Args) string {
 	lo, hi := prefixRange(key)
-	*args = append(*args, lo)
-	n := len(*args)
+	from := args.Add(lo)
 	if hi == "" {
 		// No upper bound in the index: the comparison of the start keeps to the prefix.
-		return fmt.Sprintf("%s.word_key >= $%d AND substr(%s.word_key, 1, %d) = $%d", alias, n, alias, utf8.RuneCountInString(key), n)
+		return fmt.Sprintf("%s.word_key >= %s AND substr(%s.word_key, 1, %d) = %s", alias, from, alias, utf8.RuneCountInString(key), from)
 	}
-	*args = append(*args, hi)
-	return fmt.Sprintf("%s.word_key >= $%d AND %s.word_key < $%d", alias, n, alias, n+1)
+	return fmt.Sprintf("%s.word_key >= %s AND %s.word_key < %s", alias, from, alias, args.Add(hi))
 }
 
 // countUpTo counts the index rows of key (of a kind) in the walk scope, reading
 // no more than most.
 func (ws *walkScope) countUpTo(ctx context.Context, d *db.DB, kind, key string, most int) (int, error) {
-	var args []any
+	var args db.Args
 	cond := ws.cond("k", "", kind) + keyRange("k", key, &args)
 	var n int
 	err := d.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM learner_keys k WHERE %s LIMIT %d) c", cond, most), args...).Scan(&n)
@@ -243,7 +242,7 @@ func (ws *walkScope) countUpTo(ctx context.Context, d *db.DB, kind, key string, 
 // search runs the walks, each in its index's order and stopping after a few rows
 // per file asked for, then returns the files found in name order.
 func (ws *walkScope) search(ctx context.Context, d *db.DB, walks []keyWalk, limit int) ([]*Learner, error) {
-	var args []any
+	var args db.Args
 	var selects []string
 	for _, w := range walks {
 		for _, antenna := range ws.each {
@@ -269,7 +268,7 @@ func (ws *walkScope) search(ctx context.Context, d *db.DB, walks []keyWalk, limi
 				alias, from, order, walkSpread*limit))
 		}
 	}
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id IN ("+strings.Join(selects, " UNION ")+
 		fmt.Sprintf(") AND l.merged_into IS NULL ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
@@ -282,12 +281,11 @@ var eachPage = 5000
 // million files holds one page at a time. Pages follow each other by file number,
 // so that each query starts at once on both engines and no read lasts long.
 func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, status string, fn func(*Learner) error) error {
-	where, args := sc.WhereN("l.antenna_id", 4)
-	q := "SELECT " + learnerColumns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
-		" AND ($3 = '' OR l.status = $3) AND " + where + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
-	var after int64
+	args := db.Args{int64(0), antennaID, status} // $1: the file number the page starts after
+	q := "SELECT " + Columns + learnerFrom + " WHERE l.id > $1 AND l.merged_into IS NULL AND ($2 = 0 OR l.antenna_id = $2)" +
+		" AND ($3 = '' OR l.status = $3) AND " + sc.Where("l.antenna_id", &args) + fmt.Sprintf(" ORDER BY l.id LIMIT %d", eachPage)
 	for {
-		rows, err := d.QueryContext(ctx, q, append([]any{after, antennaID, status}, args...)...)
+		rows, err := d.QueryContext(ctx, q, args...)
 		list, err := db.Collect[*Learner](rows, err)(scanOne)
 		if err != nil {
 			return err
@@ -300,6 +298,6 @@ func EachFile(ctx context.Context, d *db.DB, sc auth.Scope, antennaID int64, sta
 		if len(list) < eachPage {
 			return nil
 		}
-		after = list[len(list)-1].ID
+		args[0] = list[len(list)-1].ID
 	}
 }

@@ -126,7 +126,9 @@ func (l *Learner) InTrainingOrAfter() bool {
 // Exited reports whether the person has left training.
 func (l *Learner) Exited() bool { return slices.Contains(ExitOutcomes, l.Status) }
 
-const learnerColumns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezone, l.first_name, l.last_name, l.phone, l.email,
+// Columns are a file's columns, of learners l joined to antennas a, in the order
+// Scan reads them.
+const Columns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezone, l.first_name, l.last_name, l.phone, l.email,
 	l.birth_year, l.postcode, l.town, l.languages, l.french_level, l.situations, l.equipment, l.availabilities,
 	l.heard_from, COALESCE(l.wished_programme_id, 0), COALESCE(l.wished_cohort_id, 0), l.status, l.status_reason,
 	l.consent_text, l.consent_at, l.source, l.lang, COALESCE(l.duplicate_of, 0), COALESCE(l.merged_into, 0),
@@ -135,9 +137,11 @@ const learnerColumns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezo
 const learnerFrom = ` FROM learners l JOIN antennas a ON a.id = l.antenna_id`
 
 // scanOne scans a learner row with no extra column, for db.Collect.
-func scanOne(row db.Scanner) (*Learner, error) { return scanLearner(row) }
+func scanOne(row db.Scanner) (*Learner, error) { return Scan(row) }
 
-func scanLearner(row db.Scanner, extra ...any) (*Learner, error) {
+// Scan reads a file from a row of Columns, then the extra columns that follow
+// into extra; no row is db.ErrNotFound.
+func Scan(row db.Scanner, extra ...any) (*Learner, error) {
 	var l Learner
 	var langs, sits, equip, avail, consentAt, created, updated string
 	err := row.Scan(append([]any{&l.ID, &l.AntennaID, &l.AntennaName, &l.AntennaCountry, &l.AntennaPhone, &l.AntennaTZ, &l.FirstName, &l.LastName,
@@ -197,13 +201,42 @@ func Register(ctx context.Context, d *db.DB, l *Learner, address string, limit i
 	return RegisterChecked(ctx, d, l, Checks{Address: address, AddressLimit: limit})
 }
 
+// Limits of the public form (package registration). A room of people on one wifi
+// registers well under the per-address ceiling in an hour, and staff can vouch
+// for a bigger session with a workshop code; a flood from one address or one
+// phone is stopped.
+const (
+	// DefaultRegistrationLimit is how many registrations one address may send per
+	// hour by default.
+	DefaultRegistrationLimit = 60
+	// PhoneLimit is how many new files one phone number may be given per hour (a
+	// parent registering the family from one phone stays under it).
+	PhoneLimit = 4
+)
+
 // Checks are what a public registration is checked against before it is stored.
 type Checks struct {
 	Address      string        // the client address ("" for none: staff, imports)
 	AddressLimit int           // registrations per address and hour; 0 for none
 	PhoneLimit   int           // new files per phone number and hour; 0 for none
-	Pass         string        // a workshop code, which lifts the address limit
+	Pass         string        // a workshop code, which lifts the address limit (read as NormalizePass does)
 	SameWithin   time.Duration // the same phone and names in the antenna this recently: the same registration
+}
+
+// PassAlphabet is what workshop codes are made of: no letters or digits that
+// read alike (0/O, 1/I/L).
+const PassAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NormalizePass reads a workshop code as people type it: any case, spaces and
+// dashes aside.
+func NormalizePass(s string) string {
+	s = strings.ToUpper(s)
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(PassAlphabet, r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // ErrTooManyForPhone is returned by RegisterChecked when the phone number has been
@@ -219,7 +252,6 @@ var ErrAlreadyRegistered = errors.New("this registration was just received")
 // and the per-address limits are applied. l.ID and l.DuplicateOf are set.
 func RegisterChecked(ctx context.Context, d *db.DB, l *Learner, c Checks) error {
 	now := time.Now()
-	prepareRegistration(l, now)
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		if c.SameWithin > 0 {
 			var id sql.NullInt64
@@ -233,11 +265,43 @@ func RegisterChecked(ctx context.Context, d *db.DB, l *Learner, c Checks) error 
 				return ErrAlreadyRegistered
 			}
 		}
-		if err := checkLimits(ctx, tx, l.Phone, c, now); err != nil {
+		if err := CheckLimits(ctx, tx, l.Phone, c, now); err != nil {
 			return err
 		}
-		return insertRegistration(ctx, tx, l)
+		return InsertRegistration(ctx, tx, l, now)
 	})
+}
+
+// InsertRegistration writes a new file within tx, with what a new registration
+// takes by default (now for its dates, the first status), and the first step of
+// its history: the end of RegisterChecked, and of a held registration's release.
+// l.ID and l.DuplicateOf are set.
+func InsertRegistration(ctx context.Context, tx *sql.Tx, l *Learner, now time.Time) error {
+	prepareRegistration(l, now)
+	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
+	var err error
+	if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
+		return err
+	}
+	created := db.FormatTime(l.CreatedAt)
+	err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
+		postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
+		wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
+		RETURNING id`,
+		l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
+		l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
+		db.NullID(l.WishedProgramme), db.NullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
+		firstKey, lastKey, db.NullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
+	if err != nil {
+		return err
+	}
+	if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
+		l.ID, Received, created)
+	return err
 }
 
 // prepareRegistration fills what a new registration takes by default.
@@ -257,9 +321,10 @@ func prepareRegistration(l *Learner, now time.Time) {
 	l.Status, l.UpdatedAt = Received, l.CreatedAt
 }
 
-// checkLimits applies the per-phone and per-address limits (a valid workshop code
-// lifts the second) and counts this attempt for its address.
-func checkLimits(ctx context.Context, tx *sql.Tx, phone string, c Checks, now time.Time) error {
+// CheckLimits applies the per-phone and per-address limits of c within tx (a
+// valid workshop code lifts the second) and counts this attempt for its address:
+// before a registration is stored, or held for review.
+func CheckLimits(ctx context.Context, tx *sql.Tx, phone string, c Checks, now time.Time) error {
 	if phone != "" && c.PhoneLimit > 0 {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM learners WHERE phone = $1 AND created_at > $2",
@@ -304,39 +369,11 @@ func checkLimits(ctx context.Context, tx *sql.Tx, phone string, c Checks, now ti
 	return err
 }
 
-// insertRegistration writes a new file and the first step of its history.
-func insertRegistration(ctx context.Context, tx *sql.Tx, l *Learner) error {
-	firstKey, lastKey := NameKey(l.FirstName), NameKey(l.LastName)
-	var err error
-	if l.DuplicateOf, err = findDuplicate(ctx, tx, l, firstKey, lastKey); err != nil {
-		return err
-	}
-	created := db.FormatTime(l.CreatedAt)
-	err = tx.QueryRowContext(ctx, `INSERT INTO learners (antenna_id, first_name, last_name, phone, email, birth_year,
-		postcode, town, languages, french_level, situations, equipment, availabilities, heard_from, wished_programme_id,
-		wished_cohort_id, status, consent_text, consent_at, source, lang, first_key, last_key, duplicate_of, created_at, updated_at, gender)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)
-		RETURNING id`,
-		l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
-		l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
-		db.NullID(l.WishedProgramme), db.NullID(l.WishedCohort), l.Status, l.ConsentText, db.FormatTime(l.ConsentAt), l.Source, l.Lang,
-		firstKey, lastKey, db.NullID(l.DuplicateOf), created, l.Gender).Scan(&l.ID)
-	if err != nil {
-		return err
-	}
-	if err := writeKeys(ctx, tx, keyed{l.ID, l.AntennaID, l.FirstName, l.LastName, l.Phone}); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO learner_history (learner_id, kind, status, at) VALUES ($1, 'registered', $2, $3)`,
-		l.ID, Received, created)
-	return err
-}
-
 // ByID returns a file in scope (a merged one too: MergedInto says where it went).
 func ByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 2)
-	return scanLearner(d.QueryRowContext(ctx, "SELECT "+learnerColumns+learnerFrom+" WHERE l.id = $1 AND "+where,
-		append([]any{id}, args...)...))
+	args := db.Args{id}
+	where := sc.Where("l.antenna_id", &args)
+	return Scan(d.QueryRowContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.id = $1 AND "+where, args...))
 }
 
 // Update saves the person's details (not their path) and records who changed them.
@@ -377,10 +414,10 @@ func addHistory(ctx context.Context, tx db.Execer, learnerID int64, kind, status
 // Duplicates lists the files in scope flagged as possibly the same person as id:
 // the one it was flagged against, and those flagged against it.
 func Duplicates(ctx context.Context, d *db.DB, sc auth.Scope, id int64) ([]*Learner, error) {
-	where, args := sc.WhereN("l.antenna_id", 2)
-	rows, err := d.QueryContext(ctx, "SELECT "+learnerColumns+learnerFrom+` WHERE l.merged_into IS NULL AND l.id <> $1 AND
-		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id",
-		append([]any{id}, args...)...)
+	args := db.Args{id}
+	where := sc.Where("l.antenna_id", &args)
+	rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+` WHERE l.merged_into IS NULL AND l.id <> $1 AND
+		(l.duplicate_of = $1 OR l.id = (SELECT x.duplicate_of FROM learners x WHERE x.id = $1)) AND `+where+" ORDER BY l.id", args...)
 	return db.Collect[*Learner](rows, err)(scanOne)
 }
 
@@ -515,6 +552,10 @@ func recordExit(ctx context.Context, tx *sql.Tx, id int64, outcome, reason strin
 	return addHistory(ctx, tx, id, "status", outcome, reason, staffID, now)
 }
 
+// FollowUpPageSize is how many follow-ups the list of those to do (package
+// followups) shows at once.
+const FollowUpPageSize = 50
+
 // FollowUp is one follow-up after exit.
 type FollowUp struct {
 	LearnerID  int64
@@ -547,23 +588,17 @@ func RecordFollowUp(ctx context.Context, d *db.DB, id int64, milestone, situatio
 func FollowUps(ctx context.Context, d *db.DB, id int64) ([]*FollowUp, error) {
 	rows, err := d.QueryContext(ctx, `SELECT f.milestone, f.due_on, f.situation, f.note, COALESCE(s.name, ''), f.recorded_at
 		FROM learner_followups f LEFT JOIN staff s ON s.id = f.staff_id WHERE f.learner_id = $1 ORDER BY f.due_on`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*FollowUp
-	for rows.Next() {
+	return db.Collect[*FollowUp](rows, err)(func(r db.Scanner) (*FollowUp, error) {
 		f := &FollowUp{LearnerID: id}
 		var due, rec string
-		if err := rows.Scan(&f.Milestone, &due, &f.Situation, &f.Note, &f.StaffName, &rec); err != nil {
+		if err := r.Scan(&f.Milestone, &due, &f.Situation, &f.Note, &f.StaffName, &rec); err != nil {
 			return nil, err
 		}
 		f.DueOn, _ = time.Parse(time.DateOnly, due)
 		f.RecordedAt = db.ParseTime(rec)
 		f.Overdue = rec == "" && due < time.Now().Format(time.DateOnly)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }
 
 // Event is one line of a file's timeline.
@@ -601,23 +636,18 @@ func Timeline(ctx context.Context, d *db.DB, id int64) ([]*Event, error) {
 			FROM referral_notes n JOIN referral_people rp ON rp.id = n.person_id
 			JOIN partner_contacts pc ON pc.id = n.contact_id JOIN partner_orgs o ON o.id = pc.org_id
 			WHERE rp.learner_id = $1`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Event
-	for rows.Next() {
+	out, err := db.Collect[*Event](rows, err)(func(r db.Scanner) (*Event, error) {
 		e := &Event{}
 		var at, interview string
-		if err := rows.Scan(&at, &e.Kind, &e.Status, &e.Detail, &e.Text, &interview, &e.StaffName); err != nil {
+		if err := r.Scan(&at, &e.Kind, &e.Status, &e.Detail, &e.Text, &interview, &e.StaffName); err != nil {
 			return nil, err
 		}
 		e.At = db.ParseTime(at)
 		e.Interview, _ = time.Parse("2006-01-02 15:04", interview)
-		out = append(out, e)
-	}
+		return e, nil
+	})
 	SortTimeline(out)
-	return out, rows.Err()
+	return out, err
 }
 
 // SortTimeline puts events newest first; within the same second, the registration

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"tremplin/internal/org"
+	"tremplin/internal/org/orgtest"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
@@ -64,27 +64,9 @@ type fixture struct {
 
 func setup(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	f := &fixture{d: d}
-	for _, a := range []struct {
-		id                         *int64
-		name, country, tz, address string
-	}{{&f.lille, "Lille", "FR", "Europe/Paris", ""}, {&f.dzaleka, "Dzaleka", "MW", "Africa/Blantyre", ""}, {&f.bordeaux, "Bordeaux", "FR", "Europe/Paris", ""}} {
-		ant := &org.Antenna{Name: a.name, City: a.name, Country: a.country, Timezone: a.tz}
-		if err := org.SaveAntenna(ctx, d, ant); err != nil {
-			t.Fatal(err)
-		}
-		*a.id = ant.ID
-	}
-	f.adviser = &auth.Staff{Name: "Karim", Email: "karim@example.org", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.lille, f.dzaleka}}
-	f.bordeauxAdviser = &auth.Staff{Name: "Lucas", Email: "lucas@example.org", Role: auth.Adviser, Lang: "fr", Active: true, Antennas: []int64{f.bordeaux}}
-	for _, s := range []*auth.Staff{f.adviser, f.bordeauxAdviser} {
-		if err := auth.Save(ctx, d, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f.lilleScope, f.bordeauxScope = f.adviser.Scope(), f.bordeauxAdviser.Scope()
-	return f
+	o := orgtest.Setup(t, d)
+	return &fixture{d: d, lille: o.Lille, dzaleka: o.Dzaleka, bordeaux: o.Bordeaux, adviser: o.Adviser,
+		bordeauxAdviser: o.BordeauxAdviser, lilleScope: o.LilleScope, bordeauxScope: o.BordeauxScope}
 }
 
 func (f *fixture) register(t *testing.T, antenna int64, first, last, phone string, year int) *Learner {
@@ -227,69 +209,6 @@ func TestMergeMovesTheHistoryAndHidesTheOtherFile(t *testing.T) {
 		}
 		if err := Merge(ctx, d, keep.ID, other.ID, f.adviser.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("merging twice: %v", err)
-		}
-	})
-}
-
-func TestFollowUpsFallDueAtThreeAndSixMonths(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		f := setup(t, d)
-		l := f.register(t, f.lille, "Mariam", "Diallo", "+33612345678", 1987)
-		b := f.register(t, f.bordeaux, "Paul", "Martin", "+33612345679", 1980)
-		day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
-		if err := RecordFollowUp(ctx, d, l.ID, "m3", "cdi", "", f.adviser.ID); !errors.Is(err, ErrNoFollowUp) {
-			t.Fatalf("follow-up before exit: %v", err)
-		}
-		for _, id := range []int64{l.ID, b.ID} {
-			if err := RecordExit(ctx, d, id, Certified, "", day("2025-01-10"), f.adviser.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		due := func(today string) []string {
-			t.Helper()
-			list, _, err := FollowUpsDue(ctx, d, f.lilleScope, day(today), FollowUpQuery{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out []string
-			for _, x := range list {
-				s := x.Milestone + " " + x.DueOn.Format(time.DateOnly)
-				if x.Overdue {
-					s += " overdue"
-				}
-				out = append(out, s)
-			}
-			return out
-		}
-		if got := due("2025-03-01"); len(got) != 0 {
-			t.Fatalf("due before 3 months: %v", got)
-		}
-		if got := due("2025-04-05"); !slices.Equal(got, []string{"m3 2025-04-10"}) {
-			t.Fatalf("due within the week of 3 months: %v", got)
-		}
-		if got := due("2025-05-01"); !slices.Equal(got, []string{"m3 2025-04-10 overdue"}) {
-			t.Fatalf("after 3 months: %v", got)
-		}
-		if err := RecordFollowUp(ctx, d, l.ID, "m3", "cdd_long", "Développeur web en CDD de 8 mois", f.adviser.ID); err != nil {
-			t.Fatal(err)
-		}
-		if got := due("2025-07-10"); !slices.Equal(got, []string{"m6 2025-07-10"}) {
-			t.Fatalf("at 6 months: %v", got)
-		}
-		// Correcting the exit date moves the follow-ups not yet done, not the others.
-		if err := RecordExit(ctx, d, l.ID, Certified, "", day("2025-02-10"), f.adviser.ID); err != nil {
-			t.Fatal(err)
-		}
-		fus, _ := FollowUps(ctx, d, l.ID)
-		if len(fus) != 2 || fus[0].DueOn.Format(time.DateOnly) != "2025-04-10" || !fus[0].Done() || fus[0].Situation != "cdd_long" ||
-			fus[1].DueOn.Format(time.DateOnly) != "2025-08-10" || fus[1].Done() {
-			t.Fatalf("follow-ups after correction: %+v %+v", fus[0], fus[1])
-		}
-		// The Bordeaux adviser sees only Bordeaux's.
-		list, _, _ := FollowUpsDue(ctx, d, f.bordeauxScope, day("2025-05-01"), FollowUpQuery{})
-		if len(list) != 1 || list[0].Learner.ID != b.ID {
-			t.Fatalf("Bordeaux follow-ups: %d", len(list))
 		}
 	})
 }

@@ -4,20 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
 
-// The staff home page's counts of today's work in this room. Each is a COUNT of
+// The staff home page's counts of today's work with the files. Each is a COUNT of
 // at most limit rows walked on an index (per antenna, for staff of a few), so
 // that it costs the same at a million learners: the page shows "99+" beyond.
 
-// capped counts the rows of query (a SELECT 1 … without LIMIT) for each antenna
-// of the scope, substituting "%s" with the antenna condition on l.antenna_id,
-// and stops at limit.
-func capped(ctx context.Context, d *db.DB, sc auth.Scope, query string, args []any, limit int) (int, error) {
+// CountPerAntenna counts the rows of query (a SELECT 1 … without LIMIT) for each
+// antenna of the scope, substituting "%s" with the antenna condition on
+// l.antenna_id, and stops at limit: a count of the staff home page.
+func CountPerAntenna(ctx context.Context, d *db.DB, sc auth.Scope, query string, args []any, limit int) (int, error) {
 	antennas, all, err := scopeAntennas(ctx, d, sc)
 	if err != nil {
 		return 0, err
@@ -50,7 +49,7 @@ func capped(ctx context.Context, d *db.DB, sc auth.Scope, query string, args []a
 // NewRegistrations counts the registrations in scope nobody has contacted yet,
 // at most limit.
 func NewRegistrations(ctx context.Context, d *db.DB, sc auth.Scope, limit int) (int, error) {
-	return capped(ctx, d, sc, "SELECT 1 FROM learners l WHERE %s AND "+openCond+" AND l.status = 'received'", nil, limit)
+	return CountPerAntenna(ctx, d, sc, "SELECT 1 FROM learners l WHERE %s AND "+openCond+" AND l.status = 'received'", nil, limit)
 }
 
 // MyQueue counts the registrations still worked on that are given to staffID,
@@ -60,24 +59,4 @@ func MyQueue(ctx context.Context, d *db.DB, staffID int64, limit int) (int, erro
 	err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM learners l WHERE l.assigned_to = $1 AND "+openCond+
 		fmt.Sprintf(" LIMIT %d) x", limit), staffID).Scan(&n)
 	return n, err
-}
-
-// FollowUpsDueCount counts the follow-ups in scope due by today and not
-// recorded, at most limit. They are found from the exits (a follow-up falls due
-// three months after one at the earliest), by antenna.
-func FollowUpsDueCount(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time, limit int) (int, error) {
-	day := today.Format(time.DateOnly)
-	if sc.All {
-		var n int
-		err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM learner_followups f JOIN learners l ON l.id = f.learner_id
-			WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL`+fmt.Sprintf(" LIMIT %d) x", limit), day).Scan(&n)
-		return n, err
-	}
-	// CROSS JOIN keeps SQLite walking the antenna's exits first, and "|| ''" keeps
-	// it finding each one's follow-ups by person, rather than among every
-	// follow-up not recorded of the association.
-	return capped(ctx, d, sc, `SELECT 1 FROM learners l CROSS JOIN learner_followups f
-		WHERE %s AND f.learner_id = l.id AND l.exited_on <> '' AND l.exited_on <= $1 AND l.merged_into IS NULL
-		AND f.recorded_at || '' = '' AND f.due_on <= $2`,
-		[]any{today.AddDate(0, -3, 0).Format(time.DateOnly), day}, limit)
 }

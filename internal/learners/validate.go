@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
@@ -9,7 +10,11 @@ import (
 
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/training"
 )
+
+// The person form: a person's details, checked and offered the same way at
+// registration (package registration), at the desk, and when staff correct them.
 
 // MinAge is the youngest a person may register at; OldestBirthYear the earliest
 // birth year taken as real.
@@ -40,10 +45,10 @@ func SplitWhere(s string) (pc, town string) {
 	return "", s
 }
 
-// personFromForm checks the person's details, the same way at registration and
+// PersonFromForm checks the person's details, the same way at registration and
 // when staff edit them, and copies them into l. country is the antenna's, to read
 // national phone numbers.
-func personFromForm(f *web.Form, l *Learner, country string, now time.Time) {
+func PersonFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 	f.Required("first_name", "last_name", "phone", "birth_year", "where")
 	for name, n := range map[string]int{"first_name": 100, "last_name": 100, "email": 200, "where": 100, "phone": 40} {
 		f.MaxLength(name, n)
@@ -109,8 +114,8 @@ type Choice struct {
 	Checked bool
 }
 
-// choices builds a group's boxes from the form, ticking what was ticked.
-func choices(f *web.Form, name, prefix string, codes []string) []Choice {
+// Choices builds a group's boxes from the form, ticking what was ticked.
+func Choices(f *web.Form, name, prefix string, codes []string) []Choice {
 	var picked []string
 	if f != nil {
 		picked = f.Values[name]
@@ -120,4 +125,70 @@ func choices(f *web.Form, name, prefix string, codes []string) []Choice {
 		out[i] = Choice{Value: c, Label: prefix + c, Checked: slices.Contains(picked, c)}
 	}
 	return out
+}
+
+// PersonChoices are what the person form offers to choose from (the partial
+// "person-fields" of the shared layout shows them).
+type PersonChoices struct {
+	Antennas       []web.Option
+	Programmes     []web.Option // empty: the question is not asked
+	Languages      []Choice
+	FrenchLevels   []Choice
+	Situations     []Choice
+	Equipment      []Choice
+	Availabilities []Choice
+	HeardFrom      []web.Option
+	Genders        []web.Option
+}
+
+// PersonChoices are the person form's choices, ticked as in f, with antennas to
+// choose among.
+func (h *Handlers) PersonChoices(ctx context.Context, f *web.Form, antennas []web.Option) PersonChoices {
+	return PersonChoices{
+		Antennas:       antennas,
+		Programmes:     h.programmeOptions(ctx),
+		Languages:      Choices(f, "languages", "learner.lang.", LanguageCodes),
+		FrenchLevels:   Choices(f, "french_level", "learner.french.", FrenchLevels),
+		Situations:     Choices(f, "situations", "learner.situation.", SituationCodes),
+		Equipment:      Choices(f, "equipment", "learner.equipment.", EquipmentCodes),
+		Availabilities: Choices(f, "availabilities", "learner.availability.", AvailabilityCodes),
+		HeardFrom:      web.CodeOptions("learner.heard.", HeardFromCodes, "register.heard_none"),
+		Genders:        web.CodeOptions("learner.gender.", Genders, "register.gender_none"),
+	}
+}
+
+// programmeOptions lists the programmes one may wish for; none when training cannot
+// say, so that registration never depends on it.
+func (h *Handlers) programmeOptions(ctx context.Context) []web.Option {
+	progs, err := training.Programmes(ctx, h.DB)
+	if err != nil {
+		h.Log.WarnContext(ctx, "registration: programmes unavailable", "err", err)
+		return nil
+	}
+	if len(progs) == 0 {
+		return nil
+	}
+	opts := []web.Option{{Value: "", Label: "register.programme_none"}}
+	for _, p := range progs {
+		opts = append(opts, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title, Raw: true})
+	}
+	return opts
+}
+
+// KnownProgramme returns the id of a programme that exists, or 0.
+func (h *Handlers) KnownProgramme(ctx context.Context, v string) int64 {
+	id, _ := strconv.ParseInt(v, 10, 64)
+	if id <= 0 {
+		return 0
+	}
+	progs, err := training.Programmes(ctx, h.DB)
+	if err != nil {
+		return 0
+	}
+	for _, p := range progs {
+		if p.ID == id {
+			return id
+		}
+	}
+	return 0
 }

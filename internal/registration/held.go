@@ -1,4 +1,4 @@
-package learners
+package registration
 
 import (
 	"context"
@@ -6,23 +6,15 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
-	"strings"
 	"time"
 
+	"tremplin/internal/learners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
 
-// Limits of the public form. A room of people on one wifi registers well under the
-// per-address ceiling in an hour, and staff can vouch for a bigger session with a
-// workshop code; a flood from one address or one phone is stopped.
+// The public form's own limits, besides those of learners.Checks.
 const (
-	// DefaultRegistrationLimit is how many registrations one address may send per
-	// hour when Handlers.RegistrationLimit is 0.
-	DefaultRegistrationLimit = 60
-	// PhoneLimit is how many new files one phone number may be given per hour (a
-	// parent registering the family from one phone stays under it).
-	PhoneLimit = 4
 	// SameRegistrationWithin is how long a registration sent again (same antenna,
 	// phone and names) is taken as the one already received.
 	SameRegistrationWithin = 30 * time.Minute
@@ -43,20 +35,6 @@ type Pass struct {
 	MaxUses     int
 }
 
-// passAlphabet has no letters or digits that read alike (0/O, 1/I/L).
-const passAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-// NormalizePass reads a code as people type it: any case, spaces and dashes aside.
-func NormalizePass(s string) string {
-	s = strings.ToUpper(s)
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(passAlphabet, r) {
-			return r
-		}
-		return -1
-	}, s)
-}
-
 // CreatePass makes a workshop code for an antenna, valid hours from now.
 func CreatePass(ctx context.Context, d *db.DB, antennaID, staffID int64, hours int) (*Pass, error) {
 	now := time.Now()
@@ -65,7 +43,7 @@ func CreatePass(ctx context.Context, d *db.DB, antennaID, staffID int64, hours i
 		b := make([]byte, 8)
 		rand.Read(b)
 		for i := range b {
-			b[i] = passAlphabet[int(b[i])%len(passAlphabet)]
+			b[i] = learners.PassAlphabet[int(b[i])%len(learners.PassAlphabet)]
 		}
 		p.Code = string(b)
 		err := d.QueryRowContext(ctx, `INSERT INTO registration_passes (code, antenna_id, created_by, created_at, expires_at, max_uses)
@@ -81,7 +59,7 @@ func CreatePass(ctx context.Context, d *db.DB, antennaID, staffID int64, hours i
 // PassAntenna returns the antenna of a valid workshop code, or 0.
 func PassAntenna(ctx context.Context, d *db.DB, code string) int64 {
 	var id int64
-	if code = NormalizePass(code); code == "" {
+	if code = learners.NormalizePass(code); code == "" {
 		return 0
 	}
 	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM registration_passes WHERE code = $1 AND expires_at > $2 AND used < max_uses",
@@ -94,31 +72,20 @@ func PassAntenna(ctx context.Context, d *db.DB, code string) int64 {
 
 // ActivePasses lists the workshop codes still valid in the antennas of sc, newest first.
 func ActivePasses(ctx context.Context, d *db.DB, sc auth.Scope) ([]*Pass, error) {
-	cond, args := scopeCond(sc, "p.antenna_id", 2)
+	args := db.Args{db.FormatTime(time.Now())}
+	where := sc.Where("p.antenna_id", &args)
 	rows, err := d.QueryContext(ctx, `SELECT p.id, p.code, p.antenna_id, a.name, p.expires_at, p.used, p.max_uses
 		FROM registration_passes p JOIN antennas a ON a.id = p.antenna_id
-		WHERE p.expires_at > $1`+cond+` ORDER BY p.id DESC LIMIT 50`, append([]any{db.FormatTime(time.Now())}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Pass
-	for rows.Next() {
+		WHERE p.expires_at > $1 AND `+where+` ORDER BY p.id DESC LIMIT 50`, args...)
+	return db.Collect[*Pass](rows, err)(func(r db.Scanner) (*Pass, error) {
 		var p Pass
 		var exp string
-		if err := rows.Scan(&p.ID, &p.Code, &p.AntennaID, &p.AntennaName, &exp, &p.Used, &p.MaxUses); err != nil {
+		if err := r.Scan(&p.ID, &p.Code, &p.AntennaID, &p.AntennaName, &exp, &p.Used, &p.MaxUses); err != nil {
 			return nil, err
 		}
 		p.ExpiresAt = db.ParseTime(exp)
-		out = append(out, &p)
-	}
-	return out, rows.Err()
-}
-
-// scopeCond restricts column to the antennas of sc, with placeholders from n.
-func scopeCond(sc auth.Scope, column string, n int) (string, []any) {
-	where, args := sc.WhereN(column, n)
-	return " AND " + where, args
+		return &p, nil
+	})
 }
 
 // Held is a registration kept for review because its hidden field was filled.
@@ -140,10 +107,10 @@ const HeldDays = 30
 
 // Hold keeps a registration whose hidden field was filled, for staff to review.
 // It counts for the address limit like any registration.
-func Hold(ctx context.Context, d *db.DB, antennaID int64, lang string, form url.Values, honeypot string, c Checks) error {
+func Hold(ctx context.Context, d *db.DB, antennaID int64, lang string, form url.Values, honeypot string, c learners.Checks) error {
 	now := time.Now()
 	return d.Tx(ctx, func(tx *sql.Tx) error {
-		if err := checkLimits(ctx, tx, "", c, now); err != nil {
+		if err := learners.CheckLimits(ctx, tx, "", c, now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO registrations_held (antenna_id, lang, form, honeypot, created_at)
@@ -162,23 +129,12 @@ const HeldPage = 50
 // HeldList lists the held registrations waiting for a decision in the antennas of
 // sc, oldest first, after the id after (0 for the start).
 func HeldList(ctx context.Context, d *db.DB, sc auth.Scope, after int64) ([]*Held, error) {
-	cond, args := scopeCond(sc, "h.antenna_id", 3)
+	args := db.Args{after, HeldPage + 1}
+	where := sc.Where("h.antenna_id", &args)
 	rows, err := d.QueryContext(ctx, `SELECT h.id, h.antenna_id, a.name, h.lang, h.form, h.honeypot, h.created_at
 		FROM registrations_held h JOIN antennas a ON a.id = h.antenna_id
-		WHERE h.decided_at = '' AND h.id > $1`+cond+` ORDER BY h.id LIMIT $2`, append([]any{after, HeldPage + 1}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Held
-	for rows.Next() {
-		h, err := scanHeld(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		WHERE h.decided_at = '' AND h.id > $1 AND `+where+` ORDER BY h.id LIMIT $2`, args...)
+	return db.Collect[*Held](rows, err)(scanHeld)
 }
 
 func scanHeld(row db.Scanner) (*Held, error) {
@@ -198,22 +154,22 @@ func scanHeld(row db.Scanner) (*Held, error) {
 
 // HeldByID returns a held registration waiting for a decision, in scope.
 func HeldByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Held, error) {
-	cond, args := scopeCond(sc, "h.antenna_id", 2)
+	args := db.Args{id}
+	where := sc.Where("h.antenna_id", &args)
 	return scanHeld(d.QueryRowContext(ctx, `SELECT h.id, h.antenna_id, a.name, h.lang, h.form, h.honeypot, h.created_at
 		FROM registrations_held h JOIN antennas a ON a.id = h.antenna_id
-		WHERE h.id = $1 AND h.decided_at = ''`+cond, append([]any{id}, args...)...))
+		WHERE h.id = $1 AND h.decided_at = '' AND `+where, args...))
 }
 
 // Release makes a file of a held registration, once (a second release of the same
 // one finds it decided and returns db.ErrNotFound). l is the person as checked again.
-func Release(ctx context.Context, d *db.DB, heldID int64, l *Learner, staffID int64) error {
+func Release(ctx context.Context, d *db.DB, heldID int64, l *learners.Learner, staffID int64) error {
 	now := time.Now()
-	prepareRegistration(l, now)
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		if err := decide(ctx, tx, heldID, "released", staffID, now); err != nil {
 			return err
 		}
-		if err := insertRegistration(ctx, tx, l); err != nil {
+		if err := learners.InsertRegistration(ctx, tx, l, now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "UPDATE registrations_held SET learner_id = $1 WHERE id = $2", l.ID, heldID)

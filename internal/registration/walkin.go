@@ -1,4 +1,4 @@
-package learners
+package registration
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"tremplin/internal/org"
+	"tremplin/internal/learners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
@@ -23,13 +23,13 @@ var StaffSources = []string{"walk_in", "phone"}
 // walkInData is the walk-in form: the person's details as at registration, how
 // they reached the association, and the language to write to them in.
 type walkInData struct {
-	registerData
-	Sources []Choice
+	learners.PersonChoices
+	Sources []learners.Choice
 	Langs   []web.Option
 }
 
 func (h *Handlers) walkInData(ctx context.Context, f *web.Form) (walkInData, error) {
-	d, err := h.editData(ctx, f)
+	d, err := h.Learners.StaffPersonChoices(ctx, f)
 	if err != nil {
 		return walkInData{}, err
 	}
@@ -37,14 +37,14 @@ func (h *Handlers) walkInData(ctx context.Context, f *web.Form) (walkInData, err
 	for i, l := range i18n.Languages {
 		langs[i] = web.Option{Value: l, Label: "walkin.lang." + l}
 	}
-	return walkInData{registerData: d, Sources: choices(f, "source", "walkin.source.", StaffSources), Langs: langs}, nil
+	return walkInData{PersonChoices: d, Sources: learners.Choices(f, "source", "walkin.source.", StaffSources), Langs: langs}, nil
 }
 
 // WalkInForm is the staff form to record a person who came in or phoned.
 func (h *Handlers) WalkInForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := web.NewForm(url.Values{"source": {"walk_in"}, "lang": {i18n.FromContext(ctx).Lang}})
-	antennas, _, err := h.staffAntennas(ctx)
+	antennas, _, err := h.Learners.StaffAntennas(ctx)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -61,16 +61,16 @@ func (h *Handlers) renderWalkIn(w http.ResponseWriter, r *http.Request, status i
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, status, "learners/walkin.html", d, f)
+	h.Render.Render(w, r, status, "registration/walkin.html", d, f)
 }
 
 // recentSame finds a file of the antenna recorded by staff in the last minutes
 // with the same phone, names and birth year: the same form sent twice.
-func recentSame(ctx context.Context, d *db.DB, l *Learner, since time.Time) (int64, error) {
+func recentSame(ctx context.Context, d *db.DB, l *learners.Learner, since time.Time) (int64, error) {
 	var id int64
 	err := d.QueryRowContext(ctx, `SELECT id FROM learners WHERE phone = $1 AND antenna_id = $2 AND first_key = $3 AND last_key = $4
 		AND birth_year = $5 AND source IN ('walk_in', 'phone') AND created_at >= $6 AND merged_into IS NULL ORDER BY id LIMIT 1`,
-		l.Phone, l.AntennaID, NameKey(l.FirstName), NameKey(l.LastName), l.BirthYear, db.FormatTime(since)).Scan(&id)
+		l.Phone, l.AntennaID, learners.NameKey(l.FirstName), learners.NameKey(l.LastName), l.BirthYear, db.FormatTime(since)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -89,26 +89,14 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	antennas, _, err := h.staffAntennas(ctx)
+	antennas, _, err := h.Learners.StaffAntennas(ctx)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
-	var antenna *org.Antenna
-	for _, a := range antennas {
-		if a.ID == id {
-			antenna = a
-		}
-	}
-	l := &Learner{Source: f.Get("source"), Lang: f.Get("lang")}
-	country := ""
-	if antenna == nil {
-		f.Fail("antenna", "register.antenna_required")
-	} else {
-		l.AntennaID, country = antenna.ID, antenna.Country
-	}
-	personFromForm(f, l, country, time.Now())
+	antenna := chosenAntenna(f, antennas)
+	l := &learners.Learner{Source: f.Get("source"), Lang: f.Get("lang")}
+	personIn(f, l, antenna, time.Now())
 	if !slices.Contains(StaffSources, l.Source) {
 		f.Fail("source", "form.choose")
 	}
@@ -118,7 +106,7 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 	if f.Get("consent") != "yes" {
 		f.Fail("consent", "walkin.consent_required")
 	}
-	l.WishedProgramme = h.knownProgramme(ctx, f.Get("programme"))
+	l.WishedProgramme = h.Learners.KnownProgramme(ctx, f.Get("programme"))
 	if !f.Valid() {
 		h.renderWalkIn(w, r, http.StatusUnprocessableEntity, f)
 		return
@@ -135,11 +123,11 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	p := i18n.For(l.Lang)
 	l.ConsentText = p.T("walkin.consent_text")
-	if err := Register(ctx, h.DB, l, "", 0); err != nil {
+	if err := learners.Register(ctx, h.DB, l, "", 0); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if _, err := Assign(ctx, h.DB, st.Scope(), []int64{l.ID}, st, st.ID); err != nil {
+	if _, err := learners.Assign(ctx, h.DB, st.Scope(), []int64{l.ID}, st, st.ID); err != nil {
 		h.Log.WarnContext(ctx, "walk-in: not assigned to whoever recorded it", "learner_id", l.ID, "err", err)
 	}
 	if f.Get("confirm") == "yes" {

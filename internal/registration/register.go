@@ -1,4 +1,4 @@
-package learners
+package registration
 
 import (
 	"context"
@@ -10,73 +10,38 @@ import (
 	"time"
 
 	"tremplin/internal/catalogue"
+	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
-	"tremplin/internal/training"
 )
 
 // registerData is what the registration page needs besides the form.
 type registerData struct {
-	Antennas       []web.Option
-	Programmes     []web.Option // empty: the question is not asked
-	Languages      []Choice
-	FrenchLevels   []Choice
-	Situations     []Choice
-	Equipment      []Choice
-	Availabilities []Choice
-	HeardFrom      []web.Option
-	Genders        []web.Option
-	Session        *catalogue.PublicCohort // the session chosen in the catalogue
-	SessionGone    bool                    // the session asked for has started: not offered
-	TooMany        string                  // a catalog key when a limit was reached: call instead
-	Call           []*org.Antenna          // whom to call then
+	learners.PersonChoices
+	Session     *catalogue.PublicCohort // the session chosen in the catalogue
+	SessionGone bool                    // the session asked for has started: not offered
+	TooMany     string                  // a catalog key when a limit was reached: call instead
+	Call        []*org.Antenna          // whom to call then
 }
 
 func (h *Handlers) registerData(ctx context.Context, f *web.Form, antennas []*org.Antenna) registerData {
-	d := registerData{
-		Antennas:       []web.Option{{Value: "", Label: "form.choose"}},
-		Languages:      choices(f, "languages", "learner.lang.", LanguageCodes),
-		FrenchLevels:   choices(f, "french_level", "learner.french.", FrenchLevels),
-		Situations:     choices(f, "situations", "learner.situation.", SituationCodes),
-		Equipment:      choices(f, "equipment", "learner.equipment.", EquipmentCodes),
-		Availabilities: choices(f, "availabilities", "learner.availability.", AvailabilityCodes),
-		HeardFrom:      web.CodeOptions("learner.heard.", HeardFromCodes, "register.heard_none"),
-		Genders:        web.CodeOptions("learner.gender.", Genders, "register.gender_none"),
-	}
+	opts := []web.Option{{Value: "", Label: "form.choose"}}
 	for _, a := range antennas {
 		label := a.Name
 		if a.City != a.Name {
 			label += " (" + a.City + ")"
 		}
-		d.Antennas = append(d.Antennas, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: label, Raw: true})
+		opts = append(opts, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: label, Raw: true})
 	}
-	d.Programmes = h.programmeOptions(ctx)
+	d := registerData{PersonChoices: h.Learners.PersonChoices(ctx, f, opts)}
 	if id, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); id > 0 {
 		d.Session = h.session(ctx, id)
 	}
 	return d
-}
-
-// programmeOptions lists the programmes one may wish for; none when training cannot
-// say, so that registration never depends on it.
-func (h *Handlers) programmeOptions(ctx context.Context) []web.Option {
-	progs, err := training.Programmes(ctx, h.DB)
-	if err != nil {
-		h.Log.WarnContext(ctx, "registration: programmes unavailable", "err", err)
-		return nil
-	}
-	if len(progs) == 0 {
-		return nil
-	}
-	opts := []web.Option{{Value: "", Label: "register.programme_none"}}
-	for _, p := range progs {
-		opts = append(opts, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title, Raw: true})
-	}
-	return opts
 }
 
 // session is a cohort a visitor may still ask to join (not started), or nil; the
@@ -119,7 +84,7 @@ func (h *Handlers) RegisterForm(w http.ResponseWriter, r *http.Request) {
 	if id, _ := strconv.ParseInt(q.Get("programme"), 10, 64); id > 0 && f.Get("programme") == "" {
 		f.Set("programme", strconv.FormatInt(id, 10))
 	}
-	if code := NormalizePass(q.Get("pass")); code != "" {
+	if code := learners.NormalizePass(q.Get("pass")); code != "" {
 		if a := PassAntenna(ctx, h.DB, code); a != 0 {
 			f.Set("pass", code)
 			if f.Get("antenna") == "" {
@@ -129,7 +94,7 @@ func (h *Handlers) RegisterForm(w http.ResponseWriter, r *http.Request) {
 	}
 	data := h.registerData(ctx, f, antennas)
 	data.SessionGone = gone
-	h.Render.Render(w, r, http.StatusOK, "learners/register.html", data, f)
+	h.Render.Render(w, r, http.StatusOK, "registration/register.html", data, f)
 }
 
 // clientAddress is the address the request came from, for the registration limit.
@@ -151,9 +116,9 @@ func clientAddress(r *http.Request) string {
 //   - a filled hidden field (honeypot) keeps the registration held for staff to
 //     release or discard (/registrations), with the same thanks and no SMS, since a
 //     browser's autofill may fill it for a real person;
-//   - PhoneLimit new files per phone and hour, and RegistrationLimit per address
-//     and hour, which a workshop code from staff lifts; over either, the person is
-//     asked to call the antenna, with everything typed kept.
+//   - learners.PhoneLimit new files per phone and hour, and RegistrationLimit per
+//     address and hour, which a workshop code from staff lifts; over either, the
+//     person is asked to call the antenna, with everything typed kept.
 func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, err := web.ParseForm(r)
@@ -166,22 +131,16 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	antennaID, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
-	var antenna *org.Antenna
-	for _, a := range antennas {
-		if a.ID == antennaID {
-			antenna = a
-		}
-	}
+	antenna := chosenAntenna(f, antennas)
 	p := i18n.FromContext(ctx)
-	l := &Learner{Lang: p.Lang, Source: "web"}
+	l := &learners.Learner{Lang: p.Lang, Source: "web"}
 	session := h.personFromRegistration(ctx, f, l, antenna, time.Now())
 	if !f.Valid() {
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "learners/register.html", h.registerData(ctx, f, antennas), f)
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "registration/register.html", h.registerData(ctx, f, antennas), f)
 		return
 	}
 	thanks := thanksURL(antenna.ID, l.WishedCohort)
-	checks := Checks{Address: clientAddress(r), AddressLimit: h.registrationLimit(), PhoneLimit: PhoneLimit,
+	checks := learners.Checks{Address: clientAddress(r), AddressLimit: h.registrationLimit(), PhoneLimit: learners.PhoneLimit,
 		Pass: f.Get("pass"), SameWithin: SameRegistrationWithin}
 	if h.RegistrationLimit < 0 {
 		checks.PhoneLimit = 0
@@ -201,21 +160,21 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		l.ConsentText = p.T("register.consent")
-		err = RegisterChecked(ctx, h.DB, l, checks)
-		if errors.Is(err, ErrAlreadyRegistered) {
+		err = learners.RegisterChecked(ctx, h.DB, l, checks)
+		if errors.Is(err, learners.ErrAlreadyRegistered) {
 			h.Log.InfoContext(ctx, "registration: sent again, already received", "learner_id", l.ID)
 			http.Redirect(w, r, thanks, http.StatusSeeOther)
 			return
 		}
 	}
-	if errors.Is(err, ErrTooManyRegistrations) || errors.Is(err, ErrTooManyForPhone) {
+	if errors.Is(err, learners.ErrTooManyRegistrations) || errors.Is(err, learners.ErrTooManyForPhone) {
 		h.Log.WarnContext(ctx, "registration: over a limit", "err", err, "request_id", web.RequestID(ctx))
 		data := h.registerData(ctx, f, antennas)
 		data.TooMany, data.Call = "register.too_many", []*org.Antenna{antenna}
-		if errors.Is(err, ErrTooManyForPhone) {
+		if errors.Is(err, learners.ErrTooManyForPhone) {
 			data.TooMany = "register.too_many_phone"
 		}
-		h.Render.Render(w, r, http.StatusTooManyRequests, "learners/register.html", data, f)
+		h.Render.Render(w, r, http.StatusTooManyRequests, "registration/register.html", data, f)
 		return
 	}
 	if err != nil {
@@ -229,19 +188,13 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 // personFromRegistration checks a registration form into l (at registration, and
 // again when staff release a held one) and returns the session chosen, if it is
 // still offered.
-func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *Learner, antenna *org.Antenna, now time.Time) *catalogue.PublicCohort {
-	country := ""
-	if antenna == nil {
-		f.Fail("antenna", "register.antenna_required")
-	} else {
-		l.AntennaID, country = antenna.ID, antenna.Country
-	}
-	personFromForm(f, l, country, now)
+func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *learners.Learner, antenna *org.Antenna, now time.Time) *catalogue.PublicCohort {
+	personIn(f, l, antenna, now)
 	if f.Get("consent") != "yes" {
 		f.Fail("consent", "register.consent_required")
 	}
 	if v := f.Get("programme"); v != "" {
-		l.WishedProgramme = h.knownProgramme(ctx, v)
+		l.WishedProgramme = h.Learners.KnownProgramme(ctx, v)
 	}
 	var session *catalogue.PublicCohort
 	if v, _ := strconv.ParseInt(f.Get("cohort"), 10, 64); v > 0 && antenna != nil {
@@ -255,30 +208,35 @@ func (h *Handlers) personFromRegistration(ctx context.Context, f *web.Form, l *L
 	return session
 }
 
+// chosenAntenna is the antenna the form names among antennas, or nil.
+func chosenAntenna(f *web.Form, antennas []*org.Antenna) *org.Antenna {
+	id, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)
+	for _, a := range antennas {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// personIn checks the person form into l, a person of antenna (nil when none was
+// chosen, which the form says).
+func personIn(f *web.Form, l *learners.Learner, antenna *org.Antenna, now time.Time) {
+	country := ""
+	if antenna == nil {
+		f.Fail("antenna", "register.antenna_required")
+	} else {
+		l.AntennaID, country = antenna.ID, antenna.Country
+	}
+	learners.PersonFromForm(f, l, country, now)
+}
+
 func thanksURL(antennaID, cohortID int64) string {
 	u := "/register/thanks?antenna=" + strconv.FormatInt(antennaID, 10)
 	if cohortID != 0 {
 		u += "&cohort=" + strconv.FormatInt(cohortID, 10)
 	}
 	return u
-}
-
-// knownProgramme returns the id of a programme that exists, or 0.
-func (h *Handlers) knownProgramme(ctx context.Context, v string) int64 {
-	id, _ := strconv.ParseInt(v, 10, 64)
-	if id <= 0 {
-		return 0
-	}
-	progs, err := training.Programmes(ctx, h.DB)
-	if err != nil {
-		return 0
-	}
-	for _, p := range progs {
-		if p.ID == id {
-			return id
-		}
-	}
-	return 0
 }
 
 // AcknowledgementSMS is the text message that confirms a registration: the
@@ -310,7 +268,7 @@ func antennaPhone(a *org.Antenna) string {
 
 // acknowledge tells the person their registration arrived: always by SMS, and by
 // email when they gave one. A failure is logged: the registration is kept anyway.
-func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *Learner, a *org.Antenna, c *catalogue.PublicCohort) {
+func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *learners.Learner, a *org.Antenna, c *catalogue.PublicCohort) {
 	if err := h.SMS.SendSMS(ctx, l.Phone, AcknowledgementSMS(p, l.FirstName, a, c)); err != nil {
 		h.Log.WarnContext(ctx, "registration: SMS not sent", "learner_id", l.ID, "err", err)
 	}
@@ -351,5 +309,5 @@ func (h *Handlers) Thanks(w http.ResponseWriter, r *http.Request) {
 			d.Session = c
 		}
 	}
-	h.Render.Render(w, r, http.StatusOK, "learners/thanks.html", d, nil)
+	h.Render.Render(w, r, http.StatusOK, "registration/thanks.html", d, nil)
 }

@@ -1,4 +1,4 @@
-package learners
+package registration
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/learners"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
@@ -55,7 +56,7 @@ func (h *Handlers) registrations(w http.ResponseWriter, r *http.Request, status 
 		d.Held = d.Held[:HeldPage]
 		d.Next = d.Held[HeldPage-1].ID
 	}
-	h.Render.Render(w, r, status, "learners/registrations.html", d, f)
+	h.Render.Render(w, r, status, "registration/registrations.html", d, f)
 }
 
 // PassCreate makes a workshop code for one of the person's antennas.
@@ -103,7 +104,7 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := i18n.For(held.Lang)
-	l := &Learner{Lang: p.Lang, Source: "web", ConsentText: p.T("register.consent"), ConsentAt: held.CreatedAt}
+	l := &learners.Learner{Lang: p.Lang, Source: "web", ConsentText: p.T("register.consent"), ConsentAt: held.CreatedAt}
 	f := web.NewForm(held.Form)
 	session := h.personFromRegistration(ctx, f, l, antenna, time.Now())
 	if !f.Valid() { // the rules changed since: staff register the person by hand
