@@ -23,7 +23,7 @@ import (
 )
 
 // impactYear writes a small year of activity (2019, before any demo data) in
-// Lille, as test data in the rooms' tables: three people registered; two hold a
+// Lille, as test data in the packages' tables: three people registered; two hold a
 // seat in a cohort starting in March; one meeting of three hours (one present, one
 // absent); one completed in June and was in work six months later.
 func (s *site) impactYear() {

@@ -14,7 +14,7 @@ import (
 	"tremplin/internal/platform/i18n"
 )
 
-// addLearner writes a learner file straight into the learners table (another room
+// addLearner writes a learner file straight into the learners table (another package
 // owns its forms) and returns its id.
 func (s *site) addLearner(antenna, first, last string) string {
 	s.t.Helper()

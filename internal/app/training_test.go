@@ -39,7 +39,7 @@ func (s *site) demoCohort(antenna, programme string) string {
 	return id
 }
 
-// learner adds a person to the learners table (owned by the learners room; written
+// learner adds a person to the learners table (owned by the learners package; written
 // here only as test data).
 func (s *site) learner(antenna, first, last string) int64 {
 	s.t.Helper()
@@ -275,7 +275,7 @@ func TestCapacityBelowEnrolledIsRefused(t *testing.T) {
 		for _, n := range []string{"Awa", "Bilal", "Chloé"} {
 			s.enrol(id, s.learner("Lille", n, "Test"))
 		}
-		var taken int // the learners room's demo may have enrolled people too
+		var taken int // the learners package's demo may have enrolled people too
 		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enrolments WHERE cohort_id = $1 AND state IN ('enrolled', 'offered')", id).Scan(&taken)
 		p := m.get("/cohorts/" + id + "/edit")
 		form := url.Values{}
@@ -490,7 +490,7 @@ func TestAttendanceRollCallAndAlerts(t *testing.T) {
 }
 
 // Withdrawing frees the seat for the first person waiting; staff confirm the offer;
-// the learners room is told of each change.
+// the learners package is told of each change.
 func TestWithdrawOffersTheSeatAndStaffConfirm(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		var mu sync.Mutex
@@ -539,7 +539,7 @@ func TestWithdrawOffersTheSeatAndStaffConfirm(t *testing.T) {
 		}
 		want := fmt.Sprintf("[%d:withdrawn %d:offered %d:enrolled]", first, waiting, waiting)
 		if fmt.Sprint(told) != want {
-			t.Fatalf("the learners room was told %v, want %s", told, want)
+			t.Fatalf("the learners package was told %v, want %s", told, want)
 		}
 		// Another antenna's enrolment cannot be touched.
 		if p := s.signIn("manager.lille@tremplin.example").post("/enrolments/"+offer+"/withdraw", nil); p.status != http.StatusNotFound {
@@ -548,7 +548,7 @@ func TestWithdrawOffersTheSeatAndStaffConfirm(t *testing.T) {
 	})
 }
 
-// The pages of the room stay light: the catalogue and a cohort page with its
+// The pages of the package stay light: the catalogue and a cohort page with its
 // timetable weigh less than 30 KB on the wire with the stylesheet.
 func TestTrainingPagesAreLight(t *testing.T) {
 	s := newSite(t, db.SQLite)

@@ -118,7 +118,7 @@ func (h *Handlers) chosenAssignee(ctx context.Context, v string) (s *auth.Staff,
 	return s, true, nil
 }
 
-// backTo is where a form sends the person back: one of this room's lists (with its
+// backTo is where a form sends the person back: one of this package's lists (with its
 // filters and page), or the default.
 func backTo(v, def string) string {
 	if v == "inbox" {

@@ -72,7 +72,7 @@ func prefixed(prefix string, codes []string) []string {
 	return out
 }
 
-// fileData gathers the file; what other rooms cannot give is shown as missing
+// fileData gathers the file; what other packages cannot give is shown as missing
 // rather than failing the page.
 func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) {
 	st := auth.Current(ctx)

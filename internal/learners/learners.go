@@ -25,7 +25,7 @@ type Handlers struct {
 	web.Deps
 	// OnStatus, when set, is told each time a file's status has changed (after the
 	// change is committed), with who changed it (0 for the system): the partners
-	// room keeps referrals in step and tells the referring partner.
+	// package keeps referrals in step and tells the referring partner.
 	OnStatus func(ctx context.Context, learnerID int64, status string, staffID int64) error
 }
 

@@ -8,7 +8,7 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// What the partners room asks of files, one way (partners → learners): whether a
+// What the partners package asks of files, one way (partners → learners): whether a
 // person it is sent is already known, and a partner's correction of a phone.
 
 // Known is an existing file a person was recognised as.

@@ -12,7 +12,7 @@ import (
 )
 
 // fixture is an antenna with one adviser and two learners, written with plain SQL
-// (the learners table belongs to another room).
+// (the learners table belongs to another package).
 type fixture struct {
 	antenna, staff, learner, other int64
 }

@@ -71,7 +71,7 @@ func AffectedBy(ctx context.Context, d db.Execer, cohortID int64) ([]Affected, e
 // its meetings not yet started are cancelled (those already held stay, with their
 // marks), every enrolment, offer and place on its waitlist is withdrawn with the
 // reason cohort_cancelled, and who did it is logged. It returns the people
-// concerned, to be told; the learners room is to be told with CohortCancelled.
+// concerned, to be told; the learners package is to be told with CohortCancelled.
 func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now time.Time) ([]Affected, error) {
 	defer changed()
 	var out []Affected
@@ -253,7 +253,7 @@ func (h *Handlers) CohortCancelConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 // CohortCancel cancels the cohort once confirmed, then tells each person concerned
-// in their language (SMS, and email when they gave one) and the learners room
+// in their language (SMS, and email when they gave one) and the learners package
 // (which moves their path and tells their referrers).
 func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.managedCohort(w, r)

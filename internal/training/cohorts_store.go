@@ -134,7 +134,7 @@ func CohortByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Cohort
 	return c, rows.Err()
 }
 
-// CohortSummary is what another room needs to show or choose a cohort.
+// CohortSummary is what another package needs to show or choose a cohort.
 type CohortSummary struct {
 	ID             int64
 	ProgrammeID    int64

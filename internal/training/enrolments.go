@@ -39,7 +39,7 @@ const notInCohort = `NOT EXISTS (SELECT 1 FROM enrolments x WHERE x.cohort_id = 
 	AND x.state IN ('enrolled', 'offered', 'waitlisted'))`
 
 // FindCandidates finds people of the cohort's antenna not yet in it by the start of
-// their names: keys are the folded words typed (see the learners room's NameKey).
+// their names: keys are the folded words typed (see the learners package's NameKey).
 // The first word starts the last or the first name (one walk of each index led by
 // the antenna); the others must start one of the two names.
 func FindCandidates(ctx context.Context, d *db.DB, c *Cohort, keys []string) ([]Candidate, error) {

@@ -172,7 +172,7 @@ func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64)
 
 // Withdraw ends the learner's enrolment, offer or place on the waitlist. A seat that
 // frees is offered to the first person waiting. The changes (the withdrawal first)
-// are returned for the learners room.
+// are returned for the learners package.
 func Withdraw(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) ([]Change, error) {
 	defer changed()
 	var changes []Change
@@ -325,7 +325,7 @@ func Roster(ctx context.Context, d *db.DB, cohortID int64) ([]*Seat, error) {
 // freed is offered to the first person waiting, as a withdrawal does. A seat in a
 // cohort the person followed to its end, or in a finished or cancelled cohort,
 // stays as it was: it is the record of what they followed. The changes (the
-// withdrawals first) are returned for the learners room.
+// withdrawals first) are returned for the learners package.
 func EndSeats(ctx context.Context, tx db.Execer, learnerID, staffID int64, day time.Time, started bool) ([]Change, error) {
 	cohorts, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT e.cohort_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 		WHERE e.learner_id = $1 AND c.state IN ('open', 'full', 'running') AND c.ends_on >= $2

@@ -31,7 +31,7 @@ func Pages() web.Pages { return web.PackagePages("training", templates, nil) }
 // Handlers serve the training pages. OnEnrolment is called after an enrolment
 // changes state (enrolled, waitlisted, offered, withdrawn, or cohort_cancelled:
 // withdrawn because the cohort was cancelled), so that the learners
-// room can move the person along their path without training writing its tables.
+// package can move the person along their path without training writing its tables.
 type Handlers struct {
 	web.Deps
 	BaseURL     string
@@ -39,12 +39,12 @@ type Handlers struct {
 	// People told when their cohort is cancelled (cancel.go); nil sends nothing.
 	SMS  notify.SMS
 	Mail notify.Mailer
-	// NameKey folds a name as the learners room stores it, for the search of
+	// NameKey folds a name as the learners package stores it, for the search of
 	// people to enrol from a cohort page (enrol.go).
 	NameKey func(string) string
 }
 
-// tell passes enrolment changes on to the learners room. The change is already
+// tell passes enrolment changes on to the learners package. The change is already
 // saved, so a failure there is logged rather than shown as an error.
 func (h *Handlers) tell(ctx context.Context, changes []Change) {
 	if h.OnEnrolment == nil {
@@ -57,7 +57,7 @@ func (h *Handlers) tell(ctx context.Context, changes []Change) {
 	}
 }
 
-// Change is an enrolment that changed state, for the learners room's callback.
+// Change is an enrolment that changed state, for the learners package's callback.
 type Change struct {
 	LearnerID int64
 	State     string
