@@ -93,7 +93,7 @@ func BenchmarkAntennaDashboard(b *testing.B) {
 	reportPercentiles(b, times)
 }
 
-// BenchmarkLearnerSearch runs the learners room's search as staff do: by the start
+// BenchmarkLearnerSearch runs the learners package's search as staff do: by the start
 // of any word of the names, by a whole phone and by its start or end, for an
 // adviser of one antenna and for a national admin.
 func BenchmarkLearnerSearch(b *testing.B) {

@@ -17,8 +17,8 @@ import (
 	"tremplin/internal/platform/i18n"
 )
 
-// fixture writes a small, known association into the rooms' tables (test data
-// only: the impact room never writes them).
+// fixture writes a small, known association into the packages' tables (test data
+// only: the impact package never writes them).
 type fixture struct {
 	t   *testing.T
 	d   *db.DB
@@ -292,7 +292,7 @@ func TestFiguresMatchHandCount(t *testing.T) {
 	})
 }
 
-// Changes made through the rooms' own functions after a first dashboard are in
+// Changes made through the packages' own functions after a first dashboard are in
 // the next one, and the counters kept up to date equal those rebuilt from scratch.
 func TestFiguresFollowChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
