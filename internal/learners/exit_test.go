@@ -24,7 +24,7 @@ type trainingFixture struct {
 func (f *fixture) training(t *testing.T) *trainingFixture {
 	t.Helper()
 	ctx := context.Background()
-	tf := &trainingFixture{fixture: f, t: t, now: time.Now()}
+	tf := &trainingFixture{fixture: f, t: t, now: time.Now().In(training.Location("Europe/Paris"))} // the antenna's day, as the tests count days
 	p := &org.Place{AntennaID: f.lille, Name: "La Grappe", Address: "1 rue de la Grappe", Postcode: "59000", City: "Lille"}
 	if err := org.SavePlace(ctx, f.d, p); err != nil {
 		t.Fatal(err)
