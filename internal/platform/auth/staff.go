@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"tremplin/internal/platform/check"
@@ -58,15 +57,6 @@ func (s *Staff) Scope() Scope { return Scope{StaffID: s.ID, All: s.Role == Admin
 func (sc Scope) Where(column string, args *db.Args) string {
 	return "(" + args.Add(sc.All) + " OR " + column + " IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = " +
 		args.Add(sc.StaffID) + "))"
-}
-
-// WhereN is Where with placeholders numbered by hand from $n, returning the two
-// arguments to pass for them.
-//
-// Deprecated: use Where with db.Args; WhereN goes once every caller has moved.
-func (sc Scope) WhereN(column string, n int) (string, []any) {
-	return fmt.Sprintf("($%d OR %s IN (SELECT antenna_id FROM staff_antennas WHERE staff_id = $%d))", n+1, column, n),
-		[]any{sc.StaffID, sc.All}
 }
 
 // InAntenna reports whether s belongs to (or, as admin, oversees) antenna id.
