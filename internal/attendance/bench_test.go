@@ -3,8 +3,6 @@ package attendance_test
 import (
 	"context"
 	"fmt"
-	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,11 +17,6 @@ import (
 //
 //	tremplin generate --learners 1000000 --data /tmp/big
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/attendance -run XXX -bench . -benchtime 20x
-func benchDB(b *testing.B) *db.DB {
-	b.Helper()
-	d := dbtest.Generated(b)
-	return d
-}
 
 func benchStaff(b *testing.B, d *db.DB, role auth.Role) *auth.Staff {
 	var id int64
@@ -37,26 +30,11 @@ func benchStaff(b *testing.B, d *db.DB, role auth.Role) *auth.Staff {
 	return st
 }
 
-// cpuTime is the process's CPU time so far: on a machine shared with other
-// work, the wall clock says more about the neighbours than about the query.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func percentiles(b *testing.B, times []time.Duration) {
-	slices.Sort(times)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
-	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
-}
-
 // The alerts page, first and tenth page, for the national admin and a manager,
 // at the end of the generated period (roll calls taken up to then) and today
 // (months of meetings without roll calls since).
 func BenchmarkAbsenceAlerts(b *testing.B) {
-	d := benchDB(b)
+	d := dbtest.Generated(b)
 	ctx := context.Background()
 	end := time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)
 	for _, role := range []auth.Role{auth.Admin, auth.Manager} {
@@ -75,7 +53,7 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 							break
 						}
 					}
-					cpu := cpuTime()
+					cpu := dbtest.CPUTime()
 					for b.Loop() {
 						t := time.Now()
 						got, _, err := attendance.AbsenceAlerts(ctx, d, st.Scope(), now, after, 20)
@@ -86,8 +64,8 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 						times = append(times, time.Since(t))
 					}
 					b.ReportMetric(float64(n), "alerts")
-					b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
-					percentiles(b, times)
+					b.ReportMetric(float64((dbtest.CPUTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
+					dbtest.Percentiles(b, times)
 				})
 			}
 		}
@@ -96,13 +74,13 @@ func BenchmarkAbsenceAlerts(b *testing.B) {
 
 // "My meetings" for an adviser, a manager and the national admin.
 func BenchmarkMyMeetings(b *testing.B) {
-	d := benchDB(b)
+	d := dbtest.Generated(b)
 	ctx := context.Background()
 	for _, role := range []auth.Role{auth.Adviser, auth.Manager, auth.Admin} {
 		st := benchStaff(b, d, role)
 		b.Run(string(role), func(b *testing.B) {
 			var times []time.Duration
-			cpu := cpuTime()
+			cpu := dbtest.CPUTime()
 			for b.Loop() {
 				t := time.Now()
 				if _, _, err := attendance.RollCallsToTake(ctx, d, st, time.Now(), 0, 20); err != nil {
@@ -113,8 +91,8 @@ func BenchmarkMyMeetings(b *testing.B) {
 				}
 				times = append(times, time.Since(t))
 			}
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
-			percentiles(b, times)
+			b.ReportMetric(float64((dbtest.CPUTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
+			dbtest.Percentiles(b, times)
 		})
 	}
 }

@@ -2,8 +2,6 @@ package followups
 
 import (
 	"context"
-	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,7 +35,7 @@ func BenchmarkFollowUpList(b *testing.B) {
 				mid = next
 			}
 			var times []time.Duration
-			cpu := cpuTime()
+			cpu := dbtest.CPUTime()
 			for i := 0; b.Loop(); i++ {
 				start := time.Now()
 				counts, err := Counts(ctx, d, sc, today)
@@ -55,11 +53,8 @@ func BenchmarkFollowUpList(b *testing.B) {
 				times = append(times, time.Since(start))
 			}
 			// The processor time, apart from the wall clock a busy machine stretches.
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
-			slices.Sort(times)
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
-			b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+			b.ReportMetric(float64((dbtest.CPUTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
+			dbtest.Percentiles(b, times)
 		})
 	}
 }
@@ -90,11 +85,4 @@ func benchScopes(b *testing.B, d *db.DB) map[string]auth.Scope {
 		scopes["antenna"] = auth.Scope{StaffID: staff}
 	}
 	return scopes
-}
-
-// cpuTime is the processor time this process has used (SQLite runs in it).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -45,14 +45,6 @@ func dashboard(b *testing.B, d *db.DB, f Filter) *Figures {
 	return fig
 }
 
-func reportPercentiles(b *testing.B, times []time.Duration) {
-	slices.Sort(times)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
-	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
-	b.ReportMetric(ms(times[len(times)-1]), "max-ms")
-}
-
 func BenchmarkNationalDashboard(b *testing.B) {
 	d := benchDB(b)
 	fig := dashboard(b, d, benchYear) // brings the counters up to date once
@@ -63,7 +55,7 @@ func BenchmarkNationalDashboard(b *testing.B) {
 		dashboard(b, d, benchYear)
 		times = append(times, time.Since(t))
 	}
-	reportPercentiles(b, times)
+	dbtest.Percentiles(b, times)
 }
 
 func BenchmarkAntennaDashboard(b *testing.B) {
@@ -90,7 +82,7 @@ func BenchmarkAntennaDashboard(b *testing.B) {
 		dashboard(b, d, f)
 		times = append(times, time.Since(t))
 	}
-	reportPercentiles(b, times)
+	dbtest.Percentiles(b, times)
 }
 
 // BenchmarkLearnerSearch runs the learners package's search as staff do: by the start
@@ -134,7 +126,7 @@ func BenchmarkLearnerSearch(b *testing.B) {
 		times = append(times, took)
 		worst[who+" "+q] = max(worst[who+" "+q], took)
 	}
-	reportPercentiles(b, times)
+	dbtest.Percentiles(b, times)
 	slowest := slices.SortedFunc(maps.Keys(worst), func(a, b string) int { return cmp.Compare(worst[b], worst[a]) })
 	for _, q := range slowest[:min(3, len(slowest))] {
 		b.Logf("slowest: %q %v", q, worst[q])
@@ -153,5 +145,5 @@ func BenchmarkNationalDashboardMidMonth(b *testing.B) {
 		dashboard(b, d, f)
 		times = append(times, time.Since(t))
 	}
-	reportPercentiles(b, times)
+	dbtest.Percentiles(b, times)
 }

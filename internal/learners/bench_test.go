@@ -2,13 +2,11 @@ package learners
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
-	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
 )
 
@@ -18,23 +16,11 @@ import (
 //
 //	tremplin generate --learners 1000000 --data /tmp/big
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/learners -run XXX -bench Lists -benchtime 20x
-func benchDB(b *testing.B) *db.DB {
-	b.Helper()
-	d := dbtest.Generated(b)
-	return d
-}
-
-func percentiles(b *testing.B, times []time.Duration) {
-	slices.Sort(times)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
-	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
-}
 
 // BenchmarkLists walks the inbox, the learners list and the home page's counts
 // as the national admin and as an antenna's manager, with each filter.
 func BenchmarkLists(b *testing.B) {
-	d := benchDB(b)
+	d := dbtest.Generated(b)
 	ctx := context.Background()
 	var manager, programme, cohort int64
 	if err := d.QueryRowContext(context.Background(), `SELECT s.id FROM staff s JOIN staff_antennas sa ON sa.staff_id = s.id
@@ -112,7 +98,7 @@ func BenchmarkLists(b *testing.B) {
 					}
 					times = append(times, time.Since(t))
 				}
-				percentiles(b, times)
+				dbtest.Percentiles(b, times)
 			})
 		}
 	}

@@ -17,11 +17,6 @@ import (
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/partners -run XXX -bench . -benchtime 20x
 //
 // Without TREMPLIN_BENCH_DATABASE (a SQLite path or a postgres:// URL) they are skipped.
-func benchDB(b *testing.B) *db.DB {
-	b.Helper()
-	d := dbtest.Generated(b)
-	return d
-}
 
 // busiest is the antenna with the most referrals.
 func busiest(b *testing.B, d *db.DB) int64 {
@@ -33,7 +28,7 @@ func busiest(b *testing.B, d *db.DB) int64 {
 }
 
 func BenchmarkReferralsPage(b *testing.B) {
-	d := benchDB(b)
+	d := dbtest.Generated(b)
 	ctx := context.Background()
 	for _, c := range []struct {
 		name     string
@@ -67,7 +62,7 @@ func BenchmarkReferralsPage(b *testing.B) {
 }
 
 func BenchmarkFiguresPage(b *testing.B) {
-	d := benchDB(b)
+	d := dbtest.Generated(b)
 	ctx := context.Background()
 	for _, c := range []struct {
 		name     string

@@ -3,8 +3,11 @@ package dbtest
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"tremplin/internal/platform/db"
 )
@@ -33,4 +36,23 @@ func Generated(b testing.TB) *db.DB {
 	}
 	b.Cleanup(func() { d.Close() })
 	return d
+}
+
+// Percentiles reports the median, the 95th percentile and the longest of times,
+// in milliseconds (p50-ms, p95-ms, max-ms), beside the benchmark's own figures.
+func Percentiles(b *testing.B, times []time.Duration) {
+	slices.Sort(times)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
+	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+	b.ReportMetric(ms(times[len(times)-1]), "max-ms")
+}
+
+// CPUTime is the processor time this process has used so far (SQLite runs in
+// it): on a machine shared with other work, the wall clock says more about the
+// neighbours than about the query.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
