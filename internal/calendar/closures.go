@@ -161,9 +161,8 @@ func (h *Handlers) ClosuresPage(w http.ResponseWriter, r *http.Request) {
 
 // ClosureAdd records a closure of an antenna the person manages.
 func (h *Handlers) ClosureAdd(w http.ResponseWriter, r *http.Request) {
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	st := auth.Current(r.Context())

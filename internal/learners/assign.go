@@ -194,9 +194,8 @@ func (h *Handlers) Assign(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Bulk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	back := backTo(f.Get("back"), "/inbox")

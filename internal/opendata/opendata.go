@@ -154,9 +154,8 @@ func (h *Handlers) AssociationEdit(w http.ResponseWriter, r *http.Request) {
 
 // AssociationSave records the association's identity.
 func (h *Handlers) AssociationSave(w http.ResponseWriter, r *http.Request) {
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	a := associationFromForm(f)

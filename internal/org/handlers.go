@@ -286,9 +286,8 @@ func (h *Handlers) PlaceSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	opts, byID, err := h.managedAntennaOptions(r)

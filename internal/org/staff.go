@@ -118,9 +118,8 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 		}
 		s.PasswordHash = "" // keep the password as it is
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	f.Required("name", "email", "role", "lang")

@@ -116,9 +116,8 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	d, editable, err := h.orgFormData(ctx, o.ID, f)
@@ -245,9 +244,8 @@ func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	c := &Contact{OrgID: o.ID, Active: true, Lang: i18n.Default}
@@ -347,9 +345,8 @@ func (h *Handlers) InteractionAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	it := &Interaction{OrgID: o.ID, Kind: f.Get("interaction_kind"), Note: f.Get("note"), Stage: f.Get("stage"),
@@ -504,9 +501,8 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	state, reason := f.Get("state"), f.Get("reason")

@@ -131,9 +131,8 @@ func SafeNext(next string) string {
 // same either way, so that the page tells nobody who is a contact.
 func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	f.Required("email")
@@ -346,9 +345,8 @@ func (h *Handlers) Refer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	// rows is how many people the form showed; people, how many are wanted. A

@@ -103,9 +103,8 @@ func (h *Handlers) QuestionSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	questionFromForm(f, q)
@@ -133,9 +132,8 @@ func (h *Handlers) ThresholdsEdit(w http.ResponseWriter, r *http.Request) {
 
 // ThresholdsSave changes the thresholds for the tests taken from now on.
 func (h *Handlers) ThresholdsSave(w http.ResponseWriter, r *http.Request) {
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	th := thresholdsFromForm(f)
@@ -270,9 +268,8 @@ func (h *Handlers) TestSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()

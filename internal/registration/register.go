@@ -121,9 +121,8 @@ func clientAddress(r *http.Request) string {
 //     person is asked to call the antenna, with everything typed kept.
 func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	antennas, err := org.AllAntennas(ctx, h.DB)

@@ -63,9 +63,8 @@ func (h *Handlers) registrations(w http.ResponseWriter, r *http.Request, status 
 func (h *Handlers) PassCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	antennaID, _ := strconv.ParseInt(f.Get("antenna"), 10, 64)

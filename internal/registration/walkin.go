@@ -84,9 +84,8 @@ func recentSame(ctx context.Context, d *db.DB, l *learners.Learner, since time.T
 func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	antennas, _, err := h.Learners.StaffAntennas(ctx)

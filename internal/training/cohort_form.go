@@ -182,9 +182,8 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	ch, err := h.cohortChoices(r, c)

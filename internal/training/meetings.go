@@ -148,9 +148,8 @@ func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 		h.Render.Error(w, r, http.StatusConflict)
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	data := meetingFormData{Meeting: m, Cohort: c}

@@ -114,9 +114,8 @@ func (h *Handlers) MeetingAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	day, okDay := calendar.DayField(f, "date")
@@ -180,9 +179,8 @@ func (h *Handlers) MeetingsWeekly(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	from, okFrom := calendar.DayField(f, "from")

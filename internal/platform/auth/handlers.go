@@ -129,9 +129,8 @@ func localPath(next string) string {
 // SetLanguage switches the interface language: a cookie for everyone, and the
 // profile for staff so it follows them to another device.
 func (s *Service) SetLanguage(w http.ResponseWriter, r *http.Request) {
-	f, err := web.ParseForm(r)
-	if err != nil {
-		s.Render.Fail(w, r, err)
+	f, ok := s.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	lang := f.Get("lang")
@@ -163,9 +162,8 @@ func (s *Service) LoginForm(w http.ResponseWriter, r *http.Request) {
 // Login checks the email and password, within the sign-in limits.
 func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := web.ParseForm(r)
-	if err != nil {
-		s.Render.Fail(w, r, err)
+	f, ok := s.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	data := loginData{Next: localPath(f.Get("next"))}
@@ -195,7 +193,7 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 	if st != nil && st.PasswordHash != "" {
 		hash = st.PasswordHash
 	}
-	ok, _ := CheckPassword(hash, f.Values.Get("password"))
+	ok, _ = CheckPassword(hash, f.Values.Get("password"))
 	if st == nil || !ok || !st.Active {
 		if err := recordFailure(ctx, s.DB, email, address); err != nil {
 			s.Render.Fail(w, r, err)
@@ -257,9 +255,8 @@ const resetLifetime = time.Hour
 // way, so the page cannot be used to find out who works here.
 func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := web.ParseForm(r)
-	if err != nil {
-		s.Render.Fail(w, r, err)
+	f, ok := s.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	f.Required("email")
@@ -350,9 +347,8 @@ func (s *Service) ResetForm(w http.ResponseWriter, r *http.Request) {
 func (s *Service) Reset(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	f, err := web.ParseForm(r)
-	if err != nil {
-		s.Render.Fail(w, r, err)
+	f, ok := s.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	id, err := s.resetOwner(ctx, token)
@@ -445,9 +441,8 @@ func (s *Service) Profile(w http.ResponseWriter, r *http.Request) {
 func (s *Service) ProfileSave(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := Current(ctx)
-	f, err := web.ParseForm(r)
-	if err != nil {
-		s.Render.Fail(w, r, err)
+	f, ok := s.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	if !i18n.Supported(f.Get("lang")) {

@@ -94,6 +94,18 @@ func ParseForm(r *http.Request) (*Form, error) {
 	return NewForm(r.PostForm), nil
 }
 
+// Form reads the posted form of r; when it cannot be read (too large, or
+// malformed) it answers with the error page and reports false, so that a
+// handler only returns.
+func (rd *Renderer) Form(w http.ResponseWriter, r *http.Request) (*Form, bool) {
+	f, err := ParseForm(r)
+	if err != nil {
+		rd.Fail(w, r, err)
+		return nil, false
+	}
+	return f, true
+}
+
 // Get returns the trimmed value of a field. A number typed with Arabic-Indic (١٩٩٢)
 // or Persian (۱۹۹۲) digits, as Arabic and Persian keyboards type them, comes back in
 // ASCII digits, so that every number field reads them; the form, rendered again,
