@@ -54,11 +54,8 @@ func SaveAttendance(ctx context.Context, d *db.DB, meetingID int64, marks map[in
 		var starts, cancelled, state string
 		err := tx.QueryRowContext(ctx, `SELECT m.starts_at, m.cancelled_at, c.state FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
 			WHERE m.id = $1`, meetingID).Scan(&starts, &cancelled, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
 		if err != nil {
-			return err
+			return db.NotFound(err)
 		}
 		if state == "cancelled" || cancelled != "" || time.Now().Before(db.ParseTime(starts).Add(-RollCallMargin)) {
 			return ErrRollCallClosed

@@ -71,9 +71,7 @@ func AddClosure(ctx context.Context, d *db.DB, c *Closure, staffID int64) error 
 func closureAntenna(ctx context.Context, d *db.DB, id int64) (int64, error) {
 	var a int64
 	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM antenna_closures WHERE id = $1", id).Scan(&a)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.ErrNotFound
-	}
+	err = db.NotFound(err)
 	return a, err
 }
 

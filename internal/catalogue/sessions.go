@@ -6,7 +6,6 @@ package catalogue
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -174,11 +173,8 @@ func PublicSession(ctx context.Context, d *db.DB, cohortID int64, today time.Tim
 		JOIN places pl ON pl.id = c.place_id
 		WHERE c.id = $1 AND c.state IN ('open', 'full')`, cohortID).Scan(&c.ID, &c.AntennaID, &c.AntennaName, &c.ProgrammeID,
 		&c.ProgrammeTitle, &c.titleEn, &c.titleAr, &c.PlaceName, &c.Address, &c.Postcode, &c.City, &starts, &ends, &state, &capacity, &taken)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	c.StartsOn, c.EndsOn, c.Full, c.SeatsLeft = parseDate(starts), parseDate(ends), state == "full", max(capacity-taken, 0)
 	if !StillOffered(c.StartsOn, today) {

@@ -3,7 +3,6 @@ package learners
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"tremplin/internal/platform/db"
 )
@@ -69,11 +68,8 @@ func CorrectPhone(ctx context.Context, d *db.DB, id int64, phone, by string) (in
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var merged sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT merged_into FROM learners WHERE id = $1", id).Scan(&merged)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
 		if err != nil {
-			return err
+			return db.NotFound(err)
 		}
 		target = id
 		if merged.Valid {

@@ -148,11 +148,8 @@ func Scan(row db.Scanner, extra ...any) (*Learner, error) {
 		&l.Phone, &l.Email, &l.BirthYear, &l.Postcode, &l.Town, &langs, &l.FrenchLevel, &sits, &equip, &avail,
 		&l.HeardFrom, &l.WishedProgramme, &l.WishedCohort, &l.Status, &l.StatusReason, &l.ConsentText, &consentAt,
 		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender}, extra...)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	l.Languages, l.Situations, l.Equipment, l.Availabilities = splitCodes(langs), splitCodes(sits), splitCodes(equip), splitCodes(avail)
 	l.ConsentAt, l.CreatedAt, l.UpdatedAt = db.ParseTime(consentAt), db.ParseTime(created), db.ParseTime(updated)
@@ -535,11 +532,8 @@ func recordExit(ctx context.Context, tx *sql.Tx, id int64, outcome, reason strin
 	var antenna int64
 	err := tx.QueryRowContext(ctx, `UPDATE learners SET status = $1, status_reason = $2, exited_on = $3, updated_at = $4
 		WHERE id = $5 AND merged_into IS NULL RETURNING antenna_id`, outcome, reason, day, now, id).Scan(&antenna)
-	if errors.Is(err, sql.ErrNoRows) {
-		return db.ErrNotFound
-	}
 	if err != nil {
-		return err
+		return db.NotFound(err)
 	}
 	for i, m := range Milestones {
 		due := on.AddDate(0, 3*(i+1), 0).Format(time.DateOnly)

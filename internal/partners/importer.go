@@ -479,11 +479,8 @@ func BatchByID(ctx context.Context, d *db.DB, staffID, id int64) (*Batch, error)
 		rows_json, created_at, expires_at, confirmed_at, COALESCE(referral_id, 0) FROM import_batches
 		WHERE id = $1 AND staff_id = $2 AND (confirmed_at <> '' OR expires_at > $3)`, id, staffID, db.Now()).Scan(
 		&b.ID, &b.OrgID, &b.StaffID, &b.AntennaID, &b.ProgrammeID, &b.ContactID, &b.Filename, &rows, &created, &expires, &confirmed, &b.ReferralID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	if err := json.Unmarshal([]byte(rows), &b.Rows); err != nil {
 		return nil, err

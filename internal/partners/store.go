@@ -39,11 +39,8 @@ func scanOrg(row db.Scanner) (*Org, error) {
 	var o Org
 	var created, updated string
 	err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Identifier, &o.Address, &o.Stage, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	o.CreatedAt, o.UpdatedAt = db.ParseTime(created), db.ParseTime(updated)
 	return &o, nil
@@ -453,11 +450,8 @@ func scanReferral(row db.Scanner) (*Referral, error) {
 	var created string
 	err := row.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.ContactID, &r.ContactName, &r.StaffID, &r.AntennaID, &r.AntennaName,
 		&r.ProgrammeID, &r.ProgrammeTitle, &r.Source, &created, &r.People)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	r.CreatedAt = db.ParseTime(created)
 	return &r, nil
@@ -514,11 +508,8 @@ func scanPerson(row db.Scanner) (*Person, error) {
 	var referred, updated string
 	err := row.Scan(&p.ID, &p.ReferralID, &p.LearnerID, &p.FirstName, &p.LastName, &p.AntennaName, &p.ProgrammeTitle,
 		&p.State, &p.Reason, &referred, &updated, &p.Duplicate, &p.Known, &p.Country)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	p.ReferredAt, p.UpdatedAt = db.ParseTime(referred), db.ParseTime(updated)
 	return &p, nil

@@ -209,11 +209,8 @@ func LearnerInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Le
 		FROM learners l JOIN antennas a ON a.id = l.antenna_id
 		WHERE l.id = $1 AND l.merged_into IS NULL AND `+where, args...).
 		Scan(&l.ID, &l.AntennaID, &l.FirstName, &l.LastName, &tz)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	if l.Location, err = time.LoadLocation(tz); err != nil {
 		l.Location = time.UTC

@@ -141,11 +141,8 @@ func scanHeld(row db.Scanner) (*Held, error) {
 	var h Held
 	var form, created string
 	err := row.Scan(&h.ID, &h.AntennaID, &h.AntennaName, &h.Lang, &form, &h.Honeypot, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, db.ErrNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.NotFound(err)
 	}
 	h.Form, _ = url.ParseQuery(form)
 	h.CreatedAt = db.ParseTime(created)

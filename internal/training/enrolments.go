@@ -6,7 +6,6 @@ package training
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -110,9 +109,7 @@ func ProgrammeWaitlist(ctx context.Context, d *db.DB, c *Cohort, limit int) ([]C
 func learnerAntenna(ctx context.Context, d *db.DB, learnerID int64) (int64, error) {
 	var id int64
 	err := d.QueryRowContext(ctx, "SELECT antenna_id FROM learners WHERE id = $1 AND merged_into IS NULL", learnerID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.ErrNotFound
-	}
+	err = db.NotFound(err)
 	return id, err
 }
 

@@ -34,9 +34,7 @@ var ErrCohortClosed = errors.New("cohort does not take enrolments")
 // change that follows cannot interleave with another enrolment.
 func lockCohort(ctx context.Context, tx db.Execer, id int64) (state string, capacity int, err error) {
 	err = tx.QueryRowContext(ctx, "UPDATE cohorts SET capacity = capacity WHERE id = $1 RETURNING state, capacity", id).Scan(&state, &capacity)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.ErrNotFound
-	}
+	err = db.NotFound(err)
 	return
 }
 
@@ -256,9 +254,7 @@ func EnrolmentByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (coho
 	scope := sc.Where("c.antenna_id", &args)
 	err = d.QueryRowContext(ctx, `SELECT e.cohort_id, e.learner_id, e.state FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
 		WHERE e.id = $1 AND `+scope, args...).Scan(&cohortID, &learnerID, &state)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.ErrNotFound
-	}
+	err = db.NotFound(err)
 	return
 }
 

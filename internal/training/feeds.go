@@ -93,9 +93,7 @@ func UpcomingFor(ctx context.Context, d *db.DB, staffID int64, now time.Time, li
 func CohortFeedToken(ctx context.Context, d *db.DB, cohortID int64) (string, error) {
 	var tok string
 	err := d.QueryRowContext(ctx, "SELECT feed_token FROM cohorts WHERE id = $1", cohortID).Scan(&tok)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.ErrNotFound
-	}
+	err = db.NotFound(err)
 	return tok, err
 }
 

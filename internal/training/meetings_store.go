@@ -43,9 +43,7 @@ func scanMeeting(row interface{ Scan(...any) error }, loc *time.Location, extra 
 	m := &Meeting{}
 	var s, e string
 	if err := row.Scan(append([]any{&m.ID, &m.CohortID, &s, &e, &m.Cancelled, &m.PlaceID, &m.StaffID, &m.PlaceName, &m.StaffName}, extra...)...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = db.ErrNotFound
-		}
+		err = db.NotFound(err)
 		return nil, err
 	}
 	m.Start, m.End = db.ParseTime(s).In(loc), db.ParseTime(e).In(loc)
@@ -71,9 +69,7 @@ func Meetings(ctx context.Context, d *db.DB, cohortID int64, loc *time.Location)
 func MeetingByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Meeting, *Cohort, error) {
 	var cohortID int64
 	if err := d.QueryRowContext(ctx, "SELECT cohort_id FROM meetings WHERE id = $1", id).Scan(&cohortID); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = db.ErrNotFound
-		}
+		err = db.NotFound(err)
 		return nil, nil, err
 	}
 	c, err := CohortByID(ctx, d, sc, cohortID)
@@ -168,11 +164,8 @@ func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
 		var marked int
 		err := tx.QueryRowContext(ctx, `SELECT cohort_id, starts_at, ends_at, cancelled_at, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1)
 			FROM meetings WHERE id = $1`, m.ID).Scan(&cohortID, &starts, &ends, &cancelled, &marked)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
 		if err != nil {
-			return err
+			return db.NotFound(err)
 		}
 		if cancelled != "" {
 			return ErrMeetingCancelled
@@ -204,11 +197,8 @@ func CancelMeeting(ctx context.Context, d *db.DB, id int64) error {
 		var cohortID int64
 		var marked int
 		err := tx.QueryRowContext(ctx, "SELECT cohort_id, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1) FROM meetings WHERE id = $1", id).Scan(&cohortID, &marked)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
 		if err != nil {
-			return err
+			return db.NotFound(err)
 		}
 		if marked > 0 {
 			return ErrMeetingMarked
@@ -231,11 +221,8 @@ func RestoreMeeting(ctx context.Context, d *db.DB, id int64) error {
 		var cohortID int64
 		var state string
 		err := tx.QueryRowContext(ctx, "SELECT m.cohort_id, c.state FROM meetings m JOIN cohorts c ON c.id = m.cohort_id WHERE m.id = $1", id).Scan(&cohortID, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
 		if err != nil {
-			return err
+			return db.NotFound(err)
 		}
 		if state == "cancelled" {
 			return ErrBadTransition

@@ -239,6 +239,15 @@ func Each(rows *sql.Rows, err error) func(fn func(row Scanner) error) error {
 // contact): both are answered the same way, with the 404 page (web's Fail).
 var ErrNotFound = errors.New("not found")
 
+// NotFound is err with sql.ErrNoRows, the one row asked for missing, told as
+// ErrNotFound; any other error, and nil, come back as they are.
+func NotFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
 // NullID is an optional reference for a query: NULL for 0.
 func NullID(id int64) any {
 	if id == 0 {
