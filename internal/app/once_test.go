@@ -145,7 +145,7 @@ var onceExempt = map[string]string{
 	"platform/auth/templates/reset.html /password/reset/":  "the link works once",
 	"platform/auth/templates/profile.html /profile":        "sets values",
 	"attendance/templates/attendance.html /meetings/":      "attendance is an upsert",
-	"training/templates/_partials.html /cohorts/":              "enrolling or waitlisting twice keeps the one place",
+	"training/templates/_partials.html /cohorts/":          "enrolling or waitlisting twice keeps the one place",
 	"learners/templates/edit.html /learners/":              "sets values",
 	"positioning/templates/thresholds.html /positioning/":  "sets values",
 	"opendata/templates/association.html /association":     "sets values",
@@ -153,7 +153,7 @@ var onceExempt = map[string]string{
 	"partners/templates/contact_form.html /partners/":      "edits a contact: sets values",
 	"partners/templates/link.html /partner/login":          "sends a sign-in link; a second is harmless",
 	"partners/templates/login.html /partner/login":         "sends a sign-in link; a second is harmless",
-	"partners/templates/_partials.html /partner/logout":        "signing out twice is signing out",
+	"partners/templates/_partials.html /partner/logout":    "signing out twice is signing out",
 }
 
 var postForm = regexp.MustCompile(`<form[^>]*method="post"[^>]*action="([^"{]*)[^"]*"[^>]*>(\s*\{\{template "once" \$\}\})?`)
