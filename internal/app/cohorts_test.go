@@ -147,6 +147,12 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		for _, m := range sms {
 			if strings.Contains(m.Body, "أُلغي") {
 				arabic++
+				// "Tremplin", the date's digits and the antenna's phone read left to
+				// right inside the Arabic sentence: each run is isolated.
+				if !strings.Contains(m.Body, "\u2066Tremplin\u2069") || !strings.Contains(m.Body, "\u2069") ||
+					strings.Count(m.Body, "\u2066") < 3 {
+					t.Errorf("Arabic SMS without its left-to-right runs isolated: %q", m.Body)
+				}
 			}
 			if strings.Contains(m.Body, "est annulée") {
 				french++

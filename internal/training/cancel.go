@@ -313,13 +313,16 @@ func (h *Handlers) tellCancelled(ctx context.Context, c *Cohort, people []Affect
 			key = "training.cancel_sms_phone"
 			args = append(args, "phone", phone)
 		}
+		// In Arabic, the phone number, the date and Latin names are isolated so that
+		// a phone shows them the right way round (notify.ForLanguage).
+		text := notify.ForLanguage(pr.Lang, pr.T(key, args...))
 		if h.SMS != nil && a.Phone != "" {
-			if err := h.SMS.SendSMS(ctx, a.Phone, pr.T(key, args...)); err != nil && h.Log != nil {
+			if err := h.SMS.SendSMS(ctx, a.Phone, text); err != nil && h.Log != nil {
 				h.Log.WarnContext(ctx, "cohort cancelled: SMS not sent", "learner_id", a.LearnerID, "err", err)
 			}
 		}
 		if h.Mail != nil && a.Email != "" {
-			msg := notify.Email{To: a.Email, Subject: pr.T("training.cancel_email_subject", args...), Body: pr.T(key, args...)}
+			msg := notify.Email{To: a.Email, Subject: notify.ForLanguage(pr.Lang, pr.T("training.cancel_email_subject", args...)), Body: text}
 			if err := h.Mail.Send(ctx, msg); err != nil && h.Log != nil {
 				h.Log.WarnContext(ctx, "cohort cancelled: email not sent", "learner_id", a.LearnerID, "err", err)
 			}
