@@ -159,9 +159,8 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := data.Meeting
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	id := strconv.FormatInt(m.ID, 10)
@@ -189,7 +188,7 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 		marks[a.LearnerID] = v
 	}
 	ctx := r.Context()
-	err = SaveAttendance(ctx, h.DB, m.ID, marks, auth.Current(ctx).ID)
+	err := SaveAttendance(ctx, h.DB, m.ID, marks, auth.Current(ctx).ID)
 	if errors.Is(err, ErrRollCallClosed) { // cancelled since the page was read
 		data.Refusal = RollCallRefusal(m, data.Cohort, time.Now())
 		if data.Refusal == "" {

@@ -456,10 +456,6 @@ func (h *Handlers) LoadForm(w http.ResponseWriter, r *http.Request) (*Learner, *
 	if !ok {
 		return nil, nil, false
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return nil, nil, false
-	}
-	return l, f, true
+	f, ok := h.Render.Form(w, r)
+	return l, f, ok
 }

@@ -147,14 +147,13 @@ func (h *Handlers) AntennaSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	antennaFromForm(f, a)
 	if f.Valid() {
-		err = SaveAntenna(r.Context(), h.DB, a)
+		err := SaveAntenna(r.Context(), h.DB, a)
 		if errors.Is(err, ErrNameTaken) {
 			f.Fail("name", "antenna.name_taken")
 		} else if err != nil {

@@ -308,15 +308,14 @@ func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	checkContact(f, c)
 	c.Active = f.Get("active") == "yes"
 	if f.Valid() {
-		err = SaveContact(r.Context(), h.DB, c)
+		err := SaveContact(r.Context(), h.DB, c)
 		if errors.Is(err, ErrEmailTaken) {
 			f.Fail("contact_email", "partner.email_taken")
 		} else if err != nil {
@@ -414,8 +413,7 @@ func (h *Handlers) Outreach(w http.ResponseWriter, r *http.Request) {
 
 // NextStepDone closes a next step.
 func (h *Handlers) NextStepDone(w http.ResponseWriter, r *http.Request) {
-	if _, err := web.ParseForm(r); err != nil {
-		h.Render.Fail(w, r, err)
+	if _, ok := h.Render.Form(w, r); !ok {
 		return
 	}
 	if err := MarkDone(r.Context(), h.DB, auth.Current(r.Context()).Scope(), web.PathID(r, "id")); err != nil {

@@ -293,8 +293,7 @@ func (h *Handlers) ImportPreview(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) ImportConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	if _, err := web.ParseForm(r); err != nil {
-		h.Render.Fail(w, r, err)
+	if _, ok := h.Render.Form(w, r); !ok {
 		return
 	}
 	b, err := BatchByID(ctx, h.DB, st.ID, web.PathID(r, "id"))

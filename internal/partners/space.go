@@ -207,8 +207,7 @@ type linkData struct {
 // LinkUse signs the contact in with the link, which then stops working.
 func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if _, err := web.ParseForm(r); err != nil {
-		h.Render.Fail(w, r, err)
+	if _, ok := h.Render.Form(w, r); !ok {
 		return
 	}
 	token := r.PathValue("token")

@@ -164,12 +164,8 @@ func (h *Handlers) partnerPerson(w http.ResponseWriter, r *http.Request) (*Conta
 		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return nil, nil, nil, false
-	}
-	return c, p, f, true
+	f, ok := h.Render.Form(w, r)
+	return c, p, f, ok
 }
 
 func personPath(p *Person) string { return "/partner/people/" + id64(p.ID) }
@@ -355,9 +351,8 @@ func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	f.Required("name", "email")
@@ -374,7 +369,7 @@ func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 	}
 	p := i18n.FromContext(ctx)
 	colleague := &Contact{OrgID: c.OrgID, Name: f.Get("name"), Role: f.Get("role"), Email: email, Active: true, Lang: p.Lang}
-	err = SaveContact(ctx, h.DB, colleague)
+	err := SaveContact(ctx, h.DB, colleague)
 	if errors.Is(err, ErrEmailTaken) {
 		// Already a contact of this organisation: sent a link again, nothing else
 		// (a double tap, or a colleague who lost theirs). Of another: said so.

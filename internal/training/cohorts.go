@@ -233,12 +233,11 @@ func (h *Handlers) CohortState(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
-	err = SetCohortState(r.Context(), h.DB, c.ID, f.Get("state"))
+	err := SetCohortState(r.Context(), h.DB, c.ID, f.Get("state"))
 	if errors.Is(err, ErrBadTransition) {
 		h.Render.Error(w, r, http.StatusBadRequest)
 		return

@@ -160,9 +160,8 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -173,6 +172,7 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := "/cohorts/" + idString(c.ID) + "#roster"
+	var err error
 	if f.Get("waitlist") != "" {
 		err = Waitlist(ctx, h.DB, c.ID, learner, st.ID)
 		if err == nil {
@@ -208,9 +208,8 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	var chosen []int64
@@ -229,6 +228,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 	st := auth.Current(ctx)
 	var changes []Change
 	var left []int64
+	var err error
 	switch f.Get("action") {
 	case "enrol":
 		for _, l := range chosen {

@@ -329,9 +329,8 @@ func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := web.ParseForm(r)
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	f, ok := h.Render.Form(w, r)
+	if !ok {
 		return
 	}
 	programmeFromForm(f, p)
@@ -350,7 +349,7 @@ func (h *Handlers) ProgrammeSave(w http.ResponseWriter, r *http.Request) {
 		f.Fail("antenna", "form.choose")
 	}
 	if f.Valid() {
-		err = SaveProgramme(ctx, h.DB, p)
+		err := SaveProgramme(ctx, h.DB, p)
 		if errors.Is(err, ErrTitleTaken) {
 			f.Fail("title", "training.title_taken")
 		} else if err != nil {
