@@ -101,11 +101,7 @@ func absenceBatch(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, a
 	}
 	last = ids[len(ids)-1]
 	args = db.Args{db.FormatTime(now)}
-	cohorts := make([]any, len(ids))
-	for i, id := range ids {
-		cohorts[i] = id
-	}
-	in := args.In(cohorts...)
+	in := db.InList(&args, ids)
 	taken := `m.cohort_id = c.id AND m.cancelled_at = '' AND EXISTS (SELECT 1 FROM attendance x WHERE x.meeting_id = m.id)`
 	rows, err = d.QueryContext(ctx, `WITH live AS MATERIALIZED (
 			SELECT c.id, c.programme_id, c.antenna_id,

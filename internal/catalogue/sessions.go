@@ -99,11 +99,7 @@ func schedules(ctx context.Context, d *db.DB, ids []int64) (map[int64]Schedule, 
 		return out, nil
 	}
 	args := db.Args{}
-	list := make([]any, len(ids))
-	for i, id := range ids {
-		list[i] = id
-	}
-	in := args.In(list...)
+	in := db.InList(&args, ids)
 	rows, err := d.QueryContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, a.timezone
 		FROM meetings m JOIN cohorts c ON c.id = m.cohort_id JOIN antennas a ON a.id = c.antenna_id
 		WHERE m.cohort_id IN (`+in+`) AND m.cancelled_at = ''

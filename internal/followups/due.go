@@ -62,12 +62,7 @@ func scope(ctx context.Context, d *db.DB, sc auth.Scope, args *db.Args) (string,
 	if sc.All {
 		return "", nil
 	}
-	rows, err := d.QueryContext(ctx, "SELECT antenna_id FROM staff_antennas WHERE staff_id = $1 ORDER BY antenna_id", sc.StaffID)
-	ids, err := db.Collect[any](rows, err)(func(r db.Scanner) (any, error) {
-		var id int64
-		err := r.Scan(&id)
-		return id, err
-	})
+	ids, err := auth.AntennasOf(ctx, d, sc.StaffID)
 	switch {
 	case err != nil:
 		return "", err
@@ -76,7 +71,7 @@ func scope(ctx context.Context, d *db.DB, sc auth.Scope, args *db.Args) (string,
 	case len(ids) == 1:
 		return " AND f.antenna_id = " + args.Add(ids[0]), nil
 	}
-	return " AND f.antenna_id IN (" + args.In(ids...) + ")", nil
+	return " AND f.antenna_id IN (" + db.InList(args, ids) + ")", nil
 }
 
 // ListDue lists the follow-ups in scope not yet recorded and due by today plus

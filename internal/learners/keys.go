@@ -119,11 +119,12 @@ const keysPerStatement = 500
 func writeKeys(ctx context.Context, tx db.Execer, files ...keyed) error {
 	for start := 0; start < len(files); start += keysPerStatement {
 		chunk := files[start:min(start+keysPerStatement, len(files))]
-		ids := make([]any, len(chunk))
+		ids := make([]int64, len(chunk))
 		for i, f := range chunk {
 			ids[i] = f.id
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_keys WHERE learner_id IN ("+db.Placeholders(1, len(ids))+")", ids...); err != nil {
+		var args db.Args
+		if _, err := tx.ExecContext(ctx, "DELETE FROM learner_keys WHERE learner_id IN ("+db.InList(&args, ids)+")", args...); err != nil {
 			return err
 		}
 	}

@@ -33,11 +33,7 @@ func Search(ctx context.Context, d *db.DB, sc auth.Scope, countries []string, q 
 	q = strings.TrimSpace(q)
 	if phones := phoneCandidates(countries, q); strings.ContainsAny(q, "0123456789٠١٢٣٤٥٦٧٨٩") && len(phones) > 0 {
 		var args db.Args
-		in := make([]any, len(phones))
-		for i, p := range phones {
-			in[i] = p
-		}
-		cond := sc.Where("l.antenna_id", &args) + " AND l.phone IN (" + args.In(in...) + ")"
+		cond := sc.Where("l.antenna_id", &args) + " AND l.phone IN (" + db.InList(&args, phones) + ")"
 		rows, err := d.QueryContext(ctx, "SELECT "+Columns+learnerFrom+" WHERE l.merged_into IS NULL AND "+cond+
 			fmt.Sprintf(" ORDER BY l.last_key, l.first_key, l.id LIMIT %d", limit), args...)
 		list, err := db.Collect[*Learner](rows, err)(scanOne)

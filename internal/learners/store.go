@@ -465,12 +465,9 @@ func AddContact(ctx context.Context, d *db.DB, c *Contact) error {
 
 // moveIf sets the status when the current one is in from, and records the step.
 func moveIf(ctx context.Context, tx db.Execer, id int64, status, detail string, staffID int64, now string, from []string) error {
-	args := []any{status, now, id}
-	for _, s := range from {
-		args = append(args, s)
-	}
+	args := db.Args{status, now, id}
 	res, err := tx.ExecContext(ctx, "UPDATE learners SET status = $1, status_reason = '', updated_at = $2 WHERE id = $3 AND status IN ("+
-		db.Placeholders(4, len(from))+")", args...)
+		db.InList(&args, from)+")", args...)
 	if err != nil {
 		return err
 	}

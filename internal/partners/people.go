@@ -119,11 +119,8 @@ func Notes(ctx context.Context, d *db.DB, personIDs ...int64) ([]*Note, error) {
 	if len(personIDs) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(personIDs))
-	for i, id := range personIDs {
-		args[i] = id
-	}
-	rows, err := d.QueryContext(ctx, noteSelect+" WHERE n.person_id IN ("+db.Placeholders(1, len(args))+") ORDER BY n.at, n.id", args...)
+	var args db.Args
+	rows, err := d.QueryContext(ctx, noteSelect+" WHERE n.person_id IN ("+db.InList(&args, personIDs)+") ORDER BY n.at, n.id", args...)
 	return db.Collect[*Note](rows, err)(scanNote)
 }
 

@@ -52,13 +52,15 @@ func loadAntennas(ctx context.Context, d *db.DB, orgs []*Org) error {
 		return nil
 	}
 	byID := map[int64]*Org{}
-	args := make([]any, len(orgs))
+	ids := make([]int64, len(orgs))
 	for i, o := range orgs {
-		byID[o.ID], args[i] = o, o.ID
+		byID[o.ID], ids[i] = o, o.ID
 		o.Antennas, o.AntennaNames = nil, nil
 	}
+	var args db.Args
+	in := db.InList(&args, ids)
 	return db.Each(d.QueryContext(ctx, `SELECT pa.org_id, a.id, a.name FROM partner_antennas pa JOIN antennas a ON a.id = pa.antenna_id
-		WHERE pa.org_id IN (`+db.Placeholders(1, len(orgs))+`) ORDER BY a.name`, args...))(func(row db.Scanner) error {
+		WHERE pa.org_id IN (`+in+`) ORDER BY a.name`, args...))(func(row db.Scanner) error {
 		var org, id int64
 		var name string
 		if err := row.Scan(&org, &id, &name); err != nil {
@@ -138,12 +140,9 @@ func SaveOrg(ctx context.Context, d *db.DB, o *Org, editable []int64) error {
 				return err
 			}
 		} else if len(editable) > 0 {
-			args := []any{o.ID}
-			for _, a := range editable {
-				args = append(args, a)
-			}
+			args := db.Args{o.ID}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM partner_antennas WHERE org_id = $1 AND antenna_id IN ("+
-				db.Placeholders(2, len(editable))+")", args...); err != nil {
+				db.InList(&args, editable)+")", args...); err != nil {
 				return err
 			}
 		}

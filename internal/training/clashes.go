@@ -58,11 +58,7 @@ func Clashes(ctx context.Context, d *db.DB, p Plan, slots []Slot) ([]Clash, erro
 		advisers = []int64{0}
 	}
 	args := db.Args{db.FormatTime(first.Add(-maxMeetingLength)), db.FormatTime(last), p.Except, p.Cohort.AntennaID}
-	staff := make([]any, len(advisers))
-	for i, a := range advisers {
-		staff[i] = a
-	}
-	in := args.In(staff...)
+	in := db.InList(&args, advisers)
 	rows, err := d.QueryContext(ctx, `SELECT m.id, m.cohort_id, m.starts_at, m.ends_at, p.title, COALESCE(m.place_id, c.place_id), pl.name,
 			COALESCE(m.staff_id, ca.staff_id, 0), COALESCE(s.name, '')
 		FROM meetings m JOIN cohorts c ON c.id = m.cohort_id JOIN programmes p ON p.id = c.programme_id

@@ -270,7 +270,8 @@ func (a *Args) Add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// In appends vs and returns their placeholders for an IN list ("$3, $4, $5").
+// In appends vs and returns their placeholders ("$3, $4, $5"), for a row of
+// VALUES; an IN list of ids or codes is InList.
 func (a *Args) In(vs ...any) string {
 	var b strings.Builder
 	for i, v := range vs {
@@ -282,14 +283,15 @@ func (a *Args) In(vs ...any) string {
 	return b.String()
 }
 
-// Placeholders returns "$n, $n+1, …" for k values, for an IN list.
-func Placeholders(n, k int) string {
+// InList appends every value of vs to args and returns their placeholders, for
+// an IN list of ids or codes: "x.id IN (" + db.InList(&args, ids) + ")".
+func InList[T any](args *Args, vs []T) string {
 	var b strings.Builder
-	for i := range k {
+	for i, v := range vs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "$%d", n+i)
+		b.WriteString(args.Add(v))
 	}
 	return b.String()
 }
