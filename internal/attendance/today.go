@@ -2,7 +2,6 @@ package attendance
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -28,12 +27,6 @@ func cohortsOf(sc auth.Scope, teaching bool, args *db.Args) string {
 	return sc.Where("c.antenna_id", args)
 }
 
-func countAtMost(ctx context.Context, d *db.DB, query string, limit int, args db.Args) (int, error) {
-	var n int
-	err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+query+fmt.Sprintf(" LIMIT %d) x", limit), args...).Scan(&n)
-	return n, err
-}
-
 // RollCallsToTakeCount counts the meetings that have started (today or in the last
 // RecentDays), of cohorts neither cancelled nor in draft, that are not cancelled
 // and have no mark yet, at most limit: those staffID teaches when teaching, else
@@ -41,9 +34,9 @@ func countAtMost(ctx context.Context, d *db.DB, query string, limit int, args db
 func RollCallsToTakeCount(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool, now time.Time, limit int) (int, error) {
 	args := db.Args{db.FormatTime(now.AddDate(0, 0, -RecentDays)), db.FormatTime(now)}
 	cohorts := cohortsOf(sc, teaching, &args)
-	return countAtMost(ctx, d, `SELECT 1 FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
+	return d.CountAtMost(ctx, `SELECT 1 FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
 		WHERE m.starts_at >= $1 AND m.starts_at <= $2 AND m.cancelled_at = '' AND c.state IN ('open', 'full', 'running', 'finished')
-		AND `+cohorts+` AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id)`, limit, args)
+		AND `+cohorts+` AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id)`, limit, args...)
 }
 
 // RecentAbsences counts the people enrolled in a cohort under way who were
@@ -53,7 +46,7 @@ func RollCallsToTakeCount(ctx context.Context, d *db.DB, sc auth.Scope, teaching
 func RecentAbsences(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool, now time.Time, limit int) (int, error) {
 	args := db.Args{db.FormatTime(now.AddDate(0, 0, -RecentDays)), db.FormatTime(now)}
 	cohorts := cohortsOf(sc, teaching, &args)
-	return countAtMost(ctx, d, `WITH taken AS (
+	return d.CountAtMost(ctx, `WITH taken AS (
 			SELECT m.id, m.cohort_id, ROW_NUMBER() OVER (PARTITION BY m.cohort_id ORDER BY m.starts_at DESC) AS rn
 			FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
 			WHERE c.state IN ('open', 'full', 'running') AND m.starts_at >= $1 AND m.starts_at <= $2 AND m.cancelled_at = ''
@@ -63,5 +56,5 @@ func RecentAbsences(ctx context.Context, d *db.DB, sc auth.Scope, teaching bool,
 		JOIN taken t ON t.cohort_id = e.cohort_id AND t.rn <= 2
 		JOIN attendance a ON a.meeting_id = t.id AND a.learner_id = e.learner_id AND a.mark = 'absent'
 		WHERE e.state = 'enrolled'
-		GROUP BY e.cohort_id, e.learner_id HAVING COUNT(*) = 2`, limit, args)
+		GROUP BY e.cohort_id, e.learner_id HAVING COUNT(*) = 2`, limit, args...)
 }

@@ -176,10 +176,8 @@ func Counts(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time) ([]Co
 func DueCount(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time, limit int) (int, error) {
 	day := today.Format(time.DateOnly)
 	if sc.All {
-		var n int
-		err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM learner_followups f JOIN learners l ON l.id = f.learner_id
-			WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL`+fmt.Sprintf(" LIMIT %d) x", limit), day).Scan(&n)
-		return n, err
+		return d.CountAtMost(ctx, `SELECT 1 FROM learner_followups f JOIN learners l ON l.id = f.learner_id
+			WHERE f.recorded_at = '' AND f.due_on <= $1 AND l.merged_into IS NULL`, limit, day)
 	}
 	// CROSS JOIN keeps SQLite walking the antenna's exits first, and "|| ''" keeps
 	// it finding each one's follow-ups by person, rather than among every

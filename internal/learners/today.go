@@ -34,9 +34,8 @@ func CountPerAntenna(ctx context.Context, d *db.DB, sc auth.Scope, query string,
 	}
 	total := 0
 	for _, c := range conds {
-		var n int
-		q := "SELECT COUNT(*) FROM (" + strings.Replace(query, "%s", c, 1) + fmt.Sprintf(" LIMIT %d) x", limit-total)
-		if err := d.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		n, err := d.CountAtMost(ctx, strings.Replace(query, "%s", c, 1), limit-total, args...)
+		if err != nil {
 			return 0, err
 		}
 		if total += n; total >= limit {
@@ -55,8 +54,5 @@ func NewRegistrations(ctx context.Context, d *db.DB, sc auth.Scope, limit int) (
 // MyQueue counts the registrations still worked on that are given to staffID,
 // at most limit.
 func MyQueue(ctx context.Context, d *db.DB, staffID int64, limit int) (int, error) {
-	var n int
-	err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM learners l WHERE l.assigned_to = $1 AND "+openCond+
-		fmt.Sprintf(" LIMIT %d) x", limit), staffID).Scan(&n)
-	return n, err
+	return d.CountAtMost(ctx, "SELECT 1 FROM learners l WHERE l.assigned_to = $1 AND "+openCond, limit, staffID)
 }

@@ -2,7 +2,6 @@ package partners
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -15,9 +14,6 @@ import (
 func NextStepsDueCount(ctx context.Context, d *db.DB, sc auth.Scope, staffID int64, today time.Time, limit int) (int, error) {
 	args := db.Args{today.Format(time.DateOnly), staffID}
 	where := orgInScope(sc, &args)
-	var n int
-	err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM partner_interactions i JOIN partner_orgs o ON o.id = i.org_id
-		WHERE i.done_at = '' AND i.due_on <> '' AND i.due_on <= $1 AND ($2 = 0 OR i.staff_id = $2) AND `+where+
-		fmt.Sprintf(" LIMIT %d) x", limit), args...).Scan(&n)
-	return n, err
+	return d.CountAtMost(ctx, `SELECT 1 FROM partner_interactions i JOIN partner_orgs o ON o.id = i.org_id
+		WHERE i.done_at = '' AND i.due_on <> '' AND i.due_on <= $1 AND ($2 = 0 OR i.staff_id = $2) AND `+where, limit, args...)
 }

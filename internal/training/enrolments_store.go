@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -357,8 +356,6 @@ func EndSeats(ctx context.Context, tx db.Execer, learnerID, staffID int64, day t
 func OffersWaiting(ctx context.Context, d *db.DB, sc auth.Scope, limit int) (int, error) {
 	args := db.Args{}
 	scope := sc.Where("c.antenna_id", &args)
-	var n int
-	err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cohorts c JOIN enrolments e ON e.cohort_id = c.id AND e.state = 'offered'
-		WHERE c.state IN ('open', 'full', 'running') AND `+scope+fmt.Sprintf(" LIMIT %d) x", limit), args...).Scan(&n)
-	return n, err
+	return d.CountAtMost(ctx, `SELECT 1 FROM cohorts c JOIN enrolments e ON e.cohort_id = c.id AND e.state = 'offered'
+		WHERE c.state IN ('open', 'full', 'running') AND `+scope, limit, args...)
 }

@@ -142,6 +142,14 @@ func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	return d.readers.QueryRowContext(ctx, query, args...)
 }
 
+// CountAtMost counts the rows of query, stopping at limit: the counts of the
+// staff home page ("99+") cost the same however large the association grows.
+func (d *DB) CountAtMost(ctx context.Context, query string, limit int, args ...any) (int, error) {
+	var n int
+	err := d.readers.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+query+" LIMIT "+strconv.Itoa(limit)+") x", args...).Scan(&n)
+	return n, err
+}
+
 // Ping checks that the database answers, for the health check.
 func (d *DB) Ping(ctx context.Context) error { return d.readers.PingContext(ctx) }
 
