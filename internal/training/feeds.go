@@ -76,18 +76,6 @@ func AdviserEvents(ctx context.Context, d *db.DB, staffID int64) ([]Event, error
 	return events(ctx, d, cond, args...)
 }
 
-// UpcomingFor lists the meetings not yet over of the cohorts a staff member
-// teaches, at most limit.
-func UpcomingFor(ctx context.Context, d *db.DB, staffID int64, now time.Time, limit int) ([]Event, error) {
-	args := db.Args{}
-	cond := "c.state <> 'cancelled' AND m.cancelled_at = '' AND m.ends_at > " + args.Add(db.FormatTime(now)) + " AND " + Teaches(staffID, &args)
-	all, err := events(ctx, d, cond, args...)
-	if len(all) > limit {
-		all = all[:limit]
-	}
-	return all, err
-}
-
 // CohortFeedToken returns the secret of a cohort's feed (no scope: the caller
 // compares it with the one presented).
 func CohortFeedToken(ctx context.Context, d *db.DB, cohortID int64) (string, error) {
