@@ -268,7 +268,7 @@ func antennaPhone(a *org.Antenna) string {
 // acknowledge tells the person their registration arrived: always by SMS, and by
 // email when they gave one. A failure is logged: the registration is kept anyway.
 func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *learners.Learner, a *org.Antenna, c *catalogue.PublicCohort) {
-	if err := h.SMS.SendSMS(ctx, l.Phone, AcknowledgementSMS(p, l.FirstName, a, c)); err != nil {
+	if _, err := h.SMS.SendSMS(ctx, notify.SMSMessage{To: l.Phone, Body: AcknowledgementSMS(p, l.FirstName, a, c)}); err != nil {
 		h.Log.WarnContext(ctx, "registration: SMS not sent", "learner_id", l.ID, "err", err)
 	}
 	if l.Email == "" {

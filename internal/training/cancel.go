@@ -317,7 +317,7 @@ func (h *Handlers) tellCancelled(ctx context.Context, c *Cohort, people []Affect
 		// a phone shows them the right way round (notify.ForLanguage).
 		text := notify.ForLanguage(pr.Lang, pr.T(key, args...))
 		if h.SMS != nil && a.Phone != "" {
-			if err := h.SMS.SendSMS(ctx, a.Phone, text); err != nil && h.Log != nil {
+			if _, err := h.SMS.SendSMS(ctx, notify.SMSMessage{To: a.Phone, Body: text}); err != nil && h.Log != nil {
 				h.Log.WarnContext(ctx, "cohort cancelled: SMS not sent", "learner_id", a.LearnerID, "err", err)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/smtp"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -110,27 +111,43 @@ func (o *Outbox) Sent() []Email {
 	return append([]Email(nil), o.sent...)
 }
 
+// SMSMessage is one text message to one phone.
+type SMSMessage struct {
+	To   string // E.164
+	Body string
+	// Reference is our own id for the message, sent along so that a provider
+	// that supports it drops a second copy (a retry after a lost answer) instead
+	// of texting the person twice. Empty when the caller has none.
+	Reference string
+}
+
 // SMS sends text messages: many learners have a phone and no email.
 type SMS interface {
-	SendSMS(ctx context.Context, to, body string) error
+	// SendSMS hands m to the provider and returns the provider's id for it
+	// (empty when the provider gives none), which its delivery receipts name.
+	// PermanentSMS tells whether an error is worth another try.
+	SendSMS(ctx context.Context, m SMSMessage) (providerID string, err error)
 }
 
 // LogSMS writes text messages to the log instead of sending them.
 type LogSMS struct{ Log *slog.Logger }
 
-func (l LogSMS) SendSMS(ctx context.Context, to, body string) error {
-	l.Log.InfoContext(ctx, "sms (log driver, not sent)", "to", to, "body", body)
-	return nil
+func (l LogSMS) SendSMS(ctx context.Context, m SMSMessage) (string, error) {
+	l.Log.InfoContext(ctx, "sms (log driver, not sent)", "to", m.To, "reference", m.Reference, "body", m.Body)
+	return "", nil
 }
 
 // SentSMS is a text message kept by the Outbox.
-type SentSMS struct{ To, Body string }
+type SentSMS struct{ To, Body, Reference string }
 
-func (o *Outbox) SendSMS(_ context.Context, to, body string) error {
+// SendSMS keeps every message it is given, duplicates included, so that a test
+// sees a message sent twice; the id it returns is "outbox-" and the message's
+// rank from 1.
+func (o *Outbox) SendSMS(_ context.Context, m SMSMessage) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.sms = append(o.sms, SentSMS{To: to, Body: body})
-	return nil
+	o.sms = append(o.sms, SentSMS{To: m.To, Body: m.Body, Reference: m.Reference})
+	return "outbox-" + strconv.Itoa(len(o.sms)), nil
 }
 
 // SMSSent returns a copy of the text messages sent so far.

@@ -10,13 +10,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // HTTPSMS hands text messages to an SMS provider's web API: one POST per message
-// to URL, with the token as a bearer credential, and the fields to, body and from
-// as JSON (the default) or as a form.
+// to URL, with the token as a bearer credential, and the fields to, body, from
+// and reference (our id for the message, by which the provider drops a
+// duplicate) as JSON (the default) or as a form. Package smsfake is a provider
+// speaking this format, for tests.
 type HTTPSMS struct {
 	URL    string // where to POST, without the token
 	Token  string
@@ -61,31 +64,36 @@ func NewSMS(rawURL string, log *slog.Logger) (SMS, error) {
 	return s, nil
 }
 
-// SendSMS posts one message; any answer other than 2xx is an error.
-func (s *HTTPSMS) SendSMS(ctx context.Context, to, body string) error {
+// SendSMS posts one message. The provider's id is read from the field id (or
+// message_id) of a JSON answer; an answer other than 2xx is a *ProviderError.
+func (s *HTTPSMS) SendSMS(ctx context.Context, m SMSMessage) (string, error) {
+	fields := map[string]string{"to": m.To, "body": m.Body}
+	if s.From != "" {
+		fields["from"] = s.From
+	}
+	if m.Reference != "" {
+		fields["reference"] = m.Reference
+	}
 	var (
 		payload []byte
 		ctype   string
 	)
 	if s.Form {
-		v := url.Values{"to": {to}, "body": {body}}
-		if s.From != "" {
-			v.Set("from", s.From)
+		v := url.Values{}
+		for k, f := range fields {
+			v.Set(k, f)
 		}
 		payload, ctype = []byte(v.Encode()), "application/x-www-form-urlencoded"
 	} else {
-		m := map[string]string{"to": to, "body": body}
-		if s.From != "" {
-			m["from"] = s.From
-		}
-		payload, _ = json.Marshal(m)
+		payload, _ = json.Marshal(fields)
 		ctype = "application/json"
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(payload))
 	if err != nil {
-		return err
+		return "", err
 	}
 	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+s.Token)
 	client := s.Client
 	if client == nil {
@@ -93,13 +101,87 @@ func (s *HTTPSMS) SendSMS(ctx context.Context, to, body string) error {
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("sms: %w", err)
+		return "", fmt.Errorf("sms: %w", err)
 	}
 	defer res.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 	if res.StatusCode/100 != 2 {
-		snippet, _ := io.ReadAll(io.LimitReader(res.Body, 200))
-		return fmt.Errorf("sms: provider answered %s: %s", res.Status, strings.TrimSpace(string(snippet)))
+		snippet := answer[:min(len(answer), 200)]
+		return "", &ProviderError{Status: res.StatusCode, Body: strings.TrimSpace(string(snippet)),
+			RetryAfter: retryAfter(res.Header.Get("Retry-After"), time.Now())}
 	}
-	io.Copy(io.Discard, io.LimitReader(res.Body, 4096))
-	return nil
+	return answerID(answer), nil
+}
+
+// answerID reads the message's id from a provider's JSON answer, written as a
+// string or a number; "" when there is none.
+func answerID(answer []byte) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(answer, &fields) != nil {
+		return ""
+	}
+	for _, name := range []string{"id", "message_id"} {
+		if v := scalar(fields[name]); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// scalar turns a JSON string or number into text, and anything else into "".
+func scalar(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// ProviderError is an SMS provider's answer other than 2xx.
+type ProviderError struct {
+	Status int
+	Body   string // the start of the answer, which often says why
+	// RetryAfter is how long the provider asks to wait (its Retry-After header,
+	// on a 429 or a 503); 0 when it does not say.
+	RetryAfter time.Duration
+}
+
+func (e *ProviderError) Error() string {
+	return fmt.Sprintf("sms: provider answered %d %s: %s", e.Status, http.StatusText(e.Status), e.Body)
+}
+
+// PermanentSMS reports whether an error from SendSMS is about the message
+// itself, so that sending it again would fail again: the provider refused it
+// with a 4xx (a wrong or barred number, a body it rejects). Everything else is
+// worth another try later: 5xx, 408 (timeout), 429 (too many requests), a
+// timeout or a refused connection, and also 401 and 402, which are about our
+// account (a wrong token, no credit left) and heal once someone fixes it.
+func PermanentSMS(err error) bool {
+	var pe *ProviderError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Status {
+	case http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return false
+	}
+	return pe.Status >= 400 && pe.Status < 500
+}
+
+// retryAfter reads a Retry-After header: a number of seconds or an HTTP date.
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
