@@ -151,3 +151,47 @@ func AnyPhone(s string) (compact string, ok bool) {
 	}
 	return compact, true
 }
+
+// Mobile tells whether a number that Phone returned reaches a mobile phone,
+// which can receive text messages: mobile means something only when known is
+// true. It knows France (06 and 07 are mobiles; 01–05 and 09 are landlines
+// and internet boxes, 08 special numbers) and Malawi (088, 099, 098, 077, 031
+// and 0111 are mobiles, 01x xx xx xx and 021… landlines, as libphonenumber's
+// data has them); for other countries, and numbers these plans leave out,
+// known is false.
+func Mobile(e164 string) (mobile, known bool) {
+	code, national, ok := SplitPhone(e164)
+	if !ok || national == "" || strings.Trim(national, "0123456789") != "" {
+		return false, false
+	}
+	switch code {
+	case "33":
+		if len(national) != 9 {
+			return false, false
+		}
+		switch national[0] {
+		case '6', '7':
+			return true, true
+		case '1', '2', '3', '4', '5', '8', '9':
+			return false, true
+		}
+	case "265":
+		switch {
+		case len(national) == 9 && hasPrefix(national, "111", "31", "77", "88", "98", "99"):
+			return true, true
+		case len(national) == 7 && national[0] == '1' && national[1] >= '2',
+			len(national) == 9 && strings.HasPrefix(national, "21"):
+			return false, true
+		}
+	}
+	return false, false
+}
+
+func hasPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

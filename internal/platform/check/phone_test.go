@@ -115,3 +115,43 @@ func TestAnyPhone(t *testing.T) {
 		})
 	}
 }
+
+func TestMobile(t *testing.T) {
+	cases := []struct {
+		name, typed   string // as a person types it in Lille (FR) or at Dzaleka (MW)
+		country       string
+		mobile, known bool
+	}{
+		{"French 06", "06 12 34 56 78", "FR", true, true},
+		{"French 07", "07 81 23 45 67", "FR", true, true},
+		{"Lille landline", "03 20 00 00 01", "FR", false, true},
+		{"Paris landline", "01 42 00 00 00", "FR", false, true},
+		{"internet box", "09 72 00 00 00", "FR", false, true},
+		{"special number", "08 00 00 00 00", "FR", false, true},
+		{"Airtel Malawi", "0991 23 45 67", "MW", true, true},
+		{"Airtel Malawi 098", "0981 23 45 67", "MW", true, true},
+		{"TNM", "0888 12 34 56", "MW", true, true},
+		{"Malawian landline", "01 775 123", "MW", false, true},
+		{"Malawian 021 landline", "0212 345 678", "MW", false, true},
+		{"Malawian number out of the plan", "0551 234 567", "MW", false, false},
+		{"Belgian mobile: country not known", "+32 470 12 34 56", "FR", false, false},
+		{"unknown calling code", "+1 514 555 0123", "FR", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e164, ok := Phone(c.country, c.typed)
+			if !ok {
+				t.Fatalf("Phone(%s, %q) refused it", c.country, c.typed)
+			}
+			mobile, known := Mobile(e164)
+			if mobile != c.mobile || known != c.known {
+				t.Errorf("Mobile(%s) = %v, %v; want %v, %v", e164, mobile, known, c.mobile, c.known)
+			}
+		})
+	}
+	for _, s := range []string{"", "0612345678", "+33", "+3361234567x", "+336123456"} {
+		if mobile, known := Mobile(s); mobile || known {
+			t.Errorf("Mobile(%q) = %v, %v; want false, false", s, mobile, known)
+		}
+	}
+}
