@@ -146,7 +146,7 @@ type SentSMS struct{ To, Body, Reference string }
 func (o *Outbox) SendSMS(_ context.Context, m SMSMessage) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.sms = append(o.sms, SentSMS{To: m.To, Body: m.Body, Reference: m.Reference})
+	o.sms = append(o.sms, SentSMS(m))
 	return "outbox-" + strconv.Itoa(len(o.sms)), nil
 }
 
