@@ -5,23 +5,15 @@ package notify
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
-	"fmt"
 	"log/slog"
-	"mime"
-	"net"
-	"net/smtp"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
-	"time"
 )
 
 // Email is one message to one person.
 type Email struct {
 	To      string
+	ToName  string // the recipient's display name, optional
 	Subject string
 	Body    string // plain text
 }
@@ -35,58 +27,22 @@ type Mailer interface {
 type LogMailer struct{ Log *slog.Logger }
 
 func (l LogMailer) Send(ctx context.Context, m Email) error {
-	l.Log.InfoContext(ctx, "email (log driver, not sent)", "to", m.To, "subject", m.Subject, "body", m.Body)
+	l.Log.InfoContext(ctx, "email (log driver, not sent)", "to", m.To, "to_name", m.ToName, "subject", m.Subject, "body", m.Body)
 	return nil
 }
 
-// SMTPMailer sends through an SMTP server with STARTTLS when offered.
-type SMTPMailer struct {
-	Addr string // host:port
-	Auth smtp.Auth
-	From string
-}
-
 // NewMailer returns the log driver for an empty URL, else an SMTP mailer for a URL
-// such as smtp://user:password@smtp.example.org:587?from=tremplin@example.org.
+// such as smtp://user:password@smtp.example.org:587?from=antenne@example.org (see
+// SMTPMailer for the other parameters).
 func NewMailer(rawURL string, log *slog.Logger) (Mailer, error) {
 	if rawURL == "" {
 		return LogMailer{Log: log}, nil
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "smtp" || u.Host == "" {
-		return nil, fmt.Errorf("SMTP URL %q: expected smtp://user:password@host:port?from=address", rawURL)
-	}
-	from := u.Query().Get("from")
-	if from == "" {
-		return nil, errors.New("SMTP URL: the from= parameter is required")
-	}
-	host := u.Hostname()
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(host, "587")
-	}
-	m := &SMTPMailer{Addr: addr, From: from}
-	if u.User != nil {
-		pw, _ := u.User.Password()
-		m.Auth = smtp.PlainAuth("", u.User.Username(), pw, host)
+	m, err := newSMTPMailer(rawURL, log)
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
-}
-
-func (s *SMTPMailer) Send(ctx context.Context, m Email) error {
-	return smtp.SendMail(s.Addr, s.Auth, s.From, []string{m.To}, Format(s.From, m, time.Now()))
-}
-
-// Format renders m as an RFC 5322 message in UTF-8.
-func Format(from string, m Email, now time.Time) []byte {
-	var b strings.Builder
-	id := strings.ToLower(rand.Text())
-	domain := from[strings.LastIndexByte(from, '@')+1:]
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n",
-		from, m.To, mime.QEncoding.Encode("utf-8", m.Subject), now.Format(time.RFC1123Z), id, domain)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n"))
-	return []byte(b.String())
 }
 
 // Outbox keeps sent emails in memory: for tests, and for a demo without a mail
