@@ -158,6 +158,10 @@ func (d *DB) Ping(ctx context.Context) error { return d.readers.PingContext(ctx)
 // dataset generator) that set session options. Nothing else writes meanwhile.
 func (d *DB) WriterConn(ctx context.Context) (*sql.Conn, error) { return d.writer.Conn(ctx) }
 
+// QueuePool is the pool the job queue (platform/queue) runs on: the writer, since
+// taking a job is a write.
+func (d *DB) QueuePool() *sql.DB { return d.writer }
+
 // InsertID runs an INSERT … RETURNING id on the writer and returns the new id.
 func (d *DB) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64

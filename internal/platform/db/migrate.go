@@ -6,9 +6,14 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations/*.sql
@@ -92,6 +97,34 @@ func (d *DB) Migrate(ctx context.Context) error {
 		if err := apply(ctx, conn, dialects[d.Engine].Replace(m.SQL), m); err != nil {
 			return err
 		}
+	}
+	if d.Engine == Postgres {
+		// Still under the advisory lock, on other connections of the pool.
+		return d.migrateQueue(ctx)
+	}
+	// SQLite's single writer connection is the one held here: give it back first.
+	conn.Close()
+	return d.migrateQueue(ctx)
+}
+
+// migrateQueue creates or updates the tables of the job queue (River's own
+// migrations, shipped with its driver for each engine), beside ours.
+func (d *DB) migrateQueue(ctx context.Context) error {
+	quiet := slog.New(slog.DiscardHandler)
+	var err error
+	if d.Engine == Postgres {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		if m, err = rivermigrate.New(riverdatabasesql.New(d.writer), &rivermigrate.Config{Logger: quiet}); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	} else {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		if m, err = rivermigrate.New(riversqlite.New(d.writer), &rivermigrate.Config{Logger: quiet}); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("migrate the job queue: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,167 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"tremplin/internal/appointments"
+)
+
+func (s *site) staffID(email string) string {
+	s.t.Helper()
+	var id int64
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT id FROM staff WHERE email = $1", email).Scan(&id); err != nil {
+		s.t.Fatal(err)
+	}
+	return fmt.Sprint(id)
+}
+
+var replyLink = regexp.MustCompile(`/a/([a-z0-9]{12})`)
+
+func TestAnAdviserBooksAnInterviewAndThePersonCanSayTheyCannotCome(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		s.work()
+		karim := s.signIn("karim.lille@tremplin.example")
+		amal := s.learner("Lille", "Amal", "Haddad")
+		s.app.DB.Exec(ctx, "UPDATE learners SET lang = 'ar', phone = '+33612345678', email = 'amal@example.org' WHERE id = $1", amal)
+		file := fmt.Sprintf("/learners/%d", amal)
+		if p := karim.get(file); !strings.Contains(p.body, file+"/appointments/new") {
+			t.Fatal("the file offers no way to book an appointment")
+		}
+		if p := karim.get(file + "/appointments/new"); p.status != http.StatusOK {
+			t.Fatalf("booking form: %d", p.status)
+		}
+		day := morning().AddDate(0, 0, 1).Format(time.DateOnly)
+		form := url.Values{"kind": {"positioning"}, "adviser": {s.staffID("karim.lille@tremplin.example")}, "date": {day},
+			"time": {"25:99"}, "duration": {"45"}, "mode": {"video"}, "video_url": {"visio chez nous"}, "note": {"Apporter son téléphone"}}
+
+		// Bad input: the errors stand by their fields, what was typed stays.
+		p := karim.post(file+"/appointments", form)
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a time of 25:99: %d", p.status)
+		}
+		errs := errorsOf(p.body)
+		if errs["time"] == "" || errs["video_url"] == "" {
+			t.Errorf("errors %v, want time and video_url", errs)
+		}
+		if valueOf(p.body, "note") != "Apporter son téléphone" && !strings.Contains(p.body, "Apporter son téléphone") {
+			t.Error("the note typed was lost")
+		}
+
+		form.Set("time", "14:30")
+		form.Set("mode", "place")
+		form.Set("place", s.placeID("Centre social des Moulins"))
+		if p := karim.post(file+"/appointments", form); p.status != http.StatusSeeOther {
+			t.Fatalf("book: %d %v", p.status, errorsOf(p.body))
+		}
+		page := html.UnescapeString(karim.get(file).body)
+		if !strings.Contains(page, "14:30") || !strings.Contains(page, "positionnement") {
+			t.Error("the file does not show the appointment")
+		}
+
+		// The person is told in Arabic, the time and the place isolated, the reply
+		// link on its own line; and by email.
+		sent := s.waitSMS(1)
+		sms := sent[len(sent)-1]
+		if sms.To != "+33612345678" {
+			t.Fatalf("SMS to %s", sms.To)
+		}
+		for _, want := range []string{"\u206614:30\u2069", "موعد", "Karim", "Centre social des Moulins"} {
+			if !strings.Contains(sms.Body, want) {
+				t.Errorf("the SMS %q lacks %q", sms.Body, want)
+			}
+		}
+		lines := strings.Split(sms.Body, "\n")
+		link := lines[len(lines)-1]
+		if !strings.HasPrefix(link, s.srv.URL+"/a/") || strings.ContainsAny(link, "\u2066\u2069") {
+			t.Errorf("the reply link %q is not alone on the last line", link)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for len(s.outbox.Sent()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if mails := s.outbox.Sent(); len(mails) == 0 || mails[len(mails)-1].To != "amal@example.org" {
+			t.Errorf("no email to the person: %v", mails)
+		}
+
+		// The same adviser cannot be booked twice at once.
+		other := s.learner("Lille", "Paul", "Girard")
+		otherFile := fmt.Sprintf("/learners/%d", other)
+		if p := karim.post(otherFile+"/appointments", form); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["time"] == "" {
+			t.Fatalf("a second appointment at the same time: %d %v", p.status, errorsOf(p.body))
+		}
+
+		// Another antenna's manager can do nothing with it.
+		var id int64
+		s.app.DB.QueryRowContext(ctx, "SELECT id FROM appointments WHERE learner_id = $1", amal).Scan(&id)
+		bordeaux := s.signIn("manager.bordeaux@tremplin.example")
+		if p := bordeaux.post(fmt.Sprintf("/appointments/%d/cancel", id), nil); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux cancels a Lille appointment: %d", p.status)
+		}
+		if p := bordeaux.get(file + "/appointments/new"); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux books for a Lille person: %d", p.status)
+		}
+		// Its outcome cannot be recorded before it happens.
+		karim.post(fmt.Sprintf("/appointments/%d/outcome", id), url.Values{"outcome": {"no_show"}})
+		var outcome string
+		s.app.DB.QueryRowContext(ctx, "SELECT outcome FROM appointments WHERE id = $1", id).Scan(&outcome)
+		if outcome != "" {
+			t.Errorf("a no-show recorded before the appointment: %q", outcome)
+		}
+
+		// Reminders: 48 hours before and on the morning, queued once however often
+		// the planner runs.
+		start, _ := time.ParseInLocation("2006-01-02 15:04", day+" 14:30", morning().Location())
+		n, err := appointments.Plan(ctx, s.app.DB, s.app.Outbox, s.srv.URL, start.Add(-3*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 { // the morning's SMS and email; the 48-hour one came before the booking
+			t.Errorf("%d reminders queued, want 2", n)
+		}
+		if n, _ := appointments.Plan(ctx, s.app.DB, s.app.Outbox, s.srv.URL, start.Add(-3*time.Hour)); n != 0 {
+			t.Errorf("planning again queued %d more", n)
+		}
+
+		// The person follows the link, without an account.
+		token := replyLink.FindStringSubmatch(link)[1]
+		visitor := s.browser()
+		if p := visitor.get("/a/" + token); p.status != http.StatusOK || !strings.Contains(p.body, `action="/a/`+token+`"`) {
+			t.Fatalf("the reply page: %d", p.status)
+		}
+		if p := visitor.post("/a/"+token, nil); p.status != http.StatusSeeOther {
+			t.Fatalf("I cannot come: %d", p.status)
+		}
+		if p := visitor.post("/a/"+token, nil); p.status != http.StatusSeeOther {
+			t.Fatalf("a second tap: %d", p.status)
+		}
+		var state, by string
+		s.app.DB.QueryRowContext(ctx, "SELECT state, cancelled_by, outcome FROM appointments WHERE id = $1", id).Scan(&state, &by, &outcome)
+		if state != "cancelled" || by != "person" || outcome != "excused" {
+			t.Errorf("after 'I cannot come' the appointment is %s by %q (%s)", state, by, outcome)
+		}
+		var queued int
+		s.app.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE ref_kind = 'appointment' AND ref_id = $1 AND state = 'queued'", id).Scan(&queued)
+		if queued != 0 {
+			t.Errorf("%d reminders still queued for a cancelled appointment", queued)
+		}
+		if p := html.UnescapeString(karim.get(file).body); !strings.Contains(p, "annulé par la personne") {
+			t.Error("the file does not say the person cancelled")
+		}
+		// The adviser's time is free again.
+		if p := karim.post(otherFile+"/appointments", form); p.status != http.StatusSeeOther {
+			t.Fatalf("booking the freed time: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := visitor.get("/a/nosuchtoken12"); p.status != http.StatusNotFound {
+			t.Errorf("an unknown link: %d", p.status)
+		}
+	})
+}

@@ -1,0 +1,131 @@
+package appointments
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"tremplin/internal/messages"
+	"tremplin/internal/platform/db"
+)
+
+// Reminders go 48 hours before an appointment and at 08:00 on its day (the
+// antenna's time); a reminder whose moment came before the booking is not sent
+// (the booking message said it all).
+const (
+	reminderBefore = 48 * time.Hour
+	morningHour    = 8
+	// PlanAhead is how far ahead each run of the planner queues reminders; it runs
+	// more often than that, so that a reminder is queued at least one run early.
+	PlanAhead = 2 * time.Hour
+	PlanEvery = 15 * time.Minute
+)
+
+// Reminders returns the moments the reminders of an appointment starting at
+// start (in its antenna's time zone) are due, by rule name.
+func Reminders(start time.Time) map[string]time.Time {
+	out := map[string]time.Time{"48h": start.Add(-reminderBefore)}
+	y, m, d := start.Date()
+	if morning := time.Date(y, m, d, morningHour, 0, 0, 0, start.Location()); start.Sub(morning) >= time.Hour {
+		out["morning"] = morning
+	}
+	return out
+}
+
+type planArgs struct{}
+
+func (planArgs) Kind() string { return "appointment_reminders" }
+
+// Planner is the periodic job that queues the reminders coming due.
+type Planner struct {
+	river.WorkerDefaults[planArgs]
+	Outbox  *messages.Outbox
+	DB      *db.DB
+	BaseURL string
+	Now     func() time.Time
+}
+
+// Periodic is the planner's schedule, for the queue.
+func Periodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(PlanEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return planArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true, ID: "appointment_reminders"})
+}
+
+func (p *Planner) Work(ctx context.Context, _ *river.Job[planArgs]) error {
+	now := time.Now()
+	if p.Now != nil {
+		now = p.Now()
+	}
+	_, err := Plan(ctx, p.DB, p.Outbox, p.BaseURL, now)
+	return err
+}
+
+// Plan queues the reminders of booked appointments that fall due before
+// now+PlanAhead, once each (planning twice queues nothing more), and returns how
+// many it queued.
+func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now time.Time) (int, error) {
+	horizon := now.Add(PlanAhead + reminderBefore)
+	type due struct {
+		a       *Appointment
+		p       *person
+		created time.Time
+	}
+	var list []due
+	err := db.Each(d.QueryContext(ctx, "SELECT "+columns+`, a.created_at, l.first_name, l.last_name, l.phone, l.email, l.lang, n.name, n.phone`+from+
+		` WHERE a.state = 'booked' AND a.starts_at > $1 AND a.starts_at <= $2 ORDER BY a.starts_at`,
+		db.FormatTime(now), db.FormatTime(horizon)))(func(row db.Scanner) error {
+		var a Appointment
+		var pe person
+		var starts, ends, created string
+		err := row.Scan(&a.ID, &a.AntennaID, &a.LearnerID, &a.StaffID, &a.Kind, &a.Mode, &a.PlaceID, &a.VideoURL,
+			&starts, &ends, &a.State, &a.CancelledBy, &a.Outcome, &a.Note, &a.StaffName, &a.LearnerName,
+			&a.PlaceName, &a.PlaceAddress, &a.TZ, &created, &pe.FirstName, &pe.LastName, &pe.Phone, &pe.Email, &pe.Lang,
+			&pe.AntennaName, &pe.AntennaPhone)
+		if err != nil {
+			return err
+		}
+		loc, err := time.LoadLocation(a.TZ)
+		if err != nil {
+			loc = time.UTC
+		}
+		a.StartsAt, a.EndsAt = db.ParseTime(starts).In(loc), db.ParseTime(ends).In(loc)
+		pe.ID, pe.AntennaID, pe.TZ = a.LearnerID, a.AntennaID, a.TZ
+		list = append(list, due{&a, &pe, db.ParseTime(created)})
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	queued := 0
+	for start := 0; start < len(list); start += 500 {
+		batch := list[start:min(start+500, len(list))]
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			for _, x := range batch {
+				for rule, at := range Reminders(x.a.StartsAt) {
+					if at.After(now.Add(PlanAhead)) || !at.After(x.created) {
+						continue
+					}
+					ms := compose(ctx, tx, baseURL, now, x.p, x.a, newsReminder, 0)
+					for i := range ms {
+						ms[i].SendAt = at
+						ms[i].Dedupe = fmt.Sprintf("reminder:appointment:%d:%d:%s:%s", x.a.ID, x.a.StartsAt.Unix(), rule, ms[i].Channel)
+					}
+					n, err := o.Add(ctx, tx, ms...)
+					if err != nil {
+						return err
+					}
+					queued += n
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return queued, err
+		}
+	}
+	return queued, nil
+}

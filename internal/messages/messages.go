@@ -1,0 +1,211 @@
+// Package messages sends what Tremplin has to tell people — convocations,
+// reminders, enrolments, cancellations — by SMS and email, in their language, and
+// keeps the record of each: queued, sent, delivered, failed, or dropped and why.
+//
+// A package that has news for someone adds a Message inside the transaction that
+// makes the news (Outbox.Add): the message and its job in the queue exist if and
+// only if the change commits. The Sender works the jobs: it keeps quiet hours
+// (no SMS from 20:00 to 08:00 in the antenna's time zone, except urgent same-day
+// changes), the person's wish to receive nothing, and the antenna's daily cap; it
+// drops a message whose moment has passed rather than send it late; it retries a
+// provider that is down, with backoff, and says so on the record.
+package messages
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/notify"
+	"tremplin/internal/platform/queue"
+)
+
+// Channel is how a message travels.
+type Channel string
+
+const (
+	SMS   Channel = "sms"
+	Email Channel = "email"
+)
+
+// States of a message (see the migration 0045 for their meaning).
+const (
+	Queued    = "queued"
+	Sending   = "sending"
+	Sent      = "sent"
+	Delivered = "delivered"
+	Failed    = "failed"
+	Dropped   = "dropped"
+	Cancelled = "cancelled"
+)
+
+// Reasons a message is held, dropped or failed, shown to staff (translated under
+// messages.reason.*).
+const (
+	ReasonLate          = "late"          // its moment passed before it could go
+	ReasonOptedOut      = "opted_out"     // the person asked for no messages
+	ReasonQuietHours    = "quiet_hours"   // waiting for 08:00
+	ReasonCap           = "cap"           // the antenna's daily cap was reached
+	ReasonUndeliverable = "undeliverable" // the number cannot receive SMS
+	ReasonRefused       = "refused"       // the provider refused it for good
+	ReasonExpired       = "expired"       // the phone stayed out of reach until the network gave up
+	ReasonProvider      = "provider"      // the provider failed every retry
+	ReasonChanged       = "changed"       // what it announced changed or was cancelled
+	ReasonNoRecipient   = "no_recipient"
+)
+
+// Message is one message to one person by one channel.
+type Message struct {
+	Antenna int64
+	Learner int64 // 0 when the recipient is not a learner (a partner contact)
+	Channel Channel
+	Kind    string // what it says: appointment, reminder, enrolment, cancellation…
+	Lang    string
+	To      string // E.164 phone number or email address
+	ToName  string
+	Subject string // email only
+	// Body is the text in Lang. Links go in Link, not in Body: they are put on a
+	// line of their own, outside the bidi isolation of right-to-left text.
+	Body string
+	Link string
+	// SendAt is when to send (zero: now); Expires when the message loses its point
+	// (zero: never). Urgent lets an SMS go during quiet hours: a same-day change.
+	SendAt  time.Time
+	Expires time.Time
+	Urgent  bool
+	RefKind string // what it is about, so that a change can cancel it
+	RefID   int64
+	Dedupe  string // a key that makes adding it twice add it once
+	By      int64  // the staff member whose action caused it, if any
+}
+
+// Text is the message as it goes out: in a right-to-left language, left-to-right
+// runs are isolated (notify.ForLanguage); the link follows on its own line.
+func (m *Message) Text() string {
+	t := notify.ForLanguage(m.Lang, m.Body)
+	if m.Link != "" {
+		t += "\n" + m.Link
+	}
+	return t
+}
+
+// Outbox queues messages.
+type Outbox struct {
+	Queue *queue.Queue
+}
+
+// SendArgs is the job that sends one message.
+type SendArgs struct {
+	ID int64 `json:"id"`
+}
+
+func (SendArgs) Kind() string { return "message_send" }
+
+// maxAttempts bounds the retries of one message: with River's backoff (attempt⁴
+// seconds) the last comes some ten hours after the first.
+const maxAttempts = 12
+
+// Add queues ms as part of tx and returns how many were new (a message whose Dedupe
+// key was queued before is skipped). A message without a recipient is kept as
+// dropped, so that the file shows that the person could not be told.
+func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error) {
+	now := time.Now()
+	jobs := make([]river.InsertManyParams, 0, len(ms))
+	for i := range ms {
+		m := &ms[i]
+		if m.SendAt.IsZero() || m.SendAt.Before(now) {
+			m.SendAt = now
+		}
+		state, reason := Queued, ""
+		if strings.TrimSpace(m.To) == "" {
+			state, reason = Dropped, ReasonNoRecipient
+		}
+		text := m.Text()
+		subject := notify.ForLanguage(m.Lang, m.Subject)
+		segments := 0
+		if m.Channel == SMS {
+			_, _, segments = notify.Segments(text)
+		}
+		var dedupe, expires any = nil, ""
+		if m.Dedupe != "" {
+			dedupe = m.Dedupe
+		}
+		if !m.Expires.IsZero() {
+			expires = db.FormatTime(m.Expires)
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
+			recipient, recipient_name, subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id,
+			dedupe, state, reason, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+			ON CONFLICT (dedupe) DO NOTHING RETURNING id`,
+			m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName, subject, text,
+			segments, m.Urgent, db.FormatTime(m.SendAt), expires, m.RefKind, db.NullID(m.RefID), dedupe, state, reason,
+			db.NullID(m.By), db.FormatTime(now)).Scan(&id)
+		if err == sql.ErrNoRows {
+			continue // queued before
+		}
+		if err != nil {
+			return 0, fmt.Errorf("queue a message: %w", err)
+		}
+		if state != Queued {
+			continue
+		}
+		jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
+			Queue: queue.Messages, ScheduledAt: m.SendAt, MaxAttempts: maxAttempts}})
+	}
+	if err := o.Queue.InsertManyTx(ctx, tx, jobs); err != nil {
+		return 0, fmt.Errorf("queue a message: %w", err)
+	}
+	return len(jobs), nil
+}
+
+// Cancel marks what was queued about refKind/refID and not yet sent as cancelled,
+// as part of the change that makes it wrong (a moved or cancelled appointment).
+// Their jobs find them cancelled and send nothing.
+func Cancel(ctx context.Context, tx *sql.Tx, refKind string, refID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'cancelled', reason = $1, updated_at = $2
+		WHERE ref_kind = $3 AND ref_id = $4 AND state IN ('queued', 'sending')`, ReasonChanged, db.Now(), refKind, refID)
+	return err
+}
+
+// Record is a message as the learner file shows it.
+type Record struct {
+	ID       int64
+	Channel  Channel
+	Kind     string
+	Body     string
+	State    string
+	Reason   string // a code (see the Reason constants), maybe followed by ": " and the provider's words
+	SendAt   time.Time
+	SentAt   time.Time
+	Segments int
+}
+
+// ReasonCode is the reason's code, for its translation.
+func (r *Record) ReasonCode() string {
+	code, _, _ := strings.Cut(r.Reason, ":")
+	return code
+}
+
+// ForLearner lists the latest messages to a person, newest first.
+func ForLearner(ctx context.Context, d *db.DB, learnerID int64, limit int) ([]*Record, error) {
+	return db.Collect[*Record](d.QueryContext(ctx, `SELECT id, channel, kind, body, state, reason, send_at, sent_at, segments
+		FROM messages WHERE learner_id = $1 ORDER BY id DESC LIMIT $2`, learnerID, limit))(func(row db.Scanner) (*Record, error) {
+		var r Record
+		var sendAt, sentAt string
+		if err := row.Scan(&r.ID, &r.Channel, &r.Kind, &r.Body, &r.State, &r.Reason, &sendAt, &sentAt, &r.Segments); err != nil {
+			return nil, err
+		}
+		r.SendAt = db.ParseTime(sendAt)
+		if sentAt != "" {
+			r.SentAt = db.ParseTime(sentAt)
+		}
+		return &r, nil
+	})
+}
