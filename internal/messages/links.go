@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,4 +72,63 @@ func Answer(ctx context.Context, tx *sql.Tx, token, answer string, now time.Time
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// LinkRequest asks for a person's reply link about one thing.
+type LinkRequest struct {
+	Learner int64
+	RefKind string
+	RefID   int64
+	Expires time.Time
+}
+
+// ReplyLinks is ReplyLink for many at once (a planner's batch): the tokens, in
+// the order of reqs.
+func ReplyLinks(ctx context.Context, tx *sql.Tx, reqs []LinkRequest) ([]string, error) {
+	now := db.Now()
+	for start := 0; start < len(reqs); start += 150 {
+		var args db.Args
+		var rows []string
+		for _, r := range reqs[start:min(start+150, len(reqs))] {
+			rows = append(rows, "("+args.In(strings.ToLower(rand.Text()[:12]), r.Learner, r.RefKind, r.RefID, db.FormatTime(r.Expires), now)+")")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reply_links (token, learner_id, ref_kind, ref_id, expires_at, created_at)
+			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (ref_kind, ref_id, learner_id) DO UPDATE SET expires_at = excluded.expires_at`, args...); err != nil {
+			return nil, err
+		}
+	}
+	type key struct {
+		kind         string
+		ref, learner int64
+	}
+	tokens := map[key]string{}
+	byKind := map[string][]int64{}
+	for _, r := range reqs {
+		byKind[r.RefKind] = append(byKind[r.RefKind], r.RefID)
+	}
+	for kind, ids := range byKind {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		for start := 0; start < len(ids); start += 500 {
+			args := db.Args{kind}
+			err := db.Each(tx.QueryContext(ctx, `SELECT ref_id, learner_id, token FROM reply_links WHERE ref_kind = $1 AND ref_id IN (`+
+				db.InList(&args, ids[start:min(start+500, len(ids))])+`)`, args...))(func(row db.Scanner) error {
+				k := key{kind: kind}
+				var token string
+				if err := row.Scan(&k.ref, &k.learner, &token); err != nil {
+					return err
+				}
+				tokens[k] = token
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = tokens[key{r.RefKind, r.RefID, r.Learner}]
+	}
+	return out, nil
 }

@@ -112,65 +112,75 @@ const maxAttempts = 12
 
 // Add queues ms as part of tx and returns how many were new (a message whose Dedupe
 // key was queued before is skipped). A message without a recipient is kept as
-// dropped, so that the file shows that the person could not be told.
+// dropped, so that the file shows that the person could not be told. Many
+// messages (a planner's batch) go in a few statements.
 func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error) {
 	now := time.Now()
+	created := db.FormatTime(now)
 	jobs := make([]river.InsertManyParams, 0, len(ms))
-	for i := range ms {
-		m := &ms[i]
-		if m.SendAt.IsZero() || m.SendAt.Before(now) {
-			m.SendAt = now
+	const perStatement = 400
+	for start := 0; start < len(ms); start += perStatement {
+		var args db.Args
+		rows := make([]string, 0, perStatement)
+		for i := start; i < min(start+perStatement, len(ms)); i++ {
+			m := &ms[i]
+			if m.SendAt.IsZero() || m.SendAt.Before(now) {
+				m.SendAt = now
+			}
+			state, reason := Queued, ""
+			if strings.TrimSpace(m.To) == "" {
+				state, reason = Dropped, ReasonNoRecipient
+			}
+			text := m.Text()
+			segments := 0
+			if m.Channel == SMS {
+				_, _, segments = notify.Segments(text)
+			}
+			var dedupe, expires any = nil, ""
+			if m.Dedupe != "" {
+				dedupe = m.Dedupe
+			}
+			if !m.Expires.IsZero() {
+				expires = db.FormatTime(m.Expires)
+			}
+			rows = append(rows, "("+args.In(m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName,
+				notify.ForLanguage(m.Lang, m.Subject), text, segments, m.Urgent, db.FormatTime(m.SendAt), expires, m.RefKind,
+				db.NullID(m.RefID), dedupe, state, reason, db.NullID(m.By), created, created)+")")
 		}
-		state, reason := Queued, ""
-		if strings.TrimSpace(m.To) == "" {
-			state, reason = Dropped, ReasonNoRecipient
-		}
-		text := m.Text()
-		subject := notify.ForLanguage(m.Lang, m.Subject)
-		segments := 0
-		if m.Channel == SMS {
-			_, _, segments = notify.Segments(text)
-		}
-		var dedupe, expires any = nil, ""
-		if m.Dedupe != "" {
-			dedupe = m.Dedupe
-		}
-		if !m.Expires.IsZero() {
-			expires = db.FormatTime(m.Expires)
-		}
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
+		err := db.Each(tx.QueryContext(ctx, `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
 			recipient, recipient_name, subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id,
 			dedupe, state, reason, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
-			ON CONFLICT (dedupe) DO NOTHING RETURNING id`,
-			m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName, subject, text,
-			segments, m.Urgent, db.FormatTime(m.SendAt), expires, m.RefKind, db.NullID(m.RefID), dedupe, state, reason,
-			db.NullID(m.By), db.FormatTime(now)).Scan(&id)
-		if err == sql.ErrNoRows {
-			continue // queued before
-		}
+			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (dedupe) DO NOTHING RETURNING id, state, send_at`, args...))(
+			func(row db.Scanner) error {
+				var id int64
+				var state, sendAt string
+				if err := row.Scan(&id, &state, &sendAt); err != nil {
+					return err
+				}
+				if state == Queued {
+					jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
+						Queue: queue.Messages, ScheduledAt: db.ParseTime(sendAt), MaxAttempts: maxAttempts}})
+				}
+				return nil
+			})
 		if err != nil {
-			return 0, fmt.Errorf("queue a message: %w", err)
+			return 0, fmt.Errorf("queue messages: %w", err)
 		}
-		if state != Queued {
-			continue
-		}
-		jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
-			Queue: queue.Messages, ScheduledAt: m.SendAt, MaxAttempts: maxAttempts}})
 	}
 	if err := o.Queue.InsertManyTx(ctx, tx, jobs); err != nil {
-		return 0, fmt.Errorf("queue a message: %w", err)
+		return 0, fmt.Errorf("queue messages: %w", err)
 	}
 	return len(jobs), nil
 }
 
 // Cancel marks what was queued about refKind/refID and not yet sent as cancelled,
-// as part of the change that makes it wrong (a moved or cancelled appointment).
-// Their jobs find them cancelled and send nothing.
-func Cancel(ctx context.Context, tx *sql.Tx, refKind string, refID int64) error {
+// as part of the change that makes it wrong (a moved or cancelled appointment),
+// for one person (learnerID) or everyone (0). Their jobs find them cancelled and
+// send nothing.
+func Cancel(ctx context.Context, tx *sql.Tx, refKind string, refID, learnerID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'cancelled', reason = $1, updated_at = $2
-		WHERE ref_kind = $3 AND ref_id = $4 AND state IN ('queued', 'sending')`, ReasonChanged, db.Now(), refKind, refID)
+		WHERE ref_kind = $3 AND ref_id = $4 AND state IN ('queued', 'sending') AND ($5 = 0 OR learner_id = $5)`,
+		ReasonChanged, db.Now(), refKind, refID, learnerID)
 	return err
 }
 
@@ -208,4 +218,27 @@ func ForLearner(ctx context.Context, d *db.DB, learnerID int64, limit int) ([]*R
 		}
 		return &r, nil
 	})
+}
+
+// Reminders go 48 hours before an appointment or a meeting and at 08:00 on its day
+// (the antenna's time). The planners of appointments and meetings run every
+// PlanEvery and queue the reminders due within PlanAhead, so that each is queued
+// several runs before its moment.
+const (
+	ReminderBefore = 48 * time.Hour
+	MorningHour    = 8
+	PlanAhead      = 2 * time.Hour
+	PlanEvery      = 15 * time.Minute
+)
+
+// ReminderTimes returns when the reminders of something starting at start (in its
+// antenna's time zone) are due, by rule: "48h", and "morning" unless it starts
+// within the hour after 08:00.
+func ReminderTimes(start time.Time) map[string]time.Time {
+	out := map[string]time.Time{"48h": start.Add(-ReminderBefore)}
+	y, m, d := start.Date()
+	if morning := time.Date(y, m, d, MorningHour, 0, 0, 0, start.Location()); start.Sub(morning) >= time.Hour {
+		out["morning"] = morning
+	}
+	return out
 }

@@ -167,7 +167,7 @@ func (s *Sender) hand(ctx context.Context, m *record) (string, error) {
 	if s.Mail == nil {
 		return "", errors.New("no mail driver")
 	}
-	return "", s.Mail.Send(ctx, notify.Email{To: m.to, Subject: m.subject, Body: m.body})
+	return "", s.Mail.Send(ctx, notify.Email{To: m.to, ToName: m.name, Subject: m.subject, Body: m.body})
 }
 
 // count takes one SMS from the antenna's budget for day; false when it is spent.
