@@ -10,6 +10,12 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"tremplin/internal/appointments"
+	"tremplin/internal/messages"
+	"tremplin/internal/platform/queue"
+
+	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -40,10 +46,21 @@ type Config struct {
 	BaseURL     string // public URL for links in emails; default http://Addr
 	SMTPURL     string // empty: emails are written to the log
 	SMSURL      string // empty: text messages are written to the log
-	TrustProxy  bool   // take the client address from X-Forwarded-For (set by our reverse proxy)
-	Log         *slog.Logger
-	Mailer      notify.Mailer // overrides SMTPURL when set
-	SMS         notify.SMS    // overrides SMSURL when set
+	// SMSSecret authenticates the SMS provider's calls (delivery receipts at
+	// /sms/status/{secret}, replies at /sms/reply/{secret}); empty refuses them.
+	SMSSecret string
+	// SMSRate is the most messages per second this process hands to providers (the
+	// provider's rate limit); 0 for no limit.
+	SMSRate float64
+	// QueuePoll is how often the queue looks for due work (default 1 s).
+	QueuePoll time.Duration
+	// Now is the clock of the messages and appointments (time.Now when nil): tests
+	// set it to a weekday morning so that quiet hours do not depend on when they run.
+	Now        func() time.Time
+	TrustProxy bool // take the client address from X-Forwarded-For (set by our reverse proxy)
+	Log        *slog.Logger
+	Mailer     notify.Mailer // overrides SMTPURL when set
+	SMS        notify.SMS    // overrides SMSURL when set
 }
 
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
@@ -68,6 +85,10 @@ type App struct {
 	Impact       *impact.Handlers
 	OpenData     *opendata.Handlers
 	Exports      *exports.Handlers
+	Appointments *appointments.Handlers
+	Messages     *messages.Handlers
+	Outbox       *messages.Outbox
+	Queue        *queue.Queue
 	assets       *web.Assets
 	handler      http.Handler
 	routes       []Route
@@ -124,6 +145,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
 		auth.Pages(),
+		appointments.Pages(),
 		org.Pages(),
 		training.Pages(),
 		catalogue.Pages(),
@@ -167,6 +189,21 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
 	a.Exports = &exports.Handlers{Deps: deps}
+	a.Outbox = &messages.Outbox{}
+	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
+	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
+	if cfg.SMSRate > 0 {
+		sender.Limit = rate.NewLimiter(rate.Limit(cfg.SMSRate), 1)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, sender)
+	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
+		Periodic: []*river.PeriodicJob{appointments.Periodic()}}); err != nil {
+		return nil, err
+	}
+	a.Outbox.Queue = a.Queue
 	// Packages tell each other what happened through these callbacks, wired here, so
 	// that no package writes another's tables and imports stay one-way.
 	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
@@ -220,8 +257,17 @@ func (a *App) Handler() http.Handler { return a.handler }
 // Routes returns the route table, for tests and for the access-policy check.
 func (a *App) Routes() []Route { return a.routes }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Work starts the queue's workers: messages go out, reminders are planned. It
+// returns at once; Close stops them.
+func (a *App) Work(ctx context.Context) error { return a.Queue.Start(ctx) }
+
+// Close stops the workers (letting a message in hand finish) and releases the
+// database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(a.Queue.Stop(ctx), a.DB.Close())
+}
 
 // Serve answers on ln until ctx ends, then lets requests in flight finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
@@ -234,6 +280,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
 	go a.sweep(ctx)
+	if err := a.Work(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

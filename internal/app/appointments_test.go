@@ -14,15 +14,6 @@ import (
 	"tremplin/internal/appointments"
 )
 
-func (s *site) staffID(email string) string {
-	s.t.Helper()
-	var id int64
-	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT id FROM staff WHERE email = $1", email).Scan(&id); err != nil {
-		s.t.Fatal(err)
-	}
-	return fmt.Sprint(id)
-}
-
 var replyLink = regexp.MustCompile(`/a/([a-z0-9]{12})`)
 
 func TestAnAdviserBooksAnInterviewAndThePersonCanSayTheyCannotCome(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ Flags (each also read from the environment):
   --smtp      TREMPLIN_SMTP_URL      smtp://user:password@host:587?from=address (default: emails go to the log)
   --trust-proxy TREMPLIN_TRUST_PROXY=1  behind a reverse proxy: take the client address from X-Forwarded-For
   --sms       TREMPLIN_SMS_URL       https://provider/send?token=…&from=…[&format=form] (default: text messages go to the log)
+  --sms-secret TREMPLIN_SMS_SECRET   secret in the provider's callback URLs: BASE/sms/status/SECRET (delivery receipts), BASE/sms/reply/SECRET (STOP replies)
+  --sms-rate  TREMPLIN_SMS_RATE      most messages per second handed to the providers by this process (default: no limit)
 `
 
 // Main runs the command line and returns the process exit code.
@@ -73,6 +76,9 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.StringVar(&cfg.SMTPURL, "smtp", env("TREMPLIN_SMTP_URL", ""), "SMTP URL")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("TREMPLIN_TRUST_PROXY", "") == "1" || env("TREMPLIN_TRUST_PROXY", "") == "true", "trust X-Forwarded-For")
 	fs.StringVar(&cfg.SMSURL, "sms", env("TREMPLIN_SMS_URL", ""), "SMS provider URL")
+	fs.StringVar(&cfg.SMSSecret, "sms-secret", env("TREMPLIN_SMS_SECRET", ""), "secret of the SMS provider's callbacks")
+	smsRate, _ := strconv.ParseFloat(env("TREMPLIN_SMS_RATE", "0"), 64)
+	fs.Float64Var(&cfg.SMSRate, "sms-rate", smsRate, "messages per second")
 	var u struct{ email, name, role, antennas, lang, password string }
 	if cmd == "user" {
 		fs.StringVar(&u.email, "email", "", "email")

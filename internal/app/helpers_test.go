@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tremplin/internal/app"
 	"tremplin/internal/demo"
@@ -40,6 +41,8 @@ func newSite(t testing.TB, engine db.Engine) *site {
 		Log:         slog.New(slog.NewTextHandler(s.logs, nil)),
 		Mailer:      s.outbox,
 		SMS:         s.outbox,
+		QueuePoll:   20 * time.Millisecond,
+		Now:         morning,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +55,38 @@ func newSite(t testing.TB, engine db.Engine) *site {
 	s.srv.Start()
 	t.Cleanup(func() { s.srv.Close(); a.Close() })
 	return s
+}
+
+// morning is the clock of the site's messages and appointments: 10:00 in Paris
+// today, so that quiet hours (20:00–08:00) do not depend on when the tests run.
+func morning() time.Time {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	y, m, d := time.Now().In(loc).Date()
+	return time.Date(y, m, d, 10, 0, 0, 0, loc)
+}
+
+// work starts the site's queue, as serving does: messages go out.
+func (s *site) work() {
+	s.t.Helper()
+	if err := s.app.Work(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// waitSMS waits for the outbox to hold n text messages and returns them.
+func (s *site) waitSMS(n int) []notify.SentSMS {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		sent := s.outbox.SMSSent()
+		if len(sent) >= n || time.Now().After(deadline) {
+			if len(sent) < n {
+				s.t.Fatalf("%d SMS sent, want %d", len(sent), n)
+			}
+			return sent
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // eachSite runs fn against a fresh site on each database engine.

@@ -26,6 +26,13 @@ func (a *App) routeTable() []Route {
 		{"GET /assets/", pub, a.assets.ServeHTTP},
 		{"POST /lang", pub, s.SetLanguage},
 
+		// The SMS provider's calls, authenticated by the secret in their URL.
+		{"POST /sms/status/{secret}", pub, a.Messages.Status},
+		{"POST /sms/reply/{secret}", pub, a.Messages.Reply},
+		// A person's answer to an appointment's messages, by the link they hold.
+		{"GET /a/{token}", pub, a.Appointments.Reply},
+		{"POST /a/{token}", pub, a.Appointments.CannotCome},
+
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},
 		{"POST /login", pub, s.Login},
@@ -130,6 +137,13 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/notes", staff, a.Learners.AddNote},
 		{"POST /learners/{id}/exit", staff, a.Learners.Exit},
 		{"POST /learners/{id}/followups", staff, a.FollowUps.Record},
+		{"POST /learners/{id}/messages", staff, a.Learners.Messages},
+
+		// Appointments with a person: booked from their file, told and reminded.
+		{"GET /learners/{id}/appointments/new", staff, a.Appointments.New},
+		{"POST /learners/{id}/appointments", staff, a.Appointments.Book},
+		{"POST /appointments/{id}/cancel", staff, a.Appointments.Cancel},
+		{"POST /appointments/{id}/outcome", staff, a.Appointments.Outcome},
 		{"GET /learners/{id}/merge", staff, a.Learners.MergeForm},
 		{"POST /learners/{id}/merge", staff, a.Learners.Merge},
 		{"POST /learners/{id}/not-duplicate", staff, a.Learners.NotDuplicate},

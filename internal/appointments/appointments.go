@@ -270,7 +270,7 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 				if err != nil || !done {
 					return err
 				}
-				if err := messages.Cancel(ctx, tx, "appointment", a.ID); err != nil {
+				if err := messages.Cancel(ctx, tx, "appointment", a.ID, 0); err != nil {
 					return err
 				}
 				_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, a, newsCancelled, st.ID)...)

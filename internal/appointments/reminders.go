@@ -12,29 +12,6 @@ import (
 	"tremplin/internal/platform/db"
 )
 
-// Reminders go 48 hours before an appointment and at 08:00 on its day (the
-// antenna's time); a reminder whose moment came before the booking is not sent
-// (the booking message said it all).
-const (
-	reminderBefore = 48 * time.Hour
-	morningHour    = 8
-	// PlanAhead is how far ahead each run of the planner queues reminders; it runs
-	// more often than that, so that a reminder is queued at least one run early.
-	PlanAhead = 2 * time.Hour
-	PlanEvery = 15 * time.Minute
-)
-
-// Reminders returns the moments the reminders of an appointment starting at
-// start (in its antenna's time zone) are due, by rule name.
-func Reminders(start time.Time) map[string]time.Time {
-	out := map[string]time.Time{"48h": start.Add(-reminderBefore)}
-	y, m, d := start.Date()
-	if morning := time.Date(y, m, d, morningHour, 0, 0, 0, start.Location()); start.Sub(morning) >= time.Hour {
-		out["morning"] = morning
-	}
-	return out
-}
-
 type planArgs struct{}
 
 func (planArgs) Kind() string { return "appointment_reminders" }
@@ -50,7 +27,7 @@ type Planner struct {
 
 // Periodic is the planner's schedule, for the queue.
 func Periodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(PlanEvery),
+	return river.NewPeriodicJob(river.PeriodicInterval(messages.PlanEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return planArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "appointment_reminders"})
 }
@@ -65,10 +42,10 @@ func (p *Planner) Work(ctx context.Context, _ *river.Job[planArgs]) error {
 }
 
 // Plan queues the reminders of booked appointments that fall due before
-// now+PlanAhead, once each (planning twice queues nothing more), and returns how
+// now+messages.PlanAhead, once each (planning twice queues nothing more), and returns how
 // many it queued.
 func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now time.Time) (int, error) {
-	horizon := now.Add(PlanAhead + reminderBefore)
+	horizon := now.Add(messages.PlanAhead + messages.ReminderBefore)
 	type due struct {
 		a       *Appointment
 		p       *person
@@ -105,8 +82,8 @@ func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now
 		batch := list[start:min(start+500, len(list))]
 		err := d.Tx(ctx, func(tx *sql.Tx) error {
 			for _, x := range batch {
-				for rule, at := range Reminders(x.a.StartsAt) {
-					if at.After(now.Add(PlanAhead)) || !at.After(x.created) {
+				for rule, at := range messages.ReminderTimes(x.a.StartsAt) {
+					if at.After(now.Add(messages.PlanAhead)) || !at.After(x.created) {
 						continue
 					}
 					ms := compose(ctx, tx, baseURL, now, x.p, x.a, newsReminder, 0)

@@ -75,7 +75,7 @@ func (h *Handlers) CannotCome(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			return messages.Cancel(ctx, tx, "appointment", page.A.ID)
+			return messages.Cancel(ctx, tx, "appointment", page.A.ID, 0)
 		})
 		if err != nil {
 			h.Render.Fail(w, r, err)

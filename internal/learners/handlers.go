@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"tremplin/internal/appointments"
+	"tremplin/internal/messages"
 
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
@@ -46,6 +48,9 @@ type fileData struct {
 	Results           []positioning.Result
 	ResultsMissing    bool
 	Enrolments        []training.EnrolmentView
+	Appointments      []*appointments.Appointment
+	Messages          []*messages.Record
+	MessagesMissing   bool
 	EnrolMissing      bool
 	FollowUps         []*FollowUp
 	Pending           []web.Option // follow-ups still to record
@@ -116,6 +121,14 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		d.ResultsMissing = true
 	}
 	d.Timeline = withTests(d.Timeline, d.Results, l.AntennaTZ)
+	if d.Appointments, err = appointments.ForLearner(ctx, h.DB, l.ID); err != nil {
+		return nil, err
+	}
+	d.Timeline = withAppointments(d.Timeline, d.Appointments)
+	if d.Messages, err = messages.ForLearner(ctx, h.DB, l.ID, 20); err != nil {
+		h.Log.WarnContext(ctx, "learner file: messages unavailable", "err", err)
+		d.MessagesMissing = true
+	}
 	if d.Enrolments, err = training.LearnerEnrolments(ctx, h.DB, l.ID); err != nil {
 		h.Log.WarnContext(ctx, "learner file: enrolments unavailable", "err", err)
 		d.EnrolMissing = true

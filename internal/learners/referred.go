@@ -76,7 +76,7 @@ func CorrectPhone(ctx context.Context, d *db.DB, id int64, phone, by string) (in
 			target = merged.Int64
 		}
 		now := db.Now()
-		res, err := tx.ExecContext(ctx, "UPDATE learners SET phone = $1, updated_at = $2 WHERE id = $3 AND phone <> $1", phone, now, target)
+		res, err := tx.ExecContext(ctx, "UPDATE learners SET phone = $1, phone_undeliverable_at = '', updated_at = $2 WHERE id = $3 AND phone <> $1", phone, now, target)
 		if err != nil {
 			return err
 		}

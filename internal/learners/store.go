@@ -99,8 +99,14 @@ type Learner struct {
 	DuplicateOf     int64
 	MergedInto      int64
 	ExitedOn        string // YYYY-MM-DD
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// The person asked for no messages (MessagesOffBy: stop for an SMS reply,
+	// staff when they told someone); the provider said the phone cannot take SMS.
+	MessagesOff        bool
+	MessagesOffAt      time.Time
+	MessagesOffBy      string
+	PhoneUndeliverable bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Name is how staff see the person named.
@@ -132,7 +138,7 @@ const Columns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezone, l.f
 	l.birth_year, l.postcode, l.town, l.languages, l.french_level, l.situations, l.equipment, l.availabilities,
 	l.heard_from, COALESCE(l.wished_programme_id, 0), COALESCE(l.wished_cohort_id, 0), l.status, l.status_reason,
 	l.consent_text, l.consent_at, l.source, l.lang, COALESCE(l.duplicate_of, 0), COALESCE(l.merged_into, 0),
-	l.exited_on, l.created_at, l.updated_at, l.gender`
+	l.exited_on, l.created_at, l.updated_at, l.gender, l.messages_off_at, l.messages_off_by, l.phone_undeliverable_at`
 
 const learnerFrom = ` FROM learners l JOIN antennas a ON a.id = l.antenna_id`
 
@@ -143,16 +149,20 @@ func scanOne(row db.Scanner) (*Learner, error) { return Scan(row) }
 // into extra; no row is db.ErrNotFound.
 func Scan(row db.Scanner, extra ...any) (*Learner, error) {
 	var l Learner
-	var langs, sits, equip, avail, consentAt, created, updated string
+	var langs, sits, equip, avail, consentAt, created, updated, offAt, undeliverable string
 	err := row.Scan(append([]any{&l.ID, &l.AntennaID, &l.AntennaName, &l.AntennaCountry, &l.AntennaPhone, &l.AntennaTZ, &l.FirstName, &l.LastName,
 		&l.Phone, &l.Email, &l.BirthYear, &l.Postcode, &l.Town, &langs, &l.FrenchLevel, &sits, &equip, &avail,
 		&l.HeardFrom, &l.WishedProgramme, &l.WishedCohort, &l.Status, &l.StatusReason, &l.ConsentText, &consentAt,
-		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender}, extra...)...)
+		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender, &offAt, &l.MessagesOffBy, &undeliverable}, extra...)...)
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
 	l.Languages, l.Situations, l.Equipment, l.Availabilities = splitCodes(langs), splitCodes(sits), splitCodes(equip), splitCodes(avail)
 	l.ConsentAt, l.CreatedAt, l.UpdatedAt = db.ParseTime(consentAt), db.ParseTime(created), db.ParseTime(updated)
+	if offAt != "" {
+		l.MessagesOff, l.MessagesOffAt = true, db.ParseTime(offAt)
+	}
+	l.PhoneUndeliverable = undeliverable != ""
 	return &l, nil
 }
 
@@ -380,7 +390,9 @@ func Update(ctx context.Context, d *db.DB, l *Learner, staffID int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE learners SET antenna_id = $1, first_name = $2, last_name = $3, phone = $4,
 			email = $5, birth_year = $6, postcode = $7, town = $8, languages = $9, french_level = $10, situations = $11,
 			equipment = $12, availabilities = $13, heard_from = $14, wished_programme_id = $15, first_key = $16,
-			last_key = $17, updated_at = $18, gender = $19 WHERE id = $20 AND merged_into IS NULL`,
+			last_key = $17, updated_at = $18, gender = $19,
+			phone_undeliverable_at = CASE WHEN phone = $4 THEN phone_undeliverable_at ELSE '' END
+			WHERE id = $20 AND merged_into IS NULL`,
 			l.AntennaID, l.FirstName, l.LastName, l.Phone, l.Email, l.BirthYear, l.Postcode, l.Town, joinCodes(l.Languages),
 			l.FrenchLevel, joinCodes(l.Situations), joinCodes(l.Equipment), joinCodes(l.Availabilities), l.HeardFrom,
 			db.NullID(l.WishedProgramme), NameKey(l.FirstName), NameKey(l.LastName), now, l.Gender, l.ID)

@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"tremplin/internal/appointments"
 	"tremplin/internal/positioning"
 	"tremplin/internal/training"
 )
@@ -15,6 +16,22 @@ func withTests(events []*Event, tests []positioning.Result, tz string) []*Event 
 	for _, r := range tests {
 		events = append(events, &Event{At: r.TakenAt.In(loc), Kind: "positioning", TestID: r.ID, Percent: r.Percent,
 			Level: r.Level, StaffName: r.StaffName})
+	}
+	SortTimeline(events)
+	return events
+}
+
+// withAppointments adds the person's appointments to the timeline, at their time.
+func withAppointments(events []*Event, list []*appointments.Appointment) []*Event {
+	if len(list) == 0 {
+		return events
+	}
+	for _, a := range list {
+		status := a.Outcome
+		if a.Cancelled() {
+			status = "cancelled_" + a.CancelledBy
+		}
+		events = append(events, &Event{At: a.StartsAt, Kind: "appointment", Detail: a.Kind, Status: status, StaffName: a.StaffName})
 	}
 	SortTimeline(events)
 	return events
