@@ -182,7 +182,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.FollowUps = &followups.Handlers{Deps: deps, Files: a.Learners}
 	a.Training = &training.Handlers{Deps: deps, BaseURL: cfg.BaseURL, SMS: sms, Mail: mailer, NameKey: learners.NameKey}
 	a.Catalogue = &catalogue.Handlers{Deps: deps, Auth: a.Auth}
-	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
+	a.Attendance = &attendance.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Calendar = &calendar.Handlers{Deps: deps}
 	a.Positioning = &positioning.Handlers{Deps: deps}
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL}
@@ -199,8 +199,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, sender)
 	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
-		Periodic: []*river.PeriodicJob{appointments.Periodic()}}); err != nil {
+		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue

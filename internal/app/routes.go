@@ -32,6 +32,9 @@ func (a *App) routeTable() []Route {
 		// A person's answer to an appointment's messages, by the link they hold.
 		{"GET /a/{token}", pub, a.Appointments.Reply},
 		{"POST /a/{token}", pub, a.Appointments.CannotCome},
+		// … and to a meeting's reminder.
+		{"GET /m/{token}", pub, a.Attendance.MeetingReply},
+		{"POST /m/{token}", pub, a.Attendance.CannotCome},
 
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},

@@ -6,6 +6,7 @@ package attendance
 
 import (
 	"embed"
+	"time"
 
 	"tremplin/internal/platform/web"
 )
@@ -20,4 +21,6 @@ func Pages() web.Pages { return web.PackagePages("attendance", templates, nil) }
 type Handlers struct {
 	web.Deps
 	BaseURL string // for the address of an adviser's calendar feed
+	// Now is the clock of the reply links (time.Now when nil).
+	Now func() time.Time
 }

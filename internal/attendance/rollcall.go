@@ -78,29 +78,41 @@ type Attendee struct {
 	FirstName string
 	LastName  string
 	Mark      string
+	// CannotCome: the person said so from their reminder's link (until the roll
+	// call marks them, which stays the fact).
+	CannotCome bool
 }
 
 // Attendees lists the people enrolled in the meeting's cohort, and anyone already
 // marked at that meeting, by name.
 func Attendees(ctx context.Context, d *db.DB, m *training.Meeting) ([]Attendee, error) {
-	rows, err := d.QueryContext(ctx, `SELECT l.id, l.first_name, l.last_name, COALESCE(at.mark, '')
+	rows, err := d.QueryContext(ctx, `SELECT l.id, l.first_name, l.last_name, COALESCE(at.mark, ''), COALESCE(rl.answer, '')
 		FROM enrolments e JOIN learners l ON l.id = e.learner_id
 		LEFT JOIN attendance at ON at.meeting_id = $2 AND at.learner_id = e.learner_id
+		LEFT JOIN reply_links rl ON rl.ref_kind = 'meeting' AND rl.ref_id = $2 AND rl.learner_id = e.learner_id
 		WHERE e.cohort_id = $1 AND (e.state = 'enrolled' OR at.mark IS NOT NULL)
 		ORDER BY l.last_name, l.first_name, l.id`, m.CohortID, m.ID)
 	return db.Collect[Attendee](rows, err)(func(s db.Scanner) (Attendee, error) {
 		var a Attendee
-		return a, s.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Mark)
+		var answer string
+		err := s.Scan(&a.LearnerID, &a.FirstName, &a.LastName, &a.Mark, &answer)
+		a.CannotCome = answer == "cannot_come"
+		return a, err
 	})
 }
 
-// EveryonePresent gives the mark "present" to each attendee who has no mark yet:
-// the roll call starts from everyone present, then the absences are changed one by
-// one. Marks already given are kept, so sending it twice changes nothing.
+// EveryonePresent gives the mark "present" to each attendee who has no mark yet —
+// "excused" to those who said beforehand that they could not come: the roll call
+// starts from there, then the absences are changed one by one. Marks already
+// given are kept, so sending it twice changes nothing.
 func EveryonePresent(attendees []Attendee) map[int64]string {
 	out := map[int64]string{}
 	for _, a := range attendees {
-		if a.Mark == "" {
+		switch {
+		case a.Mark != "":
+		case a.CannotCome:
+			out[a.LearnerID] = "excused"
+		default:
 			out[a.LearnerID] = "present"
 		}
 	}

@@ -86,10 +86,23 @@ type LinkRequest struct {
 // the order of reqs.
 func ReplyLinks(ctx context.Context, tx *sql.Tx, reqs []LinkRequest) ([]string, error) {
 	now := db.Now()
-	for start := 0; start < len(reqs); start += 150 {
+	// One row per person and thing: several reminders of one meeting share a link.
+	seen := map[[2]int64]map[string]bool{}
+	var unique []LinkRequest
+	for _, r := range reqs {
+		k := [2]int64{r.RefID, r.Learner}
+		if seen[k] == nil {
+			seen[k] = map[string]bool{}
+		}
+		if !seen[k][r.RefKind] {
+			seen[k][r.RefKind] = true
+			unique = append(unique, r)
+		}
+	}
+	for start := 0; start < len(unique); start += 150 {
 		var args db.Args
 		var rows []string
-		for _, r := range reqs[start:min(start+150, len(reqs))] {
+		for _, r := range unique[start:min(start+150, len(unique))] {
 			rows = append(rows, "("+args.In(strings.ToLower(rand.Text()[:12]), r.Learner, r.RefKind, r.RefID, db.FormatTime(r.Expires), now)+")")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reply_links (token, learner_id, ref_kind, ref_id, expires_at, created_at)
