@@ -40,12 +40,13 @@ type Appointment struct {
 	PlaceName    string
 	PlaceAddress string // address, postcode and city
 	TZ           string
+	CreatedAt    time.Time // when it was booked (now when zero, on insert)
 }
 
 // Past reports whether the appointment has begun at now.
 func (a *Appointment) Past(now time.Time) bool { return !now.Before(a.StartsAt) }
 
-// Where is the place, "by phone" or "by video" as the person reads it.
+// Cancelled reports whether staff or the person cancelled it.
 func (a *Appointment) Cancelled() bool { return a.State == "cancelled" }
 
 const columns = `a.id, a.antenna_id, a.learner_id, a.staff_id, a.kind, a.mode, COALESCE(a.place_id, 0), a.video_url,
@@ -106,11 +107,20 @@ func insert(ctx context.Context, tx *sql.Tx, a *Appointment, by int64) error {
 		return ErrOverlap
 	}
 	now := db.Now()
+	if !a.CreatedAt.IsZero() {
+		now = db.FormatTime(a.CreatedAt)
+	}
 	return tx.QueryRowContext(ctx, `INSERT INTO appointments (antenna_id, learner_id, staff_id, kind, mode, place_id,
 		video_url, starts_at, ends_at, note, created_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
 		a.AntennaID, a.LearnerID, a.StaffID, a.Kind, a.Mode, db.NullID(a.PlaceID), a.VideoURL,
 		db.FormatTime(a.StartsAt), db.FormatTime(a.EndsAt), a.Note, db.NullID(by), now).Scan(&a.ID)
+}
+
+// Save books a without telling anyone: for the demo association and imports of
+// appointments made elsewhere. Booking from the file is Handlers.Book.
+func Save(ctx context.Context, d *db.DB, a *Appointment, by int64) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error { return insert(ctx, tx, a, by) })
 }
 
 // SetOutcome records whether the person came, once the appointment has begun.

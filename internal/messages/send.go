@@ -200,6 +200,9 @@ func (s *Sender) hold(ctx context.Context, m *record, reason string, wake, expir
 		reason, db.FormatTime(wake), db.Now(), m.id); err != nil {
 		return err
 	}
+	if s.Log != nil {
+		s.Log.InfoContext(ctx, "message waits", "message_id", m.id, "reason", reason, "until", wake.Format(time.RFC3339))
+	}
 	return river.JobSnooze(wake.Sub(now))
 }
 
