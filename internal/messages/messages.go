@@ -118,11 +118,24 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 	now := time.Now()
 	created := db.FormatTime(now)
 	jobs := make([]river.InsertManyParams, 0, len(ms))
-	const perStatement = 400
+	// Rows go 25 to a statement on SQLite, prepared once per transaction and size:
+	// SQLite finds a numbered placeholder by a linear search of the statement's
+	// names, so a statement of thousands is slow to prepare, and preparing is most
+	// of the cost of a small one. PostgreSQL takes 500 (a round trip each).
+	perStatement := 25
+	if o.Queue.Engine() == db.Postgres {
+		perStatement = 500
+	}
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for start := 0; start < len(ms); start += perStatement {
-		var args db.Args
-		rows := make([]string, 0, perStatement)
-		for i := start; i < min(start+perStatement, len(ms)); i++ {
+		n := min(perStatement, len(ms)-start)
+		args := make([]any, 0, n*21)
+		for i := start; i < start+n; i++ {
 			m := &ms[i]
 			if m.SendAt.IsZero() || m.SendAt.Before(now) {
 				m.SendAt = now
@@ -143,26 +156,30 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 			if !m.Expires.IsZero() {
 				expires = db.FormatTime(m.Expires)
 			}
-			rows = append(rows, "("+args.In(m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName,
+			args = append(args, m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName,
 				notify.ForLanguage(m.Lang, m.Subject), text, segments, m.Urgent, db.FormatTime(m.SendAt), expires, m.RefKind,
-				db.NullID(m.RefID), dedupe, state, reason, db.NullID(m.By), created, created)+")")
+				db.NullID(m.RefID), dedupe, state, reason, db.NullID(m.By), created, created)
 		}
-		err := db.Each(tx.QueryContext(ctx, `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
-			recipient, recipient_name, subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id,
-			dedupe, state, reason, created_by, created_at, updated_at)
-			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (dedupe) DO NOTHING RETURNING id, state, send_at`, args...))(
-			func(row db.Scanner) error {
-				var id int64
-				var state, sendAt string
-				if err := row.Scan(&id, &state, &sendAt); err != nil {
-					return err
-				}
-				if state == Queued {
-					jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
-						Queue: queue.Messages, ScheduledAt: db.ParseTime(sendAt), MaxAttempts: maxAttempts}})
-				}
-				return nil
-			})
+		st := stmts[n]
+		if st == nil {
+			var err error
+			if st, err = tx.PrepareContext(ctx, insertMessages(n)); err != nil {
+				return 0, fmt.Errorf("queue messages: %w", err)
+			}
+			stmts[n] = st
+		}
+		err := db.Each(st.QueryContext(ctx, args...))(func(row db.Scanner) error {
+			var id int64
+			var state, sendAt string
+			if err := row.Scan(&id, &state, &sendAt); err != nil {
+				return err
+			}
+			if state == Queued {
+				jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
+					Queue: queue.Messages, ScheduledAt: db.ParseTime(sendAt), MaxAttempts: maxAttempts}})
+			}
+			return nil
+		})
 		if err != nil {
 			return 0, fmt.Errorf("queue messages: %w", err)
 		}
@@ -171,6 +188,20 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 		return 0, fmt.Errorf("queue messages: %w", err)
 	}
 	return len(jobs), nil
+}
+
+// insertMessages is the statement that adds n messages, skipping those whose
+// dedupe key is taken, and returns the new ones.
+func insertMessages(n int) string {
+	var args db.Args
+	rows := make([]string, n)
+	for i := range rows {
+		rows[i] = "(" + args.In(make([]any, 21)...) + ")"
+	}
+	return `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
+		recipient, recipient_name, subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id,
+		dedupe, state, reason, created_by, created_at, updated_at)
+		VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (dedupe) DO NOTHING RETURNING id, state, send_at`
 }
 
 // Cancel marks what was queued about refKind/refID and not yet sent as cancelled,
