@@ -146,6 +146,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Render, err = web.NewRenderer(a.assets, cfg.Log,
 		auth.Pages(),
 		appointments.Pages(),
+		messages.Pages(),
 		org.Pages(),
 		training.Pages(),
 		catalogue.Pages(),

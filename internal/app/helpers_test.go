@@ -89,6 +89,24 @@ func (s *site) waitSMS(n int) []notify.SentSMS {
 	}
 }
 
+// waitSMSTo waits for a text message to phone and returns the last one.
+func (s *site) waitSMSTo(phone string) notify.SentSMS {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		sent := s.outbox.SMSSent()
+		for i := len(sent) - 1; i >= 0; i-- {
+			if sent[i].To == phone {
+				return sent[i]
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no SMS to %s among %d sent", phone, len(sent))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // eachSite runs fn against a fresh site on each database engine.
 func eachSite(t *testing.T, fn func(t *testing.T, s *site)) {
 	for _, e := range []db.Engine{db.SQLite, db.Postgres} {

@@ -142,6 +142,12 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/followups", staff, a.FollowUps.Record},
 		{"POST /learners/{id}/messages", staff, a.Learners.Messages},
 
+		// The words of the messages each antenna sends, and what its SMS cost.
+		{"GET /messages/templates", managers, a.Messages.TemplateList},
+		{"GET /messages/templates/{key}", managers, a.Messages.TemplateEdit},
+		{"POST /messages/templates/{key}", managers, a.Messages.TemplateSave},
+		{"POST /messages/prices", admins, a.Messages.PriceSave},
+
 		// Appointments with a person: booked from their file, told and reminded.
 		{"GET /learners/{id}/appointments/new", staff, a.Appointments.New},
 		{"POST /learners/{id}/appointments", staff, a.Appointments.Book},

@@ -81,12 +81,20 @@ func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now
 	for start := 0; start < len(list); start += 500 {
 		batch := list[start:min(start+500, len(list))]
 		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			var antennas []int64
+			for _, x := range batch {
+				antennas = append(antennas, x.a.AntennaID)
+			}
+			texts, err := messages.LoadTexts(ctx, tx, antennas...)
+			if err != nil {
+				return err
+			}
 			for _, x := range batch {
 				for rule, at := range messages.ReminderTimes(x.a.StartsAt) {
 					if at.After(now.Add(messages.PlanAhead)) || !at.After(x.created) {
 						continue
 					}
-					ms := compose(ctx, tx, baseURL, now, x.p, x.a, newsReminder, 0)
+					ms := compose(ctx, tx, texts, baseURL, now, x.p, x.a, newsReminder, 0)
 					for i := range ms {
 						ms[i].SendAt = at
 						ms[i].Dedupe = fmt.Sprintf("reminder:appointment:%d:%d:%s:%s", x.a.ID, x.a.StartsAt.Unix(), rule, ms[i].Channel)

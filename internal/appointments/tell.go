@@ -29,16 +29,36 @@ var whereKeys = map[string]string{"phone": "appointment.where_phone", "video": "
 // to say "I cannot come"; a cancellation made the same day may go during quiet
 // hours.
 func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, p *person, a *Appointment, n news, by int64) []messages.Message {
-	return compose(ctx, tx, h.BaseURL, h.now(), p, a, n, by)
+	texts, err := messages.LoadTexts(ctx, tx, p.AntennaID)
+	if err != nil && h.Log != nil {
+		h.Log.WarnContext(ctx, "antenna's message texts unreadable: the defaults go", "err", err)
+	}
+	return compose(ctx, tx, texts, h.BaseURL, h.now(), p, a, n, by)
 }
 
-func compose(ctx context.Context, tx *sql.Tx, baseURL string, now time.Time, p *person, a *Appointment, n news, by int64) []messages.Message {
+// The messages' words that managers may change for their antenna.
+func init() {
+	placeholders := []string{"name", "adviser", "kind", "weekday", "date", "time", "where", "antenna", "phone"}
+	sample := map[string]string{"name": "Amina", "adviser": "Karim Benhaddou", "kind": "premier contact", "weekday": "mardi",
+		"date": "8 décembre 2026", "time": "14:30", "where": "Centre social des Moulins, 12 rue d'Arras, 59000 Lille",
+		"antenna": "Lille", "phone": "+33 3 20 00 00 01"}
+	link := "https://tremplin.example/a/abcdefghijkl"
+	messages.Register(
+		messages.Template{Key: newsBooked.body, Label: "appointment.template_booked", Placeholders: placeholders, Sample: sample,
+			TailKey: "appointment.sms_cannot_come", Link: link},
+		messages.Template{Key: newsReminder.body, Label: "appointment.template_reminder", Placeholders: placeholders, Sample: sample,
+			TailKey: "appointment.sms_cannot_come", Link: link},
+		messages.Template{Key: newsCancelled.body, Label: "appointment.template_cancelled", Placeholders: placeholders, Sample: sample},
+	)
+}
+
+func compose(ctx context.Context, tx *sql.Tx, texts *messages.Texts, baseURL string, now time.Time, p *person, a *Appointment, n news, by int64) []messages.Message {
 	pr := i18n.For(p.Lang)
 	where := a.PlaceName + ", " + a.PlaceAddress
 	if key, ok := whereKeys[a.Mode]; ok {
 		where = pr.T(key)
 	}
-	body := pr.T(n.body, "name", p.FirstName, "adviser", a.StaffName,
+	body := texts.T(p.AntennaID, pr.Lang, n.body, "name", p.FirstName, "adviser", a.StaffName,
 		"kind", pr.T("appointment.kind."+a.Kind), "date", web.FormatDate(pr, a.StartsAt),
 		"weekday", pr.T("weekday."+strconv.Itoa(int(a.StartsAt.Weekday()))),
 		"time", a.StartsAt.Format("15:04"), "where", where, "antenna", p.AntennaName, "phone", p.AntennaPhone)

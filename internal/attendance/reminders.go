@@ -73,13 +73,13 @@ func scanUpcoming(row db.Scanner) (*Upcoming, error) {
 
 // reminderMessages writes the person's reminder of u, by SMS and email, with the
 // reply link.
-func reminderMessages(u *Upcoming, link string) []messages.Message {
+func reminderMessages(texts *messages.Texts, u *Upcoming, link string) []messages.Message {
 	pr := i18n.For(u.Lang)
 	where := u.Place
 	if u.Address != "" {
 		where += ", " + u.Address
 	}
-	body := pr.T("attendance.sms_reminder", "name", u.FirstName, "programme", u.title(pr.Lang),
+	body := texts.T(u.AntennaID, pr.Lang, "attendance.sms_reminder", "name", u.FirstName, "programme", u.title(pr.Lang),
 		"weekday", pr.T(fmt.Sprintf("weekday.%d", u.StartsAt.Weekday())), "date", web.FormatDate(pr, u.StartsAt),
 		"time", u.StartsAt.Format("15:04"), "where", where) + " " + pr.T("appointment.sms_cannot_come")
 	base := messages.Message{Antenna: u.AntennaID, Learner: u.LearnerID, Kind: "meeting_reminder", Lang: pr.Lang,
@@ -98,6 +98,15 @@ func reminderMessages(u *Upcoming, link string) []messages.Message {
 		out = append(out, m)
 	}
 	return out
+}
+
+// The reminder's words, which managers may change for their antenna.
+func init() {
+	messages.Register(messages.Template{Key: "attendance.sms_reminder", Label: "attendance.template_reminder",
+		Placeholders: []string{"name", "programme", "weekday", "date", "time", "where"},
+		Sample: map[string]string{"name": "Amina", "programme": "Premiers pas avec le smartphone", "weekday": "mardi",
+			"date": "8 décembre 2026", "time": "09:30", "where": "La Grappe, 45 rue du Faubourg de Roubaix, 59800 Lille"},
+		TailKey: "appointment.sms_cannot_come", Link: "https://tremplin.example/m/abcdefghijkl"})
 }
 
 type planArgs struct{}
@@ -170,8 +179,16 @@ func PlanReminders(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL st
 			if err != nil {
 				return err
 			}
+			var antennas []int64
+			for _, x := range dues {
+				antennas = append(antennas, x.u.AntennaID)
+			}
+			texts, err := messages.LoadTexts(ctx, tx, antennas...)
+			if err != nil {
+				return err
+			}
 			for i, x := range dues {
-				for _, m := range reminderMessages(x.u, baseURL+"/m/"+tokens[i]) {
+				for _, m := range reminderMessages(texts, x.u, baseURL+"/m/"+tokens[i]) {
 					m.SendAt = x.at
 					m.Dedupe = fmt.Sprintf("reminder:meeting:%d:%d:%d:%s:%s", x.u.MeetingID, x.u.LearnerID, x.u.StartsAt.Unix(), x.rule, m.Channel)
 					ms = append(ms, m)

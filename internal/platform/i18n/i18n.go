@@ -158,6 +158,10 @@ func (p Printer) N(key string, n int, args ...any) string {
 	return fill(text, append([]any{"n", n}, args...))
 }
 
+// Fill replaces the {name} placeholders of text by the following name, value
+// pairs, as T does: for texts that staff wrote (message templates).
+func Fill(text string, args ...any) string { return fill(text, args) }
+
 func fill(text string, args []any) string {
 	if len(args) == 0 || !strings.Contains(text, "{") {
 		return text
