@@ -35,4 +35,3 @@ func (h *Handlers) Messages(w http.ResponseWriter, r *http.Request) {
 
 // Past reports whether an appointment has begun, when its outcome may be recorded.
 func (d *fileData) Past(a *appointments.Appointment) bool { return a.Past(time.Now()) }
-

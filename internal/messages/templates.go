@@ -140,7 +140,9 @@ func (t *Texts) T(antenna int64, lang, key string, args ...any) string {
 }
 
 // Own returns the antenna's wording of key in lang, "" when it uses the default.
-func (t *Texts) Own(antenna int64, lang, key string) string { return t.own[textKey{antenna, key, lang}] }
+func (t *Texts) Own(antenna int64, lang, key string) string {
+	return t.own[textKey{antenna, key, lang}]
+}
 
 // SaveText stores the antenna's wording of key in lang; an empty body goes back to
 // the default.
