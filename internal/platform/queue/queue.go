@@ -37,7 +37,8 @@ type Config struct {
 	// Periodic jobs are enqueued by whichever process leads (one at a time).
 	Periodic []*river.PeriodicJob
 	// Concurrency is the number of jobs of the messages queue worked at once
-	// (default 4); other queues get 2.
+	// (default 32: sending is mostly waiting for the provider's answer); other
+	// queues get 2.
 	Concurrency int
 	// Poll is how often idle workers look for due jobs (default 1 s). Both of our
 	// drivers poll: River's LISTEN/NOTIFY needs its pgx driver, and we reach
@@ -72,16 +73,18 @@ func New(d *db.DB, cfg Config) (*Queue, error) {
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 		JobTimeout:                  time.Minute,
 		RescueStuckJobsAfter:        10 * time.Minute,
-		FetchPollInterval:           cfg.Poll,
-		FetchCooldown:               cfg.Poll / 4,
+		// Idle workers look for due jobs every Poll; busy ones take more as soon
+		// as a slot frees, at most every FetchCooldown.
+		FetchPollInterval: cfg.Poll,
+		FetchCooldown:     min(cfg.Poll/4, 20*time.Millisecond),
 	}
 	if cfg.Poll == 0 {
-		rc.FetchPollInterval, rc.FetchCooldown = time.Second, 100*time.Millisecond
+		rc.FetchPollInterval, rc.FetchCooldown = time.Second, 20*time.Millisecond
 	}
 	if cfg.Workers != nil {
 		n := cfg.Concurrency
 		if n <= 0 {
-			n = 4
+			n = 32
 		}
 		rc.Workers = cfg.Workers
 		rc.Queues = map[string]river.QueueConfig{
