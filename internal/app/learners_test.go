@@ -534,3 +534,31 @@ func TestSearchSaysWhenThereAreMore(t *testing.T) {
 		}
 	})
 }
+
+// A landline cannot receive the SMS that confirm and remind: the form says so
+// next to the number, keeps what was typed, and registers the person once they
+// confirm it is the number to call.
+func TestALandlineIsNoticedAtRegistration(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		v := registration(s.antennaID("Lille"))
+		v.Set("phone", "03 20 12 34 56")
+		p := b.post("/register", v)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(errorsOf(p.body)["phone"], "fixe") {
+			t.Fatalf("a landline: %d %v", p.status, errorsOf(p.body))
+		}
+		if valueOf(p.body, "phone") != "03 20 12 34 56" || !strings.Contains(p.body, `name="landline_ok"`) {
+			t.Fatal("the number typed or the box to keep it is missing")
+		}
+		v.Set("landline_ok", "1")
+		if p := b.post("/register", v); p.status != http.StatusSeeOther {
+			t.Fatalf("a landline kept: %d %v", p.status, errorsOf(p.body))
+		}
+		v = registration(s.antennaID("Lille"))
+		v.Set("phone", "06 98 76 54 30")
+		v.Set("last_name", "Mobile")
+		if p := s.browser().post("/register", v); p.status != http.StatusSeeOther {
+			t.Fatalf("a mobile: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}

@@ -56,6 +56,11 @@ func PersonFromForm(f *web.Form, l *Learner, country string, now time.Time) {
 	if v := f.Get("phone"); v != "" {
 		if n, ok := check.Phone(country, v); ok {
 			l.Phone = n
+			// A landline cannot receive the SMS that confirm and remind: say so,
+			// and keep it only when the person confirms it is the number to call.
+			if mobile, known := check.Mobile(n); known && !mobile && f.Get("landline_ok") == "" {
+				f.Fail("phone", "register.phone_landline")
+			}
 		} else {
 			f.Fail("phone", "register.phone_invalid")
 		}
