@@ -361,3 +361,47 @@ func TestDashboardWhileCountersAreBuilt(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard shows how many people missed their appointments without a word,
+// by antenna, adviser and kind, and whether a reminder had reached them — only
+// for the antennas in the person's scope, and never in the funder report.
+func TestDashboardShowsNoShowsAndWhetherRemindersWereSent(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		// The demo's two past appointments in Lille: Kevin did not come, Mohammed
+		// came after a reminder reached him.
+		var mohammed int64
+		if err := s.app.DB.QueryRowContext(ctx, `SELECT a.id FROM appointments a JOIN learners l ON l.id = a.learner_id
+			WHERE l.first_name = 'Mohammed' AND a.outcome = 'came'`).Scan(&mohammed); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.app.DB.Exec(ctx, `INSERT INTO messages (antenna_id, channel, kind, recipient, body, send_at, ref_kind, ref_id, state, sent_at, created_at, updated_at)
+			VALUES ($1, 'sms', 'appointment_reminder', '+33600000000', 'Rappel', $2, 'appointment', $3, 'delivered', $2, $2, $2)`,
+			s.antennaID("Lille"), db.Now(), mohammed); err != nil {
+			t.Fatal(err)
+		}
+		year := time.Now().Format("2006")
+		page := html.UnescapeString(s.signIn("manager.lille@tremplin.example").get("/impact?from=" + year + "-01-01&to=" + year + "-12-31").body)
+		i := strings.Index(page, "Absences aux rendez-vous, par antenne")
+		if i < 0 {
+			t.Fatal("no no-show table on the dashboard")
+		}
+		table := page[i:]
+		table = table[:strings.Index(table, "</table>")]
+		// Lille: 2 appointments, 1 no-show, 50 %; 0 % with a reminder, 100 % without.
+		if want := `<tr><th scope="row">Lille</th><td class="num">2</td><td class="num">1</td><td class="num">50,0 %</td><td class="num">0,0 %</td><td class="num">100,0 %</td></tr>`; !strings.Contains(table, want) {
+			t.Errorf("the no-show table lacks Lille's row %s:\n%s", want, table)
+		}
+		if strings.Contains(page, "par conseiller·ère") && !strings.Contains(page, "Karim Benhaddou") {
+			t.Error("the adviser table does not name Karim")
+		}
+		bordeaux := html.UnescapeString(s.signIn("manager.bordeaux@tremplin.example").get("/impact").body)
+		if strings.Contains(bordeaux, "Karim Benhaddou") {
+			t.Error("Bordeaux's manager sees Lille's advisers")
+		}
+		report := html.UnescapeString(s.signIn("admin@tremplin.example").get("/impact/report?from=" + year + "-01-01&to=" + year + "-12-31").body)
+		if strings.Contains(report, "Absences aux rendez-vous") {
+			t.Error("the funder report shows the no-shows by adviser")
+		}
+	})
+}

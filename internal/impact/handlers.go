@@ -267,6 +267,16 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		return
 	}
 	tables := data.Figures.Tables(p)
+	if name == "impact/dashboard.html" {
+		// Whether people come to their appointments, and whether reminders help:
+		// for staff, not for the funder report (it names advisers).
+		ns, err := ComputeNoShows(r.Context(), h.DB, c.Filter)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		tables = append(tables, ns.Tables(p)...)
+	}
 	data.Tables = views(p, tables, charts)
 	for _, t := range tables {
 		data.Ordered = append(data.Ordered, data.Tables[t.ID])

@@ -1,0 +1,140 @@
+package impact
+
+import (
+	"context"
+	"sort"
+
+	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
+)
+
+// NoShows are the appointments of a period whose outcome was recorded — came,
+// excused (which includes the person's own "I cannot come"), or no-show — by
+// antenna, adviser and kind, each split by whether a reminder reached the
+// provider before it: the figure that tells whether reminders work.
+type NoShows struct {
+	ByAntenna, ByAdviser, ByKind []NoShowGroup
+	All                          NoShowGroup
+}
+
+// NoShowGroup counts outcomes, with and without a reminder sent.
+type NoShowGroup struct {
+	Name, Key string // a name (antenna, adviser) or a catalog key (kind)
+	Reminded  [3]int64
+	Not       [3]int64
+}
+
+const (
+	came = iota
+	excused
+	noShow
+)
+
+var outcomeIndex = map[string]int{"came": came, "excused": excused, "no_show": noShow}
+
+func (g *NoShowGroup) total() int64 {
+	return g.Reminded[0] + g.Reminded[1] + g.Reminded[2] + g.Not[0] + g.Not[1] + g.Not[2]
+}
+
+// Rate is the share of no-shows among the appointments with an outcome.
+func (g *NoShowGroup) Rate() Rate {
+	return Rate{Num: g.Reminded[noShow] + g.Not[noShow], Den: g.total()}
+}
+
+// RateReminded and RateNot are the same share with and without a reminder.
+func (g *NoShowGroup) RateReminded() Rate {
+	return Rate{Num: g.Reminded[noShow], Den: g.Reminded[0] + g.Reminded[1] + g.Reminded[2]}
+}
+
+func (g *NoShowGroup) RateNot() Rate {
+	return Rate{Num: g.Not[noShow], Den: g.Not[0] + g.Not[1] + g.Not[2]}
+}
+
+// ComputeNoShows reads the no-show figures of f's period and antennas (every
+// antenna when f.Antennas is nil); programmes do not apply to appointments.
+func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
+	args := db.Args{db.FormatTime(f.From), db.FormatTime(f.To.AddDate(0, 0, 1))}
+	where := ""
+	if f.Antennas != nil {
+		where = " AND a.antenna_id IN (" + db.InList(&args, f.Antennas) + ")"
+	}
+	ns := &NoShows{All: NoShowGroup{Key: "impact.noshow.all"}}
+	byAntenna, byAdviser, byKind := map[string]*NoShowGroup{}, map[string]*NoShowGroup{}, map[string]*NoShowGroup{}
+	group := func(m map[string]*NoShowGroup, name, key string) *NoShowGroup {
+		k := name + "\x00" + key
+		if m[k] == nil {
+			m[k] = &NoShowGroup{Name: name, Key: key}
+		}
+		return m[k]
+	}
+	err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, a.kind, a.outcome,
+			CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ref_kind = 'appointment' AND m.ref_id = a.id
+				AND m.kind = 'appointment_reminder' AND m.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END, COUNT(*)
+		FROM appointments a JOIN antennas n ON n.id = a.antenna_id JOIN staff s ON s.id = a.staff_id
+		WHERE a.outcome <> '' AND a.starts_at >= $1 AND a.starts_at < $2`+where+`
+		GROUP BY n.name, s.name, a.kind, a.outcome, 5`, args...))(func(row db.Scanner) error {
+		var antenna, adviser, kind, outcome string
+		var reminded int
+		var n int64
+		if err := row.Scan(&antenna, &adviser, &kind, &outcome, &reminded, &n); err != nil {
+			return err
+		}
+		i, ok := outcomeIndex[outcome]
+		if !ok {
+			return nil
+		}
+		for _, g := range []*NoShowGroup{group(byAntenna, antenna, ""), group(byAdviser, adviser, ""),
+			group(byKind, "", "appointment.kind."+kind), &ns.All} {
+			if reminded == 1 {
+				g.Reminded[i] += n
+			} else {
+				g.Not[i] += n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	flat := func(m map[string]*NoShowGroup) []NoShowGroup {
+		out := make([]NoShowGroup, 0, len(m))
+		for _, g := range m {
+			out = append(out, *g)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Name+out[i].Key < out[j].Name+out[j].Key })
+		return out
+	}
+	ns.ByAntenna, ns.ByAdviser, ns.ByKind = flat(byAntenna), flat(byAdviser), flat(byKind)
+	return ns, nil
+}
+
+// Tables lays the no-show figures out in the language of p.
+func (ns *NoShows) Tables(p i18n.Printer) []Table {
+	cols := func(first string) []string {
+		return []string{p.T(first), p.T("impact.noshow.col.appointments"), p.T("impact.noshow.col.no_shows"),
+			p.T("impact.noshow.col.rate"), p.T("impact.noshow.col.rate_reminded"), p.T("impact.noshow.col.rate_not")}
+	}
+	row := func(g NoShowGroup) []Cell {
+		name := g.Name
+		if g.Key != "" {
+			name = p.T(g.Key)
+		}
+		return []Cell{label(name), count(g.total()), count(g.Reminded[noShow] + g.Not[noShow]), rate(g.Rate()),
+			rate(g.RateReminded()), rate(g.RateNot())}
+	}
+	table := func(id, title, first string, groups []NoShowGroup) Table {
+		t := Table{ID: id, Title: p.T(title), Columns: cols(first)}
+		for _, g := range groups {
+			t.Rows = append(t.Rows, row(g))
+		}
+		if len(groups) > 1 {
+			t.Rows = append(t.Rows, row(ns.All))
+		}
+		return t
+	}
+	return []Table{
+		table("noshow_antenna", "impact.noshow.by_antenna", "impact.noshow.col.antenna", ns.ByAntenna),
+		table("noshow_adviser", "impact.noshow.by_adviser", "impact.noshow.col.adviser", ns.ByAdviser),
+		table("noshow_kind", "impact.noshow.by_kind", "impact.noshow.col.kind", ns.ByKind),
+	}
+}
