@@ -199,6 +199,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, sender)
+	river.AddWorker(workers, &messages.Batch{Sender: sender})
 	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,

@@ -57,9 +57,14 @@ func Receipt(ctx context.Context, d *db.DB, rep notify.StatusReport, now time.Ti
 			learner sql.NullInt64
 			phone   string
 		)
-		err := tx.QueryRowContext(ctx, `SELECT id, learner_id, recipient FROM messages
-			WHERE channel = 'sms' AND (id = $1 OR ($2 <> '' AND provider_id = $2)) ORDER BY id LIMIT 1`,
-			id, rep.ProviderID).Scan(&id, &learner, &phone)
+		err := tx.QueryRowContext(ctx, `SELECT id, learner_id, recipient FROM messages WHERE id = $1 AND channel = 'sms'`,
+			id).Scan(&id, &learner, &phone)
+		if err == sql.ErrNoRows && rep.ProviderID != "" {
+			// A provider that does not send our reference back: its own id.
+			err = tx.QueryRowContext(ctx, `SELECT id, learner_id, recipient FROM messages
+				WHERE provider_id = $1 AND provider_id <> '' AND channel = 'sms' ORDER BY id LIMIT 1`,
+				rep.ProviderID).Scan(&id, &learner, &phone)
+		}
 		if err == sql.ErrNoRows {
 			return nil // not ours, or erased since
 		}

@@ -15,6 +15,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -117,7 +118,11 @@ const maxAttempts = 12
 func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error) {
 	now := time.Now()
 	created := db.FormatTime(now)
-	jobs := make([]river.InsertManyParams, 0, len(ms))
+	type queuedMessage struct {
+		id     int64
+		sendAt time.Time
+	}
+	var due []queuedMessage
 	// Rows go 25 to a statement on SQLite, prepared once per transaction and size:
 	// SQLite finds a numbered placeholder by a linear search of the statement's
 	// names, so a statement of thousands is slow to prepare, and preparing is most
@@ -175,8 +180,7 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 				return err
 			}
 			if state == Queued {
-				jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: id}, InsertOpts: &river.InsertOpts{
-					Queue: queue.Messages, ScheduledAt: db.ParseTime(sendAt), MaxAttempts: maxAttempts}})
+				due = append(due, queuedMessage{id, db.ParseTime(sendAt)})
 			}
 			return nil
 		})
@@ -184,10 +188,31 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 			return 0, fmt.Errorf("queue messages: %w", err)
 		}
 	}
+	// One job per message due alone; messages due at the same moment go in
+	// batches of up to batchSize (see Batch).
+	sort.SliceStable(due, func(i, j int) bool { return due[i].sendAt.Before(due[j].sendAt) })
+	var jobs []river.InsertManyParams
+	for i := 0; i < len(due); {
+		j := i + 1
+		for j < len(due) && j-i < batchSize && due[j].sendAt.Equal(due[i].sendAt) {
+			j++
+		}
+		opts := &river.InsertOpts{Queue: queue.Messages, ScheduledAt: due[i].sendAt, MaxAttempts: maxAttempts}
+		if j-i == 1 {
+			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: due[i].id}, InsertOpts: opts})
+		} else {
+			ids := make([]int64, 0, j-i)
+			for _, q := range due[i:j] {
+				ids = append(ids, q.id)
+			}
+			jobs = append(jobs, river.InsertManyParams{Args: BatchArgs{IDs: ids}, InsertOpts: opts})
+		}
+		i = j
+	}
 	if err := o.Queue.InsertManyTx(ctx, tx, jobs); err != nil {
 		return 0, fmt.Errorf("queue messages: %w", err)
 	}
-	return len(jobs), nil
+	return len(due), nil
 }
 
 // insertMessages is the statement that adds n messages, skipping those whose

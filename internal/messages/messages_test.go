@@ -127,42 +127,47 @@ func TestEveryMessageGoesOnceThoughTwoProcessesWorkTheQueue(t *testing.T) {
 		if err == nil {
 			t.Fatal("the transaction should have failed")
 		}
+		// Ten due together (one batch job), ten each at its own moment (ten jobs).
 		var ms []messages.Message
+		soon := time.Now().Add(time.Second)
 		for i := range 20 {
-			ms = append(ms, w.sms1("message "+strconv.Itoa(i)))
+			m := w.sms1("message " + strconv.Itoa(i))
+			if i >= 10 {
+				m.SendAt = soon.Add(time.Duration(i) * 10 * time.Millisecond)
+			}
+			ms = append(ms, m)
 		}
 		ids := w.add(ms...)
 		if len(ids) != 20 {
 			t.Fatalf("%d messages queued, want 20 (the rolled-back one must not be)", len(ids))
 		}
 		// Two processes share the database, each with its own workers.
-		done := make(chan struct{}, 64)
 		for range 2 {
 			workers := river.NewWorkers()
 			// Mid-morning on the antenna's clock, whatever the time of the run.
-			river.AddWorker(workers, &messages.Sender{DB: d, SMS: w.sms, Now: func() time.Time { return paris(t, "2026-12-07", "10:00") }})
+			sender := &messages.Sender{DB: d, SMS: w.sms, Now: func() time.Time { return paris(t, "2026-12-07", "10:00") }}
+			river.AddWorker(workers, sender)
+			river.AddWorker(workers, &messages.Batch{Sender: sender})
 			q, err := queue.New(d, queue.Config{Workers: workers, Poll: 50 * time.Millisecond, Concurrency: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
-			events, stop := q.Subscribe(river.EventKindJobCompleted)
-			defer stop()
-			go func() {
-				for range events {
-					done <- struct{}{}
-				}
-			}()
 			if err := q.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { q.Stop(context.Background()) })
 		}
-		for range 20 {
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				t.Fatalf("the messages were not all sent: %d reached the provider", len(w.provider.Messages()))
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var left int
+			d.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE state <> 'sent'").Scan(&left)
+			if left == 0 {
+				break
 			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d messages not sent: %d reached the provider", left, len(w.provider.Messages()))
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		got := map[string]int{}
 		for _, m := range w.provider.Messages() {
@@ -380,6 +385,53 @@ func TestDeliveryReceiptsAndStopRepliesReachTheFile(t *testing.T) {
 		d.QueryRowContext(ctx, "SELECT messages_off_at, messages_off_by FROM learners WHERE id = $1", w.learner).Scan(&off, &by)
 		if off == "" || by != "stop" {
 			t.Errorf("after STOP the file has messages_off_at %q by %q", off, by)
+		}
+	})
+}
+
+// In a batch due together, a message that must wait for the morning waits alone,
+// in a job of its own, while the others go.
+func TestABatchLetsEachMessageWaitOrFailOnItsOwn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		night := paris(t, "2026-12-07", "22:30")
+		urgent := w.sms1("Atelier de ce soir annulé")
+		urgent.Urgent = true
+		refused := w.sms1("Refusé")
+		refused.To, refused.Urgent = "+33699999999", true
+		w.provider.Refuse("+33699999999")
+		ids := w.add(w.sms1("Rappel : demain 10:00"), urgent, refused)
+		workers := river.NewWorkers()
+		sender := &messages.Sender{DB: d, SMS: w.sms, Now: func() time.Time { return night }}
+		river.AddWorker(workers, sender)
+		river.AddWorker(workers, &messages.Batch{Sender: sender})
+		q, err := queue.New(d, queue.Config{Workers: workers, Poll: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(context.Background())
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			st0, r0 := w.state(ids[0])
+			st1, _ := w.state(ids[1])
+			st2, _ := w.state(ids[2])
+			if st0 == messages.Queued && r0 == messages.ReasonQuietHours && st1 == messages.Sent && st2 == messages.Failed {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after the batch: reminder %s (%s), urgent %s, refused %s", st0, r0, st1, st2)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// The reminder waits in a job of its own, for 08:00.
+		var waiting int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = 'message_send' AND state = 'scheduled'").Scan(&waiting)
+		if waiting != 1 {
+			t.Errorf("%d jobs wait for the morning, want the reminder's", waiting)
 		}
 	})
 }

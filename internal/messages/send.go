@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+	"tremplin/internal/platform/queue"
+
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
@@ -71,7 +74,13 @@ func (s *Sender) load(ctx context.Context, id int64) (*record, error) {
 
 // Work sends one message, or decides not to, and records what happened.
 func (s *Sender) Work(ctx context.Context, job *river.Job[SendArgs]) error {
-	m, err := s.load(ctx, job.Args.ID)
+	return s.send(ctx, job.Args.ID, job.Attempt, job.MaxAttempts)
+}
+
+// send sends message id on the given attempt; its error is River's: a snooze
+// (quiet hours, cap), a cancel (failed for good, recorded), or a reason to retry.
+func (s *Sender) send(ctx context.Context, id int64, attempt, maxAttempts int) error {
+	m, err := s.load(ctx, id)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil // nothing to send: the record went with its person (erasure)
 	}
@@ -137,13 +146,13 @@ func (s *Sender) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return err
 	}
 	permanent := notify.Permanent(err) || notify.PermanentSMS(err)
-	if permanent || job.Attempt >= job.MaxAttempts {
+	if permanent || attempt >= maxAttempts {
 		reason := ReasonProvider
 		if permanent {
 			reason = ReasonRefused
 		}
 		if s.Log != nil {
-			s.Log.WarnContext(ctx, "message not sent", "message_id", m.id, "channel", m.channel, "attempt", job.Attempt, "err", err)
+			s.Log.WarnContext(ctx, "message not sent", "message_id", m.id, "channel", m.channel, "attempt", attempt, "err", err)
 		}
 		if ferr := s.finish(ctx, m.id, Failed, reason, err.Error()); ferr != nil {
 			return ferr
@@ -234,4 +243,49 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// BatchArgs is the job that sends messages queued together for the same moment
+// (a planner's reminders): one job for up to batchSize messages, so that a
+// national morning is a thousand jobs rather than a hundred thousand.
+type BatchArgs struct {
+	IDs []int64 `json:"ids"`
+}
+
+func (BatchArgs) Kind() string { return "message_send_batch" }
+
+// batchSize is the most messages one batch job sends.
+const batchSize = 100
+
+// Batch works the batch jobs with its Sender. A message of the batch that must
+// wait (quiet hours, the day's cap) or be tried again (the provider failed) gets
+// a job of its own, so that it waits or retries alone; a batch interrupted
+// half-way is worked again, and what was sent is not sent twice.
+type Batch struct {
+	river.WorkerDefaults[BatchArgs]
+	Sender *Sender
+}
+
+func (b *Batch) Work(ctx context.Context, job *river.Job[BatchArgs]) error {
+	client := river.ClientFromContext[*sql.Tx](ctx)
+	for _, id := range job.Args.IDs {
+		err := b.Sender.send(ctx, id, 1, maxAttempts)
+		if err == nil {
+			continue
+		}
+		var cancel *rivertype.JobCancelError
+		if errors.As(err, &cancel) {
+			continue // failed for good, recorded
+		}
+		at := time.Now().Add(time.Second) // River's first retry comes as soon
+		var snooze *rivertype.JobSnoozeError
+		if errors.As(err, &snooze) {
+			at = time.Now().Add(snooze.Duration)
+		}
+		if _, err := client.Insert(ctx, SendArgs{ID: id}, &river.InsertOpts{Queue: queue.Messages, ScheduledAt: at,
+			MaxAttempts: maxAttempts}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -208,7 +208,7 @@ func ThisMonth(ctx context.Context, d *db.DB, antenna int64, now time.Time) (*Mo
 		return c, since
 	}
 	err = db.Each(d.QueryContext(ctx, `SELECT sent_at, segments FROM messages WHERE antenna_id = $1 AND channel = 'sms'
-		AND sent_at >= $2 AND sent_at < $3`, antenna, db.FormatTime(first), db.FormatTime(first.AddDate(0, 1, 0))))(func(row db.Scanner) error {
+		AND sent_at <> '' AND sent_at >= $2 AND sent_at < $3`, antenna, db.FormatTime(first), db.FormatTime(first.AddDate(0, 1, 0))))(func(row db.Scanner) error {
 		var at string
 		var parts int
 		if err := row.Scan(&at, &parts); err != nil {
