@@ -21,9 +21,9 @@ import (
 // week (twelve a day, Monday to Friday, with as many people, a few cancelled) and
 // the meetings she teaches, on each engine, through the whole middleware chain as
 // a browser asks for it (gzip): her week, one of its days, the place's week and the
-// antenna's week for the manager. It reports the server time (p50, p95, p99, max)
-// and the compressed size, against the budget of issue 10: a week page at most
-// 50 ms and 30 KB.
+// antenna's week for the manager. It reports the server time (p50, p95, p99, max),
+// the processor time and the compressed size, against the budget of issue 10: a
+// week page at most 50 ms and 30 KB.
 //
 //	TREMPLIN_TEST_DATABASE_URL=postgres://… go test ./internal/app -run XXX -bench AgendaWeek
 func BenchmarkAgendaWeek(b *testing.B) {
@@ -75,6 +75,7 @@ func BenchmarkAgendaWeek(b *testing.B) {
 					cookies := page.who.c.Jar.Cookies(mustURL(s.srv.URL))
 					var times []time.Duration
 					var size int
+					cpu := dbtest.CPUTime()
 					for b.Loop() {
 						req := httptest.NewRequest("GET", page.path, nil)
 						req.Header.Set("Accept-Encoding", "gzip")
@@ -101,6 +102,10 @@ func BenchmarkAgendaWeek(b *testing.B) {
 						}
 						size = w.Body.Len()
 					}
+					// On a shared machine the wall clock also counts the neighbours:
+					// the processor time this process spent tells the page's own cost
+					// (all of it on SQLite; PostgreSQL's share runs in its server).
+					b.ReportMetric(float64((dbtest.CPUTime()-cpu).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
 					dbtest.Percentiles(b, times)
 					slices.Sort(times)
 					b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
