@@ -19,6 +19,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"tremplin/internal/agenda"
 	"tremplin/internal/attendance"
 	"tremplin/internal/calendar"
 	"tremplin/internal/catalogue"
@@ -86,6 +87,7 @@ type App struct {
 	OpenData     *opendata.Handlers
 	Exports      *exports.Handlers
 	Appointments *appointments.Handlers
+	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Outbox       *messages.Outbox
 	Queue        *queue.Queue
@@ -147,6 +149,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		auth.Pages(),
 		appointments.Pages(),
 		messages.Pages(),
+		agenda.Pages(),
 		org.Pages(),
 		training.Pages(),
 		catalogue.Pages(),
@@ -193,6 +196,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Outbox = &messages.Outbox{}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Agenda = &agenda.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
 	if cfg.SMSRate > 0 {
 		sender.Limit = rate.NewLimiter(rate.Limit(cfg.SMSRate), 1)

@@ -73,8 +73,8 @@ func (a *App) routeTable() []Route {
 		// --- training (programmes, cohorts, meetings, enrolment, feeds), with catalogue, calendar (closures) and attendance ---
 		{"GET /courses", pub, a.Catalogue.Courses},
 		{"GET /courses/{id}", pub, a.Catalogue.Course},
-		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar},   // the secret token in the URL is checked
-		{"GET /advisers/{id}/calendar.ics", pub, a.Training.AdviserCalendar}, // idem
+		{"GET /cohorts/{id}/calendar.ics", pub, a.Training.CohortCalendar}, // the secret token in the URL is checked
+		{"GET /advisers/{id}/calendar.ics", pub, a.Agenda.Feed},            // idem; meetings and appointments
 		{"GET /programmes", staff, a.Training.ProgrammeList},
 		{"GET /programmes/new", managers, a.Training.ProgrammeNew},
 		{"POST /programmes", managers, a.Training.ProgrammeSave},
@@ -157,6 +157,14 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/merge", staff, a.Learners.Merge},
 		{"POST /learners/{id}/not-duplicate", staff, a.Learners.NotDuplicate},
 		// --- end learners ---
+
+		// --- agenda: the staff's calendars (the feed is above, with training's) ---
+		// One's own week (any staff), a place's week (the staff of its antenna), an
+		// antenna's week (its managers); another antenna's is the 404 page.
+		{"GET /agenda", staff, a.Agenda.Mine},
+		{"GET /agenda/places/{id}", staff, a.Agenda.Place},
+		{"GET /agenda/antenna/{id}", managers, a.Agenda.Antenna},
+		// --- end agenda ---
 
 		// --- positioning: questionnaire, tests, results ---
 		// One national questionnaire and thresholds, edited by managers and admins;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"tremplin/internal/agenda"
 	"tremplin/internal/attendance"
 	"tremplin/internal/followups"
 	"tremplin/internal/learners"
@@ -37,6 +38,9 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 		return learners.NewRegistrations(ctx, a.DB, sc, todayLimit)
 	})
 	add("mine", "/inbox?who=me", func() (int, error) { return learners.MyQueue(ctx, a.DB, st.ID, todayLimit) })
+	add("appointments", "/agenda#today", func() (int, error) {
+		return agenda.AppointmentsToday(ctx, a.DB, st, now, todayLimit)
+	})
 	add("rollcalls", "/meetings", func() (int, error) {
 		return attendance.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
 	})

@@ -282,6 +282,7 @@ type walkIDs struct {
 // parameter's own name): $1 is the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
 	"antennas": "SELECT CAST($1 AS BIGINT)",
+	"antenna":  "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
 	"places":   "SELECT MIN(id) FROM places WHERE antenna_id = $1",
 	"staff":    "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
 	// A programme the viewer may edit: the association's for the admin, their

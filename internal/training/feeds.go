@@ -1,7 +1,9 @@
 package training
 
-// The iCalendar feeds of meetings: a cohort's, and those an adviser teaches,
-// behind the secret in their address (calendar apps cannot sign in).
+// The iCalendar feeds of meetings: a cohort's, behind the secret in its address
+// (calendar apps cannot sign in). An adviser's own feed, their meetings with their
+// appointments, is the agenda package's; it asks this file for the meetings and
+// the feed's secret.
 
 import (
 	"context"
@@ -116,6 +118,14 @@ func (h *Handlers) host() string {
 	return ""
 }
 
+// ICal is the meeting as an event of a calendar feed; host makes its UID unique
+// (the same in every feed that carries the meeting, so that a calendar showing two
+// of them keeps one copy).
+func (e Event) ICal(host string) ical.Event {
+	return ical.Event{UID: fmt.Sprintf("meeting-%d@%s", e.MeetingID, host), Start: e.Start, End: e.End, Stamp: e.Created,
+		Summary: e.Title + " – " + e.Antenna, Location: e.Place, Cancelled: e.Cancelled}
+}
+
 // writeCalendar sends events as the iCalendar feed name.
 func (h *Handlers) writeCalendar(w http.ResponseWriter, file, name string, events []Event) {
 	host := h.host()
@@ -124,8 +134,7 @@ func (h *Handlers) writeCalendar(w http.ResponseWriter, file, name string, event
 	}
 	out := make([]ical.Event, len(events))
 	for i, e := range events {
-		out[i] = ical.Event{UID: fmt.Sprintf("meeting-%d@%s", e.MeetingID, host), Start: e.Start, End: e.End, Stamp: e.Created,
-			Summary: e.Title + " – " + e.Antenna, Location: e.Place, Cancelled: e.Cancelled}
+		out[i] = e.ICal(host)
 	}
 	body := ical.Calendar("-//Tremplin//Training//FR", name, out)
 	hd := w.Header()
@@ -160,32 +169,6 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.writeCalendar(w, fmt.Sprintf("cohort-%d.ics", id), c.ProgrammeTitle+" – "+c.AntennaName, events)
-}
-
-// AdviserCalendar is every meeting of the cohorts a staff member teaches.
-func (h *Handlers) AdviserCalendar(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := web.PathID(r, "id")
-	want, err := AdviserFeedToken(ctx, h.DB, id, false)
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	if !sameToken(r.URL.Query().Get("token"), want) {
-		h.Render.NotFound(w, r)
-		return
-	}
-	st, err := auth.ByID(ctx, h.DB, id)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	events, err := AdviserEvents(ctx, h.DB, id)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.writeCalendar(w, fmt.Sprintf("adviser-%d.ics", id), "Tremplin – "+st.Name, events)
 }
 
 func (h *Handlers) cohortFeedURL(c *Cohort) string {

@@ -204,6 +204,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/learners", "nav.learners", true},
 		{"/cohorts", "nav.cohorts", true},
 		{"/meetings", "nav.meetings", true},
+		{"/agenda", "nav.agenda", true},
 		{"/followups", "nav.followups", false},
 		{"/partners", "nav.partners", false},
 		{"/outreach", "nav.outreach", false},
