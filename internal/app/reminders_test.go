@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tremplin/internal/attendance"
+	"tremplin/internal/platform/db"
 	"tremplin/internal/training"
 )
 
@@ -70,6 +71,41 @@ func TestAPersonRemindedOfASessionCanSayTheyCannotCome(t *testing.T) {
 		}
 		if p := visitor.get("/m/aaaaaaaaaaaa"); p.status != http.StatusNotFound {
 			t.Errorf("an unknown link: %d", p.status)
+		}
+	})
+}
+
+// Staff see at once, from the home page, who said they cannot come and which
+// messages did not reach people; another antenna's staff see none of it.
+func TestStaffSeeAnswersAndUndeliveredMessages(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		paul := s.learner("Lille", "Paul", "Girard")
+		now := db.Now()
+		if _, err := s.app.DB.Exec(ctx, `INSERT INTO messages (antenna_id, learner_id, channel, kind, recipient, body, send_at, state, reason, created_at, updated_at)
+			VALUES ($1, $2, 'sms', 'appointment_booked', '+33600000000', 'Rendez-vous demain', $3, 'failed', 'undeliverable', $3, $3)`,
+			s.antennaID("Lille"), paul, now); err != nil {
+			t.Fatal(err)
+		}
+		ines := s.learner("Lille", "Inès", "Moreau")
+		if _, err := s.app.DB.Exec(ctx, `INSERT INTO reply_links (token, learner_id, ref_kind, ref_id, expires_at, answer, answered_at, created_at)
+			VALUES ('abcdefghijkl', $1, 'meeting', 1, $2, 'cannot_come', $3, $3)`, ines, db.FormatTime(time.Now().Add(48*time.Hour)), now); err != nil {
+			t.Fatal(err)
+		}
+		karim := s.signIn("karim.lille@tremplin.example")
+		home := html.UnescapeString(karim.get("/").body)
+		if !strings.Contains(home, `href="/messages"`) {
+			t.Fatal("the home page does not point to the answers and undelivered messages")
+		}
+		page := html.UnescapeString(karim.get("/messages").body)
+		for _, want := range []string{"Paul Girard", "ce numéro ne reçoit pas les SMS", "Inès Moreau", "séance"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("/messages lacks %q", want)
+			}
+		}
+		other := html.UnescapeString(s.signIn("manager.bordeaux@tremplin.example").get("/messages").body)
+		if strings.Contains(other, "Paul Girard") || strings.Contains(other, "Inès Moreau") {
+			t.Error("Bordeaux's manager sees Lille's people")
 		}
 	})
 }

@@ -142,6 +142,8 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/followups", staff, a.FollowUps.Record},
 		{"POST /learners/{id}/messages", staff, a.Learners.Messages},
 
+		// What staff must see: people who said they cannot come, messages not received.
+		{"GET /messages", staff, a.Messages.Watch},
 		// The words of the messages each antenna sends, and what its SMS cost.
 		{"GET /messages/templates", managers, a.Messages.TemplateList},
 		{"GET /messages/templates/{key}", managers, a.Messages.TemplateEdit},

@@ -8,6 +8,7 @@ import (
 	"tremplin/internal/attendance"
 	"tremplin/internal/followups"
 	"tremplin/internal/learners"
+	"tremplin/internal/messages"
 	"tremplin/internal/org"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
@@ -41,6 +42,7 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	add("appointments", "/agenda#today", func() (int, error) {
 		return agenda.AppointmentsToday(ctx, a.DB, st, now, todayLimit)
 	})
+	add("messages", "/messages", func() (int, error) { return messages.ToWatch(ctx, a.DB, sc, now, todayLimit) })
 	add("rollcalls", "/meetings", func() (int, error) {
 		return attendance.RollCallsToTakeCount(ctx, a.DB, sc, teaching, now, todayLimit)
 	})
