@@ -99,14 +99,18 @@ func ReplyLinks(ctx context.Context, tx *sql.Tx, reqs []LinkRequest) ([]string, 
 			unique = append(unique, r)
 		}
 	}
-	for start := 0; start < len(unique); start += 150 {
-		var args db.Args
-		var rows []string
-		for _, r := range unique[start:min(start+150, len(unique))] {
-			rows = append(rows, "("+args.In(strings.ToLower(rand.Text()[:12]), r.Learner, r.RefKind, r.RefID, db.FormatTime(r.Expires), now)+")")
+	var stmt strings.Builder
+	for start := 0; start < len(unique); start += 500 {
+		stmt.Reset()
+		stmt.WriteString("INSERT INTO reply_links (token, learner_id, ref_kind, ref_id, expires_at, created_at) VALUES ")
+		for i, r := range unique[start:min(start+500, len(unique))] {
+			if i > 0 {
+				stmt.WriteString(", ")
+			}
+			db.Row(&stmt, strings.ToLower(rand.Text()[:12]), r.Learner, r.RefKind, r.RefID, db.FormatTime(r.Expires), now)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reply_links (token, learner_id, ref_kind, ref_id, expires_at, created_at)
-			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (ref_kind, ref_id, learner_id) DO UPDATE SET expires_at = excluded.expires_at`, args...); err != nil {
+		stmt.WriteString(" ON CONFLICT (ref_kind, ref_id, learner_id) DO UPDATE SET expires_at = excluded.expires_at")
+		if _, err := tx.ExecContext(ctx, stmt.String()); err != nil {
 			return nil, err
 		}
 	}

@@ -123,24 +123,16 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 		sendAt time.Time
 	}
 	var due []queuedMessage
-	// Rows go 25 to a statement on SQLite, prepared once per transaction and size:
-	// SQLite finds a numbered placeholder by a linear search of the statement's
-	// names, so a statement of thousands is slow to prepare, and preparing is most
-	// of the cost of a small one. PostgreSQL takes 500 (a round trip each).
-	perStatement := 25
-	if o.Queue.Engine() == db.Postgres {
-		perStatement = 500
-	}
-	stmts := map[int]*sql.Stmt{}
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
+	// Rows go 500 to a statement, written as literals (db.Row): bound, their ten
+	// thousand parameters would cost more than the insert on both engines.
+	const perStatement = 500
+	var stmt strings.Builder
 	for start := 0; start < len(ms); start += perStatement {
-		n := min(perStatement, len(ms)-start)
-		args := make([]any, 0, n*21)
-		for i := start; i < start+n; i++ {
+		stmt.Reset()
+		stmt.WriteString(`INSERT INTO messages (antenna_id, learner_id, channel, kind, lang, recipient, recipient_name,
+			subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id, dedupe, state, reason, created_by,
+			created_at, updated_at) VALUES `)
+		for i := start; i < min(start+perStatement, len(ms)); i++ {
 			m := &ms[i]
 			if m.SendAt.IsZero() || m.SendAt.Before(now) {
 				m.SendAt = now
@@ -161,19 +153,15 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 			if !m.Expires.IsZero() {
 				expires = db.FormatTime(m.Expires)
 			}
-			args = append(args, m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName,
+			if i > start {
+				stmt.WriteString(", ")
+			}
+			db.Row(&stmt, m.Antenna, db.NullID(m.Learner), string(m.Channel), m.Kind, m.Lang, m.To, m.ToName,
 				notify.ForLanguage(m.Lang, m.Subject), text, segments, m.Urgent, db.FormatTime(m.SendAt), expires, m.RefKind,
 				db.NullID(m.RefID), dedupe, state, reason, db.NullID(m.By), created, created)
 		}
-		st := stmts[n]
-		if st == nil {
-			var err error
-			if st, err = tx.PrepareContext(ctx, insertMessages(n)); err != nil {
-				return 0, fmt.Errorf("queue messages: %w", err)
-			}
-			stmts[n] = st
-		}
-		err := db.Each(st.QueryContext(ctx, args...))(func(row db.Scanner) error {
+		stmt.WriteString(" ON CONFLICT (dedupe) DO NOTHING RETURNING id, state, send_at")
+		err := db.Each(tx.QueryContext(ctx, stmt.String()))(func(row db.Scanner) error {
 			var id int64
 			var state, sendAt string
 			if err := row.Scan(&id, &state, &sendAt); err != nil {
@@ -213,20 +201,6 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 		return 0, fmt.Errorf("queue messages: %w", err)
 	}
 	return len(due), nil
-}
-
-// insertMessages is the statement that adds n messages, skipping those whose
-// dedupe key is taken, and returns the new ones.
-func insertMessages(n int) string {
-	var args db.Args
-	rows := make([]string, n)
-	for i := range rows {
-		rows[i] = "(" + args.In(make([]any, 21)...) + ")"
-	}
-	return `INSERT INTO messages (antenna_id, learner_id, channel, kind, lang,
-		recipient, recipient_name, subject, body, segments, urgent, send_at, expires_at, ref_kind, ref_id,
-		dedupe, state, reason, created_by, created_at, updated_at)
-		VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (dedupe) DO NOTHING RETURNING id, state, send_at`
 }
 
 // Cancel marks what was queued about refKind/refID and not yet sent as cancelled,

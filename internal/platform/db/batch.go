@@ -76,6 +76,19 @@ func (b *Batch) Emit(fn func(BatchJob), copyRows bool) {
 	b.emit, b.copyRows = fn, copyRows
 }
 
+// Row writes vals as a row of literals, "(1, 'a', NULL)", the way a Batch does,
+// for many-row statements a Batch cannot end (ON CONFLICT … RETURNING).
+func Row(b *strings.Builder, vals ...any) {
+	b.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		literal(b, v)
+	}
+	b.WriteByte(')')
+}
+
 func literal(b *strings.Builder, v any) {
 	switch x := v.(type) {
 	case nil:

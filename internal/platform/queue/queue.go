@@ -51,12 +51,7 @@ type Config struct {
 type Queue struct {
 	client *river.Client[*sql.Tx]
 	works  bool
-	engine db.Engine
 }
-
-// Engine is the database the queue is in, for callers that batch differently
-// on each.
-func (q *Queue) Engine() db.Engine { return q.engine }
 
 // New prepares the queue on d; its tables were created by d's migrations.
 func New(d *db.DB, cfg Config) (*Queue, error) {
@@ -105,7 +100,7 @@ func New(d *db.DB, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &Queue{client: client, works: cfg.Workers != nil, engine: d.Engine}, nil
+	return &Queue{client: client, works: cfg.Workers != nil}, nil
 }
 
 // Start begins working jobs until Stop or until ctx ends. A queue without workers
