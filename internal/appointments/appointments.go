@@ -78,11 +78,11 @@ func (p *person) loc() *time.Location {
 
 // formPage is the booking form.
 type formPage struct {
-	Person   *person
-	Kinds    []web.Option
-	Modes    []web.Option
-	Places   []web.Option
-	Advisers []web.Option
+	Person    *person
+	Kinds     []web.Option
+	Modes     []web.Option
+	Places    []web.Option
+	Advisers  []web.Option
 	Durations []web.Option
 }
 
