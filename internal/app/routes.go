@@ -35,6 +35,12 @@ func (a *App) routeTable() []Route {
 		// … and to a meeting's reminder.
 		{"GET /m/{token}", pub, a.Attendance.MeetingReply},
 		{"POST /m/{token}", pub, a.Attendance.CannotCome},
+		// A person's booking link: they pick one of the free slots it offers, then
+		// move or cancel it until a day before (the token is checked).
+		{"GET /b/{token}", pub, a.Appointments.Booking},
+		{"POST /b/{token}", pub, a.Appointments.BookingPick},
+		{"GET /b/{token}/move", pub, a.Appointments.BookingMove},
+		{"POST /b/{token}/cancel", pub, a.Appointments.BookingCancel},
 
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},
@@ -155,6 +161,14 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/appointments", staff, a.Appointments.Book},
 		{"POST /appointments/{id}/cancel", staff, a.Appointments.Cancel},
 		{"POST /appointments/{id}/outcome", staff, a.Appointments.Outcome},
+		// Self-booking: a booking link sent from the file; the free slots advisers
+		// publish, their own, or their antennas' advisers' for managers (another's
+		// is the 404 page, checked in each handler).
+		{"GET /learners/{id}/booking-links/new", staff, a.Appointments.LinkForm},
+		{"POST /learners/{id}/booking-links", staff, a.Appointments.SendLink},
+		{"GET /appointments/slots", staff, a.Appointments.Slots},
+		{"POST /appointments/slots", staff, a.Appointments.SlotsAdd},
+		{"POST /appointments/slots/{id}/delete", staff, a.Appointments.SlotDelete},
 		{"GET /learners/{id}/merge", staff, a.Learners.MergeForm},
 		{"POST /learners/{id}/merge", staff, a.Learners.Merge},
 		{"POST /learners/{id}/not-duplicate", staff, a.Learners.NotDuplicate},

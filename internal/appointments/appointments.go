@@ -3,7 +3,9 @@
 // or by video; telling the person at once by SMS and email in their language;
 // reminding them 48 hours before and on the morning; letting them say "I cannot
 // come" from a link without an account, which frees the adviser's time; and
-// recording after it whether they came.
+// recording after it whether they came. Advisers also publish free slots, and a
+// booking link lets the person pick one themselves, then move or cancel it
+// until a day before (slots*.go, booking*.go).
 package appointments
 
 import (

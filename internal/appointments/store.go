@@ -130,7 +130,8 @@ func SetOutcome(ctx context.Context, d *db.DB, id int64, outcome string) error {
 	return err
 }
 
-// cancel marks the appointment cancelled in tx; false when it was already.
+// cancel marks the appointment cancelled in tx, and frees the slot it was
+// booked in, if any, for someone else; false when it was cancelled already.
 func cancel(ctx context.Context, tx *sql.Tx, id int64, by string) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE appointments SET state = 'cancelled', cancelled_by = $1, updated_at = $2
 		WHERE id = $3 AND state = 'booked'`, by, db.Now(), id)
@@ -138,5 +139,8 @@ func cancel(ctx context.Context, tx *sql.Tx, id int64, by string) (bool, error) 
 		return false, err
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil || n != 1 {
+		return false, err
+	}
+	return true, freeSlotOf(ctx, tx, id)
 }

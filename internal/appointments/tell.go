@@ -19,6 +19,8 @@ var (
 	newsBooked    = news{"booked", "appointment.sms_booked", "appointment.email_subject_booked"}
 	newsCancelled = news{"cancelled", "appointment.sms_cancelled", "appointment.email_subject_cancelled"}
 	newsReminder  = news{"reminder", "appointment.sms_reminder", "appointment.email_subject_reminder"}
+	// The person moved it from their booking link.
+	newsMoved = news{"moved", "appointment.sms_moved", "appointment.email_subject_moved"}
 )
 
 // whereKeys say how a meeting not at a place happens.
