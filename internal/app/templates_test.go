@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tremplin/internal/messages"
+	"tremplin/internal/platform/i18n"
 )
 
 // A manager rewrites a message for their antenna, sees its length in SMS parts
@@ -85,4 +88,29 @@ func TestAManagerRewritesAMessageAndSeesWhatItCosts(t *testing.T) {
 			t.Errorf("an adviser on the words: %d", p.status)
 		}
 	})
+}
+
+// Every message managers may rewrite has a name, and its default words in each
+// language use only the placeholders it declares: saving them unchanged works.
+func TestEveryRewritableMessageIsDeclaredWithItsPlaceholders(t *testing.T) {
+	list := messages.Templates()
+	if len(list) < 5 {
+		t.Fatalf("%d messages declared", len(list))
+	}
+	for _, tm := range list {
+		for _, lang := range i18n.Languages {
+			p := i18n.For(lang)
+			if p.T(tm.Label) == tm.Label {
+				t.Errorf("%s: no %s name (%s)", tm.Key, lang, tm.Label)
+			}
+			if unknown := tm.Unknown(p.T(tm.Key)); len(unknown) > 0 {
+				t.Errorf("%s in %s uses %v, which it does not declare", tm.Key, lang, unknown)
+			}
+			for _, ph := range tm.Placeholders {
+				if tm.Sample[ph] == "" {
+					t.Errorf("%s: no sample for {%s}", tm.Key, ph)
+				}
+			}
+		}
+	}
 }

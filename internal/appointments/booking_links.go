@@ -130,7 +130,11 @@ func (h *Handlers) SendLink(w http.ResponseWriter, r *http.Request) {
 		if err := createBookingLink(ctx, tx, link, st.ID); err != nil {
 			return err
 		}
-		_, err := h.Outbox.Add(ctx, tx, h.linkMessages(p, link, st.ID)...)
+		texts, err := messages.LoadTexts(ctx, tx, p.AntennaID)
+		if err != nil {
+			return err
+		}
+		_, err = h.Outbox.Add(ctx, tx, h.linkMessages(texts, p, link, st.ID)...)
 		return err
 	})
 	if err != nil {
@@ -146,13 +150,13 @@ func (h *Handlers) SendLink(w http.ResponseWriter, r *http.Request) {
 
 // linkMessages are the person's SMS (and email) carrying their booking link, in
 // their language; the link opens the page in that language.
-func (h *Handlers) linkMessages(p *person, link *bookingLink, by int64) []messages.Message {
+func (h *Handlers) linkMessages(texts *messages.Texts, p *person, link *bookingLink, by int64) []messages.Message {
 	pr := i18n.For(p.Lang)
 	until := link.Expires.In(p.loc())
 	args := []any{"name", p.FirstName, "kind", pr.T("appointment.kind." + link.Kind), "antenna", p.AntennaName,
 		"date", web.FormatDate(pr, until), "time", until.Format("15:04")}
 	base := messages.Message{Antenna: p.AntennaID, Learner: p.ID, Kind: "booking_link", Lang: pr.Lang,
-		Body: pr.T("appointment.sms_link", args...), Link: h.BaseURL + "/b/" + link.Token + "?lang=" + pr.Lang,
+		Body: texts.T(p.AntennaID, pr.Lang, "appointment.sms_link", args...), Link: h.BaseURL + "/b/" + link.Token + "?lang=" + pr.Lang,
 		Expires: link.Expires, RefKind: "booking_link", By: by, ToName: p.FirstName + " " + p.LastName}
 	var out []messages.Message
 	if p.Phone != "" {

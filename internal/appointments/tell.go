@@ -51,6 +51,12 @@ func init() {
 		messages.Template{Key: newsReminder.body, Label: "appointment.template_reminder", Placeholders: placeholders, Sample: sample,
 			TailKey: "appointment.sms_cannot_come", Link: link},
 		messages.Template{Key: newsCancelled.body, Label: "appointment.template_cancelled", Placeholders: placeholders, Sample: sample},
+		messages.Template{Key: newsMoved.body, Label: "appointment.template_moved", Placeholders: placeholders, Sample: sample,
+			TailKey: "appointment.sms_cannot_come", Link: link},
+		messages.Template{Key: "appointment.sms_link", Label: "appointment.template_link",
+			Placeholders: []string{"name", "kind", "antenna", "date", "time"},
+			Sample:       map[string]string{"name": "Amina", "kind": "premier contact", "antenna": "Lille", "date": "15 décembre 2026", "time": "18:00"},
+			Link:         "https://tremplin.example/b/abcdefghijkl?lang=fr"},
 	)
 }
 
