@@ -78,6 +78,30 @@ func TestAppointmentsAndRemindersOnAPhone(t *testing.T) {
 	b.visit("session reply", "/m/"+token)
 	b.load("cannot come to the session", click(`main form[action="/m/`+token+`"] button[type=submit]`))
 
+	// Self-booking: the adviser publishes free slots, sends a booking link; the
+	// person picks a time on the link's page.
+	b.visit("free slots", "/appointments/slots")
+	b.choose("place", strconv.FormatInt(place, 10))
+	b.fill([2]string{"date", time.Now().AddDate(0, 0, 5).Format("01022006")})
+	// A time picker's keys depend on the phone's 12- or 24-hour clock: set what it sets.
+	b.choose("start", "09:30")
+	b.choose("end", "11:30")
+	if status := b.load("slots published", click(`main form[action="/appointments/slots"][method="post"] button[type=submit]`)); status != http.StatusOK {
+		t.Fatalf("publishing slots: HTTP %d: %s", status, b.text("main .error-summary"))
+	}
+	b.visit("booking link form", file+"/booking-links/new")
+	b.tick("advisers", js[string](b, `document.querySelector('input[name=advisers]').value`))
+	if status := b.load("booking link sent", click(`main form[action="`+file+`/booking-links"] button[type=submit]`)); status != http.StatusOK || b.path() != file {
+		t.Fatalf("sending the booking link: HTTP %d at %s: %s", status, b.path(), b.text("main .error-summary"))
+	}
+	var booking string
+	if err := b.app.DB.QueryRowContext(ctx, "SELECT token FROM booking_links WHERE learner_id = $1", amina).Scan(&booking); err != nil {
+		t.Fatal(err)
+	}
+	b.visit("booking page", "/b/"+booking)
+	b.load("slot booked", click(`main form[action="/b/`+booking+`"] button[type=submit]`))
+	b.load("move", click(`main a[href="/b/`+booking+`/move"]`))
+
 	b.expectLang("fr", "ltr")
 	b.chooseLanguage("fr")
 	b.load("signed out", click(`header form[action="/logout"] button`))
