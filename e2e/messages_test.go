@@ -107,6 +107,7 @@ func TestAppointmentsAndRemindersOnAPhone(t *testing.T) {
 	b.load("signed out", click(`header form[action="/logout"] button`))
 	b.visit("staff login", "/login")
 	b.signIn(manager)
+	b.visit("answers and messages not received", "/messages")
 	b.visit("message texts", "/messages/templates")
 	b.load("one message's words", click(`main a[href^="/messages/templates/appointment.sms_booked"]`))
 	b.load("preview", click(`main button[name=action][value=preview]`))
