@@ -266,6 +266,10 @@ type Batch struct {
 	Sender *Sender
 }
 
+// Timeout leaves a batch the time to wait for the provider's rate limit, which
+// the batches worked at once share (100 messages at a few per second each).
+func (b *Batch) Timeout(*river.Job[BatchArgs]) time.Duration { return 30 * time.Minute }
+
 func (b *Batch) Work(ctx context.Context, job *river.Job[BatchArgs]) error {
 	client := river.ClientFromContext[*sql.Tx](ctx)
 	for _, id := range job.Args.IDs {

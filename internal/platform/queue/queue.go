@@ -67,7 +67,9 @@ func New(d *db.DB, cfg Config) (*Queue, error) {
 		// (that is the messages table): one day is enough to look into a problem.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 		JobTimeout:                  time.Minute,
-		RescueStuckJobsAfter:        10 * time.Minute,
+		// Longer than the longest job (a batch of messages waiting for the
+		// provider's rate limit, 30 minutes at most), or it would run twice.
+		RescueStuckJobsAfter: time.Hour,
 		// Idle workers look for due jobs every Poll; busy ones take more as soon
 		// as a slot frees, at most every FetchCooldown.
 		FetchPollInterval: cfg.Poll,
