@@ -156,3 +156,59 @@ func TestAnAdviserBooksAnInterviewAndThePersonCanSayTheyCannotCome(t *testing.T)
 		}
 	})
 }
+
+// An adviser changes an appointment's time: the person is told the new time, the
+// reminders queued for the old one are cancelled, and a past or cancelled
+// appointment cannot change.
+func TestAnAdviserChangesAnAppointmentAndThePersonIsTold(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		s.work()
+		karim := s.signIn("karim.lille@tremplin.example")
+		paul := s.learner("Lille", "Paul", "Girard")
+		s.app.DB.Exec(ctx, "UPDATE learners SET phone = '+33612345670' WHERE id = $1", paul)
+		day := morning().AddDate(0, 0, 3).Format(time.DateOnly)
+		form := url.Values{"kind": {"follow_up"}, "adviser": {s.staffID("karim.lille@tremplin.example")}, "date": {day},
+			"time": {"09:00"}, "duration": {"30"}, "mode": {"phone"}}
+		if p := karim.post(fmt.Sprintf("/learners/%d/appointments", paul), form); p.status != http.StatusSeeOther {
+			t.Fatalf("book: %d %v", p.status, errorsOf(p.body))
+		}
+		var id int64
+		s.app.DB.QueryRowContext(ctx, "SELECT id FROM appointments WHERE learner_id = $1", paul).Scan(&id)
+		edit := fmt.Sprintf("/appointments/%d", id)
+		if p := karim.get(edit + "/edit"); p.status != http.StatusOK || valueOf(p.body, "time") != "09:00" {
+			t.Fatalf("the change form: %d, time %q", p.status, valueOf(p.body, "time"))
+		}
+		if p := s.signIn("manager.bordeaux@tremplin.example").get(edit + "/edit"); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux changes a Lille appointment: %d", p.status)
+		}
+		form.Set("time", "16:30")
+		if p := karim.post(edit, form); p.status != http.StatusSeeOther {
+			t.Fatalf("change: %d %v", p.status, errorsOf(p.body))
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var moved string
+			s.app.DB.QueryRowContext(ctx, "SELECT body FROM messages WHERE learner_id = $1 AND kind = 'appointment_moved'", paul).Scan(&moved)
+			if strings.Contains(moved, "16:30") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no message of the new time: %q", moved)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if sms := s.waitSMSTo("+33612345670"); !strings.Contains(sms.Body, "16:30") {
+			t.Errorf("the last SMS %q does not give the new time", sms.Body)
+		}
+		var starts string
+		s.app.DB.QueryRowContext(ctx, "SELECT starts_at FROM appointments WHERE id = $1", id).Scan(&starts)
+		if at, _ := time.Parse(time.RFC3339, starts); at.In(morning().Location()).Format("15:04") != "16:30" {
+			t.Errorf("the appointment starts at %s", starts)
+		}
+		karim.post(edit+"/cancel", nil)
+		if p := karim.get(edit + "/edit"); p.status != http.StatusSeeOther {
+			t.Errorf("a cancelled appointment's change form: %d", p.status)
+		}
+	})
+}

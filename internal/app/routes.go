@@ -159,6 +159,8 @@ func (a *App) routeTable() []Route {
 		// Appointments with a person: booked from their file, told and reminded.
 		{"GET /learners/{id}/appointments/new", staff, a.Appointments.New},
 		{"POST /learners/{id}/appointments", staff, a.Appointments.Book},
+		{"GET /appointments/{id}/edit", staff, a.Appointments.Edit},
+		{"POST /appointments/{id}", staff, a.Appointments.Update},
 		{"POST /appointments/{id}/cancel", staff, a.Appointments.Cancel},
 		{"POST /appointments/{id}/outcome", staff, a.Appointments.Outcome},
 		// Self-booking: a booking link sent from the file; the free slots advisers

@@ -80,6 +80,8 @@ func (p *person) loc() *time.Location {
 
 // formPage is the booking form.
 type formPage struct {
+	Action    string // where the form goes: booking, or changing an appointment
+	Title     string // catalog key of the page's title and button
 	Person    *person
 	Kinds     []web.Option
 	Modes     []web.Option
@@ -115,8 +117,12 @@ func (h *Handlers) person(w http.ResponseWriter, r *http.Request) (*person, bool
 }
 
 func (h *Handlers) showForm(w http.ResponseWriter, r *http.Request, status int, p *person, f *web.Form) {
+	h.showFormAt(w, r, status, p, f, "/learners/"+strconv.FormatInt(p.ID, 10)+"/appointments", "appointment.book_title")
+}
+
+func (h *Handlers) showFormAt(w http.ResponseWriter, r *http.Request, status int, p *person, f *web.Form, action, title string) {
 	ctx := r.Context()
-	page := &formPage{Person: p,
+	page := &formPage{Person: p, Action: action, Title: title,
 		Kinds:     web.CodeOptions("appointment.kind.", Kinds, ""),
 		Modes:     web.CodeOptions("appointment.mode.", Modes, ""),
 		Durations: []web.Option{{Value: "15", Label: "appointment.min15"}, {Value: "30", Label: "appointment.min30"}, {Value: "45", Label: "appointment.min45"}, {Value: "60", Label: "appointment.min60"}, {Value: "90", Label: "appointment.min90"}},
@@ -162,6 +168,45 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	a, ok := h.fromForm(w, r, p, f)
+	if !ok {
+		return
+	}
+	if f.Valid() {
+		st := auth.Current(ctx)
+		err := h.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if err := insert(ctx, tx, a, st.ID); err != nil {
+				return err
+			}
+			full, err := ByIDTx(ctx, tx, a.ID)
+			if err != nil {
+				return err
+			}
+			_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, full, newsBooked, st.ID)...)
+			return err
+		})
+		if errors.Is(err, ErrOverlap) {
+			f.Fail("time", "appointment.overlap")
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.showForm(w, r, http.StatusUnprocessableEntity, p, f)
+		return
+	}
+	if h.Log != nil {
+		h.Log.InfoContext(ctx, "appointment booked", "appointment_id", a.ID, "learner_id", p.ID)
+	}
+	h.Flash(r, "appointment.booked")
+	http.Redirect(w, r, "/learners/"+strconv.FormatInt(p.ID, 10)+"#appointments", http.StatusSeeOther)
+}
+
+// fromForm reads and checks the appointment's form for person p; the errors
+// stand by their fields. False when the page has been answered already.
+func (h *Handlers) fromForm(w http.ResponseWriter, r *http.Request, p *person, f *web.Form) (*Appointment, bool) {
+	ctx := r.Context()
 	a := &Appointment{AntennaID: p.AntennaID, LearnerID: p.ID, TZ: p.TZ}
 	a.Kind, a.Mode = f.Get("kind"), f.Get("mode")
 	if !slices.Contains(Kinds, a.Kind) {
@@ -174,7 +219,7 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 	advisers, err := advisersOf(ctx, h.DB, p.AntennaID)
 	if err != nil {
 		h.Render.Fail(w, r, err)
-		return
+		return nil, false
 	}
 	if !slices.ContainsFunc(advisers, func(o web.Option) bool { return o.Value == f.Get("adviser") }) {
 		f.Fail("adviser", "form.choose")
@@ -214,35 +259,7 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 		f.Fail("duration", "form.choose")
 	}
 	a.EndsAt = a.StartsAt.Add(time.Duration(minutes) * time.Minute)
-	if f.Valid() {
-		st := auth.Current(ctx)
-		err := h.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if err := insert(ctx, tx, a, st.ID); err != nil {
-				return err
-			}
-			full, err := ByIDTx(ctx, tx, a.ID)
-			if err != nil {
-				return err
-			}
-			_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, full, newsBooked, st.ID)...)
-			return err
-		})
-		if errors.Is(err, ErrOverlap) {
-			f.Fail("time", "appointment.overlap")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.showForm(w, r, http.StatusUnprocessableEntity, p, f)
-		return
-	}
-	if h.Log != nil {
-		h.Log.InfoContext(ctx, "appointment booked", "appointment_id", a.ID, "learner_id", p.ID)
-	}
-	h.Flash(r, "appointment.booked")
-	http.Redirect(w, r, "/learners/"+strconv.FormatInt(p.ID, 10)+"#appointments", http.StatusSeeOther)
+	return a, true
 }
 
 // ByIDTx reads an appointment inside tx (any antenna: the caller checked).
