@@ -32,6 +32,9 @@ func (a *App) routeTable() []Route {
 		// A person's answer to an appointment's messages, by the link they hold.
 		{"GET /a/{token}", pub, a.Appointments.Reply},
 		{"POST /a/{token}", pub, a.Appointments.CannotCome},
+		// A person's answer to a seat offered from a waitlist: accept or decline.
+		{"GET /o/{token}", pub, a.Training.Offer},
+		{"POST /o/{token}", pub, a.Training.OfferAnswer},
 
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},
