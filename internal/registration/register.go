@@ -239,10 +239,17 @@ func thanksURL(antennaID, cohortID int64) string {
 	return u
 }
 
-// acknowledgementText is the text message that confirms a registration: the
-// session chosen (programme, dates, days and hours, place), and who calls from
-// which number. (In Arabic, the outbox isolates numbers and Latin words so that a
-// phone shows them the right way round.)
+// AcknowledgementSMS is the text message that confirms a registration, as it
+// goes out: the session chosen (programme, dates, days and hours, place), and who
+// calls from which number. In Arabic, numbers and Latin words are isolated so
+// that a phone shows them the right way round (messages.Message.Text).
+func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *catalogue.PublicCohort) string {
+	m := messages.Message{Lang: p.Lang, Body: acknowledgementText(p, firstName, a, c)}
+	return m.Text()
+}
+
+// acknowledgementText is AcknowledgementSMS in plain words, before the outbox
+// isolates its numbers.
 func acknowledgementText(p i18n.Printer, firstName string, a *org.Antenna, c *catalogue.PublicCohort) string {
 	args := []any{"name", firstName, "antenna", a.Name, "phone", antennaPhone(a)}
 	if c != nil {

@@ -353,8 +353,15 @@ func (h *Handlers) meetingChanged(ctx context.Context, tx *sql.Tx, ch meetingCha
 	if name.Valid {
 		where = placeWords(name.String, address.String, postcode.String, city.String)
 	}
+	// A meeting restored is news only to those its cancellation reached: one
+	// not sent yet was cancelled with the change (the messages' record, read).
+	told, args := "", db.Args{cohortID}
+	if ch.Kind == meetingRestored {
+		told = ` AND EXISTS (SELECT 1 FROM messages x WHERE x.ref_kind = 'meeting' AND x.ref_id = ` + args.Add(ch.MeetingID) + `
+			AND x.learner_id = l.id AND x.kind = 'meeting_cancelled' AND x.state IN ('sending', 'sent', 'delivered', 'failed'))`
+	}
 	people, err := db.Collect[person](tx.QueryContext(ctx, `SELECT `+personColumns+` FROM enrolments e JOIN learners l ON l.id = e.learner_id
-		WHERE e.cohort_id = $1 AND e.state = 'enrolled' ORDER BY l.id`, cohortID))(scanPerson)
+		WHERE e.cohort_id = $1 AND e.state = 'enrolled'`+told+` ORDER BY l.id`, args...))(scanPerson)
 	if err != nil || len(people) == 0 {
 		return err
 	}
