@@ -32,25 +32,32 @@ type offerPage struct {
 	Late     bool      // offered, and the deadline passed
 }
 
-// offer reads the link and its enrolment.
-func (h *Handlers) offer(w http.ResponseWriter, r *http.Request) (*offerPage, *messages.Reply, int64, bool) {
+// offered is an offer's link with its enrolment.
+type offered struct {
+	link              *messages.Reply
+	cohortID, learner int64
+}
+
+// offer reads the link and its enrolment (whose person is the link's, or the
+// file it was merged into).
+func (h *Handlers) offer(w http.ResponseWriter, r *http.Request) (*offerPage, *offered, bool) {
 	ctx := r.Context()
 	link, err := messages.ReplyByToken(ctx, h.DB, "offer", r.PathValue("token"))
 	if err != nil {
 		h.Render.Fail(w, r, err) // an unknown token is the 404 page
-		return nil, nil, 0, false
+		return nil, nil, false
 	}
-	var cohortID int64
+	o := &offered{link: link}
 	page := &offerPage{Token: link.Token, Answer: link.Answer}
-	if err := h.DB.QueryRowContext(ctx, "SELECT cohort_id, state FROM enrolments WHERE id = $1 AND learner_id = $2",
-		link.RefID, link.LearnerID).Scan(&cohortID, &page.State); err != nil {
+	if err := h.DB.QueryRowContext(ctx, "SELECT cohort_id, learner_id, state FROM enrolments WHERE id = $1", link.RefID).
+		Scan(&o.cohortID, &o.learner, &page.State); err != nil {
 		h.Render.Fail(w, r, db.NotFound(err)) // its enrolment went with the file
-		return nil, nil, 0, false
+		return nil, nil, false
 	}
 	now := h.now()
-	if page.Session, err = SessionOf(ctx, h.DB, cohortID, now); err != nil {
+	if page.Session, err = SessionOf(ctx, h.DB, o.cohortID, now); err != nil {
 		h.Render.Fail(w, r, err)
-		return nil, nil, 0, false
+		return nil, nil, false
 	}
 	page.Title = page.Session.Programme.TitleIn(lang(r))
 	page.Deadline = link.Expires.In(page.Session.Loc)
@@ -58,14 +65,14 @@ func (h *Handlers) offer(w http.ResponseWriter, r *http.Request) (*offerPage, *m
 	// the same seat does not close a new one.
 	page.Open = page.State == Offered && now.Before(link.Expires)
 	page.Late = page.State == Offered && !page.Open
-	return page, link, cohortID, true
+	return page, o, true
 }
 
 // Offer shows the person the seat offered and two buttons, accept or decline:
 // GET /o/{token}. No account, no JavaScript; past the deadline the page says so
 // and gives the antenna's phone.
 func (h *Handlers) Offer(w http.ResponseWriter, r *http.Request) {
-	page, _, _, ok := h.offer(w, r)
+	page, _, ok := h.offer(w, r)
 	if !ok {
 		return
 	}
@@ -81,7 +88,7 @@ func (h *Handlers) Offer(w http.ResponseWriter, r *http.Request) {
 // offer no longer standing, changes nothing: the page then says why.
 func (h *Handlers) OfferAnswer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	page, link, cohortID, ok := h.offer(w, r)
+	page, o, ok := h.offer(w, r)
 	if !ok {
 		return
 	}
@@ -98,25 +105,25 @@ func (h *Handlers) OfferAnswer(w http.ResponseWriter, r *http.Request) {
 	if page.Open {
 		now := h.now()
 		err := h.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if _, _, err := lockCohort(ctx, tx, cohortID); err != nil {
+			if _, _, err := lockCohort(ctx, tx, o.cohortID); err != nil {
 				return err
 			}
 			// Checked again under the cohort's lock: a second tap, or staff acting
 			// at the same moment, finds it answered.
-			if state, err := enrolmentState(ctx, tx, cohortID, link.LearnerID); err != nil || state != Offered {
+			if state, err := enrolmentState(ctx, tx, o.cohortID, o.learner); err != nil || state != Offered {
 				return err
 			}
-			if !now.Before(link.Expires) {
+			if !now.Before(o.link.Expires) {
 				return nil
 			}
-			if _, err := messages.Answer(ctx, tx, link.Token, answer, now); err != nil {
+			if _, err := messages.Answer(ctx, tx, o.link.Token, answer, now); err != nil {
 				return err
 			}
 			var err error
 			if answer == OfferAccepted {
-				changes, err = enrol(ctx, tx, cohortID, link.LearnerID, 0)
+				changes, err = enrol(ctx, tx, o.cohortID, o.learner, 0)
 			} else {
-				changes, err = withdraw(ctx, tx, cohortID, link.LearnerID, 0)
+				changes, err = withdraw(ctx, tx, o.cohortID, o.learner, 0)
 			}
 			if err != nil {
 				return err
@@ -133,7 +140,7 @@ func (h *Handlers) OfferAnswer(w http.ResponseWriter, r *http.Request) {
 		if len(changes) > 0 {
 			changed()
 			if h.Log != nil {
-				h.Log.InfoContext(ctx, "offer answered by the person", "cohort_id", cohortID, "learner_id", link.LearnerID, "answer", answer)
+				h.Log.InfoContext(ctx, "offer answered by the person", "cohort_id", o.cohortID, "learner_id", o.learner, "answer", answer)
 			}
 			h.tell(ctx, changes)
 		}
