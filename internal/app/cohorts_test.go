@@ -73,6 +73,7 @@ func (s *site) status(id int64) string {
 func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
+		s.work()
 		m := s.signIn("manager.lille@tremplin.example")
 		id := s.futureCohort("Lille", "Centre social des Moulins", 2)
 
@@ -122,6 +123,7 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		if p := s.signIn("manager.bordeaux@tremplin.example").get("/cohorts/" + id + "/cancel"); p.status != http.StatusNotFound {
 			t.Fatalf("Bordeaux's manager on a Lille cohort: %d", p.status)
 		}
+		s.drain()
 		sms0, mails0 := len(s.outbox.SMSSent()), len(s.outbox.Sent())
 		if p := m.post("/cohorts/"+id+"/cancel", url.Values{"confirm": {"yes"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("cancel: %d", p.status)
@@ -130,6 +132,7 @@ func TestCancellingACohortAsksFirstThenTellsEveryone(t *testing.T) {
 		if p := m.post("/cohorts/"+id+"/cancel", url.Values{"confirm": {"yes"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("cancel again: %d", p.status)
 		}
+		s.drain()
 		var state string
 		var standing, seats int
 		s.app.DB.QueryRowContext(context.Background(), "SELECT state FROM cohorts WHERE id = $1", id).Scan(&state)

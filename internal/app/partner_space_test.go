@@ -110,12 +110,14 @@ var statusLink = regexp.MustCompile(`https?://[^\s]+/partner/people/\d+`)
 // are accepted as where to go next.
 func TestStatusEmailLeadsToThePersonAfterSignIn(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
+		s.work()
 		karim := s.signIn("karim.lille@tremplin.example")
 		person := s.id(`SELECT rp.id FROM referral_people rp JOIN learners l ON l.id = rp.learner_id WHERE l.last_name = 'Osman'`)
 		sent := len(s.outbox.Sent())
 		if p := karim.post("/referrals/people/"+person+"/state", url.Values{"state": {"unreachable"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("marking unreachable: %d", p.status)
 		}
+		s.drain()
 		var subject, body string
 		for _, m := range s.outbox.Sent()[sent:] {
 			if m.To == sosEmail {

@@ -111,6 +111,7 @@ func merge(vs ...url.Values) url.Values {
 // email — and never sees a staff note.
 func TestPartnerRefersAGroupAndFollowsIt(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
+		s.work()
 		fr := i18n.For("fr")
 		visitor := s.browser()
 		if p := visitor.get("/partner"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/partner/login?next=") {
@@ -184,10 +185,12 @@ func TestPartnerRefersAGroupAndFollowsIt(t *testing.T) {
 		if err != nil || len(cohorts) == 0 {
 			t.Fatalf("no open Lille cohort: %v", err)
 		}
+		s.drain()
 		sentBefore := len(s.outbox.Sent())
 		if p := karim.post("/learners/"+omar+"/decision", url.Values{"decision": {"enrol"}, "cohort": {strconv.FormatInt(cohorts[0].ID, 10)}}); p.status != http.StatusSeeOther {
 			t.Fatalf("enrolling: %d", p.status)
 		}
+		s.drain()
 		var told []string
 		for _, m := range s.outbox.Sent()[sentBefore:] {
 			if m.To == sosEmail {

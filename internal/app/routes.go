@@ -41,6 +41,9 @@ func (a *App) routeTable() []Route {
 		{"POST /b/{token}", pub, a.Appointments.BookingPick},
 		{"GET /b/{token}/move", pub, a.Appointments.BookingMove},
 		{"POST /b/{token}/cancel", pub, a.Appointments.BookingCancel},
+		// A person's answer to a seat offered from a waitlist: accept or decline.
+		{"GET /o/{token}", pub, a.Training.Offer},
+		{"POST /o/{token}", pub, a.Training.OfferAnswer},
 
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},

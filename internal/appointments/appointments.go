@@ -37,6 +37,9 @@ type Handlers struct {
 	web.Deps
 	Outbox  *messages.Outbox
 	BaseURL string
+	// OnChange, when set, is told in the transaction that an appointment was
+	// booked, moved or cancelled: partners tell the people's referrers.
+	OnChange func(ctx context.Context, tx *sql.Tx, learnerID, appointmentID int64) error
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -182,8 +185,7 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, full, newsBooked, st.ID)...)
-			return err
+			return h.send(ctx, tx, full, h.tell(ctx, tx, p, full, newsBooked, st.ID))
 		})
 		if errors.Is(err, ErrOverlap) {
 			f.Fail("time", "appointment.overlap")
@@ -262,6 +264,22 @@ func (h *Handlers) fromForm(w http.ResponseWriter, r *http.Request, p *person, f
 	return a, true
 }
 
+// send queues the person's messages about a and tells OnChange, in tx.
+func (h *Handlers) send(ctx context.Context, tx *sql.Tx, a *Appointment, ms []messages.Message) error {
+	if _, err := h.Outbox.Add(ctx, tx, ms...); err != nil {
+		return err
+	}
+	return h.changed(ctx, tx, a)
+}
+
+// changed tells OnChange that a changed.
+func (h *Handlers) changed(ctx context.Context, tx *sql.Tx, a *Appointment) error {
+	if h.OnChange == nil {
+		return nil
+	}
+	return h.OnChange(ctx, tx, a.LearnerID, a.ID)
+}
+
 // ByIDTx reads an appointment inside tx (any antenna: the caller checked).
 func ByIDTx(ctx context.Context, tx *sql.Tx, id int64) (*Appointment, error) {
 	return scan(tx.QueryRowContext(ctx, "SELECT "+columns+from+" WHERE a.id = $1", id))
@@ -292,8 +310,7 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 				if err := messages.Cancel(ctx, tx, "appointment", a.ID, 0); err != nil {
 					return err
 				}
-				_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, a, newsCancelled, st.ID)...)
-				return err
+				return h.send(ctx, tx, a, h.tell(ctx, tx, p, a, newsCancelled, st.ID))
 			})
 		}
 		if err != nil {

@@ -213,7 +213,7 @@ func (h *Handlers) BookingPick(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, full, newsBooked, 0)...)
+		err = h.send(ctx, tx, full, h.tell(ctx, tx, p, full, newsBooked, 0))
 		return err
 	})
 	switch {
@@ -270,8 +270,7 @@ func (h *Handlers) move(ctx context.Context, tx *sql.Tx, p *person, a *Appointme
 	for i := range ms {
 		ms[i].Urgent = urgent
 	}
-	_, err = h.Outbox.Add(ctx, tx, ms...)
-	return err
+	return h.send(ctx, tx, moved, ms)
 }
 
 // sameDay reports whether now falls on t's day, in t's time zone.
@@ -329,7 +328,7 @@ func (h *Handlers) BookingCancel(w http.ResponseWriter, r *http.Request) {
 		if err := messages.Cancel(ctx, tx, "appointment", page.A.ID, 0); err != nil {
 			return err
 		}
-		_, err = h.Outbox.Add(ctx, tx, h.tell(ctx, tx, p, page.A, newsCancelled, 0)...)
+		err = h.send(ctx, tx, page.A, h.tell(ctx, tx, p, page.A, newsCancelled, 0))
 		return err
 	})
 	if errors.Is(err, ErrNotChangeable) {

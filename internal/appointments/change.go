@@ -97,8 +97,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
 			for i := range ms {
 				ms[i].Urgent = urgent
 			}
-			_, err = h.Outbox.Add(ctx, tx, ms...)
-			return err
+			return h.send(ctx, tx, changed, ms)
 		})
 		if errors.Is(err, ErrOverlap) {
 			f.Fail("time", "appointment.overlap")

@@ -75,7 +75,10 @@ func (h *Handlers) CannotCome(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			return messages.Cancel(ctx, tx, "appointment", page.A.ID, 0)
+			if err := messages.Cancel(ctx, tx, "appointment", page.A.ID, 0); err != nil {
+				return err
+			}
+			return h.changed(ctx, tx, page.A)
 		})
 		if err != nil {
 			h.Render.Fail(w, r, err)

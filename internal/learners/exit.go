@@ -72,8 +72,9 @@ func CheckExit(ctx context.Context, d *db.DB, l *Learner, outcome, day string, n
 
 // Exit records how the person left training, as RecordExit does, and in the same
 // transaction ends their seats (training.EndSeats): the seats freed go to the
-// people waiting. The enrolment changes are returned.
-func Exit(ctx context.Context, d *db.DB, id int64, outcome, reason string, on time.Time, staffID int64) ([]training.Change, error) {
+// people waiting, and fns are told of the changes there (their messages). The
+// enrolment changes are returned.
+func Exit(ctx context.Context, d *db.DB, id int64, outcome, reason string, on time.Time, staffID int64, fns ...training.Then) ([]training.Change, error) {
 	if !slices.Contains(ExitOutcomes, outcome) {
 		return nil, errors.New("unknown exit outcome " + outcome)
 	}
@@ -83,8 +84,18 @@ func Exit(ctx context.Context, d *db.DB, id int64, outcome, reason string, on ti
 			return err
 		}
 		var err error
-		changes, err = training.EndSeats(ctx, tx, id, staffID, on, outcome == Dropped)
-		return err
+		if changes, err = training.EndSeats(ctx, tx, id, staffID, on, outcome == Dropped); err != nil || len(changes) == 0 {
+			return err
+		}
+		for _, fn := range fns {
+			if fn == nil {
+				continue
+			}
+			if err := fn(ctx, tx, changes); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return changes, err
 }
@@ -147,7 +158,7 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	staff := auth.Current(ctx).ID
-	changes, err := Exit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, staff)
+	changes, err := Exit(ctx, h.DB, l.ID, outcome, f.Get("exit_reason"), day, staff, h.Seats)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -152,8 +152,8 @@ func TestAnExitMustBePossible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(changes) != 2 || changes[0] != (training.Change{LearnerID: mariam.ID, State: training.Withdrawn}) ||
-			changes[1] != (training.Change{LearnerID: paul.ID, State: training.Offered}) {
+		if len(changes) != 2 || changes[0] != (training.Change{CohortID: future, LearnerID: mariam.ID, State: training.Withdrawn}) ||
+			changes[1] != (training.Change{CohortID: future, LearnerID: paul.ID, State: training.Offered}) {
 			t.Fatalf("changes: %+v", changes)
 		}
 		for l, want := range map[int64]string{mariam.ID: training.Withdrawn, paul.ID: training.Offered} {

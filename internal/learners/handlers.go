@@ -354,7 +354,7 @@ func (h *Handlers) Decide(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if f.Get("decision") == "enrol" {
-			_, err = training.Enrol(ctx, h.DB, cohort, l.ID, st.ID)
+			_, err = training.Enrol(ctx, h.DB, cohort, l.ID, st.ID, h.Seats)
 			status = Enrolled
 		} else {
 			err = training.Waitlist(ctx, h.DB, cohort, l.ID, st.ID)

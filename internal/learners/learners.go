@@ -12,6 +12,7 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/training"
 )
 
 //go:embed templates/*.html
@@ -27,6 +28,10 @@ type Handlers struct {
 	// change is committed), with who changed it (0 for the system): the partners
 	// package keeps referrals in step and tells the referring partner.
 	OnStatus func(ctx context.Context, learnerID int64, status string, staffID int64) error
+	// Seats, when set, is told of the seats a decision or an exit changes, within
+	// its transaction: the training package queues the messages to the people
+	// (a seat taken, a seat offered).
+	Seats training.Then
 }
 
 // statusOf reads a file's current status, "" when it cannot be read.

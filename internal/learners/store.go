@@ -228,6 +228,9 @@ type Checks struct {
 	PhoneLimit   int           // new files per phone number and hour; 0 for none
 	Pass         string        // a workshop code, which lifts the address limit (read as NormalizePass does)
 	SameWithin   time.Duration // the same phone and names in the antenna this recently: the same registration
+	// Then, when set, runs in the registration's transaction once the file is
+	// stored (its acknowledgement is queued there).
+	Then func(ctx context.Context, tx *sql.Tx, l *Learner) error
 }
 
 // PassAlphabet is what workshop codes are made of: no letters or digits that
@@ -275,7 +278,10 @@ func RegisterChecked(ctx context.Context, d *db.DB, l *Learner, c Checks) error 
 		if err := CheckLimits(ctx, tx, l.Phone, c, now); err != nil {
 			return err
 		}
-		return InsertRegistration(ctx, tx, l, now)
+		if err := InsertRegistration(ctx, tx, l, now); err != nil || c.Then == nil {
+			return err
+		}
+		return c.Then(ctx, tx, l)
 	})
 }
 

@@ -185,7 +185,12 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 		for j < len(due) && j-i < batchSize && due[j].sendAt.Equal(due[i].sendAt) {
 			j++
 		}
-		opts := &river.InsertOpts{Queue: queue.Messages, ScheduledAt: due[i].sendAt, MaxAttempts: maxAttempts}
+		opts := &river.InsertOpts{Queue: queue.Messages, MaxAttempts: maxAttempts}
+		if due[i].sendAt.After(now) {
+			// Only a job for later is scheduled: one due now is available at once,
+			// not at the scheduler's next round (five seconds).
+			opts.ScheduledAt = due[i].sendAt
+		}
 		if j-i == 1 {
 			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{ID: due[i].id}, InsertOpts: opts})
 		} else {

@@ -508,12 +508,10 @@ func (h *Handlers) PersonState(w http.ResponseWriter, r *http.Request) {
 		h.Render.Error(w, r, http.StatusBadRequest)
 		return
 	}
-	changed, err := SetState(ctx, h.DB, st.Scope(), p.ID, state, reason, st.ID)
-	if err != nil {
+	if _, err := SetState(ctx, h.DB, st.Scope(), p.ID, state, reason, st.ID, h.tell); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.tell(ctx, changed)
 	h.Flash(r, "saved")
 	http.Redirect(w, r, "/referrals/"+id64(p.ReferralID), http.StatusSeeOther)
 }
@@ -565,14 +563,10 @@ type figuresData struct {
 
 // LearnerStatusChanged is the learners package's OnStatus callback: the referral
 // state of the person follows their file, the change is logged, and the referring
-// contact is told by email (the state only).
+// contact is told by email (tell.go), in the same transaction.
 func (h *Handlers) LearnerStatusChanged(ctx context.Context, learnerID int64, status string, staffID int64) error {
-	changed, err := FollowLearner(ctx, h.DB, learnerID, status, staffID)
-	if err != nil {
-		return err
-	}
-	h.tell(ctx, changed)
-	return nil
+	_, err := FollowLearner(ctx, h.DB, learnerID, status, staffID, h.tell)
+	return err
 }
 
 // ShortName is a first name and the initial of the last name: "Omar J.".
@@ -582,29 +576,4 @@ func ShortName(first, last string) string {
 		return first + " " + string(r) + "."
 	}
 	return first
-}
-
-// tell emails each referring contact the new state of their person. Only the
-// state (and a declined referral's coded reason) is sent: never notes, positioning
-// or situation. A failure is logged: the change is saved anyway.
-func (h *Handlers) tell(ctx context.Context, changed []*Changed) {
-	for _, c := range changed {
-		if c.Email == "" {
-			continue
-		}
-		p := i18n.For(c.Lang)
-		state := p.T("partner.state." + c.State)
-		if c.State == Declined && c.Reason != "" {
-			state += " (" + p.T("partner.reason."+c.Reason) + ")"
-		}
-		person := c.FirstName + " " + c.LastName
-		// The subject, shown in every inbox list and notification, names the
-		// person by first name and initial only.
-		msg := notifyEmail(c.Email, p.T("partner.status_email.subject", "person", ShortName(c.FirstName, c.LastName), "state", state),
-			p.T("partner.status_email.body", "name", c.ContactName, "person", person, "org", c.OrgName, "state", state,
-				"link", h.BaseURL+"/partner/people/"+id64(c.PersonID)))
-		if err := h.Mail.Send(ctx, msg); err != nil {
-			h.Log.WarnContext(ctx, "partner: status email not sent", "person_id", c.PersonID, "err", err)
-		}
-	}
 }

@@ -9,7 +9,9 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
@@ -25,9 +27,14 @@ func Pages() web.Pages { return web.PackagePages("partners", templates, nil) }
 // Handlers serve this package's pages.
 type Handlers struct {
 	web.Deps
-	Auth    *auth.Service
-	Mail    notify.Mailer
+	Auth *auth.Service
+	Mail notify.Mailer // sign-in links, at once
+	// Outbox queues the emails that tell referring contacts about their people
+	// (tell.go).
+	Outbox  *messages.Outbox
 	BaseURL string
+	// Now is the clock of those emails (time.Now when nil).
+	Now func() time.Time
 	// Counters, when set, brings the impact counters up to date before the
 	// figures per partner are read from them (the impact package's, wired in
 	// internal/app); false while they are first built.

@@ -563,6 +563,8 @@ func Events(ctx context.Context, d *db.DB, personID int64) ([]*Event, error) {
 // Changed is a referred person whose state has just changed, with whom to tell.
 type Changed struct {
 	PersonID    int64
+	LearnerID   int64 // their file (the one it was merged into, if any)
+	AntennaID   int64 // the referral's
 	FirstName   string
 	LastName    string
 	State       string
@@ -574,29 +576,39 @@ type Changed struct {
 	Lang        string
 }
 
-// setState moves the referred people of rows to state (with reason) and logs each
-// change; those already there, and those the partner withdrew, are left alone.
-// It returns who changed.
-func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, reason string, staffID int64) ([]*Changed, error) {
-	// Collect closes the rows before the updates below run on the same transaction.
-	all, err := db.Collect[*Changed](tx.QueryContext(ctx, `SELECT rp.id, l0.first_name, l0.last_name, o.name, COALESCE(c.id, 0), COALESCE(c.name, ''),
-		COALESCE(c.email, ''), COALESCE(c.lang, 'fr'), COALESCE(c.active, FALSE)
+// referring lists the referred people matching where (not withdrawn by the
+// partner), each with the contact who referred them: whom to tell. A contact no
+// longer active has no email.
+func referring(ctx context.Context, tx *sql.Tx, where string, args []any) ([]*Changed, error) {
+	return db.Collect[*Changed](tx.QueryContext(ctx, `SELECT rp.id, COALESCE(l0.merged_into, l0.id), r.antenna_id, l0.first_name, l0.last_name,
+		o.name, COALESCE(c.id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.lang, 'fr'), COALESCE(c.active, FALSE)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
 		JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN partner_contacts c ON c.id = r.contact_id
-		WHERE rp.state <> '`+Withdrawn+`' AND `+where, args...))(func(row db.Scanner) (*Changed, error) {
+		WHERE rp.state <> '`+Withdrawn+`' AND `+where+` ORDER BY rp.id`, args...))(func(row db.Scanner) (*Changed, error) {
 		var c Changed
 		var active bool
-		if err := row.Scan(&c.PersonID, &c.FirstName, &c.LastName, &c.OrgName, &c.ContactID, &c.ContactName, &c.Email, &c.Lang, &active); err != nil {
+		if err := row.Scan(&c.PersonID, &c.LearnerID, &c.AntennaID, &c.FirstName, &c.LastName, &c.OrgName, &c.ContactID, &c.ContactName,
+			&c.Email, &c.Lang, &active); err != nil {
 			return nil, err
 		}
 		if !active {
 			c.Email = ""
 		}
-		c.State, c.Reason = state, reason
 		return &c, nil
 	})
+}
+
+// setState moves the referred people of rows to state (with reason) and logs each
+// change; those already there, and those the partner withdrew, are left alone.
+// It returns who changed.
+func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, reason string, staffID int64) ([]*Changed, error) {
+	// Collect closes the rows before the updates below run on the same transaction.
+	all, err := referring(ctx, tx, where, args)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range all {
+		c.State, c.Reason = state, reason
 	}
 	now := db.Now()
 	var out []*Changed
@@ -620,9 +632,13 @@ func setState(ctx context.Context, tx *sql.Tx, where string, args []any, state, 
 	return out, nil
 }
 
+// Told hears, within the transaction of a change of referral states, who
+// changed: their partners are told there (Handlers.tell).
+type Told func(ctx context.Context, tx *sql.Tx, changed []*Changed) error
+
 // SetState records a staff decision on a referred person in scope: received,
 // unreachable, or declined with a reason.
-func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, state, reason string, staffID int64) ([]*Changed, error) {
+func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, state, reason string, staffID int64, told ...Told) ([]*Changed, error) {
 	if !slices.Contains(States, state) {
 		return nil, fmt.Errorf("unknown referral state %q", state)
 	}
@@ -634,10 +650,24 @@ func SetState(ctx context.Context, d *db.DB, sc auth.Scope, personID int64, stat
 	where := sc.Where("r.antenna_id", &args)
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = setState(ctx, tx, "rp.id = $1 AND "+where, args, state, reason, staffID)
-		return err
+		if out, err = setState(ctx, tx, "rp.id = $1 AND "+where, args, state, reason, staffID); err != nil {
+			return err
+		}
+		return tell(ctx, tx, out, told)
 	})
 	return out, err
+}
+
+func tell(ctx context.Context, tx *sql.Tx, changed []*Changed, told []Told) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	for _, fn := range told {
+		if err := fn(ctx, tx, changed); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StateFor is the referral state that follows from a learner's status (learners
@@ -672,7 +702,7 @@ func StateFor(status string) (state, reason string) {
 
 // FollowLearner moves the referral state of every referral of a learner's file
 // (and of files merged into it) after the file's status changed, and logs it.
-func FollowLearner(ctx context.Context, d *db.DB, learnerID int64, status string, staffID int64) ([]*Changed, error) {
+func FollowLearner(ctx context.Context, d *db.DB, learnerID int64, status string, staffID int64, told ...Told) ([]*Changed, error) {
 	state, reason := StateFor(status)
 	if state == "" {
 		return nil, nil
@@ -680,12 +710,16 @@ func FollowLearner(ctx context.Context, d *db.DB, learnerID int64, status string
 	var out []*Changed
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = setState(ctx, tx, "(rp.learner_id = $1 OR rp.learner_id IN (SELECT x.id FROM learners x WHERE x.merged_into = $1))",
-			[]any{learnerID}, state, reason, staffID)
-		return err
+		if out, err = setState(ctx, tx, ofLearner, []any{learnerID}, state, reason, staffID); err != nil {
+			return err
+		}
+		return tell(ctx, tx, out, told)
 	})
 	return out, err
 }
+
+// ofLearner keeps the referred people of a file ($1) and of the files merged into it.
+const ofLearner = "(rp.learner_id = $1 OR rp.learner_id IN (SELECT x.id FROM learners x WHERE x.merged_into = $1))"
 
 // Figures are an organisation's referrals counted along the path.
 type Figures struct {

@@ -159,8 +159,10 @@ func HeldByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Held, er
 }
 
 // Release makes a file of a held registration, once (a second release of the same
-// one finds it decided and returns db.ErrNotFound). l is the person as checked again.
-func Release(ctx context.Context, d *db.DB, heldID int64, l *learners.Learner, staffID int64) error {
+// one finds it decided and returns db.ErrNotFound). l is the person as checked again;
+// then runs in the same transaction once the file is stored (its acknowledgement).
+func Release(ctx context.Context, d *db.DB, heldID int64, l *learners.Learner, staffID int64,
+	then ...func(ctx context.Context, tx *sql.Tx, l *learners.Learner) error) error {
 	now := time.Now()
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		if err := decide(ctx, tx, heldID, "released", staffID, now); err != nil {
@@ -169,8 +171,15 @@ func Release(ctx context.Context, d *db.DB, heldID int64, l *learners.Learner, s
 		if err := learners.InsertRegistration(ctx, tx, l, now); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE registrations_held SET learner_id = $1 WHERE id = $2", l.ID, heldID)
-		return err
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations_held SET learner_id = $1 WHERE id = $2", l.ID, heldID); err != nil {
+			return err
+		}
+		for _, fn := range then {
+			if err := fn(ctx, tx, l); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net"
 	"net/http"
@@ -11,11 +12,11 @@ import (
 
 	"tremplin/internal/catalogue"
 	"tremplin/internal/learners"
+	"tremplin/internal/messages"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
@@ -106,8 +107,9 @@ func clientAddress(r *http.Request) string {
 	return host
 }
 
-// Register stores a registration, then acknowledges it by SMS (and email when
-// given) in the language the person used, naming the session chosen.
+// Register stores a registration and, with it, queues its acknowledgement by SMS
+// (and email when given) in the language the person used, naming the session
+// chosen.
 //
 // What protects the form, without turning real people away:
 //   - the same registration sent again within SameRegistrationWithin (the back
@@ -140,7 +142,7 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	}
 	thanks := thanksURL(antenna.ID, l.WishedCohort)
 	checks := learners.Checks{Address: clientAddress(r), AddressLimit: h.registrationLimit(), PhoneLimit: learners.PhoneLimit,
-		Pass: f.Get("pass"), SameWithin: SameRegistrationWithin}
+		Pass: f.Get("pass"), SameWithin: SameRegistrationWithin, Then: h.acknowledge(p, antenna, session)}
 	if h.RegistrationLimit < 0 {
 		checks.PhoneLimit = 0
 	}
@@ -180,7 +182,6 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.acknowledge(ctx, p, l, antenna, session)
 	http.Redirect(w, r, thanks, http.StatusSeeOther)
 }
 
@@ -238,17 +239,23 @@ func thanksURL(antennaID, cohortID int64) string {
 	return u
 }
 
-// AcknowledgementSMS is the text message that confirms a registration: the
-// session chosen (programme, dates, days and hours, place), and who calls from
-// which number. In Arabic, numbers and Latin words are isolated so that a phone
-// shows them the right way round.
+// AcknowledgementSMS is the text message that confirms a registration, as it
+// goes out: the session chosen (programme, dates, days and hours, place), and who
+// calls from which number. In Arabic, numbers and Latin words are isolated so
+// that a phone shows them the right way round (messages.Message.Text).
 func AcknowledgementSMS(p i18n.Printer, firstName string, a *org.Antenna, c *catalogue.PublicCohort) string {
+	m := messages.Message{Lang: p.Lang, Body: acknowledgementText(p, firstName, a, c)}
+	return m.Text()
+}
+
+// acknowledgementText is AcknowledgementSMS in plain words, before the outbox
+// isolates its numbers.
+func acknowledgementText(p i18n.Printer, firstName string, a *org.Antenna, c *catalogue.PublicCohort) string {
 	args := []any{"name", firstName, "antenna", a.Name, "phone", antennaPhone(a)}
-	text := p.T("register.sms", args...)
 	if c != nil {
-		text = p.T("register.sms_session", append(args, "session", sessionWords(p, c))...)
+		return p.T("register.sms_session", append(args, "session", sessionWords(p, c))...)
 	}
-	return notify.ForLanguage(p.Lang, text)
+	return p.T("register.sms", args...)
 }
 
 // sessionWords says a session in a sentence, for an SMS or an email.
@@ -265,22 +272,34 @@ func antennaPhone(a *org.Antenna) string {
 	return a.Phone
 }
 
-// acknowledge tells the person their registration arrived: always by SMS, and by
-// email when they gave one. A failure is logged: the registration is kept anyway.
-func (h *Handlers) acknowledge(ctx context.Context, p i18n.Printer, l *learners.Learner, a *org.Antenna, c *catalogue.PublicCohort) {
-	if _, err := h.SMS.SendSMS(ctx, notify.SMSMessage{To: l.Phone, Body: AcknowledgementSMS(p, l.FirstName, a, c)}); err != nil {
-		h.Log.WarnContext(ctx, "registration: SMS not sent", "learner_id", l.ID, "err", err)
-	}
-	if l.Email == "" {
-		return
-	}
-	body := p.T("register.email_body", "name", l.FirstName, "antenna", a.Name, "phone", antennaPhone(a))
-	if c != nil {
-		body += "\n\n" + p.T("register.email_session", "session", sessionWords(p, c))
-	}
-	msg := notify.Email{To: l.Email, Subject: p.T("register.email_subject"), Body: body}
-	if err := h.Mail.Send(ctx, msg); err != nil {
-		h.Log.WarnContext(ctx, "registration: email not sent", "learner_id", l.ID, "err", err)
+// acknowledge tells the person their registration arrived, in their language:
+// always by SMS, and by email when they gave one. The messages are queued in the
+// transaction that stores the file (learners.Checks.Then, Release), so that a
+// registration stored is always acknowledged and one refused never is.
+func (h *Handlers) acknowledge(p i18n.Printer, a *org.Antenna, c *catalogue.PublicCohort) func(ctx context.Context, tx *sql.Tx, l *learners.Learner) error {
+	return func(ctx context.Context, tx *sql.Tx, l *learners.Learner) error {
+		if h.Outbox == nil {
+			return nil
+		}
+		base := messages.Message{Antenna: a.ID, Learner: l.ID, Kind: "registration", Lang: p.Lang,
+			ToName: l.FirstName + " " + l.LastName, RefKind: "learner", RefID: l.ID}
+		if st := auth.Current(ctx); st != nil {
+			base.By = st.ID
+		}
+		sms := base
+		sms.Channel, sms.To, sms.Body = messages.SMS, l.Phone, acknowledgementText(p, l.FirstName, a, c)
+		ms := []messages.Message{sms}
+		if l.Email != "" {
+			body := p.T("register.email_body", "name", l.FirstName, "antenna", a.Name, "phone", antennaPhone(a))
+			if c != nil {
+				body += "\n\n" + p.T("register.email_session", "session", sessionWords(p, c))
+			}
+			mail := base
+			mail.Channel, mail.To, mail.Subject, mail.Body = messages.Email, l.Email, p.T("register.email_subject"), body
+			ms = append(ms, mail)
+		}
+		_, err := h.Outbox.Add(ctx, tx, ms...)
+		return err
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"embed"
 
 	"tremplin/internal/learners"
-	"tremplin/internal/platform/notify"
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/web"
 )
 
@@ -22,8 +22,8 @@ func Pages() web.Pages { return web.PackagePages("registration", templates, nil)
 // desk form.
 type Handlers struct {
 	web.Deps
-	Mail notify.Mailer
-	SMS  notify.SMS
+	// Outbox queues the acknowledgement of a registration (SMS, email).
+	Outbox *messages.Outbox
 	// Learners give the person form's choices and checks.
 	Learners *learners.Handlers
 	// RegistrationLimit is the registrations accepted per address and hour: 0 for

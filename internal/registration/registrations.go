@@ -111,11 +111,10 @@ func (h *Handlers) HeldRelease(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/registrations", http.StatusSeeOther)
 		return
 	}
-	if err := Release(ctx, h.DB, held.ID, l, st.ID); err != nil {
+	if err := Release(ctx, h.DB, held.ID, l, st.ID, h.acknowledge(p, antenna, session)); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.acknowledge(ctx, p, l, antenna, session)
 	h.Flash(r, "registrations.released")
 	http.Redirect(w, r, "/learners/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
 }

@@ -122,15 +122,16 @@ func (h *Handlers) WalkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	p := i18n.For(l.Lang)
 	l.ConsentText = p.T("walkin.consent_text")
-	if err := learners.Register(ctx, h.DB, l, "", 0); err != nil {
+	var checks learners.Checks
+	if f.Get("confirm") == "yes" {
+		checks.Then = h.acknowledge(p, antenna, nil)
+	}
+	if err := learners.RegisterChecked(ctx, h.DB, l, checks); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	if _, err := learners.Assign(ctx, h.DB, st.Scope(), []int64{l.ID}, st, st.ID); err != nil {
 		h.Log.WarnContext(ctx, "walk-in: not assigned to whoever recorded it", "learner_id", l.ID, "err", err)
-	}
-	if f.Get("confirm") == "yes" {
-		h.acknowledge(ctx, p, l, antenna, nil)
 	}
 	h.Log.InfoContext(ctx, "walk-in recorded", "learner_id", l.ID, "staff_id", st.ID, "source", l.Source, "duplicate_of", l.DuplicateOf)
 	if l.DuplicateOf != 0 {

@@ -9,12 +9,9 @@ import (
 	"net/http"
 	"time"
 
-	"tremplin/internal/org"
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
-	"tremplin/internal/platform/i18n"
-	"tremplin/internal/platform/notify"
-	"tremplin/internal/platform/web"
 )
 
 // CohortCancelled is the state passed to OnEnrolment for a person whose enrolment,
@@ -70,9 +67,12 @@ func AffectedBy(ctx context.Context, d db.Execer, cohortID int64) ([]Affected, e
 // CancelCohort cancels a cohort in one transaction: the cohort is marked cancelled,
 // its meetings not yet started are cancelled (those already held stay, with their
 // marks), every enrolment, offer and place on its waitlist is withdrawn with the
-// reason cohort_cancelled, and who did it is logged. It returns the people
-// concerned, to be told; the learners package is to be told with CohortCancelled.
-func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now time.Time) ([]Affected, error) {
+// reason cohort_cancelled, what was still queued to send about them is cancelled,
+// and who did it is logged. It returns the people concerned, to be told (told
+// does it within the transaction); the learners package is to be told with
+// CohortCancelled.
+func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now time.Time,
+	told ...func(ctx context.Context, tx *sql.Tx, people []Affected) error) ([]Affected, error) {
 	defer changed()
 	var out []Affected
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
@@ -90,16 +90,42 @@ func CancelCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now ti
 		if _, err := tx.ExecContext(ctx, "UPDATE cohorts SET state = 'cancelled', cancelled_at = $1, updated_at = $1 WHERE id = $2", at, cohortID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE meetings SET cancelled_at = $1 WHERE cohort_id = $2 AND cancelled_at = '' AND starts_at > $1",
-			at, cohortID); err != nil {
+		meetings, err := db.Collect[int64](tx.QueryContext(ctx, `UPDATE meetings SET cancelled_at = $1
+			WHERE cohort_id = $2 AND cancelled_at = '' AND starts_at > $1 RETURNING id`, at, cohortID))(db.ScanInt64)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET state_before = state, state = 'withdrawn', ended_reason = 'cohort_cancelled',
-			updated_by = $1, updated_at = $2 WHERE cohort_id = $3 AND state IN ('enrolled', 'offered', 'waitlisted')`,
-			db.NullID(staffID), at, cohortID); err != nil {
+		enrolments, err := db.Collect[int64](tx.QueryContext(ctx, `UPDATE enrolments SET state_before = state, state = 'withdrawn',
+			ended_reason = 'cohort_cancelled', updated_by = $1, updated_at = $2
+			WHERE cohort_id = $3 AND state IN ('enrolled', 'offered', 'waitlisted') RETURNING id`,
+			db.NullID(staffID), at, cohortID))(db.ScanInt64)
+		if err != nil {
 			return err
 		}
-		return logCohort(ctx, tx, cohortID, "cancelled", state, len(out), staffID, at)
+		// Reminders of the meetings, offers and confirmations not sent yet would
+		// now be wrong.
+		for _, id := range meetings {
+			if err := messages.Cancel(ctx, tx, "meeting", id, 0); err != nil {
+				return err
+			}
+		}
+		for _, id := range enrolments {
+			if err := messages.Cancel(ctx, tx, "enrolment", id, 0); err != nil {
+				return err
+			}
+		}
+		if err := messages.Cancel(ctx, tx, "cohort", cohortID, 0); err != nil {
+			return err
+		}
+		if err := logCohort(ctx, tx, cohortID, "cancelled", state, len(out), staffID, at); err != nil {
+			return err
+		}
+		for _, fn := range told {
+			if err := fn(ctx, tx, out); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -159,6 +185,10 @@ func ReopenCohort(ctx context.Context, d *db.DB, cohortID, staffID int64, now ti
 			return err
 		}
 		if out, err = FormerlyIn(ctx, tx, cohortID); err != nil {
+			return err
+		}
+		// News of the cancellation not sent yet would now be wrong.
+		if err := messages.Cancel(ctx, tx, "cohort", cohortID, 0); err != nil {
 			return err
 		}
 		return logCohort(ctx, tx, cohortID, "reopened", "cancelled", len(out), staffID, at)
@@ -252,9 +282,10 @@ func (h *Handlers) CohortCancelConfirm(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "training/cohort_cancel.html", data, nil)
 }
 
-// CohortCancel cancels the cohort once confirmed, then tells each person concerned
-// in their language (SMS, and email when they gave one) and the learners package
-// (which moves their path and tells their referrers).
+// CohortCancel cancels the cohort once confirmed, and in the same transaction
+// queues the news to each person concerned in their language (SMS, and email
+// when they gave one); then tells the learners package (which moves their path
+// and tells their referrers).
 func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.managedCohort(w, r)
 	if !ok {
@@ -270,7 +301,7 @@ func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	people, err := CancelCohort(ctx, h.DB, c.ID, st.ID, time.Now())
+	people, err := CancelCohort(ctx, h.DB, c.ID, st.ID, time.Now(), h.cohortCancelled(c))
 	if errors.Is(err, ErrNotCancellable) {
 		// Already cancelled (a second tap) or finished: nothing more to do.
 		http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
@@ -283,7 +314,6 @@ func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 	if h.Log != nil {
 		h.Log.InfoContext(ctx, "cohort cancelled", "cohort_id", c.ID, "staff_id", st.ID, "people", len(people))
 	}
-	h.tellCancelled(ctx, c, people)
 	changes := make([]Change, len(people))
 	for i, p := range people {
 		changes[i] = Change{LearnerID: p.LearnerID, State: CohortCancelled}
@@ -291,43 +321,6 @@ func (h *Handlers) CohortCancel(w http.ResponseWriter, r *http.Request) {
 	h.tell(ctx, changes)
 	h.Flash(r, "training.cohort_cancelled")
 	http.Redirect(w, r, "/cohorts/"+idString(c.ID), http.StatusSeeOther)
-}
-
-// tellCancelled sends each person the news in their language. A failure is
-// logged: the cancellation stands.
-func (h *Handlers) tellCancelled(ctx context.Context, c *Cohort, people []Affected) {
-	p, err := ProgrammeByID(ctx, h.DB, c.ProgrammeID)
-	if err != nil {
-		p = &Programme{Title: c.ProgrammeTitle}
-	}
-	phone := ""
-	if a, err := org.AntennaByID(ctx, h.DB, auth.Scope{All: true}, c.AntennaID); err == nil {
-		phone = a.Phone
-	}
-	for _, a := range people {
-		pr := i18n.For(a.Lang)
-		args := []any{"name", a.FirstName, "programme", p.TitleIn(pr.Lang).Text, "date", web.FormatDate(pr, c.StartsOn),
-			"antenna", c.AntennaName}
-		key := "training.cancel_sms"
-		if phone != "" {
-			key = "training.cancel_sms_phone"
-			args = append(args, "phone", phone)
-		}
-		// In Arabic, the phone number, the date and Latin names are isolated so that
-		// a phone shows them the right way round (notify.ForLanguage).
-		text := notify.ForLanguage(pr.Lang, pr.T(key, args...))
-		if h.SMS != nil && a.Phone != "" {
-			if _, err := h.SMS.SendSMS(ctx, notify.SMSMessage{To: a.Phone, Body: text}); err != nil && h.Log != nil {
-				h.Log.WarnContext(ctx, "cohort cancelled: SMS not sent", "learner_id", a.LearnerID, "err", err)
-			}
-		}
-		if h.Mail != nil && a.Email != "" {
-			msg := notify.Email{To: a.Email, Subject: notify.ForLanguage(pr.Lang, pr.T("training.cancel_email_subject", args...)), Body: text}
-			if err := h.Mail.Send(ctx, msg); err != nil && h.Log != nil {
-				h.Log.WarnContext(ctx, "cohort cancelled: email not sent", "learner_id", a.LearnerID, "err", err)
-			}
-		}
-	}
 }
 
 // CohortReopen takes a cancelled cohort back while none of its meetings has

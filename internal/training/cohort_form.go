@@ -172,7 +172,9 @@ func (h *Handlers) CohortEdit(w http.ResponseWriter, r *http.Request) {
 	h.renderCohortForm(w, r, http.StatusOK, ch, cohortForm(c))
 }
 
-// CohortSave creates a cohort (as a draft) or updates one.
+// CohortSave creates a cohort (as a draft) or updates one. Seats a larger capacity
+// frees are offered to the waitlist, and the people enrolled are told when the
+// cohort's meetings move to another place.
 func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := &Cohort{}
@@ -182,6 +184,7 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	place := c.PlaceID // before the form changes it
 	f, ok := h.Render.Form(w, r)
 	if !ok {
 		return
@@ -225,7 +228,7 @@ func (h *Handlers) CohortSave(w http.ResponseWriter, r *http.Request) {
 	}
 	var changes []Change
 	if f.Valid() {
-		changes, err = SaveCohort(ctx, h.DB, c, auth.Current(ctx).ID)
+		changes, err = SaveCohort(ctx, h.DB, c, auth.Current(ctx).ID, h.Seats, h.cohortMoved(c.ID, place))
 		switch {
 		case errors.Is(err, ErrCapacityBelowTaken):
 			f.Fail("capacity", "training.capacity_below_taken")

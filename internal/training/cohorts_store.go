@@ -169,7 +169,7 @@ func OpenCohorts(ctx context.Context, d *db.DB, antennaID int64) ([]CohortSummar
 // On update the capacity may not fall below the seats taken, nor the dates leave a
 // meeting outside; a larger capacity offers the new seats to the waitlist, and the
 // changes are returned.
-func SaveCohort(ctx context.Context, d *db.DB, c *Cohort, staffID int64) ([]Change, error) {
+func SaveCohort(ctx context.Context, d *db.DB, c *Cohort, staffID int64, fns ...Then) ([]Change, error) {
 	var changes []Change
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
@@ -213,6 +213,9 @@ func SaveCohort(ctx context.Context, d *db.DB, c *Cohort, staffID int64) ([]Chan
 				return err
 			}
 			if changes, err = rebalance(ctx, tx, c.ID, state, c.Capacity, staffID); err != nil {
+				return err
+			}
+			if err := then(ctx, tx, changes, fns); err != nil {
 				return err
 			}
 		}

@@ -340,7 +340,7 @@ func TestOfferToChosenPeopleAndFindPeopleToEnrol(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fmt.Sprint(changes) != fmt.Sprint([]training.Change{{LearnerID: dia, State: training.Offered}}) || fmt.Sprint(left) != fmt.Sprint([]int64{cyr, ann}) {
+		if fmt.Sprint(changes) != fmt.Sprint([]training.Change{{CohortID: c.ID, LearnerID: dia, State: training.Offered}}) || fmt.Sprint(left) != fmt.Sprint([]int64{cyr, ann}) {
 			t.Fatalf("changes %v, left %v", changes, left)
 		}
 		if got := f.Load(c.ID); got.State != "full" {

@@ -182,7 +182,7 @@ func (h *Handlers) CohortEnrol(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		_, err = Enrol(ctx, h.DB, c.ID, learner, st.ID)
+		_, err = Enrol(ctx, h.DB, c.ID, learner, st.ID, h.Seats)
 		if err == nil {
 			h.tell(ctx, []Change{{LearnerID: learner, State: Enrolled}})
 			h.Flash(r, "training.enrolled_one")
@@ -239,7 +239,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 				continue
 			}
 			if err == nil {
-				_, err = Enrol(ctx, h.DB, c.ID, l, st.ID)
+				_, err = Enrol(ctx, h.DB, c.ID, l, st.ID, h.Seats)
 			}
 			if errors.Is(err, ErrCohortFull) || errors.Is(err, ErrCohortClosed) {
 				left, err = append(left, l), nil
@@ -252,7 +252,7 @@ func (h *Handlers) CohortWaitlistAction(w http.ResponseWriter, r *http.Request) 
 			changes = append(changes, Change{LearnerID: l, State: Enrolled})
 		}
 	case "offer":
-		changes, left, err = OfferTo(ctx, h.DB, c.ID, chosen, st.ID)
+		changes, left, err = OfferTo(ctx, h.DB, c.ID, chosen, st.ID, h.Seats)
 		if errors.Is(err, ErrCohortClosed) {
 			h.Render.Error(w, r, http.StatusConflict)
 			return
@@ -286,7 +286,7 @@ func (h *Handlers) CohortOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	changes, err := OfferSeats(ctx, h.DB, c.ID, auth.Current(ctx).ID)
+	changes, err := OfferSeats(ctx, h.DB, c.ID, auth.Current(ctx).ID, h.Seats)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -306,7 +306,7 @@ func (h *Handlers) EnrolmentWithdraw(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	changes, err := Withdraw(ctx, h.DB, cohortID, learnerID, st.ID)
+	changes, err := Withdraw(ctx, h.DB, cohortID, learnerID, st.ID, h.Seats)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -330,7 +330,7 @@ func (h *Handlers) EnrolmentConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if state == Offered {
-		if _, err := Enrol(ctx, h.DB, cohortID, learnerID, st.ID); err != nil && !errors.Is(err, ErrCohortClosed) {
+		if _, err := Enrol(ctx, h.DB, cohortID, learnerID, st.ID, h.Seats); err != nil && !errors.Is(err, ErrCohortClosed) {
 			h.Render.Fail(w, r, err)
 			return
 		} else if err == nil {

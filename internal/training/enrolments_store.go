@@ -21,6 +21,25 @@ const (
 	Withdrawn  = "withdrawn"
 )
 
+// Then is told, within the transaction of a change of seats, what changed: the
+// messages to the people concerned are queued there (Handlers.Seats), so that
+// they go if and only if the change is saved. The functions that change seats
+// take any number of them (none: nobody is told).
+type Then func(ctx context.Context, tx *sql.Tx, changes []Change) error
+
+// then calls each of fns with the changes (maybe none).
+func then(ctx context.Context, tx *sql.Tx, changes []Change, fns []Then) error {
+	for _, fn := range fns {
+		if fn == nil {
+			continue
+		}
+		if err := fn(ctx, tx, changes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrCohortFull is returned by Enrol when no seat is left; the caller may Waitlist.
 var ErrCohortFull = errors.New("cohort is full")
 
@@ -82,7 +101,7 @@ func rebalance(ctx context.Context, tx db.Execer, cohortID int64, state string, 
 			now, db.NullID(staffID), eid); err != nil {
 			return nil, err
 		}
-		out = append(out, Change{LearnerID: lid, State: Offered})
+		out = append(out, Change{CohortID: cohortID, LearnerID: lid, State: Offered})
 		taken++
 	}
 	return out, settle(ctx, tx, cohortID, state, capacity, taken)
@@ -110,42 +129,53 @@ func setEnrolment(ctx context.Context, tx db.Execer, cohortID, learnerID int64, 
 // Enrol takes a seat for the learner in the cohort, within capacity even when two
 // staff take the last seat at once (one gets ErrCohortFull). Enrolling someone
 // already enrolled or offered a seat is not an error. It returns "enrolled".
-func Enrol(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) (string, error) {
+func Enrol(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64, fns ...Then) (string, error) {
 	defer changed()
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		state, capacity, err := lockCohort(ctx, tx, cohortID)
-		if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
-			return ErrCohortClosed
-		}
+		changes, err := enrol(ctx, tx, cohortID, learnerID, staffID)
 		if err != nil {
 			return err
 		}
-		current, err := enrolmentState(ctx, tx, cohortID, learnerID)
-		if err != nil {
-			return err
-		}
-		switch current {
-		case Enrolled:
-			return nil
-		case Offered: // the seat is already held for them
-			return setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID)
-		}
-		taken, err := seatsTaken(ctx, tx, cohortID)
-		if err != nil {
-			return err
-		}
-		if taken >= capacity {
-			return ErrCohortFull
-		}
-		if err := setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID); err != nil {
-			return err
-		}
-		return settle(ctx, tx, cohortID, state, capacity, taken+1)
+		return then(ctx, tx, changes, fns)
 	})
 	if err != nil {
 		return "", err
 	}
 	return Enrolled, nil
+}
+
+// enrol is Enrol within tx; it returns the change, none when the person was
+// enrolled already.
+func enrol(ctx context.Context, tx *sql.Tx, cohortID, learnerID, staffID int64) ([]Change, error) {
+	state, capacity, err := lockCohort(ctx, tx, cohortID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && !takesEnrolments(state)) {
+		return nil, ErrCohortClosed
+	}
+	if err != nil {
+		return nil, err
+	}
+	current, err := enrolmentState(ctx, tx, cohortID, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	done := []Change{{CohortID: cohortID, LearnerID: learnerID, State: Enrolled}}
+	switch current {
+	case Enrolled:
+		return nil, nil
+	case Offered: // the seat is already held for them
+		return done, setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID)
+	}
+	taken, err := seatsTaken(ctx, tx, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	if taken >= capacity {
+		return nil, ErrCohortFull
+	}
+	if err := setEnrolment(ctx, tx, cohortID, learnerID, Enrolled, staffID); err != nil {
+		return nil, err
+	}
+	return done, settle(ctx, tx, cohortID, state, capacity, taken+1)
 }
 
 // Waitlist puts the learner at the end of the cohort's waitlist.
@@ -170,30 +200,38 @@ func Waitlist(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64)
 // Withdraw ends the learner's enrolment, offer or place on the waitlist. A seat that
 // frees is offered to the first person waiting. The changes (the withdrawal first)
 // are returned for the learners package.
-func Withdraw(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64) ([]Change, error) {
+func Withdraw(ctx context.Context, d *db.DB, cohortID, learnerID, staffID int64, fns ...Then) ([]Change, error) {
 	defer changed()
 	var changes []Change
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		state, capacity, err := lockCohort(ctx, tx, cohortID)
-		if err != nil {
+		var err error
+		if changes, err = withdraw(ctx, tx, cohortID, learnerID, staffID); err != nil {
 			return err
 		}
-		current, err := enrolmentState(ctx, tx, cohortID, learnerID)
-		if err != nil || current == "" || current == Withdrawn {
-			return err
-		}
-		if err := setEnrolment(ctx, tx, cohortID, learnerID, Withdrawn, staffID); err != nil {
-			return err
-		}
-		offered, err := rebalance(ctx, tx, cohortID, state, capacity, staffID)
-		changes = append([]Change{{LearnerID: learnerID, State: Withdrawn}}, offered...)
-		return err
+		return then(ctx, tx, changes, fns)
 	})
 	return changes, err
 }
 
+// withdraw is Withdraw within tx.
+func withdraw(ctx context.Context, tx *sql.Tx, cohortID, learnerID, staffID int64) ([]Change, error) {
+	state, capacity, err := lockCohort(ctx, tx, cohortID)
+	if err != nil {
+		return nil, err
+	}
+	current, err := enrolmentState(ctx, tx, cohortID, learnerID)
+	if err != nil || current == "" || current == Withdrawn {
+		return nil, err
+	}
+	if err := setEnrolment(ctx, tx, cohortID, learnerID, Withdrawn, staffID); err != nil {
+		return nil, err
+	}
+	offered, err := rebalance(ctx, tx, cohortID, state, capacity, staffID)
+	return append([]Change{{CohortID: cohortID, LearnerID: learnerID, State: Withdrawn}}, offered...), err
+}
+
 // OfferSeats offers every free seat to the people waiting, first come first served.
-func OfferSeats(ctx context.Context, d *db.DB, cohortID, staffID int64) ([]Change, error) {
+func OfferSeats(ctx context.Context, d *db.DB, cohortID, staffID int64, fns ...Then) ([]Change, error) {
 	defer changed()
 	var changes []Change
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
@@ -201,8 +239,10 @@ func OfferSeats(ctx context.Context, d *db.DB, cohortID, staffID int64) ([]Chang
 		if err != nil {
 			return err
 		}
-		changes, err = rebalance(ctx, tx, cohortID, state, capacity, staffID)
-		return err
+		if changes, err = rebalance(ctx, tx, cohortID, state, capacity, staffID); err != nil {
+			return err
+		}
+		return then(ctx, tx, changes, fns)
 	})
 	return changes, err
 }
@@ -210,7 +250,7 @@ func OfferSeats(ctx context.Context, d *db.DB, cohortID, staffID int64) ([]Chang
 // OfferTo offers a seat to each of the chosen people of the cohort's waitlist while
 // seats are free, in the order given. It returns the changes and the people left
 // without an offer (the cohort was full, or they were not waiting).
-func OfferTo(ctx context.Context, d *db.DB, cohortID int64, learners []int64, staffID int64) ([]Change, []int64, error) {
+func OfferTo(ctx context.Context, d *db.DB, cohortID int64, learners []int64, staffID int64, fns ...Then) ([]Change, []int64, error) {
 	defer changed()
 	var changes []Change
 	var left []int64
@@ -239,10 +279,13 @@ func OfferTo(ctx context.Context, d *db.DB, cohortID int64, learners []int64, st
 			if err := setEnrolment(ctx, tx, cohortID, l, Offered, staffID); err != nil {
 				return err
 			}
-			changes = append(changes, Change{LearnerID: l, State: Offered})
+			changes = append(changes, Change{CohortID: cohortID, LearnerID: l, State: Offered})
 			taken++
 		}
-		return settle(ctx, tx, cohortID, state, capacity, taken)
+		if err := settle(ctx, tx, cohortID, state, capacity, taken); err != nil {
+			return err
+		}
+		return then(ctx, tx, changes, fns)
 	})
 	return changes, left, err
 }
@@ -339,7 +382,7 @@ func EndSeats(ctx context.Context, tx db.Execer, learnerID, staffID int64, day t
 		if err := setEnrolment(ctx, tx, id, learnerID, Withdrawn, staffID); err != nil {
 			return nil, err
 		}
-		withdrawn = append(withdrawn, Change{LearnerID: learnerID, State: Withdrawn})
+		withdrawn = append(withdrawn, Change{CohortID: id, LearnerID: learnerID, State: Withdrawn})
 		next, err := rebalance(ctx, tx, id, state, capacity, staffID)
 		if err != nil {
 			return nil, err

@@ -112,7 +112,7 @@ func TestFreedSeatIsOfferedToTheWaitlistInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []training.Change{{LearnerID: ann, State: training.Withdrawn}, {LearnerID: cyr, State: training.Offered}}
+		want := []training.Change{{CohortID: c.ID, LearnerID: ann, State: training.Withdrawn}, {CohortID: c.ID, LearnerID: cyr, State: training.Offered}}
 		if fmt.Sprint(changes) != fmt.Sprint(want) {
 			t.Fatalf("changes %v, want %v", changes, want)
 		}
@@ -125,7 +125,7 @@ func TestFreedSeatIsOfferedToTheWaitlistInOrder(t *testing.T) {
 		}
 		// Cyr does not answer: the seat passes to Dia, who confirms.
 		changes, err = training.Withdraw(f.Ctx, d, c.ID, cyr, f.Staff.ID)
-		if err != nil || len(changes) != 2 || changes[1] != (training.Change{LearnerID: dia, State: training.Offered}) {
+		if err != nil || len(changes) != 2 || changes[1] != (training.Change{CohortID: c.ID, LearnerID: dia, State: training.Offered}) {
 			t.Fatalf("pass: %v %v", changes, err)
 		}
 		if s, err := training.Enrol(f.Ctx, d, c.ID, dia, f.Staff.ID); err != nil || s != training.Enrolled {

@@ -37,28 +37,29 @@ func (h *Handlers) managedMeeting(w http.ResponseWriter, r *http.Request) (*Meet
 
 // MeetingDelete removes a meeting whose roll call was not taken.
 func (h *Handlers) MeetingDelete(w http.ResponseWriter, r *http.Request) {
-	h.meetingAction(w, r, DeleteMeeting, ErrMeetingMarked, http.StatusBadRequest, "training.meeting_deleted")
+	h.meetingAction(w, r, deleteMeeting, ErrMeetingMarked, http.StatusBadRequest, "training.meeting_deleted")
 }
 
 // MeetingCancel cancels one meeting; it stays on the timetable as cancelled.
 func (h *Handlers) MeetingCancel(w http.ResponseWriter, r *http.Request) {
-	h.meetingAction(w, r, CancelMeeting, ErrMeetingMarked, http.StatusConflict, "training.meeting_cancelled")
+	h.meetingAction(w, r, cancelMeeting, ErrMeetingMarked, http.StatusConflict, "training.meeting_cancelled")
 }
 
 // MeetingRestore undoes the cancellation of one meeting.
 func (h *Handlers) MeetingRestore(w http.ResponseWriter, r *http.Request) {
-	h.meetingAction(w, r, RestoreMeeting, ErrBadTransition, http.StatusConflict, "training.meeting_restored")
+	h.meetingAction(w, r, restoreMeeting, ErrBadTransition, http.StatusConflict, "training.meeting_restored")
 }
 
-// meetingAction runs one change on a meeting the manager manages, answers refused
-// with the status page, and goes back to the cohort's timetable saying done.
-func (h *Handlers) meetingAction(w http.ResponseWriter, r *http.Request, do func(context.Context, *db.DB, int64) error,
+// meetingAction runs one change on a meeting the manager manages (its people
+// told of it), answers refused with the status page, and goes back to the
+// cohort's timetable saying done.
+func (h *Handlers) meetingAction(w http.ResponseWriter, r *http.Request, do func(context.Context, *db.DB, int64, meetingTold) error,
 	refused error, status int, done string) {
 	m, c, ok := h.managedMeeting(w, r)
 	if !ok {
 		return
 	}
-	if err := do(r.Context(), h.DB, m.ID); errors.Is(err, refused) {
+	if err := do(r.Context(), h.DB, m.ID, h.meetingChanged); errors.Is(err, refused) {
 		h.Render.Error(w, r, status)
 		return
 	} else if err != nil {
@@ -138,7 +139,8 @@ func (h *Handlers) MeetingEdit(w http.ResponseWriter, r *http.Request) {
 
 // MeetingSave saves a meeting's new day, times, place and adviser. Overlaps and
 // closed days are handled as when adding a meeting: the cohort's refused, the
-// others to confirm, with what was typed kept.
+// others to confirm, with what was typed kept. The people enrolled are told of
+// a new day, time or place.
 func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 	m, c, ok := h.managedMeeting(w, r)
 	if !ok {
@@ -205,7 +207,7 @@ func (h *Handlers) MeetingSave(w http.ResponseWriter, r *http.Request) {
 			f.Fail("confirm", "training.confirm_needed")
 		}
 		if f.Valid() {
-			switch err := UpdateMeeting(r.Context(), h.DB, &next); {
+			switch err := updateMeeting(r.Context(), h.DB, &next, h.meetingChanged); {
 			case errors.Is(err, ErrMeetingMarked):
 				f.Fail("date", "training.meeting_marked_time")
 			case errors.Is(err, ErrMeetingExists):

@@ -4,12 +4,14 @@ package training
 // moved, cancelled, restored or removed.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"slices"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
@@ -136,15 +138,43 @@ var ErrMeetingCancelled = errors.New("meeting is cancelled")
 
 // DeleteMeeting removes a meeting whose attendance was not taken.
 func DeleteMeeting(ctx context.Context, d *db.DB, id int64) error {
-	res, err := d.Exec(ctx, "DELETE FROM meetings WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM attendance WHERE meeting_id = $1)", id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrMeetingMarked
-	}
-	return nil
+	return deleteMeeting(ctx, d, id, nil)
 }
+
+// deleteMeeting is DeleteMeeting; told, when not nil, hears of it within the
+// transaction while the meeting is still there to read.
+func deleteMeeting(ctx context.Context, d *db.DB, id int64, told meetingTold) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		var marked int
+		var cancelled string
+		err := tx.QueryRowContext(ctx, "SELECT cancelled_at, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1) FROM meetings WHERE id = $1", id).
+			Scan(&cancelled, &marked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrMeetingMarked // gone already: as before, refused
+		}
+		if err != nil {
+			return err
+		}
+		if marked > 0 {
+			return ErrMeetingMarked
+		}
+		if err := messages.Cancel(ctx, tx, "meeting", id, 0); err != nil {
+			return err
+		}
+		if cancelled == "" && told != nil {
+			// For the people enrolled, a meeting removed is a meeting cancelled.
+			if err := told(ctx, tx, meetingChange{MeetingID: id, Kind: meetingCancelled}); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM meetings WHERE id = $1", id)
+		return err
+	})
+}
+
+// meetingTold hears, within its transaction, of a change to a meeting that its
+// people are to be told of (Handlers.meetingChanged).
+type meetingTold func(ctx context.Context, tx *sql.Tx, ch meetingChange) error
 
 // touchCohort stamps the cohort as changed: the impact counters derive again the
 // days of a cohort changed since their last refresh, so a meeting moved or
@@ -156,14 +186,22 @@ func touchCohort(ctx context.Context, tx db.Execer, cohortID int64) error {
 
 // UpdateMeeting saves a meeting's times, place and adviser (0: the cohort's). The
 // times of a meeting whose roll call was taken do not change (its marks are
-// hours attended then); a cancelled meeting does not change at all.
+// hours attended then); a cancelled meeting does not change at all. When its
+// times or its place change, what was queued to send about it (reminders) is
+// cancelled.
 func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
+	return updateMeeting(ctx, d, m, nil)
+}
+
+func updateMeeting(ctx context.Context, d *db.DB, m *Meeting, told meetingTold) error {
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		var cohortID int64
+		var cohortID, place, cohortPlace int64
 		var starts, ends, cancelled string
 		var marked int
-		err := tx.QueryRowContext(ctx, `SELECT cohort_id, starts_at, ends_at, cancelled_at, (SELECT COUNT(*) FROM attendance WHERE meeting_id = $1)
-			FROM meetings WHERE id = $1`, m.ID).Scan(&cohortID, &starts, &ends, &cancelled, &marked)
+		err := tx.QueryRowContext(ctx, `SELECT m.cohort_id, m.starts_at, m.ends_at, m.cancelled_at, COALESCE(m.place_id, 0), c.place_id,
+				(SELECT COUNT(*) FROM attendance WHERE meeting_id = $1)
+			FROM meetings m JOIN cohorts c ON c.id = m.cohort_id WHERE m.id = $1`, m.ID).
+			Scan(&cohortID, &starts, &ends, &cancelled, &place, &cohortPlace, &marked)
 		if err != nil {
 			return db.NotFound(err)
 		}
@@ -178,6 +216,17 @@ func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
 			db.FormatTime(m.Start), db.FormatTime(m.End), db.NullID(m.PlaceID), db.NullID(m.StaffID), m.ID); err != nil {
 			return err
 		}
+		elsewhere := cmp.Or(place, cohortPlace) != cmp.Or(m.PlaceID, cohortPlace)
+		if moved || elsewhere {
+			if err := messages.Cancel(ctx, tx, "meeting", m.ID, 0); err != nil {
+				return err
+			}
+			if told != nil {
+				if err := told(ctx, tx, meetingChange{MeetingID: m.ID, Kind: meetingMoved, Was: db.ParseTime(starts)}); err != nil {
+					return err
+				}
+			}
+		}
 		if moved {
 			return touchCohort(ctx, tx, cohortID)
 		}
@@ -191,8 +240,13 @@ func UpdateMeeting(ctx context.Context, d *db.DB, m *Meeting) error {
 
 // CancelMeeting cancels a meeting whose roll call was not taken: it stays on the
 // timetable and in the calendar feeds as cancelled, takes no roll call and counts
-// no hours. Cancelling it again changes nothing.
+// no hours; what was queued to send about it is cancelled. Cancelling it again
+// changes nothing.
 func CancelMeeting(ctx context.Context, d *db.DB, id int64) error {
+	return cancelMeeting(ctx, d, id, nil)
+}
+
+func cancelMeeting(ctx context.Context, d *db.DB, id int64, told meetingTold) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		var cohortID int64
 		var marked int
@@ -210,6 +264,14 @@ func CancelMeeting(ctx context.Context, d *db.DB, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		if err := messages.Cancel(ctx, tx, "meeting", id, 0); err != nil {
+			return err
+		}
+		if told != nil {
+			if err := told(ctx, tx, meetingChange{MeetingID: id, Kind: meetingCancelled}); err != nil {
+				return err
+			}
+		}
 		return touchCohort(ctx, tx, cohortID)
 	})
 }
@@ -217,6 +279,10 @@ func CancelMeeting(ctx context.Context, d *db.DB, id int64) error {
 // RestoreMeeting undoes the cancellation of a meeting, unless its whole cohort is
 // cancelled.
 func RestoreMeeting(ctx context.Context, d *db.DB, id int64) error {
+	return restoreMeeting(ctx, d, id, nil)
+}
+
+func restoreMeeting(ctx context.Context, d *db.DB, id int64, told meetingTold) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		var cohortID int64
 		var state string
@@ -227,8 +293,20 @@ func RestoreMeeting(ctx context.Context, d *db.DB, id int64) error {
 		if state == "cancelled" {
 			return ErrBadTransition
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE meetings SET cancelled_at = '' WHERE id = $1", id); err != nil {
+		res, err := tx.ExecContext(ctx, "UPDATE meetings SET cancelled_at = '' WHERE id = $1 AND cancelled_at <> ''", id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // not cancelled (a second tap)
+		}
+		if err := messages.Cancel(ctx, tx, "meeting", id, 0); err != nil {
+			return err
+		}
+		if told != nil {
+			if err := told(ctx, tx, meetingChange{MeetingID: id, Kind: meetingRestored}); err != nil {
+				return err
+			}
 		}
 		return touchCohort(ctx, tx, cohortID)
 	})

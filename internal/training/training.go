@@ -17,8 +17,8 @@ import (
 	"time"
 	_ "time/tzdata" // antennas abroad need their zone even where the system has no tz database
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/i18n"
-	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 )
 
@@ -36,9 +36,12 @@ type Handlers struct {
 	web.Deps
 	BaseURL     string
 	OnEnrolment func(ctx context.Context, learnerID int64, state string) error
-	// People told when their cohort is cancelled (cancel.go); nil sends nothing.
-	SMS  notify.SMS
-	Mail notify.Mailer
+	// Outbox queues the messages to people about their seats and meetings
+	// (tell.go); nil sends nothing.
+	Outbox *messages.Outbox
+	// Now is the clock of those messages and of the answers to offers (time.Now
+	// when nil).
+	Now func() time.Time
 	// NameKey folds a name as the learners package stores it, for the search of
 	// people to enrol from a cohort page (enrol.go).
 	NameKey func(string) string
@@ -57,8 +60,10 @@ func (h *Handlers) tell(ctx context.Context, changes []Change) {
 	}
 }
 
-// Change is an enrolment that changed state, for the learners package's callback.
+// Change is an enrolment that changed state, for the learners package's callback
+// and the messages to the person.
 type Change struct {
+	CohortID  int64
 	LearnerID int64
 	State     string
 }
