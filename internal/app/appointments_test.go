@@ -198,8 +198,12 @@ func TestAnAdviserChangesAnAppointmentAndThePersonIsTold(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if sms := s.waitSMSTo("+33612345670"); !strings.Contains(sms.Body, "16:30") {
-			t.Errorf("the last SMS %q does not give the new time", sms.Body)
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if sms := s.waitSMSTo("+33612345670"); strings.Contains(sms.Body, "16:30") {
+				break
+			} else if time.Now().After(deadline) {
+				t.Fatalf("the last SMS %q does not give the new time", sms.Body)
+			}
 		}
 		var starts string
 		s.app.DB.QueryRowContext(ctx, "SELECT starts_at FROM appointments WHERE id = $1", id).Scan(&starts)
@@ -209,6 +213,45 @@ func TestAnAdviserChangesAnAppointmentAndThePersonIsTold(t *testing.T) {
 		karim.post(edit+"/cancel", nil)
 		if p := karim.get(edit + "/edit"); p.status != http.StatusSeeOther {
 			t.Errorf("a cancelled appointment's change form: %d", p.status)
+		}
+	})
+}
+
+// The partner who referred a person is told of the interview booked with them —
+// day, time and place — so that they can remind the person too.
+func TestTheReferringPartnerIsToldOfTheInterview(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		s.work()
+		var referred int64
+		var contact string
+		err := s.app.DB.QueryRowContext(ctx, `SELECT rp.learner_id, pc.email FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
+			JOIN partner_contacts pc ON pc.id = r.contact_id JOIN learners l ON l.id = rp.learner_id
+			WHERE r.antenna_id = $1 AND pc.email <> '' AND l.merged_into IS NULL ORDER BY rp.id LIMIT 1`, s.antennaID("Lille")).Scan(&referred, &contact)
+		if err != nil {
+			t.Fatalf("no referred person in Lille: %v", err)
+		}
+		day := morning().AddDate(0, 0, 4)
+		form := url.Values{"kind": {"first_contact"}, "adviser": {s.staffID("karim.lille@tremplin.example")}, "date": {day.Format(time.DateOnly)},
+			"time": {"17:15"}, "duration": {"30"}, "mode": {"place"}, "place": {s.placeID("La Grappe – tiers-lieu")}}
+		if p := s.signIn("karim.lille@tremplin.example").post(fmt.Sprintf("/learners/%d/appointments", referred), form); p.status != http.StatusSeeOther {
+			t.Fatalf("book: %d %v", p.status, errorsOf(p.body))
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			found := false
+			for _, m := range s.outbox.Sent() {
+				if m.To == contact && strings.Contains(m.Body, "17:15") && strings.Contains(m.Body, "La Grappe") {
+					found = true
+				}
+			}
+			if found {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no email to the referring contact %s with the interview's time and place", contact)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 }
