@@ -157,10 +157,9 @@ func PlanReminders(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL st
 			var ms []messages.Message
 			var links []messages.LinkRequest
 			type due struct {
-				u     *Upcoming
-				rule  string
-				at    time.Time
-				first int // index of its first message in ms
+				u    *Upcoming
+				rule string
+				at   time.Time
 			}
 			var dues []due
 			for _, u := range batch {
