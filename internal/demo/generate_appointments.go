@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"tremplin/internal/calendar"
@@ -121,6 +122,7 @@ type apptGen struct {
 	appointments, messages, links, failed, slots int
 
 	words map[string]string  // catalog words by language and key
+	texts map[string]smsText // catalog SMS by language and key
 	dates map[genDate]string // dates as the messages write them
 }
 
@@ -128,7 +130,8 @@ type apptGen struct {
 // left the rest of a seed's association as it was.
 func newApptGen(g *generator) *apptGen {
 	return &apptGen{g: g, rng: rand.New(rand.NewPCG(uint64(g.o.Seed), 0x61707074)), ants: map[int64]*genAntenna{},
-		cal: map[int64]*staffCal{}, cands: map[int64][]*genPerson{}, seen: map[int64]int{}, words: map[string]string{}, dates: map[genDate]string{}}
+		cal: map[int64]*staffCal{}, cands: map[int64][]*genPerson{}, seen: map[int64]int{}, words: map[string]string{}, dates: map[genDate]string{},
+		texts: map[string]smsText{}}
 }
 
 // load reads the places and the next ids, and lays out the advisers' agendas.
@@ -384,6 +387,70 @@ func (ag *apptGen) word(pr i18n.Printer, key string) string {
 	return w
 }
 
+// genPlaceholders are the placeholders of an appointment's SMS, in the order
+// smsText.fill takes their values (the appointments package's compose gives
+// the same).
+var genPlaceholders = []string{"name", "adviser", "kind", "date", "weekday", "time", "where", "antenna", "phone"}
+
+// smsText is a catalog's SMS cut at its placeholders once, so that filling it
+// for each of hundreds of thousands of messages is a few appends (i18n's T builds
+// a strings.Replacer each time, most of the cost of a generated message).
+type smsText []smsPart
+
+type smsPart struct {
+	lit string
+	arg int // the value's index in genPlaceholders, -1 for words
+}
+
+func (t smsText) fill(vals ...string) string {
+	var b strings.Builder
+	for _, part := range t {
+		if part.arg >= 0 {
+			b.WriteString(vals[part.arg])
+		} else {
+			b.WriteString(part.lit)
+		}
+	}
+	return b.String()
+}
+
+// sms is the catalog's text of key in pr's language, cut at its placeholders.
+func (ag *apptGen) sms(pr i18n.Printer, key string) smsText {
+	k := pr.Lang + "\x00" + key
+	t, ok := ag.texts[k]
+	if !ok {
+		t = cutText(pr.T(key))
+		ag.texts[k] = t
+	}
+	return t
+}
+
+// cutText cuts text at the placeholders of genPlaceholders; braces around
+// anything else stay as they are, as i18n's T leaves them.
+func cutText(text string) smsText {
+	var t smsText
+	for text != "" {
+		i := strings.IndexByte(text, '{')
+		j := strings.IndexByte(text[max(i, 0):], '}') + max(i, 0)
+		if i < 0 || j < i {
+			t = append(t, smsPart{text, -1})
+			break
+		}
+		arg := slices.Index(genPlaceholders, text[i+1:j])
+		if arg < 0 {
+			t = append(t, smsPart{text[:i+1], -1})
+			text = text[i+1:]
+			continue
+		}
+		if i > 0 {
+			t = append(t, smsPart{text[:i], -1})
+		}
+		t = append(t, smsPart{"", arg})
+		text = text[j+1:]
+	}
+	return t
+}
+
 type genDate struct {
 	lang string
 	day  int
@@ -425,9 +492,8 @@ func (ag *apptGen) text(n genNews) string {
 	if ag.dates[date] == "" {
 		ag.dates[date] = web.FormatDate(pr, l)
 	}
-	body := pr.T(genNewsKeys[n.kind], "name", p.first, "adviser", ag.g.staffName[a.staff], "kind", ag.word(pr, "appointment.kind."+a.kind),
-		"date", ag.dates[date], "weekday", ag.word(pr, "weekday."+strconv.Itoa(int(l.Weekday()))), "time", l.Format("15:04"),
-		"where", where, "antenna", an.name, "phone", an.phone)
+	body := ag.sms(pr, genNewsKeys[n.kind]).fill(p.first, ag.g.staffName[a.staff], ag.word(pr, "appointment.kind."+a.kind), ag.dates[date],
+		ag.word(pr, "weekday."+strconv.Itoa(int(l.Weekday()))), l.Format("15:04"), where, an.name, an.phone)
 	link := ""
 	if n.kind != "cancelled" {
 		if a.token != "" {

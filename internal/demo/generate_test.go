@@ -11,6 +11,7 @@ import (
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/platform/i18n"
 )
 
 // A small generated association is consistent: the association's totals are the
@@ -239,5 +240,30 @@ func TestGeneratedInterviewsFollowTheSeed(t *testing.T) {
 	}
 	if a, b := sum(), sum(); a != b {
 		t.Errorf("two generations with one seed: %s, then %s", a, b)
+	}
+}
+
+// The generator fills the catalog's SMS texts itself, for speed: its words are
+// those i18n's T gives, in every language, even for odd braces.
+func TestGeneratedSMSTextsAreTheCatalogs(t *testing.T) {
+	ag := newApptGen(&generator{})
+	vals := []string{"Amina", "Karim Benhaddou", "premier contact", "8 décembre 2026", "mardi", "14:30", "Salle 1, 2 place du Marché",
+		"Lille 001", "+33140000000"}
+	var args []any
+	for i, name := range genPlaceholders {
+		args = append(args, name, vals[i])
+	}
+	for _, lang := range i18n.Languages {
+		pr := i18n.For(lang)
+		for _, key := range genNewsKeys {
+			if got, want := ag.sms(pr, key).fill(vals...), pr.T(key, args...); got != want {
+				t.Errorf("%s %s: %q, want %q", lang, key, got, want)
+			}
+		}
+	}
+	for _, text := range []string{"{name} {{name}} {unknown} {", "no placeholder", "}{name", "{time}{date}", ""} {
+		if got, want := cutText(text).fill(vals...), i18n.Fill(text, args...); got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
 	}
 }
