@@ -279,7 +279,8 @@ type walkIDs struct {
 }
 
 // walkQueries give a record id for the path segment before a parameter (or the
-// parameter's own name): $1 is the viewer's antenna; {name} is an id found before.
+// parameter's own name), or the parameter's value when it is not an id: $1 is
+// the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
 	"antennas": "SELECT CAST($1 AS BIGINT)",
 	"antenna":  "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
@@ -301,6 +302,9 @@ var walkQueries = map[string]string{
 	"contact":   "SELECT MIN(id) FROM partner_contacts WHERE org_id = {partners}",
 	"imports":   "SELECT MIN(id) FROM import_batches WHERE antenna_id = $1",
 	"referrals": "SELECT MIN(id) FROM referrals WHERE antenna_id = $1",
+	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
+	// the one every antenna sends most.
+	"key": "SELECT 'appointment.sms_booked'",
 }
 
 func (w *walkIDs) fill(pattern string) (string, error) {
@@ -359,7 +363,7 @@ func (w *walkIDs) id(kind string) (string, error) {
 	if strings.Contains(q, "$1") {
 		args = append(args, w.antenna)
 	}
-	var id sql.NullInt64
+	var id sql.NullString
 	err := w.d.QueryRowContext(context.Background(), q, args...).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%s: %w", kind, err)
@@ -367,6 +371,6 @@ func (w *walkIDs) id(kind string) (string, error) {
 	if !id.Valid {
 		return "", fmt.Errorf("%s: %w", kind, errNoRow)
 	}
-	w.known[kind] = fmt.Sprint(id.Int64)
+	w.known[kind] = id.String
 	return w.known[kind], nil
 }

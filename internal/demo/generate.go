@@ -21,6 +21,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/siret"
+	"tremplin/internal/training"
 )
 
 // GenerateOptions size the association Generate invents.
@@ -71,7 +72,8 @@ var (
 // Generate fills an empty database with an invented association at scale: antennas,
 // places, staff, programmes, cohorts (about one per 40 people), their meetings,
 // people with their path (history, positioning, enrolment, attendance — about 30
-// marks each —, exit and follow-ups), then derives the impact counters. Rows go
+// marks each —, exit and follow-ups), their interviews with advisers and the SMS
+// about them (generate_appointments.go), then derives the impact counters. Rows go
 // in by thousands per statement, in large transactions, with the secondary
 // indexes of the largest tables dropped during the load and built again after.
 func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
@@ -92,6 +94,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		return fmt.Errorf("generate: the database already has %d learners; use an empty database", existing)
 	}
 	g := &generator{d: d, ctx: ctx, o: o, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0x7472656d706c696e)), start: time.Now()}
+	g.ag = newApptGen(g)
 	// Foreign keys are not checked row by row during the load (the generator
 	// writes parents before children), on its own connection only.
 	if d.Engine == db.SQLite {
@@ -114,6 +117,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"dropping secondary indexes for the load", g.dropIndexes},
 		{"people, paths, enrolments, follow-ups", g.people},
 		{"attendance", g.attendance},
+		{"interviews of the weeks around now", g.ag.aroundNow},
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
@@ -129,8 +133,10 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		}
 		fmt.Fprintf(o.Out, "%8s\n", time.Since(t).Round(10*time.Millisecond))
 	}
-	fmt.Fprintf(o.Out, "generated %d antennas, %d cohorts, %d meetings, %d learners, %d enrolments, %d attendance marks, %d history rows in %s\n",
-		o.Antennas, len(g.cohortList), g.meetings, o.Learners, g.enrolments, g.marks, g.history, time.Since(g.start).Round(time.Second))
+	fmt.Fprintf(o.Out, "generated %d antennas, %d cohorts, %d meetings, %d learners, %d enrolments, %d attendance marks, %d history rows, "+
+		"%d appointments, %d SMS (%d failed), %d reply links, %d free slots in %s\n",
+		o.Antennas, len(g.cohortList), g.meetings, o.Learners, g.enrolments, g.marks, g.history,
+		g.ag.appointments, g.ag.messages, g.ag.failed, g.ag.links, g.ag.slots, time.Since(g.start).Round(time.Second))
 	return nil
 }
 
@@ -157,13 +163,15 @@ type generator struct {
 	start time.Time
 
 	antennaIDs   []int64
-	staffByAnt   map[int64][]int64
+	staffByAnt   map[int64][]int64 // the manager first, then the advisers
+	staffName    map[int64]string
 	orgsByAnt    map[int64][]int64 // partner organisations referring people to the antenna
 	programmeIDs []int64
 	cohortList   []*genCohort
 	byAntenna    map[int64][]*genCohort // sorted by start
 	dropped      []droppedIndex
 	noTriggers   bool
+	ag           *apptGen
 
 	meetings, enrolments, marks, history int
 }
@@ -261,6 +269,7 @@ func (g *generator) organisation() error {
 	}
 	created := db.FormatTime(genStart)
 	g.staffByAnt = map[int64][]int64{}
+	g.staffName = map[int64]string{}
 	g.orgsByAnt = map[int64][]int64{}
 	return g.tx(func(tx *sql.Tx) error {
 		for i := range g.o.Antennas {
@@ -270,13 +279,15 @@ func (g *generator) organisation() error {
 				city, country, tz = "Dzaleka", "MW", "Africa/Blantyre"
 			}
 			name := fmt.Sprintf("%s %03d", city, i+1)
+			phone := fmt.Sprintf("+3314%07d", 1000000+i)
 			var id int64
 			if err := tx.QueryRowContext(g.ctx, `INSERT INTO antennas (name, city, country, timezone, address, phone, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, name, city, country, tz, fmt.Sprintf("%d rue de la République", i+1),
-				fmt.Sprintf("+3314%07d", 1000000+i), created).Scan(&id); err != nil {
+				phone, created).Scan(&id); err != nil {
 				return err
 			}
 			g.antennaIDs = append(g.antennaIDs, id)
+			g.ag.ants[id] = &genAntenna{name: name, phone: phone, loc: training.Location(tz), fr: country == "FR"}
 			// Each place carries what the open-data files need: its establishment's
 			// SIRET (the association's SIREN and a NIC), an address, its hours.
 			for p := range 2 {
@@ -293,11 +304,13 @@ func (g *generator) organisation() error {
 					role = auth.Manager
 				}
 				var sid int64
+				staffName := fmt.Sprintf("%s %s", genFirst[(i+s)%len(genFirst)], genLast[(i*4+s)%len(genLast)])
 				if err := tx.QueryRowContext(g.ctx, `INSERT INTO staff (name, email, password_hash, role, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, fmt.Sprintf("%s %s", genFirst[(i+s)%len(genFirst)], genLast[(i*4+s)%len(genLast)]),
+					VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, staffName,
 					fmt.Sprintf("%s%d.a%03d@generated.example", role, s, i+1), hash, role, created).Scan(&sid); err != nil {
 					return err
 				}
+				g.staffName[sid] = staffName
 				if _, err := tx.ExecContext(g.ctx, "INSERT INTO staff_antennas (staff_id, antenna_id) VALUES ($1, $2)", sid, id); err != nil {
 					return err
 				}
@@ -459,7 +472,8 @@ type droppedIndex struct{ name, create string }
 
 // bulkTables are the tables whose secondary indexes are cheaper to build once
 // than to keep up row by row.
-var bulkTables = []string{"learners", "learner_history", "positioning_tests", "enrolments", "attendance", "learner_followups"}
+var bulkTables = []string{"learners", "learner_history", "positioning_tests", "enrolments", "attendance", "learner_followups",
+	"appointments", "messages", "reply_links"}
 
 func (g *generator) dropIndexes() error {
 	for _, table := range bulkTables {
@@ -510,7 +524,7 @@ func (g *generator) sequences() error {
 		return nil
 	}
 	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups",
-		"referrals", "referral_people"} {
+		"referrals", "referral_people", "appointments", "messages", "appointment_slots"} {
 		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
 			return err
 		}
@@ -526,7 +540,7 @@ func (g *generator) analyze() error {
 		// autovacuum comes by (searches took ten times as long until then). Only this
 		// schema's tables: a bare VACUUM reads every schema of the database.
 		q = "VACUUM (ANALYZE) antennas, places, staff, staff_antennas, programmes, cohorts, meetings, partner_orgs, referrals, referral_people, " + strings.Join(bulkTables, ", ") +
-			", impact_people, impact_days, impact_months, impact_referrals, learner_keys"
+			", appointment_slots, impact_people, impact_days, impact_months, impact_referrals, learner_keys"
 	}
 	_, err := g.d.Exec(g.ctx, q)
 	return err
@@ -561,6 +575,9 @@ func (g *generator) gender() string {
 }
 
 func (g *generator) people() error {
+	if err := g.ag.load(); err != nil {
+		return err
+	}
 	var next struct{ learner, history, test, enrolment, referral int64 }
 	for _, q := range []struct {
 		table string
@@ -579,7 +596,7 @@ func (g *generator) people() error {
 			err := func(tx *sql.Tx) error {
 				lb := db.NewBatch(g.ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode", "town",
 					"languages", "french_level", "situations", "status", "status_reason", "consent_text", "consent_at", "source", "lang",
-					"first_key", "last_key", "exited_on", "created_at", "updated_at", "gender")
+					"first_key", "last_key", "exited_on", "created_at", "updated_at", "gender", "phone_undeliverable_at")
 				hb := db.NewBatch(g.ctx, tx, "learner_history", "id", "learner_id", "kind", "status", "detail", "staff_id", "at")
 				tb := db.NewBatch(g.ctx, tx, "positioning_tests", "id", "learner_id", "staff_id", "taken_at", "lang", "percent", "level", "intermediate_from", "advanced_from")
 				eb := db.NewBatch(g.ctx, tx, "enrolments", "id", "cohort_id", "learner_id", "state", "since", "updated_by", "created_at", "updated_at")
@@ -593,6 +610,7 @@ func (g *generator) people() error {
 				for _, b := range []*db.Batch{lb, rb, pb, hb, tb, eb, fb} {
 					b.Emit(emit, g.d.Engine == db.Postgres)
 				}
+				interviews := g.ag.batches(emit, true)
 				for range n {
 					id := next.learner
 					next.learner++
@@ -606,6 +624,7 @@ func (g *generator) people() error {
 						birth = 0
 					}
 					status, reason, exited := learners.Received, "", ""
+					var contactedAt, testedAt, exitDay time.Time
 					at := created
 					hist := func(kind, status, detail string, when time.Time) error {
 						g.history++
@@ -626,6 +645,7 @@ func (g *generator) people() error {
 						if err := step(learners.Contacted, created.Add(time.Duration(1+g.rng.IntN(72))*time.Hour)); err != nil {
 							return err
 						}
+						contactedAt = at
 						if g.rng.IntN(100) < 12 {
 							return nil // never came back
 						}
@@ -647,6 +667,7 @@ func (g *generator) people() error {
 						if err := step(learners.Positioned, tested); err != nil {
 							return err
 						}
+						testedAt = tested
 						switch r := g.rng.IntN(100); {
 						case r < 6:
 							reason = "orientation"
@@ -708,7 +729,7 @@ func (g *generator) people() error {
 						if err := step(outcome, exitAt); err != nil {
 							return err
 						}
-						exited = dateOf(end)
+						exited, exitDay = dateOf(end), end
 						for i, m := range []string{"m3", "m6"} {
 							due := end.AddDate(0, 3*(i+1), 0)
 							situation, recorded := "", ""
@@ -741,10 +762,16 @@ func (g *generator) people() error {
 					if !slices.Contains([]string{learners.Oriented, learners.NotEligible, learners.Dropped}, status) {
 						reason = ""
 					}
+					// Their interviews and the SMS about them, in their language.
+					p := &genPerson{id: id, antenna: antenna, adviser: adviser, first: first, last: last, lang: g.ag.lang(), created: created}
+					undeliverable, err := g.ag.person(p, status, contactedAt, testedAt, exitDay)
+					if err != nil {
+						return err
+					}
 					createdS := db.FormatTime(created)
-					if err := lb.Add(id, antenna, first, last, fmt.Sprintf("+336%08d", id%100_000_000), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
-						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", "fr",
-						learners.NameKey(first), learners.NameKey(last), exited, createdS, db.FormatTime(at), g.gender()); err != nil {
+					if err := lb.Add(id, antenna, first, last, phoneOf(id), birth, fmt.Sprintf("%05d", 10000+g.rng.IntN(80000)), "",
+						"fr", g.pick(learners.FrenchLevels), g.situations(), status, reason, "J'accepte que l'association garde mes informations.", createdS, "web", p.lang,
+						learners.NameKey(first), learners.NameKey(last), exited, createdS, db.FormatTime(at), g.gender(), undeliverable); err != nil {
 						return err
 					}
 					// One person in seven is referred by a partner organisation of the
@@ -763,7 +790,7 @@ func (g *generator) people() error {
 						next.referral++
 					}
 				}
-				for _, b := range []*db.Batch{lb, rb, pb, hb, tb, eb, fb} {
+				for _, b := range append([]*db.Batch{lb, rb, pb, hb, tb, eb, fb}, interviews...) {
 					if err := b.Flush(); err != nil {
 						return err
 					}
