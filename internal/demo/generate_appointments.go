@@ -486,7 +486,7 @@ func (ag *apptGen) text(n genNews) string {
 			}
 		}
 	default:
-		where = ag.word(pr, "appointment.where_"+a.mode)
+		where = ag.word(pr, map[string]string{"phone": "appointment.where_phone", "video": "appointment.where_video"}[a.mode])
 	}
 	date := genDate{p.lang, dayOf(l, an.loc)}
 	if ag.dates[date] == "" {
