@@ -44,7 +44,7 @@ func main() {
 		ms := make([]messages.Message, min(1000, *n-done))
 		for i := range ms {
 			ms[i] = messages.Message{Antenna: antenna, Channel: messages.SMS, Kind: "load_test", Lang: "fr", To: "+33612345678",
-				Body: "Tremplin : rappel, atelier « Premiers pas » demain à 09:30, La Grappe, 45 rue du Faubourg de Roubaix.",
+				Body:   "Tremplin : rappel, atelier « Premiers pas » demain à 09:30, La Grappe, 45 rue du Faubourg de Roubaix.",
 				Urgent: true, Dedupe: "load:" + run + ":" + strconv.Itoa(done+i)}
 		}
 		if err := d.Tx(ctx, func(tx *sql.Tx) error { _, err := o.Add(ctx, tx, ms...); return err }); err != nil {

@@ -3,6 +3,7 @@ package impact
 import (
 	"context"
 	"sort"
+	"time"
 
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
@@ -53,7 +54,9 @@ func (g *NoShowGroup) RateNot() Rate {
 // ComputeNoShows reads the no-show figures of f's period and antennas (every
 // antenna when f.Antennas is nil); programmes do not apply to appointments.
 func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
-	args := db.Args{db.FormatTime(f.From), db.FormatTime(f.To.AddDate(0, 0, 1))}
+	// Only appointments that have begun: an "I cannot come" marks a future one
+	// excused, which is not yet a fact of the period.
+	args := db.Args{db.FormatTime(f.From), db.FormatTime(f.To.AddDate(0, 0, 1)), db.FormatTime(time.Now())}
 	where := ""
 	if f.Antennas != nil {
 		where = " AND a.antenna_id IN (" + db.InList(&args, f.Antennas) + ")"
@@ -71,7 +74,7 @@ func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
 			CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ref_kind = 'appointment' AND m.ref_id = a.id
 				AND m.kind = 'appointment_reminder' AND m.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END, COUNT(*)
 		FROM appointments a JOIN antennas n ON n.id = a.antenna_id JOIN staff s ON s.id = a.staff_id
-		WHERE a.outcome <> '' AND a.starts_at >= $1 AND a.starts_at < $2`+where+`
+		WHERE a.outcome <> '' AND a.starts_at >= $1 AND a.starts_at < $2 AND a.starts_at <= $3`+where+`
 		GROUP BY n.name, s.name, a.kind, a.outcome, 5`, args...))(func(row db.Scanner) error {
 		var antenna, adviser, kind, outcome string
 		var reminded int
