@@ -6,6 +6,7 @@ package volunteers
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"net/http"
@@ -143,4 +144,26 @@ func (h *Handlers) volunteer(w http.ResponseWriter, r *http.Request) (*Volunteer
 		return nil, false
 	}
 	return v, true
+}
+
+// Requirement kinds.
+const (
+	Charter       = "charter"
+	Honourability = "honourability"
+)
+
+// RequirementMet reports whether the volunteer meets a requirement on a day
+// ("YYYY-MM-DD"): the latest row of that kind exists and has not expired.
+// q is the database or the transaction of a sign-up.
+func RequirementMet(ctx context.Context, q db.Execer, volunteerID int64, kind, day string) (bool, error) {
+	var expires sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT expires_on FROM volunteer_requirements
+		WHERE volunteer_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, volunteerID, kind).Scan(&expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !expires.Valid || expires.String >= day, nil
 }

@@ -36,3 +36,21 @@ CREATE TABLE volunteer_languages (
     lang TEXT NOT NULL,
     PRIMARY KEY (volunteer_id, lang)
 );
+
+-- Requirements a volunteer meets, each with its expiry: the association's charter
+-- (which version, accepted when) and, for work with minors or vulnerable adults,
+-- a check of honourability (only the day the document was seen and who saw it,
+-- never the document). A later row of a kind replaces the earlier; a requirement
+-- is met on a day when its latest row has no expiry or expires on or after it.
+CREATE TABLE volunteer_requirements (
+    id {{id}},
+    volunteer_id BIGINT NOT NULL REFERENCES volunteers (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('charter', 'honourability')),
+    version TEXT NOT NULL DEFAULT '',
+    done_on TEXT NOT NULL,
+    expires_on TEXT,
+    recorded_by BIGINT REFERENCES staff (id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX volunteer_requirements_volunteer ON volunteer_requirements (volunteer_id, kind, id);
+CREATE INDEX volunteer_requirements_expiry ON volunteer_requirements (kind, expires_on);
