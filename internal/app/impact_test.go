@@ -393,6 +393,10 @@ func TestDashboardShowsNoShowsAndWhetherRemindersWereSent(t *testing.T) {
 		if want := `<tr><th scope="row">Lille</th><td class="num">2</td><td class="num">1</td><td class="num">50,0 %</td><td class="num">0,0 %</td><td class="num">100,0 %</td></tr>`; !strings.Contains(table, want) {
 			t.Errorf("the no-show table lacks Lille's row %s:\n%s", want, table)
 		}
+		// And the sessions' absences, by programme, with and without a reminder.
+		if !strings.Contains(page, "Absences aux séances, par parcours") {
+			t.Error("no table of absences from sessions on the dashboard")
+		}
 		if strings.Contains(page, "par conseiller·ère") && !strings.Contains(page, "Karim Benhaddou") {
 			t.Error("the adviser table does not name Karim")
 		}

@@ -60,6 +60,9 @@ const (
 	colAttMinutes
 	colAttMarks
 	colAllMarks
+	colAbsMarks
+	colRemMarks
+	colRemAbs
 	nColumns
 )
 
@@ -87,7 +90,7 @@ var columns = func() []string {
 			out = append(out, fmt.Sprintf("%s_g%d", p, g))
 		}
 	}
-	return append(out, "m6_done", "m6_pos", "att_minutes", "att_marks", "all_marks")
+	return append(out, "m6_done", "m6_pos", "att_minutes", "att_marks", "all_marks", "abs_marks", "rem_marks", "rem_abs")
 }()
 
 var columnList = strings.Join(columns, ", ")

@@ -255,23 +255,37 @@ func minutesBetween(start, end string) int64 {
 }
 
 // addMarks adds the attendance of meetings, counted per meeting by the query
-// (antenna, starts_at, ends_at, programme, present or late, all marks).
+// (antenna, starts_at, ends_at, programme, then the sums of marksSums).
 func (c cube) addMarks(ctx context.Context, q db.Execer, query string, args ...any) error {
 	return db.Each(q.QueryContext(ctx, query, args...))(func(row db.Scanner) error {
-		var antenna, prog, att, all int64
+		var antenna, prog, att, all, abs, rem, remAbs int64
 		var start, end string
-		if err := row.Scan(&antenna, &start, &end, &prog, &att, &all); err != nil {
+		if err := row.Scan(&antenna, &start, &end, &prog, &att, &all, &abs, &rem, &remAbs); err != nil {
 			return err
 		}
 		cs := c.at(antenna, start[:min(10, len(start))], prog)
 		cs[colAttMinutes] += att * minutesBetween(start, end)
 		cs[colAttMarks] += att
 		cs[colAllMarks] += all
+		cs[colAbsMarks] += abs
+		cs[colRemMarks] += rem
+		cs[colRemAbs] += remAbs
 		return nil
 	})
 }
 
-const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)`
+// reminded is whether the person of a mark was sent a reminder of that meeting
+// (handed to the provider: sent or delivered) — whether reminders help is read
+// from the absences with and without one.
+const reminded = `EXISTS (SELECT 1 FROM messages r WHERE r.ref_kind = 'meeting' AND r.ref_id = a.meeting_id
+	AND r.learner_id = a.learner_id AND r.kind = 'meeting_reminder' AND r.state IN ('sent', 'delivered'))`
+
+// marksSums are, per meeting: marks present or late, every mark, absences, marks
+// of people reminded, absences among them.
+const marksSums = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END) AS att, COUNT(*) AS n,
+	SUM(CASE WHEN a.mark = 'absent' THEN 1 ELSE 0 END) AS abs,
+	SUM(CASE WHEN ` + reminded + ` THEN 1 ELSE 0 END) AS rem,
+	SUM(CASE WHEN a.mark = 'absent' AND ` + reminded + ` THEN 1 ELSE 0 END) AS rem_abs`
 
 // countedMark is the condition for a mark (attendance a, meeting m) to count: the
 // meeting stands (a cancelled one counts no hours), and the mark was made on or
@@ -281,13 +295,13 @@ const attended = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END)
 const countedMark = `m.cancelled_at = '' AND substr(a.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)`
 
 // allMarks counts every meeting's marks.
-const allMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, a.att, a.n
-	FROM (SELECT a.meeting_id, ` + attended + ` AS att, COUNT(*) AS n FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+const allMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, a.att, a.n, a.abs, a.rem, a.rem_abs
+	FROM (SELECT a.meeting_id, ` + marksSums + ` FROM attendance a JOIN meetings m ON m.id = a.meeting_id
 		WHERE ` + countedMark + ` GROUP BY a.meeting_id) a
 	JOIN meetings m ON m.id = a.meeting_id JOIN cohorts c ON c.id = m.cohort_id`
 
 // dirtyMarks counts the marks of the meetings on the antenna days of impact_dirty.
-const dirtyMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, ` + attended + `, COUNT(*)
+const dirtyMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, ` + marksSums + `
 	FROM impact_dirty d JOIN cohorts c ON c.antenna_id = d.antenna_id
 	JOIN meetings m ON m.cohort_id = c.id AND m.starts_at >= d.day AND m.starts_at < (d.day || 'U')
 	JOIN attendance a ON a.meeting_id = m.id

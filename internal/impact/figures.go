@@ -100,6 +100,27 @@ func (t Training) AttendanceRate() Rate { return Rate{t.MarksAttended, t.MarksTo
 // PositiveRate is positive exits at +6 months out of follow-ups recorded.
 func (t Training) PositiveRate() Rate { return Rate{t.PositiveExits, t.FollowUpsRecorded} }
 
+// Absences are the marks of the period's sessions again, to tell whether
+// reminders help people come: every mark, the absences (not excused), and the same
+// two counts among the people who were sent a reminder of that session.
+type Absences struct {
+	Marks, Absent, RemindedMarks, RemindedAbsent int64
+}
+
+// Rate is the share of absences among the marks.
+func (a Absences) Rate() Rate { return Rate{a.Absent, a.Marks} }
+
+// RateReminded and RateNot are that share with and without a reminder sent.
+func (a Absences) RateReminded() Rate { return Rate{a.RemindedAbsent, a.RemindedMarks} }
+
+func (a Absences) RateNot() Rate {
+	return Rate{a.Absent - a.RemindedAbsent, a.Marks - a.RemindedMarks}
+}
+
+func absencesOf(cs *counters) Absences {
+	return Absences{cs[colAllMarks], cs[colAbsMarks], cs[colRemMarks], cs[colRemAbs]}
+}
+
 func trainingOf(cs *counters) Training {
 	return Training{cs[colAttMinutes], cs[colAttMarks], cs[colAllMarks], cs[colM6Done], cs[colM6Positive]}
 }
@@ -110,6 +131,7 @@ type Group struct {
 	Name     string
 	Counts   Counts
 	Training Training
+	Absences Absences
 }
 
 // Figures are everything a dashboard or a report shows, computed once: every
@@ -118,6 +140,7 @@ type Figures struct {
 	Filter      Filter
 	Counts      Counts
 	Training    Training
+	Absences    Absences
 	BySituation []Group // a person in several situations counts in each
 	ByBand      []Group
 	ByGender    []Group // the optional answer; the last group is the people who did not give it
@@ -230,7 +253,7 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 	for _, c := range byProgramme {
 		total.add(c)
 	}
-	fig := &Figures{Filter: f, Counts: countsOf(&total, 0), Training: trainingOf(&total)}
+	fig := &Figures{Filter: f, Counts: countsOf(&total, 0), Training: trainingOf(&total), Absences: absencesOf(&total)}
 	for s, code := range Situations {
 		fig.BySituation = append(fig.BySituation, Group{Key: "impact.situation." + code, Counts: countsOf(&total, sitDim(s))})
 	}
@@ -254,7 +277,7 @@ func read(ctx context.Context, d *db.DB, f Filter) (*Figures, error) {
 		if c == nil || (f.Programmes != nil && !slices.Contains(f.Programmes, p.ID)) {
 			continue
 		}
-		fig.ByProgramme = append(fig.ByProgramme, Group{Name: p.Title, Counts: countsOf(c, 0), Training: trainingOf(c)})
+		fig.ByProgramme = append(fig.ByProgramme, Group{Name: p.Title, Counts: countsOf(c, 0), Training: trainingOf(c), Absences: absencesOf(c)})
 		if levels[p.Level] == nil {
 			levels[p.Level] = &counters{}
 		}

@@ -275,6 +275,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 			h.fail(w, r, err)
 			return
 		}
+		tables = append(tables, data.Figures.AbsenceTable(p))
 		tables = append(tables, ns.Tables(p)...)
 	}
 	data.Tables = views(p, tables, charts)

@@ -141,3 +141,23 @@ func (ns *NoShows) Tables(p i18n.Printer) []Table {
 		table("noshow_kind", "impact.noshow.by_kind", "impact.noshow.col.kind", ns.ByKind),
 	}
 }
+
+// AbsenceTable is whether people come to their sessions, by programme, with and
+// without a reminder of the session sent: for staff, on the dashboard.
+func (f *Figures) AbsenceTable(p i18n.Printer) Table {
+	t := Table{ID: "noshow_meetings", Title: p.T("impact.noshow.meetings"), Columns: []string{p.T("impact.col.programme"),
+		p.T("impact.noshow.col.marks"), p.T("impact.noshow.col.absences"), p.T("impact.noshow.col.rate"),
+		p.T("impact.noshow.col.rate_reminded"), p.T("impact.noshow.col.rate_not")}}
+	row := func(name string, a Absences) []Cell {
+		return []Cell{label(name), count(a.Marks), count(a.Absent), rate(a.Rate()), rate(a.RateReminded()), rate(a.RateNot())}
+	}
+	for _, g := range f.ByProgramme {
+		if g.Absences.Marks > 0 {
+			t.Rows = append(t.Rows, row(g.Name, g.Absences))
+		}
+	}
+	if len(t.Rows) > 1 {
+		t.Rows = append(t.Rows, row(p.T("impact.noshow.all"), f.Absences))
+	}
+	return t
+}
