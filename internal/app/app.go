@@ -206,8 +206,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &messages.Batch{Sender: sender})
 	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	river.AddWorker(workers, &training.Lapser{H: a.Training})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
-		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic()}}); err != nil {
+		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue

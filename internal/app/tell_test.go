@@ -267,7 +267,7 @@ func TestWaitlistOfferIsAnsweredFromItsLinkBeforeTheDeadline(t *testing.T) {
 		s.enrol(cohort, seated)
 		people := map[string]int64{}
 		for _, p := range []struct{ name, phone, lang string }{
-			{"Amal", "+33622222222", "ar"}, {"Chloé", "+33633333333", "fr"}, {"Dina", "+33644444444", "fr"}} {
+			{"Amal", "+33622222222", "ar"}, {"Chloé", "+33633333333", "fr"}, {"Dina", "+33644444444", "fr"}, {"Élise", "+33655555555", "fr"}} {
 			id := s.learner("Lille", p.name, "Attente")
 			s.contactOf(id, p.phone, "", p.lang)
 			if err := training.Waitlist(ctx, s.app.DB, mustID(cohort), id, 0); err != nil {
@@ -395,6 +395,33 @@ func TestWaitlistOfferIsAnsweredFromItsLinkBeforeTheDeadline(t *testing.T) {
 		// On time, the same link still takes her answer.
 		if body := html.UnescapeString(s.browser().get(link).body); !strings.Contains(body, fr.T("training.offer_accept")) {
 			t.Errorf("the link does not take an answer before the deadline:\n%s", body)
+		}
+
+		// Past the deadline the seat is not held for her: the periodic job withdraws
+		// the offer, gives the seat to Élise, next in line, and tells Dina whom to call.
+		if n, err := threeDaysOn.app.Training.LapseOffers(ctx); err != nil || n != 1 {
+			t.Fatalf("lapsed offers: %d, %v", n, err)
+		}
+		var reason string
+		s.app.DB.QueryRowContext(ctx, "SELECT ended_reason FROM enrolments WHERE cohort_id = $1 AND learner_id = $2", cohort, people["Dina"]).Scan(&reason)
+		if got := s.enrolmentState(fmt.Sprint(people["Dina"]), cohort); got != training.Withdrawn || reason != training.OfferExpired {
+			t.Errorf("Dina's lapsed offer: %s (%q)", got, reason)
+		}
+		if got := s.enrolmentState(fmt.Sprint(people["Élise"]), cohort); got != training.Offered {
+			t.Errorf("Élise is %s once Dina's offer lapsed", got)
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE learner_id = $1 AND kind = 'offer_lapsed' AND body LIKE '%liste d''attente%'", people["Dina"]); n != 1 {
+			t.Errorf("%d messages tell Dina her offer lapsed", n)
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE learner_id = $1 AND kind = 'offer'", people["Élise"]); n != 1 {
+			t.Errorf("%d offers sent to Élise", n)
+		}
+		if body := html.UnescapeString(manager.get("/cohorts/" + cohort).body); !strings.Contains(body, fr.T("training.reason.offer_expired")) {
+			t.Error("the cohort page does not say Dina's offer lapsed")
+		}
+		// Run again, nothing more happens: Élise's own deadline is days away.
+		if n, err := threeDaysOn.app.Training.LapseOffers(ctx); err != nil || n != 0 {
+			t.Errorf("a second run lapsed %d offers (%v)", n, err)
 		}
 	})
 }

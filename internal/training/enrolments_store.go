@@ -311,12 +311,13 @@ type Seat struct {
 	Since       time.Time
 	Position    int     // on the waitlist, from 1
 	Attended    float64 // hours present or late
+	Reason      string  // why a withdrawn seat ended, when not a person's choice: cohort_cancelled, offer_expired
 }
 
 // Roster lists a cohort's enrolments — enrolled, offered, waitlisted (in order),
 // withdrawn — with the hours each person attended.
 func Roster(ctx context.Context, d *db.DB, cohortID int64) ([]*Seat, error) {
-	rows, err := d.QueryContext(ctx, `SELECT e.id, e.learner_id, l.first_name, l.last_name, l.phone, e.state, e.since
+	rows, err := d.QueryContext(ctx, `SELECT e.id, e.learner_id, l.first_name, l.last_name, l.phone, e.state, e.since, e.ended_reason
 		FROM enrolments e JOIN learners l ON l.id = e.learner_id WHERE e.cohort_id = $1
 		ORDER BY CASE e.state WHEN 'enrolled' THEN 1 WHEN 'offered' THEN 2 WHEN 'waitlisted' THEN 3 ELSE 4 END,
 			CASE WHEN e.state = 'waitlisted' THEN e.since ELSE '' END, l.last_name, l.first_name, e.id`, cohortID)
@@ -330,7 +331,7 @@ func Roster(ctx context.Context, d *db.DB, cohortID int64) ([]*Seat, error) {
 	for rows.Next() {
 		var s Seat
 		var since string
-		if err := rows.Scan(&s.EnrolmentID, &s.LearnerID, &s.FirstName, &s.LastName, &s.Phone, &s.State, &since); err != nil {
+		if err := rows.Scan(&s.EnrolmentID, &s.LearnerID, &s.FirstName, &s.LastName, &s.Phone, &s.State, &since, &s.Reason); err != nil {
 			return nil, err
 		}
 		s.Since = db.ParseTime(since)
