@@ -40,6 +40,12 @@ var walkSkip = map[string]string{}
 // subject), with {param} filled as in the path.
 var walkQueryStrings = map[string]string{
 	"GET /learners/{id}/merge": "?other={other}",
+	// The generated association's present is the end of June 2026 (its
+	// appointments and meetings stop there): the calendars show that week.
+	"GET /agenda":              "?week=2026-W27",
+	"GET /agenda/places/{id}":  "?week=2026-W27",
+	"GET /agenda/antenna/{id}": "?week=2026-W27",
+	"GET /appointments/slots":  "?week=2026-W27",
 }
 
 // walkViewers are the generated dataset's accounts (tremplin generate): the
@@ -302,6 +308,8 @@ var walkQueries = map[string]string{
 	"contact":   "SELECT MIN(id) FROM partner_contacts WHERE org_id = {partners}",
 	"imports":   "SELECT MIN(id) FROM import_batches WHERE antenna_id = $1",
 	"referrals": "SELECT MIN(id) FROM referrals WHERE antenna_id = $1",
+	"appointments": `SELECT MIN(id) FROM appointments WHERE antenna_id = $1 AND state = 'booked'
+		AND starts_at >= '2026-06-29'`,
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",

@@ -322,6 +322,9 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		for _, p := range counted {
 			c.addPerson(p, keep)
 		}
+		if err := c.addReminded(ctx, tx, dirtyReminded); err != nil {
+			return err
+		}
 		if err := c.addMarks(ctx, tx, dirtyMarks); err != nil {
 			return err
 		}
@@ -471,6 +474,9 @@ func rebuild(ctx context.Context, d *db.DB) error {
 	}
 	if err := c.addMarks(ctx, d, allMarks); err != nil {
 		return fmt.Errorf("impact rebuild: marks: %w", err)
+	}
+	if err := c.addReminded(ctx, d, allReminded); err != nil {
+		return fmt.Errorf("impact rebuild: reminders: %w", err)
 	}
 	referrals, err := referralsOf(ctx, d, "true")
 	if err != nil {

@@ -258,9 +258,9 @@ func minutesBetween(start, end string) int64 {
 // (antenna, starts_at, ends_at, programme, then the sums of marksSums).
 func (c cube) addMarks(ctx context.Context, q db.Execer, query string, args ...any) error {
 	return db.Each(q.QueryContext(ctx, query, args...))(func(row db.Scanner) error {
-		var antenna, prog, att, all, abs, rem, remAbs int64
+		var antenna, prog, att, all, abs int64
 		var start, end string
-		if err := row.Scan(&antenna, &start, &end, &prog, &att, &all, &abs, &rem, &remAbs); err != nil {
+		if err := row.Scan(&antenna, &start, &end, &prog, &att, &all, &abs); err != nil {
 			return err
 		}
 		cs := c.at(antenna, start[:min(10, len(start))], prog)
@@ -268,24 +268,40 @@ func (c cube) addMarks(ctx context.Context, q db.Execer, query string, args ...a
 		cs[colAttMarks] += att
 		cs[colAllMarks] += all
 		cs[colAbsMarks] += abs
+		return nil
+	})
+}
+
+// addReminded adds, per meeting, the marks of the people who were sent a
+// reminder of it and their absences (antenna, starts_at, programme, marks,
+// absences).
+func (c cube) addReminded(ctx context.Context, q db.Execer, query string) error {
+	return db.Each(q.QueryContext(ctx, query))(func(row db.Scanner) error {
+		var antenna, prog, rem, remAbs int64
+		var start string
+		if err := row.Scan(&antenna, &start, &prog, &rem, &remAbs); err != nil {
+			return err
+		}
+		cs := c.at(antenna, start[:min(10, len(start))], prog)
 		cs[colRemMarks] += rem
 		cs[colRemAbs] += remAbs
 		return nil
 	})
 }
 
-// reminded is whether the person of a mark was sent a reminder of that meeting
-// (handed to the provider: sent or delivered) — whether reminders help is read
-// from the absences with and without one.
-const reminded = `EXISTS (SELECT 1 FROM messages r WHERE r.ref_kind = 'meeting' AND r.ref_id = a.meeting_id
-	AND r.learner_id = a.learner_id AND r.kind = 'meeting_reminder' AND r.state IN ('sent', 'delivered'))`
-
-// marksSums are, per meeting: marks present or late, every mark, absences, marks
-// of people reminded, absences among them.
+// marksSums are, per meeting: marks present or late, every mark, absences.
 const marksSums = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END) AS att, COUNT(*) AS n,
-	SUM(CASE WHEN a.mark = 'absent' THEN 1 ELSE 0 END) AS abs,
-	SUM(CASE WHEN ` + reminded + ` THEN 1 ELSE 0 END) AS rem,
-	SUM(CASE WHEN a.mark = 'absent' AND ` + reminded + ` THEN 1 ELSE 0 END) AS rem_abs`
+	SUM(CASE WHEN a.mark = 'absent' THEN 1 ELSE 0 END) AS abs`
+
+// reminded are the people sent a reminder of a meeting (handed to the provider:
+// sent or delivered), one row per meeting and person. Read from the messages
+// towards the marks: reminders are far fewer than the marks (36 million at a
+// national scale), each found by the marks' key.
+const reminded = `(SELECT DISTINCT ref_id AS meeting_id, learner_id FROM messages
+	WHERE ref_kind = 'meeting' AND kind = 'meeting_reminder' AND state IN ('sent', 'delivered'))`
+
+// remindedSums are, per meeting, the marks of the people reminded and their absences.
+const remindedSums = `COUNT(*), SUM(CASE WHEN a.mark = 'absent' THEN 1 ELSE 0 END)`
 
 // countedMark is the condition for a mark (attendance a, meeting m) to count: the
 // meeting stands (a cancelled one counts no hours), and the mark was made on or
@@ -295,7 +311,7 @@ const marksSums = `SUM(CASE WHEN a.mark IN ('present', 'late') THEN 1 ELSE 0 END
 const countedMark = `m.cancelled_at = '' AND substr(a.marked_at, 1, 10) >= substr(m.starts_at, 1, 10)`
 
 // allMarks counts every meeting's marks.
-const allMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, a.att, a.n, a.abs, a.rem, a.rem_abs
+const allMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id, a.att, a.n, a.abs
 	FROM (SELECT a.meeting_id, ` + marksSums + ` FROM attendance a JOIN meetings m ON m.id = a.meeting_id
 		WHERE ` + countedMark + ` GROUP BY a.meeting_id) a
 	JOIN meetings m ON m.id = a.meeting_id JOIN cohorts c ON c.id = m.cohort_id`
@@ -307,6 +323,27 @@ const dirtyMarks = `SELECT c.antenna_id, m.starts_at, m.ends_at, c.programme_id,
 	JOIN attendance a ON a.meeting_id = m.id
 	WHERE ` + countedMark + `
 	GROUP BY m.id, c.antenna_id, m.starts_at, m.ends_at, c.programme_id`
+
+// allReminded counts every meeting's marks of people reminded.
+const allReminded = `SELECT c.antenna_id, m.starts_at, c.programme_id, ` + remindedSums + `
+	FROM ` + reminded + ` r JOIN attendance a ON a.meeting_id = r.meeting_id AND a.learner_id = r.learner_id
+	JOIN meetings m ON m.id = a.meeting_id JOIN cohorts c ON c.id = m.cohort_id
+	WHERE ` + countedMark + `
+	GROUP BY m.id, c.antenna_id, m.starts_at, c.programme_id`
+
+// dirtyReminded counts them for the meetings on the antenna days of
+// impact_dirty: few marks, each looked up among its meeting's messages.
+const dirtyReminded = `SELECT c.antenna_id, m.starts_at, c.programme_id,
+	SUM(CASE WHEN ` + wasReminded + ` THEN 1 ELSE 0 END), SUM(CASE WHEN a.mark = 'absent' AND ` + wasReminded + ` THEN 1 ELSE 0 END)
+	FROM impact_dirty d JOIN cohorts c ON c.antenna_id = d.antenna_id
+	JOIN meetings m ON m.cohort_id = c.id AND m.starts_at >= d.day AND m.starts_at < (d.day || 'U')
+	JOIN attendance a ON a.meeting_id = m.id
+	WHERE ` + countedMark + `
+	GROUP BY m.id, c.antenna_id, m.starts_at, c.programme_id`
+
+// wasReminded is whether the person of mark a was sent a reminder of its meeting.
+const wasReminded = `EXISTS (SELECT 1 FROM messages r WHERE r.ref_kind = 'meeting' AND r.ref_id = a.meeting_id
+	AND r.learner_id = a.learner_id AND r.kind = 'meeting_reminder' AND r.state IN ('sent', 'delivered'))`
 
 // dirtyPeople reads back, from impact_people, the people counted on a dirty
 // antenna day (by any of their days).
