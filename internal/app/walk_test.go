@@ -308,8 +308,9 @@ var walkQueries = map[string]string{
 	"contact":   "SELECT MIN(id) FROM partner_contacts WHERE org_id = {partners}",
 	"imports":   "SELECT MIN(id) FROM import_batches WHERE antenna_id = $1",
 	"referrals": "SELECT MIN(id) FROM referrals WHERE antenna_id = $1",
+	// One still to come: a begun appointment's edit page sends back to the file.
 	"appointments": `SELECT MIN(id) FROM appointments WHERE antenna_id = $1 AND state = 'booked'
-		AND starts_at >= '2026-06-29'`,
+		AND starts_at > '{now}'`,
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
@@ -367,6 +368,7 @@ func (w *walkIDs) id(kind string) (string, error) {
 		}
 	}
 	q = strings.ReplaceAll(q, "{admin}", w.known["admin"])
+	q = strings.ReplaceAll(q, "{now}", db.Now())
 	var args []any
 	if strings.Contains(q, "$1") {
 		args = append(args, w.antenna)
