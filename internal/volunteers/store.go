@@ -212,10 +212,11 @@ func (f Filter) where(sc auth.Scope, args *db.Args) string {
 		w += " AND EXISTS (SELECT 1 FROM volunteer_languages l WHERE l.volunteer_id = v.id AND l.lang = " + args.Add(f.Language) + ")"
 	}
 	if f.Due == "expired" || f.Due == "expiring" {
-		limit := f.Day
-		cond := "r.expires_on < " + args.Add(limit)
+		var cond string
 		if f.Due == "expiring" {
 			cond = "r.expires_on >= " + args.Add(f.Day) + " AND r.expires_on <= " + args.Add(addDays(f.Day, ExpiringWithin))
+		} else {
+			cond = "r.expires_on < " + args.Add(f.Day)
 		}
 		w += ` AND EXISTS (SELECT 1 FROM volunteer_requirements r WHERE r.volunteer_id = v.id AND ` + cond + `
 			AND r.id = (SELECT MAX(id) FROM volunteer_requirements x WHERE x.volunteer_id = v.id AND x.kind = r.kind))`
