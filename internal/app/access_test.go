@@ -98,6 +98,14 @@ func TestStaffNeverSeeAnotherAntenna(t *testing.T) {
 		if strings.Contains(antennas, "Bordeaux") {
 			t.Error("the Lille manager sees the Bordeaux antenna")
 		}
+		// Nor a volunteer of Bordeaux (the demo's Jeanne Martin).
+		jeanne := s.id("SELECT id FROM volunteers WHERE last_name = 'Martin' AND antenna_id = $1", bordeaux)
+		if p := lille.get("/volunteers/" + jeanne); p.status != http.StatusNotFound || strings.Contains(p.body, "Jeanne") {
+			t.Errorf("GET a Bordeaux volunteer: status %d, want 404", p.status)
+		}
+		if p := lille.post("/volunteers/"+jeanne+"/left", nil); p.status != http.StatusNotFound {
+			t.Errorf("POST to a Bordeaux volunteer: status %d, want 404", p.status)
+		}
 		// The national admin sees every antenna.
 		admin := s.signIn("admin@tremplin.example")
 		all := html.UnescapeString(admin.get("/antennas").body)

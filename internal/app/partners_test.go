@@ -276,7 +276,8 @@ func TestPartnerReachesNothingOfAnotherOrganisation(t *testing.T) {
 						t.Errorf("POST %s with B's antenna was accepted", p)
 					}
 				case method == "GET":
-					if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login?next=") {
+					// Staff pages (and the volunteers' space) send a partner to their own sign-in.
+					if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), rt.Policy.SignInPath()+"?next=") {
 						t.Errorf("staff page GET %s: %d %s; want the staff sign-in", p, res.status, res.header.Get("Location"))
 					}
 				default:

@@ -246,6 +246,28 @@ func (a *App) routeTable() []Route {
 		{"POST /partner/colleagues", a.Partners.Policy(), a.Partners.Invite},
 		// --- end partners ---
 
+		// --- volunteers: public sign-up, staff review, the volunteer's own space ---
+		{"GET /volunteer/join", pub, a.Volunteers.JoinForm},
+		{"POST /volunteer/join", pub, a.Volunteers.Join},
+		{"GET /volunteer/join/thanks", pub, a.Volunteers.JoinThanks},
+		{"GET /volunteers", staff, a.Volunteers.List},
+		{"GET /volunteers/{id}", staff, a.Volunteers.Show},
+		{"POST /volunteers/{id}/validate", staff, a.Volunteers.Validate},
+		{"POST /volunteers/{id}/decline", staff, a.Volunteers.Decline},
+		{"POST /volunteers/{id}/check", staff, a.Volunteers.Check},
+		{"POST /volunteers/{id}/left", staff, a.Volunteers.Left},
+		// Volunteers sign in with a one-time link sent by SMS or email.
+		{"GET /volunteer/login", pub, a.Volunteers.LoginForm},
+		{"POST /volunteer/login", pub, a.Volunteers.LoginSend},
+		{"GET /volunteer/login/{token}", pub, a.Volunteers.LinkForm},
+		{"POST /volunteer/login/{token}", pub, a.Volunteers.LinkUse},
+		{"POST /volunteer/logout", pub, a.Volunteers.Logout},
+		{"GET /volunteer", a.Volunteers.Policy(), a.Volunteers.Home},
+		{"GET /volunteer/edit", a.Volunteers.Policy(), a.Volunteers.EditForm},
+		{"POST /volunteer/edit", a.Volunteers.Policy(), a.Volunteers.EditSave},
+		{"POST /volunteer/charter", a.Volunteers.Policy(), a.Volunteers.CharterAccept},
+		// --- end volunteers ---
+
 		// --- impact: dashboards, funder reports ---
 		// Every member of staff sees the figures of their antennas (an admin, the
 		// whole association); managers and admins make funder reports.

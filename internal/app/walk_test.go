@@ -288,10 +288,11 @@ type walkIDs struct {
 // parameter's own name), or the parameter's value when it is not an id: $1 is
 // the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
-	"antennas": "SELECT CAST($1 AS BIGINT)",
-	"antenna":  "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
-	"places":   "SELECT MIN(id) FROM places WHERE antenna_id = $1",
-	"staff":    "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
+	"antennas":   "SELECT CAST($1 AS BIGINT)",
+	"antenna":    "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
+	"places":     "SELECT MIN(id) FROM places WHERE antenna_id = $1",
+	"staff":      "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
+	"volunteers": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
 	// A programme the viewer may edit: the association's for the admin, their
 	// antenna's for a manager (the generated programmes are all national: the
 	// manager's programme pages are then left out).

@@ -3,17 +3,11 @@ package partners
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"tremplin/internal/learners"
@@ -23,20 +17,16 @@ import (
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
+	"tremplin/internal/platform/signin"
 	"tremplin/internal/platform/web"
 )
 
 // LinkLifetime is how long a sign-in link works (once).
 const LinkLifetime = 30 * time.Minute
 
-// linksPerHour is how many links one contact may be sent in an hour; beyond, the
-// page answers the same but sends nothing (no mailbox flooding).
-const linksPerHour = 5
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte("tremplin-partner:" + token))
-	return hex.EncodeToString(sum[:])
-}
+// links are the partner space's one-time links: 5 a contact an hour, beyond
+// which the page answers the same but sends nothing (no mailbox flooding).
+var links = signin.Links{Kind: "partner", Lifetime: LinkLifetime, PerHour: 5}
 
 func notifyEmail(to, subject, body string) notify.Email {
 	return notify.Email{To: to, Subject: subject, Body: body}
@@ -45,55 +35,13 @@ func notifyEmail(to, subject, body string) notify.Email {
 // NewLink creates a one-time sign-in token for a contact; "" when the contact has
 // asked for too many links within the hour.
 func NewLink(ctx context.Context, d *db.DB, contactID int64, now time.Time) (string, error) {
-	token := rand.Text()
-	sent := false
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_tokens WHERE contact_id = $1 AND created_at > $2",
-			contactID, now.Add(-time.Hour).Unix()).Scan(&n); err != nil {
-			return err
-		}
-		if n >= linksPerHour {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_tokens WHERE expires_at < $1", now.Add(-24*time.Hour).Unix()); err != nil {
-			return err
-		}
-		sent = true
-		_, err := tx.ExecContext(ctx, "INSERT INTO partner_tokens (token_hash, contact_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
-			hashToken(token), contactID, now.Add(LinkLifetime).Unix(), now.Unix())
-		return err
-	})
-	if err != nil || !sent {
-		return "", err
-	}
-	return token, nil
-}
-
-// linkValid reports whether a token is unused and unexpired, without using it.
-func linkValid(ctx context.Context, d *db.DB, token string, now time.Time) (bool, error) {
-	var n int
-	err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-		hashToken(token), now.Unix()).Scan(&n)
-	return n > 0, err
+	return links.New(ctx, d, contactID, now)
 }
 
 // UseLink uses a token once and returns its contact; 0 when it is unknown,
 // expired or already used (two simultaneous uses: one wins).
 func UseLink(ctx context.Context, d *db.DB, token string, now time.Time) (int64, error) {
-	var id int64
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE partner_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-			now.Unix(), hashToken(token))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return tx.QueryRowContext(ctx, "SELECT contact_id FROM partner_tokens WHERE token_hash = $1", hashToken(token)).Scan(&id)
-	})
-	return id, err
+	return links.Use(ctx, d, token, now)
 }
 
 // LoginForm asks a partner contact for their email.
@@ -109,23 +57,7 @@ func (h *Handlers) LoginForm(w http.ResponseWriter, r *http.Request) {
 // SafeNext returns next when it is a page of the partner space (a local path
 // under /partner, not the sign-in pages), "" otherwise: where a sign-in link may
 // lead after signing in, so that no link can send a partner elsewhere.
-func SafeNext(next string) string {
-	if next == "" || len(next) > 300 || !strings.HasPrefix(next, "/partner") || strings.ContainsAny(next, "\\\r\n\t") {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Fragment != "" || strings.HasPrefix(next, "//") {
-		return ""
-	}
-	p := u.Path
-	if p != "/partner" && !strings.HasPrefix(p, "/partner/") {
-		return ""
-	}
-	if path.Clean(p) != p || strings.Contains(u.RawPath, "%") || strings.HasPrefix(p, "/partner/login") || p == "/partner/logout" {
-		return ""
-	}
-	return u.RequestURI()
-}
+func SafeNext(next string) string { return signin.SafeNext(next, "/partner") }
 
 // LoginSend emails a one-time link when a contact has that email, and answers the
 // same either way, so that the page tells nobody who is a contact.
@@ -186,7 +118,7 @@ func (h *Handlers) signInLink(token, next string) string {
 // way to get a new one.
 func (h *Handlers) LinkForm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	ok, err := linkValid(r.Context(), h.DB, token, time.Now())
+	ok, err := links.Valid(r.Context(), h.DB, token, time.Now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -268,7 +268,7 @@ func TestSignInLinksWorkOnceAndExpire(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored string
-		d.QueryRowContext(context.Background(), "SELECT token_hash FROM partner_tokens").Scan(&stored)
+		d.QueryRowContext(context.Background(), "SELECT token_hash FROM signin_links WHERE kind = 'partner'").Scan(&stored)
 		if stored == token || strings.Contains(stored, token) {
 			t.Error("the token is stored as is")
 		}

@@ -209,6 +209,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/partners", "nav.partners", false},
 		{"/outreach", "nav.outreach", false},
 		{"/referrals", "nav.referrals", false},
+		{"/volunteers", "volunteers.nav", false},
 		{"/impact", "nav.impact", false},
 		{"/antennas", "nav.antennas", false},
 		{"/places", "nav.places", false},
