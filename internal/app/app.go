@@ -23,6 +23,7 @@ import (
 	"tremplin/internal/attendance"
 	"tremplin/internal/calendar"
 	"tremplin/internal/catalogue"
+	"tremplin/internal/civic"
 	"tremplin/internal/exports"
 	"tremplin/internal/followups"
 	"tremplin/internal/impact"
@@ -87,6 +88,7 @@ type App struct {
 	OpenData     *opendata.Handlers
 	Exports      *exports.Handlers
 	Appointments *appointments.Handlers
+	Civic        *civic.Handlers
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Outbox       *messages.Outbox
@@ -163,6 +165,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		impact.Pages(),
 		opendata.Pages(),
 		exports.Pages(),
+		civic.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -196,6 +199,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Exports = &exports.Handlers{Deps: deps}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Civic = &civic.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Agenda = &agenda.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
 	if cfg.SMSRate > 0 {
