@@ -246,6 +246,7 @@ func scanApplication(row db.Scanner) (*Application, error) {
 // Apply stores an application in tx.
 func Apply(ctx context.Context, tx *sql.Tx, a *Application, addressKey string) error {
 	now := db.Now()
+	a.State = "new"
 	return tx.QueryRowContext(ctx, `INSERT INTO civic_applications (offer_id, antenna_id, first_name, last_name, phone, email, lang,
 		birth_date, disability, message, availability, heard, address_key, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
@@ -315,6 +316,9 @@ func Move(ctx context.Context, tx *sql.Tx, a *Application, to, reason string, at
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO civic_application_events (application_id, state, reason, note, by_staff, at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, to, reason, note, db.NullID(by), now)
+	if err == nil {
+		a.State = to
+	}
 	return err
 }
 
