@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tremplin/internal/platform/db"
 )
 
 // civicOffer is the demo association's published civic-service offer.
@@ -229,4 +231,66 @@ func TestCivicContract(t *testing.T) {
 			t.Errorf("late after one done: %d, want %d", n, late-1)
 		}
 	})
+}
+
+// Every civic-service page opens for Lille's manager and stays light, the public
+// ones in each language; managers create approvals and offers with clear
+// messages for what is wrong.
+func TestCivicPages(t *testing.T) {
+	s := newSite(t, db.SQLite)
+	ctx := context.Background()
+	var approval, offer, app, contract string
+	s.app.DB.QueryRowContext(ctx, "SELECT CAST(MIN(id) AS TEXT) FROM civic_approvals").Scan(&approval)
+	offer, _ = s.civicOffer()
+	s.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM civic_applications WHERE first_name = 'Yonas'").Scan(&app)
+	s.app.DB.QueryRowContext(ctx, "SELECT CAST(MIN(id) AS TEXT) FROM civic_contracts").Scan(&contract)
+	m := s.signIn("manager.lille@tremplin.example")
+	if p := m.post("/civic/applications/"+app+"/state", url.Values{"state": {"accepted"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", p.status)
+	}
+	for _, path := range []string{"/civic", "/civic/approvals/new", "/civic/approvals/" + approval + "/edit", "/civic/offers/new",
+		"/civic/offers/" + offer, "/civic/offers/" + offer + "/edit", "/civic/applications/" + app, "/civic/applications/" + app + "/contract",
+		"/civic/contracts/" + contract, "/civic/obligations"} {
+		p := m.get(path)
+		if p.status != http.StatusOK {
+			t.Errorf("GET %s: %d", path, p.status)
+		}
+		if len(p.body) > 30<<10 {
+			t.Errorf("GET %s: %d bytes", path, len(p.body))
+		}
+	}
+	for _, lang := range []string{"fr", "en", "ar"} {
+		v := s.browser()
+		for _, path := range []string{"/service-civique?lang=" + lang, "/service-civique/" + offer + "?lang=" + lang} {
+			if p := v.get(path); p.status != http.StatusOK || !strings.Contains(p.body, `lang="`+lang+`"`) {
+				t.Errorf("GET %s: %d", path, p.status)
+			}
+		}
+	}
+	// A draft offer is not public.
+	var draft string
+	s.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM civic_offers WHERE state <> 'published'").Scan(&draft)
+	if p := s.browser().get("/service-civique/" + draft); p.status != http.StatusNotFound {
+		t.Errorf("a closed offer on the public site: %d", p.status)
+	}
+	lille := s.antennaID("Lille")
+	p := m.post("/civic/offers", url.Values{"antenna": {lille}, "title": {"Atelier"}, "description": {"x"}, "domain": {"sport"},
+		"starts_on": {"2027-09-01"}, "months": {"13"}, "places": {"1"}, "remote": {"no"}, "state": {"published"}, "minors": {"no"}, "step_free": {"yes"}})
+	if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["months"] == "" || valueOf(p.body, "title") != "Atelier" {
+		t.Fatalf("a 13-month offer: %d %v", p.status, errorsOf(p.body))
+	}
+	p = m.post("/civic/offers", url.Values{"antenna": {s.antennaID("Bordeaux")}, "title": {"Atelier"}, "description": {"x"}, "domain": {"sport"},
+		"starts_on": {"2027-09-01"}, "months": {"6"}, "places": {"1"}, "remote": {"no"}, "state": {"published"}})
+	if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antenna"] == "" {
+		t.Fatalf("an offer in another antenna: %d", p.status)
+	}
+	p = m.post("/civic/approvals", url.Values{"number": {"X-1"}, "valid_from": {"2027-01-01"}, "valid_to": {"2026-01-01"}, "posts": {"2"},
+		"antenna": {s.antennaID("Bordeaux")}})
+	if errs := errorsOf(p.body); p.status != http.StatusUnprocessableEntity || errs["valid_to"] == "" || errs["antenna"] == "" {
+		t.Fatalf("a bad approval: %d %v", p.status, errs)
+	}
+	p = m.post("/civic/approvals", url.Values{"number": {"X-1"}, "valid_from": {"2027-01-01"}, "valid_to": {"2029-12-31"}, "posts": {"3"}, "antenna": {lille}})
+	if p.status != http.StatusSeeOther || civicCount(s, "SELECT COUNT(*) FROM civic_approvals WHERE number = 'X-1' AND posts = 3") != 1 {
+		t.Fatalf("approval: %d", p.status)
+	}
 }

@@ -302,6 +302,15 @@ var walkQueries = map[string]string{
 	"contact":   "SELECT MIN(id) FROM partner_contacts WHERE org_id = {partners}",
 	"imports":   "SELECT MIN(id) FROM import_batches WHERE antenna_id = $1",
 	"referrals": "SELECT MIN(id) FROM referrals WHERE antenna_id = $1",
+	// The civic service: an approval covering the antenna, its offer with the
+	// most applications, an accepted application without a contract when there
+	// is one (the contract form needs it), a contract.
+	"approvals": "SELECT MIN(approval_id) FROM civic_approval_antennas WHERE antenna_id = $1",
+	"offers": `SELECT o.id FROM civic_offers o WHERE o.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM civic_applications a WHERE a.offer_id = o.id) DESC, o.id LIMIT 1`,
+	"applications": `SELECT a.id FROM civic_applications a WHERE a.antenna_id = $1
+		ORDER BY CASE WHEN a.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM civic_contracts c WHERE c.application_id = a.id) THEN 0 ELSE 1 END, a.id LIMIT 1`,
+	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
