@@ -70,3 +70,34 @@ func TestYoungPersonAppliesToCivicService(t *testing.T) {
 		})
 	}
 }
+
+// Lille's manager goes through the civic-service pages on a phone, in French
+// and in Arabic: offers, an application, the contract form, a contract with its
+// obligations, what is due. Every page fits 360 px and passes axe.
+func TestCivicStaffPages(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	ctx := context.Background()
+	var offer, app, contract string
+	b.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM civic_offers WHERE state = 'published'").Scan(&offer)
+	b.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM civic_applications WHERE first_name = 'Léa'").Scan(&app)
+	b.app.DB.QueryRowContext(ctx, "SELECT CAST(MIN(id) AS TEXT) FROM civic_contracts").Scan(&contract)
+	b.app.DB.ExecContext(ctx, "UPDATE civic_applications SET state = 'accepted' WHERE first_name = 'Yonas'")
+	var accepted string
+	b.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM civic_applications WHERE first_name = 'Yonas'").Scan(&accepted)
+	b.expectLang("fr", "ltr")
+	b.visit("login", "/login")
+	b.signIn("manager.lille@tremplin.example")
+	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
+		b.expectLang(lang.lang, lang.dir)
+		if lang.lang != "fr" {
+			b.chooseLanguage(lang.lang)
+		}
+		for _, path := range []string{"/civic", "/civic/offers/" + offer, "/civic/offers/" + offer + "/edit", "/civic/offers/new",
+			"/civic/approvals/new", "/civic/applications/" + app, "/civic/applications/" + accepted + "/contract",
+			"/civic/contracts/" + contract, "/civic/obligations"} {
+			if status := b.visit(path, path); status != 200 {
+				t.Errorf("%s: HTTP %d", path, status)
+			}
+		}
+	}
+}

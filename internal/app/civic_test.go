@@ -294,3 +294,26 @@ func TestCivicPages(t *testing.T) {
 		t.Fatalf("approval: %d", p.status)
 	}
 }
+
+// An address sending more applications in an hour than the limit is asked to
+// wait, with what was typed kept; nothing more is stored.
+func TestCivicApplyLimit(t *testing.T) {
+	s := newSite(t, db.SQLite)
+	s.app.Civic.ApplyLimit = 2
+	id, start := s.civicOffer()
+	v := s.browser()
+	before := civicCount(s, "SELECT COUNT(*) FROM civic_applications")
+	for i, phone := range []string{"0611000001", "0611000002", "0611000003"} {
+		p := v.post("/service-civique/"+id, url.Values{"first_name": {"Tom"}, "last_name": {"Petit"}, "phone": {phone}, "disability": {"no"},
+			"birth_date": {start.AddDate(-19, 0, 0).Format(time.DateOnly)}})
+		if i < 2 && p.status != http.StatusSeeOther {
+			t.Fatalf("application %d: %d %v", i+1, p.status, errorsOf(p.body))
+		}
+		if i == 2 && (p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["first_name"] == "" || valueOf(p.body, "phone") != phone) {
+			t.Fatalf("the third within the hour: %d %v", p.status, errorsOf(p.body))
+		}
+	}
+	if n := civicCount(s, "SELECT COUNT(*) FROM civic_applications"); n != before+2 {
+		t.Errorf("%d stored, want %d", n-before, 2)
+	}
+}

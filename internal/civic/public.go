@@ -141,7 +141,8 @@ func (h *Handlers) Apply(w http.ResponseWriter, r *http.Request) {
 			limit = 30
 		}
 		key := clientKey(r)
-		n, err := RecentFrom(ctx, h.DB, key, h.now().Add(-time.Hour), limit)
+		// Against the real clock, as created_at is stored (db.Now).
+		n, err := RecentFrom(ctx, h.DB, key, time.Now().Add(-time.Hour), limit)
 		if err != nil {
 			h.Render.Fail(w, r, err)
 			return
