@@ -393,3 +393,38 @@ func TestIndemnityFromDatedAmounts(t *testing.T) {
 		}
 	})
 }
+
+// An application that led to no contract is deleted, with its history, two
+// years after its last change; one with a contract, or recent, stays.
+func TestApplicationsNotTakenAreForgotten(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := setup(t, d, 2)
+		old, taken, recent := w.accepted(t, d, "Old"), w.accepted(t, d, "Taken"), w.accepted(t, d, "Recent")
+		if err := civic.CreateContract(ctx, d, w.contract(taken, "2027-09-01", "2028-04-30"), w.f.Adviser.ID); err != nil {
+			t.Fatal(err)
+		}
+		long := db.FormatTime(time.Now().Add(-civic.KeepApplications - time.Hour))
+		if _, err := d.ExecContext(ctx, "UPDATE civic_applications SET updated_at = $1 WHERE id IN ($2, $3)", long, old.ID, taken.ID); err != nil {
+			t.Fatal(err)
+		}
+		n, err := civic.Forget(ctx, d, time.Now().Add(-civic.KeepApplications))
+		if err != nil || n != 1 {
+			t.Fatalf("forgot %d (%v), want 1", n, err)
+		}
+		all := auth.Scope{All: true}
+		if _, err := civic.ApplicationByID(ctx, d, all, old.ID); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("the old application is still there: %v", err)
+		}
+		for _, a := range []*civic.Application{taken, recent} {
+			if _, err := civic.ApplicationByID(ctx, d, all, a.ID); err != nil {
+				t.Errorf("%s was deleted: %v", a.FirstName, err)
+			}
+		}
+		var events int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM civic_application_events WHERE application_id = $1", old.ID).Scan(&events)
+		if events != 0 {
+			t.Errorf("%d history lines left", events)
+		}
+	})
+}
