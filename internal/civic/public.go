@@ -103,7 +103,7 @@ func (h *Handlers) Apply(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if v := f.Values.Get("phone"); v != "" {
+	if v := f.Get("phone"); v != "" {
 		if n, ok := check.Phone(ant.Country, v); ok {
 			a.Phone = n
 		} else {
