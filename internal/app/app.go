@@ -23,6 +23,7 @@ import (
 	"tremplin/internal/attendance"
 	"tremplin/internal/calendar"
 	"tremplin/internal/catalogue"
+	"tremplin/internal/civic"
 	"tremplin/internal/exports"
 	"tremplin/internal/followups"
 	"tremplin/internal/impact"
@@ -88,6 +89,7 @@ type App struct {
 	OpenData     *opendata.Handlers
 	Exports      *exports.Handlers
 	Appointments *appointments.Handlers
+	Civic        *civic.Handlers
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Volunteers   *volunteers.Handlers
@@ -166,6 +168,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		opendata.Pages(),
 		exports.Pages(),
 		volunteers.Pages(),
+		civic.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -199,6 +202,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Exports = &exports.Handlers{Deps: deps}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Civic = &civic.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Agenda = &agenda.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Volunteers = &volunteers.Handlers{Deps: deps, Auth: a.Auth, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
@@ -211,8 +215,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &training.Lapser{H: a.Training})
+	river.AddWorker(workers, &civic.Forgetter{DB: d})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
-		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic()}}); err != nil {
+		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue

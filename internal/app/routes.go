@@ -303,6 +303,36 @@ func (a *App) routeTable() []Route {
 		{"GET /cohorts/{id}/sheets.pdf", staff, a.Attendance.CohortSheets},
 		// --- end exports ---
 
+		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---
+		// Anyone reads the published offers and applies without an account; staff
+		// see their antennas' offers, applications, contracts and obligations
+		// (another antenna's is the 404 page); managers keep the approvals and make
+		// contracts, whose quota is checked in their transaction.
+		{"GET /service-civique", pub, a.Civic.Public},
+		{"GET /service-civique/{id}", pub, a.Civic.PublicOffer},
+		{"POST /service-civique/{id}", pub, a.Civic.Apply},
+		{"GET /service-civique/{id}/thanks", pub, a.Civic.Thanks},
+		{"GET /civic", staff, a.Civic.Home},
+		{"GET /civic/approvals/new", managers, a.Civic.ApprovalNew},
+		{"POST /civic/approvals", managers, a.Civic.ApprovalSave},
+		{"GET /civic/approvals/{id}/edit", managers, a.Civic.ApprovalEdit},
+		{"POST /civic/approvals/{id}", managers, a.Civic.ApprovalSave},
+		{"GET /civic/offers/new", staff, a.Civic.OfferNew},
+		{"POST /civic/offers", staff, a.Civic.OfferSave},
+		{"GET /civic/offers/{id}", staff, a.Civic.OfferShow},
+		{"GET /civic/offers/{id}/edit", staff, a.Civic.OfferEdit},
+		{"POST /civic/offers/{id}", staff, a.Civic.OfferSave},
+		{"GET /civic/applications/{id}", staff, a.Civic.ApplicationShow},
+		{"POST /civic/applications/{id}/state", staff, a.Civic.ApplicationMove},
+		{"POST /civic/applications/{id}/interview", staff, a.Civic.ApplicationInterview},
+		{"GET /civic/applications/{id}/contract", managers, a.Civic.ContractNew},
+		{"POST /civic/applications/{id}/contract", managers, a.Civic.ContractSave},
+		{"GET /civic/contracts/{id}", staff, a.Civic.ContractShow},
+		{"GET /civic/contracts/{id}/certificate.pdf", staff, a.Civic.Certificate},
+		{"GET /civic/obligations", staff, a.Civic.Due},
+		{"POST /civic/obligations/{id}/done", staff, a.Civic.ObligationDone},
+		// --- end civic ---
+
 		// Anything else: the 404 page in the visitor's language.
 		{"/", pub, a.notFound},
 	}

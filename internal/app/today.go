@@ -6,6 +6,7 @@ import (
 
 	"tremplin/internal/agenda"
 	"tremplin/internal/attendance"
+	"tremplin/internal/civic"
 	"tremplin/internal/followups"
 	"tremplin/internal/learners"
 	"tremplin/internal/messages"
@@ -54,5 +55,6 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	add("nextsteps", "/outreach", func() (int, error) {
 		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)
 	})
+	add("civic_late", "/civic/obligations", func() (int, error) { return civic.LateCount(ctx, a.DB, sc, now, todayLimit) })
 	return items
 }

@@ -312,6 +312,15 @@ var walkQueries = map[string]string{
 	// One still to come: a begun appointment's edit page sends back to the file.
 	"appointments": `SELECT MIN(id) FROM appointments WHERE antenna_id = $1 AND state = 'booked'
 		AND starts_at > '{now}'`,
+	// The civic service: an approval covering the antenna, its offer with the
+	// most applications, an accepted application without a contract when there
+	// is one (the contract form needs it), a contract.
+	"approvals": "SELECT MIN(approval_id) FROM civic_approval_antennas WHERE antenna_id = $1",
+	"offers": `SELECT o.id FROM civic_offers o WHERE o.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM civic_applications a WHERE a.offer_id = o.id) DESC, o.id LIMIT 1`,
+	"applications": `SELECT a.id FROM civic_applications a WHERE a.antenna_id = $1
+		ORDER BY CASE WHEN a.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM civic_contracts c WHERE c.application_id = a.id) THEN 0 ELSE 1 END, a.id LIMIT 1`,
+	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
