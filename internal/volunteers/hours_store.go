@@ -128,7 +128,7 @@ func ConfirmHours(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, ha
 			if _, err := tx.ExecContext(ctx, "DELETE FROM volunteer_hours WHERE id = $1", id); err != nil {
 				return err
 			}
-			return setSignup(ctx, tx, shiftID, v.ID, NotHappened)
+			return setSignup(ctx, tx, shiftID, v.ID, NotHappened, now)
 		}
 		day := s.StartsAt
 		if s.Kind == Window && !s.EndsAt.IsZero() && now.After(s.EndsAt) {
@@ -140,7 +140,7 @@ func ConfirmHours(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, ha
 		if err := checkDay(ctx, tx, v.ID, day.Format(time.DateOnly), since, today, int64(minutes), id); err != nil {
 			return err
 		}
-		if err := setSignup(ctx, tx, shiftID, v.ID, Coming); err != nil {
+		if err := setSignup(ctx, tx, shiftID, v.ID, Coming, now); err != nil {
 			return err
 		}
 		if id != 0 {

@@ -224,8 +224,8 @@ func signupState(ctx context.Context, tx *sql.Tx, shiftID, volunteerID int64) (s
 	return s, err
 }
 
-func setSignup(ctx context.Context, tx *sql.Tx, shiftID, volunteerID int64, state string) error {
-	now := db.Now()
+func setSignup(ctx context.Context, tx *sql.Tx, shiftID, volunteerID int64, state string, at time.Time) error {
+	now := db.FormatTime(at)
 	_, err := tx.ExecContext(ctx, `INSERT INTO volunteer_signups (shift_id, volunteer_id, state, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $4) ON CONFLICT (shift_id, volunteer_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
 		shiftID, volunteerID, state, now)
@@ -320,7 +320,7 @@ func SignUp(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, wait boo
 			}
 			state = Waiting
 		}
-		return setSignup(ctx, tx, shiftID, v.ID, state)
+		return setSignup(ctx, tx, shiftID, v.ID, state, now)
 	})
 	return state, err
 }
@@ -345,7 +345,7 @@ func CancelSignup(ctx context.Context, d *db.DB, volunteerID, shiftID int64, now
 		}
 		switch current {
 		case Waiting:
-			return setSignup(ctx, tx, shiftID, volunteerID, Cancelled)
+			return setSignup(ctx, tx, shiftID, volunteerID, Cancelled, now)
 		case Coming:
 		default:
 			return db.ErrNotFound
@@ -353,7 +353,7 @@ func CancelSignup(ctx context.Context, d *db.DB, volunteerID, shiftID int64, now
 		if s.Kind != Ongoing && now.After(s.CancelBy()) {
 			return ErrDeadline
 		}
-		if err := setSignup(ctx, tx, shiftID, volunteerID, Cancelled); err != nil {
+		if err := setSignup(ctx, tx, shiftID, volunteerID, Cancelled, now); err != nil {
 			return err
 		}
 		return promote(ctx, tx, s, now, tell)
