@@ -37,6 +37,7 @@ import (
 	"tremplin/internal/positioning"
 	"tremplin/internal/registration"
 	"tremplin/internal/training"
+	"tremplin/internal/volunteers"
 )
 
 // Config is everything that can be set from flags and environment.
@@ -89,6 +90,7 @@ type App struct {
 	Appointments *appointments.Handlers
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
+	Volunteers   *volunteers.Handlers
 	Outbox       *messages.Outbox
 	Queue        *queue.Queue
 	assets       *web.Assets
@@ -163,6 +165,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		impact.Pages(),
 		opendata.Pages(),
 		exports.Pages(),
+		volunteers.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -197,6 +200,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Agenda = &agenda.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Volunteers = &volunteers.Handlers{Deps: deps, Auth: a.Auth, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
 	if cfg.SMSRate > 0 {
 		sender.Limit = rate.NewLimiter(rate.Limit(cfg.SMSRate), 1)

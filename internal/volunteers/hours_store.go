@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -55,6 +56,18 @@ type Hours struct {
 	State         string
 	Reason        string
 }
+
+// Duration is a number of minutes, shown as hours and minutes.
+type Duration int
+
+// H is the whole hours.
+func (d Duration) H() int { return int(d) / 60 }
+
+// M is the minutes past the hour, on two digits.
+func (d Duration) M() string { return fmt.Sprintf("%02d", int(d)%60) }
+
+// Length is the hours given, for display.
+func (h *Hours) Length() Duration { return Duration(h.Minutes) }
 
 // Date is the day as a time, for display.
 func (h *Hours) Date() time.Time { t, _ := time.Parse(time.DateOnly, h.Day); return t }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -88,7 +89,9 @@ func (s *Shift) Minutes() int {
 func (s *Shift) Full() bool { return s.Coming >= s.Capacity }
 
 // CancelBy is the last moment a volunteer may cancel their place.
-func (s *Shift) CancelBy() time.Time { return s.StartsAt.Add(-time.Duration(s.CancelHours) * time.Hour) }
+func (s *Shift) CancelBy() time.Time {
+	return s.StartsAt.Add(-time.Duration(s.CancelHours) * time.Hour)
+}
 
 // HalfEmpty reports whether fewer than half the seats are taken.
 func (s *Shift) HalfEmpty() bool { return 2*s.Coming < s.Capacity }
@@ -520,3 +523,15 @@ func MyShifts(ctx context.Context, d *db.DB, volunteerID int64, past bool, now t
 		return &m, err
 	})
 }
+
+// Length is the shift's length, for display.
+func (s *Shift) Length() Duration { return Duration(s.Minutes()) }
+
+// HoursText is the hours of a "did it happen?" form, prefilled with the shift's
+// length ("2.5").
+func (m *MyShift) HoursText() string {
+	return strconv.FormatFloat(float64(m.Minutes)/60, 'f', -1, 64)
+}
+
+// Given is the hours recorded for the shift.
+func (m *MyShift) Given() Duration { return Duration(m.Minutes) }
