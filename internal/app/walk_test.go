@@ -302,6 +302,8 @@ var walkQueries = map[string]string{
 	"contact":   "SELECT MIN(id) FROM partner_contacts WHERE org_id = {partners}",
 	"imports":   "SELECT MIN(id) FROM import_batches WHERE antenna_id = $1",
 	"referrals": "SELECT MIN(id) FROM referrals WHERE antenna_id = $1",
+	"missions":  "SELECT MIN(id) FROM volunteer_missions WHERE antenna_id = $1",
+	"shifts":    "SELECT MIN(id) FROM volunteer_shifts WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
