@@ -210,8 +210,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &messages.Batch{Sender: sender})
 	river.AddWorker(workers, &appointments.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
-		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic()}}); err != nil {
+		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), volunteers.Periodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue

@@ -243,6 +243,7 @@ func (a *App) routeTable() []Route {
 		{"GET /volunteers/missions/{id}/edit", staff, a.Volunteers.MissionEdit},
 		{"POST /volunteers/missions/{id}", staff, a.Volunteers.MissionSave},
 		{"POST /volunteers/missions/{id}/shifts", staff, a.Volunteers.ShiftsAdd},
+		{"GET /volunteers/shifts", staff, a.Volunteers.ShiftsList},
 		{"GET /volunteers/shifts/{id}", staff, a.Volunteers.ShiftShow},
 		{"POST /volunteers/shifts/{id}/cancel", staff, a.Volunteers.ShiftCancel},
 		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},

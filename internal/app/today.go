@@ -13,6 +13,7 @@ import (
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/training"
+	"tremplin/internal/volunteers"
 )
 
 // todayLimit bounds each count of the home page: beyond, it says "99+".
@@ -53,6 +54,12 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	add("offers", "/cohorts", func() (int, error) { return training.OffersWaiting(ctx, a.DB, sc, todayLimit) })
 	add("nextsteps", "/outreach", func() (int, error) {
 		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)
+	})
+	add("volunteer_shifts", "/volunteers/shifts#thin", func() (int, error) {
+		return volunteers.ThinShiftsCount(ctx, a.DB, sc, now, todayLimit)
+	})
+	add("volunteer_hours", "/volunteers/hours", func() (int, error) {
+		return volunteers.PendingHoursCount(ctx, a.DB, sc, todayLimit)
 	})
 	return items
 }

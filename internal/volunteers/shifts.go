@@ -231,3 +231,26 @@ func (h *Handlers) ShiftNoShow(w http.ResponseWriter, r *http.Request) {
 	h.Flash(r, "saved")
 	http.Redirect(w, r, "/volunteers/shifts/"+id64(id), http.StatusSeeOther)
 }
+
+// ShiftsList is the staff's list of coming shifts, with tomorrow's shifts less
+// than half full first (the day-before alert): GET /volunteers/shifts.
+func (h *Handlers) ShiftsList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := auth.Current(ctx).Scope()
+	now := h.now()
+	thin, err := ThinShifts(ctx, h.DB, sc, now, ShiftsPerPage)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	n, offset := page(r, ShiftsPerPage)
+	list, err := UpcomingShifts(ctx, h.DB, sc, now, offset)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Render.Render(w, r, http.StatusOK, "volunteers/shift_list.html", struct {
+		Thin, Shifts []*Shift
+		Pager        Pager
+	}{thin, list[:min(len(list), ShiftsPerPage)], pager(r, n, len(list) > ShiftsPerPage)}, nil)
+}

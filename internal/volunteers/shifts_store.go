@@ -535,3 +535,13 @@ func (m *MyShift) HoursText() string {
 
 // Given is the hours recorded for the shift.
 func (m *MyShift) Given() Duration { return Duration(m.Minutes) }
+
+// UpcomingShifts lists the scope's open shifts that have not ended (ongoing ones
+// left out), soonest first, a page at a time: the staff's view of who is coming.
+func UpcomingShifts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, offset int) ([]*Shift, error) {
+	args := db.Args{db.FormatTime(now)}
+	where := sc.Where("s.antenna_id", &args)
+	return db.Collect[*Shift](d.QueryContext(ctx, "SELECT "+shiftColumns+shiftFrom+
+		` WHERE s.kind <> 'ongoing' AND s.state = 'open' AND s.ends_at > $1 AND `+where+
+		` ORDER BY s.starts_at, s.id LIMIT `+args.Add(ShiftsPerPage+1)+" OFFSET "+args.Add(offset), args...))(scanShift)
+}
