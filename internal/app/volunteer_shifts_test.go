@@ -25,6 +25,12 @@ func (s *site) volunteerIn(antenna, first, phone, lang string) (*browser, int64)
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	return s.volunteerSession(id), id
+}
+
+// volunteerSession is a browser signed in as the volunteer id.
+func (s *site) volunteerSession(id int64) *browser {
+	s.t.Helper()
 	sessions := s.app.Sessions
 	signIn := httptest.NewServer(sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := sessions.RenewToken(r.Context()); err != nil {
@@ -40,10 +46,10 @@ func (s *site) volunteerIn(antenna, first, phone, lang string) (*browser, int64)
 		s.t.Fatal(err)
 	}
 	res.Body.Close()
-	return b, id
+	return b
 }
 
-// firstID reads the id a redirect's Location ends with (/volunteers/missions/12).
+// lastID reads the id a redirect's Location ends with (/volunteers/missions/12).
 func lastID(t testing.TB, p page) string {
 	t.Helper()
 	loc := strings.SplitN(p.header.Get("Location"), "#", 2)[0]
@@ -168,6 +174,49 @@ func TestVolunteerShiftJourney(t *testing.T) {
 		mine := ana.get("/volunteer/hours").body
 		if !strings.Contains(mine, "Validées") || !strings.Contains(mine, "2 h 30") {
 			t.Errorf("Ana's hours page does not show 2 h 30 approved:\n%.3000s", mine)
+		}
+	})
+}
+
+// The demo association has missions with shifts next week in Lille and Paris,
+// past shifts with approved hours, and its pages open for staff and volunteers.
+func TestDemoVolunteerShifts(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		for _, antenna := range []string{"Lille", "Paris – Île-de-France"} {
+			var next, approved int
+			s.app.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM volunteer_shifts s JOIN antennas a ON a.id = s.antenna_id
+				WHERE a.name = $1 AND s.starts_at > $2 AND s.starts_at < $3`, antenna,
+				db.FormatTime(morning()), db.FormatTime(morning().AddDate(0, 0, 14))).Scan(&next)
+			s.app.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM volunteer_hours h JOIN antennas a ON a.id = h.antenna_id
+				WHERE a.name = $1 AND h.state = 'approved'`, antenna).Scan(&approved)
+			if next == 0 || approved == 0 {
+				t.Errorf("%s: %d shifts in the next two weeks, %d approved hours; want some of each", antenna, next, approved)
+			}
+		}
+		staff := s.signIn("manager.lille@tremplin.example")
+		var mission, shift string
+		s.app.DB.QueryRowContext(ctx, "SELECT CAST(MIN(id) AS TEXT) FROM volunteer_missions").Scan(&mission)
+		s.app.DB.QueryRowContext(ctx, "SELECT CAST(MIN(id) AS TEXT) FROM volunteer_shifts WHERE mission_id = $1", mission).Scan(&shift)
+		for _, path := range []string{"/volunteers/missions", "/volunteers/missions/new", "/volunteers/missions/" + mission,
+			"/volunteers/missions/" + mission + "/edit", "/volunteers/shifts", "/volunteers/shifts/" + shift, "/volunteers/hours"} {
+			if p := staff.get(path); p.status != http.StatusOK {
+				t.Errorf("GET %s: %d\n%.1000s", path, p.status, p.body)
+			}
+		}
+		if p := staff.get("/volunteers/shifts/" + shift); !strings.Contains(p.body, "Nadia Belkacem") {
+			t.Errorf("the first past shift does not show Nadia:\n%.2000s", p.body)
+		}
+		// Claire's check of honourability has expired: the shift with minors says why she cannot sign up.
+		var claire int64
+		s.app.DB.QueryRowContext(ctx, "SELECT id FROM volunteers WHERE phone = '+33612000103'").Scan(&claire)
+		b := s.volunteerSession(claire)
+		p := b.get("/volunteer/shifts")
+		if p.status != http.StatusOK || !strings.Contains(p.body, "attestation d&#39;honorabilité valide") {
+			t.Errorf("Claire is not told why the shift with minors is closed to her: %d\n%.4000s", p.status, p.body)
+		}
+		if p := b.get("/volunteer/hours"); p.status != http.StatusOK || !strings.Contains(p.body, "Validées") {
+			t.Errorf("Claire's hours: %d\n%.2000s", p.status, p.body)
 		}
 	})
 }
