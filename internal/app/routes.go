@@ -249,6 +249,8 @@ func (a *App) routeTable() []Route {
 		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},
 		{"GET /volunteers/hours", staff, a.Volunteers.PendingHoursPage},
 		{"POST /volunteers/hours/{id}", staff, a.Volunteers.HoursDecide},
+		// The volunteer's calendar feed, by the secret in its address.
+		{"GET /volunteer/calendar/{id}/shifts.ics", pub, a.Volunteers.Feed},
 		// The volunteer's own shifts and hours (their space's policy).
 		{"GET /volunteer/shifts", a.Volunteers.Policy(), a.Volunteers.VolunteerShifts},
 		{"POST /volunteer/shifts/{id}/signup", a.Volunteers.Policy(), a.Volunteers.VolunteerSignUp},

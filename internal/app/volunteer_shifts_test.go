@@ -3,9 +3,11 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +172,18 @@ func TestVolunteerShiftJourney(t *testing.T) {
 		}
 		if p := staff.post("/volunteers/hours/"+hid, url.Values{"decision": {"approve"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("approve: %d", p.status)
+		}
+		// Samir's calendar feed holds his shift; without its secret there is none.
+		feed := regexp.MustCompile(`href="[^"]*(/volunteer/calendar/\d+/shifts\.ics\?token=[^"]+)"`).FindStringSubmatch(samir.get("/volunteer/shifts").body)
+		if feed == nil {
+			t.Fatal("no calendar feed link on Samir's page")
+		}
+		visitor := s.browser()
+		if p := visitor.get(html.UnescapeString(feed[1])); p.status != http.StatusOK || !strings.Contains(p.body, "SUMMARY:Atelier du mardi") {
+			t.Errorf("Samir's feed: %d\n%.1000s", p.status, p.body)
+		}
+		if p := visitor.get(strings.SplitN(feed[1], "?", 2)[0] + "?token=wrong"); p.status != http.StatusNotFound {
+			t.Errorf("a feed with a wrong secret: %d, want 404", p.status)
 		}
 		mine := ana.get("/volunteer/hours").body
 		if !strings.Contains(mine, "Validées") || !strings.Contains(mine, "2 h 30") {

@@ -31,6 +31,7 @@ type volunteerShiftsPage struct {
 	Ongoing   []*MyShift // ongoing missions they joined: hours logged here
 	Now       time.Time
 	Today     string
+	Feed      string // the address of their calendar feed
 }
 
 // VolunteerShifts is the volunteer's shifts page: the coming shifts of their
@@ -87,6 +88,10 @@ func (h *Handlers) showVolunteerShifts(w http.ResponseWriter, r *http.Request, s
 		if s.HoursState == "" && s.Minutes == 0 {
 			s.Minutes = s.Shift.Minutes()
 		}
+	}
+	if d.Feed, err = h.feedURL(ctx, v.ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
 	if len(d.Ongoing) > 0 {
 		d.Today = now.In(d.Ongoing[0].StartsAt.Location()).Format(time.DateOnly)
