@@ -103,4 +103,3 @@ func (h *Handlers) Feed(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", "private, max-age=300")
 	w.Write([]byte(ical.Calendar("-//Tremplin//Volunteers//FR", pr.T("volunteers.feed_name", "name", v.FirstName), events)))
 }
-
