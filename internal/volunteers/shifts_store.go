@@ -295,6 +295,11 @@ func overlaps(ctx context.Context, tx *sql.Tx, volunteerID int64, s *Shift) (boo
 func SignUp(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, wait bool, now time.Time) (string, error) {
 	var state string
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		// The volunteer's row first, then the shift's: two sign-ups of one person
+		// to overlapping shifts at once are checked one after the other.
+		if _, err := tx.ExecContext(ctx, "UPDATE volunteers SET state = state WHERE id = $1", v.ID); err != nil {
+			return err
+		}
 		s, err := lockShift(ctx, tx, shiftID)
 		if err != nil {
 			return err

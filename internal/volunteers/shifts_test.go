@@ -288,3 +288,37 @@ func TestCancelShiftTellsEveryone(t *testing.T) {
 		}
 	})
 }
+
+func TestOverlapHoldsUnderConcurrentSignUps(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		m := f.mission(f.org.Lille, "Atelier", false)
+		var shifts []*volunteers.Shift
+		for range 4 { // four shifts at the same time
+			shifts = append(shifts, f.shift(m, 2, 14, 2, 5))
+		}
+		ana := f.volunteer(f.org.Lille, "Ana")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		taken, refused := 0, 0
+		for _, s := range shifts {
+			wg.Go(func() {
+				_, err := f.signUp(ana, s, false)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					taken++
+				case errors.Is(err, volunteers.ErrOverlap):
+					refused++
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if taken != 1 || refused != 3 {
+			t.Fatalf("four overlapping shifts at once: %d taken, %d refused; want 1 and 3", taken, refused)
+		}
+	})
+}
