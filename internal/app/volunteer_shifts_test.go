@@ -218,6 +218,9 @@ func TestDemoVolunteerShifts(t *testing.T) {
 				t.Errorf("GET %s: %d\n%.1000s", path, p.status, p.body)
 			}
 		}
+		if p := staff.get("/"); !strings.Contains(html.UnescapeString(p.body), "Heures de bénévoles à valider") {
+			t.Errorf("the manager's home page does not list the volunteers' hours to approve:\n%.3000s", p.body)
+		}
 		if p := staff.get("/volunteers/shifts/" + shift); !strings.Contains(p.body, "Nadia Belkacem") {
 			t.Errorf("the first past shift does not show Nadia:\n%.2000s", p.body)
 		}
