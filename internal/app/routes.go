@@ -247,6 +247,7 @@ func (a *App) routeTable() []Route {
 		{"GET /volunteers/shifts/{id}", staff, a.Volunteers.ShiftShow},
 		{"POST /volunteers/shifts/{id}/cancel", staff, a.Volunteers.ShiftCancel},
 		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},
+		{"POST /volunteers/shifts/{id}/invite", staff, a.Volunteers.ShiftInvite},
 		{"GET /volunteers/hours", staff, a.Volunteers.PendingHoursPage},
 		{"POST /volunteers/hours/{id}", staff, a.Volunteers.HoursDecide},
 		// The volunteer's calendar feed, by the secret in its address.

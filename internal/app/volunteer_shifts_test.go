@@ -125,6 +125,19 @@ func TestVolunteerShiftJourney(t *testing.T) {
 		if p := staff.get("/volunteers/shifts/" + shift); !strings.Contains(p.body, "Ana Bénévole") || !strings.Contains(p.body, "En liste d&#39;attente") {
 			t.Errorf("the staff's shift page does not show Ana coming and Samir waiting:\n%.3000s", p.body)
 		}
+		// The next week's shift is empty: staff ask the volunteers who fit, once.
+		var second string
+		s.app.DB.QueryRowContext(ctx, "SELECT CAST(MAX(id) AS TEXT) FROM volunteer_shifts WHERE mission_id = $1", mission).Scan(&second)
+		for range 2 {
+			if p := staff.post("/volunteers/shifts/"+second+"/invite", url.Values{}); p.status != http.StatusSeeOther {
+				t.Fatalf("invite: %d", p.status)
+			}
+		}
+		var invited int
+		s.app.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE kind = 'volunteer_invited' AND recipient IN ('+33611111111', '+33622222222')").Scan(&invited)
+		if invited != 2 {
+			t.Errorf("%d invitations to Ana and Samir after asking twice, want one each", invited)
+		}
 		// Ana cancels: Samir takes the seat and is told, in Arabic.
 		if p := ana.post("/volunteer/shifts/"+shift+"/cancel", url.Values{}); p.status != http.StatusSeeOther {
 			t.Fatalf("Ana cancels: %d", p.status)

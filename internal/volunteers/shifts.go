@@ -254,3 +254,26 @@ func (h *Handlers) ShiftsList(w http.ResponseWriter, r *http.Request) {
 		Pager        Pager
 	}{thin, list[:min(len(list), ShiftsPerPage)], pager(r, n, len(list) > ShiftsPerPage)}, nil)
 }
+
+// ShiftInvite asks the volunteers who fit a coming shift, not full, to sign up:
+// POST /volunteers/shifts/{id}/invite.
+func (h *Handlers) ShiftInvite(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := web.PathID(r, "id")
+	n, err := Invite(ctx, h.DB, auth.Current(ctx).Scope(), id, h.now(), h.tell)
+	if errors.Is(err, ErrClosed) {
+		h.Flash(r, "volunteers.refused.closed")
+		http.Redirect(w, r, "/volunteers/shifts/"+id64(id), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if n == 0 {
+		h.Flash(r, "volunteers.invited_none")
+	} else {
+		h.Flash(r, "volunteers.invited_sent")
+	}
+	http.Redirect(w, r, "/volunteers/shifts/"+id64(id), http.StatusSeeOther)
+}

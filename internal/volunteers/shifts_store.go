@@ -550,3 +550,57 @@ func UpcomingShifts(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time,
 		` WHERE s.kind <> 'ongoing' AND s.state = 'open' AND s.ends_at > $1 AND `+where+
 		` ORDER BY s.starts_at, s.id LIMIT `+args.Add(ShiftsPerPage+1)+" OFFSET "+args.Add(offset), args...))(scanShift)
 }
+
+// maxInvites bounds the volunteers one invitation to a shift reaches.
+const maxInvites = 200
+
+// Invite asks the antenna's active volunteers who fit a coming shift that is not
+// full (skills, requirements, no overlapping shift) and are not on it yet to sign
+// up, by message; each is asked once per shift. It returns how many were asked.
+func Invite(ctx context.Context, d *db.DB, sc auth.Scope, shiftID int64, now time.Time, tell Tell) (int, error) {
+	s, err := ShiftByID(ctx, d, sc, shiftID)
+	if err != nil {
+		return 0, err
+	}
+	if s.State != "open" || s.Full() || (s.Kind != Ongoing && !now.Before(s.StartsAt)) {
+		return 0, ErrClosed
+	}
+	ids, err := db.Collect[int64](d.QueryContext(ctx, `SELECT v.id FROM volunteers v WHERE v.antenna_id = $1 AND v.state = 'active'
+		AND NOT EXISTS (SELECT 1 FROM volunteer_signups g WHERE g.shift_id = $2 AND g.volunteer_id = v.id AND g.state IN ('coming', 'waiting'))
+		AND NOT EXISTS (SELECT 1 FROM volunteer_mission_skills k WHERE k.mission_id = $3
+			AND NOT EXISTS (SELECT 1 FROM volunteer_skills vs WHERE vs.volunteer_id = v.id AND vs.skill = k.skill))
+		ORDER BY v.id LIMIT $4`, s.AntennaID, s.ID, s.MissionID, maxInvites))(func(row db.Scanner) (int64, error) {
+		var id int64
+		err := row.Scan(&id)
+		return id, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	asked := 0
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			v := &Volunteer{ID: id, AntennaID: s.AntennaID}
+			if s.Vulnerable {
+				if ok, err := RequirementMet(ctx, tx, id, Honourability, s.StartsAt.Format(time.DateOnly)); err != nil || !ok {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if o, err := overlaps(ctx, tx, v.ID, s); err != nil || o {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tell(ctx, tx, "invited", id, s); err != nil {
+				return err
+			}
+			asked++
+		}
+		return nil
+	})
+	return asked, err
+}

@@ -19,6 +19,7 @@ var shiftNews = map[string][2]string{
 	"cancelled": {"volunteers.sms_cancelled", "volunteers.email_subject_cancelled"},
 	"reminder":  {"volunteers.sms_reminder", "volunteers.email_subject_reminder"},
 	"hours":     {"volunteers.sms_hours", "volunteers.email_subject_hours"},
+	"invited":   {"volunteers.sms_invited", "volunteers.email_subject_invited"},
 }
 
 // tell is the Tell of the handlers: the volunteer's messages in their language,
@@ -32,6 +33,11 @@ func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, news string, volunteerI
 		return err
 	}
 	ms := shiftMessages(v, s, news, h.BaseURL, h.now())
+	if news == "invited" { // once per shift and person
+		for i := range ms {
+			ms[i].Dedupe = dedupe(news, s, v.ID, "", ms[i].Channel)
+		}
+	}
 	_, err = h.Outbox.Add(ctx, tx, ms...)
 	return err
 }
@@ -58,7 +64,7 @@ func shiftMessages(v *Volunteer, s *Shift, news, baseURL string, now time.Time) 
 	base := messages.Message{Antenna: s.AntennaID, Kind: "volunteer_" + news, Lang: pr.Lang, Body: body, Link: link,
 		RefKind: "volunteer_shift", RefID: s.ID, ToName: v.FirstName + " " + v.LastName}
 	switch news {
-	case "reminder", "promoted":
+	case "reminder", "promoted", "invited":
 		base.Expires = s.StartsAt
 	case "cancelled":
 		y1, m1, d1 := now.In(s.StartsAt.Location()).Date()

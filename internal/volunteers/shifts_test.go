@@ -322,3 +322,42 @@ func TestOverlapHoldsUnderConcurrentSignUps(t *testing.T) {
 		}
 	})
 }
+
+func TestInviteAsksOnlyThoseWhoFit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		kids := f.mission(f.org.Lille, "Réparer avec des collégiens", true, "repair")
+		s := f.shift(kids, 3, 14, 2, 3)
+		other := f.shift(f.mission(f.org.Lille, "Atelier", false), 3, 15, 2, 3)
+		fits := f.volunteer(f.org.Lille, "Fits", "repair")
+		f.volunteer(f.org.Lille, "NoSkill", "workshop")
+		f.volunteer(f.org.Lille, "NoCheck", "repair") // no check of honourability
+		coming := f.volunteer(f.org.Lille, "Coming", "repair")
+		busy := f.volunteer(f.org.Lille, "Busy", "repair")
+		elsewhere := f.volunteer(f.org.Bordeaux, "Elsewhere", "repair")
+		for _, v := range []*volunteers.Volunteer{fits, coming, busy, elsewhere} {
+			f.honourability(v, "2026-01-01", "2029-01-01")
+		}
+		if _, err := f.signUp(coming, s, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.signUp(busy, other, false); err != nil {
+			t.Fatal(err)
+		}
+		var asked []int64
+		tell := func(_ context.Context, _ *sql.Tx, news string, id int64, _ *volunteers.Shift) error {
+			if news != "invited" {
+				t.Errorf("news %q", news)
+			}
+			asked = append(asked, id)
+			return nil
+		}
+		if _, err := volunteers.Invite(f.ctx, d, f.org.BordeauxScope, s.ID, f.now, tell); !errors.Is(err, db.ErrNotFound) {
+			t.Fatalf("Bordeaux staff invite to a Lille shift: %v", err)
+		}
+		n, err := volunteers.Invite(f.ctx, d, f.org.LilleScope, s.ID, f.now, tell)
+		if err != nil || n != 1 || len(asked) != 1 || asked[0] != fits.ID {
+			t.Fatalf("asked %v (%d, %v); want only the volunteer who fits (%d)", asked, n, err, fits.ID)
+		}
+	})
+}
