@@ -276,9 +276,9 @@ func TestPartnerReachesNothingOfAnotherOrganisation(t *testing.T) {
 						t.Errorf("POST %s with B's antenna was accepted", p)
 					}
 				case method == "GET":
-					// Staff pages (and the volunteers' space) send a partner to their own sign-in.
+					// Staff pages, and other people's spaces (volunteers'): their own sign-in.
 					if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), rt.Policy.SignInPath()+"?next=") {
-						t.Errorf("staff page GET %s: %d %s; want the staff sign-in", p, res.status, res.header.Get("Location"))
+						t.Errorf("page GET %s: %d %s; want its sign-in", p, res.status, res.header.Get("Location"))
 					}
 				default:
 					if res.status != http.StatusUnauthorized {

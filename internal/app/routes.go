@@ -234,6 +234,32 @@ func (a *App) routeTable() []Route {
 		{"GET /partner/login/{token}", pub, a.Partners.LinkForm},
 		{"POST /partner/login/{token}", pub, a.Partners.LinkUse},
 		{"POST /partner/logout", pub, a.Partners.Logout},
+		// Volunteers' missions and shifts (staff of the antenna), and the hours
+		// volunteers give, to approve.
+		{"GET /volunteers/missions", staff, a.Volunteers.Missions},
+		{"GET /volunteers/missions/new", staff, a.Volunteers.MissionNew},
+		{"POST /volunteers/missions", staff, a.Volunteers.MissionSave},
+		{"GET /volunteers/missions/{id}", staff, a.Volunteers.MissionShow},
+		{"GET /volunteers/missions/{id}/edit", staff, a.Volunteers.MissionEdit},
+		{"POST /volunteers/missions/{id}", staff, a.Volunteers.MissionSave},
+		{"POST /volunteers/missions/{id}/shifts", staff, a.Volunteers.ShiftsAdd},
+		{"GET /volunteers/shifts", staff, a.Volunteers.ShiftsList},
+		{"GET /volunteers/shifts/{id}", staff, a.Volunteers.ShiftShow},
+		{"POST /volunteers/shifts/{id}/cancel", staff, a.Volunteers.ShiftCancel},
+		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},
+		{"POST /volunteers/shifts/{id}/invite", staff, a.Volunteers.ShiftInvite},
+		{"GET /volunteers/hours", staff, a.Volunteers.PendingHoursPage},
+		{"POST /volunteers/hours/{id}", staff, a.Volunteers.HoursDecide},
+		// The volunteer's calendar feed, by the secret in its address.
+		{"GET /volunteer/calendar/{id}/shifts.ics", pub, a.Volunteers.Feed},
+		// The volunteer's own shifts and hours (their space's policy).
+		{"GET /volunteer/shifts", a.Volunteers.Policy(), a.Volunteers.VolunteerShifts},
+		{"POST /volunteer/shifts/{id}/signup", a.Volunteers.Policy(), a.Volunteers.VolunteerSignUp},
+		{"POST /volunteer/shifts/{id}/cancel", a.Volunteers.Policy(), a.Volunteers.VolunteerCancel},
+		{"POST /volunteer/shifts/{id}/hours", a.Volunteers.Policy(), a.Volunteers.VolunteerConfirm},
+		{"POST /volunteer/shifts/{id}/log", a.Volunteers.Policy(), a.Volunteers.VolunteerLog},
+		{"GET /volunteer/hours", a.Volunteers.Policy(), a.Volunteers.VolunteerHours},
+
 		{"GET /partner", a.Partners.Policy(), a.Partners.Space},
 		{"GET /partner/refer", a.Partners.Policy(), a.Partners.ReferForm},
 		{"POST /partner/refer", a.Partners.Policy(), a.Partners.Refer},

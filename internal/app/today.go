@@ -14,6 +14,7 @@ import (
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/training"
+	"tremplin/internal/volunteers"
 )
 
 // todayLimit bounds each count of the home page: beyond, it says "99+".
@@ -56,5 +57,11 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)
 	})
 	add("civic_late", "/civic/obligations", func() (int, error) { return civic.LateCount(ctx, a.DB, sc, now, todayLimit) })
+	add("volunteer_shifts", "/volunteers/shifts#thin", func() (int, error) {
+		return volunteers.ThinShiftsCount(ctx, a.DB, sc, now, todayLimit)
+	})
+	add("volunteer_hours", "/volunteers/hours", func() (int, error) {
+		return volunteers.PendingHoursCount(ctx, a.DB, sc, todayLimit)
+	})
 	return items
 }

@@ -321,6 +321,8 @@ var walkQueries = map[string]string{
 	"applications": `SELECT a.id FROM civic_applications a WHERE a.antenna_id = $1
 		ORDER BY CASE WHEN a.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM civic_contracts c WHERE c.application_id = a.id) THEN 0 ELSE 1 END, a.id LIMIT 1`,
 	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
+	"missions":  "SELECT MIN(id) FROM volunteer_missions WHERE antenna_id = $1",
+	"shifts":    "SELECT MIN(id) FROM volunteer_shifts WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
