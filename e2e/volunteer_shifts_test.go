@@ -3,33 +3,40 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"testing"
 
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 
 	"tremplin/internal/platform/i18n"
 )
 
-// volunteerSignsIn puts the volunteer id in a session of the site and
-// gives the phone its cookie, as the one-time link of the volunteer space will.
+// volunteerSignsIn signs the volunteer in as they would: their phone number
+// typed on the sign-in page, the one-time link taken from the message sent to it,
+// opened and used with its button.
 func volunteerSignsIn(b *browser, id int64) {
 	b.t.Helper()
-	sessions := b.app.Sessions
-	ctx, err := sessions.Load(context.Background(), "")
-	if err != nil {
+	ctx := context.Background()
+	var phone string
+	if err := b.app.DB.QueryRowContext(ctx, "SELECT phone FROM volunteers WHERE id = $1", id).Scan(&phone); err != nil {
 		b.t.Fatal(err)
 	}
-	sessions.Put(ctx, "volunteer_id", id)
-	token, _, err := sessions.Commit(ctx)
-	if err != nil {
-		b.t.Fatal(err)
+	b.visit("volunteer sign-in", "/volunteer/login")
+	b.fill([2]string{"contact", phone})
+	if status := b.load("link asked", click(`main form[action="/volunteer/login"] button[type=submit]`)); status != http.StatusOK {
+		b.t.Fatalf("asking a sign-in link: HTTP %d", status)
 	}
-	if err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: sessions.Cookie.Name, Value: token, URL: b.origin, Path: "/"})
-		return err
-	})); err != nil {
-		b.t.Fatal(err)
+	var body string
+	if err := b.app.DB.QueryRowContext(ctx, `SELECT body FROM messages WHERE kind = 'volunteer_link' AND recipient = $1
+		ORDER BY id DESC LIMIT 1`, phone).Scan(&body); err != nil {
+		b.t.Fatalf("no sign-in link sent to %s: %v", phone, err)
+	}
+	link := regexp.MustCompile(`/volunteer/login/[A-Za-z0-9]+`).FindString(body)
+	if link == "" {
+		b.t.Fatalf("no link in %q", body)
+	}
+	b.visit("sign-in link", link)
+	if status := b.load("signed in", click(`main form button[type=submit]`)); status != http.StatusOK {
+		b.t.Fatalf("using the sign-in link: HTTP %d", status)
 	}
 }
 

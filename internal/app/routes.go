@@ -241,7 +241,7 @@ func (a *App) routeTable() []Route {
 		{"POST /volunteers/missions", staff, a.Volunteers.MissionSave},
 		{"GET /volunteers/missions/{id}", staff, a.Volunteers.MissionShow},
 		{"GET /volunteers/missions/{id}/edit", staff, a.Volunteers.MissionEdit},
-		{"POST /volunteers/missions/{id}", staff, a.Volunteers.MissionSave},
+		{"POST /volunteers/missions/{id}/edit", staff, a.Volunteers.MissionSave},
 		{"POST /volunteers/missions/{id}/shifts", staff, a.Volunteers.ShiftsAdd},
 		{"GET /volunteers/shifts", staff, a.Volunteers.ShiftsList},
 		{"GET /volunteers/shifts/{id}", staff, a.Volunteers.ShiftShow},
@@ -249,7 +249,7 @@ func (a *App) routeTable() []Route {
 		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},
 		{"POST /volunteers/shifts/{id}/invite", staff, a.Volunteers.ShiftInvite},
 		{"GET /volunteers/hours", staff, a.Volunteers.PendingHoursPage},
-		{"POST /volunteers/hours/{id}", staff, a.Volunteers.HoursDecide},
+		{"POST /volunteers/hours/{id}/decide", staff, a.Volunteers.HoursDecide},
 		// The volunteer's calendar feed, by the secret in its address.
 		{"GET /volunteer/calendar/{id}/shifts.ics", pub, a.Volunteers.Feed},
 		// The volunteer's own shifts and hours (their space's policy).

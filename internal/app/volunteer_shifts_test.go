@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,8 +15,8 @@ import (
 )
 
 // volunteerIn stores an active volunteer of the antenna and returns a browser
-// signed in to their space. The sign-in goes through a test server that puts
-// the volunteer in the site's session store, as the one-time link will.
+// signed in to their space the way a volunteer is: a one-time link asked with
+// their phone, read from the message, opened and used.
 func (s *site) volunteerIn(antenna, first, phone, lang string) (*browser, int64) {
 	s.t.Helper()
 	ctx := context.Background()
@@ -27,27 +26,20 @@ func (s *site) volunteerIn(antenna, first, phone, lang string) (*browser, int64)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return s.volunteerSession(id), id
+	return s.volunteerSession(phone), id
 }
 
-// volunteerSession is a browser signed in as the volunteer id.
-func (s *site) volunteerSession(id int64) *browser {
+// volunteerSession is a browser signed in with the link sent to phone.
+func (s *site) volunteerSession(phone string) *browser {
 	s.t.Helper()
-	sessions := s.app.Sessions
-	signIn := httptest.NewServer(sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := sessions.RenewToken(r.Context()); err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		sessions.Put(r.Context(), "volunteer_id", id)
-	})))
-	defer signIn.Close()
 	b := s.browser()
-	res, err := b.c.Get(signIn.URL)
-	if err != nil {
-		s.t.Fatal(err)
+	link := s.askVolunteerLink(b, phone, phone)
+	if link == "" {
+		s.t.Fatalf("no sign-in link sent to %s", phone)
 	}
-	res.Body.Close()
+	if p := b.post(link, nil); p.status != http.StatusSeeOther {
+		s.t.Fatalf("using the sign-in link: %d", p.status)
+	}
 	return b
 }
 
@@ -180,10 +172,10 @@ func TestVolunteerShiftJourney(t *testing.T) {
 		}
 		var hid string
 		s.app.DB.QueryRowContext(ctx, "SELECT CAST(id AS TEXT) FROM volunteer_hours WHERE shift_id = $1", past).Scan(&hid)
-		if p := bordeaux.post("/volunteers/hours/"+hid, url.Values{"decision": {"approve"}}); p.status != http.StatusNotFound {
+		if p := bordeaux.post("/volunteers/hours/"+hid+"/decide", url.Values{"decision": {"approve"}}); p.status != http.StatusNotFound {
 			t.Errorf("Bordeaux approves Lille's hours: %d", p.status)
 		}
-		if p := staff.post("/volunteers/hours/"+hid, url.Values{"decision": {"approve"}}); p.status != http.StatusSeeOther {
+		if p := staff.post("/volunteers/hours/"+hid+"/decide", url.Values{"decision": {"approve"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("approve: %d", p.status)
 		}
 		// Samir's calendar feed holds his shift; without its secret there is none.
@@ -238,9 +230,7 @@ func TestDemoVolunteerShifts(t *testing.T) {
 			t.Errorf("the first past shift does not show Nadia:\n%.2000s", p.body)
 		}
 		// Claire's check of honourability has expired: the shift with minors says why she cannot sign up.
-		var claire int64
-		s.app.DB.QueryRowContext(ctx, "SELECT id FROM volunteers WHERE phone = '+33612000103'").Scan(&claire)
-		b := s.volunteerSession(claire)
+		b := s.volunteerSession("+33612000103")
 		p := b.get("/volunteer/shifts")
 		if p.status != http.StatusOK || !strings.Contains(p.body, "attestation d&#39;honorabilité valide") {
 			t.Errorf("Claire is not told why the shift with minors is closed to her: %d\n%.4000s", p.status, p.body)
