@@ -13,6 +13,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
+	"tremplin/internal/volunteers"
 )
 
 func d8(s string) time.Time {
@@ -425,6 +426,54 @@ func TestApplicationsNotTakenAreForgotten(t *testing.T) {
 		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM civic_application_events WHERE application_id = $1", old.ID).Scan(&events)
 		if events != 0 {
 			t.Errorf("%d history lines left", events)
+		}
+	})
+}
+
+// A civic volunteer is one of the antenna's volunteers from their contract on
+// (shifts, hours): a new active volunteer, or the one who had already signed up
+// with the same phone, made active.
+func TestContractMakesAVolunteer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := setup(t, d, 2)
+		by := w.f.Adviser.ID
+		ines := w.accepted(t, d, "Ines")
+		c := w.contract(ines, "2027-09-01", "2028-04-30")
+		if err := civic.CreateContract(ctx, d, c, by); err != nil {
+			t.Fatal(err)
+		}
+		v, err := volunteers.Get(ctx, d, c.VolunteerID)
+		if err != nil {
+			t.Fatalf("no volunteer for the contract: %v", err)
+		}
+		if v.State != "active" || v.FirstName != "Ines" || v.Phone != "+33612345678" || v.AntennaID != w.f.Lille {
+			t.Errorf("the contract's volunteer: %+v", v)
+		}
+		// Samir had signed up as a volunteer and waits: his contract validates him.
+		var samirID int64
+		if err := d.QueryRowContext(ctx, `INSERT INTO volunteers (antenna_id, first_name, last_name, phone, state, created_at)
+			VALUES ($1, 'Samir', 'Test', '+33698989898', 'pending', $2) RETURNING id`, w.f.Lille, db.Now()).Scan(&samirID); err != nil {
+			t.Fatal(err)
+		}
+		samir := w.accepted(t, d, "Samir")
+		if _, err := d.Exec(ctx, "UPDATE civic_applications SET phone = '+33698989898' WHERE id = $1", samir.ID); err != nil {
+			t.Fatal(err)
+		}
+		c2 := w.contract(samir, "2027-11-01", "2028-06-30")
+		if err := civic.CreateContract(ctx, d, c2, by); err != nil {
+			t.Fatal(err)
+		}
+		if c2.VolunteerID != samirID {
+			t.Errorf("Samir's contract made volunteer %d, want his own %d", c2.VolunteerID, samirID)
+		}
+		if v, _ := volunteers.Get(ctx, d, samirID); v == nil || v.State != "active" {
+			t.Errorf("Samir is not active once under contract: %+v", v)
+		}
+		var n int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM volunteers WHERE antenna_id = $1", w.f.Lille).Scan(&n)
+		if n != 2 {
+			t.Errorf("%d volunteers in Lille, want 2", n)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/volunteers"
 )
 
 // Errors a contract can meet that the form explains.
@@ -381,6 +382,17 @@ func CreateContract(ctx context.Context, d *db.DB, c *Contract, by int64) error 
 				return err
 			}
 			return ErrNotAccepted
+		}
+		// The civic volunteer is one of the antenna's volunteers: shifts, hours.
+		if c.VolunteerID == 0 {
+			v := &volunteers.Volunteer{AntennaID: c.AntennaID}
+			if err := tx.QueryRowContext(ctx, `SELECT first_name, last_name, phone, email, lang FROM civic_applications WHERE id = $1`,
+				c.ApplicationID).Scan(&v.FirstName, &v.LastName, &v.Phone, &v.Email, &v.Lang); err != nil {
+				return err
+			}
+			if c.VolunteerID, err = volunteers.Enlist(ctx, tx, v, by, time.Now()); err != nil {
+				return err
+			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO civic_contracts (application_id, volunteer_id, approval_id, offer_id, antenna_id,
 			tutor_id, starts_on, ends_on, weekly_hours, days_per_week, social_topup, created_by, created_at)

@@ -88,6 +88,30 @@ func Join(ctx context.Context, d *db.DB, v *Volunteer, charter int, now time.Tim
 	})
 }
 
+// Enlist makes sure a person taken on at the antenna another way (a
+// civic-service contract) is an active volunteer, so that they sign up to shifts
+// and give hours like the others. The antenna's volunteer with the same phone or
+// email becomes active (validated by by, unless already active); else one is
+// stored, active. It runs in the caller's transaction and returns their id.
+func Enlist(ctx context.Context, tx *sql.Tx, v *Volunteer, by int64, now time.Time) (int64, error) {
+	var id int64
+	var state string
+	err := tx.QueryRowContext(ctx, `SELECT id, state FROM volunteers WHERE antenna_id = $1
+		AND ((phone <> '' AND phone = $2) OR (email <> '' AND email = $3))
+		ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, id LIMIT 1`,
+		v.AntennaID, v.Phone, v.Email).Scan(&id, &state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.QueryRowContext(ctx, `INSERT INTO volunteers (antenna_id, first_name, last_name, phone, email, lang, availability,
+			state, decided_by, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $9) RETURNING id`,
+			v.AntennaID, v.FirstName, v.LastName, v.Phone, v.Email, v.Lang, v.Availability, db.NullID(by), db.FormatTime(now)).Scan(&id)
+	case err == nil && state != "active":
+		_, err = tx.ExecContext(ctx, `UPDATE volunteers SET state = 'active', decline_reason = '', decided_by = $1, decided_at = $2
+			WHERE id = $3`, db.NullID(by), db.FormatTime(now), id)
+	}
+	return id, err
+}
+
 // setCodes replaces a volunteer's skills and languages with v's.
 func setCodes(ctx context.Context, tx *sql.Tx, v *Volunteer) error {
 	for _, q := range []string{"DELETE FROM volunteer_skills WHERE volunteer_id = $1", "DELETE FROM volunteer_languages WHERE volunteer_id = $1"} {
