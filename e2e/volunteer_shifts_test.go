@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"testing"
 
-
 	"tremplin/internal/platform/i18n"
 )
 
