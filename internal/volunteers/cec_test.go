@@ -79,8 +79,8 @@ func TestCECThresholds(t *testing.T) {
 		f.hoursIn2025(cyd, lead, 20, volunteers.HoursPending) // not approved
 		f.hoursIn2025(dan, lead, 210, volunteers.HoursApproved)
 		f.given(dan, lead, "2026-01-02", 600, volunteers.HoursApproved) // another year
-		f.civic(eve, "2025-03-01", "2025-10-31")                         // 8 months
-		f.civic(fay, "2025-06-01", "2025-10-31")                         // 5 months
+		f.civic(eve, "2025-03-01", "2025-10-31")                        // 8 months
+		f.civic(fay, "2025-06-01", "2025-10-31")                        // 5 months
 
 		list, _, err := volunteers.CEC(f.ctx, d, f.org.LilleScope, 2025, 0)
 		if err != nil {

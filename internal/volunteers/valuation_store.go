@@ -34,7 +34,9 @@ func (r Rate) Hourly() Money { return Money(math.Round(r.Cents())) }
 func (r Rate) Gross() Money { return Money(r.GrossCents) }
 
 // Charges is the employer charges' percentage, for display ("45" or "42,5").
-func (r Rate) Charges() string { return strings.Replace(strconv.FormatFloat(float64(r.ChargesBP)/100, 'f', -1, 64), ".", ",", 1) }
+func (r Rate) Charges() string {
+	return strings.Replace(strconv.FormatFloat(float64(r.ChargesBP)/100, 'f', -1, 64), ".", ",", 1)
+}
 
 // Money is an amount in cents.
 type Money int64
