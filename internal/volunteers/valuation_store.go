@@ -135,9 +135,11 @@ func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Val
 			rates = append(rates, r)
 		}
 	}
-	// Each hour's rate is told in SQL by a CASE over the days the rates start:
-	// the sums stay grouped by antenna, mission and month (a few thousand rows
-	// even for a large association), never by day.
+	// The innermost query sums each day of each mission, reading the index in
+	// its order (no sort of the year's rows); each day then takes the rate in
+	// force by a CASE over the days the rates start, and the sums by antenna,
+	// mission and month (a few thousand rows even for a large association) are
+	// what comes back.
 	args := db.Args{from, to}
 	segment := "-1"
 	if len(rates) > 0 {
@@ -154,7 +156,9 @@ func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Val
 	cells, err := db.Collect[Line](d.QueryContext(ctx, `SELECT g.antenna_id, a.name, g.mission_id, m.title, g.month, g.segment, g.minutes
 		FROM (SELECT h.antenna_id, h.mission_id, CAST(SUBSTR(h.day, 6, 2) AS INTEGER) AS month, `+segment+` AS segment,
 			SUM(h.minutes) AS minutes
-			FROM volunteer_hours h WHERE h.state = 'approved' AND h.day >= $1 AND h.day < $2 AND `+where+`
+			FROM (SELECT antenna_id, mission_id, day, SUM(minutes) AS minutes FROM volunteer_hours
+				WHERE state = 'approved' AND day >= $1 AND day < $2 GROUP BY antenna_id, mission_id, day) h
+			WHERE `+where+`
 			GROUP BY 1, 2, 3, 4) g
 		JOIN antennas a ON a.id = g.antenna_id JOIN volunteer_missions m ON m.id = g.mission_id
 		ORDER BY a.name, g.antenna_id, m.title, g.mission_id, g.month`, args...))(func(s db.Scanner) (Line, error) {

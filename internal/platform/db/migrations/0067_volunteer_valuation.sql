@@ -20,7 +20,7 @@ INSERT INTO volunteer_rates (valid_from, gross_cents, charges_bp, label, created
 
 -- The yearly valuation reads a year's approved hours by antenna, mission and
 -- month without touching the table (a covering index).
-CREATE INDEX volunteer_hours_valuation ON volunteer_hours (state, day, antenna_id, mission_id, minutes);
+CREATE INDEX volunteer_hours_valuation ON volunteer_hours (state, antenna_id, mission_id, day, minutes);
 
 -- The thresholds of the Compte d'engagement citoyen (code du travail L5151-9,
 -- D5151-14), in force for the years from valid_from's: hours a year in a leading
