@@ -250,6 +250,16 @@ func (a *App) routeTable() []Route {
 		{"POST /volunteers/shifts/{id}/invite", staff, a.Volunteers.ShiftInvite},
 		{"GET /volunteers/hours", staff, a.Volunteers.PendingHoursPage},
 		{"POST /volunteers/hours/{id}/decide", staff, a.Volunteers.HoursDecide},
+		// The value of the hours given (annex of the accounts) at the rates the
+		// board approves, and the Compte d'engagement citoyen: managers and admins.
+		{"GET /volunteers/valuation", managers, a.Volunteers.ValuationPage},
+		{"GET /volunteers/valuation.csv", managers, a.Volunteers.ValuationCSV},
+		{"GET /volunteers/valuation.xlsx", managers, a.Volunteers.ValuationXLSX},
+		{"GET /volunteers/valuation.pdf", managers, a.Volunteers.ValuationPDF},
+		{"GET /volunteers/valuation/rates", managers, a.Volunteers.RatesPage},
+		{"POST /volunteers/valuation/rates", managers, a.Volunteers.RateSave},
+		{"GET /volunteers/cec", managers, a.Volunteers.CECPage},
+		{"POST /volunteers/cec/{id}/confirm", managers, a.Volunteers.CECConfirm},
 		// The volunteer's calendar feed, by the secret in its address.
 		{"GET /volunteer/calendar/{id}/shifts.ics", pub, a.Volunteers.Feed},
 		// The volunteer's own shifts and hours (their space's policy).

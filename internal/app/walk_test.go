@@ -323,6 +323,8 @@ var walkQueries = map[string]string{
 	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
 	"missions":  "SELECT MIN(id) FROM volunteer_missions WHERE antenna_id = $1",
 	"shifts":    "SELECT MIN(id) FROM volunteer_shifts WHERE antenna_id = $1",
+	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.
+	"cec": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",
