@@ -257,7 +257,7 @@ func (a *App) routeTable() []Route {
 		{"GET /volunteers/valuation.xlsx", managers, a.Volunteers.ValuationXLSX},
 		{"GET /volunteers/valuation.pdf", managers, a.Volunteers.ValuationPDF},
 		{"GET /volunteers/valuation/rates", managers, a.Volunteers.RatesPage},
-		{"POST /volunteers/valuation/rates", managers, a.Volunteers.RateSave},
+		{"POST /volunteers/valuation/rates", admins, a.Volunteers.RateSave},
 		{"GET /volunteers/cec", managers, a.Volunteers.CECPage},
 		{"POST /volunteers/cec/{id}/confirm", managers, a.Volunteers.CECConfirm},
 		// The volunteer's calendar feed, by the secret in its address.

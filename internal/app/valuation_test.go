@@ -116,14 +116,20 @@ func TestValuationPageAndExports(t *testing.T) {
 			t.Errorf("Lille's PDF names Bordeaux")
 		}
 
+		// A rate is the board's, for the whole association: a branch's manager
+		// reads the rates but cannot set one; the admin does.
+		if p := manager.post("/volunteers/valuation/rates", url.Values{"valid_from": {"2025-03-01"}, "gross": {"20"}, "charges": {"50"}, "label": {"x"}}); p.status != http.StatusForbidden {
+			t.Errorf("a manager set a rate: %d", p.status)
+		}
+		admin := s.signIn("admin@tremplin.example")
 		// A rate: each field checked, what was typed kept.
-		p = manager.post("/volunteers/valuation/rates", url.Values{"valid_from": {"2025-02-30"}, "gross": {"douze"}, "charges": {"300"}, "label": {""}})
+		p = admin.post("/volunteers/valuation/rates", url.Values{"valid_from": {"2025-02-30"}, "gross": {"douze"}, "charges": {"300"}, "label": {""}})
 		errs := errorsOf(p.body)
 		if p.status != http.StatusUnprocessableEntity || errs["valid_from"] == "" || errs["gross"] == "" || errs["charges"] == "" || errs["label"] == "" ||
 			valueOf(p.body, "gross") != "douze" {
 			t.Fatalf("a bad rate: %d, errors %v", p.status, errs)
 		}
-		p = manager.post("/volunteers/valuation/rates", url.Values{"valid_from": {"2025-03-01"}, "gross": {"20"}, "charges": {"50"}, "label": {"CA du 1er mars 2025"}})
+		p = admin.post("/volunteers/valuation/rates", url.Values{"valid_from": {"2025-03-01"}, "gross": {"20"}, "charges": {"50"}, "label": {"CA du 1er mars 2025"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("a good rate: %d %v", p.status, errorsOf(p.body))
 		}
