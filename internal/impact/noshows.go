@@ -59,10 +59,15 @@ func (g *NoShowGroup) RateNot() Rate {
 // before today (UTC) has begun: those are read from the counters, brought up to
 // date first; today's that have begun are few, and read from the appointments.
 func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
+	return computeNoShows(ctx, d, f, time.Now())
+}
+
+// computeNoShows reads them as they stand at now.
+func computeNoShows(ctx context.Context, d *db.DB, f Filter, now time.Time) (*NoShows, error) {
 	if err := Refresh(ctx, d); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now = now.UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	from := time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, time.UTC)
 	to := time.Date(f.To.Year(), f.To.Month(), f.To.Day(), 0, 0, 0, 0, time.UTC)
