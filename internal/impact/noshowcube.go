@@ -17,9 +17,9 @@ import (
 // derivedAppointments reads the derived row of the appointments with an outcome
 // that match cond (on a): its UTC day, and whether a reminder of it was handed to
 // the provider (sent or delivered).
-const derivedAppointments = `SELECT a.id, a.antenna_id, substr(a.starts_at, 1, 10), a.staff_id, a.kind, a.outcome,
+const derivedAppointments = `SELECT a.id AS appointment_id, a.antenna_id, substr(a.starts_at, 1, 10) AS day, a.staff_id, a.kind, a.outcome,
 	CASE WHEN EXISTS (SELECT 1 FROM messages r WHERE r.ref_kind = 'appointment' AND r.ref_id = a.id
-		AND r.kind = 'appointment_reminder' AND r.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END
+		AND r.kind = 'appointment_reminder' AND r.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END AS reminded
 	FROM appointments a WHERE a.outcome <> '' AND `
 
 const derivedColumns = "appointment_id, antenna_id, day, staff_id, kind, outcome, reminded"

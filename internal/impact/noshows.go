@@ -131,12 +131,10 @@ func computeNoShows(ctx context.Context, d *db.DB, f Filter, now time.Time) (*No
 		if f.Antennas != nil {
 			where = " AND a.antenna_id IN (" + db.InList(&args, f.Antennas) + ")"
 		}
-		err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, a.kind, a.outcome,
-				CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ref_kind = 'appointment' AND m.ref_id = a.id
-					AND m.kind = 'appointment_reminder' AND m.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END, COUNT(*)
-			FROM appointments a JOIN antennas n ON n.id = a.antenna_id JOIN staff s ON s.id = a.staff_id
-			WHERE a.outcome <> '' AND a.starts_at >= $1 AND a.starts_at < $2 AND a.starts_at <= $3`+where+`
-			GROUP BY n.name, s.name, a.kind, a.outcome, 5`, args...))(add)
+		err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, x.kind, x.outcome, x.reminded, COUNT(*)
+			FROM (`+derivedAppointments+`a.starts_at >= $1 AND a.starts_at < $2 AND a.starts_at <= $3`+where+`) x
+			JOIN antennas n ON n.id = x.antenna_id JOIN staff s ON s.id = x.staff_id
+			GROUP BY n.name, s.name, x.kind, x.outcome, x.reminded`, args...))(add)
 		if err != nil {
 			return nil, err
 		}
