@@ -26,6 +26,8 @@ CREATE TABLE impact_noshow_days (
     n INTEGER NOT NULL,
     PRIMARY KEY (day, antenna_id, staff_id, kind, outcome, reminded)
 );
+-- A refresh sums an antenna's month again from its days.
+CREATE INDEX impact_noshow_days_antenna ON impact_noshow_days (antenna_id, day);
 CREATE TABLE impact_noshow_months (
     month TEXT NOT NULL,
     antenna_id BIGINT NOT NULL,
