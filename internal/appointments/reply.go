@@ -71,7 +71,7 @@ func (h *Handlers) CannotCome(w http.ResponseWriter, r *http.Request) {
 			if _, err := cancel(ctx, tx, page.A.ID, "person"); err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE appointments SET outcome = 'excused' WHERE id = $1`, page.A.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE appointments SET outcome = 'excused', updated_at = $1 WHERE id = $2`, db.Now(), page.A.ID)
 			if err != nil {
 				return err
 			}

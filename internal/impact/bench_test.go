@@ -147,3 +147,36 @@ func BenchmarkNationalDashboardMidMonth(b *testing.B) {
 	}
 	dbtest.Percentiles(b, times)
 }
+
+// BenchmarkNationalNoShows is the dashboard's no-shows at appointments for the
+// whole association's year, and for a period cut in the middle of months (read
+// from the counters, brought up to date once before).
+func BenchmarkNationalNoShows(b *testing.B) {
+	d := benchDB(b)
+	mid := Filter{From: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 14, 0, 0, 0, 0, time.UTC)}
+	p := i18n.For("fr")
+	noShows := func(f Filter) *NoShows {
+		ns, err := ComputeNoShows(context.Background(), d, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ns.Tables(p)
+		return ns
+	}
+	ns := noShows(benchYear)
+	b.Logf("2025, whole association: %d appointments with an outcome, no-shows %+v reminded, %+v not",
+		ns.All.total(), ns.All.RateReminded(), ns.All.RateNot())
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		f := benchYear
+		if i%2 == 1 {
+			f = mid
+		}
+		i++
+		t := time.Now()
+		noShows(f)
+		times = append(times, time.Since(t))
+	}
+	dbtest.Percentiles(b, times)
+}

@@ -223,6 +223,7 @@ func stale(ctx context.Context, d *db.DB, w watermark) (bool, error) {
 		OR EXISTS (SELECT 1 FROM learner_followups WHERE recorded_at >= $1 AND recorded_at <> '')
 		OR EXISTS (SELECT 1 FROM attendance WHERE marked_at >= $1)
 		OR EXISTS (SELECT 1 FROM referral_people WHERE updated_at >= $1)
+		OR `+noshowStale+`
 		THEN 1 ELSE 0 END`)).Scan(&n)
 	return n > 0, err
 }
@@ -295,6 +296,9 @@ func Refresh(ctx context.Context, d *db.DB) error {
 		}
 		if err := refreshReferrals(ctx, tx, w); err != nil {
 			return fmt.Errorf("impact refresh: referrals: %w", err)
+		}
+		if err := refreshNoShows(ctx, tx, w); err != nil {
+			return err
 		}
 		if err := exec(w.bind("INSERT INTO impact_dirty (antenna_id, day) SELECT * FROM (" + changedMarks + ") u WHERE true ON CONFLICT DO NOTHING")); err != nil {
 			return fmt.Errorf("impact refresh: marks: %w", err)
@@ -453,7 +457,8 @@ func rebuild(ctx context.Context, d *db.DB) error {
 		if _, err := readWatermark(ctx, tx, true); err != nil {
 			return err
 		}
-		for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months", "DELETE FROM impact_referrals"} {
+		for _, q := range []string{"DELETE FROM impact_people", "DELETE FROM impact_days", "DELETE FROM impact_months", "DELETE FROM impact_referrals",
+			"DELETE FROM impact_appointments", "DELETE FROM impact_noshow_days", "DELETE FROM impact_noshow_months"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -512,22 +517,41 @@ func rebuild(ctx context.Context, d *db.DB) error {
 	if err := d.QueryRowContext(ctx, "SELECT COALESCE(MIN(day), ''), COALESCE(MAX(day), '') FROM impact_days").Scan(&first, &last); err != nil {
 		return err
 	}
-	if first != "" {
-		y0, _ := strconv.Atoi(first[:4])
-		y1, _ := strconv.Atoi(last[:4])
-		for y := y0; y <= y1; y++ {
-			for half := range 2 {
-				part := fmt.Sprintf(" AND x.day >= '%04d-%02d' AND x.day < '%04d-%02d'", y, 1+6*half, y+half, 7-6*half)
-				if _, err := d.Exec(ctx, nationalDays(part)); err != nil {
-					return fmt.Errorf("impact rebuild: association: %w", err)
-				}
-				if _, err := d.Exec(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false, part)); err != nil {
-					return fmt.Errorf("impact rebuild: months: %w", err)
-				}
-			}
+	err = halfYears(first, last, func(part string) error {
+		if _, err := d.Exec(ctx, nationalDays(part)); err != nil {
+			return fmt.Errorf("impact rebuild: association: %w", err)
 		}
+		if _, err := d.Exec(ctx, "INSERT INTO impact_months (antenna_id, month, programme_id, "+columnList+") "+monthsSelect(false, part)); err != nil {
+			return fmt.Errorf("impact rebuild: months: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := rebuildNoShows(ctx, d); err != nil {
+		return err
 	}
 	_, err = d.Exec(ctx, `UPDATE impact_refresh SET since = $1, learner_id = $2, enrolment_id = $3, test_id = $4, refreshed_at = $5,
 		building_at = '' WHERE id = 1`, started, next.learner, next.enrolment, next.test, db.Now())
 	return err
+}
+
+// halfYears calls fn with a condition on x.day for each half year from the
+// year of first to that of last ('YYYY-MM-DD'; none when first is empty), so
+// that a rebuild sums its counters in statements of bounded length.
+func halfYears(first, last string, fn func(cond string) error) error {
+	if first == "" {
+		return nil
+	}
+	y0, _ := strconv.Atoi(first[:4])
+	y1, _ := strconv.Atoi(last[:4])
+	for y := y0; y <= y1; y++ {
+		for half := range 2 {
+			if err := fn(fmt.Sprintf(" AND x.day >= '%04d-%02d' AND x.day < '%04d-%02d'", y, 1+6*half, y+half, 7-6*half)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -53,14 +53,24 @@ func (g *NoShowGroup) RateNot() Rate {
 
 // ComputeNoShows reads the no-show figures of f's period and antennas (every
 // antenna when f.Antennas is nil); programmes do not apply to appointments.
+//
+// Only appointments that have begun count: an "I cannot come" marks a future one
+// excused, which is not yet a fact of the period. Every appointment of a day
+// before today (UTC) has begun: those are read from the counters, brought up to
+// date first; today's that have begun are few, and read from the appointments.
 func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
-	// Only appointments that have begun: an "I cannot come" marks a future one
-	// excused, which is not yet a fact of the period.
-	args := db.Args{db.FormatTime(f.From), db.FormatTime(f.To.AddDate(0, 0, 1)), db.FormatTime(time.Now())}
-	where := ""
-	if f.Antennas != nil {
-		where = " AND a.antenna_id IN (" + db.InList(&args, f.Antennas) + ")"
+	return computeNoShows(ctx, d, f, time.Now())
+}
+
+// computeNoShows reads them as they stand at now.
+func computeNoShows(ctx context.Context, d *db.DB, f Filter, now time.Time) (*NoShows, error) {
+	if err := Refresh(ctx, d); err != nil {
+		return nil, err
 	}
+	now = now.UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	from := time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, time.UTC)
+	to := time.Date(f.To.Year(), f.To.Month(), f.To.Day(), 0, 0, 0, 0, time.UTC)
 	ns := &NoShows{All: NoShowGroup{Key: "impact.noshow.all"}}
 	byAntenna, byAdviser, byKind := map[string]*NoShowGroup{}, map[string]*NoShowGroup{}, map[string]*NoShowGroup{}
 	group := func(m map[string]*NoShowGroup, name, key string) *NoShowGroup {
@@ -70,12 +80,9 @@ func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
 		}
 		return m[k]
 	}
-	err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, a.kind, a.outcome,
-			CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ref_kind = 'appointment' AND m.ref_id = a.id
-				AND m.kind = 'appointment_reminder' AND m.state IN ('sent', 'delivered')) THEN 1 ELSE 0 END, COUNT(*)
-		FROM appointments a JOIN antennas n ON n.id = a.antenna_id JOIN staff s ON s.id = a.staff_id
-		WHERE a.outcome <> '' AND a.starts_at >= $1 AND a.starts_at < $2 AND a.starts_at <= $3`+where+`
-		GROUP BY n.name, s.name, a.kind, a.outcome, 5`, args...))(func(row db.Scanner) error {
+	// Each row is an antenna, an adviser, a kind, an outcome, whether reminded,
+	// and how many appointments.
+	add := func(row db.Scanner) error {
 		var antenna, adviser, kind, outcome string
 		var reminded int
 		var n int64
@@ -95,9 +102,42 @@ func ComputeNoShows(ctx context.Context, d *db.DB, f Filter) (*NoShows, error) {
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	// The counters, up to yesterday. Literals rather than parameters (dates and
+	// ids of our own making), as in read.
+	end := to
+	if !end.Before(today) {
+		end = today.AddDate(0, 0, -1)
+	}
+	for _, s := range spans(from, end) {
+		table, key := "impact_noshow_days", "day"
+		if s.months {
+			table, key = "impact_noshow_months", "month"
+		}
+		q := "SELECT " + noshowKey + ", SUM(n) AS n FROM " + table + " WHERE " + key + " >= '" + s.from + "' AND " + key + " <= '" + s.to + "'"
+		if f.Antennas != nil {
+			q += " AND antenna_id IN (" + idList(f.Antennas) + ")"
+		}
+		err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, x.kind, x.outcome, x.reminded, x.n FROM (`+q+` GROUP BY `+noshowKey+`) x
+			JOIN antennas n ON n.id = x.antenna_id JOIN staff s ON s.id = x.staff_id`))(add)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Today's appointments that have begun.
+	if !today.Before(from) && !today.After(to) {
+		args := db.Args{db.FormatTime(today), db.FormatTime(today.AddDate(0, 0, 1)), db.FormatTime(now)}
+		where := ""
+		if f.Antennas != nil {
+			where = " AND a.antenna_id IN (" + db.InList(&args, f.Antennas) + ")"
+		}
+		err := db.Each(d.QueryContext(ctx, `SELECT n.name, s.name, x.kind, x.outcome, x.reminded, COUNT(*)
+			FROM (`+derivedAppointments+`a.starts_at >= $1 AND a.starts_at < $2 AND a.starts_at <= $3`+where+`) x
+			JOIN antennas n ON n.id = x.antenna_id JOIN staff s ON s.id = x.staff_id
+			GROUP BY n.name, s.name, x.kind, x.outcome, x.reminded`, args...))(add)
+		if err != nil {
+			return nil, err
+		}
 	}
 	flat := func(m map[string]*NoShowGroup) []NoShowGroup {
 		out := make([]NoShowGroup, 0, len(m))
