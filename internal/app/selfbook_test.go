@@ -188,7 +188,9 @@ func TestAPersonBooksOneOfTheAdvisersFreeSlotsFromALink(t *testing.T) {
 		if !strings.Contains(s.logs.String(), "appointment booked by the person") {
 			t.Error("the log does not say the person booked")
 		}
-		if sms := s.waitSMSWith("/a/"); !strings.Contains(sms, "\u206609:00\u2069") {
+		// Found by its time (the demo's own reminders, which also carry a reply
+		// link, may leave their quiet hours while the test runs).
+		if sms := s.waitSMSWith("\u206609:00\u2069"); !strings.Contains(sms, "/a/") {
 			t.Errorf("the confirmation SMS says %q", sms)
 		}
 		if page := html.UnescapeString(karim.get(file).body); !strings.Contains(page, "09:00") || !strings.Contains(page, "positionnement") {
