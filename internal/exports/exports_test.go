@@ -24,7 +24,7 @@ import (
 func TestTablesReadBack(t *testing.T) {
 	tb := &Table{Sheet: "Apprenants", Headers: []string{"Nom", "Téléphone", "Inscription le", "Heures"}, Widths: []float64{20, 20, 14, 10},
 		Rows: [][]any{
-			{"Hélène", "+33 6 12 34 56 01", Date{time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}, Hours(12.5)},
+			{"Hélène", "+33 6 12 34 56 01", Date{Time: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}, Hours(12.5)},
 			{`=HYPERLINK("http://evil.example","x")`, "", Date{}, Hours(0)},
 		}}
 	for _, sep := range []rune{';', ','} {
@@ -165,7 +165,7 @@ func TestCohortsTable(t *testing.T) {
 func rowsOf(t *testing.T, tb *Table) [][]any {
 	t.Helper()
 	var rows [][]any
-	if err := tb.each(func(row []any) error {
+	if err := tb.All(func(row []any) error {
 		rows = append(rows, append([]any(nil), row...))
 		return nil
 	}); err != nil {
@@ -190,7 +190,7 @@ func TestTablesStreamTheirRows(t *testing.T) {
 			if i == rows-1 {
 				beforeLast = w.n
 			}
-			if err := emit([]any{i, "Hélène Dupont", Date{time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}}); err != nil {
+			if err := emit([]any{i, "Hélène Dupont", Date{Time: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}}); err != nil {
 				return err
 			}
 		}

@@ -68,7 +68,7 @@ func LearnersTable(ctx context.Context, d *db.DB, st *auth.Staff, f LearnerFilte
 	row := func(l *learners.Learner) []any {
 		registered := l.CreatedAt.In(training.Location(l.AntennaTZ))
 		row := []any{l.ID, l.LastName, l.FirstName, l.PhoneDisplay(), l.AntennaName, p.T("learner.status." + l.Status),
-			Date{registered}, titles[l.WishedProgramme]}
+			Date{Time: registered}, titles[l.WishedProgramme]}
 		if situations {
 			gender := ""
 			if l.Gender != "" {
@@ -170,7 +170,7 @@ func CohortsTable(ctx context.Context, d *db.DB, st *auth.Staff, f training.Coho
 			}
 			for _, c := range list {
 				// Taken counts the enrolled and those offered a seat.
-				if err := emit([]any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{c.StartsOn}, Date{c.EndsOn},
+				if err := emit([]any{c.ID, c.ProgrammeTitle, c.AntennaName, c.PlaceName, Date{Time: c.StartsOn}, Date{Time: c.EndsOn},
 					p.T("training.state." + c.State), c.Capacity, c.Taken - offered[c.ID], offered[c.ID], c.Waiting,
 					Hours(hours[c.ID])}); err != nil {
 					return err

@@ -43,7 +43,7 @@ func ReferralsTable(ctx context.Context, d *db.DB, st *auth.Staff, orgID int64, 
 	t.Each = func(emit func([]any) error) error {
 		return partners.EachReferredPerson(ctx, d, st.Scope(), orgID, func(rp *partners.ReferredPerson) error {
 			ref, pp := &rp.Referral, &rp.Person
-			return emit([]any{ref.ID, Date{ref.CreatedAt.In(zoneOf(zones, ref.AntennaID))}, ref.OrgName, ref.ContactName,
+			return emit([]any{ref.ID, Date{Time: ref.CreatedAt.In(zoneOf(zones, ref.AntennaID))}, ref.OrgName, ref.ContactName,
 				ref.Source, ref.AntennaName, ref.ProgrammeTitle, pp.LearnerID, pp.LastName, pp.FirstName, pp.State})
 		})
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
-	"tremplin/internal/exports"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/web"
 )
 
@@ -78,8 +78,8 @@ func (h *Handlers) ValuationPage(w http.ResponseWriter, r *http.Request) {
 // hours, value) ending with the total: text cells for the CSV (decimal
 // comma), numbers for the workbook. Text goes through the exports' guard
 // against formulas.
-func valuationTable(p i18n.Printer, v *Valuation, forCSV bool) *exports.Table {
-	t := &exports.Table{Sheet: p.T("volunteers.valuation.sheet"),
+func valuationTable(p i18n.Printer, v *Valuation, forCSV bool) *sheet.Table {
+	t := &sheet.Table{Sheet: p.T("volunteers.valuation.sheet"),
 		Headers: []string{p.T("volunteers.valuation.col_antenna"), p.T("volunteers.valuation.col_mission"), p.T("volunteers.valuation.col_month"),
 			p.T("volunteers.valuation.col_hours"), p.T("volunteers.valuation.col_value")},
 		Widths: []float64{24, 32, 10, 12, 14}}

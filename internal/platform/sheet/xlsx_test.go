@@ -1,4 +1,4 @@
-package exports
+package sheet
 
 import (
 	"archive/zip"

@@ -1,4 +1,4 @@
-package exports
+package sheet
 
 import (
 	"bytes"
@@ -30,8 +30,8 @@ type Table struct {
 	Each func(emit func(row []any) error) error
 }
 
-// each calls fn for every row, held or read.
-func (t *Table) each(fn func(row []any) error) error {
+// All calls fn for every row, held or read.
+func (t *Table) All(fn func(row []any) error) error {
 	for _, row := range t.Rows {
 		if err := fn(row); err != nil {
 			return err
@@ -68,7 +68,7 @@ func (t *Table) WriteCSV(w io.Writer, sep rune) (int, error) {
 	}
 	rec := make([]string, len(t.Headers))
 	n := 0
-	err := t.each(func(row []any) error {
+	err := t.All(func(row []any) error {
 		for i, v := range row {
 			rec[i] = csvCell(v, sep)
 		}
@@ -134,7 +134,7 @@ func (t *Table) WriteXLSX(w io.Writer) (rows int, err error) {
 	if err := x.begin(t.Headers, t.Widths); err != nil {
 		return 0, err
 	}
-	err = t.each(func(row []any) error {
+	err = t.All(func(row []any) error {
 		if err := x.row(row, ""); err != nil {
 			return err
 		}
