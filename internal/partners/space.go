@@ -106,11 +106,7 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 // signInLink is the emailed link for token, leading to next (a SafeNext path, or
 // "" for the list of people) once used.
 func (h *Handlers) signInLink(token, next string) string {
-	link := h.BaseURL + "/partner/login/" + url.PathEscape(token)
-	if next != "" {
-		link += "?next=" + url.QueryEscape(next)
-	}
-	return link
+	return signin.URL(h.BaseURL, "/partner", token, next)
 }
 
 // LinkForm is where the emailed link leads: a button to sign in (a mail scanner

@@ -115,10 +115,7 @@ func (h *Handlers) sendLink(ctx context.Context, v *Volunteer, next string) erro
 		h.Log.WarnContext(ctx, "volunteer: too many sign-in links asked for", "volunteer_id", v.ID)
 		return nil
 	}
-	link := h.BaseURL + "/volunteer/login/" + url.PathEscape(token)
-	if next != "" {
-		link += "?next=" + url.QueryEscape(next)
-	}
+	link := signin.URL(h.BaseURL, "/volunteer", token, next)
 	return h.DB.Tx(ctx, func(tx *sql.Tx) error {
 		return h.tell(ctx, tx, v, note{kind: "volunteer_link", body: "volunteers.sms.link", subject: "volunteers.email.link_subject",
 			args: []any{"minutes", int(LinkLifetime.Minutes())}, link: link, urgent: true, expires: now.Add(LinkLifetime)})

@@ -111,3 +111,14 @@ func SafeNext(next, root string) string {
 	}
 	return u.RequestURI()
 }
+
+// URL is the address a sign-in link carries: the space's sign-in page for token
+// under root ("/partner", "/volunteer") on base, leading to next once used (a
+// SafeNext path, or "" for the space's home).
+func URL(base, root, token, next string) string {
+	link := base + root + "/login/" + url.PathEscape(token)
+	if next != "" {
+		link += "?next=" + url.QueryEscape(next)
+	}
+	return link
+}
