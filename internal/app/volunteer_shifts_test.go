@@ -160,6 +160,17 @@ func TestVolunteerShiftJourney(t *testing.T) {
 			t.Fatalf("Ana is not asked whether last week's shift happened, prefilled with 3 hours:\n%.4000s", p.body)
 		}
 		pastID := fmt.Sprint(past)
+		// A slip of the thumb ("25h") is answered next to the hours, with
+		// what she typed, and nothing is recorded.
+		if p := ana.post("/volunteer/shifts/"+pastID+"/hours", url.Values{"happened": {"yes"}, "hours": {"25h"}}); p.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(p.body, `id="e-hours"`) || valueOf(p.body, "hours") != "25h" {
+			t.Fatalf("wrong hours: %d, want 422 with the message next to the field and 25h kept:\n%.4000s", p.status, p.body)
+		}
+		var recorded int
+		s.app.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM volunteer_hours WHERE shift_id = $1", past).Scan(&recorded)
+		if recorded != 0 {
+			t.Fatalf("wrong hours were recorded: %d rows", recorded)
+		}
 		if p := ana.post("/volunteer/shifts/"+pastID+"/hours", url.Values{"happened": {"yes"}, "hours": {"2,5"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("Ana confirms: %d", p.status)
 		}

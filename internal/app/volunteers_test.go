@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/i18n"
 )
 
@@ -161,10 +163,25 @@ func TestStaffReviewVolunteers(t *testing.T) {
 		if p := karim.post("/volunteers/"+yonas+"/decline", nil); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["reason"] == "" {
 			t.Errorf("decline without a reason: %d", p.status)
 		}
+		// Lille rewrote the French words of this news; Yonas is told in them,
+		// without the team's coded reason.
+		lilleID, _ := strconv.ParseInt(s.antennaID("Lille"), 10, 64)
+		if err := messages.SaveText(context.Background(), s.app.DB, lilleID, "volunteers.sms.declined", "fr",
+			"Bonjour {name}, merci ! Pas de place pour l'instant à {antenna}. Appelez le {phone}.", 0); err != nil {
+			t.Fatal(err)
+		}
 		if p := karim.post("/volunteers/"+yonas+"/decline", url.Values{"reason": {"no_capacity"}}); p.status != http.StatusSeeOther {
 			t.Errorf("decline: %d", p.status)
 		}
+		var declined string
+		s.app.DB.QueryRowContext(context.Background(), "SELECT body FROM messages WHERE kind = 'volunteer_declined' AND channel = 'sms' AND ref_id = $1", yonas).Scan(&declined)
+		if !strings.HasPrefix(declined, "Bonjour Yonas, merci ! Pas de place pour l'instant à Lille") || strings.Contains(declined, "no_capacity") {
+			t.Errorf("Yonas is told %q, want Lille's own words without the coded reason", declined)
+		}
 		karim.post("/volunteers/"+selam+"/decline", url.Values{"reason": {"no_fit"}})
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE kind = 'volunteer_declined' AND ref_id = $1", selam); n != 0 {
+			t.Errorf("Selam, active, was told of a decline that did not happen (%d messages)", n)
+		}
 		if n := s.count("SELECT COUNT(*) FROM volunteers WHERE state = 'active' AND id = $1", selam); n != 1 {
 			t.Error("an active volunteer was declined")
 		}

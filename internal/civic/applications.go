@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
@@ -131,8 +132,11 @@ func (h *Handlers) ApplicationInterview(w http.ResponseWriter, r *http.Request) 
 				return err
 			}
 			p := i18n.For(a.Lang)
-			body := p.T("civic.sms_interview", "name", a.FirstName, "title", a.OfferTitle, "date", web.FormatDate(p, at),
-				"time", at.Format("15:04"), "place", f.Get("place"), "antenna", ant.Name, "phone", ant.Phone)
+			body, err := messages.Wording(ctx, tx, a.AntennaID, p.Lang, "civic.sms_interview", "name", a.FirstName, "title", a.OfferTitle,
+				"date", web.FormatDate(p, at), "time", at.Format("15:04"), "place", f.Get("place"), "antenna", ant.Name, "phone", ant.Phone)
+			if err != nil {
+				return err
+			}
 			return h.tellApplicant(ctx, tx, a, "interview", body, p.T("civic.email_subject_interview", "title", a.OfferTitle), st.ID)
 		})
 		if errors.Is(err, ErrState) {

@@ -176,6 +176,18 @@ func (h *Handlers) Thanks(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "civic/thanks.html", o, nil)
 }
 
+// The applicants' messages that managers may reword for their antenna.
+func init() {
+	sample := map[string]string{"name": "Yasmine", "title": "Accompagner au numérique", "antenna": "Lille", "phone": "+33 3 20 00 00 01",
+		"date": "8 décembre 2026", "time": "10:00", "place": "12 rue d'Arras, Lille"}
+	messages.Register(
+		messages.Template{Key: "civic.sms_received", Label: "civic.template_received", Placeholders: []string{"name", "title", "antenna", "phone"},
+			Sample: sample},
+		messages.Template{Key: "civic.sms_interview", Label: "civic.template_interview",
+			Placeholders: []string{"name", "title", "date", "time", "place", "antenna", "phone"}, Sample: sample},
+	)
+}
+
 // tellApplicant queues an SMS (when there is a phone) and an email (when there is
 // an address) to an applicant, in their language.
 func (h *Handlers) tellApplicant(ctx context.Context, tx *sql.Tx, a *Application, kind, body, subject string, by int64) error {
@@ -198,7 +210,11 @@ func (h *Handlers) tellApplicant(ctx context.Context, tx *sql.Tx, a *Application
 
 func (h *Handlers) acknowledge(ctx context.Context, tx *sql.Tx, o *Offer, ant *org.Antenna, a *Application) error {
 	p := i18n.For(a.Lang)
-	body := p.T("civic.sms_received", "name", a.FirstName, "title", o.Title, "antenna", ant.Name, "phone", ant.Phone)
+	body, err := messages.Wording(ctx, tx, a.AntennaID, p.Lang, "civic.sms_received", "name", a.FirstName, "title", o.Title,
+		"antenna", ant.Name, "phone", ant.Phone)
+	if err != nil {
+		return err
+	}
 	return h.tellApplicant(ctx, tx, a, "received", body, p.T("civic.email_subject_received", "title", o.Title), 0)
 }
 

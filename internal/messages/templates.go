@@ -139,6 +139,16 @@ func (t *Texts) T(antenna int64, lang, key string, args ...any) string {
 	return i18n.For(lang).T(key, args...)
 }
 
+// Wording is the text of key in lang for one antenna (its own wording when it
+// has one), read within q: for a single message composed in a transaction.
+func Wording(ctx context.Context, q querier, antenna int64, lang, key string, args ...any) (string, error) {
+	t, err := LoadTexts(ctx, q, antenna)
+	if err != nil {
+		return "", err
+	}
+	return t.T(antenna, lang, key, args...), nil
+}
+
 // Own returns the antenna's wording of key in lang, "" when it uses the default.
 func (t *Texts) Own(antenna int64, lang, key string) string {
 	return t.own[textKey{antenna, key, lang}]

@@ -110,9 +110,17 @@ func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now
 	for start := 0; start < len(list); start += 500 {
 		batch := list[start:min(start+500, len(list))]
 		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			var ants []int64
+			for _, p := range batch {
+				ants = append(ants, p.s.AntennaID)
+			}
+			texts, err := messages.LoadTexts(ctx, tx, ants...)
+			if err != nil {
+				return err
+			}
 			var ms []messages.Message
 			for _, p := range batch {
-				for _, m := range shiftMessages(p.v, p.s, p.news, baseURL, now) {
+				for _, m := range shiftMessages(texts, p.v, p.s, p.news, baseURL, now) {
 					m.SendAt = p.at
 					if p.news == "hours" {
 						m.Expires = p.at.Add(7 * 24 * time.Hour)

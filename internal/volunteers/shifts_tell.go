@@ -22,6 +22,25 @@ var shiftNews = map[string][2]string{
 	"invited":   {"volunteers.sms_invited", "volunteers.email_subject_invited"},
 }
 
+// The volunteers' messages that managers may reword for their antenna.
+func init() {
+	shift := []string{"name", "mission", "date", "time"}
+	sample := map[string]string{"name": "Samir", "mission": "Atelier du mardi", "date": "mardi 8 décembre 2026", "time": "14:00",
+		"antenna": "Lille", "phone": "+33 3 20 00 00 01", "minutes": "30"}
+	link := "https://tremplin.example/volunteer/shifts"
+	for news, label := range map[string]string{"reminder": "volunteers.template_reminder", "promoted": "volunteers.template_promoted",
+		"cancelled": "volunteers.template_cancelled", "hours": "volunteers.template_hours", "invited": "volunteers.template_invited"} {
+		messages.Register(messages.Template{Key: shiftNews[news][0], Label: label, Placeholders: shift, Sample: sample, Link: link})
+	}
+	messages.Register(
+		messages.Template{Key: "volunteers.sms.joined", Label: "volunteers.template_joined", Placeholders: []string{"name", "antenna"}, Sample: sample},
+		messages.Template{Key: "volunteers.sms.validated", Label: "volunteers.template_validated", Placeholders: []string{"name", "antenna"},
+			Sample: sample, Link: "https://tremplin.example/volunteer/login?lang=fr"},
+		messages.Template{Key: "volunteers.sms.declined", Label: "volunteers.template_declined", Placeholders: []string{"name", "antenna", "phone"},
+			Sample: sample},
+	)
+}
+
 // tell is the Tell of the handlers: the volunteer's messages in their language,
 // by SMS when they gave a phone and by email when they gave an address.
 func (h *Handlers) tellShift(ctx context.Context, tx *sql.Tx, news string, volunteerID int64, s *Shift) error {
@@ -32,7 +51,11 @@ func (h *Handlers) tellShift(ctx context.Context, tx *sql.Tx, news string, volun
 	if err != nil {
 		return err
 	}
-	ms := shiftMessages(v, s, news, h.BaseURL, h.now())
+	texts, err := messages.LoadTexts(ctx, tx, s.AntennaID)
+	if err != nil {
+		return err
+	}
+	ms := shiftMessages(texts, v, s, news, h.BaseURL, h.now())
 	if news == "invited" { // once per shift and person
 		for i := range ms {
 			ms[i].Dedupe = dedupe(news, s, v.ID, "", ms[i].Channel)
@@ -50,13 +73,14 @@ func volunteerIn(ctx context.Context, tx *sql.Tx, id int64) (*Volunteer, error) 
 	return v, err
 }
 
-// shiftMessages composes one news about s for v.
-func shiftMessages(v *Volunteer, s *Shift, news, baseURL string, now time.Time) []messages.Message {
+// shiftMessages composes one news about s for v, in the antenna's wording
+// when it has its own.
+func shiftMessages(texts *messages.Texts, v *Volunteer, s *Shift, news, baseURL string, now time.Time) []messages.Message {
 	keys := shiftNews[news]
 	pr := i18n.For(v.Lang)
 	when := pr.T("weekday."+strconv.Itoa(int(s.StartsAt.Weekday()))) + " " + web.FormatDate(pr, s.StartsAt)
 	clock := s.StartsAt.Format("15:04")
-	body := pr.T(keys[0], "name", v.FirstName, "mission", s.Title, "date", when, "time", clock)
+	body := texts.T(s.AntennaID, pr.Lang, keys[0], "name", v.FirstName, "mission", s.Title, "date", when, "time", clock)
 	link := baseURL + "/volunteer/shifts"
 	if news == "hours" {
 		link = baseURL + "/volunteer/shifts#past"

@@ -159,21 +159,24 @@ func (h *Handlers) VolunteerConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The answer belongs to this shift's card: a refusal is shown there, next
+	// to the hours, with what the person typed.
+	f.Set("confirm", r.PathValue("id"))
 	happened := f.Get("happened") != "no"
 	minutes, valid := parseHours(f.Get("hours"))
 	if happened && (!valid || minutes <= 0) {
-		h.Flash(r, "volunteers.hours_invalid")
-		http.Redirect(w, r, "/volunteer/shifts#past", http.StatusSeeOther)
-		return
+		f.Fail("hours", "volunteers.hours_invalid")
+	} else {
+		err := ConfirmHours(r.Context(), h.DB, v, web.PathID(r, "id"), happened, minutes, h.now())
+		if key := HoursRefusal(err); key != "" {
+			f.Fail("hours", key)
+		} else if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
-	err := ConfirmHours(r.Context(), h.DB, v, web.PathID(r, "id"), happened, minutes, h.now())
-	if key := HoursRefusal(err); key != "" {
-		h.Flash(r, key)
-		http.Redirect(w, r, "/volunteer/shifts#past", http.StatusSeeOther)
-		return
-	}
-	if err != nil {
-		h.Render.Fail(w, r, err)
+	if !f.Valid() {
+		h.showVolunteerShifts(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	h.Flash(r, "volunteers.hours_sent")

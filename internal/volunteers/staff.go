@@ -188,7 +188,23 @@ func (h *Handlers) Decline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := auth.Current(ctx)
-	err := Decide(ctx, h.DB, st.Scope(), web.PathID(r, "id"), "declined", reason, st.ID, h.now(), nil)
+	id := web.PathID(r, "id")
+	v, err := InScope(ctx, h.DB, st.Scope(), id)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	a, err := org.AntennaByID(ctx, h.DB, st.Scope(), v.AntennaID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	// The person is told kindly, without the coded reason, which is for the
+	// team; they can call the antenna.
+	err = Decide(ctx, h.DB, st.Scope(), id, "declined", reason, st.ID, h.now(), func(tx *sql.Tx) error {
+		return h.tell(ctx, tx, v, note{kind: "volunteer_declined", body: "volunteers.sms.declined", subject: "volunteers.email.declined_subject",
+			args: []any{"antenna", a.Name, "phone", a.Phone}})
+	})
 	h.decided(w, r, err, "volunteers.decision.declined")
 }
 

@@ -28,9 +28,12 @@ func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, v *Volunteer, n note) e
 		return nil
 	}
 	p := i18n.For(v.Lang)
+	body, err := messages.Wording(ctx, tx, v.AntennaID, p.Lang, n.body, append([]any{"name", v.FirstName}, n.args...)...)
+	if err != nil {
+		return err
+	}
 	base := messages.Message{Antenna: v.AntennaID, Kind: n.kind, Lang: p.Lang, ToName: v.FirstName + " " + v.LastName,
-		Body: p.T(n.body, append([]any{"name", v.FirstName}, n.args...)...), Link: n.link, Urgent: n.urgent, Expires: n.expires,
-		RefKind: "volunteer", RefID: v.ID}
+		Body: body, Link: n.link, Urgent: n.urgent, Expires: n.expires, RefKind: "volunteer", RefID: v.ID}
 	if st := auth.Current(ctx); st != nil {
 		base.By = st.ID
 	}
@@ -45,6 +48,6 @@ func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, v *Volunteer, n note) e
 		m.Channel, m.To, m.Subject = messages.Email, v.Email, p.T(n.subject)
 		out = append(out, m)
 	}
-	_, err := h.Outbox.Add(ctx, tx, out...)
+	_, err = h.Outbox.Add(ctx, tx, out...)
 	return err
 }
