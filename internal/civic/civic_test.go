@@ -224,6 +224,43 @@ func TestApprovalQuota(t *testing.T) {
 	})
 }
 
+// The offer has two places: with posts left on the approval, a third contract
+// over the same months is still refused, a replacement once one has ended is
+// not; the public page stops showing the offer once its places are taken.
+func TestOfferPlaces(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := setup(t, d, 5)
+		by := w.f.Adviser.ID
+		today := d8("2027-06-01")
+		if list, err := civic.Published(ctx, d, today, 10, 0); err != nil || len(list) != 1 {
+			t.Fatalf("published before any contract: %d, %v", len(list), err)
+		}
+		if err := civic.CreateContract(ctx, d, w.contract(w.accepted(t, d, "Ines"), "2027-09-01", "2028-04-30"), by); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := civic.PublishedByID(ctx, d, w.offer.ID, today); err != nil {
+			t.Fatalf("one place of two taken, the offer is hidden: %v", err)
+		}
+		if err := civic.CreateContract(ctx, d, w.contract(w.accepted(t, d, "Samir"), "2027-09-01", "2028-04-30"), by); err != nil {
+			t.Fatal(err)
+		}
+		third := w.accepted(t, d, "Lea")
+		if err := civic.CreateContract(ctx, d, w.contract(third, "2027-10-01", "2028-05-31"), by); !errors.Is(err, civic.ErrPlaces) {
+			t.Fatalf("a third contract on an offer of two places: %v, want ErrPlaces", err)
+		}
+		if list, err := civic.Published(ctx, d, today, 10, 0); err != nil || len(list) != 0 {
+			t.Errorf("an offer with its places taken is still public: %d, %v", len(list), err)
+		}
+		if _, err := civic.PublishedByID(ctx, d, w.offer.ID, today); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("an offer with its places taken can still be read: %v", err)
+		}
+		if err := civic.CreateContract(ctx, d, w.contract(third, "2028-05-01", "2028-12-31"), by); err != nil {
+			t.Fatalf("a replacement once the first contracts ended: %v", err)
+		}
+	})
+}
+
 // Two managers create the last contract at the same moment: one gets it, the
 // other is told the posts are taken.
 func TestLastPostUnderConcurrency(t *testing.T) {

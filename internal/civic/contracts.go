@@ -135,6 +135,8 @@ func (h *Handlers) ContractSave(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, ErrQuota):
 			f.Fail("approval", "civic.contract.quota")
+		case errors.Is(err, ErrPlaces):
+			f.Fail("starts_on", "civic.contract.places_taken")
 		case errors.Is(err, ErrApprovalPeriod):
 			f.Fail("approval", "civic.contract.approval_period")
 		case errors.Is(err, ErrNotAccepted):

@@ -22,7 +22,7 @@ import (
 // Public lists the published offers, for anyone: GET /service-civique.
 func (h *Handlers) Public(w http.ResponseWriter, r *http.Request) {
 	page, offset := pageOf(r)
-	list, err := Published(r.Context(), h.DB, pageSize+1, offset)
+	list, err := Published(r.Context(), h.DB, h.now(), pageSize+1, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -44,7 +44,7 @@ type applyPage struct {
 
 // PublicOffer shows a published offer and its application form: GET /service-civique/{id}.
 func (h *Handlers) PublicOffer(w http.ResponseWriter, r *http.Request) {
-	o, err := PublishedByID(r.Context(), h.DB, web.PathID(r, "id"))
+	o, err := PublishedByID(r.Context(), h.DB, web.PathID(r, "id"), h.now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -74,7 +74,7 @@ func clientKey(r *http.Request) string {
 // wait.
 func (h *Handlers) Apply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := PublishedByID(ctx, h.DB, web.PathID(r, "id"))
+	o, err := PublishedByID(ctx, h.DB, web.PathID(r, "id"), h.now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -168,7 +168,7 @@ func (h *Handlers) Apply(w http.ResponseWriter, r *http.Request) {
 
 // Thanks says the application arrived: GET /service-civique/{id}/thanks.
 func (h *Handlers) Thanks(w http.ResponseWriter, r *http.Request) {
-	o, err := PublishedByID(r.Context(), h.DB, web.PathID(r, "id"))
+	o, err := PublishedByID(r.Context(), h.DB, web.PathID(r, "id"), h.now())
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return

@@ -16,6 +16,9 @@ import (
 var (
 	// ErrQuota: the approval's posts are all taken at some moment of the period.
 	ErrQuota = errors.New("civic: the approval's posts are all taken")
+	// ErrPlaces: the offer's places are all taken at some moment of the period
+	// (a replacement after someone left is not refused).
+	ErrPlaces = errors.New("civic: the offer's places are all taken")
 	// ErrApprovalPeriod: the approval does not cover the contract's antenna and dates.
 	ErrApprovalPeriod = errors.New("civic: the approval does not cover the contract")
 	// ErrNotAccepted: only an accepted applicant gets a contract, once.
@@ -182,15 +185,20 @@ func OfferByID(ctx context.Context, d *db.DB, sc auth.Scope, id int64) (*Offer, 
 	return o, db.NotFound(err)
 }
 
-// Published lists the offers anyone may read, the soonest first.
-func Published(ctx context.Context, d *db.DB, limit, offset int) ([]*Offer, error) {
-	return db.Collect[*Offer](d.QueryContext(ctx, "SELECT "+offerCols+
-		" WHERE o.state = 'published' ORDER BY o.starts_on, o.id LIMIT $1 OFFSET $2", limit, offset))(scanOffer)
+// open is what makes an offer public: published, with a place not taken by a
+// contract still running on day $1.
+const open = ` WHERE o.state = 'published' AND (SELECT COUNT(*) FROM civic_contracts c WHERE c.offer_id = o.id AND c.ends_on >= $1) < o.places`
+
+// Published lists the offers anyone may read on day today, the soonest first:
+// an offer whose places are all taken is no longer shown.
+func Published(ctx context.Context, d *db.DB, today time.Time, limit, offset int) ([]*Offer, error) {
+	return db.Collect[*Offer](d.QueryContext(ctx, "SELECT "+offerCols+open+" ORDER BY o.starts_on, o.id LIMIT $2 OFFSET $3",
+		dayString(today), limit, offset))(scanOffer)
 }
 
-// PublishedByID returns a published offer.
-func PublishedByID(ctx context.Context, d *db.DB, id int64) (*Offer, error) {
-	o, err := scanOffer(d.QueryRowContext(ctx, "SELECT "+offerCols+" WHERE o.id = $1 AND o.state = 'published'", id))
+// PublishedByID returns an offer anyone may read on day today.
+func PublishedByID(ctx context.Context, d *db.DB, id int64, today time.Time) (*Offer, error) {
+	o, err := scanOffer(d.QueryRowContext(ctx, "SELECT "+offerCols+open+" AND o.id = $2", dayString(today), id))
 	return o, db.NotFound(err)
 }
 
@@ -373,6 +381,28 @@ func CreateContract(ctx context.Context, d *db.DB, c *Contract, by int64) error 
 		}
 		if Running(periods, c.Start, c.End) >= posts {
 			return ErrQuota
+		}
+		// The offer's places, held the same way.
+		var places int
+		if err := tx.QueryRowContext(ctx, `UPDATE civic_offers SET places = places WHERE id = $1 AND antenna_id = $2 RETURNING places`,
+			c.OfferID, c.AntennaID).Scan(&places); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotAccepted
+			}
+			return err
+		}
+		periods, err = db.Collect[[2]time.Time](tx.QueryContext(ctx, `SELECT starts_on, ends_on FROM civic_contracts
+			WHERE offer_id = $1 AND starts_on <= $3 AND ends_on >= $2`, c.OfferID, dayString(c.Start), dayString(c.End)))(
+			func(row db.Scanner) ([2]time.Time, error) {
+				var s, e string
+				err := row.Scan(&s, &e)
+				return [2]time.Time{day(s), day(e)}, err
+			})
+		if err != nil {
+			return err
+		}
+		if Running(periods, c.Start, c.End) >= places {
+			return ErrPlaces
 		}
 		var state string
 		if err := tx.QueryRowContext(ctx, `SELECT state FROM civic_applications WHERE id = $1 AND antenna_id = $2

@@ -210,6 +210,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/outreach", "nav.outreach", false},
 		{"/referrals", "nav.referrals", false},
 		{"/volunteers", "volunteers.nav", false},
+		{"/civic", "civic.nav", false},
 		{"/impact", "nav.impact", false},
 		{"/antennas", "nav.antennas", false},
 		{"/places", "nav.places", false},
