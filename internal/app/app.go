@@ -216,10 +216,11 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &attendance.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	river.AddWorker(workers, &training.Lapser{H: a.Training})
 	river.AddWorker(workers, &civic.Forgetter{DB: d})
+	river.AddWorker(workers, &volunteers.Forgetter{DB: d})
 	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
 		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic(),
-			volunteers.Periodic()}}); err != nil {
+			volunteers.Periodic(), volunteers.ForgetPeriodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue
