@@ -245,6 +245,7 @@ func (a *App) routeTable() []Route {
 		{"POST /volunteers/missions/{id}/shifts", staff, a.Volunteers.ShiftsAdd},
 		{"GET /volunteers/shifts", staff, a.Volunteers.ShiftsList},
 		{"GET /volunteers/shifts/{id}", staff, a.Volunteers.ShiftShow},
+		{"POST /volunteers/shifts/{id}/edit", staff, a.Volunteers.ShiftEdit},
 		{"POST /volunteers/shifts/{id}/cancel", staff, a.Volunteers.ShiftCancel},
 		{"POST /volunteers/shifts/{id}/noshow", staff, a.Volunteers.ShiftNoShow},
 		{"POST /volunteers/shifts/{id}/invite", staff, a.Volunteers.ShiftInvite},

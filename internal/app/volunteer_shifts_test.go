@@ -93,6 +93,25 @@ func TestVolunteerShiftJourney(t *testing.T) {
 		if p := bordeaux.post("/volunteers/shifts/"+shift+"/cancel", url.Values{}); p.status != http.StatusNotFound {
 			t.Errorf("Bordeaux cancels a Lille shift: %d", p.status)
 		}
+		change := url.Values{"date": {day}, "start": {"14:30"}, "end": {"17:30"}, "capacity": {"0"}, "cancel_hours": {"24"}}
+		if p := bordeaux.post("/volunteers/shifts/"+shift+"/edit", change); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux changes a Lille shift: %d", p.status)
+		}
+		// A capacity of 0 is explained next to the field, with the new times kept.
+		if p := staff.post("/volunteers/shifts/"+shift+"/edit", change); p.status != http.StatusUnprocessableEntity ||
+			errorsOf(p.body)["capacity"] == "" || valueOf(p.body, "start") != "14:30" {
+			t.Fatalf("capacity 0: %d, errors %v", p.status, errorsOf(p.body))
+		}
+		change.Set("capacity", "1")
+		if p := staff.post("/volunteers/shifts/"+shift+"/edit", change); p.status != http.StatusSeeOther {
+			t.Fatalf("change the shift: %d, errors %v", p.status, errorsOf(p.body))
+		}
+		var starts string
+		var capacity int
+		s.app.DB.QueryRowContext(ctx, "SELECT starts_at, capacity FROM volunteer_shifts WHERE id = $1", shift).Scan(&starts, &capacity)
+		if capacity != 1 || !strings.Contains(staff.get("/volunteers/shifts/"+shift).body, `value="14:30"`) {
+			t.Errorf("the change was not kept: starts %s, capacity %d", starts, capacity)
+		}
 		if strings.Contains(bordeaux.get("/volunteers/missions").body, "Atelier du mardi") {
 			t.Error("Bordeaux's mission list shows Lille's mission")
 		}

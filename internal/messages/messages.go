@@ -219,6 +219,24 @@ func Cancel(ctx context.Context, tx *sql.Tx, refKind string, refID, learnerID in
 	return err
 }
 
+// CancelFor is Cancel for the messages to some recipients only (phone numbers
+// or addresses): one volunteer's reminders of a shift they no longer come to.
+func CancelFor(ctx context.Context, tx *sql.Tx, refKind string, refID int64, recipients ...string) error {
+	args := db.Args{ReasonChanged, db.Now(), refKind, refID}
+	var to []string
+	for _, r := range recipients {
+		if r != "" {
+			to = append(to, r)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'cancelled', reason = $1, updated_at = $2
+		WHERE ref_kind = $3 AND ref_id = $4 AND state IN ('queued', 'sending') AND recipient IN (`+db.InList(&args, to)+`)`, args...)
+	return err
+}
+
 // Record is a message as the learner file shows it.
 type Record struct {
 	ID       int64

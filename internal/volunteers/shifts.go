@@ -1,7 +1,9 @@
 package volunteers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -106,11 +108,32 @@ func (h *Handlers) ShiftsAdd(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	loc := location(a.Timezone)
 	s := &Shift{MissionID: m.ID, Kind: f.Get("kind")}
 	if !slices.Contains(ShiftKinds, s.Kind) {
 		f.Fail("kind", "form.choose")
 	}
+	h.readShift(ctx, f, a, s)
+	weeks, err := strconv.Atoi(f.Get("weeks"))
+	if err != nil || weeks < 1 || weeks > maxWeeks || (weeks > 1 && s.Kind == Ongoing) {
+		f.Fail("weeks", "volunteers.weeks_invalid")
+	}
+	if !f.Valid() {
+		h.showMission(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if _, err := AddShifts(ctx, h.DB, st.Scope(), st.ID, s, weeks); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Flash(r, "volunteers.shifts_added")
+	http.Redirect(w, r, "/volunteers/missions/"+id64(m.ID)+"#shifts", http.StatusSeeOther)
+}
+
+// readShift reads a shift's times, expected work, capacity, cancellation
+// deadline and place from the form (the add and change forms), in the
+// antenna's time zone, failing the fields that are wrong.
+func (h *Handlers) readShift(ctx context.Context, f *web.Form, a *org.Antenna, s *Shift) {
+	loc := location(a.Timezone)
 	at := func(dateField, clockField string) time.Time {
 		t, err := time.ParseInLocation("2006-01-02 15:04", f.Get(dateField)+" "+f.Get(clockField), loc)
 		if err != nil {
@@ -154,33 +177,41 @@ func (h *Handlers) ShiftsAdd(w http.ResponseWriter, r *http.Request) {
 		f.Fail("cancel_hours", "volunteers.cancel_hours_invalid")
 	}
 	s.CancelHours = cancel
-	weeks, err := strconv.Atoi(f.Get("weeks"))
-	if err != nil || weeks < 1 || weeks > maxWeeks || (weeks > 1 && s.Kind == Ongoing) {
-		f.Fail("weeks", "volunteers.weeks_invalid")
-	}
 	if p := f.Get("place"); p != "" {
 		s.PlaceID, _ = strconv.ParseInt(p, 10, 64)
-		if pl, err := org.PlaceByID(ctx, h.DB, st.Scope(), s.PlaceID); err != nil || pl.AntennaID != m.AntennaID {
+		if pl, err := org.PlaceByID(ctx, h.DB, auth.Current(ctx).Scope(), s.PlaceID); err != nil || pl.AntennaID != a.ID {
 			f.Fail("place", "form.choose")
 		}
 	}
-	if !f.Valid() {
-		h.showMission(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	if _, err := AddShifts(ctx, h.DB, st.Scope(), st.ID, s, weeks); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	h.Flash(r, "volunteers.shifts_added")
-	http.Redirect(w, r, "/volunteers/missions/"+id64(m.ID)+"#shifts", http.StatusSeeOther)
 }
 
-// ShiftShow is a shift for staff: who is coming, the waitlist, no-shows, and
-// calling it off: GET /volunteers/shifts/{id}.
+// ShiftShow is a shift for staff: who is coming, the waitlist, no-shows,
+// changing it and calling it off: GET /volunteers/shifts/{id}.
 func (h *Handlers) ShiftShow(w http.ResponseWriter, r *http.Request) {
+	h.showShift(w, r, http.StatusOK, nil)
+}
+
+// shiftForm is the change form of s, filled with what it is now.
+func shiftForm(s *Shift) *web.Form {
+	v := url.Values{"date": {s.StartsAt.Format(time.DateOnly)}, "start": {s.StartsAt.Format("15:04")},
+		"capacity": {strconv.Itoa(s.Capacity)}, "cancel_hours": {strconv.Itoa(s.CancelHours)}}
+	if !s.EndsAt.IsZero() {
+		v.Set("end_date", s.EndsAt.Format(time.DateOnly))
+		v.Set("end", s.EndsAt.Format("15:04"))
+	}
+	if s.Kind == Window {
+		v.Set("expected", fmt.Sprintf("%dh%02d", s.ExpectedMinutes/60, s.ExpectedMinutes%60))
+	}
+	if s.PlaceID != 0 {
+		v.Set("place", id64(s.PlaceID))
+	}
+	return web.NewForm(v)
+}
+
+func (h *Handlers) showShift(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
 	ctx := r.Context()
-	s, err := ShiftByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
+	sc := auth.Current(ctx).Scope()
+	s, err := ShiftByID(ctx, h.DB, sc, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -190,12 +221,67 @@ func (h *Handlers) ShiftShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, http.StatusOK, "volunteers/shift_show.html", struct {
+	places, err := org.Places(ctx, h.DB, sc, s.AntennaID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	opts := []web.Option{{Value: "", Label: "volunteers.no_place"}}
+	for _, p := range places {
+		opts = append(opts, web.Option{Value: id64(p.ID), Label: p.Name, Raw: true})
+	}
+	if f == nil {
+		f = shiftForm(s)
+	}
+	h.Render.Render(w, r, status, "volunteers/shift_show.html", struct {
 		Shift    *Shift
 		People   []*Signup
 		Begun    bool
 		Upcoming bool
-	}{s, people, s.Kind != Ongoing && !h.now().Before(s.StartsAt), s.Kind == Ongoing || h.now().Before(s.StartsAt)}, nil)
+		Places   []web.Option
+	}{s, people, s.Kind != Ongoing && !h.now().Before(s.StartsAt), s.Kind == Ongoing || h.now().Before(s.StartsAt), opts}, f)
+}
+
+// ShiftEdit changes one shift (its times, capacity, place, cancellation
+// deadline); those coming are told when its time changes: POST
+// /volunteers/shifts/{id}/edit.
+func (h *Handlers) ShiftEdit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	s, err := ShiftByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	f, ok := h.Render.Form(w, r)
+	if !ok {
+		return
+	}
+	a, err := org.AntennaByID(ctx, h.DB, st.Scope(), s.AntennaID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	c := &Shift{ID: s.ID, MissionID: s.MissionID, Kind: s.Kind}
+	h.readShift(ctx, f, a, c)
+	if f.Valid() {
+		err := UpdateShift(ctx, h.DB, st.Scope(), c, h.now(), h.tellShift)
+		switch {
+		case errors.Is(err, ErrBelowComing):
+			f.Fail("capacity", "volunteers.capacity_below_coming")
+		case errors.Is(err, ErrClosed):
+			f.Fail("date", "volunteers.shift_closed")
+		case err != nil:
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	if !f.Valid() {
+		h.showShift(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	h.Flash(r, "volunteers.shift_changed")
+	http.Redirect(w, r, "/volunteers/shifts/"+id64(s.ID), http.StatusSeeOther)
 }
 
 // ShiftCancel calls a shift off and tells those signed up: POST /volunteers/shifts/{id}/cancel.

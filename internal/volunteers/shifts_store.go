@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 )
@@ -364,6 +365,14 @@ func CancelSignup(ctx context.Context, d *db.DB, volunteerID, shiftID int64, now
 		if err := setSignup(ctx, tx, shiftID, volunteerID, Cancelled, now); err != nil {
 			return err
 		}
+		// Their reminders of this shift, queued and not yet sent, stay unsent.
+		v, err := volunteerIn(ctx, tx, volunteerID)
+		if err != nil {
+			return err
+		}
+		if err := messages.CancelFor(ctx, tx, "volunteer_shift", shiftID, v.Phone, v.Email); err != nil {
+			return err
+		}
 		return promote(ctx, tx, s, now, tell)
 	})
 }
@@ -422,6 +431,10 @@ func CancelShift(ctx context.Context, d *db.DB, sc auth.Scope, shiftID int64, te
 		if _, err := tx.ExecContext(ctx, "UPDATE volunteer_shifts SET state = 'cancelled', updated_at = $1 WHERE id = $2", now, shiftID); err != nil {
 			return err
 		}
+		// Reminders queued and not yet sent would announce a shift that is off.
+		if err := messages.Cancel(ctx, tx, "volunteer_shift", shiftID, 0); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE volunteer_signups SET state = 'cancelled', updated_at = $1 WHERE shift_id = $2 AND state IN ('coming', 'waiting')", now, shiftID); err != nil {
 			return err
 		}
@@ -434,6 +447,68 @@ func CancelShift(ctx context.Context, d *db.DB, sc auth.Scope, shiftID int64, te
 			}
 		}
 		return nil
+	})
+}
+
+// ErrBelowComing: a shift's capacity cannot go below the volunteers coming.
+var ErrBelowComing = errors.New("volunteers: capacity below those coming")
+
+// UpdateShift changes one open shift that has not begun (ErrClosed otherwise):
+// its times, expected work, capacity, place and cancellation deadline; its
+// mission and kind stay. A capacity below the volunteers coming is refused
+// (ErrBelowComing); seats added go to those waiting, who are told. When the
+// time changes, the reminders queued for the old one are withdrawn (the next
+// plan queues them for the new one) and everyone coming or waiting is told
+// ("moved"); they keep their place and may cancel it.
+func UpdateShift(ctx context.Context, d *db.DB, sc auth.Scope, c *Shift, now time.Time, tell Tell) error {
+	if _, err := ShiftByID(ctx, d, sc, c.ID); err != nil {
+		return err
+	}
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		s, err := lockShift(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if s.State != "open" || (s.Kind != Ongoing && !now.Before(s.StartsAt)) {
+			return ErrClosed
+		}
+		if c.Capacity < s.Coming {
+			return ErrBelowComing
+		}
+		moved := !c.StartsAt.Equal(s.StartsAt) || !c.EndsAt.Equal(s.EndsAt)
+		var ends any
+		if !c.EndsAt.IsZero() {
+			ends = db.FormatTime(c.EndsAt)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE volunteer_shifts SET starts_at = $1, ends_at = $2, expected_minutes = $3, capacity = $4,
+			place_id = $5, cancel_hours = $6, updated_at = $7 WHERE id = $8`, db.FormatTime(c.StartsAt), ends, c.ExpectedMinutes,
+			c.Capacity, db.NullID(c.PlaceID), c.CancelHours, db.Now(), s.ID); err != nil {
+			return err
+		}
+		s.StartsAt, s.EndsAt, s.ExpectedMinutes, s.Capacity, s.CancelHours = c.StartsAt, c.EndsAt, c.ExpectedMinutes, c.Capacity, c.CancelHours
+		if moved {
+			if err := messages.Cancel(ctx, tx, "volunteer_shift", s.ID, 0); err != nil {
+				return err
+			}
+			var told []int64
+			if err := db.Each(tx.QueryContext(ctx, "SELECT volunteer_id FROM volunteer_signups WHERE shift_id = $1 AND state IN ('coming', 'waiting') ORDER BY id",
+				s.ID))(func(row db.Scanner) error {
+				var id int64
+				err := row.Scan(&id)
+				told = append(told, id)
+				return err
+			}); err != nil {
+				return err
+			}
+			for _, id := range told {
+				if tell != nil {
+					if err := tell(ctx, tx, "moved", id, s); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return promote(ctx, tx, s, now, tell)
 	})
 }
 

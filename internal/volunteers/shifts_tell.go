@@ -20,6 +20,7 @@ var shiftNews = map[string][2]string{
 	"reminder":  {"volunteers.sms_reminder", "volunteers.email_subject_reminder"},
 	"hours":     {"volunteers.sms_hours", "volunteers.email_subject_hours"},
 	"invited":   {"volunteers.sms_invited", "volunteers.email_subject_invited"},
+	"moved":     {"volunteers.sms_moved", "volunteers.email_subject_moved"},
 }
 
 // The volunteers' messages that managers may reword for their antenna.
@@ -29,7 +30,8 @@ func init() {
 		"antenna": "Lille", "phone": "+33 3 20 00 00 01", "minutes": "30"}
 	link := "https://tremplin.example/volunteer/shifts"
 	for news, label := range map[string]string{"reminder": "volunteers.template_reminder", "promoted": "volunteers.template_promoted",
-		"cancelled": "volunteers.template_cancelled", "hours": "volunteers.template_hours", "invited": "volunteers.template_invited"} {
+		"cancelled": "volunteers.template_cancelled", "hours": "volunteers.template_hours", "invited": "volunteers.template_invited",
+		"moved": "volunteers.template_moved"} {
 		messages.Register(messages.Template{Key: shiftNews[news][0], Label: label, Placeholders: shift, Sample: sample, Link: link})
 	}
 	messages.Register(
@@ -90,7 +92,7 @@ func shiftMessages(texts *messages.Texts, v *Volunteer, s *Shift, news, baseURL 
 	switch news {
 	case "reminder", "promoted", "invited":
 		base.Expires = s.StartsAt
-	case "cancelled":
+	case "cancelled", "moved":
 		y1, m1, d1 := now.In(s.StartsAt.Location()).Date()
 		y2, m2, d2 := s.StartsAt.Date()
 		base.Urgent = y1 == y2 && m1 == m2 && d1 == d2
