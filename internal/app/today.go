@@ -57,6 +57,7 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 		return partners.NextStepsDueCount(ctx, a.DB, sc, 0, now, todayLimit)
 	})
 	add("civic_late", "/civic/obligations", func() (int, error) { return civic.LateCount(ctx, a.DB, sc, now, todayLimit) })
+	add("civic_due", "/civic/obligations", func() (int, error) { return civic.DueCount(ctx, a.DB, sc, now, todayLimit) })
 	add("volunteer_shifts", "/volunteers/shifts#thin", func() (int, error) {
 		return volunteers.ThinShiftsCount(ctx, a.DB, sc, now, todayLimit)
 	})

@@ -338,6 +338,13 @@ func TestObligationsAndScope(t *testing.T) {
 		if n, _ := civic.LateCount(ctx, d, w.f.BordeauxScope, today, 100); n != 0 {
 			t.Errorf("Bordeaux sees %d of Lille's late obligations", n)
 		}
+		// Coming due within 30 days (not late): the tutor meeting of 31 December.
+		if n, err := civic.DueCount(ctx, d, w.f.LilleScope, today, 100); err != nil || n != 1 {
+			t.Errorf("due within 30 days of 15 December: %d (%v), want 1", n, err)
+		}
+		if n, _ := civic.DueCount(ctx, d, w.f.BordeauxScope, today, 100); n != 0 {
+			t.Errorf("Bordeaux sees %d of Lille's obligations coming due", n)
+		}
 		due, err := civic.DueSoon(ctx, d, w.f.LilleScope, today.AddDate(0, 0, 30), 50, 0)
 		if err != nil || len(due) != 6 {
 			t.Fatalf("due within 30 days: %d (%v), want 6", len(due), err)

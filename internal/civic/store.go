@@ -529,6 +529,15 @@ func LateCount(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time, li
 		WHERE b.done_on = '' AND b.due_on < $1 AND `+where, limit, args...)
 }
 
+// DueCount counts the scope's obligations not done and due from today to
+// DueWithin days after (not yet late), up to limit.
+func DueCount(ctx context.Context, d *db.DB, sc auth.Scope, today time.Time, limit int) (int, error) {
+	args := db.Args{dayString(today), dayString(today.AddDate(0, 0, DueWithin))}
+	where := sc.Where("c.antenna_id", &args)
+	return d.CountAtMost(ctx, `SELECT 1 FROM civic_obligations b JOIN civic_contracts c ON c.id = b.contract_id
+		WHERE b.done_on = '' AND b.due_on >= $1 AND b.due_on <= $2 AND `+where, limit, args...)
+}
+
 // MarkDone records an obligation of the scope's antennas as done on a day.
 func MarkDone(ctx context.Context, d *db.DB, sc auth.Scope, id int64, on time.Time, by int64) (contractID int64, err error) {
 	args := db.Args{dayString(on), by, id}
