@@ -185,11 +185,24 @@ func (r *Receipt) Ref() string { return fmt.Sprintf("%04d-%06d", r.Year, r.Numbe
 // same transaction: a failure leaves no gap in the sequence, and two issues at
 // once get two consecutive numbers (the sequence's row is held until commit).
 func Issue(ctx context.Context, d *db.DB, donorID int64, giftIDs []int64, on time.Time, by int64) (*Receipt, error) {
+	var r *Receipt
+	err := d.Tx(ctx, func(tx *sql.Tx) (err error) {
+		r, err = issue(ctx, tx, donorID, giftIDs, on, by)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// issue is Issue inside the caller's transaction.
+func issue(ctx context.Context, tx *sql.Tx, donorID int64, giftIDs []int64, on time.Time, by int64) (*Receipt, error) {
 	if len(giftIDs) == 0 {
 		return nil, ErrNoGift
 	}
 	var r *Receipt
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		donor, err := DonorByID(ctx, tx, donorID)
 		if err != nil {
 			return err
@@ -260,7 +273,7 @@ func Issue(ctx context.Context, d *db.DB, donorID int64, giftIDs []int64, on tim
 			return err
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
@@ -270,21 +283,57 @@ func Issue(ctx context.Context, d *db.DB, donorID int64, giftIDs []int64, on tim
 // Cancel withdraws a receipt in force, with the reason: it stays, readable,
 // with its number; its gifts may be receipted again.
 func Cancel(ctx context.Context, d *db.DB, id int64, reason string, by int64) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error { return cancel(ctx, tx, id, reason, by) })
+}
+
+func cancel(ctx context.Context, tx *sql.Tx, id int64, reason string, by int64) error {
 	if strings.TrimSpace(reason) == "" {
 		return ErrReasonNeeded
 	}
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE receipts SET state = 'cancelled', cancelled_at = $1, cancelled_by = $2, cancel_reason = $3
-			WHERE id = $4 AND state = 'issued'`, db.Now(), db.NullID(by), strings.TrimSpace(reason), id)
+	res, err := tx.ExecContext(ctx, `UPDATE receipts SET state = 'cancelled', cancelled_at = $1, cancelled_by = $2, cancel_reason = $3
+		WHERE id = $4 AND state = 'issued'`, db.Now(), db.NullID(by), strings.TrimSpace(reason), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrNotIssued
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE receipt_gifts SET in_force = FALSE WHERE receipt_id = $1", id)
+	return err
+}
+
+// Replace corrects a receipt: it is cancelled with the reason, and a new one
+// for the same gifts (with the donor as they are now: a corrected address) is
+// issued on day on, in one transaction; the cancelled one points to it.
+func Replace(ctx context.Context, d *db.DB, id int64, reason string, on time.Time, by int64) (*Receipt, error) {
+	var r *Receipt
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		var donorID int64
+		if err := tx.QueryRowContext(ctx, "SELECT donor_id FROM receipts WHERE id = $1", id).Scan(&donorID); err != nil {
+			return db.NotFound(err)
+		}
+		gifts, err := db.Collect[int64](tx.QueryContext(ctx, "SELECT gift_id FROM receipt_gifts WHERE receipt_id = $1 ORDER BY gift_id", id))(
+			func(row db.Scanner) (int64, error) {
+				var g int64
+				err := row.Scan(&g)
+				return g, err
+			})
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrNotIssued
+		if err := cancel(ctx, tx, id, reason, by); err != nil {
+			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE receipt_gifts SET in_force = FALSE WHERE receipt_id = $1", id)
+		if r, err = issue(ctx, tx, donorID, gifts, on, by); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE receipts SET replaced_by = $1 WHERE id = $2", r.ID, id)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // ReceiptByID reads a receipt, cancelled or not, with its gifts.
