@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/web"
 	"tremplin/internal/training"
 )
 
@@ -81,34 +82,10 @@ func NextMeetings(ctx context.Context, d *db.DB, st *auth.Staff, now time.Time, 
 
 const pageSize = 20
 
-// pageOf reads the page number of a list (from 1).
-func pageOf(r *http.Request) int {
-	var p int
-	fmt.Sscan(r.URL.Query().Get("page"), &p)
-	return max(p, 1)
-}
-
-// Pager is the "previous / next" of a list.
-type Pager struct {
-	Page       int
-	Prev, Next int // 0: none
-}
-
-func pager(page int, more bool) Pager {
-	p := Pager{Page: page}
-	if page > 1 {
-		p.Prev = page - 1
-	}
-	if more {
-		p.Next = page + 1
-	}
-	return p
-}
-
 type myMeetingsData struct {
 	ToTake  []RollCall
 	Next    []RollCall
-	Pager   Pager
+	Pager   web.Pager
 	FeedURL string
 }
 
@@ -123,8 +100,9 @@ func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	now, page := time.Now(), pageOf(r)
-	toTake, more, err := RollCallsToTake(ctx, h.DB, st, now, (page-1)*pageSize, pageSize)
+	now := time.Now()
+	page, offset := web.PageOf(r, pageSize)
+	toTake, more, err := RollCallsToTake(ctx, h.DB, st, now, offset, pageSize)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -137,7 +115,7 @@ func (h *Handlers) MyMeetings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Render.Render(w, r, http.StatusOK, "attendance/my_meetings.html", myMeetingsData{
-		ToTake: toTake, Next: next, Pager: pager(page, more),
+		ToTake: toTake, Next: next, Pager: web.NewPager(r, page, more),
 		FeedURL: fmt.Sprintf("%s/advisers/%d/calendar.ics?token=%s", h.BaseURL, st.ID, token),
 	}, nil)
 }

@@ -16,35 +16,11 @@ import (
 // pageSize is how many rows a list shows at a time.
 const pageSize = 50
 
-// pageOf reads ?page= (from 1) as an offset.
-func pageOf(r *http.Request) (page, offset int) {
-	page, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	return page, (page - 1) * pageSize
-}
-
-// Pager says where the list's previous and next pages are.
-type Pager struct {
-	Page       int
-	Prev, Next string
-}
-
-func pager(base string, page int, more bool) Pager {
-	p := Pager{Page: page}
-	if page > 1 {
-		p.Prev = base + "?page=" + strconv.Itoa(page-1)
-	}
-	if more {
-		p.Next = base + "?page=" + strconv.Itoa(page+1)
-	}
-	return p
-}
-
 // Home is the staff's civic-service page: offers, approvals, contracts: GET /civic.
 func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st := auth.Current(ctx)
-	page, offset := pageOf(r)
+	page, offset := web.PageOf(r, pageSize)
 	offers, err := Offers(ctx, h.DB, st.Scope(), pageSize+1, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -67,9 +43,9 @@ func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 		Offers    []*Offer
 		Approvals []*Approval
 		Contracts []*Contract
-		Pager     Pager
+		Pager     web.Pager
 		Manager   bool
-	}{offers, approvals, contracts, pager("/civic", page, more), st.Role != auth.Adviser}, nil)
+	}{offers, approvals, contracts, web.NewPager(r, page, more), st.Role != auth.Adviser}, nil)
 }
 
 type approvalPage struct {

@@ -229,7 +229,7 @@ const DueWithin = 30
 // person's antennas: GET /civic/obligations.
 func (h *Handlers) Due(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	page, offset := pageOf(r)
+	page, offset := web.PageOf(r, pageSize)
 	today := h.now()
 	list, err := DueSoon(ctx, h.DB, auth.Current(ctx).Scope(), today.AddDate(0, 0, DueWithin), pageSize+1, offset)
 	if err != nil {
@@ -241,7 +241,7 @@ func (h *Handlers) Due(w http.ResponseWriter, r *http.Request) {
 	Mark(list, today)
 	h.Render.Render(w, r, http.StatusOK, "civic/due.html", struct {
 		Rows  []*Obligation
-		Pager Pager
+		Pager web.Pager
 		Today string
-	}{list, pager("/civic/obligations", page, more), dayString(today)}, nil)
+	}{list, web.NewPager(r, page, more), dayString(today)}, nil)
 }

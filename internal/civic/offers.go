@@ -133,7 +133,7 @@ func (h *Handlers) OfferShow(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	page, offset := pageOf(r)
+	page, offset := web.PageOf(r, pageSize)
 	apps, err := Applications(ctx, h.DB, sc, o.ID, pageSize+1, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -144,6 +144,6 @@ func (h *Handlers) OfferShow(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "civic/offer.html", struct {
 		Offer        *Offer
 		Applications []*Application
-		Pager        Pager
-	}{o, apps, pager("/civic/offers/"+strconv.FormatInt(o.ID, 10), page, more)}, nil)
+		Pager        web.Pager
+	}{o, apps, web.NewPager(r, page, more)}, nil)
 }

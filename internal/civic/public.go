@@ -21,7 +21,7 @@ import (
 
 // Public lists the published offers, for anyone: GET /service-civique.
 func (h *Handlers) Public(w http.ResponseWriter, r *http.Request) {
-	page, offset := pageOf(r)
+	page, offset := web.PageOf(r, pageSize)
 	list, err := Published(r.Context(), h.DB, h.now(), pageSize+1, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -31,8 +31,8 @@ func (h *Handlers) Public(w http.ResponseWriter, r *http.Request) {
 	list = list[:min(len(list), pageSize)]
 	h.Render.Render(w, r, http.StatusOK, "civic/public.html", struct {
 		Offers []*Offer
-		Pager  Pager
-	}{list, pager("/service-civique", page, more)}, nil)
+		Pager  web.Pager
+	}{list, web.NewPager(r, page, more)}, nil)
 }
 
 type applyPage struct {

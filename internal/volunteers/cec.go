@@ -19,7 +19,7 @@ type cecData struct {
 	// Open: the association may confirm today; Late: the deadline has passed.
 	Open, Late bool
 	Entries    []*CECEntry
-	Pager      Pager
+	Pager      web.Pager
 	Years      []web.Option
 }
 
@@ -44,14 +44,14 @@ func (h *Handlers) CECPage(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	n, offset := page(r, CECPerPage)
+	n, offset := web.PageOf(r, CECPerPage)
 	list, more, err := cecEntries(ctx, h.DB, auth.Current(ctx).Scope(), rule, year, 0, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	today := now.Format(time.DateOnly)
-	d := &cecData{Year: year, Rule: rule, Deadline: rule.Deadline(year), Declare: rule.DeclareDeadline(year), Entries: list, Pager: pager(r, n, more)}
+	d := &cecData{Year: year, Rule: rule, Deadline: rule.Deadline(year), Declare: rule.DeclareDeadline(year), Entries: list, Pager: web.NewPager(r, n, more)}
 	d.Late = today > d.Deadline.Format(time.DateOnly)
 	d.Open = year < now.Year() && !d.Late
 	for y := now.Year(); y >= now.Year()-5; y-- {

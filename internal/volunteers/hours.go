@@ -13,7 +13,7 @@ import (
 // decision, oldest first, each with approve and decline: GET /volunteers/hours.
 func (h *Handlers) PendingHoursPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	n, offset := page(r, HoursPerPage)
+	n, offset := web.PageOf(r, HoursPerPage)
 	list, err := PendingHours(ctx, h.DB, auth.Current(ctx).Scope(), offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -21,9 +21,9 @@ func (h *Handlers) PendingHoursPage(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Render.Render(w, r, http.StatusOK, "volunteers/hours_pending.html", struct {
 		Hours   []*Hours
-		Pager   Pager
+		Pager   web.Pager
 		Reasons []web.Option
-	}{list[:min(len(list), HoursPerPage)], pager(r, n, len(list) > HoursPerPage),
+	}{list[:min(len(list), HoursPerPage)], web.NewPager(r, n, len(list) > HoursPerPage),
 		web.CodeOptions("volunteers.decline_hours.", HoursDeclineReasons, "")}, nil)
 }
 

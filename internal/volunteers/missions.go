@@ -14,44 +14,11 @@ import (
 
 func id64(v int64) string { return strconv.FormatInt(v, 10) }
 
-// page reads ?page= (1 and up) and returns it with the offset of a list of per.
-func page(r *http.Request, per int) (int, int) {
-	n, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || n < 1 || n > 10000 {
-		n = 1
-	}
-	return n, (n - 1) * per
-}
-
-// Pager links the pages of a list: Prev and Next are "" when there is none.
-type Pager struct {
-	Page       int
-	Prev, Next string
-}
-
-// pager builds the links of page n; more is whether a further row was read.
-func pager(r *http.Request, n int, more bool) Pager {
-	link := func(p int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(p))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	p := Pager{Page: n}
-	if n > 1 {
-		p.Prev = link(n - 1)
-	}
-	if more {
-		p.Next = link(n + 1)
-	}
-	return p
-}
-
-// Missions lists the missions of the staff member's antennas: GET
 // /volunteers/missions (?archived=1 for the archived ones).
 func (h *Handlers) Missions(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	archived := r.URL.Query().Get("archived") == "1"
-	n, offset := page(r, MissionsPerPage)
+	n, offset := web.PageOf(r, MissionsPerPage)
 	list, err := Missions(ctx, h.DB, auth.Current(ctx).Scope(), !archived, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -61,8 +28,8 @@ func (h *Handlers) Missions(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, http.StatusOK, "volunteers/mission_list.html", struct {
 		Missions []*Mission
 		Archived bool
-		Pager    Pager
-	}{list[:min(len(list), MissionsPerPage)], archived, pager(r, n, more)}, nil)
+		Pager    web.Pager
+	}{list[:min(len(list), MissionsPerPage)], archived, web.NewPager(r, n, more)}, nil)
 }
 
 // Choice is one checkbox of a group.

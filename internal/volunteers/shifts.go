@@ -47,7 +47,7 @@ func parseHours(s string) (int, bool) {
 type missionPage struct {
 	Mission *Mission
 	Shifts  []*Shift
-	Pager   Pager
+	Pager   web.Pager
 	Kinds   []web.Option
 	Places  []web.Option
 }
@@ -67,7 +67,7 @@ func (h *Handlers) showMission(w http.ResponseWriter, r *http.Request, status in
 		h.Render.Fail(w, r, err)
 		return
 	}
-	n, offset := page(r, ShiftsPerPage)
+	n, offset := web.PageOf(r, ShiftsPerPage)
 	shifts, err := MissionShifts(ctx, h.DB, m.ID, h.now(), offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -78,7 +78,7 @@ func (h *Handlers) showMission(w http.ResponseWriter, r *http.Request, status in
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &missionPage{Mission: m, Shifts: shifts[:min(len(shifts), ShiftsPerPage)], Pager: pager(r, n, len(shifts) > ShiftsPerPage),
+	d := &missionPage{Mission: m, Shifts: shifts[:min(len(shifts), ShiftsPerPage)], Pager: web.NewPager(r, n, len(shifts) > ShiftsPerPage),
 		Kinds: web.CodeOptions("volunteers.shift_kind.", ShiftKinds, ""), Places: []web.Option{{Value: "", Label: "volunteers.no_place"}}}
 	for _, p := range places {
 		d.Places = append(d.Places, web.Option{Value: id64(p.ID), Label: p.Name, Raw: true})
@@ -329,7 +329,7 @@ func (h *Handlers) ShiftsList(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	n, offset := page(r, ShiftsPerPage)
+	n, offset := web.PageOf(r, ShiftsPerPage)
 	list, err := UpcomingShifts(ctx, h.DB, sc, now, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -337,8 +337,8 @@ func (h *Handlers) ShiftsList(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Render.Render(w, r, http.StatusOK, "volunteers/shift_list.html", struct {
 		Thin, Shifts []*Shift
-		Pager        Pager
-	}{thin, list[:min(len(list), ShiftsPerPage)], pager(r, n, len(list) > ShiftsPerPage)}, nil)
+		Pager        web.Pager
+	}{thin, list[:min(len(list), ShiftsPerPage)], web.NewPager(r, n, len(list) > ShiftsPerPage)}, nil)
 }
 
 // ShiftInvite asks the volunteers who fit a coming shift, not full, to sign up:

@@ -25,7 +25,7 @@ func (o *Offer) CanCancel(now time.Time) bool {
 type volunteerShiftsPage struct {
 	Volunteer *Volunteer
 	Offers    []*Offer
-	Pager     Pager
+	Pager     web.Pager
 	Coming    []*MyShift
 	Past      []*MyShift
 	Ongoing   []*MyShift // ongoing missions they joined: hours logged here
@@ -48,13 +48,13 @@ func (h *Handlers) showVolunteerShifts(w http.ResponseWriter, r *http.Request, s
 	}
 	ctx := r.Context()
 	now := h.now()
-	n, offset := page(r, ShiftsPerPage)
+	n, offset := web.PageOf(r, ShiftsPerPage)
 	list, states, err := OfferedShifts(ctx, h.DB, v, now, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	d := &volunteerShiftsPage{Volunteer: v, Pager: pager(r, n, len(list) > ShiftsPerPage), Now: now}
+	d := &volunteerShiftsPage{Volunteer: v, Pager: web.NewPager(r, n, len(list) > ShiftsPerPage), Now: now}
 	for _, s := range list[:min(len(list), ShiftsPerPage)] {
 		o := &Offer{Shift: s, State: states[s.ID]}
 		if o.State == "" || o.State == Cancelled {
@@ -232,7 +232,7 @@ func (h *Handlers) VolunteerHours(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	n, offset := page(r, HoursPerPage)
+	n, offset := web.PageOf(r, HoursPerPage)
 	list, err := MyHours(ctx, h.DB, v.ID, offset)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -246,8 +246,8 @@ func (h *Handlers) VolunteerHours(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Render.Render(w, r, http.StatusOK, "volunteers/hours_mine.html", struct {
 		Hours []*Hours
-		Pager Pager
+		Pager web.Pager
 		Year  int
 		Total Duration
-	}{list[:min(len(list), HoursPerPage)], pager(r, n, len(list) > HoursPerPage), year, Duration(total)}, nil)
+	}{list[:min(len(list), HoursPerPage)], web.NewPager(r, n, len(list) > HoursPerPage), year, Duration(total)}, nil)
 }
