@@ -24,6 +24,7 @@ import (
 	"tremplin/internal/calendar"
 	"tremplin/internal/catalogue"
 	"tremplin/internal/civic"
+	"tremplin/internal/donations"
 	"tremplin/internal/exports"
 	"tremplin/internal/followups"
 	"tremplin/internal/impact"
@@ -90,6 +91,7 @@ type App struct {
 	Exports      *exports.Handlers
 	Appointments *appointments.Handlers
 	Civic        *civic.Handlers
+	Donations    *donations.Handlers
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Volunteers   *volunteers.Handlers
@@ -169,6 +171,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		exports.Pages(),
 		volunteers.Pages(),
 		civic.Pages(),
+		donations.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -205,6 +208,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Civic = &civic.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Agenda = &agenda.Handlers{Deps: deps, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Volunteers = &volunteers.Handlers{Deps: deps, Auth: a.Auth, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Donations = &donations.Handlers{Deps: deps, Now: cfg.Now}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
 	if cfg.SMSRate > 0 {
 		sender.Limit = rate.NewLimiter(rate.Limit(cfg.SMSRate), 1)

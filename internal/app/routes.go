@@ -340,6 +340,21 @@ func (a *App) routeTable() []Route {
 		{"GET /cohorts/{id}/sheets.pdf", staff, a.Attendance.CohortSheets},
 		// --- end exports ---
 
+		// --- donations: donors, gifts, tax receipts ---
+		// Donors are the managers' and admins', never the advisers': a manager
+		// sees the donors their antennas follow (another's is the 404 page), the
+		// admin all, those of the whole association included.
+		{"GET /donors", managers, a.Donations.List},
+		{"GET /donors/new", managers, a.Donations.New},
+		{"POST /donors", managers, a.Donations.Save},
+		{"GET /donors/{id}", managers, a.Donations.Show},
+		{"GET /donors/{id}/edit", managers, a.Donations.Edit},
+		{"POST /donors/{id}/edit", managers, a.Donations.Save},
+		{"POST /donors/{id}/gifts", managers, a.Donations.AddGiftPage},
+		{"POST /donors/{id}/receipts", managers, a.Donations.IssuePage},
+		{"POST /donors/{id}/receipts/{receipt}/cancel", managers, a.Donations.CancelPage},
+		// --- end donations ---
+
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---
 		// Anyone reads the published offers and applies without an account; staff
 		// see their antennas' offers, applications, contracts and obligations

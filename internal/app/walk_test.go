@@ -322,6 +322,7 @@ var walkQueries = map[string]string{
 		ORDER BY CASE WHEN a.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM civic_contracts c WHERE c.application_id = a.id) THEN 0 ELSE 1 END, a.id LIMIT 1`,
 	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
 	"missions":  "SELECT MIN(id) FROM volunteer_missions WHERE antenna_id = $1",
+	"donors":    "SELECT MIN(id) FROM donors WHERE antenna_id = $1",
 	"shifts":    "SELECT MIN(id) FROM volunteer_shifts WHERE antenna_id = $1",
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.
 	"cec": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",

@@ -216,7 +216,8 @@ func navItems(v *Viewer) []NavItem {
 		{"/places", "nav.places", false},
 	}
 	if v.IsManager {
-		items = append(items, NavItem{"/positioning/questions", "nav.positioning", false}, NavItem{"/messages/templates", "nav.messages", false})
+		items = append(items, NavItem{"/donors", "donations.nav", false}, NavItem{"/positioning/questions", "nav.positioning", false},
+			NavItem{"/messages/templates", "nav.messages", false})
 	}
 	if v.IsAdmin {
 		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false})

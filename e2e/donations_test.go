@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"tremplin/internal/donations"
+)
+
+// Lille's manager goes through the donor pages on a phone, in French and in
+// Arabic: the list, a new donor's form (sent with a wrong SIREN, explained
+// next to the field), a company's page with its gifts, a receipt in force and
+// a cancelled one, and its form. Every page fits 360 px and passes axe.
+func TestDonorPagesOnAPhone(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	ctx := context.Background()
+	var lille int64
+	b.app.DB.QueryRowContext(ctx, "SELECT id FROM antennas WHERE name = 'Lille'").Scan(&lille)
+	o := &donations.Donor{Kind: donations.Organisation, OrgName: "شركة التضامن الرقمي", LastName: "Petit", SIREN: "552100554",
+		Address: "8 avenue du Peuple Belge", Postcode: "59000", City: "Lille", AntennaID: lille}
+	if err := donations.SaveDonor(ctx, b.app.DB, o); err != nil {
+		t.Fatal(err)
+	}
+	var gifts []int64
+	for i, cents := range []int64{150050, 300000, 2500} {
+		g := &donations.Gift{DonorID: o.ID, Kind: donations.Money, Method: "transfer", AmountCents: cents,
+			ReceivedOn: time.Date(2026, time.Month(3+i), 10, 0, 0, 0, 0, time.UTC)}
+		if i == 1 {
+			g.Kind, g.Method, g.Description = donations.InKind, "", "20 ordinateurs portables"
+		}
+		if err := donations.AddGift(ctx, b.app.DB, g); err != nil {
+			t.Fatal(err)
+		}
+		gifts = append(gifts, g.ID)
+	}
+	wrong, err := donations.Issue(ctx, b.app.DB, o.ID, gifts[:1], time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := donations.Replace(ctx, b.app.DB, wrong.ID, "Montant erroné", time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), 0); err != nil {
+		t.Fatal(err)
+	}
+	b.expectLang("fr", "ltr")
+	b.visit("login", "/login")
+	b.signIn("manager.lille@tremplin.example")
+	donor := fmt.Sprint("/donors/", o.ID)
+	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
+		b.expectLang(lang.lang, lang.dir)
+		if lang.lang != "fr" {
+			b.chooseLanguage(lang.lang)
+		}
+		for _, path := range []string{"/donors", "/donors?q=petit", donor, donor + "/edit", "/donors/new"} {
+			if status := b.visit(path, path); status != 200 {
+				t.Errorf("%s: HTTP %d", path, status)
+			}
+		}
+		b.fill([2]string{"org_name", "Atelier Solidaire"}, [2]string{"siren", "123"})
+		if status := b.load("new donor with a wrong SIREN "+lang.lang, click(`main form[action="/donors"] button[type=submit]`)); status != 422 {
+			t.Errorf("a wrong SIREN: HTTP %d, want 422", status)
+		}
+		if got := b.text("#e-siren"); got == "" {
+			t.Error("no message next to the SIREN")
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package app_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A Lille manager records a company donor, a gift and its receipt, then
+// cancels the receipt with a reason; bad input is explained next to the field
+// and keeps what was typed; a receipt without an address is refused kindly.
+// Bordeaux's manager gets the 404 page for Lille's donor, an adviser the 403.
+func TestManagersKeepDonorsAndReceipts(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.antennaID("Lille")
+		m := s.signIn("manager.lille@tremplin.example")
+		p := m.post("/donors", url.Values{"kind": {"organisation"}, "org_name": {"Numérique Solidaire"}, "siren": {"12345"},
+			"last_name": {"Petit"}, "antenna": {lille}})
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["siren"] == "" || valueOf(p.body, "org_name") != "Numérique Solidaire" {
+			t.Fatalf("a SIREN of 5 digits: %d %v", p.status, errorsOf(p.body))
+		}
+		donor := lastID(t, m.post("/donors", url.Values{"kind": {"organisation"}, "org_name": {"Numérique Solidaire"},
+			"siren": {"552 100 554"}, "last_name": {"Petit"}, "antenna": {lille}}))
+		base := "/donors/" + donor
+		p = m.post(base+"/gifts", url.Values{"kind": {"money"}, "method": {"transfer"}, "amount": {"12,5,0"}, "received_on": {"2026-11-30"}})
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["amount"] == "" || valueOf(p.body, "amount") != "12,5,0" {
+			t.Fatalf("a wrong amount: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/gifts", url.Values{"kind": {"money"}, "method": {"transfer"}, "amount": {"1 500,50"},
+			"received_on": {"2026-11-30"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("a gift: %d %v", p.status, errorsOf(p.body))
+		}
+		gift := s.id("SELECT id FROM gifts WHERE donor_id = $1", donor)
+		// No address yet: the receipt is refused, saying why.
+		p = m.post(base+"/receipts", url.Values{"gift": {gift}})
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(p.body), "adresse postale du donateur est incomplète") {
+			t.Fatalf("a receipt without an address: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/edit", url.Values{"kind": {"organisation"}, "org_name": {"Numérique Solidaire"}, "siren": {"552100554"},
+			"address": {"8 avenue du Peuple Belge"}, "postcode": {"59000"}, "city": {"Lille"}, "antenna": {lille}}); p.status != http.StatusSeeOther {
+			t.Fatalf("the address: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/receipts", url.Values{"gift": {gift}}); p.status != http.StatusSeeOther {
+			t.Fatalf("the receipt: %d %v", p.status, errorsOf(p.body))
+		}
+		page := html.UnescapeString(m.get(base).body)
+		if !strings.Contains(page, "2026-000001") || !strings.Contains(page, "1\u202f500,50\u00a0€") || !strings.Contains(page, "CERFA 16216*02") {
+			t.Fatalf("the donor's page does not show receipt 2026-000001 of 1 500,50 €:\n%.4000s", page)
+		}
+		receipt := s.id("SELECT id FROM receipts WHERE donor_id = $1", donor)
+		if p := m.post(base+"/receipts/"+receipt+"/cancel", url.Values{"reason": {""}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["reason"] == "" {
+			t.Errorf("a cancellation without a reason: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/receipts/"+receipt+"/cancel", url.Values{"reason": {"Montant erroné"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d %v", p.status, errorsOf(p.body))
+		}
+		if n := s.count("SELECT COUNT(*) FROM receipts WHERE id = $1 AND state = 'cancelled' AND cancel_reason = 'Montant erroné'", receipt); n != 1 {
+			t.Error("the cancelled receipt was not kept with its reason")
+		}
+		bordeaux := s.signIn("manager.bordeaux@tremplin.example")
+		for _, path := range []string{base, base + "/edit"} {
+			if p := bordeaux.get(path); p.status != http.StatusNotFound || strings.Contains(p.body, "Numérique Solidaire") {
+				t.Errorf("Bordeaux GET %s: %d, want 404", path, p.status)
+			}
+		}
+		if p := bordeaux.post(base+"/gifts", url.Values{"kind": {"money"}, "method": {"cash"}, "amount": {"10"}, "received_on": {"2026-11-30"}}); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux adds a gift to Lille's donor: %d", p.status)
+		}
+		if strings.Contains(bordeaux.get("/donors").body, "Numérique Solidaire") {
+			t.Error("Bordeaux's list shows Lille's donor")
+		}
+		karim := s.signIn("karim.lille@tremplin.example")
+		for _, path := range []string{"/donors", base} {
+			if p := karim.get(path); p.status != http.StatusForbidden {
+				t.Errorf("an adviser GET %s: %d, want 403", path, p.status)
+			}
+		}
+		if p := s.signIn("admin@tremplin.example").get("/donors?q=solidaire"); !strings.Contains(p.body, "Numérique Solidaire") {
+			t.Error("the admin's search does not find the donor")
+		}
+	})
+}
