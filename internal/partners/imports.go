@@ -3,11 +3,7 @@ package partners
 import (
 	"context"
 	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -115,23 +111,11 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if err := r.ParseMultipartForm(4 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			h.Render.Fail(w, r, web.ErrTooLarge)
-			return
-		}
-		if !errors.Is(err, http.ErrNotMultipart) {
-			h.Render.Error(w, r, http.StatusBadRequest)
-			return
-		}
+	f, data, name, err := web.Upload(r, "file", MaxUploadBytes)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
-	defer func() {
-		if r.MultipartForm != nil {
-			r.MultipartForm.RemoveAll()
-		}
-	}()
-	f := web.NewForm(url.Values(r.PostForm))
 	d, antennas, err := h.importTargets(ctx, o)
 	if err != nil {
 		h.Render.Fail(w, r, err)
@@ -149,24 +133,11 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	if f.Get("consent") != "yes" {
 		f.Fail("consent", "partner.import.consent_required")
 	}
-	var data []byte
-	var name string
-	file, header, err := r.FormFile("file")
 	switch {
-	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
+	case data == nil:
 		f.Fail("file", "partner.import.file_required")
-	case err != nil:
-		h.Render.Fail(w, r, err)
-		return
-	default:
-		data, name, err = readUpload(file, header)
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-		if len(data) == 0 {
-			f.Fail("file", "partner.import.empty")
-		}
+	case len(data) == 0:
+		f.Fail("file", "partner.import.empty")
 	}
 	if !f.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/import.html", d, f)
@@ -192,18 +163,6 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	h.Log.InfoContext(ctx, "partner list uploaded", "batch_id", b.ID, "org_id", o.ID, "rows", len(sheet.Rows),
 		"encoding", sheet.Encoding, "separator", sheet.Separator, "staff_id", st.ID)
 	http.Redirect(w, r, "/imports/"+id64(b.ID), http.StatusSeeOther)
-}
-
-func readUpload(file multipart.File, header *multipart.FileHeader) ([]byte, string, error) {
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, MaxUploadBytes+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if len(data) > MaxUploadBytes {
-		return nil, "", web.ErrTooLarge
-	}
-	return data, filepath.Base(header.Filename), nil
 }
 
 // previewLimit is how many rows with a problem the preview lists; the others are

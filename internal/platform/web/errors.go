@@ -38,11 +38,13 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrBadRequest):
+		status = http.StatusBadRequest
 	case r.Unavailable != nil && r.Unavailable(err):
 		status = http.StatusServiceUnavailable
 	}
 	level := slog.LevelError
-	if status == http.StatusRequestEntityTooLarge {
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
 		level = slog.LevelWarn
 	}
 	r.log.Log(req.Context(), level, "request failed", "request_id", RequestID(req.Context()),

@@ -81,6 +81,10 @@ func NewForm(values url.Values) *Form {
 // ErrTooLarge is returned by ParseForm for a body over the size limit.
 var ErrTooLarge = errors.New("request body too large")
 
+// ErrBadRequest is a body that cannot be read as the form it claims to be: the
+// 400 page.
+var ErrBadRequest = errors.New("malformed request body")
+
 // ParseForm reads a POSTed form. A body over the limit set by the middleware gives
 // ErrTooLarge, which handlers answer with the 413 page.
 func ParseForm(r *http.Request) (*Form, error) {
