@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,42 @@ func TestManagersKeepDonorsAndReceipts(t *testing.T) {
 		}
 		if p := s.signIn("admin@tremplin.example").get("/donors?q=solidaire"); !strings.Contains(p.body, "Numérique Solidaire") {
 			t.Error("the admin's search does not find the donor")
+		}
+	})
+}
+
+// The admin imports HelloAsso's payments twice (the second changes nothing)
+// and reads the year's declaration, HelloAsso's receipts counted; a file in
+// another layout is refused with its reason; managers may do neither.
+func TestAdminImportsHelloAssoAndDeclares(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		file, err := os.ReadFile("../donations/testdata/helloasso_payments.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := s.signIn("admin@tremplin.example")
+		for round, want := range []string{"3 ajoutés, 0 déjà là, 1 remboursés, 2 laissés de côté", "0 ajoutés, 4 déjà là, 0 remboursés, 2 laissés de côté"} {
+			p := admin.upload("/donations/import", nil, "paiements.json", file)
+			if p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), want) {
+				t.Fatalf("import %d: %d, want %q\n%.3000s", round+1, p.status, want, p.body)
+			}
+		}
+		p := admin.upload("/donations/import", nil, "export.csv", []byte("Date;Montant;Nom\n01/03/2026;50;Diallo\n"))
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["file"] == "" || !strings.Contains(html.UnescapeString(p.body), "forme des paiements HelloAsso") {
+			t.Errorf("a CSV instead of the JSON: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := admin.upload("/donations/import", nil, "", nil); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["file"] == "" {
+			t.Errorf("no file: %d %v", p.status, errorsOf(p.body))
+		}
+		dec := html.UnescapeString(admin.get("/donations/declaration?year=2026").body)
+		if !strings.Contains(dec, "Reçus émis par HelloAsso") || !strings.Contains(dec, "1 reçus, 50,00\u00a0€") {
+			t.Errorf("the 2026 declaration does not count HelloAsso's receipt of 50 €:\n%.3000s", dec)
+		}
+		lille := s.signIn("manager.lille@tremplin.example")
+		for _, path := range []string{"/donations/import", "/donations/declaration"} {
+			if p := lille.get(path); p.status != http.StatusForbidden {
+				t.Errorf("a manager GET %s: %d, want 403", path, p.status)
+			}
 		}
 	})
 }

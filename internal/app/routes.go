@@ -353,6 +353,10 @@ func (a *App) routeTable() []Route {
 		{"POST /donors/{id}/gifts", managers, a.Donations.AddGiftPage},
 		{"POST /donors/{id}/receipts", managers, a.Donations.IssuePage},
 		{"POST /donors/{id}/receipts/{receipt}/cancel", managers, a.Donations.CancelPage},
+		// HelloAsso's payments and the yearly declaration are the association's.
+		{"GET /donations/import", admins, a.Donations.ImportForm},
+		{"POST /donations/import", admins, a.Donations.ImportUpload},
+		{"GET /donations/declaration", admins, a.Donations.DeclarationPage},
 		// --- end donations ---
 
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---

@@ -367,3 +367,63 @@ func (h *Handlers) CancelPage(w http.ResponseWriter, r *http.Request) {
 	h.Flash(r, "donations.receipt_cancelled")
 	http.Redirect(w, r, "/donors/"+strconv.FormatInt(o.ID, 10)+"#receipts", http.StatusSeeOther)
 }
+
+// MaxImportBytes is the largest HelloAsso file accepted.
+const MaxImportBytes = 16 << 20
+
+// ImportForm is the page to import HelloAsso's payments: GET /donations/import.
+func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request) {
+	h.Render.Render(w, r, http.StatusOK, "donations/import.html", (*Import)(nil), web.NewForm(nil))
+}
+
+// ImportUpload imports HelloAsso's payments (the JSON of its API v5) and shows
+// what each payment became; a file refused is explained row by row, and
+// nothing of it is written: POST /donations/import.
+func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, data, _, err := web.Upload(r, "file", MaxImportBytes)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if data == nil {
+		f.Fail("file", "donations.import.file_required")
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "donations/import.html", (*Import)(nil), f)
+		return
+	}
+	rep, err := ImportHelloAsso(ctx, h.DB, strings.NewReader(string(data)), auth.Current(ctx).ID)
+	switch {
+	case errors.Is(err, ErrImport):
+		f.Fail("file", "donations.import.refused")
+		h.Render.Render(w, r, http.StatusUnprocessableEntity, "donations/import.html", rep, f)
+		return
+	case err != nil:
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Log.InfoContext(ctx, "helloasso import", "added", rep.Added, "unchanged", rep.Unchanged, "refunded", rep.Refunded,
+		"skipped", rep.Skipped, "staff_id", auth.Current(ctx).ID)
+	h.Render.Render(w, r, http.StatusOK, "donations/import.html", rep, f)
+}
+
+// DeclarationPage is the year's declaration of receipts, ready to copy into
+// the tax form: GET /donations/declaration?year=.
+func (h *Handlers) DeclarationPage(w http.ResponseWriter, r *http.Request) {
+	year := h.now().Year() - 1
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= h.now().Year() {
+		year = y
+	}
+	dec, err := Declare(r.Context(), h.DB, year)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	var years []int
+	for y := h.now().Year(); y >= h.now().Year()-6; y-- {
+		years = append(years, y)
+	}
+	h.Render.Render(w, r, http.StatusOK, "donations/declaration.html", struct {
+		*Declaration
+		Years []int
+	}{dec, years}, nil)
+}
