@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/impact"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -109,6 +110,34 @@ func BenchmarkYearValuation(b *testing.B) {
 				times = append(times, time.Since(t))
 				if len(v.Antennas) != 100 || len(v.Lines) != 100*5*12 {
 					b.Fatalf("%d antennas, %d lines", len(v.Antennas), len(v.Lines))
+				}
+			}
+			dbtest.Percentiles(b, times)
+		})
+	}
+}
+
+// The dashboard's volunteers by antenna for a year of the whole association
+// (same data): active volunteers read the rows of hours (an index), hours and
+// value the summary.
+//
+//	go test ./internal/volunteers -run XXX -bench DashboardFigures -benchtime 10x
+func BenchmarkDashboardFigures(b *testing.B) {
+	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
+		b.Run(string(engine), func(b *testing.B) {
+			d := dbtest.Open(b, engine)
+			fillValuation(b, d)
+			f := impact.Filter{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+			var times []time.Duration
+			for b.Loop() {
+				t := time.Now()
+				rows, total, err := volunteers.PeriodFigures(context.Background(), d, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t))
+				if len(rows) != 100 || total.Active != 20000 {
+					b.Fatalf("%d antennas, %d active", len(rows), total.Active)
 				}
 			}
 			dbtest.Percentiles(b, times)

@@ -13,15 +13,19 @@ CREATE TABLE volunteer_hours_days (
     minutes BIGINT NOT NULL CHECK (minutes >= 0),
     PRIMARY KEY (antenna_id, mission_id, day)
 );
--- A period of every antenna (the national admin's view) reads a range of days.
+-- The valuation reads an antenna's missions day after day without touching
+-- the table (a covering index: a third faster on SQLite than the key alone);
+-- a short period of every antenna reads a range of days.
+CREATE INDEX volunteer_hours_days_cover ON volunteer_hours_days (antenna_id, mission_id, day, minutes);
 CREATE INDEX volunteer_hours_days_day ON volunteer_hours_days (day, antenna_id, mission_id, minutes);
 INSERT INTO volunteer_hours_days (antenna_id, mission_id, day, minutes)
     SELECT antenna_id, mission_id, day, SUM(minutes) FROM volunteer_hours
     WHERE state = 'approved' GROUP BY antenna_id, mission_id, day;
 
--- The volunteers who gave approved hours in a period, by antenna (the
--- dashboard's active volunteers), without reading the rows themselves.
-CREATE INDEX volunteer_hours_active ON volunteer_hours (state, antenna_id, day, volunteer_id);
+-- Whether a volunteer gave approved hours in a period (the dashboard's active
+-- volunteers): one look into the index per volunteer, not a read of the
+-- period's rows.
+CREATE INDEX volunteer_hours_active ON volunteer_hours (volunteer_id, state, day);
 
 -- When a volunteer was validated (became active), kept when they leave later:
 -- decided_at is the latest decision only. Volunteers validated before this
