@@ -2,6 +2,8 @@ package volunteers_test
 
 import (
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,5 +160,49 @@ func TestValuationSummaryFollowsTheHours(t *testing.T) {
 		if err := d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM volunteer_hours_days").Scan(&rows); err != nil || rows != 2 {
 			t.Fatalf("%d rows in the summary, %v: want Friday's workshop and Ben's repair day", rows, err)
 		}
+	})
+}
+
+// Staff approving hours of the same day at once each recount it after the
+// other: the summary ends with all of them (PostgreSQL runs the transactions
+// side by side).
+func TestValuationSummaryUnderConcurrentApprovals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		m := f.mission(f.org.Lille, "Atelier", false)
+		on := &volunteers.Shift{MissionID: m.ID, Kind: volunteers.Ongoing, StartsAt: f.now.AddDate(0, -1, 0), Capacity: 20, CancelHours: 24}
+		ids, err := volunteers.AddShifts(f.ctx, d, f.org.LilleScope, 0, on, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := f.now.AddDate(0, 0, -2).Format(time.DateOnly)
+		const n = 8
+		for i := range n {
+			v := f.volunteer(f.org.Lille, "V"+strings.Repeat("o", i))
+			if _, err := volunteers.SignUp(f.ctx, d, v, ids[0], false, f.now.AddDate(0, 0, -10)); err != nil {
+				t.Fatal(err)
+			}
+			if err := volunteers.LogHours(f.ctx, d, v, ids[0], day, 30+i, "", f.now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pending, err := volunteers.PendingHours(f.ctx, d, f.org.LilleScope, 0)
+		if err != nil || len(pending) != n {
+			t.Fatalf("%d pending, %v", len(pending), err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i, h := range pending {
+			wg.Go(func() {
+				errs[i] = volunteers.DecideHours(f.ctx, d, f.org.LilleScope, f.org.Adviser.ID, h.ID, true, "")
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.inStep("all approved at once", int64(n*30+n*(n-1)/2))
 	})
 }
