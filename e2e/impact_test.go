@@ -20,6 +20,10 @@ func TestManagerReadsDashboardAndMakesReport(t *testing.T) {
 	if n := len(b.text("main svg title")); n == 0 {
 		t.Error("the dashboard has no chart title")
 	}
+	// Volunteers and civic service by antenna, beside the learners.
+	if main := b.text("main"); !strings.Contains(main, "Bénévoles par antenne") || !strings.Contains(main, "Service civique par antenne") {
+		t.Errorf("the dashboard lacks the volunteers' or the civic service's table: %s", main)
+	}
 	b.visit("report form", "/impact/report")
 	// A phone's date picker sets the value; typing digits into it does not.
 	js[string](b, `document.getElementById('f-from').value = '2026-01-01'`)

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tremplin/internal/platform/db"
+	"tremplin/internal/volunteers"
 )
 
 // valuationHours stores a mission of the antenna and approved hours on it in
@@ -42,6 +43,11 @@ func (s *site) valuationHours(antenna, title string, leading bool, minutes int) 
 			}
 			left -= n
 		}
+	}
+	// Rows loaded straight into the table, as a bulk import would: the
+	// valuation's summary is rebuilt after.
+	if err := volunteers.RebuildSummaries(ctx, d); err != nil {
+		s.t.Fatal(err)
 	}
 	return v
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"tremplin/internal/platform/auth"
@@ -71,8 +72,8 @@ func seedVolunteerShifts(ctx context.Context, d *db.DB) error {
 		var id int64
 		err := d.QueryRowContext(ctx, "SELECT id FROM volunteers WHERE phone = $1", dv.phone).Scan(&id)
 		if err != nil {
-			if id, err = d.InsertID(ctx, `INSERT INTO volunteers (antenna_id, first_name, last_name, phone, lang, state, created_at)
-				VALUES ($1, $2, $3, $4, $5, 'active', $6) RETURNING id`, antenna, dv.first, dv.last, dv.phone, dv.lang,
+			if id, err = d.InsertID(ctx, `INSERT INTO volunteers (antenna_id, first_name, last_name, phone, lang, state, validated_at, created_at)
+				VALUES ($1, $2, $3, $4, $5, 'active', $6, $6) RETURNING id`, antenna, dv.first, dv.last, dv.phone, dv.lang,
 				db.FormatTime(now.AddDate(0, -6, 0))); err != nil {
 				return err
 			}
@@ -171,9 +172,15 @@ func seedVolunteerShifts(ctx context.Context, d *db.DB) error {
 				if when.After(now.AddDate(0, 0, -7)) {
 					state, decided = "pending", nil
 				}
-				if _, err := d.Exec(ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, shift_id, day, minutes, state, decided_at, created_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, v.ID, antenna, m.ID, id, when.Format(time.DateOnly), dm.hours*60, state, decided,
-					db.FormatTime(when.Add(time.Duration(dm.hours)*time.Hour))); err != nil {
+				// The valuation's summary of the day follows, in the same transaction.
+				if err := d.Tx(ctx, func(tx *sql.Tx) error {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, shift_id, day, minutes, state, decided_at, created_at)
+						VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, v.ID, antenna, m.ID, id, when.Format(time.DateOnly), dm.hours*60, state, decided,
+						db.FormatTime(when.Add(time.Duration(dm.hours)*time.Hour))); err != nil {
+						return err
+					}
+					return volunteers.Recount(ctx, tx, antenna, m.ID, when.Format(time.DateOnly))
+				}); err != nil {
 					return err
 				}
 			}

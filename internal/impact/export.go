@@ -194,6 +194,8 @@ func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 					err = put(i+1, int64(cell.Value), whole)
 				case Percent, Hours:
 					err = put(i+1, cell.Value, tenths)
+				case Euros:
+					err = put(i+1, cell.Value, 0)
 				}
 				if err != nil {
 					return nil, err

@@ -186,7 +186,11 @@ func views(p i18n.Printer, tables []Table, charts map[string]int) map[string]tab
 			}
 			v.Cells = append(v.Cells, row)
 		}
-		if col, ok := charts[t.ID]; ok {
+		col, ok := charts[t.ID]
+		if t.Chart > 0 {
+			col, ok = t.Chart, true
+		}
+		if ok {
 			v.Chart = chart(p, t, col, "chart-"+t.ID)
 			v.Caption = p.T("impact.chart.caption", "column", t.Columns[col])
 		}
@@ -277,6 +281,15 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		}
 		tables = append(tables, data.Figures.AbsenceTable(p))
 		tables = append(tables, ns.Tables(p)...)
+		// Other packages' figures for the same period and antennas.
+		for _, extra := range h.Extra {
+			more, err := extra(r.Context(), c.Filter, p)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			tables = append(tables, more...)
+		}
 	}
 	data.Tables = views(p, tables, charts)
 	for _, t := range tables {

@@ -4,8 +4,10 @@
 package impact
 
 import (
+	"context"
 	"embed"
 
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
 
@@ -21,4 +23,11 @@ type Handlers struct {
 	// PartnerFunnel is the address of the partners package's referral funnel per
 	// partner, linked from the dashboard; empty when there is none.
 	PartnerFunnel string
+	// Extra are the tables other packages add to the dashboard (volunteers,
+	// civic service), for the period and antennas chosen: the filter's antennas
+	// are already those the person may see.
+	Extra []Extra
 }
+
+// Extra counts a package's own figures for the dashboard.
+type Extra func(ctx context.Context, f Filter, p i18n.Printer) ([]Table, error)

@@ -23,6 +23,9 @@ const (
 
 // chart draws one column of a table as horizontal bars, one per row.
 func chart(p i18n.Printer, t Table, column int, id string) template.HTML {
+	if t.Total && len(t.Rows) > 0 {
+		t.Rows = t.Rows[:len(t.Rows)-1]
+	}
 	if column <= 0 || column >= len(t.Columns) || len(t.Rows) == 0 {
 		return ""
 	}

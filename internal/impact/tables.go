@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 )
 
@@ -16,6 +17,7 @@ const (
 	Percent             // a share in percent, one decimal
 	Hours               // hours, one decimal
 	Missing             // a share without denominator: nothing to show
+	Euros               // an amount in euros, two decimals
 )
 
 // Cell is one value of a table, with its number kept for the formats that store
@@ -33,6 +35,26 @@ type Table struct {
 	Title   string
 	Columns []string // header of each column, the first one for the row labels
 	Rows    [][]Cell
+	// Chart is the column the dashboard draws as bars (0: none), for the tables
+	// other packages add (Handlers.Extra).
+	Chart int
+	// Total says the last row sums the others: the chart leaves it out.
+	Total bool
+	// Note says how the table's figures are counted, printed under it.
+	Note string
+}
+
+// Where is the condition on an antenna column that keeps the filter's
+// antennas (all of them when Antennas is nil, none when it is empty), for the
+// packages that count their own figures for the dashboard.
+func (f Filter) Where(column string, args *db.Args) string {
+	if f.Antennas == nil {
+		return "1 = 1"
+	}
+	if len(f.Antennas) == 0 {
+		return "1 = 0"
+	}
+	return column + " IN (" + db.InList(args, f.Antennas) + ")"
 }
 
 func count(n int64) Cell   { return Cell{Kind: Count, Value: float64(n)} }
@@ -132,6 +154,17 @@ func Format(p i18n.Printer, c Cell) string {
 		return group(p, strconv.FormatInt(int64(c.Value), 10))
 	case Percent:
 		return decimal(p, c.Value) + "\u00a0%"
+	case Euros:
+		s := strconv.FormatFloat(c.Value, 'f', 2, 64)
+		whole, frac, _ := strings.Cut(s, ".")
+		if p.Lang == "en" {
+			return "€" + group(p, whole) + "." + frac
+		}
+		mark := "."
+		if p.Lang == "fr" {
+			mark = ","
+		}
+		return group(p, whole) + mark + frac + "\u00a0€"
 	}
 	return decimal(p, c.Value)
 }
@@ -147,7 +180,11 @@ func Plain(c Cell, comma bool) string {
 	case Count:
 		return strconv.FormatInt(int64(c.Value), 10)
 	}
-	s := strconv.FormatFloat(c.Value, 'f', 1, 64)
+	digits := 1
+	if c.Kind == Euros {
+		digits = 2
+	}
+	s := strconv.FormatFloat(c.Value, 'f', digits, 64)
 	if comma {
 		s = strings.Replace(s, ".", ",", 1)
 	}

@@ -138,7 +138,7 @@ func ConfirmHours(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, ha
 			return ErrLocked
 		}
 		if !happened {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM volunteer_hours WHERE id = $1", id); err != nil {
+			if _, err := writeHours(ctx, tx, nil, "DELETE FROM volunteer_hours WHERE id = $1 RETURNING antenna_id, mission_id, day", id); err != nil {
 				return err
 			}
 			return setSignup(ctx, tx, shiftID, v.ID, NotHappened, now)
@@ -157,11 +157,16 @@ func ConfirmHours(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, ha
 			return err
 		}
 		if id != 0 {
-			_, err = tx.ExecContext(ctx, "UPDATE volunteer_hours SET minutes = $1, day = $2 WHERE id = $3", minutes, day.Format(time.DateOnly), id)
+			before, err := hoursKey(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			_, err = writeHours(ctx, tx, before, "UPDATE volunteer_hours SET minutes = $1, day = $2 WHERE id = $3 RETURNING antenna_id, mission_id, day",
+				minutes, day.Format(time.DateOnly), id)
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, shift_id, day, minutes, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, v.ID, s.AntennaID, s.MissionID, s.ID, day.Format(time.DateOnly), minutes, db.Now())
+		_, err = writeHours(ctx, tx, nil, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, shift_id, day, minutes, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING antenna_id, mission_id, day`, v.ID, s.AntennaID, s.MissionID, s.ID, day.Format(time.DateOnly), minutes, db.Now())
 		return err
 	})
 }
@@ -188,8 +193,8 @@ func LogHours(ctx context.Context, d *db.DB, v *Volunteer, shiftID int64, day st
 		if err := checkDay(ctx, tx, v.ID, day, since, today, int64(minutes), 0); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, day, minutes, note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, v.ID, s.AntennaID, s.MissionID, day, minutes, note, db.Now())
+		_, err = writeHours(ctx, tx, nil, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, day, minutes, note, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING antenna_id, mission_id, day`, v.ID, s.AntennaID, s.MissionID, day, minutes, note, db.Now())
 		return err
 	})
 }
@@ -209,15 +214,16 @@ func DecideHours(ctx context.Context, d *db.DB, sc auth.Scope, staffID, id int64
 	} else {
 		reason = ""
 	}
-	res, err := d.Exec(ctx, `UPDATE volunteer_hours SET state = $1, reason = $2, decided_by = $3, decided_at = $4
-		WHERE id = $5 AND state = 'pending'`, to, reason, db.NullID(staffID), db.Now(), id)
-	if err != nil {
+	// The valuation's summary of the day changes with the hours, in the same
+	// transaction.
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := writeHours(ctx, tx, nil, `UPDATE volunteer_hours SET state = $1, reason = $2, decided_by = $3, decided_at = $4
+			WHERE id = $5 AND state = 'pending' RETURNING antenna_id, mission_id, day`, to, reason, db.NullID(staffID), db.Now(), id)
+		if err == nil && n == 0 {
+			return ErrLocked
+		}
 		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrLocked
-	}
-	return nil
+	})
 }
 
 // HoursPerPage bounds a page of hours.

@@ -536,7 +536,8 @@ func MarkNoShow(ctx context.Context, d *db.DB, sc auth.Scope, shiftID, volunteer
 			return db.ErrNotFound
 		}
 		if noShow { // hours pending for a shift they missed go
-			_, err = tx.ExecContext(ctx, "DELETE FROM volunteer_hours WHERE shift_id = $1 AND volunteer_id = $2 AND state = 'pending'", shiftID, volunteerID)
+			_, err = writeHours(ctx, tx, nil, `DELETE FROM volunteer_hours WHERE shift_id = $1 AND volunteer_id = $2 AND state = 'pending'
+				RETURNING antenna_id, mission_id, day`, shiftID, volunteerID)
 		}
 		return err
 	})

@@ -103,11 +103,11 @@ func Enlist(ctx context.Context, tx *sql.Tx, v *Volunteer, by int64, now time.Ti
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		err = tx.QueryRowContext(ctx, `INSERT INTO volunteers (antenna_id, first_name, last_name, phone, email, lang, availability,
-			state, decided_by, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $9) RETURNING id`,
+			state, decided_by, decided_at, validated_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $9, $9) RETURNING id`,
 			v.AntennaID, v.FirstName, v.LastName, v.Phone, v.Email, v.Lang, v.Availability, db.NullID(by), db.FormatTime(now)).Scan(&id)
 	case err == nil && state != "active":
-		_, err = tx.ExecContext(ctx, `UPDATE volunteers SET state = 'active', decline_reason = '', decided_by = $1, decided_at = $2
-			WHERE id = $3`, db.NullID(by), db.FormatTime(now), id)
+		_, err = tx.ExecContext(ctx, `UPDATE volunteers SET state = 'active', decline_reason = '', decided_by = $1, decided_at = $2,
+			validated_at = $2 WHERE id = $3`, db.NullID(by), db.FormatTime(now), id)
 	}
 	return id, err
 }
@@ -364,8 +364,9 @@ func Decide(ctx context.Context, d *db.DB, sc auth.Scope, id int64, state, reaso
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		args := db.Args{state, reason, db.NullID(by), db.FormatTime(now), id}
 		w := sc.Where("antenna_id", &args)
-		res, err := tx.ExecContext(ctx, `UPDATE volunteers SET state = $1, decline_reason = $2, decided_by = $3, decided_at = $4
-			WHERE id = $5 AND `+w+` AND state IN (`+db.InList(&args, from)+`)`, args...)
+		// validated_at keeps the day they became active when they leave later.
+		res, err := tx.ExecContext(ctx, `UPDATE volunteers SET state = $1, decline_reason = $2, decided_by = $3, decided_at = $4,
+			validated_at = CASE WHEN $1 = 'active' THEN $4 ELSE validated_at END WHERE id = $5 AND `+w+` AND state IN (`+db.InList(&args, from)+`)`, args...)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/impact"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -70,14 +71,20 @@ func fillValuation(b *testing.B, d *db.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Loaded in bulk: the valuation's summary is rebuilt after, as an import does.
+	if err := volunteers.RebuildSummaries(ctx, d); err != nil {
+		b.Fatal(err)
+	}
 	if d.Engine == db.Postgres {
 		for _, t := range []string{"volunteer_missions", "volunteers"} {
 			if _, err := d.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT MAX(id) FROM "+t+"))"); err != nil {
 				b.Fatal(err)
 			}
 		}
-		if _, err := d.Exec(ctx, "VACUUM ANALYZE volunteer_hours"); err != nil {
-			b.Fatal(err)
+		for _, t := range []string{"volunteer_hours", "volunteer_hours_days"} {
+			if _, err := d.Exec(ctx, "VACUUM ANALYZE "+t); err != nil {
+				b.Fatal(err)
+			}
 		}
 	} else if _, err := d.Exec(ctx, "ANALYZE"); err != nil {
 		b.Fatal(err)
@@ -103,6 +110,34 @@ func BenchmarkYearValuation(b *testing.B) {
 				times = append(times, time.Since(t))
 				if len(v.Antennas) != 100 || len(v.Lines) != 100*5*12 {
 					b.Fatalf("%d antennas, %d lines", len(v.Antennas), len(v.Lines))
+				}
+			}
+			dbtest.Percentiles(b, times)
+		})
+	}
+}
+
+// The dashboard's volunteers by antenna for a year of the whole association
+// (same data): active volunteers read the rows of hours (an index), hours and
+// value the summary.
+//
+//	go test ./internal/volunteers -run XXX -bench DashboardFigures -benchtime 10x
+func BenchmarkDashboardFigures(b *testing.B) {
+	for _, engine := range []db.Engine{db.SQLite, db.Postgres} {
+		b.Run(string(engine), func(b *testing.B) {
+			d := dbtest.Open(b, engine)
+			fillValuation(b, d)
+			f := impact.Filter{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+			var times []time.Duration
+			for b.Loop() {
+				t := time.Now()
+				rows, total, err := volunteers.PeriodFigures(context.Background(), d, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t))
+				if len(rows) != 100 || total.Active != 20000 {
+					b.Fatalf("%d antennas, %d active", len(rows), total.Active)
 				}
 			}
 			dbtest.Percentiles(b, times)

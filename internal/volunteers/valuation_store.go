@@ -113,18 +113,26 @@ type Valuation struct {
 	Unvalued int64
 }
 
-// YearValuation values the approved hours of the scope's antennas in a year:
-// each hour at the rate in force on its day. Pending and declined hours are
-// not counted, nor is staff time (it is not in volunteer_hours).
-func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Valuation, error) {
-	from := fmt.Sprintf("%04d-01-01", year)
-	to := fmt.Sprintf("%04d-01-01", year+1)
+// monthLine is a Line of a month of any year ("YYYY-MM").
+type monthLine struct {
+	Line
+	YearMonth string
+}
+
+// monthLines values the approved hours of the days from (included) to to
+// (excluded) of the antennas where allows (a condition on the column it is
+// given), by antenna, mission and month: each day at the rate in force on it,
+// each line rounded to the cent. It reads the summary of each day
+// (volunteer_hours_days), not the rows of hours. It also returns the rates in
+// force in the period, oldest first, and the minutes given on days before the
+// first rate (counted in the lines, worth nothing).
+func monthLines(ctx context.Context, d *db.DB, where func(col string, args *db.Args) string, from, to string) ([]monthLine, []Rate, int64, error) {
 	all, err := Rates(ctx, d)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
 	slices.Reverse(all) // oldest first
-	// The rates in force during the year: the last one before it began, and
+	// The rates in force during the period: the last one before it began, and
 	// those that start within it.
 	var rates []Rate
 	for _, r := range all {
@@ -135,11 +143,9 @@ func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Val
 			rates = append(rates, r)
 		}
 	}
-	// The innermost query sums each day of each mission, reading the index in
-	// its order (no sort of the year's rows); each day then takes the rate in
-	// force by a CASE over the days the rates start, and the sums by antenna,
-	// mission and month (a few thousand rows even for a large association) are
-	// what comes back.
+	// Each day of each mission takes the rate in force by a CASE over the days
+	// the rates start; the sums by antenna, mission and month (a few thousand
+	// rows even for a large association) are what comes back.
 	args := db.Args{from, to}
 	segment := "-1"
 	if len(rates) > 0 {
@@ -151,23 +157,22 @@ func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Val
 		b.WriteString(" ELSE -1 END")
 		segment = b.String()
 	}
-	where := sc.Where("h.antenna_id", &args)
-	// Names are joined once the sums are made (a few thousand rows at most).
-	cells, err := db.Collect[Line](d.QueryContext(ctx, `SELECT g.antenna_id, a.name, g.mission_id, m.title, g.month, g.segment, g.minutes
-		FROM (SELECT h.antenna_id, h.mission_id, CAST(SUBSTR(h.day, 6, 2) AS INTEGER) AS month, `+segment+` AS segment,
-			SUM(h.minutes) AS minutes
-			FROM (SELECT antenna_id, mission_id, day, SUM(minutes) AS minutes FROM volunteer_hours
-				WHERE state = 'approved' AND day >= $1 AND day < $2 GROUP BY antenna_id, mission_id, day) h
-			WHERE `+where+`
+	cond := where("h.antenna_id", &args)
+	// Names are joined once the sums are made.
+	cells, err := db.Collect[monthLine](d.QueryContext(ctx, `SELECT g.antenna_id, a.name, g.mission_id, m.title, g.month, g.segment, g.minutes
+		FROM (SELECT h.antenna_id, h.mission_id, SUBSTR(h.day, 1, 7) AS month, `+segment+` AS segment, SUM(h.minutes) AS minutes
+			FROM volunteer_hours_days h
+			WHERE h.day >= $1 AND h.day < $2 AND `+cond+`
 			GROUP BY 1, 2, 3, 4) g
 		JOIN antennas a ON a.id = g.antenna_id JOIN volunteer_missions m ON m.id = g.mission_id
-		ORDER BY a.name, g.antenna_id, m.title, g.mission_id, g.month`, args...))(func(s db.Scanner) (Line, error) {
-		var l Line
+		ORDER BY a.name, g.antenna_id, m.title, g.mission_id, g.month`, args...))(func(s db.Scanner) (monthLine, error) {
+		var l monthLine
 		var seg int
-		if err := s.Scan(&l.AntennaID, &l.AntennaName, &l.MissionID, &l.MissionTitle, &l.Month, &seg, &l.Minutes); err != nil {
+		if err := s.Scan(&l.AntennaID, &l.AntennaName, &l.MissionID, &l.MissionTitle, &l.YearMonth, &seg, &l.Minutes); err != nil {
 			return l, err
 		}
-		// The value is kept in thousandths of a cent until the cell is rounded.
+		l.Month, _ = strconv.Atoi(l.YearMonth[5:])
+		// The value is kept in thousandths of a cent until the line is rounded.
 		if seg >= 0 {
 			l.Value = Money(math.Round(float64(l.Minutes) * rates[seg].Cents() / 60 * 1000))
 		} else {
@@ -176,25 +181,43 @@ func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Val
 		return l, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
-	v := &Valuation{Year: year, Rates: rates}
 	// A month of a mission may have hours at two rates: one line for both.
+	var lines []monthLine
+	var unvalued int64
 	for _, c := range cells {
 		if c.Value < 0 {
-			v.Unvalued += c.Minutes
+			unvalued += c.Minutes
 			c.Value = 0
 		}
-		if n := len(v.Lines); n > 0 && v.Lines[n-1].MissionID == c.MissionID && v.Lines[n-1].AntennaID == c.AntennaID && v.Lines[n-1].Month == c.Month {
-			v.Lines[n-1].Minutes += c.Minutes
-			v.Lines[n-1].Value += c.Value
+		if n := len(lines); n > 0 && lines[n-1].MissionID == c.MissionID && lines[n-1].AntennaID == c.AntennaID && lines[n-1].YearMonth == c.YearMonth {
+			lines[n-1].Minutes += c.Minutes
+			lines[n-1].Value += c.Value
 			continue
 		}
-		v.Lines = append(v.Lines, c)
+		lines = append(lines, c)
+	}
+	for i := range lines {
+		lines[i].Value = Money(math.Round(float64(lines[i].Value) / 1000))
+	}
+	return lines, rates, unvalued, nil
+}
+
+// YearValuation values the approved hours of the scope's antennas in a year:
+// each hour at the rate in force on its day. Pending and declined hours are
+// not counted, nor is staff time (it is not in volunteer_hours).
+func YearValuation(ctx context.Context, d *db.DB, sc auth.Scope, year int) (*Valuation, error) {
+	lines, rates, unvalued, err := monthLines(ctx, d, sc.Where, fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-01-01", year+1))
+	if err != nil {
+		return nil, err
+	}
+	v := &Valuation{Year: year, Rates: rates, Unvalued: unvalued}
+	for _, l := range lines {
+		v.Lines = append(v.Lines, l.Line)
 	}
 	for i := range v.Lines {
 		l := &v.Lines[i]
-		l.Value = Money(math.Round(float64(l.Value) / 1000))
 		if n := len(v.Antennas); n == 0 || v.Antennas[n-1].AntennaID != l.AntennaID {
 			v.Antennas = append(v.Antennas, Line{AntennaID: l.AntennaID, AntennaName: l.AntennaName})
 		}

@@ -1,6 +1,7 @@
 package volunteers_test
 
 import (
+	"database/sql"
 	"testing"
 
 	"tremplin/internal/platform/auth"
@@ -13,8 +14,14 @@ import (
 // journey (the hours' rules have their own tests).
 func (f *fixture) given(v *volunteers.Volunteer, m *volunteers.Mission, day string, minutes int, state string) {
 	f.t.Helper()
-	if _, err := f.d.Exec(f.ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, day, minutes, state, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, v.ID, m.AntennaID, m.ID, day, minutes, state, db.Now()); err != nil {
+	err := f.d.Tx(f.ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(f.ctx, `INSERT INTO volunteer_hours (volunteer_id, antenna_id, mission_id, day, minutes, state, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, v.ID, m.AntennaID, m.ID, day, minutes, state, db.Now()); err != nil {
+			return err
+		}
+		return volunteers.Recount(f.ctx, tx, m.AntennaID, m.ID, day)
+	})
+	if err != nil {
 		f.t.Fatal(err)
 	}
 }
