@@ -1,12 +1,16 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+
+	"tremplin/internal/donations"
 )
 
 // A Lille manager records a company donor, a gift and its receipt, then
@@ -46,9 +50,13 @@ func TestManagersKeepDonorsAndReceipts(t *testing.T) {
 		if p := m.post(base+"/receipts", url.Values{"gift": {gift}}); p.status != http.StatusSeeOther {
 			t.Fatalf("the receipt: %d %v", p.status, errorsOf(p.body))
 		}
+		var ref string
+		s.app.DB.QueryRowContext(context.Background(), "SELECT CAST(year AS TEXT) || '-' || CAST(number AS TEXT) FROM receipts WHERE donor_id = $1", donor).Scan(&ref)
+		y, n, _ := strings.Cut(ref, "-")
+		ref = y + "-" + strings.Repeat("0", 6-len(n)) + n
 		page := html.UnescapeString(m.get(base).body)
-		if !strings.Contains(page, "2026-000001") || !strings.Contains(page, "1\u202f500,50\u00a0€") || !strings.Contains(page, "CERFA 16216*02") {
-			t.Fatalf("the donor's page does not show receipt 2026-000001 of 1 500,50 €:\n%.4000s", page)
+		if !strings.Contains(page, ref) || !strings.Contains(page, "1\u202f500,50\u00a0€") || !strings.Contains(page, "CERFA 16216*02") {
+			t.Fatalf("the donor's page does not show receipt %s of 1 500,50 €:\n%.4000s", ref, page)
 		}
 		receipt := s.id("SELECT id FROM receipts WHERE donor_id = $1", donor)
 		if p := m.post(base+"/receipts/"+receipt+"/cancel", url.Values{"reason": {""}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["reason"] == "" {
@@ -93,6 +101,10 @@ func TestAdminImportsHelloAssoAndDeclares(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		before, err := donations.Declare(context.Background(), s.app.DB, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
 		admin := s.signIn("admin@tremplin.example")
 		for round, want := range []string{"3 ajoutés, 0 déjà là, 1 remboursés, 2 laissés de côté", "0 ajoutés, 4 déjà là, 0 remboursés, 2 laissés de côté"} {
 			p := admin.upload("/donations/import", nil, "paiements.json", file)
@@ -107,15 +119,45 @@ func TestAdminImportsHelloAssoAndDeclares(t *testing.T) {
 		if p := admin.upload("/donations/import", nil, "", nil); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["file"] == "" {
 			t.Errorf("no file: %d %v", p.status, errorsOf(p.body))
 		}
+		// HelloAsso's receipt of 50 € (payment 7001) is counted once.
+		after, err := donations.Declare(context.Background(), s.app.DB, 2026)
+		if err != nil || after.HelloAsso.Receipts != before.HelloAsso.Receipts+1 || after.HelloAsso.Cents != before.HelloAsso.Cents+5000 {
+			t.Fatalf("HelloAsso's receipts in 2026: %+v, then %+v (%v)", before.HelloAsso, after.HelloAsso, err)
+		}
 		dec := html.UnescapeString(admin.get("/donations/declaration?year=2026").body)
-		if !strings.Contains(dec, "Reçus émis par HelloAsso") || !strings.Contains(dec, "1 reçus, 50,00\u00a0€") {
-			t.Errorf("the 2026 declaration does not count HelloAsso's receipt of 50 €:\n%.3000s", dec)
+		if want := fmt.Sprintf("%d reçus, %s", after.HelloAsso.Receipts, donations.Euros("fr", after.HelloAsso.Cents)); !strings.Contains(dec, want) {
+			t.Errorf("the 2026 declaration does not say %q:\n%.3000s", want, dec)
 		}
 		lille := s.signIn("manager.lille@tremplin.example")
 		for _, path := range []string{"/donations/import", "/donations/declaration"} {
 			if p := lille.get(path); p.status != http.StatusForbidden {
 				t.Errorf("a manager GET %s: %d, want 403", path, p.status)
 			}
+		}
+	})
+}
+
+// The demo association has donors to show: the company's receipt cancelled and
+// replaced, the monthly donor's annual receipt, a donor without an address, and
+// HelloAsso's payments (its own receipt kept, the membership left out).
+func TestDemoDonors(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		if n := s.count("SELECT COUNT(*) FROM receipts WHERE state = 'cancelled' AND replaced_by IS NOT NULL"); n != 1 {
+			t.Errorf("%d cancelled and replaced receipts, want 1", n)
+		}
+		if n := s.count(`SELECT COUNT(*) FROM receipts r JOIN donors d ON d.id = r.donor_id WHERE d.last_name = 'Haddad'
+			AND r.state = 'issued' AND r.period_from LIKE '%-01-05' AND r.period_to LIKE '%-12-05'`); n != 1 {
+			t.Errorf("the monthly donor's annual receipt: %d", n)
+		}
+		if n := s.count("SELECT COUNT(*) FROM gifts WHERE helloasso_id IS NOT NULL AND helloasso_receipt_url <> ''"); n != 1 {
+			t.Errorf("%d HelloAsso gifts with HelloAsso's receipt, want 1", n)
+		}
+		if n := s.count("SELECT COUNT(*) FROM gifts WHERE helloasso_id = '910003'"); n != 0 {
+			t.Error("the HelloAsso membership became a gift")
+		}
+		page := html.UnescapeString(s.signIn("manager.lille@tremplin.example").get("/donors").body)
+		if !strings.Contains(page, "Numérique Solidaire SAS") || !strings.Contains(page, "Haddad") || strings.Contains(page, "Camara") {
+			t.Errorf("Lille's donors page:\n%.3000s", page)
 		}
 	})
 }

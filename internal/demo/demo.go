@@ -116,7 +116,7 @@ func Seed(ctx context.Context, d *db.DB) ([]Login, error) {
 		}
 	}
 	// Each package's demo data, in the order they depend on each other.
-	for _, seed := range []func(context.Context, *db.DB) error{seedTraining, seedLearners, seedPositioning, seedPartners, seedOpenData, seedAppointments, seedVolunteers, seedVolunteerShifts, seedCivic} {
+	for _, seed := range []func(context.Context, *db.DB) error{seedTraining, seedLearners, seedPositioning, seedPartners, seedOpenData, seedAppointments, seedVolunteers, seedVolunteerShifts, seedCivic, seedDonations} {
 		if err := seed(ctx, d); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,110 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"tremplin/internal/donations"
+	"tremplin/internal/platform/db"
+)
+
+// seedDonations adds the demo association's donors, once: a company of Lille
+// that gave money and twenty laptops (its receipt issued, then a wrong one
+// cancelled and replaced), a monthly donor of Lille (receipted for last year
+// in one annual receipt), a person of Paris without an address yet (no receipt
+// possible), and HelloAsso's payments of the year, one with HelloAsso's own
+// receipt.
+func seedDonations(ctx context.Context, d *db.DB) error {
+	var n int
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM donors").Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	var lille, paris, manager int64
+	if err := d.QueryRowContext(ctx, "SELECT id FROM antennas WHERE name = 'Lille'").Scan(&lille); err != nil {
+		return err
+	}
+	if err := d.QueryRowContext(ctx, "SELECT id FROM antennas WHERE name LIKE 'Paris%'").Scan(&paris); err != nil {
+		return err
+	}
+	if err := d.QueryRowContext(ctx, "SELECT id FROM staff WHERE email = 'manager.lille@tremplin.example'").Scan(&manager); err != nil {
+		return err
+	}
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	year := today.Year()
+	company := &donations.Donor{Kind: donations.Organisation, OrgName: "Numérique Solidaire SAS", SIREN: "552100554",
+		FirstName: "Claire", LastName: "Petit", Address: "8 avenue du Peuple Belge", Postcode: "59000", City: "Lille",
+		Email: "mecenat@numerique-solidaire.example", AntennaID: lille}
+	monthly := &donations.Donor{Kind: donations.Individual, FirstName: "Fatima", LastName: "Haddad", Address: "14 rue de Wazemmes",
+		Postcode: "59000", City: "Lille", Email: "fatima.haddad@example.org", AntennaID: lille}
+	noAddress := &donations.Donor{Kind: donations.Individual, FirstName: "Ibrahim", LastName: "Camara", Email: "ibrahim.camara@example.org",
+		AntennaID: paris}
+	for _, o := range []*donations.Donor{company, monthly, noAddress} {
+		if err := donations.SaveDonor(ctx, d, o); err != nil {
+			return err
+		}
+	}
+	gift := func(o *donations.Donor, kind, method string, cents int64, on time.Time, what string, recurring bool) (int64, error) {
+		g := &donations.Gift{DonorID: o.ID, Kind: kind, Method: method, AmountCents: cents, ReceivedOn: on, Description: what,
+			Recurring: recurring, CreatedBy: manager}
+		err := donations.AddGift(ctx, d, g)
+		return g.ID, err
+	}
+	// The company: a transfer in spring, twenty laptops in June.
+	spring := time.Date(year, 3, 12, 0, 0, 0, 0, time.UTC)
+	if today.Before(spring) {
+		spring = time.Date(year-1, 3, 12, 0, 0, 0, 0, time.UTC)
+	}
+	money, err := gift(company, donations.Money, "transfer", 500000, spring, "", false)
+	if err != nil {
+		return err
+	}
+	laptops, err := gift(company, donations.InKind, "", 300000, spring.AddDate(0, 3, 0), "20 ordinateurs portables reconditionnés", false)
+	if err != nil {
+		return err
+	}
+	wrong, err := donations.Issue(ctx, d, company.ID, []int64{money, laptops}, spring.AddDate(0, 3, 5), manager)
+	if err != nil {
+		return err
+	}
+	if _, err := donations.Replace(ctx, d, wrong.ID, "Raison sociale mal orthographiée", spring.AddDate(0, 3, 6), manager); err != nil {
+		return err
+	}
+	// The monthly donor: twelve gifts last year (receipted once, in January),
+	// and this year's so far.
+	for m := 1; m <= 12; m++ {
+		if _, err := gift(monthly, donations.Money, "direct_debit", 2000, time.Date(year-1, time.Month(m), 5, 0, 0, 0, 0, time.UTC), "", true); err != nil {
+			return err
+		}
+	}
+	for m := 1; time.Date(year, time.Month(m), 5, 0, 0, 0, 0, time.UTC).Before(today) && m <= 12; m++ {
+		if _, err := gift(monthly, donations.Money, "direct_debit", 2000, time.Date(year, time.Month(m), 5, 0, 0, 0, 0, time.UTC), "", true); err != nil {
+			return err
+		}
+	}
+	if _, err := donations.IssueAnnual(ctx, d, year-1, time.Date(year, 1, 15, 0, 0, 0, 0, time.UTC), manager, nil); err != nil {
+		return err
+	}
+	if _, err := gift(noAddress, donations.Money, "cheque", 15000, today.AddDate(0, 0, -20), "", false); err != nil {
+		return err
+	}
+	// HelloAsso's payments: a donation with HelloAsso's receipt, one without,
+	// a membership (not a gift).
+	on := today.AddDate(0, 0, -40).Format("2006-01-02") + "T10:30:00+01:00"
+	payments := fmt.Sprintf(`{"data": [
+		{"id": 910001, "amount": 5000, "amountTip": 0, "date": %q, "state": "Authorized", "paymentMeans": "Card",
+		 "fiscalReceiptUrl": "https://www.helloasso.com/associations/tremplin/formulaires/1/paiement-recu-fiscal/910001",
+		 "order": {"id": 81, "formType": "Donation", "formSlug": "soutenir-tremplin"},
+		 "payer": {"firstName": "Léa", "lastName": "Martin", "email": "lea.martin@example.org", "address": "3 place Rihour", "zipCode": "59800", "city": "Lille", "country": "FRA"}},
+		{"id": 910002, "amount": 2300, "amountTip": 300, "date": %q, "state": "Authorized", "paymentMeans": "Card",
+		 "order": {"id": 82, "formType": "Donation", "formSlug": "soutenir-tremplin"},
+		 "payer": {"firstName": "Youssef", "lastName": "Benali", "email": "youssef.benali@example.org"}},
+		{"id": 910003, "amount": 1500, "amountTip": 0, "date": %q, "state": "Authorized",
+		 "order": {"id": 83, "formType": "Membership", "formSlug": "adhesion"},
+		 "payer": {"firstName": "Paul", "lastName": "Girard", "email": "paul.girard@example.org"}}]}`, on, on, on)
+	if _, err := donations.ImportHelloAsso(ctx, d, bytes.NewReader([]byte(payments)), manager); err != nil {
+		return err
+	}
+	return nil
+}
