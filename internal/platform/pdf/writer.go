@@ -1,0 +1,295 @@
+package pdf
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Doc is an A4 portrait PDF, in millimetres, that writes text in any script.
+// It embeds *fpdf.Fpdf for what has nothing to do with text (pages, colours,
+// footers); its own SetFont, CellFormat, MultiCell, GetStringWidth,
+// SplitLines, Rect and Line replace fpdf's, which would print Latin-1 only
+// and, on a right-to-left page, at the wrong place.
+type Doc struct {
+	*fpdf.Fpdf
+	rtl    bool
+	style  int // 0 regular, 1 bold
+	added  map[*face]bool
+	shaper *shaper
+}
+
+// New starts a document whose text runs in the direction dir ("rtl" or
+// "ltr", as i18n.Printer.Dir gives it).
+func New(dir string) *Doc {
+	loadFaces()
+	d := &Doc{Fpdf: fpdf.New("P", "mm", "A4", ""), rtl: dir == "rtl", added: map[*face]bool{}}
+	d.shaper = shapers()
+	d.SetFont("", 10)
+	return d
+}
+
+// shapers is the shaper of the forms both DejaVu faces draw, built once.
+var shapers = sync.OnceValue(func() *shaper {
+	font := map[rune]bool{}
+	for r := range dejavu[0].runes {
+		if dejavu[1].runes[r] {
+			font[r] = true
+		}
+	}
+	return newShaper(font)
+})
+
+// RTL reports whether the page runs right to left.
+func (d *Doc) RTL() bool { return d.rtl }
+
+// use makes f the current font, embedding it on first use: a document
+// without Ge'ez letters carries no Ethiopic font.
+func (d *Doc) use(f *face) {
+	if !d.added[f] {
+		d.AddUTF8FontFromBytes(f.family, f.style, faceData[f.file])
+		d.added[f] = true
+	}
+	size, _ := d.GetFontSize()
+	d.Fpdf.SetFont(f.family, f.style, size)
+}
+
+// SetFont sets the style ("" regular, "B" bold; italics are printed upright,
+// no oblique face being embedded) and size in points of the text to come.
+func (d *Doc) SetFont(style string, size float64) {
+	d.style = 0
+	if strings.Contains(strings.ToUpper(style), "B") {
+		d.style = 1
+	}
+	if !d.added[dejavu[d.style]] {
+		d.AddUTF8FontFromBytes(dejavu[d.style].family, dejavu[d.style].style, faceData[dejavu[d.style].file])
+		d.added[dejavu[d.style]] = true
+	}
+	d.Fpdf.SetFont(dejavu[d.style].family, dejavu[d.style].style, size)
+}
+
+// run is a piece of a line drawn in one font.
+type run struct {
+	f    *face
+	text string
+}
+
+// runs cuts visual-order text into pieces by the font that draws them.
+func (d *Doc) runs(text []rune) []run {
+	var out []run
+	var b strings.Builder
+	var cur *face
+	for _, r := range text {
+		f := dejavu[d.style]
+		if !f.runes[r] && ethiopic[d.style].runes[r] {
+			f = ethiopic[d.style]
+		}
+		if r == ' ' && cur != nil {
+			f = cur // a space goes with the text around it
+		}
+		if f != cur && b.Len() > 0 {
+			out = append(out, run{cur, b.String()})
+			b.Reset()
+		}
+		cur = f
+		b.WriteRune(r)
+	}
+	if b.Len() > 0 {
+		out = append(out, run{cur, b.String()})
+	}
+	return out
+}
+
+// line is one line of text ready to draw: its pieces, left to right, and
+// their widths.
+func (d *Doc) line(s string) ([]run, []float64, float64) {
+	rs := d.runs(visual(d.shaper.shape([]rune(clean(s))), d.rtl))
+	widths := make([]float64, len(rs))
+	total := 0.0
+	for i, r := range rs {
+		d.use(r.f)
+		widths[i] = d.Fpdf.GetStringWidth(r.text)
+		total += widths[i]
+	}
+	d.use(dejavu[d.style])
+	return rs, widths, total
+}
+
+// clean turns line breaks and tabs into spaces and drops other control
+// characters, which fonts do not draw.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < ' ' || r == 0x7F:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// GetStringWidth is the width of s on one line in the current font and
+// size, shaped.
+func (d *Doc) GetStringWidth(s string) float64 {
+	_, _, w := d.line(s)
+	return w
+}
+
+// mirror swaps left and right on a right-to-left page: an alignment or a
+// cell's borders.
+func (d *Doc) mirror(s string) string {
+	if !d.rtl {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'L':
+			return 'R'
+		case 'R':
+			return 'L'
+		}
+		return r
+	}, s)
+}
+
+// physX is where a box that starts at x, w wide, is drawn on the page.
+func (d *Doc) physX(x, w float64) float64 {
+	if !d.rtl {
+		return x
+	}
+	pw, _ := d.GetPageSize()
+	return pw - x - w
+}
+
+// CellFormat prints a one-line cell as fpdf's does (w 0 reaches the right
+// margin; ln 0 to the right, 1 to the next line, 2 below), with txt shaped
+// and in visual order; align and border are from the start side ("L" is the
+// right on an Arabic page). fpdf's link arguments are kept for its callers.
+func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	x, _ := d.GetXY()
+	pw, _ := d.GetPageSize()
+	_, _, rm, _ := d.GetMargins()
+	if w == 0 {
+		w = pw - rm - x
+	}
+	px := d.physX(x, w)
+	d.SetX(px)
+	// fpdf draws the box and turns the page when the cell does not fit.
+	d.Fpdf.CellFormat(w, h, "", d.mirror(border), 0, "", fill, link, linkStr)
+	y := d.GetY()
+	if txt != "" {
+		rs, widths, total := d.line(txt)
+		cm := d.GetCellMargin()
+		tx := px + cm
+		switch a := d.mirror(align); {
+		case strings.Contains(a, "R"):
+			tx = px + w - cm - total
+		case strings.Contains(a, "C"):
+			tx = px + (w-total)/2
+		}
+		_, unit := d.GetFontSize()
+		base := y + 0.5*h + 0.3*unit
+		for i, r := range rs {
+			d.use(r.f)
+			d.Text(tx, base, r.text)
+			tx += widths[i]
+		}
+		d.use(dejavu[d.style])
+	}
+	switch ln {
+	case 0:
+		d.SetXY(x+w, y)
+	case 1:
+		lm, _, _, _ := d.GetMargins()
+		d.SetXY(lm, y+h)
+	default:
+		d.SetXY(x, y+h)
+	}
+}
+
+// SplitLines cuts txt into lines no wider than w (less the cell margins),
+// between words where it can, keeping the text's logical order: each line
+// is then printed by CellFormat.
+func (d *Doc) SplitLines(txt string, w float64) []string {
+	max := w - 2*d.GetCellMargin()
+	var out []string
+	for _, para := range strings.Split(strings.ReplaceAll(txt, "\r", ""), "\n") {
+		var cur string
+		for _, word := range strings.Fields(para) {
+			try := word
+			if cur != "" {
+				try = cur + " " + word
+			}
+			if d.GetStringWidth(try) <= max {
+				cur = try
+				continue
+			}
+			if cur != "" {
+				out = append(out, cur)
+			}
+			// A word wider than the line is cut where it must.
+			cur = ""
+			for _, r := range word {
+				if cur != "" && d.GetStringWidth(cur+string(r)) > max {
+					out = append(out, cur)
+					cur = ""
+				}
+				cur += string(r)
+			}
+		}
+		out = append(out, cur)
+	}
+	return out
+}
+
+// MultiCell prints txt wrapped to lines of width w (0: to the right margin),
+// each h high, as fpdf's does; the next text starts at the left margin below.
+func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	x := d.GetX()
+	if w == 0 {
+		pw, _ := d.GetPageSize()
+		_, _, rm, _ := d.GetMargins()
+		w = pw - rm - x
+	}
+	for _, l := range d.SplitLines(txt, w) {
+		d.SetX(x)
+		d.CellFormat(w, h, l, border, 2, align, fill, 0, "")
+	}
+	lm, _, _, _ := d.GetMargins()
+	d.SetX(lm)
+}
+
+// Fit shortens s with an ellipsis until it is no wider than w in the
+// current font.
+func (d *Doc) Fit(s string, w float64) string {
+	if d.GetStringWidth(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 0 && d.GetStringWidth(string(rs)+"…") > w {
+		rs = rs[:len(rs)-1]
+	}
+	return strings.TrimSpace(string(rs)) + "…"
+}
+
+// Rect draws a rectangle placed from the start margin (mirrored on a
+// right-to-left page).
+func (d *Doc) Rect(x, y, w, h float64, style string) {
+	d.Fpdf.Rect(d.physX(x, w), y, w, h, style)
+}
+
+// Line draws a line placed from the start margin (mirrored on a
+// right-to-left page).
+func (d *Doc) Line(x1, y1, x2, y2 float64) {
+	d.Fpdf.Line(d.physX(x1, 0), y1, d.physX(x2, 0), y2)
+}
+
+// Bytes ends the document and returns it.
+func (d *Doc) Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	err := d.Output(&buf)
+	return buf.Bytes(), err
+}
