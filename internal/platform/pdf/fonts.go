@@ -27,7 +27,7 @@ type face struct {
 var (
 	facesOnce sync.Once
 	faceData  map[string][]byte // file → bytes
-	dejavu      [2]*face          // regular, bold
+	dejavu    [2]*face          // regular, bold
 	ethiopic  [2]*face
 )
 

@@ -1,0 +1,122 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"tremplin/internal/platform/pdf/pdftest"
+)
+
+// An Arabic page read back by pdftotext gives the sentence in its logical
+// order, with its number and Latin name in theirs, drawn in the contextual
+// forms: without the reordering pdftotext reads the line backwards, without
+// the shaping the forms are not there.
+func TestArabicPageReadsBack(t *testing.T) {
+	sentence := "سلام محمد، لقد أتممت 24 ساعة مع Jean Dupont في مهمتك."
+	d := New("rtl")
+	d.SetMargins(20, 20, 20)
+	d.AddPage()
+	d.SetFont("B", 16)
+	d.CellFormat(0, 9, "شهادة نهاية المهمة", "", 1, "L", false, 0, "")
+	d.SetFont("", 12)
+	d.MultiCell(0, 7, sentence, "", "L", false)
+	body, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := pdftest.Text(t, body)
+	// pdftotext places the spaces at the edges of a left-to-right run
+	// inside a right-to-left line as it can: spaces are left out.
+	text := strings.Join(strings.Fields(pdftest.Plain(raw)), "")
+	for _, want := range []string{"شهادة نهاية المهمة", sentence} {
+		if want = strings.Join(strings.Fields(want), ""); !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q:\n%s", want, text)
+		}
+	}
+	// سلام and محمد as the PDF draws them: سـ لا م, مـ ـحـ ـمـ ـد.
+	for _, form := range []string{"\uFEB3\uFEFC\uFEE1", "\uFEE3\uFEA4\uFEE4\uFEAA"} {
+		if !strings.Contains(raw, form) {
+			t.Errorf("PDF text lacks the shaped forms %s:\n%s", codes(form), raw)
+		}
+	}
+	// The title, aligned "L" (the start), ends at the right margin: its
+	// words are the highest on the page.
+	top, right := 1e9, 0.0
+	for _, w := range strings.Split(pdftest.Text(t, body, "-bbox"), "<word ")[1:] {
+		attr := func(name string) float64 {
+			_, v, _ := strings.Cut(w, name+`="`)
+			f, _ := strconv.ParseFloat(v[:strings.IndexByte(v, '"')], 64)
+			return f
+		}
+		if y := attr("yMin"); y < top-1 {
+			top, right = y, attr("xMax")
+		} else if y < top+1 {
+			right = max(right, attr("xMax"))
+		}
+	}
+	if margin := (210.0 - 20) / 25.4 * 72; right < margin-3 || right > margin+1 {
+		t.Errorf("the title's right edge is at %.0f pt, want the right margin at %.0f pt", right, margin)
+	}
+}
+
+// A French line prints names in any script: an Arabic name shaped and right
+// to left, kept apart from the date after it, a Tigrinya name in Ge'ez
+// letters from the Ethiopic font, a Russian one in Cyrillic.
+func TestNamesInAnyScriptInAFrenchLine(t *testing.T) {
+	line := "Attestation pour " + Isolate("محمد علي") + ", né le 3 mai 2000, " + Isolate("ሰላም ኣብርሃም") + " et Наталья Ёлкина."
+	d := New("ltr")
+	d.AddPage()
+	d.SetFont("", 11)
+	d.MultiCell(0, 6, line, "", "L", false)
+	d.SetFont("B", 11)
+	d.CellFormat(0, 6, "ሰላም", "", 1, "L", false, 0, "")
+	body, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Plain(pdftest.Text(t, body))
+	want := "Attestation pour محمد علي, né le 3 mai 2000, ሰላም ኣብርሃም et Наталья Ёлкина.\nሰላም\n"
+	if !strings.Contains(text, want) {
+		t.Errorf("PDF text is\n%s\nwant\n%s", text, want)
+	}
+	// pdftotext reads the letters even where a font has no glyph for them:
+	// the Ge'ez ones must come from the Ethiopic font.
+	if fonts := strings.Join(pdftest.Fonts(t, body), " "); !strings.Contains(fonts, "notoethiopic") {
+		t.Errorf("the PDF's fonts are %s: no Ethiopic font for ሰላም", fonts)
+	}
+	// A page without Ge'ez letters does not carry the Ethiopic font.
+	d = New("ltr")
+	d.AddPage()
+	d.SetFont("", 11)
+	d.CellFormat(0, 6, "محمد", "", 1, "L", false, 0, "")
+	if body, err = d.Bytes(); err != nil {
+		t.Fatal(err)
+	}
+	if fonts := strings.Join(pdftest.Fonts(t, body), " "); strings.Contains(fonts, "notoethiopic") {
+		t.Errorf("the PDF's fonts are %s for an Arabic name", fonts)
+	}
+}
+
+// A long paragraph wraps within its width and every word is printed once.
+func TestMultiCellWraps(t *testing.T) {
+	words := strings.Repeat("Tremplin accompagne ", 30) + strings.Repeat("المتطوعون ", 20)
+	d := New("ltr")
+	d.AddPage()
+	d.SetFont("", 10)
+	lines := d.SplitLines(words, 80)
+	if len(lines) < 5 {
+		t.Fatalf("%d lines for a paragraph of 80 words in 80 mm", len(lines))
+	}
+	for _, l := range lines {
+		if w := d.GetStringWidth(l); w > 80-2*d.GetCellMargin() {
+			t.Errorf("line %q is %.1f mm wide", l, w)
+		}
+	}
+	if got := strings.Join(lines, " "); got != strings.TrimSpace(words) {
+		t.Errorf("lines joined = %q", got)
+	}
+	if got := d.Fit("Jean-Baptiste de La Tour d'Auvergne", 30); !strings.HasSuffix(got, "…") || d.GetStringWidth(got) > 30 {
+		t.Errorf("Fit = %q (%.1f mm)", got, d.GetStringWidth(got))
+	}
+}
