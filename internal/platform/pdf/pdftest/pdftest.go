@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -67,4 +68,18 @@ func Fonts(t testing.TB, body []byte) []string {
 		}
 	}
 	return names
+}
+
+// Letters keeps only the letters, marks and digits of Plain(s), in their
+// order: pdftotext places the spaces and punctuation at the edges of a
+// left-to-right run inside a right-to-left line (a number, a Latin name) as
+// it can guess, and breaks lines where the PDF did, while the order of words
+// and of the digits of a number says whether a line was laid out right.
+func Letters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			return r
+		}
+		return -1
+	}, Plain(s))
 }
