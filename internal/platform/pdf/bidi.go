@@ -313,3 +313,17 @@ func visual(text []rune, rtl bool) []rune {
 	}
 	return out
 }
+
+// hasLetters reports whether text has a letter with a direction. A line
+// without one (an amount "1 234,50 €", a date, a page number) is laid out
+// left to right on a right-to-left page too, as it is written in French:
+// the spaces between the digit groups would otherwise reverse them.
+func hasLetters(text []rune) bool {
+	for _, r := range text {
+		switch classOf(r) {
+		case bidi.L, bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
+}

@@ -65,6 +65,10 @@ func TestVisualOrder(t *testing.T) {
 		{"isolated name", "Né " + Isolate("ابت") + " 3", false, "Né تبا 3"},
 		{"isolated Latin name in Arabic", "ابت " + Isolate("Ali 2") + " ثجح", true, "حجث Ali 2 تبا"},
 		{"trailing spaces stay at the end", "ابت  ", true, "  تبا"},
+		// The algorithm reverses digit groups apart by spaces on a
+		// right-to-left line: Doc lays a line without letters out left to
+		// right (TestAmountOnAnArabicPage).
+		{"grouped digits", "1 234,50 €", true, "€ 234,50 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := string(visual([]rune(c.text), c.rtl)); got != c.want {

@@ -105,7 +105,8 @@ func (d *Doc) runs(text []rune) []run {
 // line is one line of text ready to draw: its pieces, left to right, and
 // their widths.
 func (d *Doc) line(s string) ([]run, []float64, float64) {
-	rs := d.runs(visual(d.shaper.shape([]rune(clean(s))), d.rtl))
+	text := d.shaper.shape([]rune(clean(s)))
+	rs := d.runs(visual(text, d.rtl && hasLetters(text)))
 	widths := make([]float64, len(rs))
 	total := 0.0
 	for i, r := range rs {

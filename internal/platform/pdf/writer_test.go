@@ -118,3 +118,19 @@ func TestMultiCellWraps(t *testing.T) {
 		t.Errorf("Fit = %q (%.1f mm)", got, d.GetStringWidth(got))
 	}
 }
+
+// An amount alone in a cell of an Arabic page reads as it is written.
+func TestAmountOnAnArabicPage(t *testing.T) {
+	d := New("rtl")
+	d.AddPage()
+	d.SetFont("", 10)
+	d.CellFormat(40, 6, "1 234,50 €", "", 1, "L", false, 0, "")
+	body, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Text(t, body, "-layout")
+	if !strings.Contains(text, "1 234,50 €") {
+		t.Errorf("the amount reads\n%s", text)
+	}
+}
