@@ -305,7 +305,9 @@ func visual(text []rune, rtl bool) []rune {
 	for n, i := range order {
 		r := text[i]
 		if levels[i]%2 == 1 {
-			if p, _ := bidi.LookupRune(r); p.IsBracket() {
+			if m, ok := mirrored[r]; ok {
+				r = m
+			} else if p, _ := bidi.LookupRune(r); p.IsBracket() {
 				r = []rune(bidi.ReverseString(string(r)))[0]
 			}
 		}
@@ -313,6 +315,10 @@ func visual(text []rune, rtl bool) []rune {
 	}
 	return out
 }
+
+// mirrored are the mirrored characters (BidiMirroring.txt) that are not
+// paired brackets, which x/text mirrors: those French and Arabic texts use.
+var mirrored = map[rune]rune{'<': '>', '>': '<', '«': '»', '»': '«', '‹': '›', '›': '‹', '≤': '≥', '≥': '≤'}
 
 // hasLetters reports whether text has a letter with a direction. A line
 // without one (an amount "1 234,50 €", a date, a page number) is laid out

@@ -58,6 +58,7 @@ func TestVisualOrder(t *testing.T) {
 		{"a date stays whole", "ولد 12/03/2000", true, "12/03/2000 دلو"},
 		{"final full stop on the left", "ابت.", true, ".تبا"},
 		{"brackets are mirrored", "أ (ب)", true, "(ب) أ"},
+		{"guillemets are mirrored", "أ «ب»", true, "«ب» أ"},
 		{"Arabic name in a French line", "Nom : محمد علي, né", false, "Nom : يلع دمحم, né"},
 		// Without isolation a number after an Arabic name joins it, as the
 		// algorithm says; Isolate keeps it in the French sentence.
