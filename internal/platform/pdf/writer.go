@@ -16,7 +16,8 @@ import (
 type Doc struct {
 	*fpdf.Fpdf
 	rtl    bool
-	style  int // 0 regular, 1 bold
+	alias  string // the total pages' alias, see AliasNbPages
+	style  int    // 0 regular, 1 bold
 	added  map[*face]bool
 	shaper *shaper
 }
@@ -199,6 +200,12 @@ func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string,
 			tx += widths[i]
 		}
 		d.use(dejavu[d.style])
+		if d.alias != "" && strings.Contains(txt, d.alias) {
+			// fpdf writes the total in place of the alias at the end, in
+			// glyphs the font's subset must hold: its digits are drawn off
+			// the page.
+			d.Text(-1000, -1000, "0123456789")
+		}
 	}
 	switch ln {
 	case 0:
@@ -274,6 +281,13 @@ func (d *Doc) Fit(s string, w float64) string {
 		rs = rs[:len(rs)-1]
 	}
 	return strings.TrimSpace(string(rs)) + "…"
+}
+
+// AliasNbPages sets the text that stands for the number of pages, as fpdf's
+// does.
+func (d *Doc) AliasNbPages(alias string) {
+	d.alias = alias
+	d.Fpdf.AliasNbPages(alias)
 }
 
 // Rect draws a rectangle placed from the start margin (mirrored on a
