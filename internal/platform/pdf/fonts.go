@@ -9,12 +9,15 @@ import (
 // The fonts travel inside the binary: a PDF is printed the same way on a
 // laptop without fonts and without network. DejaVu Sans (Bitstream Vera
 // licence, fonts/LICENSE-DejaVu.txt) draws Latin, Greek, Cyrillic, Armenian,
-// Georgian, Hebrew and the Arabic script with its presentation forms; Noto
-// Sans Ethiopic (SIL Open Font License 1.1, fonts/LICENSE-Noto.txt) draws the
-// Ge'ez script of Tigrinya and Amharic, which DejaVu lacks. Both come from
-// Debian (fonts-dejavu-core, fonts-noto-core).
+// Georgian, Hebrew, Tifinagh, N'Ko and the Arabic script with its
+// presentation forms. Under the SIL Open Font License 1.1
+// (fonts/LICENSE-Noto.txt), Noto Sans Ethiopic draws the Ge'ez script of
+// Tigrinya and Amharic, which DejaVu lacks, and Noto Sans Arabic (regular
+// only, for bold too) the few Arabic-script letters DejaVu lacks: Urdu's
+// heh goal ہ and yeh barree ے, Pashto's ۍ. They come from Debian
+// (fonts-dejavu-core, fonts-noto-core).
 //
-//go:embed fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/NotoSansEthiopic-Regular.ttf fonts/NotoSansEthiopic-Bold.ttf
+//go:embed fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/NotoSansEthiopic-Regular.ttf fonts/NotoSansEthiopic-Bold.ttf fonts/NotoSansArabic-Regular.ttf
 var fontFiles embed.FS
 
 // face is one embedded font file, its family name inside the PDF and the
@@ -29,6 +32,7 @@ var (
 	faceData  map[string][]byte // file → bytes
 	dejavu    [2]*face          // regular, bold
 	ethiopic  [2]*face
+	arabic    [2]*face // the same regular face twice
 )
 
 func loadFaces() {
@@ -44,6 +48,8 @@ func loadFaces() {
 		}
 		dejavu = [2]*face{load("dejavu", "", "DejaVuSans.ttf"), load("dejavu", "B", "DejaVuSans-Bold.ttf")}
 		ethiopic = [2]*face{load("notoethiopic", "", "NotoSansEthiopic-Regular.ttf"), load("notoethiopic", "B", "NotoSansEthiopic-Bold.ttf")}
+		a := load("notoarabic", "", "NotoSansArabic-Regular.ttf")
+		arabic = [2]*face{a, a}
 	})
 }
 

@@ -18,6 +18,7 @@ func TestFontsCoverTheScripts(t *testing.T) {
 		{"Greek", dejavu[1], "Ελένη"},
 		{"Ethiopic", ethiopic[0], "ሰላም ኣብርሃም"},
 		{"Ethiopic bold", ethiopic[1], "ሰላም"},
+		{"Urdu and Pashto fallback", arabic[0], "ہےۍ\uFBA6\uFBA7\uFBA8\uFBA9\uFBAE\uFBAF"},
 	} {
 		for _, r := range c.text {
 			if r != ' ' && !c.f.runes[r] {
@@ -25,7 +26,7 @@ func TestFontsCoverTheScripts(t *testing.T) {
 			}
 		}
 	}
-	if dejavu[0].runes['ሰ'] {
-		t.Error("DejaVu Sans draws Ethiopic: the fallback would be needless")
+	if dejavu[0].runes['ሰ'] || dejavu[0].runes['ہ'] {
+		t.Error("DejaVu Sans draws Ethiopic or Urdu's heh goal: a fallback would be needless")
 	}
 }

@@ -25,6 +25,9 @@ func TestShapeGivesEachLetterItsForm(t *testing.T) {
 		{"Persian kuchak", "کوچک", "\uFB90\uFEEE\uFB7C\uFB8F"},
 		// Farsi yeh and gaf: گیتی: gaf initial, yeh medial, teh medial, yeh final.
 		{"Persian giti", "گیتی", "\uFB94\uFBFF\uFE98\uFBFD"},
+		// Urdu عائشہ: ain initial, alef final, yeh with hamza initial,
+		// sheen medial, heh goal final (from the Noto Sans Arabic fallback).
+		{"Urdu aisha", "عائشہ", "\uFECB\uFE8E\uFE8B\uFEB8\uFBA7"},
 		{"Latin untouched", "Jean-Noël", "Jean-Noël"},
 		// Pashto ځ has no presentation forms: printed as it is, its
 		// neighbours do not join to it.

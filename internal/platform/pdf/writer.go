@@ -32,13 +32,17 @@ func New(dir string) *Doc {
 	return d
 }
 
-// shapers is the shaper of the forms both DejaVu faces draw, built once.
+// shapers is the shaper of the forms both DejaVu faces draw, or else the
+// Arabic fallback, built once.
 var shapers = sync.OnceValue(func() *shaper {
 	font := map[rune]bool{}
 	for r := range dejavu[0].runes {
 		if dejavu[1].runes[r] {
 			font[r] = true
 		}
+	}
+	for r := range arabic[0].runes {
+		font[r] = true
 	}
 	return newShaper(font)
 })
@@ -84,8 +88,12 @@ func (d *Doc) runs(text []rune) []run {
 	var cur *face
 	for _, r := range text {
 		f := dejavu[d.style]
-		if !f.runes[r] && ethiopic[d.style].runes[r] {
+		switch {
+		case f.runes[r]:
+		case ethiopic[d.style].runes[r]:
 			f = ethiopic[d.style]
+		case arabic[d.style].runes[r]:
+			f = arabic[d.style]
 		}
 		if r == ' ' && cur != nil {
 			f = cur // a space goes with the text around it
