@@ -139,3 +139,27 @@ func TestAmountOnAnArabicPage(t *testing.T) {
 		t.Errorf("the amount reads\n%s", text)
 	}
 }
+
+// Documents are written by concurrent requests from the same embedded
+// fonts (run with -race).
+func TestConcurrentDocuments(t *testing.T) {
+	done := make(chan []byte)
+	for i := range 4 {
+		go func() {
+			d := New([]string{"ltr", "rtl"}[i%2])
+			d.AddPage()
+			d.SetFont("B", 12)
+			d.MultiCell(0, 6, "سلام "+strconv.Itoa(i)+" ሰላም عائشہ", "", "L", false)
+			body, err := d.Bytes()
+			if err != nil {
+				t.Error(err)
+			}
+			done <- body
+		}()
+	}
+	for range 4 {
+		if body := <-done; len(body) < 1000 {
+			t.Errorf("a %d-byte PDF", len(body))
+		}
+	}
+}
