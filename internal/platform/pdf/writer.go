@@ -278,6 +278,41 @@ func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 	d.SetX(lm)
 }
 
+// Write prints txt as running text from the current position, lines h
+// high, wrapping at the end margin and going on from the start margin; it
+// ends after the text, so that a Write in another style (a name in bold)
+// can follow on the same line. On an Arabic page the pieces follow each
+// other right to left. "\n" starts a new line.
+func (d *Doc) Write(h float64, txt string) {
+	pw, _ := d.GetPageSize()
+	lm, _, rm, _ := d.GetMargins()
+	cm := d.GetCellMargin()
+	d.SetCellMargin(0)
+	defer d.SetCellMargin(cm)
+	emit := func(line string) {
+		d.CellFormat(d.GetStringWidth(line), h, line, "", 0, "L", false, 0, "")
+	}
+	for i, para := range strings.Split(txt, "\n") {
+		if i > 0 {
+			d.SetXY(lm, d.GetY()+h)
+		}
+		line := ""
+		for j, word := range strings.Split(para, " ") {
+			try := word
+			if j > 0 {
+				try = line + " " + word
+			}
+			if line != "" && d.GetX()+d.GetStringWidth(try) > pw-rm {
+				emit(strings.TrimRight(line, " "))
+				d.SetXY(lm, d.GetY()+h)
+				try = word
+			}
+			line = try
+		}
+		emit(line)
+	}
+}
+
 // Fit shortens s with an ellipsis until it is no wider than w in the
 // current font.
 func (d *Doc) Fit(s string, w float64) string {

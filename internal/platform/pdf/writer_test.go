@@ -163,3 +163,42 @@ func TestConcurrentDocuments(t *testing.T) {
 		}
 	}
 }
+
+// Running text in pieces of several styles reads in order on an Arabic page
+// as on a French one, and wraps within the margins.
+func TestWriteRunsOn(t *testing.T) {
+	for _, c := range []struct{ dir, before, name, after string }{
+		{"rtl", "تشهد الجمعية أن ", "سارة", " أتمت المهمة."},
+		{"ltr", "L'association certifie que ", "سارة", " a accompli sa mission."},
+	} {
+		d := New(c.dir)
+		d.SetMargins(20, 20, 20)
+		d.AddPage()
+		d.SetFont("", 11)
+		d.Write(6, c.before)
+		d.SetFont("B", 11)
+		d.Write(6, c.name)
+		d.SetFont("", 11)
+		d.Write(6, c.after+" "+strings.Repeat(c.after+" ", 20))
+		body, err := d.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdftest.Text(t, body)
+		if want := pdftest.Letters(c.before + c.name + c.after + c.after); !strings.Contains(pdftest.Letters(text), want) {
+			t.Errorf("%s: the running text reads\n%s", c.dir, text)
+		}
+		if lines := strings.Count(strings.TrimSpace(text), "\n"); lines < 2 {
+			t.Errorf("%s: %d line breaks in a paragraph of 20 sentences", c.dir, lines)
+		}
+		for _, w := range strings.Split(pdftest.Text(t, body, "-bbox"), "<word ")[1:] {
+			_, v, _ := strings.Cut(w, `xMax="`)
+			x, _ := strconv.ParseFloat(v[:strings.IndexByte(v, '"')], 64)
+			_, v, _ = strings.Cut(w, `xMin="`)
+			x0, _ := strconv.ParseFloat(v[:strings.IndexByte(v, '"')], 64)
+			if margin := 20 / 25.4 * 72; x0 < margin-1 || x > 595.28-margin+1 {
+				t.Errorf("%s: a word from %.0f to %.0f pt, out of the margins", c.dir, x0, x)
+			}
+		}
+	}
+}
