@@ -10,9 +10,11 @@ import (
 
 // Doc is an A4 portrait PDF, in millimetres, that writes text in any script.
 // It embeds *fpdf.Fpdf for what has nothing to do with text (pages, colours,
-// footers); its own SetFont, CellFormat, MultiCell, GetStringWidth,
-// SplitLines, Rect and Line replace fpdf's, which would print Latin-1 only
-// and, on a right-to-left page, at the wrong place.
+// footers); its own SetFont, CellFormat, MultiCell, Write, GetStringWidth,
+// SplitLines, AliasNbPages, Rect and Line replace fpdf's, which would print
+// Latin-1 only and, on a right-to-left page, at the wrong place. Text given
+// to them is in logical order, as typed; names and other text from elsewhere
+// go inside Isolate in a sentence.
 type Doc struct {
 	*fpdf.Fpdf
 	rtl    bool
