@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/go-pdf/fpdf"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Doc is an A4 portrait PDF, in millimetres, that writes text in any script.
@@ -129,7 +130,9 @@ func (d *Doc) line(s string) ([]run, []float64, float64) {
 	return rs, widths, total
 }
 
-// clean turns line breaks and tabs into spaces and drops other control
+// clean composes letters and their accents typed apart (NFC: "Nguyễn" from
+// e + circumflex + tilde), which the fonts draw as one glyph but not as
+// three, turns line breaks and tabs into spaces and drops other control
 // characters, which fonts do not draw.
 func clean(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -140,7 +143,7 @@ func clean(s string) string {
 			return -1
 		}
 		return r
-	}, s)
+	}, norm.NFC.String(s))
 }
 
 // GetStringWidth is the width of s on one line in the current font and

@@ -119,6 +119,10 @@ func TestMultiCellWraps(t *testing.T) {
 	if got := strings.Join(lines, " "); got != strings.TrimSpace(words) {
 		t.Errorf("lines joined = %q", got)
 	}
+	// Accents typed apart are drawn as the letter that carries them.
+	if a, b := d.GetStringWidth("Nguye\u0302\u0303n Thi\u0323"), d.GetStringWidth("Nguyễn Thị"); a != b {
+		t.Errorf("a name with accents typed apart is %.2f mm wide, composed %.2f mm", a, b)
+	}
 	if got := d.Fit("Jean-Baptiste de La Tour d'Auvergne", 30); !strings.HasSuffix(got, "…") || d.GetStringWidth(got) > 30 {
 		t.Errorf("Fit = %q (%.1f mm)", got, d.GetStringWidth(got))
 	}
