@@ -119,9 +119,10 @@ func TestMultiCellWraps(t *testing.T) {
 	if got := strings.Join(lines, " "); got != strings.TrimSpace(words) {
 		t.Errorf("lines joined = %q", got)
 	}
-	// Accents typed apart are drawn as the letter that carries them.
-	if a, b := d.GetStringWidth("Nguye\u0302\u0303n Thi\u0323"), d.GetStringWidth("Nguyễn Thị"); a != b {
-		t.Errorf("a name with accents typed apart is %.2f mm wide, composed %.2f mm", a, b)
+	// Accents typed apart are drawn as the letter that carries them: DejaVu
+	// would stack two marks on one another.
+	if got := clean("Nguye\u0302\u0303n Thi\u0323"); got != "Nguyễn Thị" {
+		t.Errorf("clean gives %+q", got)
 	}
 	if got := d.Fit("Jean-Baptiste de La Tour d'Auvergne", 30); !strings.HasSuffix(got, "…") || d.GetStringWidth(got) > 30 {
 		t.Errorf("Fit = %q (%.1f mm)", got, d.GetStringWidth(got))
