@@ -236,20 +236,30 @@ func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string,
 // is then printed by CellFormat.
 func (d *Doc) SplitLines(txt string, w float64) []string {
 	max := w - 2*d.GetCellMargin()
+	// Joining stops at spaces: a line is as wide as its words, each shaped
+	// and measured once, and the spaces between them (measured in DejaVu,
+	// at least as wide as the fallbacks' spaces).
+	space := d.GetStringWidth(" ")
 	var out []string
 	for _, para := range strings.Split(strings.ReplaceAll(txt, "\r", ""), "\n") {
 		var cur string
+		var curW float64
 		for _, word := range strings.Fields(para) {
-			try := word
-			if cur != "" {
-				try = cur + " " + word
+			ww := d.GetStringWidth(word)
+			if cur == "" && ww <= max {
+				cur, curW = word, ww
+				continue
 			}
-			if d.GetStringWidth(try) <= max {
-				cur = try
+			if cur != "" && curW+space+ww <= max {
+				cur, curW = cur+" "+word, curW+space+ww
 				continue
 			}
 			if cur != "" {
 				out = append(out, cur)
+			}
+			cur, curW = word, ww
+			if ww <= max {
+				continue
 			}
 			// A word wider than the line is cut where it must.
 			cur = ""
@@ -260,6 +270,7 @@ func (d *Doc) SplitLines(txt string, w float64) []string {
 				}
 				cur += string(r)
 			}
+			curW = d.GetStringWidth(cur)
 		}
 		out = append(out, cur)
 	}

@@ -119,6 +119,16 @@ func TestMultiCellWraps(t *testing.T) {
 	if got := strings.Join(lines, " "); got != strings.TrimSpace(words) {
 		t.Errorf("lines joined = %q", got)
 	}
+	long := strings.Repeat("ش", 120)
+	lines = d.SplitLines("Nom : "+long+" fin", 40)
+	if len(lines) < 3 || lines[0] != "Nom :" || lines[len(lines)-1] == "" || strings.ReplaceAll(strings.Join(lines, ""), " ", "") != "Nom:"+long+"fin" {
+		t.Errorf("a word longer than the line is cut into %q", lines)
+	}
+	for _, l := range lines {
+		if w := d.GetStringWidth(l); w > 40-2*d.GetCellMargin() {
+			t.Errorf("line %q is %.1f mm wide", l, w)
+		}
+	}
 	// Accents typed apart are drawn as the letter that carries them: DejaVu
 	// would stack two marks on one another.
 	if got := clean("Nguye\u0302\u0303n Thi\u0323"); got != "Nguyễn Thị" {
