@@ -21,6 +21,7 @@ type Doc struct {
 	rtl    bool
 	alias  string // the total pages' alias, see AliasNbPages
 	style  int    // 0 regular, 1 bold
+	cur    *face  // fpdf's current font
 	added  map[*face]bool
 	shaper *shaper
 }
@@ -55,13 +56,19 @@ func (d *Doc) RTL() bool { return d.rtl }
 
 // use makes f the current font, embedding it on first use: a document
 // without Ge'ez letters carries no Ethiopic font.
+// fpdf writes a font change into the page each time, even to the same font:
+// the current one is kept to write it only when it changes.
 func (d *Doc) use(f *face) {
+	if f == d.cur {
+		return
+	}
 	if !d.added[f] {
 		d.AddUTF8FontFromBytes(f.family, f.style, faceData[f.file])
 		d.added[f] = true
 	}
 	size, _ := d.GetFontSize()
 	d.Fpdf.SetFont(f.family, f.style, size)
+	d.cur = f
 }
 
 // SetFont sets the style ("" regular, "B" bold; italics are printed upright,
@@ -71,11 +78,21 @@ func (d *Doc) SetFont(style string, size float64) {
 	if strings.Contains(strings.ToUpper(style), "B") {
 		d.style = 1
 	}
-	if !d.added[dejavu[d.style]] {
-		d.AddUTF8FontFromBytes(dejavu[d.style].family, dejavu[d.style].style, faceData[dejavu[d.style].file])
-		d.added[dejavu[d.style]] = true
+	f := dejavu[d.style]
+	if !d.added[f] {
+		d.AddUTF8FontFromBytes(f.family, f.style, faceData[f.file])
+		d.added[f] = true
 	}
-	d.Fpdf.SetFont(dejavu[d.style].family, dejavu[d.style].style, size)
+	d.Fpdf.SetFont(f.family, f.style, size)
+	d.cur = f
+}
+
+// AddPage starts a page as fpdf's does. fpdf gives the new page the font
+// the text had before, whatever the footer and header set: so does Doc.
+func (d *Doc) AddPage() {
+	style, cur := d.style, d.cur
+	d.Fpdf.AddPage()
+	d.style, d.cur = style, cur
 }
 
 // run is a piece of a line drawn in one font.
@@ -192,8 +209,12 @@ func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string,
 	}
 	px := d.physX(x, w)
 	d.SetX(px)
-	// fpdf draws the box and turns the page when the cell does not fit.
+	// fpdf draws the box and turns the page when the cell does not fit
+	// (the footer and header may change the font: it is put back, as fpdf
+	// does for itself).
+	style, cur := d.style, d.cur
 	d.Fpdf.CellFormat(w, h, "", d.mirror(border), 0, "", fill, link, linkStr)
+	d.style, d.cur = style, cur
 	y := d.GetY()
 	if txt != "" {
 		rs, widths, total := d.line(txt)
