@@ -20,6 +20,7 @@ import (
 
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf/pdftest"
 )
 
 // impactYear writes a small year of activity (2019, before any demo data) in
@@ -320,11 +321,16 @@ func TestImpactDashboardScopeAndCharts(t *testing.T) {
 		if p := admin.get("/impact"); p.status != http.StatusOK || !strings.Contains(p.body, "Toute l&#39;association") {
 			t.Errorf("admin dashboard: status %d, whole association named: %v", p.status, strings.Contains(p.body, "Toute l&#39;association"))
 		}
-		// In Arabic, the page says the PDF will be in French.
+		// In Arabic, the report page and its PDF are in Arabic.
 		ar := s.signIn("admin@tremplin.example")
 		ar.post("/lang", url.Values{"lang": {"ar"}, "next": {"/impact"}})
-		if p := ar.get("/impact/report?from=2025-01-01&to=2025-12-31"); !strings.Contains(p.body, "بالفرنسية") || !strings.Contains(p.body, `dir="rtl"`) {
-			t.Errorf("arabic report page: status %d, no note about the French PDF", p.status)
+		if p := ar.get("/impact/report?from=2025-01-01&to=2025-12-31"); !strings.Contains(p.body, `dir="rtl"`) {
+			t.Errorf("arabic report page: status %d, not right to left", p.status)
+		}
+		pdf := ar.get("/impact/report.pdf?from=2025-01-01&to=2025-12-31")
+		if title := i18n.For("ar").T("impact.report.title"); pdf.status != http.StatusOK ||
+			!strings.Contains(pdftest.Letters(pdftest.Text(t, []byte(pdf.body))), pdftest.Letters(title)) {
+			t.Errorf("arabic report PDF: status %d, no title %q", pdf.status, title)
 		}
 	})
 }

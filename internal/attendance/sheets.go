@@ -12,16 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-
-	"github.com/go-pdf/fpdf"
-	"golang.org/x/text/encoding/charmap"
 
 	"tremplin/internal/exports"
 	"tremplin/internal/org"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/training"
 )
@@ -160,49 +157,10 @@ func nonEmpty(parts ...string) []string {
 	return out
 }
 
-// printable keeps what the PDF core fonts can draw (Windows-1252: every Latin
-// letter French uses — é, è, ë, ç, œ, Æ… — but not Arabic, Tigrinya or Persian
-// script) and reports whether anything had to be left out.
-func printable(s string) (string, bool) {
-	var b strings.Builder
-	lost := false
-	for _, r := range s {
-		if _, ok := charmap.Windows1252.EncodeRune(r); ok && (r >= ' ' || r == '\t') {
-			b.WriteRune(r)
-		} else if !unicode.IsSpace(r) {
-			lost = true
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " "), lost
-}
-
-// lineName is how a person is named on a sheet: "LAST First". A name typed in a
-// script the core fonts cannot draw (Arabic, say) keeps its Latin part and is
-// followed by the last four digits of the person's phone, so that the trainer can
-// still tell who signs: "(nom en écriture non latine, tél. …5601)". Embedding a
-// Unicode font (and shaping Arabic right to left) would print the name itself,
-// at the cost of a much heavier file; staff can also type a Latin spelling in
-// the person's file.
-func lineName(p i18n.Printer, l SheetLine) string {
-	last, lostLast := printable(strings.ToUpper(l.LastName))
-	first, lostFirst := printable(l.FirstName)
-	name := strings.TrimSpace(last + " " + first)
-	if !lostLast && !lostFirst {
-		return name
-	}
-	digits := ""
-	for _, r := range l.Phone {
-		if r >= '0' && r <= '9' {
-			digits += string(r)
-		}
-	}
-	if len(digits) > 4 {
-		digits = digits[len(digits)-4:]
-	}
-	if digits == "" {
-		digits = "?"
-	}
-	return strings.TrimSpace(name + " " + p.T("exports.pdf.unprintable", "digits", digits))
+// lineName is how a person is named on a sheet: "LAST First", in whatever
+// script the name is written (Arabic right to left, Tigrinya in Ge'ez).
+func lineName(l SheetLine) string {
+	return strings.Join(strings.Fields(strings.ToUpper(l.LastName)+" "+l.FirstName), " ")
 }
 
 // Page geometry, in millimetres (A4 portrait).
@@ -217,44 +175,44 @@ const (
 // a meeting's list is long, the table's header repeated), in French.
 func RenderSheets(sheets []Sheet) (*bytes.Buffer, error) {
 	p := i18n.For(sheetLang)
-	pdf := fpdf.New("P", "mm", "A4", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252, for the core fonts
-	txt := func(s string) string { t, _ := printable(s); return tr(t) }
-	pdf.SetTitle(p.T("exports.pdf.title"), true)
-	pdf.SetAuthor("Tremplin", true)
-	pdf.SetCreator("Tremplin", true)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
+	doc := pdf.New(p.Dir())
+	doc.SetTitle(p.T("exports.pdf.title"), true)
+	doc.SetAuthor("Tremplin", true)
+	doc.SetCreator("Tremplin", true)
+	doc.SetMargins(margin, margin, margin)
+	doc.SetAutoPageBreak(false, 0)
+	doc.AliasNbPages("{nb}")
+	doc.SetFooterFunc(func() {
 		y := pageH - footerH + 4
-		pdf.SetFont("Helvetica", "B", 10)
-		pdf.SetXY(margin, y)
-		pdf.CellFormat(80, 6, txt(p.T("exports.pdf.trainer_signature")), "", 0, "L", false, 0, "")
-		pdf.Rect(margin+85, y-2, pageW-2*margin-85, 16, "D")
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.SetXY(margin, pageH-10)
-		pdf.CellFormat(120, 5, txt("Tremplin – "+p.T("exports.pdf.title")), "", 0, "L", false, 0, "")
-		pdf.CellFormat(pageW-2*margin-120, 5, txt(p.T("exports.pdf.page", "n", pdf.PageNo(), "total", "{nb}")), "", 0, "R", false, 0, "")
+		doc.SetFont("B", 10)
+		doc.SetXY(margin, y)
+		label := p.T("exports.pdf.trainer_signature")
+		lw := doc.GetStringWidth(label) + 2*doc.GetCellMargin()
+		doc.CellFormat(lw, 6, label, "", 0, "L", false, 0, "")
+		doc.Rect(margin+lw+3, y-2, pageW-2*margin-lw-3, 16, "D")
+		doc.SetFont("", 8)
+		doc.SetXY(margin, pageH-10)
+		doc.CellFormat(120, 5, "Tremplin – "+p.T("exports.pdf.title"), "", 0, "L", false, 0, "")
+		doc.CellFormat(pageW-2*margin-120, 5, p.T("exports.pdf.page", "n", doc.PageNo(), "total", "{nb}"), "", 0, "R", false, 0, "")
 	})
 	if len(sheets) == 0 {
-		pdf.AddPage()
-		pdf.SetFont("Helvetica", "B", 16)
-		pdf.CellFormat(0, 10, txt(p.T("exports.pdf.title")), "", 1, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 11)
-		pdf.CellFormat(0, 8, txt(p.T("exports.pdf.no_meetings")), "", 1, "L", false, 0, "")
+		doc.AddPage()
+		doc.SetFont("B", 16)
+		doc.CellFormat(0, 10, p.T("exports.pdf.title"), "", 1, "L", false, 0, "")
+		doc.SetFont("", 11)
+		doc.CellFormat(0, 8, p.T("exports.pdf.no_meetings"), "", 1, "L", false, 0, "")
 	}
 	for _, s := range sheets {
-		drawSheet(pdf, p, txt, s)
+		drawSheet(doc, p, s)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	body, err := doc.Bytes()
+	if err != nil {
 		return nil, err
 	}
-	return &buf, nil
+	return bytes.NewBuffer(body), nil
 }
 
-func drawSheet(pdf *fpdf.Fpdf, p i18n.Printer, txt func(string) string, s Sheet) {
+func drawSheet(doc *pdf.Doc, p i18n.Printer, s Sheet) {
 	marked := false
 	for _, l := range s.People {
 		marked = marked || l.Mark != ""
@@ -267,82 +225,75 @@ func drawSheet(pdf *fpdf.Fpdf, p i18n.Printer, txt func(string) string, s Sheet)
 	cols[3] = width - cols[0] - cols[1] - cols[2]
 	day := func(t time.Time) string { return web.FormatDate(p, t) }
 	line := func(label, value string) {
-		pdf.SetFont("Helvetica", "B", 10)
-		lw := pdf.GetStringWidth(txt(label)) + 2
-		pdf.CellFormat(lw, 6, txt(label), "", 0, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.MultiCell(width-lw, 6, txt(value), "", "L", false)
+		doc.SetFont("B", 10)
+		lw := doc.GetStringWidth(label) + 2
+		doc.CellFormat(lw, 6, label, "", 0, "L", false, 0, "")
+		doc.SetFont("", 10)
+		doc.MultiCell(width-lw, 6, value, "", "L", false)
 	}
 	header := func(cont bool) {
-		pdf.AddPage()
-		pdf.SetFont("Helvetica", "B", 16)
+		doc.AddPage()
+		doc.SetFont("B", 16)
 		title := p.T("exports.pdf.title")
 		if cont {
 			title += " " + p.T("exports.pdf.continued")
 		}
-		pdf.CellFormat(0, 9, txt(title), "", 1, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "B", 11)
-		pdf.CellFormat(0, 7, txt(p.T("exports.pdf.association", "antenna", s.Antenna)), "", 1, "L", false, 0, "")
+		doc.CellFormat(0, 9, title, "", 1, "L", false, 0, "")
+		doc.SetFont("B", 11)
+		doc.CellFormat(0, 7, p.T("exports.pdf.association", "antenna", pdf.Isolate(s.Antenna)), "", 1, "L", false, 0, "")
 		if s.AntennaAddress != "" && !cont {
-			pdf.SetFont("Helvetica", "", 9)
-			pdf.CellFormat(0, 5, txt(s.AntennaAddress), "", 1, "L", false, 0, "")
+			doc.SetFont("", 9)
+			doc.CellFormat(0, 5, s.AntennaAddress, "", 1, "L", false, 0, "")
 		}
-		pdf.Ln(2)
-		line(p.T("exports.pdf.programme"), p.T("exports.pdf.programme_value", "title", s.Programme, "hours", s.TotalHours))
+		doc.Ln(2)
+		line(p.T("exports.pdf.programme"), p.T("exports.pdf.programme_value", "title", pdf.Isolate(s.Programme), "hours", s.TotalHours))
 		line(p.T("exports.pdf.meeting"), p.T("exports.pdf.meeting_value", "weekday", p.T(fmt.Sprintf("weekday.%d", s.Start.Weekday())),
 			"date", day(s.Start), "start", s.Start.Format("15:04"), "end", s.End.Format("15:04"), "zone", s.Timezone))
 		if !cont {
 			line(p.T("exports.pdf.cohort"), p.T("exports.pdf.cohort_value", "from", day(s.StartsOn), "to", day(s.EndsOn)))
 			line(p.T("exports.pdf.place"), s.Place)
-			advisers := strings.Join(s.Advisers, ", ")
+			var names []string
+			for _, a := range s.Advisers {
+				names = append(names, pdf.Isolate(a))
+			}
+			advisers := strings.Join(names, ", ")
 			if advisers == "" {
 				advisers = "–"
 			}
 			line(p.T("exports.pdf.advisers"), advisers)
 			line(p.T("exports.pdf.count"), fmt.Sprint(len(s.People)))
 		}
-		pdf.Ln(3)
-		pdf.SetFont("Helvetica", "B", 10)
-		pdf.SetFillColor(230, 230, 230)
+		doc.Ln(3)
+		doc.SetFont("B", 10)
+		doc.SetFillColor(230, 230, 230)
 		heads := []string{p.T("exports.pdf.col_number"), p.T("exports.pdf.col_name"), p.T("exports.pdf.col_mark"), p.T("exports.pdf.col_signature")}
 		for i, h := range heads {
 			if cols[i] > 0 {
-				pdf.CellFormat(cols[i], 8, txt(h), "1", 0, "C", true, 0, "")
+				doc.CellFormat(cols[i], 8, h, "1", 0, "C", true, 0, "")
 			}
 		}
-		pdf.Ln(-1)
+		doc.Ln(-1)
 	}
 	header(false)
 	if len(s.People) == 0 {
-		pdf.SetFont("Helvetica", "I", 10)
-		pdf.CellFormat(width, rowH, txt(p.T("exports.pdf.nobody")), "1", 1, "C", false, 0, "")
+		doc.SetFont("I", 10)
+		doc.CellFormat(width, rowH, p.T("exports.pdf.nobody"), "1", 1, "C", false, 0, "")
 		return
 	}
 	for i, l := range s.People {
-		if pdf.GetY()+rowH > pageH-footerH {
+		if doc.GetY()+rowH > pageH-footerH {
 			header(true)
 		}
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.CellFormat(cols[0], rowH, fmt.Sprint(i+1), "1", 0, "C", false, 0, "")
-		pdf.CellFormat(cols[1], rowH, fit(pdf, txt(lineName(p, l)), cols[1]-2), "1", 0, "L", false, 0, "")
+		doc.SetFont("", 10)
+		doc.CellFormat(cols[0], rowH, fmt.Sprint(i+1), "1", 0, "C", false, 0, "")
+		doc.CellFormat(cols[1], rowH, doc.Fit(lineName(l), cols[1]-2), "1", 0, "L", false, 0, "")
 		if cols[2] > 0 {
 			mark := ""
 			if l.Mark != "" {
 				mark = p.T("training.mark." + l.Mark)
 			}
-			pdf.CellFormat(cols[2], rowH, txt(mark), "1", 0, "C", false, 0, "")
+			doc.CellFormat(cols[2], rowH, mark, "1", 0, "C", false, 0, "")
 		}
-		pdf.CellFormat(cols[3], rowH, "", "1", 1, "L", false, 0, "")
+		doc.CellFormat(cols[3], rowH, "", "1", 1, "L", false, 0, "")
 	}
-}
-
-// fit shortens s (already in the PDF's encoding) to the width w, in the current font.
-func fit(pdf *fpdf.Fpdf, s string, w float64) string {
-	if pdf.GetStringWidth(s) <= w {
-		return s
-	}
-	for len(s) > 0 && pdf.GetStringWidth(s+"...") > w {
-		s = s[:len(s)-1] // one byte is one character in cp1252
-	}
-	return s + "..."
 }

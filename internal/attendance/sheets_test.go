@@ -3,49 +3,35 @@ package attendance
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf/pdftest"
 	"tremplin/internal/training"
 )
 
 // pdfText extracts a PDF's text with poppler's pdftotext, as a funder's tools
-// would read it.
+// would, right-to-left runs in logical order and Arabic letters as typed.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatal("pdftotext is missing: install poppler-utils (apt-get install poppler-utils) to read the attendance sheets back")
-	}
-	path := filepath.Join(t.TempDir(), "sheet.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return pdftest.Plain(pdftest.Text(t, pdf, "-layout"))
 }
 
-func TestLineNameKeepsAccentsAndNamesTheUnprintable(t *testing.T) {
-	p := i18n.For("fr")
+func TestLineNameIsInAnyScript(t *testing.T) {
 	cases := []struct {
 		line SheetLine
 		want string
 	}{
 		{SheetLine{FirstName: "Hélène", LastName: "Lefèvre"}, "LEFÈVRE Hélène"},
 		{SheetLine{FirstName: "Noël", LastName: "Cœur-Ærts"}, "CŒUR-ÆRTS Noël"},
-		{SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+33612345601"}, "(nom en écriture non latine, tél. …5601)"},
-		{SheetLine{FirstName: "Amina", LastName: "حداد", Phone: "+265991234567"}, "Amina (nom en écriture non latine, tél. …4567)"},
-		{SheetLine{FirstName: "ዮናስ", LastName: "Tesfaye"}, "TESFAYE (nom en écriture non latine, tél. …?)"},
+		{SheetLine{FirstName: "محمد", LastName: "حداد"}, "حداد محمد"},
+		{SheetLine{FirstName: " Amina ", LastName: "حداد"}, "حداد Amina"},
+		{SheetLine{FirstName: "ዮናስ", LastName: "Tesfaye"}, "TESFAYE ዮናስ"},
 	}
 	for _, c := range cases {
-		if got := lineName(p, c.line); got != c.want {
+		if got := lineName(c.line); got != c.want {
 			t.Errorf("lineName(%q %q) = %q, want %q", c.line.FirstName, c.line.LastName, got, c.want)
 		}
 	}
@@ -60,7 +46,8 @@ func TestSheetsReadBackWithPdftotext(t *testing.T) {
 		Advisers: []string{"Grace Phiri"}}
 	s.People = append(s.People, SheetLine{FirstName: "Hélène", LastName: "Dupré", Mark: "present"},
 		SheetLine{FirstName: "Noël", LastName: "Bézier", Mark: "absent"},
-		SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+265991230042"})
+		SheetLine{FirstName: "محمد", LastName: "حداد", Phone: "+265991230042"},
+		SheetLine{FirstName: "ዮናስ", LastName: "Tesfaye"})
 	for i := range 30 { // a long list runs onto a second page
 		s.People = append(s.People, SheetLine{FirstName: "Personne", LastName: fmt.Sprintf("Numéro%02d", i)})
 	}
@@ -74,23 +61,25 @@ func TestSheetsReadBackWithPdftotext(t *testing.T) {
 	text := pdfText(t, pdf.Bytes())
 	for _, want := range []string{"Feuille d'émargement", "Tremplin – antenne Dzaleka", "mercredi 3 février 2027, de 08:30 à 11:00",
 		"Africa/Blantyre", "du 11 janvier 2027 au 19 mars 2027", "Grace Phiri", "DUPRÉ Hélène", "BÉZIER Noël", "Présent·e", "Absent·e",
-		"tél. …0042", "Personnes inscrites : 33", "Signature du formateur / de la formatrice", "Page 1 sur 2", "Page 2 sur 2", "(suite)",
+		"حداد محمد", "TESFAYE ዮናስ", "Personnes inscrites : 34", "Signature du formateur / de la formatrice", "Page 1 sur 2", "Page 2 sur 2", "(suite)",
 		"NUMÉRO29 Personne"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the sheet does not say %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, "محمد") {
-		t.Error("Arabic letters were drawn with a font that has none")
+	// The Arabic name is drawn joined (حـ ـد ا د  مـ ـحـ ـمـ ـد) and right
+	// to left: pdftotext reads it back in logical order.
+	if raw := pdftest.Text(t, pdf.Bytes(), "-layout"); !strings.Contains(raw, "\uFEA3\uFEAA\uFE8D\uFEA9 \uFEE3\uFEA4\uFEE4\uFEAA") {
+		t.Errorf("the Arabic name is not shaped:\n%s", raw)
 	}
 	// One numbered line per person.
-	for _, n := range []string{"1", "33"} {
+	for _, n := range []string{"1", "34"} {
 		if !containsLineStarting(text, n) {
 			t.Errorf("no line numbered %s", n)
 		}
 	}
-	if containsLineStarting(text, "34") {
-		t.Error("a 34th line for 33 people")
+	if containsLineStarting(text, "35") {
+		t.Error("a 35th line for 34 people")
 	}
 }
 

@@ -7,11 +7,11 @@ import (
 	"io"
 	"strings"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
 	"tremplin/internal/opendata"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
@@ -217,55 +217,48 @@ func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// pdfReport prints the heading and the tables on A4 pages, in Helvetica through
-// the Windows-1252 translator so that French accents print right.
+// pdfReport prints the heading and the tables on A4 pages, in p's language
+// (right to left in Arabic, the tables mirrored), names of antennas and
+// programmes in whatever script they are written.
 func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle(p.T("impact.report.title"), true)
-	pdf.SetCreator("Tremplin", true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.SetMargins(12, 12, 12)
-	pdf.SetAutoPageBreak(true, 12)
-	pdf.AddPage()
+	doc := pdf.New(p.Dir())
+	doc.SetTitle(p.T("impact.report.title"), true)
+	doc.SetCreator("Tremplin", true)
+	doc.SetMargins(12, 12, 12)
+	doc.SetAutoPageBreak(true, 12)
+	doc.AddPage()
 	head := heading(p, c)
 	// The title block: who reports (the association, as open data names it), then
 	// what and over which period.
 	if c.Association != nil && c.Association.Name != "" {
-		pdf.SetFont("Helvetica", "B", 18)
-		pdf.MultiCell(0, 9, tr(c.Association.Name), "", "L", false)
+		doc.SetFont("B", 18)
+		doc.MultiCell(0, 9, c.Association.Name, "", "L", false)
 	}
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.MultiCell(0, 8, tr(head[0][0]), "", "L", false)
-	pdf.Ln(2)
-	pdf.SetFont("Helvetica", "", 10)
+	doc.SetFont("B", 16)
+	doc.MultiCell(0, 8, head[0][0], "", "L", false)
+	doc.Ln(2)
+	doc.SetFont("", 10)
 	for _, h := range head[1:] {
-		pdf.SetFont("Helvetica", "B", 10)
-		pdf.CellFormat(35, 6, tr(h[0]), "", 0, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.MultiCell(0, 6, tr(h[1]), "", "L", false)
+		doc.SetFont("B", 10)
+		doc.CellFormat(35, 6, h[0], "", 0, "L", false, 0, "")
+		doc.SetFont("", 10)
+		doc.MultiCell(0, 6, h[1], "", "L", false)
 	}
 	width := 186.0
 	for _, t := range fig.Tables(p) {
-		pdf.Ln(4)
-		if pdf.GetY() > 250 {
-			pdf.AddPage()
+		doc.Ln(4)
+		if doc.GetY() > 250 {
+			doc.AddPage()
 		}
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.CellFormat(0, 8, tr(t.Title), "", 1, "L", false, 0, "")
+		doc.SetFont("B", 12)
+		doc.CellFormat(0, 8, t.Title, "", 1, "L", false, 0, "")
 		n := len(t.Columns)
-		first := 62.0
+		first := 70.0 // DejaVu Sans is wider than Helvetica was
 		if n == 2 {
 			first = 120
 		}
 		other := (width - first) / float64(n-1)
-		pdf.SetFont("Helvetica", "B", 8)
-		fit := func(s string, w float64) string {
-			s = tr(s)
-			for pdf.GetStringWidth(s) > w-2 && len(s) > 1 {
-				s = s[:len(s)-1]
-			}
-			return s
-		}
+		doc.SetFont("B", 8)
 		// Headers wrap within their column (bottom-aligned) rather than being cut.
 		const lineH = 3.8
 		heads := make([][]string, n)
@@ -275,15 +268,13 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 			if i == 0 {
 				w = first
 			}
-			for _, line := range pdf.SplitLines([]byte(tr(col)), w) {
-				heads[i] = append(heads[i], string(line))
-			}
+			heads[i] = doc.SplitLines(col, w)
 			rows = max(rows, len(heads[i]))
 		}
-		if pdf.GetY()+float64(rows)*lineH+7 > 285 {
-			pdf.AddPage()
+		if doc.GetY()+float64(rows)*lineH+7 > 285 {
+			doc.AddPage()
 		}
-		x0, y0 := pdf.GetXY()
+		x0, y0 := doc.GetXY()
 		x := x0
 		for i, lines := range heads {
 			w, align := other, "R"
@@ -291,46 +282,42 @@ func pdfReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 				w, align = first, "L"
 			}
 			for k, line := range lines {
-				pdf.SetXY(x, y0+float64(rows-len(lines)+k)*lineH)
-				pdf.CellFormat(w, lineH, line, "", 0, align, false, 0, "")
+				doc.SetXY(x, y0+float64(rows-len(lines)+k)*lineH)
+				doc.CellFormat(w, lineH, line, "", 0, align, false, 0, "")
 			}
 			x += w
 		}
 		y1 := y0 + float64(rows)*lineH + 1
-		pdf.Line(x0, y1, x0+width, y1)
-		pdf.SetXY(x0, y1)
-		pdf.SetFont("Helvetica", "", 9)
+		doc.Line(x0, y1, x0+width, y1)
+		doc.SetXY(x0, y1)
+		doc.SetFont("", 9)
 		for _, r := range t.Rows {
 			for i, cell := range r {
 				w, align := other, "R"
 				if i == 0 {
 					w, align = first, "L"
 				}
-				pdf.CellFormat(w, 6, fit(Format(p, cell), w), "B", 0, align, false, 0, "")
+				doc.CellFormat(w, 6, doc.Fit(Format(p, cell), w-2), "B", 0, align, false, 0, "")
 			}
-			pdf.Ln(-1)
+			doc.Ln(-1)
 		}
 	}
 	// How each figure is counted, as the report page says it.
-	pdf.Ln(6)
-	if pdf.GetY() > 250 {
-		pdf.AddPage()
+	doc.Ln(6)
+	if doc.GetY() > 250 {
+		doc.AddPage()
 	}
-	pdf.SetFont("Helvetica", "B", 12)
-	pdf.CellFormat(0, 8, tr(p.T("impact.how.title")), "", 1, "L", false, 0, "")
+	doc.SetFont("B", 12)
+	doc.CellFormat(0, 8, p.T("impact.how.title"), "", 1, "L", false, 0, "")
 	for _, h := range howWeCount {
-		if pdf.GetY() > 270 {
-			pdf.AddPage()
+		if doc.GetY() > 270 {
+			doc.AddPage()
 		}
-		pdf.SetFont("Helvetica", "B", 9)
-		pdf.MultiCell(0, 4.5, tr(p.T(h[0])), "", "L", false)
-		pdf.SetFont("Helvetica", "", 9)
-		pdf.MultiCell(0, 4.5, tr(p.T(h[1])), "", "L", false)
-		pdf.Ln(1.5)
+		doc.SetFont("B", 9)
+		doc.MultiCell(0, 4.5, p.T(h[0]), "", "L", false)
+		doc.SetFont("", 9)
+		doc.MultiCell(0, 4.5, p.T(h[1]), "", "L", false)
+		doc.Ln(1.5)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return doc.Bytes()
 }

@@ -240,7 +240,6 @@ type pageData struct {
 	Period        string
 	All           bool // the whole association (an admin with no antenna chosen)
 	PartnerFunnel string
-	PDFLang       string
 }
 
 func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, charts map[string]int) {
@@ -255,7 +254,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string, cha
 		h.Render.Fail(w, r, err)
 		return
 	}
-	data := &pageData{choice: c, PDFLang: pdfLang(p.Lang), All: c.Filter.Antennas == nil, PartnerFunnel: h.PartnerFunnel,
+	data := &pageData{choice: c, All: c.Filter.Antennas == nil, PartnerFunnel: h.PartnerFunnel,
 		Presets: c.presets(p, r.URL.Path, time.Now())}
 	if !c.Form.Valid() {
 		h.Render.Render(w, r, http.StatusUnprocessableEntity, name, data, c.Form)
@@ -393,25 +392,18 @@ func (h *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// ReportPDF sends the report as a PDF, in French or English (in French when the
-// interface is in Arabic: the PDF library cannot join Arabic letters).
+// ReportPDF sends the report as a PDF, in the interface's language (right to
+// left in Arabic).
 func (h *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 	c, fig, ok := h.download(w, r)
 	if !ok {
 		return
 	}
-	body, err := pdfReport(i18n.For(pdfLang(i18n.FromContext(r.Context()).Lang)), c, fig)
+	body, err := pdfReport(i18n.FromContext(r.Context()), c, fig)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	attach(w, "application/pdf", filename(c, "pdf"))
 	w.Write(body)
-}
-
-func pdfLang(lang string) string {
-	if lang == "ar" {
-		return "fr"
-	}
-	return lang
 }

@@ -1,7 +1,6 @@
 package volunteers
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -10,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf"
 	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/web"
 )
@@ -135,18 +133,14 @@ func (h *Handlers) ValuationXLSX(w http.ResponseWriter, r *http.Request) {
 
 // ValuationPDF sends the year's figures for the annex of the accounts: the
 // rates used, then hours and value by antenna, by month and by mission, and the
-// total: GET /volunteers/valuation.pdf. The PDF's fonts print Latin scripts
-// only: an Arabic page gets the French annex.
+// total: GET /volunteers/valuation.pdf, in the page's language (right to left
+// in Arabic).
 func (h *Handlers) ValuationPDF(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.valuation(w, r)
 	if !ok {
 		return
 	}
-	p := i18n.FromContext(r.Context())
-	if p.Dir() == "rtl" {
-		p = i18n.For("fr")
-	}
-	body, err := valuationPDF(p, v)
+	body, err := valuationPDF(i18n.FromContext(r.Context()), v)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -156,42 +150,39 @@ func (h *Handlers) ValuationPDF(w http.ResponseWriter, r *http.Request) {
 }
 
 func valuationPDF(p i18n.Printer, v *Valuation) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	doc := pdf.New(p.Dir())
 	title := p.T("volunteers.valuation.title", "year", v.Year)
-	pdf.SetTitle(title, true)
-	pdf.SetCreator("Tremplin", true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.SetMargins(15, 15, 15)
-	pdf.SetAutoPageBreak(true, 15)
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.MultiCell(0, 8, tr(title), "", "L", false)
-	pdf.SetFont("Helvetica", "", 9)
-	pdf.MultiCell(0, 5, tr(p.T("volunteers.valuation.how")), "", "L", false)
-	pdf.Ln(2)
+	doc.SetTitle(title, true)
+	doc.SetCreator("Tremplin", true)
+	doc.SetMargins(15, 15, 15)
+	doc.SetAutoPageBreak(true, 15)
+	doc.AddPage()
+	doc.SetFont("B", 16)
+	doc.MultiCell(0, 8, title, "", "L", false)
+	doc.SetFont("", 9)
+	doc.MultiCell(0, 5, p.T("volunteers.valuation.how"), "", "L", false)
+	doc.Ln(2)
+	// Amounts and hours inside a sentence are isolated: their digit groups
+	// and euro sign keep their order in an Arabic line.
 	money := func(m Money) string { return strings.ReplaceAll(m.String(), "\u202f", " ") }
 	hours := func(minutes int64) string { return plainHours(minutes) }
 	for _, rt := range v.Rates {
-		pdf.MultiCell(0, 5, tr(p.T("volunteers.valuation.rate_line", "from", rt.ValidFrom, "gross", money(rt.Gross()),
-			"charges", rt.Charges(), "rate", money(rt.Hourly()), "label", rt.Label)), "", "L", false)
+		doc.MultiCell(0, 5, p.T("volunteers.valuation.rate_line", "from", pdf.Isolate(rt.ValidFrom), "gross", pdf.Isolate(money(rt.Gross())),
+			"charges", rt.Charges(), "rate", pdf.Isolate(money(rt.Hourly())), "label", pdf.Isolate(rt.Label)), "", "L", false)
 	}
 	section := func(heading string, rows [][3]string) {
-		pdf.Ln(4)
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.CellFormat(0, 8, tr(heading), "", 1, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "B", 9)
-		pdf.CellFormat(110, 6, "", "B", 0, "L", false, 0, "")
-		pdf.CellFormat(30, 6, tr(p.T("volunteers.valuation.col_hours")), "B", 0, "R", false, 0, "")
-		pdf.CellFormat(40, 6, tr(p.T("volunteers.valuation.col_value")), "B", 1, "R", false, 0, "")
-		pdf.SetFont("Helvetica", "", 9)
+		doc.Ln(4)
+		doc.SetFont("B", 12)
+		doc.CellFormat(0, 8, heading, "", 1, "L", false, 0, "")
+		doc.SetFont("B", 9)
+		doc.CellFormat(110, 6, "", "B", 0, "L", false, 0, "")
+		doc.CellFormat(30, 6, p.T("volunteers.valuation.col_hours"), "B", 0, "R", false, 0, "")
+		doc.CellFormat(40, 6, p.T("volunteers.valuation.col_value"), "B", 1, "R", false, 0, "")
+		doc.SetFont("", 9)
 		for _, row := range rows {
-			label := tr(row[0])
-			for pdf.GetStringWidth(label) > 108 && len(label) > 1 {
-				label = label[:len(label)-1]
-			}
-			pdf.CellFormat(110, 6, label, "B", 0, "L", false, 0, "")
-			pdf.CellFormat(30, 6, row[1], "B", 0, "R", false, 0, "")
-			pdf.CellFormat(40, 6, tr(row[2]), "B", 1, "R", false, 0, "")
+			doc.CellFormat(110, 6, doc.Fit(row[0], 108), "B", 0, "L", false, 0, "")
+			doc.CellFormat(30, 6, row[1], "B", 0, "R", false, 0, "")
+			doc.CellFormat(40, 6, row[2], "B", 1, "R", false, 0, "")
 		}
 	}
 	total := [3]string{p.T("volunteers.valuation.total"), hours(v.Total.Minutes), money(v.Total.Value)}
@@ -207,12 +198,10 @@ func valuationPDF(p i18n.Printer, v *Valuation) ([]byte, error) {
 	section(p.T("volunteers.valuation.by_month"), append(rows, total))
 	rows = nil
 	for _, m := range v.Missions {
-		rows = append(rows, [3]string{m.AntennaName + " · " + m.MissionTitle, hours(m.Minutes), money(m.Value)})
+		rows = append(rows, [3]string{pdf.Isolate(m.AntennaName) + " · " + pdf.Isolate(m.MissionTitle), hours(m.Minutes), money(m.Value)})
 	}
 	section(p.T("volunteers.valuation.by_mission"), append(rows, total))
-	var buf bytes.Buffer
-	err := pdf.Output(&buf)
-	return buf.Bytes(), err
+	return doc.Bytes()
 }
 
 // ratesData is the page of the rates.
