@@ -65,3 +65,32 @@ func TestDonorPagesOnAPhone(t *testing.T) {
 		}
 	}
 }
+
+// The admin's donation pages on a phone, in French and Arabic: HelloAsso's
+// import, the yearly declaration, the receipts' settings (sent without the
+// signatory's name, explained next to the field). Each fits 360 px and passes axe.
+func TestDonationAdminPagesOnAPhone(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	b.expectLang("fr", "ltr")
+	b.visit("login", "/login")
+	b.signIn("admin@tremplin.example")
+	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
+		b.expectLang(lang.lang, lang.dir)
+		if lang.lang != "fr" {
+			b.chooseLanguage(lang.lang)
+		}
+		for _, path := range []string{"/donations/import", "/donations/declaration?year=2026", "/donations/settings"} {
+			if status := b.visit(path, path); status != 200 {
+				t.Errorf("%s: HTTP %d", path, status)
+			}
+		}
+		b.fill([2]string{"address", "12 rue d'Arras"}, [2]string{"postcode", "59000"}, [2]string{"city", "Lille"},
+			[2]string{"purpose", "Former au numérique"}, [2]string{"signatory_name", ""})
+		if status := b.load("settings without a signatory "+lang.lang, click(`main form[action="/donations/settings"] button[type=submit]`)); status != 422 {
+			t.Errorf("settings without a signatory: HTTP %d, want 422", status)
+		}
+		if b.text("#e-signatory_name") == "" {
+			t.Error("no message next to the signatory's name")
+		}
+	}
+}

@@ -161,3 +161,28 @@ func TestDemoDonors(t *testing.T) {
 		}
 	})
 }
+
+// The receipt's PDF is the donor's antenna's managers' (another antenna's
+// manager gets the 404 page) and says its number; the settings are the
+// admin's, and a signature that is not an image is refused next to the field.
+func TestReceiptPDFAndSettings(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		var donor, receipt int64
+		s.app.DB.QueryRowContext(context.Background(), `SELECT r.donor_id, r.id FROM receipts r JOIN donors d ON d.id = r.donor_id
+			WHERE d.org_name = 'Numérique Solidaire SAS' AND r.state = 'issued'`).Scan(&donor, &receipt)
+		path := fmt.Sprintf("/donors/%d/receipts/%d/recu.pdf", donor, receipt)
+		p := s.signIn("manager.lille@tremplin.example").get(path)
+		if p.status != http.StatusOK || p.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(p.body, "%PDF") {
+			t.Fatalf("the receipt's PDF: %d %s", p.status, p.header.Get("Content-Type"))
+		}
+		if p := s.signIn("manager.bordeaux@tremplin.example").get(path); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux's manager reads Lille's receipt: %d", p.status)
+		}
+		admin := s.signIn("admin@tremplin.example")
+		p = admin.uploadAs("/donations/settings", url.Values{"address": {"12 rue d'Arras"}, "postcode": {"59000"}, "city": {"Lille"},
+			"purpose": {"Former au numérique"}, "body_kind": {"general_interest"}, "signatory_name": {"Nadia Benali"}}, "signature", "signature.png", []byte("not an image"))
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["signature"] == "" || valueOf(p.body, "signatory_name") != "Nadia Benali" {
+			t.Errorf("a signature that is not an image: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}

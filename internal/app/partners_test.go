@@ -64,6 +64,12 @@ func (s *site) partnerSignIn(email string) *browser {
 
 func (b *browser) upload(path string, fields url.Values, filename string, data []byte) page {
 	b.t.Helper()
+	return b.uploadAs(path, fields, "file", filename, data)
+}
+
+// uploadAs posts a multipart form with the file in the field named field.
+func (b *browser) uploadAs(path string, fields url.Values, field, filename string, data []byte) page {
+	b.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for k, vs := range fields {
@@ -72,7 +78,7 @@ func (b *browser) upload(path string, fields url.Values, filename string, data [
 		}
 	}
 	if filename != "" {
-		fw, _ := w.CreateFormFile("file", filename)
+		fw, _ := w.CreateFormFile(field, filename)
 		fw.Write(data)
 	}
 	w.Close()

@@ -353,10 +353,13 @@ func (a *App) routeTable() []Route {
 		{"POST /donors/{id}/gifts", managers, a.Donations.AddGiftPage},
 		{"POST /donors/{id}/receipts", managers, a.Donations.IssuePage},
 		{"POST /donors/{id}/receipts/{receipt}/cancel", managers, a.Donations.CancelPage},
+		{"GET /donors/{id}/receipts/{receipt}/recu.pdf", managers, a.Donations.ReceiptPDF},
 		// HelloAsso's payments and the yearly declaration are the association's.
 		{"GET /donations/import", admins, a.Donations.ImportForm},
 		{"POST /donations/import", admins, a.Donations.ImportUpload},
 		{"GET /donations/declaration", admins, a.Donations.DeclarationPage},
+		{"GET /donations/settings", admins, a.Donations.SettingsPage},
+		{"POST /donations/settings", admins, a.Donations.SettingsSave},
 		// --- end donations ---
 
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---

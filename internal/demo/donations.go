@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"time"
 
 	"tremplin/internal/donations"
@@ -29,6 +33,11 @@ func seedDonations(ctx context.Context, d *db.DB) error {
 		return err
 	}
 	if err := d.QueryRowContext(ctx, "SELECT id FROM staff WHERE email = 'manager.lille@tremplin.example'").Scan(&manager); err != nil {
+		return err
+	}
+	if err := donations.SaveSettings(ctx, d, &donations.Settings{Address: "12 rue d'Arras", Postcode: "59000", City: "Lille",
+		Purpose: "Accompagner vers l'autonomie numérique et l'emploi les personnes qui en sont éloignées", BodyKind: "general_interest",
+		SignatoryName: "Nadia Benali", SignatoryTitle: "présidente", Signature: demoSignature(), SignatureType: "png"}); err != nil {
 		return err
 	}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
@@ -107,4 +116,23 @@ func seedDonations(ctx context.Context, d *db.DB) error {
 		return err
 	}
 	return nil
+}
+
+// demoSignature draws the demo president's signature: a scribble, as a PNG.
+func demoSignature() []byte {
+	img := image.NewGray(image.Rect(0, 0, 240, 80))
+	for x := range 240 {
+		for y := range 80 {
+			img.SetGray(x, y, color.Gray{Y: 255})
+		}
+	}
+	for x := 20; x < 220; x++ {
+		y := 40 + int(18*math.Sin(float64(x)/9)) + (x%40)/8
+		for dy := range 3 {
+			img.SetGray(x, y+dy, color.Gray{Y: 20})
+		}
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
 }

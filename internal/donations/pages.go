@@ -296,6 +296,18 @@ func (h *Handlers) IssuePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A receipt says who signs it and the association's address and purpose:
+	// without them none is issued.
+	set, err := LoadSettings(ctx, h.DB)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if !set.Complete() {
+		f.Fail("gift", "donations.refused.settings")
+		h.show(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
 	var gifts []int64
 	for _, s := range f.All("gift") {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
