@@ -58,6 +58,9 @@ func TestManagersKeepDonorsAndReceipts(t *testing.T) {
 		if !strings.Contains(page, ref) || !strings.Contains(page, "1\u202f500,50\u00a0€") || !strings.Contains(page, "CERFA 16216*02") {
 			t.Fatalf("the donor's page does not show receipt %s of 1 500,50 €:\n%.4000s", ref, page)
 		}
+		if !strings.Contains(page, "plafond de la réduction d'impôt : 20\u202f000,00\u00a0€") {
+			t.Errorf("the company's page does not show the ceiling of its reduction:\n%.4000s", page)
+		}
 		receipt := s.id("SELECT id FROM receipts WHERE donor_id = $1", donor)
 		if p := m.post(base+"/receipts/"+receipt+"/cancel", url.Values{"reason": {""}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["reason"] == "" {
 			t.Errorf("a cancellation without a reason: %d %v", p.status, errorsOf(p.body))

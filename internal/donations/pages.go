@@ -54,7 +54,15 @@ func (h *Handlers) Edit(w http.ResponseWriter, r *http.Request) {
 	}
 	h.donorForm(w, r, http.StatusOK, o.ID, web.NewForm(url.Values{"kind": {o.Kind}, "first_name": {o.FirstName}, "last_name": {o.LastName},
 		"org_name": {o.OrgName}, "siren": {o.SIREN}, "address": {o.Address}, "postcode": {o.Postcode}, "city": {o.City},
-		"country": {o.Country}, "email": {o.Email}, "phone": {o.Phone}, "antenna": {idString(o.AntennaID)}}))
+		"country": {o.Country}, "email": {o.Email}, "phone": {o.Phone}, "antenna": {idString(o.AntennaID)}, "turnover": {turnoverText(o)}}))
+}
+
+// turnoverText is a company's turnover as its field shows it, in whole euros.
+func turnoverText(o *Donor) string {
+	if o.TurnoverCents == 0 {
+		return ""
+	}
+	return strconv.FormatInt(o.TurnoverCents/100, 10)
 }
 
 func idString(id int64) string {
@@ -136,6 +144,14 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 	if o.Email != "" && !emailShape.MatchString(o.Email) {
 		f.Fail("email", "donations.email_invalid")
 	}
+	o.TurnoverCents = 0
+	if s := f.Get("turnover"); s != "" {
+		cents, ok := parseEuros(s)
+		if !ok || o.Kind != Organisation {
+			f.Fail("turnover", "donations.turnover_invalid")
+		}
+		o.TurnoverCents = cents
+	}
 	o.AntennaID = 0
 	if a := f.Get("antenna"); a != "" {
 		id, _ := strconv.ParseInt(a, 10, 64)
@@ -166,6 +182,7 @@ type donorPage struct {
 	Methods  []web.Option
 	Today    string
 	CanIssue bool
+	Cap      *Cap // a company's year against the ceiling of its tax reduction
 }
 
 // Show is a donor's page: who they are, what they gave, their receipts, and
@@ -194,6 +211,12 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 	}
 	for _, g := range p.Gifts {
 		p.CanIssue = p.CanIssue || g.Receiptable()
+	}
+	if o.Kind == Organisation {
+		if p.Cap, err = CompanyCap(ctx, h.DB, o, h.now().Year()); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
 	}
 	h.Render.Render(w, r, status, "donations/donor.html", p, f)
 }

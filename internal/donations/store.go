@@ -27,6 +27,7 @@ type Donor struct {
 	City, Country        string
 	Email, Phone, Lang   string
 	AntennaID            int64 // the antenna that follows the donor, 0 for none
+	TurnoverCents        int64 // a company's yearly turnover excluding tax, 0 when unknown
 	CreatedAt, UpdatedAt time.Time
 }
 
@@ -70,27 +71,29 @@ func SaveDonor(ctx context.Context, q *db.DB, d *Donor) error {
 	}
 	if d.ID == 0 {
 		id, err := q.InsertID(ctx, `INSERT INTO donors (kind, first_name, last_name, org_name, siren, address, postcode, city, country,
-			email, phone, lang, antenna_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+			email, phone, lang, antenna_id, turnover_cents, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
 			RETURNING id`, d.Kind, d.FirstName, d.LastName, d.OrgName, d.SIREN, d.Address, d.Postcode, d.City, d.Country,
-			d.Email, d.Phone, d.Lang, db.NullID(d.AntennaID), now)
+			d.Email, d.Phone, d.Lang, db.NullID(d.AntennaID), d.TurnoverCents, now)
 		d.ID = id
 		return err
 	}
 	_, err := q.Exec(ctx, `UPDATE donors SET kind = $1, first_name = $2, last_name = $3, org_name = $4, siren = $5, address = $6,
-		postcode = $7, city = $8, country = $9, email = $10, phone = $11, lang = $12, antenna_id = $13, updated_at = $14 WHERE id = $15`,
+		postcode = $7, city = $8, country = $9, email = $10, phone = $11, lang = $12, antenna_id = $13, turnover_cents = $14,
+		updated_at = $15 WHERE id = $16`,
 		d.Kind, d.FirstName, d.LastName, d.OrgName, d.SIREN, d.Address, d.Postcode, d.City, d.Country, d.Email, d.Phone, d.Lang,
-		db.NullID(d.AntennaID), now, d.ID)
+		db.NullID(d.AntennaID), d.TurnoverCents, now, d.ID)
 	return err
 }
 
 const donorCols = `id, kind, first_name, last_name, org_name, siren, address, postcode, city, country, email, phone, lang,
-	COALESCE(antenna_id, 0), created_at, updated_at FROM donors`
+	COALESCE(antenna_id, 0), turnover_cents, created_at, updated_at FROM donors`
 
 func scanDonor(row db.Scanner) (*Donor, error) {
 	var d Donor
 	var created, updated string
 	err := row.Scan(&d.ID, &d.Kind, &d.FirstName, &d.LastName, &d.OrgName, &d.SIREN, &d.Address, &d.Postcode, &d.City,
-		&d.Country, &d.Email, &d.Phone, &d.Lang, &d.AntennaID, &created, &updated)
+		&d.Country, &d.Email, &d.Phone, &d.Lang, &d.AntennaID, &d.TurnoverCents, &created, &updated)
 	d.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	d.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
 	return &d, err
