@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"tremplin/internal/donations"
 )
@@ -186,6 +187,68 @@ func TestReceiptPDFAndSettings(t *testing.T) {
 			"purpose": {"Former au numérique"}, "body_kind": {"general_interest"}, "signatory_name": {"Nadia Benali"}}, "signature", "signature.png", []byte("not an image"))
 		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["signature"] == "" || valueOf(p.body, "signatory_name") != "Nadia Benali" {
 			t.Errorf("a signature that is not an image: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}
+
+// The year's report for the accounts gives the same figures on the page, in
+// the CSV, the XLSX and the PDF: gifts by antenna (the restriction, else the
+// donor's), by programme, by kind, and the contributions in kind of the annex.
+func TestDonationsReportFormatsAgree(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		var lille, programme int64
+		s.app.DB.QueryRowContext(ctx, "SELECT id FROM antennas WHERE name = 'Lille'").Scan(&lille)
+		s.app.DB.QueryRowContext(ctx, "SELECT MIN(id) FROM programmes").Scan(&programme)
+		o := &donations.Donor{Kind: donations.Organisation, OrgName: "Fondation =HYPERLINK(1)", AntennaID: lille}
+		if err := donations.SaveDonor(ctx, s.app.DB, o); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []*donations.Gift{
+			{Kind: donations.Money, Method: "transfer", AmountCents: 10050, ProgrammeID: programme},
+			{Kind: donations.InKind, AmountCents: 300000, Description: "20 ordinateurs"},
+			{Kind: donations.Skills, AmountCents: 120000, Description: "Jury"},
+		} {
+			g.DonorID, g.ReceivedOn = o.ID, time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
+			if err := donations.AddGift(ctx, s.app.DB, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := donations.YearReport(ctx, s.app.DB, 2024)
+		if err != nil || rep.Total.Total() != 430050 {
+			t.Fatalf("2024: %+v, %v", rep, err)
+		}
+		admin := s.signIn("admin@tremplin.example")
+		page := html.UnescapeString(admin.get("/donations/report?year=2024").body)
+		total := donations.Euros("fr", rep.Total.Total())
+		for _, want := range []string{"Lille", total, donations.Euros("fr", rep.InKindTotal())} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page does not show %q", want)
+			}
+		}
+		csv := readCSV(t, admin.get("/donations/report.csv?year=2024"), ';')
+		xlsx := readXLSX(t, admin.get("/donations/report.xlsx?year=2024"))
+		if len(csv) != len(xlsx) {
+			t.Fatalf("CSV has %d rows, XLSX %d", len(csv), len(xlsx))
+		}
+		var csvTotal, xlsxTotal string
+		for i := range csv {
+			if csv[i][0] == "Total" {
+				csvTotal, xlsxTotal = csv[i][5], xlsx[i][5]
+			}
+			if csv[i][1] != xlsx[i][1] {
+				t.Errorf("row %d: CSV %q, XLSX %q", i, csv[i][1], xlsx[i][1])
+			}
+		}
+		if csvTotal != "4300,50" || xlsxTotal != "4300.5" {
+			t.Errorf("totals: CSV %q, XLSX %q; want 4300,50 and 4300.5", csvTotal, xlsxTotal)
+		}
+		pdfText := strings.Join(strings.Fields(readPDF(t, admin.get("/donations/report.pdf?year=2024").body)), " ")
+		if !strings.Contains(pdfText, strings.Join(strings.Fields(strings.ReplaceAll(total, "\u202f", " ")), " ")) {
+			t.Errorf("the PDF does not show the total %q:\n%s", total, pdfText)
+		}
+		if p := s.signIn("manager.lille@tremplin.example").get("/donations/report?year=2024"); p.status != http.StatusForbidden {
+			t.Errorf("a manager reads the association's report: %d", p.status)
 		}
 	})
 }

@@ -359,6 +359,10 @@ func (a *App) routeTable() []Route {
 		{"POST /donations/import", admins, a.Donations.ImportUpload},
 		{"GET /donations/declaration", admins, a.Donations.DeclarationPage},
 		{"GET /donations/settings", admins, a.Donations.SettingsPage},
+		{"GET /donations/report", admins, a.Donations.ReportPage},
+		{"GET /donations/report.csv", admins, a.Donations.ReportCSV},
+		{"GET /donations/report.xlsx", admins, a.Donations.ReportXLSX},
+		{"GET /donations/report.pdf", admins, a.Donations.ReportPDF},
 		{"POST /donations/settings", admins, a.Donations.SettingsSave},
 		// --- end donations ---
 
