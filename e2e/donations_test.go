@@ -46,12 +46,16 @@ func TestDonorPagesOnAPhone(t *testing.T) {
 	b.visit("login", "/login")
 	b.signIn("manager.lille@tremplin.example")
 	donor := fmt.Sprint("/donors/", o.ID)
+	var company, learner int64
+	b.app.DB.QueryRowContext(ctx, "SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'").Scan(&company)
+	b.app.DB.QueryRowContext(ctx, "SELECT MIN(learner_id) FROM donated_devices WHERE learner_id IS NOT NULL").Scan(&learner)
 	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
 		b.expectLang(lang.lang, lang.dir)
 		if lang.lang != "fr" {
 			b.chooseLanguage(lang.lang)
 		}
-		for _, path := range []string{"/donors", "/donors?q=petit", donor, donor + "/edit", "/donors/new"} {
+		for _, path := range []string{"/donors", "/donors?q=petit", donor, donor + "/edit", fmt.Sprint("/donors/", company),
+			fmt.Sprint("/learners/", learner), "/donors/new"} {
 			if status := b.visit(path, path); status != 200 {
 				t.Errorf("%s: HTTP %d", path, status)
 			}

@@ -252,3 +252,59 @@ func TestDonationsReportFormatsAgree(t *testing.T) {
 		}
 	})
 }
+
+// Twenty laptops: the Lille manager records two of them by serial number in
+// Lille's stock; an adviser hands one to a learner from the file, where it
+// then shows; the same laptop cannot be handed over twice; the other goes to
+// a room. An adviser of Bordeaux cannot hand Lille's laptops out.
+func TestDonatedDevicesGoToLearnersAndRooms(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.antennaID("Lille")
+		m := s.signIn("manager.lille@tremplin.example")
+		donor := s.id("SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'")
+		gift := s.id("SELECT id FROM gifts WHERE donor_id = $1 AND kind = 'in_kind'", donor)
+		base := "/donors/" + donor
+		if p := m.post(base+"/gifts/"+gift+"/devices", url.Values{"device_label": {""}, "device_antenna": {lille}}); p.status != http.StatusUnprocessableEntity ||
+			errorsOf(p.body)["device_label"] == "" || errorsOf(p.body)["count"] == "" {
+			t.Fatalf("devices without a label nor a count: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/gifts/"+gift+"/devices", url.Values{"device_label": {"Lenovo T480"}, "serials": {"PF-1A2B\nPF-3C4D\n"},
+			"device_antenna": {lille}}); p.status != http.StatusSeeOther {
+			t.Fatalf("devices: %d %v", p.status, errorsOf(p.body))
+		}
+		learner := s.id("SELECT MIN(id) FROM learners WHERE antenna_id = $1", lille)
+		first := s.id("SELECT id FROM donated_devices WHERE serial = 'PF-1A2B'")
+		karim := s.signIn("karim.lille@tremplin.example")
+		file := html.UnescapeString(karim.get("/learners/" + learner).body)
+		if !strings.Contains(file, "Lenovo T480 (PF-1A2B)") {
+			t.Fatalf("the learner file does not offer Lille's stock:\n%.3000s", file)
+		}
+		bordeaux := s.signIn("manager.bordeaux@tremplin.example")
+		if p := bordeaux.post("/learners/"+learner+"/devices", url.Values{"device": {first}}); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux hands out to a Lille learner: %d", p.status)
+		}
+		if p := karim.post("/learners/"+learner+"/devices", url.Values{"device": {first}}); p.status != http.StatusSeeOther {
+			t.Fatalf("hand over: %d", p.status)
+		}
+		if n := s.count("SELECT COUNT(*) FROM donated_devices WHERE id = $1 AND state = 'given' AND learner_id = $2", first, learner); n != 1 {
+			t.Fatal("the laptop was not recorded as given to the learner")
+		}
+		if !strings.Contains(html.UnescapeString(karim.get("/learners/"+learner).body), "Lenovo T480 (PF-1A2B), remis le") {
+			t.Error("the file does not show the laptop given")
+		}
+		other := s.id("SELECT MIN(id) FROM learners WHERE antenna_id = $1 AND id <> $2", lille, learner)
+		karim.post("/learners/"+other+"/devices", url.Values{"device": {first}})
+		if n := s.count("SELECT COUNT(*) FROM donated_devices WHERE id = $1 AND learner_id = $2", first, learner); n != 1 {
+			t.Error("the same laptop was handed over twice")
+		}
+		second := s.id("SELECT id FROM donated_devices WHERE serial = 'PF-3C4D'")
+		place := s.id("SELECT MIN(id) FROM places WHERE antenna_id = $1", lille)
+		if p := m.post(base+"/devices/"+second+"/use", url.Values{"place": {place}}); p.status != http.StatusSeeOther {
+			t.Fatalf("use in a room: %d", p.status)
+		}
+		page := html.UnescapeString(m.get(base).body)
+		if !strings.Contains(page, "Utilisé dans la salle") || !strings.Contains(page, "Remis à") {
+			t.Errorf("the donor's page does not say where the laptops went:\n%.4000s", page)
+		}
+	})
+}

@@ -353,6 +353,10 @@ func (a *App) routeTable() []Route {
 		{"POST /donors/{id}/gifts", managers, a.Donations.AddGiftPage},
 		{"POST /donors/{id}/receipts", managers, a.Donations.IssuePage},
 		{"POST /donors/{id}/receipts/{receipt}/cancel", managers, a.Donations.CancelPage},
+		{"POST /donors/{id}/gifts/{gift}/devices", managers, a.Donations.AddDevicesPage},
+		{"POST /donors/{id}/devices/{device}/use", managers, a.Donations.UseDevicePage},
+		// Staff of the learner's antenna hand a donated device over from the file.
+		{"POST /learners/{id}/devices", staff, a.Donations.GiveDevice},
 		{"GET /donors/{id}/receipts/{receipt}/recu.pdf", managers, a.Donations.ReceiptPDF},
 		// HelloAsso's payments and the yearly declaration are the association's.
 		{"GET /donations/import", admins, a.Donations.ImportForm},

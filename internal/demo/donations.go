@@ -73,6 +73,44 @@ func seedDonations(ctx context.Context, d *db.DB) error {
 	if err != nil {
 		return err
 	}
+	// The twenty laptops: in Lille's stock, two already with learners, one in
+	// a room.
+	var serials []string
+	for i := range 20 {
+		serials = append(serials, fmt.Sprintf("PF-2L%04d", 101+i))
+	}
+	if err := donations.AddDevices(ctx, d, laptops, lille, "Lenovo ThinkPad T480", serials, 0); err != nil {
+		return err
+	}
+	var devices []int64
+	if err := db.Each(d.QueryContext(ctx, "SELECT id FROM donated_devices WHERE gift_id = $1 ORDER BY id LIMIT 3", laptops))(func(row db.Scanner) error {
+		var id int64
+		err := row.Scan(&id)
+		devices = append(devices, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	var learners []int64
+	if err := db.Each(d.QueryContext(ctx, "SELECT id FROM learners WHERE antenna_id = $1 ORDER BY id LIMIT 2", lille))(func(row db.Scanner) error {
+		var id int64
+		err := row.Scan(&id)
+		learners = append(learners, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	for i, l := range learners {
+		if err := donations.Place(ctx, d, devices[i], l, 0, spring.AddDate(0, 3, 10+i), manager); err != nil {
+			return err
+		}
+	}
+	var room int64
+	if err := d.QueryRowContext(ctx, "SELECT MIN(id) FROM places WHERE antenna_id = $1", lille).Scan(&room); err == nil && room != 0 {
+		if err := donations.Place(ctx, d, devices[2], 0, room, spring.AddDate(0, 3, 12), manager); err != nil {
+			return err
+		}
+	}
 	wrong, err := donations.Issue(ctx, d, company.ID, []int64{money, laptops}, spring.AddDate(0, 3, 5), manager)
 	if err != nil {
 		return err

@@ -183,6 +183,11 @@ type donorPage struct {
 	Today    string
 	CanIssue bool
 	Cap      *Cap // a company's year against the ceiling of its tax reduction
+	// Devices of the gifts in kind, and where they may go.
+	Devices  []*Device
+	InKind   []*Gift
+	Antennas []web.Option
+	Places   map[int64][]web.Option // by antenna
 }
 
 // Show is a donor's page: who they are, what they gave, their receipts, and
@@ -211,6 +216,44 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 	}
 	for _, g := range p.Gifts {
 		p.CanIssue = p.CanIssue || g.Receiptable()
+	}
+	for _, g := range p.Gifts {
+		if g.Kind == InKind && g.State == "received" {
+			p.InKind = append(p.InKind, g)
+		}
+	}
+	if p.Devices, err = DevicesOfDonor(ctx, h.DB, o.ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if len(p.InKind) > 0 {
+		sc := auth.Current(ctx).Scope()
+		antennas, err := org.Antennas(ctx, h.DB, sc)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		p.Places = map[int64][]web.Option{}
+		for _, a := range antennas {
+			p.Antennas = append(p.Antennas, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name, Raw: true})
+		}
+		for _, v := range p.Devices {
+			if _, done := p.Places[v.AntennaID]; done || v.State != "stock" {
+				continue
+			}
+			places, err := org.Places(ctx, h.DB, sc, v.AntennaID)
+			if err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+			p.Places[v.AntennaID] = nil
+			for _, pl := range places {
+				p.Places[v.AntennaID] = append(p.Places[v.AntennaID], web.Option{Value: strconv.FormatInt(pl.ID, 10), Label: pl.Name, Raw: true})
+			}
+		}
+		if f.Get("device_antenna") == "" && o.AntennaID != 0 {
+			f.Set("device_antenna", strconv.FormatInt(o.AntennaID, 10))
+		}
 	}
 	if o.Kind == Organisation {
 		if p.Cap, err = CompanyCap(ctx, h.DB, o, h.now().Year()); err != nil {

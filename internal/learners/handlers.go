@@ -67,6 +67,8 @@ type fileData struct {
 	EquipmentNames    []string
 	AvailabilityNames []string
 	Today             string
+	Gear              []string     // equipment given (donated devices)
+	GearStock         []web.Option // devices the antenna can give
 }
 
 func prefixed(prefix string, codes []string) []string {
@@ -95,6 +97,11 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	var err error
 	if d.Timeline, err = Timeline(ctx, h.DB, l.ID); err != nil {
 		return nil, err
+	}
+	if h.Gear != nil {
+		if d.Gear, d.GearStock, err = h.Gear(ctx, l.ID, l.AntennaID); err != nil {
+			return nil, err
+		}
 	}
 	// Times are shown on the antenna's clock (Dzaleka is on Africa/Blantyre).
 	if loc, err := time.LoadLocation(l.AntennaTZ); err == nil {

@@ -32,6 +32,10 @@ type Handlers struct {
 	// its transaction: the training package queues the messages to the people
 	// (a seat taken, a seat offered).
 	Seats training.Then
+	// Gear, when set, says what equipment the person was given (a donated
+	// laptop), one line each, and offers the antenna's stock to give one from:
+	// the donations package keeps the devices.
+	Gear func(ctx context.Context, learnerID, antennaID int64) (given []string, stock []web.Option, err error)
 }
 
 // statusOf reads a file's current status, "" when it cannot be read.
