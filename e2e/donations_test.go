@@ -83,7 +83,7 @@ func TestDonationAdminPagesOnAPhone(t *testing.T) {
 		if lang.lang != "fr" {
 			b.chooseLanguage(lang.lang)
 		}
-		for _, path := range []string{"/donations/import", "/donations/declaration?year=2026", "/donations/report?year=2026", "/donations/settings"} {
+		for _, path := range []string{"/donations/import", "/donations/declaration?year=2026", "/donations/report?year=2026", "/donations/send?year=2026", "/donations/settings"} {
 			if status := b.visit(path, path); status != 200 {
 				t.Errorf("%s: HTTP %d", path, status)
 			}

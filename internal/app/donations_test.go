@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -305,6 +306,54 @@ func TestDonatedDevicesGoToLearnersAndRooms(t *testing.T) {
 		page := html.UnescapeString(m.get(base).body)
 		if !strings.Contains(page, "Utilisé dans la salle") || !strings.Contains(page, "Remis à") {
 			t.Errorf("the donor's page does not say where the laptops went:\n%.4000s", page)
+		}
+	})
+}
+
+// The admin emails the year's receipts: one email per receipt in force, in
+// the donor's language, with a link that opens the PDF without an account;
+// sending again sends nothing twice; a wrong link, or the link of a receipt
+// cancelled since, is the 404 page.
+func TestReceiptsAreEmailedWithALink(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		admin := s.signIn("admin@tremplin.example")
+		year := fmt.Sprint(time.Now().Year())
+		want := s.count(`SELECT COUNT(*) FROM receipts r JOIN donors o ON o.id = r.donor_id WHERE r.year = $1 AND r.state = 'issued' AND o.email <> ''`, year)
+		if want == 0 {
+			t.Fatal("the demo has no receipt to email this year")
+		}
+		if p := admin.get("/donations/send?year=" + year); !strings.Contains(html.UnescapeString(p.body), fmt.Sprintf("Envoyer %d reçus", want)) {
+			t.Fatalf("the page does not offer to send %d receipts:\n%.3000s", want, p.body)
+		}
+		if p := admin.post("/donations/send", url.Values{"year": {year}}); p.status != http.StatusSeeOther {
+			t.Fatalf("send: %d", p.status)
+		}
+		admin.post("/donations/send", url.Values{"year": {year}})
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE kind = 'receipt' AND channel = 'email'"); n != want {
+			t.Fatalf("%d receipt emails, want %d (once each)", n, want)
+		}
+		var body string
+		s.app.DB.QueryRowContext(context.Background(), `SELECT m.body FROM messages m JOIN receipts r ON r.id = m.ref_id
+			JOIN donors o ON o.id = r.donor_id WHERE m.kind = 'receipt' AND o.org_name = 'Numérique Solidaire SAS'`).Scan(&body)
+		link := regexp.MustCompile(`/recu/[A-Za-z0-9]+`).FindString(body)
+		if link == "" || !strings.Contains(body, "Voici votre reçu fiscal") {
+			t.Fatalf("the email: %q", body)
+		}
+		visitor := s.browser()
+		if p := visitor.get(link); p.status != http.StatusOK || !strings.HasPrefix(p.body, "%PDF") {
+			t.Fatalf("the link: %d", p.status)
+		}
+		if p := visitor.get(link + "x"); p.status != http.StatusNotFound {
+			t.Errorf("a wrong link: %d", p.status)
+		}
+		var receipt int64
+		s.app.DB.QueryRowContext(context.Background(), `SELECT r.id FROM receipts r JOIN donors o ON o.id = r.donor_id
+			WHERE o.org_name = 'Numérique Solidaire SAS' AND r.state = 'issued'`).Scan(&receipt)
+		if err := donations.Cancel(context.Background(), s.app.DB, receipt, "Erreur", 0); err != nil {
+			t.Fatal(err)
+		}
+		if p := visitor.get(link); p.status != http.StatusNotFound {
+			t.Errorf("the link of a cancelled receipt: %d", p.status)
 		}
 	})
 }

@@ -363,11 +363,15 @@ func (a *App) routeTable() []Route {
 		{"POST /donations/import", admins, a.Donations.ImportUpload},
 		{"GET /donations/declaration", admins, a.Donations.DeclarationPage},
 		{"GET /donations/settings", admins, a.Donations.SettingsPage},
+		{"GET /donations/send", admins, a.Donations.SendPage},
+		{"POST /donations/send", admins, a.Donations.SendStart},
 		{"GET /donations/report", admins, a.Donations.ReportPage},
 		{"GET /donations/report.csv", admins, a.Donations.ReportCSV},
 		{"GET /donations/report.xlsx", admins, a.Donations.ReportXLSX},
 		{"GET /donations/report.pdf", admins, a.Donations.ReportPDF},
 		{"POST /donations/settings", admins, a.Donations.SettingsSave},
+		// A donor opens the receipt emailed to them by its link, without an account.
+		{"GET /recu/{token}", pub, a.Donations.LinkPDF},
 		// --- end donations ---
 
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---

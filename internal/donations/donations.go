@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
@@ -57,6 +58,8 @@ var Kinds = []string{Money, InKind, Skills}
 // Handlers serve the staff's donor pages.
 type Handlers struct {
 	web.Deps
+	Outbox  *messages.Outbox // the receipts' emails
+	BaseURL string           // for the links in them
 	// Now is the clock (tests move it); nil means time.Now.
 	Now func() time.Time
 }
