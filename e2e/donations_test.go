@@ -88,6 +88,11 @@ func TestDonationAdminPagesOnAPhone(t *testing.T) {
 				t.Errorf("%s: HTTP %d", path, status)
 			}
 		}
+		b.visit("send page "+lang.lang, "/donations/send?year=2026")
+		if status := b.load("annual receipts "+lang.lang, click(`main form[action="/donations/annual"] button[type=submit]`)); status != 200 {
+			t.Errorf("annual receipts: HTTP %d", status)
+		}
+		b.visit("settings "+lang.lang, "/donations/settings")
 		b.fill([2]string{"address", "12 rue d'Arras"}, [2]string{"postcode", "59000"}, [2]string{"city", "Lille"},
 			[2]string{"purpose", "Former au numérique"}, [2]string{"signatory_name", ""})
 		if status := b.load("settings without a signatory "+lang.lang, click(`main form[action="/donations/settings"] button[type=submit]`)); status != 422 {

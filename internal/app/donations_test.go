@@ -357,3 +357,24 @@ func TestReceiptsAreEmailedWithALink(t *testing.T) {
 		}
 	})
 }
+
+// The admin issues the year's receipts of recurring donors from the page: the
+// demo's monthly donor gets one for this year's gifts; again, nothing more.
+func TestAnnualReceiptsFromThePage(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		admin := s.signIn("admin@tremplin.example")
+		year := fmt.Sprint(time.Now().Year())
+		before := s.count("SELECT COUNT(*) FROM receipts")
+		p := admin.post("/donations/annual", url.Values{"year": {year}})
+		if p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), "1 reçus émis") {
+			t.Fatalf("annual receipts: %d\n%.3000s", p.status, p.body)
+		}
+		p = admin.post("/donations/annual", url.Values{"year": {year}})
+		if !strings.Contains(html.UnescapeString(p.body), "0 reçus émis") || s.count("SELECT COUNT(*) FROM receipts") != before+1 {
+			t.Errorf("a second run issued more:\n%.2000s", p.body)
+		}
+		if p := s.signIn("manager.lille@tremplin.example").post("/donations/annual", url.Values{"year": {year}}); p.status != http.StatusForbidden {
+			t.Errorf("a manager issues the association's annual receipts: %d", p.status)
+		}
+	})
+}

@@ -365,6 +365,7 @@ func (a *App) routeTable() []Route {
 		{"GET /donations/settings", admins, a.Donations.SettingsPage},
 		{"GET /donations/send", admins, a.Donations.SendPage},
 		{"POST /donations/send", admins, a.Donations.SendStart},
+		{"POST /donations/annual", admins, a.Donations.AnnualPage},
 		{"GET /donations/report", admins, a.Donations.ReportPage},
 		{"GET /donations/report.csv", admins, a.Donations.ReportCSV},
 		{"GET /donations/report.xlsx", admins, a.Donations.ReportXLSX},

@@ -224,3 +224,46 @@ func (h *Handlers) LinkPDF(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(body)
 }
+
+// AnnualPage issues the receipts of recurring donors for a year (one each
+// for all their gifts of the year not yet receipted) and shows what it did:
+// POST /donations/annual, with year. Running it again issues nothing twice.
+func (h *Handlers) AnnualPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, ok := h.Render.Form(w, r)
+	if !ok {
+		return
+	}
+	year, err := strconv.Atoi(f.Get("year"))
+	if err != nil || year < 2000 || year > h.now().Year() {
+		h.Render.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	set, err := LoadSettings(ctx, h.DB)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	out := &Annual{}
+	if set.Complete() {
+		if out, err = IssueAnnual(ctx, h.DB, year, h.now(), auth.Current(ctx).ID, nil); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	}
+	var cents int64
+	for _, rc := range out.Issued {
+		cents += rc.AmountCents
+	}
+	var refused []string
+	for _, x := range out.Refused {
+		refused = append(refused, x.Name)
+	}
+	h.Render.Render(w, r, http.StatusOK, "donations/annual.html", struct {
+		Year       int
+		Issued     int
+		Cents      int64
+		NoAddress  []string
+		NoSettings bool
+	}{year, len(out.Issued), cents, refused, !set.Complete()}, nil)
+}
