@@ -36,7 +36,7 @@ func TestManagersKeepDonorsAndReceipts(t *testing.T) {
 			t.Fatalf("a wrong amount: %d %v", p.status, errorsOf(p.body))
 		}
 		if p := m.post(base+"/gifts", url.Values{"kind": {"money"}, "method": {"transfer"}, "amount": {"1 500,50"},
-			"received_on": {"2026-11-30"}}); p.status != http.StatusSeeOther {
+			"received_on": {"2026-11-30"}, "for_antenna": {lille}}); p.status != http.StatusSeeOther {
 			t.Fatalf("a gift: %d %v", p.status, errorsOf(p.body))
 		}
 		gift := s.id("SELECT id FROM gifts WHERE donor_id = $1", donor)
@@ -59,6 +59,9 @@ func TestManagersKeepDonorsAndReceipts(t *testing.T) {
 		page := html.UnescapeString(m.get(base).body)
 		if !strings.Contains(page, ref) || !strings.Contains(page, "1\u202f500,50\u00a0€") || !strings.Contains(page, "CERFA 16216*02") {
 			t.Fatalf("the donor's page does not show receipt %s of 1 500,50 €:\n%.4000s", ref, page)
+		}
+		if !strings.Contains(page, "affecté à Lille") {
+			t.Errorf("the gift does not say it is restricted to Lille")
 		}
 		if !strings.Contains(page, "plafond de la réduction d'impôt : 20\u202f000,00\u00a0€") {
 			t.Errorf("the company's page does not show the ceiling of its reduction:\n%.4000s", page)

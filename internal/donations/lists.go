@@ -47,12 +47,18 @@ func GiftsOf(ctx context.Context, d *db.DB, donorID int64, limit int) ([]*Gift, 
 	return db.Collect[*Gift](d.QueryContext(ctx, `SELECT g.id, g.kind, g.method, g.amount_cents, g.received_on, g.description,
 		g.recurring, COALESCE(g.helloasso_id, ''), g.helloasso_receipt_url, g.state,
 		COALESCE((SELECT CAST(r.year AS TEXT) || '-' || CAST(r.number AS TEXT) FROM receipt_gifts x JOIN receipts r ON r.id = x.receipt_id
-			WHERE x.gift_id = g.id AND x.in_force), '')
-		FROM gifts g WHERE g.donor_id = $1 ORDER BY g.received_on DESC, g.id DESC LIMIT $2`, donorID, limit))(func(row db.Scanner) (*Gift, error) {
+			WHERE x.gift_id = g.id AND x.in_force), ''), COALESCE(a.name, ''), COALESCE(p.title, '')
+		FROM gifts g LEFT JOIN antennas a ON a.id = g.antenna_id LEFT JOIN programmes p ON p.id = g.programme_id
+		WHERE g.donor_id = $1 ORDER BY g.received_on DESC, g.id DESC LIMIT $2`, donorID, limit))(func(row db.Scanner) (*Gift, error) {
 		g := &Gift{DonorID: donorID}
-		var on, ref string
+		var on, ref, ant, prog string
 		err := row.Scan(&g.ID, &g.Kind, &g.Method, &g.AmountCents, &on, &g.Description, &g.Recurring, &g.HelloAssoID,
-			&g.HelloAssoURL, &g.State, &ref)
+			&g.HelloAssoURL, &g.State, &ref, &ant, &prog)
+		for _, n := range []string{ant, prog} {
+			if n != "" {
+				g.RestrictedTo = append(g.RestrictedTo, n)
+			}
+		}
 		g.ReceivedOn, _ = time.Parse(time.DateOnly, on)
 		if year, number, ok := strings.Cut(ref, "-"); ok {
 			g.ReceiptNumber = year + "-" + strings.Repeat("0", max(0, 6-len(number))) + number

@@ -13,6 +13,7 @@ import (
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/training"
 )
 
 // List is the donors the person may see, searched by name or email: GET
@@ -180,9 +181,12 @@ type donorPage struct {
 	Receipts []*Receipt
 	Kinds    []web.Option
 	Methods  []web.Option
-	Today    string
-	CanIssue bool
-	Cap      *Cap // a company's year against the ceiling of its tax reduction
+	// Where a gift may be restricted to: an antenna of the scope, a programme.
+	ForAntennas   []web.Option
+	ForProgrammes []web.Option
+	Today         string
+	CanIssue      bool
+	Cap           *Cap // a company's year against the ceiling of its tax reduction
 	// Devices of the gifts in kind, and where they may go.
 	Devices  []*Device
 	InKind   []*Gift
@@ -206,6 +210,25 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 	}
 	p := &donorPage{Donor: o, Kinds: web.CodeOptions("donations.kind.", Kinds, ""),
 		Methods: web.CodeOptions("donations.method.", Methods, "donations.method_none"), Today: h.now().Format(time.DateOnly)}
+	sc := auth.Current(ctx).Scope()
+	ants, err := org.Antennas(ctx, h.DB, sc)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	p.ForAntennas = []web.Option{{Value: "", Label: "donations.not_restricted"}}
+	for _, a := range ants {
+		p.ForAntennas = append(p.ForAntennas, web.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name, Raw: true})
+	}
+	progs, err := training.ProgrammesIn(ctx, h.DB, sc, false)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	p.ForProgrammes = []web.Option{{Value: "", Label: "donations.not_restricted"}}
+	for _, pr := range progs {
+		p.ForProgrammes = append(p.ForProgrammes, web.Option{Value: strconv.FormatInt(pr.ID, 10), Label: pr.Title, Raw: true})
+	}
 	if p.Gifts, err = GiftsOf(ctx, h.DB, o.ID, 200); err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -336,6 +359,18 @@ func (h *Handlers) AddGiftPage(w http.ResponseWriter, r *http.Request) {
 			f.Fail("received_on", "donations.date_future")
 		}
 		g.ReceivedOn = on
+	}
+	if a := f.Get("for_antenna"); a != "" {
+		g.AntennaID, _ = strconv.ParseInt(a, 10, 64)
+		if !st.InAntenna(g.AntennaID) {
+			f.Fail("for_antenna", "form.choose")
+		}
+	}
+	if pr := f.Get("for_programme"); pr != "" {
+		g.ProgrammeID, _ = strconv.ParseInt(pr, 10, 64)
+		if _, err := training.ProgrammeByID(ctx, h.DB, g.ProgrammeID); err != nil {
+			f.Fail("for_programme", "form.choose")
+		}
 	}
 	if !f.Valid() {
 		h.show(w, r, http.StatusUnprocessableEntity, f)

@@ -127,6 +127,8 @@ type Gift struct {
 	State         string
 	CreatedBy     int64
 	ReceiptNumber string // the receipt in force that covers it, "" for none
+	// RestrictedTo names the antenna and programme it is restricted to.
+	RestrictedTo []string
 }
 
 // AddGift stores a gift.
