@@ -510,7 +510,7 @@ func (vg *volGen) antenna(antenna int64, n int) error {
 						minutes -= 30
 					}
 					confirmed := s.end.Add(time.Duration(1+vg.rng.IntN(72)) * time.Hour)
-					if confirmed.Before(genNow) {
+					if confirmed.Before(genNow) && confirmed.Before(v.to) { // they answer while validated
 						if err := vg.addHours(v, antenna, s.m.id, id, dateOf(s.end.In(loc)), minutes, "", confirmed, def.supervising, staff); err != nil {
 							return err
 						}
@@ -604,8 +604,8 @@ func (vg *volGen) antenna(antenna int64, n int) error {
 				if dayT.After(end) {
 					continue
 				}
-				logged := dayT.Add(time.Duration(vg.rng.IntN(72)) * time.Hour)
-				if logged.After(genNow) || dateOf(logged.In(loc)) < dateOf(dayT) {
+				logged := dayT.Add(time.Duration(12+vg.rng.IntN(60)) * time.Hour)
+				if !logged.Before(end) { // they log while on it (and validated)
 					continue
 				}
 				if err := vg.addHours(p.v, antenna, m.id, 0, dateOf(dayT), 60+15*vg.rng.IntN(13), g.pick(genLogNotes), logged, def.supervising, staff); err != nil {
