@@ -992,3 +992,7 @@ func (vg *volGen) summary() string {
 		"%d contracts, %d obligations", vg.volunteers+vg.civicVolunteers, vg.civicVolunteers, vg.missions, vg.shifts, vg.signups, vg.waiting,
 		vg.noShows, vg.hours, vg.approved, vg.pending, vg.declined, vg.confirmations, vg.approvals, vg.offers, vg.applications, vg.contracts, vg.obligations)
 }
+
+// GeneratedNow is the generated association's present: its activity stops
+// there (the staff walk sets the application's clock to it).
+func GeneratedNow() time.Time { return genNow }
