@@ -46,13 +46,13 @@ type genMission struct {
 var genMissions = []genMission{
 	{"Accueil et aide aux démarches en ligne", "Accueillir les personnes et les aider dans leurs démarches (CAF, France Travail, ANTS, impôts).",
 		nil, false, false, volunteers.Fixed, []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
-		9 * 60, 180, 0, 12, 24, 0, 1},
+		9 * 60, 180, 0, 15, 24, 0, 1},
 	{"Animation de l'atelier numérique", "Animer l'atelier d'initiation : souris et clavier, courriels, smartphone, sécurité en ligne.",
 		[]string{"workshop"}, false, true, volunteers.Fixed, []time.Weekday{time.Tuesday, time.Thursday}, 14 * 60, 180, 0, 10, 24, 0, 2},
 	{"Aide aux devoirs numériques des collégiens", "Aider des collégiens à utiliser l'environnement numérique de leur collège.",
 		[]string{"mentoring"}, true, true, volunteers.Fixed, []time.Weekday{time.Wednesday}, 14 * 60, 120, 0, 6, 48, 1, 2},
 	{"Atelier de réparation du samedi", "Diagnostiquer et réparer les ordinateurs et téléphones apportés, quand on veut dans la journée.",
-		[]string{"repair"}, false, false, volunteers.Window, []time.Weekday{time.Saturday}, 9 * 60, 540, 180, 15, 24, 1, 2},
+		[]string{"repair"}, false, false, volunteers.Window, []time.Weekday{time.Saturday}, 9 * 60, 540, 180, 20, 24, 1, 2},
 	{"Suivi des apprenants à distance", "Appeler chez soi, à son rythme, les apprenants entre deux ateliers : exercices, rappels, démarches.",
 		nil, false, false, volunteers.Ongoing, nil, 0, 0, 0, 80, 0, -1, 0},
 }
@@ -305,7 +305,7 @@ func (vg *volGen) antenna(antenna int64, n int) error {
 				seen = seen.AddDate(0, 36, -vg.rng.IntN(40))
 			}
 		}
-		v.keen = 0.04 + 0.22*vg.rng.Float64()*vg.rng.Float64()*2
+		v.keen = 0.05 + 0.26*vg.rng.Float64()*vg.rng.Float64()*2
 		list = append(list, v)
 	}
 	// The missions, created with the antenna's volunteering.
@@ -597,7 +597,7 @@ func (vg *volGen) antenna(antenna int64, n int) error {
 			// A log most weeks, on a day after they joined.
 			first := p.from.In(loc)
 			for wk := first; wk.Before(end); wk = wk.AddDate(0, 0, 7) {
-				if vg.rng.Float64() > 0.25+2*p.v.keen {
+				if vg.rng.Float64() > 0.35+2*p.v.keen {
 					continue
 				}
 				dayT := wk.AddDate(0, 0, vg.rng.IntN(7))
