@@ -805,7 +805,7 @@ func (g *generator) civicService() error {
 							continue
 						}
 						t := genOfferTitles[vg.rng.IntN(len(genOfferTitles))]
-						created := later(genStart, start.AddDate(0, -3, 0)).Add(10 * time.Hour)
+						created := later(genStart, start.AddDate(0, -4, 0)).Add(10 * time.Hour)
 						if created.After(genNow) {
 							continue
 						}
@@ -868,6 +868,9 @@ func (g *generator) civicService() error {
 							// in a place while posts and places last.
 							moved := applied.Add(time.Duration(24+vg.rng.IntN(6*24)) * time.Hour)
 							var contractStart, contractEnd time.Time
+							if start.After(genNow) && vg.chance(250) {
+								moved = genNow // not looked at yet
+							}
 							if moved.Before(genNow) {
 								switch r := vg.rng.IntN(1000); {
 								case r < 90:
@@ -879,7 +882,11 @@ func (g *generator) civicService() error {
 										return err
 									}
 								default:
-									when := time.Date(moved.Year(), moved.Month(), moved.Day()+3+vg.rng.IntN(7), 10+vg.rng.IntN(7), 0, 0, 0, an.loc)
+									wait := 3 + vg.rng.IntN(7)
+									if left := int(start.Sub(moved).Hours()/24) - 14; left > wait && vg.chance(500) {
+										wait += vg.rng.IntN(left - wait) // at a session of interviews nearer the start
+									}
+									when := time.Date(moved.Year(), moved.Month(), moved.Day()+wait, 10+vg.rng.IntN(7), 0, 0, 0, an.loc)
 									interviewAt, interviewPlace = db.FormatTime(when), place
 									if err := event("interview", "", place, moved); err != nil {
 										return err
@@ -922,9 +929,10 @@ func (g *generator) civicService() error {
 							if contractStart.IsZero() {
 								continue
 							}
-							// The contract, a few days after the acceptance (not yet for
-							// the latest): its volunteer, its obligations.
-							signed := updated.Add(time.Duration(24+vg.rng.IntN(8*24)) * time.Hour)
+							// The contract, signed in the days before the mission starts
+							// (not yet for missions starting after genNow): its
+							// volunteer, its obligations.
+							signed := later(updated.Add(24*time.Hour), contractStart.Add(-time.Duration(2+vg.rng.IntN(12))*24*time.Hour+10*time.Hour))
 							if signed.After(genNow) {
 								continue
 							}
