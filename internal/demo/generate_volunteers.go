@@ -786,6 +786,18 @@ func (g *generator) civicService() error {
 				if len(an.places) > 0 {
 					place = an.places[0].where
 				}
+				// Some prepare next winter's offer, not published yet.
+				if vg.chance(400) {
+					start := time.Date(genNow.Year()+1, 2, 1, 0, 0, 0, 0, time.UTC)
+					t := genOfferTitles[vg.rng.IntN(len(genOfferTitles))]
+					created := db.FormatTime(genNow.Add(-time.Duration(1+vg.rng.IntN(20*24)) * time.Hour))
+					if err := ob.Add(vg.next.offer, host, t.title, "", "", "", false, true, "no", "", 8, dateOf(start), 1, t.domain,
+						place, "draft", created, created); err != nil {
+						return err
+					}
+					vg.next.offer++
+					vg.offers++
+				}
 				for y := genStart.Year(); y <= genNow.Year(); y++ {
 					for _, start := range []time.Time{time.Date(y, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 9, 15, 0, 0, 0, 0, time.UTC)} {
 						var ap *approval
@@ -812,9 +824,6 @@ func (g *generator) civicService() error {
 						state := "closed"
 						if start.After(genNow) {
 							state = "published"
-							if vg.chance(150) {
-								state = "draft"
-							}
 						}
 						minors := vg.chance(300)
 						places := 1 + vg.rng.IntN(3)
@@ -827,17 +836,20 @@ func (g *generator) civicService() error {
 							an.places[0].where, state, db.FormatTime(created), db.FormatTime(created)); err != nil {
 							return err
 						}
-						if state == "draft" {
-							continue
-						}
 						// The applicants, over the weeks the offer is out.
 						n := places*2 + vg.rng.IntN(6)
 						accepted := 0
-						for range n {
+						for k := range n {
+							// The first applicant of a coming mission is accepted
+							// and waits for the contract, signed before the start.
+							eager := k == 0 && state == "published"
 							appID := vg.next.application
 							vg.next.application++
 							vg.applications++
 							applied := vg.between(created.Add(24*time.Hour), earlier(start.AddDate(0, 0, -10), genNow))
+							if eager {
+								applied = created.Add(time.Duration(24+vg.rng.IntN(5*24)) * time.Hour)
+							}
 							disability := vg.chance(40)
 							var birth time.Time
 							for {
@@ -868,11 +880,15 @@ func (g *generator) civicService() error {
 							// in a place while posts and places last.
 							moved := applied.Add(time.Duration(24+vg.rng.IntN(6*24)) * time.Hour)
 							var contractStart, contractEnd time.Time
-							if start.After(genNow) && vg.chance(250) {
+							if start.After(genNow) && !eager && vg.chance(250) {
 								moved = genNow // not looked at yet
 							}
 							if moved.Before(genNow) {
-								switch r := vg.rng.IntN(1000); {
+								r := vg.rng.IntN(1000)
+								if eager {
+									r = 999
+								}
+								switch {
 								case r < 90:
 									if err := event("withdrawn", "", "", moved); err != nil {
 										return err
@@ -883,7 +899,7 @@ func (g *generator) civicService() error {
 									}
 								default:
 									wait := 3 + vg.rng.IntN(7)
-									if left := int(start.Sub(moved).Hours()/24) - 14; left > wait && vg.chance(500) {
+									if left := int(start.Sub(moved).Hours()/24) - 14; left > wait && !eager && vg.chance(500) {
 										wait += vg.rng.IntN(left - wait) // at a session of interviews nearer the start
 									}
 									when := time.Date(moved.Year(), moved.Month(), moved.Day()+wait, 10+vg.rng.IntN(7), 0, 0, 0, an.loc)
@@ -898,8 +914,12 @@ func (g *generator) civicService() error {
 									cs := later(start, decided.AddDate(0, 0, 14))
 									cs = time.Date(cs.Year(), cs.Month(), cs.Day(), 0, 0, 0, 0, time.UTC)
 									ce := civic.MissionEnd(cs, months)
-									free := accepted < places && !ce.After(ap.to) && civic.Running(ap.contracts, cs, ce) < ap.posts
-									switch r := vg.rng.IntN(1000); {
+									free := accepted < places && !ce.After(ap.to) && (eager || civic.Running(ap.contracts, cs, ce) < ap.posts)
+									r := vg.rng.IntN(1000)
+									if eager {
+										r = 0
+									}
+									switch {
 									case free && r < 750:
 										accepted++
 										contractStart, contractEnd = cs, ce
