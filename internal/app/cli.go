@@ -31,7 +31,7 @@ Usage:
   tremplin migrate   apply database migrations and exit
   tremplin user add  create a staff account: --email --name --role admin|manager|adviser [--antenna NAME,…] [--lang fr|en|ar] [--password …]
   tremplin backup FILE   write a consistent copy of the SQLite database to FILE
-  tremplin generate --learners N [--antennas 100] [--seed 1]   fill an empty database with an invented association at scale (benchmarks)
+  tremplin generate --learners N [--antennas 100] [--volunteers 200/antenna] [--seed 1]   fill an empty database with an invented association at scale (benchmarks)
 
 Flags (each also read from the environment):
   --addr      TREMPLIN_ADDR          listen address (default localhost:8080)
@@ -92,6 +92,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	if cmd == "generate" {
 		fs.IntVar(&gen.Learners, "learners", 0, "people to generate")
 		fs.IntVar(&gen.Antennas, "antennas", 100, "antennas to generate")
+		fs.IntVar(&gen.Volunteers, "volunteers", 0, "volunteers to generate (0: 200 an antenna, -1: none)")
 		fs.Int64Var(&gen.Seed, "seed", 1, "random seed")
 	}
 	if err := fs.Parse(args); err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"tremplin/internal/app"
+	"tremplin/internal/demo"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -46,6 +47,11 @@ var walkQueryStrings = map[string]string{
 	"GET /agenda/places/{id}":  "?week=2026-W27",
 	"GET /agenda/antenna/{id}": "?week=2026-W27",
 	"GET /appointments/slots":  "?week=2026-W27",
+	// The valuation of the last full year (the default is the year under way).
+	"GET /volunteers/valuation":      "?year=2025",
+	"GET /volunteers/valuation.csv":  "?year=2025",
+	"GET /volunteers/valuation.xlsx": "?year=2025",
+	"GET /volunteers/valuation.pdf":  "?year=2025",
 }
 
 // walkViewers are the generated dataset's accounts (tremplin generate): the
@@ -75,7 +81,11 @@ func BenchmarkStaffRoutes(b *testing.B) {
 	n := 20
 	fmt.Sscan(os.Getenv("TREMPLIN_WALK_N"), &n)
 	ctx := context.Background()
-	a, err := app.New(ctx, app.Config{DatabaseURL: where, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// The application's clock is the generated association's present (10:00 in
+	// France that day): coming shifts, obligations due, pending hours are those
+	// of the data, whenever the walk runs. No worker runs.
+	present := demo.GeneratedNow().Add(8 * time.Hour)
+	a, err := app.New(ctx, app.Config{DatabaseURL: where, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return present }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +96,7 @@ func BenchmarkStaffRoutes(b *testing.B) {
 		var over []string
 		for _, v := range walkViewers {
 			c := walkSignIn(b, srv.URL, v.email)
-			ids := &walkIDs{d: a.DB, known: map[string]string{"admin": "0"}}
+			ids := &walkIDs{d: a.DB, known: map[string]string{"admin": "0"}, now: present}
 			if v.role == auth.Admin {
 				ids.known["admin"] = "1"
 			}
@@ -282,17 +292,20 @@ type walkIDs struct {
 	d       *db.DB
 	antenna int64
 	known   map[string]string
+	now     time.Time // the application's clock
 }
 
 // walkQueries give a record id for the path segment before a parameter (or the
 // parameter's own name), or the parameter's value when it is not an id: $1 is
 // the viewer's antenna; {name} is an id found before.
 var walkQueries = map[string]string{
-	"antennas":   "SELECT CAST($1 AS BIGINT)",
-	"antenna":    "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
-	"places":     "SELECT MIN(id) FROM places WHERE antenna_id = $1",
-	"staff":      "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
-	"volunteers": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
+	"antennas": "SELECT CAST($1 AS BIGINT)",
+	"antenna":  "SELECT CAST($1 AS BIGINT)", // /agenda/antenna/{id}
+	"places":   "SELECT MIN(id) FROM places WHERE antenna_id = $1",
+	"staff":    "SELECT MIN(staff_id) FROM staff_antennas WHERE antenna_id = $1",
+	// The active volunteer who gave the most hours.
+	"volunteers": `SELECT v.id FROM volunteers v WHERE v.antenna_id = $1 AND v.state = 'active'
+		ORDER BY (SELECT COUNT(*) FROM volunteer_hours h WHERE h.volunteer_id = v.id) DESC, v.id LIMIT 1`,
 	// A programme the viewer may edit: the association's for the admin, their
 	// antenna's for a manager (the generated programmes are all national: the
 	// manager's programme pages are then left out).
@@ -320,10 +333,14 @@ var walkQueries = map[string]string{
 		ORDER BY (SELECT COUNT(*) FROM civic_applications a WHERE a.offer_id = o.id) DESC, o.id LIMIT 1`,
 	"applications": `SELECT a.id FROM civic_applications a WHERE a.antenna_id = $1
 		ORDER BY CASE WHEN a.state = 'accepted' AND NOT EXISTS (SELECT 1 FROM civic_contracts c WHERE c.application_id = a.id) THEN 0 ELSE 1 END, a.id LIMIT 1`,
-	"contracts": "SELECT MIN(id) FROM civic_contracts WHERE antenna_id = $1",
-	"missions":  "SELECT MIN(id) FROM volunteer_missions WHERE antenna_id = $1",
-	"donors":    "SELECT MIN(id) FROM donors WHERE antenna_id = $1",
-	"shifts":    "SELECT MIN(id) FROM volunteer_shifts WHERE antenna_id = $1",
+	// The latest contract (its indemnity has amounts); the mission with the
+	// most shifts; the shift with the most people signed up (the ongoing one).
+	"contracts": "SELECT id FROM civic_contracts WHERE antenna_id = $1 ORDER BY starts_on DESC, id LIMIT 1",
+	"missions": `SELECT m.id FROM volunteer_missions m WHERE m.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM volunteer_shifts s WHERE s.mission_id = m.id) DESC, m.id LIMIT 1`,
+	"donors": "SELECT MIN(id) FROM donors WHERE antenna_id = $1",
+	"shifts": `SELECT s.id FROM volunteer_shifts s WHERE s.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM volunteer_signups g WHERE g.shift_id = s.id) DESC, s.id LIMIT 1`,
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.
 	"cec": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
@@ -383,7 +400,7 @@ func (w *walkIDs) id(kind string) (string, error) {
 		}
 	}
 	q = strings.ReplaceAll(q, "{admin}", w.known["admin"])
-	q = strings.ReplaceAll(q, "{now}", db.Now())
+	q = strings.ReplaceAll(q, "{now}", db.FormatTime(w.now))
 	var args []any
 	if strings.Contains(q, "$1") {
 		args = append(args, w.antenna)

@@ -22,14 +22,18 @@ import (
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/training"
+	"tremplin/internal/volunteers"
 )
 
 // GenerateOptions size the association Generate invents.
 type GenerateOptions struct {
-	Learners int   // people registered; cohorts are about Learners/40
-	Antennas int   // default 100
-	Seed     int64 // same seed, same association
-	Out      io.Writer
+	Learners int // people registered; cohorts are about Learners/40
+	Antennas int // default 100
+	// Volunteers of the antennas (0: 200 an antenna; negative: none), with
+	// their missions, shifts and hours, and the civic service of some antennas.
+	Volunteers int
+	Seed       int64 // same seed, same association
+	Out        io.Writer
 }
 
 // The generated association's activity runs from genStart to genEnd (fixed, so
@@ -83,6 +87,9 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
+	if o.Volunteers == 0 {
+		o.Volunteers = genVolunteersPerAntenna * o.Antennas
+	}
 	if o.Learners <= 0 {
 		return errors.New("generate: --learners must be positive")
 	}
@@ -118,6 +125,9 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"people, paths, enrolments, follow-ups", g.people},
 		{"attendance", g.attendance},
 		{"interviews of the weeks around now", g.ag.aroundNow},
+		{"volunteers, missions, shifts, hours", g.volunteersStep},
+		{"civic service", g.civicService},
+		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
@@ -134,9 +144,9 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		fmt.Fprintf(o.Out, "%8s\n", time.Since(t).Round(10*time.Millisecond))
 	}
 	fmt.Fprintf(o.Out, "generated %d antennas, %d cohorts, %d meetings, %d learners, %d enrolments, %d attendance marks, %d history rows, "+
-		"%d appointments, %d SMS (%d failed), %d reply links, %d free slots in %s\n",
+		"%d appointments, %d SMS (%d failed), %d reply links, %d free slots, %s in %s\n",
 		o.Antennas, len(g.cohortList), g.meetings, o.Learners, g.enrolments, g.marks, g.history,
-		g.ag.appointments, g.ag.messages, g.ag.failed, g.ag.links, g.ag.slots, time.Since(g.start).Round(time.Second))
+		g.ag.appointments, g.ag.messages, g.ag.failed, g.ag.links, g.ag.slots, g.vg.summary(), time.Since(g.start).Round(time.Second))
 	return nil
 }
 
@@ -172,6 +182,7 @@ type generator struct {
 	dropped      []droppedIndex
 	noTriggers   bool
 	ag           *apptGen
+	vg           *volGen // nil without volunteers
 
 	meetings, enrolments, marks, history int
 }
@@ -473,7 +484,7 @@ type droppedIndex struct{ name, create string }
 // bulkTables are the tables whose secondary indexes are cheaper to build once
 // than to keep up row by row.
 var bulkTables = []string{"learners", "learner_history", "positioning_tests", "enrolments", "attendance", "learner_followups",
-	"appointments", "messages", "reply_links"}
+	"appointments", "messages", "reply_links", "volunteer_signups", "volunteer_hours"}
 
 func (g *generator) dropIndexes() error {
 	for _, table := range bulkTables {
@@ -524,7 +535,9 @@ func (g *generator) sequences() error {
 		return nil
 	}
 	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups",
-		"referrals", "referral_people", "appointments", "messages", "appointment_slots"} {
+		"referrals", "referral_people", "appointments", "messages", "appointment_slots", "volunteers", "volunteer_requirements",
+		"volunteer_missions", "volunteer_shifts", "volunteer_signups", "volunteer_hours", "civic_approvals", "civic_offers",
+		"civic_applications", "civic_application_events", "civic_contracts", "civic_obligations"} {
 		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
 			return err
 		}
@@ -540,7 +553,9 @@ func (g *generator) analyze() error {
 		// autovacuum comes by (searches took ten times as long until then). Only this
 		// schema's tables: a bare VACUUM reads every schema of the database.
 		q = "VACUUM (ANALYZE) antennas, places, staff, staff_antennas, programmes, cohorts, meetings, partner_orgs, referrals, referral_people, " + strings.Join(bulkTables, ", ") +
-			", appointment_slots, impact_people, impact_days, impact_months, impact_referrals, learner_keys"
+			", appointment_slots, impact_people, impact_days, impact_months, impact_referrals, learner_keys" +
+			", volunteers, volunteer_skills, volunteer_languages, volunteer_requirements, volunteer_missions, volunteer_shifts, volunteer_cec_confirmations" +
+			", civic_approvals, civic_approval_antennas, civic_offers, civic_applications, civic_application_events, civic_contracts, civic_obligations"
 	}
 	_, err := g.d.Exec(g.ctx, q)
 	return err
