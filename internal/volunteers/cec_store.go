@@ -100,6 +100,9 @@ func cecEntries(ctx context.Context, d *db.DB, sc auth.Scope, rule CECRule, year
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-01-01", year+1)
 	args := db.Args{from, to, int64(rule.HereHours) * 60, year}
 	where := sc.Where("v.antenna_id", &args)
+	// The hours are narrowed to the scope's antennas before they are summed: a
+	// manager's page reads their antennas' year, not the association's.
+	hoursIn := sc.Where("h.antenna_id", &args)
 	if volunteerID > 0 {
 		where += " AND v.id = " + args.Add(volunteerID)
 	}
@@ -109,7 +112,7 @@ func cecEntries(ctx context.Context, d *db.DB, sc auth.Scope, rule CECRule, year
 		FROM volunteers v JOIN antennas a ON a.id = v.antenna_id
 		LEFT JOIN (SELECT h.volunteer_id, SUM(h.minutes) AS minutes FROM volunteer_hours h
 			JOIN volunteer_missions m ON m.id = h.mission_id
-			WHERE h.state = 'approved' AND m.supervising AND h.day >= $1 AND h.day < $2
+			WHERE h.state = 'approved' AND m.supervising AND h.day >= $1 AND h.day < $2 AND `+hoursIn+`
 			GROUP BY h.volunteer_id) l ON l.volunteer_id = v.id
 		LEFT JOIN (SELECT volunteer_id, MIN(starts_on) AS starts_on, MAX(ends_on) AS ends_on FROM civic_contracts
 			WHERE volunteer_id IS NOT NULL AND ends_on >= $1 AND ends_on < $2 GROUP BY volunteer_id) c ON c.volunteer_id = v.id
