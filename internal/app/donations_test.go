@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tremplin/internal/donations"
+	"tremplin/internal/platform/i18n"
 )
 
 // A Lille manager records a company donor, a gift and its receipt, then
@@ -133,7 +134,7 @@ func TestAdminImportsHelloAssoAndDeclares(t *testing.T) {
 			t.Fatalf("HelloAsso's receipts in 2026: %+v, then %+v (%v)", before.HelloAsso, after.HelloAsso, err)
 		}
 		dec := html.UnescapeString(admin.get("/donations/declaration?year=2026").body)
-		if want := fmt.Sprintf("%d reçus, %s", after.HelloAsso.Receipts, donations.Euros("fr", after.HelloAsso.Cents)); !strings.Contains(dec, want) {
+		if want := i18n.For("fr").N("donations.declaration.count_amount", after.HelloAsso.Receipts, "amount", donations.Euros("fr", after.HelloAsso.Cents)); !strings.Contains(dec, want) {
 			t.Errorf("the 2026 declaration does not say %q:\n%.3000s", want, dec)
 		}
 		lille := s.signIn("manager.lille@tremplin.example")
@@ -325,7 +326,7 @@ func TestReceiptsAreEmailedWithALink(t *testing.T) {
 		if want == 0 {
 			t.Fatal("the demo has no receipt to email this year")
 		}
-		if p := admin.get("/donations/send?year=" + year); !strings.Contains(html.UnescapeString(p.body), fmt.Sprintf("Envoyer %d reçus", want)) {
+		if p := admin.get("/donations/send?year=" + year); !strings.Contains(html.UnescapeString(p.body), i18n.For("fr").N("donations.send.button", want)) {
 			t.Fatalf("the page does not offer to send %d receipts:\n%.3000s", want, p.body)
 		}
 		if p := admin.post("/donations/send", url.Values{"year": {year}}); p.status != http.StatusSeeOther {
@@ -369,11 +370,11 @@ func TestAnnualReceiptsFromThePage(t *testing.T) {
 		year := fmt.Sprint(time.Now().Year())
 		before := s.count("SELECT COUNT(*) FROM receipts")
 		p := admin.post("/donations/annual", url.Values{"year": {year}})
-		if p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), "1 reçus émis") {
+		if p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), "1 reçu émis") {
 			t.Fatalf("annual receipts: %d\n%.3000s", p.status, p.body)
 		}
 		p = admin.post("/donations/annual", url.Values{"year": {year}})
-		if !strings.Contains(html.UnescapeString(p.body), "0 reçus émis") || s.count("SELECT COUNT(*) FROM receipts") != before+1 {
+		if !strings.Contains(html.UnescapeString(p.body), "0 reçu") || s.count("SELECT COUNT(*) FROM receipts") != before+1 {
 			t.Errorf("a second run issued more:\n%.2000s", p.body)
 		}
 		if p := s.signIn("manager.lille@tremplin.example").post("/donations/annual", url.Values{"year": {year}}); p.status != http.StatusForbidden {
