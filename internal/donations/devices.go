@@ -161,13 +161,7 @@ func (h *Handlers) GiveDevice(w http.ResponseWriter, r *http.Request) {
 // count, and the antenna that keeps them.
 func (h *Handlers) AddDevicesPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	st := auth.Current(ctx)
-	o, err := DonorInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f, ok := h.Render.Form(w, r)
+	st, o, f, ok := h.posted(w, r)
 	if !ok {
 		return
 	}
@@ -216,13 +210,7 @@ func (h *Handlers) AddDevicesPage(w http.ResponseWriter, r *http.Request) {
 // antenna: POST /donors/{id}/devices/{device}/use, with place.
 func (h *Handlers) UseDevicePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	st := auth.Current(ctx)
-	o, err := DonorInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f, ok := h.Render.Form(w, r)
+	st, o, f, ok := h.posted(w, r)
 	if !ok {
 		return
 	}

@@ -313,16 +313,24 @@ func parseEuros(s string) (int64, bool) {
 	return n*100 + c, true
 }
 
+// posted reads a form sent about one of the donors the person may see (the
+// {id} of the path); false when the page was answered already (another
+// antenna's donor: the 404 page).
+func (h *Handlers) posted(w http.ResponseWriter, r *http.Request) (*auth.Staff, *Donor, *web.Form, bool) {
+	st := auth.Current(r.Context())
+	o, err := DonorInScope(r.Context(), h.DB, st.Scope(), web.PathID(r, "id"))
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	f, ok := h.Render.Form(w, r)
+	return st, o, f, ok
+}
+
 // AddGiftPage records a gift of the donor: POST /donors/{id}/gifts.
 func (h *Handlers) AddGiftPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	st := auth.Current(ctx)
-	o, err := DonorInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f, ok := h.Render.Form(w, r)
+	st, o, f, ok := h.posted(w, r)
 	if !ok {
 		return
 	}
@@ -387,13 +395,7 @@ func (h *Handlers) AddGiftPage(w http.ResponseWriter, r *http.Request) {
 // IssuePage issues one receipt for the gifts ticked: POST /donors/{id}/receipts.
 func (h *Handlers) IssuePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	st := auth.Current(ctx)
-	o, err := DonorInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f, ok := h.Render.Form(w, r)
+	st, o, f, ok := h.posted(w, r)
 	if !ok {
 		return
 	}
@@ -447,13 +449,7 @@ func refusal(err error) string {
 // /donors/{id}/receipts/{receipt}/cancel.
 func (h *Handlers) CancelPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	st := auth.Current(ctx)
-	o, err := DonorInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	f, ok := h.Render.Form(w, r)
+	st, o, f, ok := h.posted(w, r)
 	if !ok {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/pdf"
 	"tremplin/internal/platform/sheet"
+	"tremplin/internal/platform/web"
 	"tremplin/internal/volunteers"
 )
 
@@ -190,12 +191,6 @@ func (h *Handlers) ReportPage(w http.ResponseWriter, r *http.Request) {
 	}{rep, years, strconv.FormatFloat(math.Round(float64(rep.VolunteerMinutes)/60*10)/10, 'f', -1, 64)}, nil)
 }
 
-func attach(w http.ResponseWriter, contentType, name string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 // ReportCSV is the report for a French Excel: GET /donations/report.csv.
 func (h *Handlers) ReportCSV(w http.ResponseWriter, r *http.Request) {
 	rep, ok := h.report(w, r)
@@ -207,7 +202,7 @@ func (h *Handlers) ReportCSV(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "text/csv; charset=utf-8", fmt.Sprintf("tremplin-dons-%d.csv", rep.Year))
+	web.Attach(w, "text/csv; charset=utf-8", fmt.Sprintf("tremplin-dons-%d.csv", rep.Year))
 	w.Write(buf.Bytes())
 }
 
@@ -222,7 +217,7 @@ func (h *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("tremplin-dons-%d.xlsx", rep.Year))
+	web.Attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("tremplin-dons-%d.xlsx", rep.Year))
 	w.Write(buf.Bytes())
 }
 
@@ -270,6 +265,6 @@ func (h *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/pdf", fmt.Sprintf("tremplin-dons-%d.pdf", rep.Year))
+	web.Attach(w, "application/pdf", fmt.Sprintf("tremplin-dons-%d.pdf", rep.Year))
 	w.Write(body)
 }

@@ -352,12 +352,6 @@ func filename(c *choice, ext string) string {
 	return "tremplin-impact-" + c.Filter.From.Format(time.DateOnly) + "-" + c.Filter.To.Format(time.DateOnly) + "." + ext
 }
 
-func attach(w http.ResponseWriter, contentType, name string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 // ReportCSV sends the report as CSV: sep=semicolon (the default) for French
 // Excel — UTF-8 with a byte-order mark, ";" between fields, decimal comma — or
 // sep=comma for other tools: no mark, ",", decimal point.
@@ -373,7 +367,7 @@ func (h *Handlers) ReportCSV(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "text/csv; charset=utf-8", filename(c, "csv"))
+	web.Attach(w, "text/csv; charset=utf-8", filename(c, "csv"))
 	w.Write([]byte(b.String()))
 }
 
@@ -388,7 +382,7 @@ func (h *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename(c, "xlsx"))
+	web.Attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename(c, "xlsx"))
 	w.Write(body)
 }
 
@@ -404,6 +398,6 @@ func (h *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/pdf", filename(c, "pdf"))
+	web.Attach(w, "application/pdf", filename(c, "pdf"))
 	w.Write(body)
 }

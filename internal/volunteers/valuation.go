@@ -94,12 +94,6 @@ func valuationTable(p i18n.Printer, v *Valuation, forCSV bool) *sheet.Table {
 	return t
 }
 
-func attach(w http.ResponseWriter, contentType, name string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 // ValuationCSV sends the year's lines as CSV for a French Excel (UTF-8 with a
 // byte-order mark, ";" between fields, decimal comma): GET /volunteers/valuation.csv.
 func (h *Handlers) ValuationCSV(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +106,7 @@ func (h *Handlers) ValuationCSV(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "text/csv; charset=utf-8", fmt.Sprintf("tremplin-valorisation-benevolat-%d.csv", v.Year))
+	web.Attach(w, "text/csv; charset=utf-8", fmt.Sprintf("tremplin-valorisation-benevolat-%d.csv", v.Year))
 	w.Write(buf.Bytes())
 }
 
@@ -127,7 +121,7 @@ func (h *Handlers) ValuationXLSX(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("tremplin-valorisation-benevolat-%d.xlsx", v.Year))
+	web.Attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fmt.Sprintf("tremplin-valorisation-benevolat-%d.xlsx", v.Year))
 	w.Write(buf.Bytes())
 }
 
@@ -145,7 +139,7 @@ func (h *Handlers) ValuationPDF(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	attach(w, "application/pdf", fmt.Sprintf("tremplin-valorisation-benevolat-%d.pdf", v.Year))
+	web.Attach(w, "application/pdf", fmt.Sprintf("tremplin-valorisation-benevolat-%d.pdf", v.Year))
 	w.Write(body)
 }
 

@@ -46,3 +46,11 @@ func Upload(r *http.Request, field string, max int64) (*Form, []byte, string, er
 	}
 	return f, data, filepath.Base(header.Filename), nil
 }
+
+// Attach sets the headers of a file to download: its type, its name, and no
+// caching (exports hold people's data).
+func Attach(w http.ResponseWriter, contentType, name string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+}
