@@ -18,6 +18,7 @@ func TestEveryRouteDeclaresAndEnforcesItsPolicy(t *testing.T) {
 	s := newSite(t, db.SQLite)
 	visitor := s.browser()
 	adviser := s.signIn("karim.lille@tremplin.example")
+	fundraiser := s.signIn("dons@tremplin.example")
 	bordeaux := s.antennaID("Bordeaux")
 	for _, rt := range s.app.Routes() {
 		if rt.Policy.IsZero() {
@@ -41,7 +42,7 @@ func TestEveryRouteDeclaresAndEnforcesItsPolicy(t *testing.T) {
 				t.Errorf("visitor %s %s: status %d, want 401", method, path, p.status)
 			}
 		}
-		if rt.Policy.Name != "staff" {
+		if rt.Policy.Name != "staff" && rt.Policy.Name != "signed" {
 			// Adviser accounts are refused everything beyond the staff routes:
 			// managers' and admins' pages, and other people's spaces (partners).
 			if method == "GET" {
@@ -51,6 +52,20 @@ func TestEveryRouteDeclaresAndEnforcesItsPolicy(t *testing.T) {
 			}
 			if p.status != http.StatusForbidden {
 				t.Errorf("adviser %s %s: status %d, want 403", method, path, p.status)
+			}
+		}
+		switch rt.Policy.Name {
+		case "fundraisers", "donations office", "signed":
+		default:
+			// The fundraising role sees donors, never the people the
+			// association serves nor its other work.
+			if method == "GET" {
+				p = fundraiser.get(path)
+			} else {
+				p = fundraiser.post(path, url.Values{"name": {"x"}})
+			}
+			if p.status != http.StatusForbidden {
+				t.Errorf("fundraiser %s %s: status %d, want 403", method, path, p.status)
 			}
 		}
 	}

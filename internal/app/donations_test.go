@@ -382,3 +382,49 @@ func TestAnnualReceiptsFromThePage(t *testing.T) {
 		}
 	})
 }
+
+// The fundraising role works for the whole association's donors: it sees every
+// antenna's donors, the receipts' office pages and a home page of its own, and
+// is refused the people the association serves and the receipts' settings.
+func TestFundraisingRoleSeesDonorsOnly(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		f := s.signIn("dons@tremplin.example")
+		home := html.UnescapeString(f.get("/").body)
+		for _, want := range []string{`href="/donors"`, "Dons en attente d'un reçu fiscal"} {
+			if !strings.Contains(home, want) {
+				t.Errorf("the fundraiser's home page lacks %q", want)
+			}
+		}
+		for _, not := range []string{`href="/learners"`, `href="/inbox`, `href="/cohorts"`} {
+			if strings.Contains(home, not) {
+				t.Errorf("the fundraiser's home page links to %s", not)
+			}
+		}
+		donors := f.get("/donors")
+		// The demo's donors followed by different antennas are all there.
+		var total int
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM donors").Scan(&total)
+		if got := strings.Count(donors.body, `<li class="card"><a href="/donors/`); donors.status != http.StatusOK || got != min(total, donations.DonorsPerPage) {
+			t.Errorf("the fundraiser lists %d donors of %d (status %d)", got, total, donors.status)
+		}
+		for _, path := range []string{"/donations/report", "/donations/declaration", "/donations/send", "/donations/import", "/profile"} {
+			if p := f.get(path); p.status != http.StatusOK {
+				t.Errorf("GET %s: status %d, want 200", path, p.status)
+			}
+		}
+		for _, path := range []string{"/learners", "/inbox", "/donations/settings", "/impact", "/staff"} {
+			if p := f.get(path); p.status != http.StatusForbidden {
+				t.Errorf("GET %s: status %d, want 403", path, p.status)
+			}
+		}
+		// An admin creates such an account without antennas; a manager's
+		// account still needs one.
+		a := s.signIn("admin@tremplin.example")
+		if p := a.post("/staff", url.Values{"name": {"Inès Roy"}, "email": {"ines.roy@example.org"}, "role": {"fundraising"}, "lang": {"fr"}}); p.status != http.StatusSeeOther {
+			t.Errorf("a fundraising account without an antenna: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := a.post("/staff", url.Values{"name": {"Léa Roy"}, "email": {"lea.roy@example.org"}, "role": {"manager"}, "lang": {"fr"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antennas"] == "" {
+			t.Errorf("a manager without an antenna: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}

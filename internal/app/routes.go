@@ -18,6 +18,7 @@ type Route struct {
 // does not start (auth.Guard panics), and a test walks this table.
 func (a *App) routeTable() []Route {
 	pub, staff, managers, admins := auth.Public, auth.AnyStaff, auth.Managers, auth.Admins
+	fundraisers, office := auth.Fundraisers, auth.DonationsOffice
 	o, s := a.Org, a.Auth
 	return []Route{
 		{"GET /{$}", pub, o.Home},
@@ -53,8 +54,8 @@ func (a *App) routeTable() []Route {
 		{"POST /password/forgot", pub, s.Forgot},
 		{"GET /password/reset/{token}", pub, s.ResetForm},
 		{"POST /password/reset/{token}", pub, s.Reset},
-		{"GET /profile", staff, s.Profile},
-		{"POST /profile", staff, s.ProfileSave},
+		{"GET /profile", auth.Signed, s.Profile},
+		{"POST /profile", auth.Signed, s.ProfileSave},
 
 		// Antennas: staff see theirs; managers change theirs; admins create.
 		{"GET /antennas", staff, o.AntennaList},
@@ -341,35 +342,38 @@ func (a *App) routeTable() []Route {
 		// --- end exports ---
 
 		// --- donations: donors, gifts, tax receipts ---
-		// Donors are the managers' and admins', never the advisers': a manager
-		// sees the donors their antennas follow (another's is the 404 page), the
-		// admin all, those of the whole association included.
-		{"GET /donors", managers, a.Donations.List},
-		{"GET /donors/new", managers, a.Donations.New},
-		{"POST /donors", managers, a.Donations.Save},
-		{"GET /donors/{id}", managers, a.Donations.Show},
-		{"GET /donors/{id}/edit", managers, a.Donations.Edit},
-		{"POST /donors/{id}/edit", managers, a.Donations.Save},
-		{"POST /donors/{id}/gifts", managers, a.Donations.AddGiftPage},
-		{"POST /donors/{id}/receipts", managers, a.Donations.IssuePage},
-		{"POST /donors/{id}/receipts/{receipt}/cancel", managers, a.Donations.CancelPage},
-		{"POST /donors/{id}/gifts/{gift}/devices", managers, a.Donations.AddDevicesPage},
-		{"POST /donors/{id}/devices/{device}/use", managers, a.Donations.UseDevicePage},
+		// Donors are the managers', the admins' and the fundraising role's, never
+		// the advisers': a manager sees the donors their antennas follow
+		// (another's is the 404 page), the national roles all, those of the whole
+		// association included.
+		{"GET /donors", fundraisers, a.Donations.List},
+		{"GET /donors/new", fundraisers, a.Donations.New},
+		{"POST /donors", fundraisers, a.Donations.Save},
+		{"GET /donors/{id}", fundraisers, a.Donations.Show},
+		{"GET /donors/{id}/edit", fundraisers, a.Donations.Edit},
+		{"POST /donors/{id}/edit", fundraisers, a.Donations.Save},
+		{"POST /donors/{id}/gifts", fundraisers, a.Donations.AddGiftPage},
+		{"POST /donors/{id}/receipts", fundraisers, a.Donations.IssuePage},
+		{"POST /donors/{id}/receipts/{receipt}/cancel", fundraisers, a.Donations.CancelPage},
+		{"POST /donors/{id}/gifts/{gift}/devices", fundraisers, a.Donations.AddDevicesPage},
+		{"POST /donors/{id}/devices/{device}/use", fundraisers, a.Donations.UseDevicePage},
 		// Staff of the learner's antenna hand a donated device over from the file.
 		{"POST /learners/{id}/devices", staff, a.Donations.GiveDevice},
-		{"GET /donors/{id}/receipts/{receipt}/recu.pdf", managers, a.Donations.ReceiptPDF},
-		// HelloAsso's payments and the yearly declaration are the association's.
-		{"GET /donations/import", admins, a.Donations.ImportForm},
-		{"POST /donations/import", admins, a.Donations.ImportUpload},
-		{"GET /donations/declaration", admins, a.Donations.DeclarationPage},
+		{"GET /donors/{id}/receipts/{receipt}/recu.pdf", fundraisers, a.Donations.ReceiptPDF},
+		// HelloAsso's payments, the receipts' sending and the yearly declaration
+		// are the association's: its admins and fundraising role. The receipts'
+		// settings (signatory, signature) are the admins' alone.
+		{"GET /donations/import", office, a.Donations.ImportForm},
+		{"POST /donations/import", office, a.Donations.ImportUpload},
+		{"GET /donations/declaration", office, a.Donations.DeclarationPage},
 		{"GET /donations/settings", admins, a.Donations.SettingsPage},
-		{"GET /donations/send", admins, a.Donations.SendPage},
-		{"POST /donations/send", admins, a.Donations.SendStart},
-		{"POST /donations/annual", admins, a.Donations.AnnualPage},
-		{"GET /donations/report", admins, a.Donations.ReportPage},
-		{"GET /donations/report.csv", admins, a.Donations.ReportCSV},
-		{"GET /donations/report.xlsx", admins, a.Donations.ReportXLSX},
-		{"GET /donations/report.pdf", admins, a.Donations.ReportPDF},
+		{"GET /donations/send", office, a.Donations.SendPage},
+		{"POST /donations/send", office, a.Donations.SendStart},
+		{"POST /donations/annual", office, a.Donations.AnnualPage},
+		{"GET /donations/report", office, a.Donations.ReportPage},
+		{"GET /donations/report.csv", office, a.Donations.ReportCSV},
+		{"GET /donations/report.xlsx", office, a.Donations.ReportXLSX},
+		{"GET /donations/report.pdf", office, a.Donations.ReportPDF},
 		{"POST /donations/settings", admins, a.Donations.SettingsSave},
 		// A donor opens the receipt emailed to them by its link, without an account.
 		{"GET /recu/{token}", pub, a.Donations.LinkPDF},

@@ -7,6 +7,7 @@ import (
 	"tremplin/internal/agenda"
 	"tremplin/internal/attendance"
 	"tremplin/internal/civic"
+	"tremplin/internal/donations"
 	"tremplin/internal/followups"
 	"tremplin/internal/learners"
 	"tremplin/internal/messages"
@@ -37,6 +38,13 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 		}
 		items = append(items, org.TodayItem{Key: key, Count: n, Limit: todayLimit, Href: href})
 	}
+	receipts := func() {
+		add("donations_receipts", "/donors", func() (int, error) { return donations.AwaitingReceipt(ctx, a.DB, sc, todayLimit) })
+	}
+	if st.Role == auth.Fundraising {
+		receipts() // the people the association serves are not theirs
+		return items
+	}
 	add("new", "/inbox?who=all&status=received", func() (int, error) {
 		return learners.NewRegistrations(ctx, a.DB, sc, todayLimit)
 	})
@@ -64,5 +72,8 @@ func (a *App) today(ctx context.Context, st *auth.Staff) []org.TodayItem {
 	add("volunteer_hours", "/volunteers/hours", func() (int, error) {
 		return volunteers.PendingHoursCount(ctx, a.DB, sc, todayLimit)
 	})
+	if st.Role != auth.Adviser {
+		receipts()
+	}
 	return items
 }

@@ -61,6 +61,7 @@ var staff = []struct {
 	{"Aïssatou Diallo", "manager.paris@tremplin.example", auth.Manager, "fr", []string{"Paris – Île-de-France"}},
 	{"Lucas Dupuy", "manager.bordeaux@tremplin.example", auth.Manager, "fr", []string{"Bordeaux"}},
 	{"Grace Phiri", "adviser.dzaleka@tremplin.example", auth.Adviser, "en", []string{"Dzaleka"}},
+	{"Élodie Martin", "dons@tremplin.example", auth.Fundraising, "fr", nil},
 }
 
 // Seed adds whatever of the demo association is missing and returns the logins.

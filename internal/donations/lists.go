@@ -85,3 +85,17 @@ func ReceiptsOf(ctx context.Context, d *db.DB, donorID int64) ([]*Receipt, error
 		return r, err
 	})
 }
+
+// AwaitingReceipt counts, up to limit, the one-off gifts of the scope's donors
+// that the association has received and not yet receipted (HelloAsso's own
+// receipts and the monthly gifts, receipted once a year, aside).
+func AwaitingReceipt(ctx context.Context, d *db.DB, sc auth.Scope, limit int) (int, error) {
+	args := db.Args{}
+	where := sc.Where("o.antenna_id", &args)
+	var n int
+	err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM gifts g JOIN donors o ON o.id = g.donor_id
+		WHERE g.state = 'received' AND NOT g.recurring AND g.helloasso_receipt_url = '' AND `+where+`
+		AND NOT EXISTS (SELECT 1 FROM receipt_gifts x WHERE x.gift_id = g.id AND x.in_force) LIMIT `+args.Add(limit)+`) t`,
+		args...).Scan(&n)
+	return n, err
+}

@@ -82,7 +82,7 @@ func (h *Handlers) donorForm(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p := donorForm{ID: id, Kinds: web.CodeOptions("donations.donor_kind.", []string{Individual, Organisation}, "")}
-	if st.Role == auth.Admin {
+	if st.Role.National() {
 		p.Antennas = append(p.Antennas, web.Option{Value: "", Label: "donations.whole_association"})
 	}
 	for _, a := range antennas {
@@ -160,7 +160,7 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 			f.Fail("antenna", "form.choose")
 		}
 		o.AntennaID = id
-	} else if st.Role != auth.Admin {
+	} else if !st.Role.National() {
 		f.Fail("antenna", "form.choose") // a manager's donors are their antennas'
 	}
 	if !f.Valid() {

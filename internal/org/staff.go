@@ -152,7 +152,7 @@ func (h *Handlers) StaffSave(w http.ResponseWriter, r *http.Request) {
 		}
 		antennas = append(antennas, id)
 	}
-	if role.Valid() && role != auth.Admin && len(antennas) == 0 {
+	if role.Valid() && !role.National() && len(antennas) == 0 {
 		f.Fail("antennas", "staff.antenna_required")
 	}
 	s.Name, s.Email, s.Role, s.Lang, s.Antennas = f.Get("name"), f.Get("email"), role, f.Get("lang"), antennas

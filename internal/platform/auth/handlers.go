@@ -85,7 +85,8 @@ func (s *Service) Identify(next http.Handler) http.Handler {
 			case err == nil && st.Active && s.Sessions.GetInt64(ctx, signedInKey) >= st.SessionsSince:
 				ctx = WithStaff(ctx, st)
 				ctx = web.WithViewer(ctx, &web.Viewer{ID: st.ID, Name: st.Name, Role: string(st.Role),
-					IsAdmin: st.Role == Admin, IsManager: st.Role == Admin || st.Role == Manager})
+					IsAdmin: st.Role == Admin, IsManager: st.Role == Admin || st.Role == Manager,
+					IsFundraising: st.Role == Fundraising})
 				lang = st.Lang
 			case err == nil || errors.Is(err, db.ErrNotFound):
 				// Account removed or deactivated, or its password changed since.

@@ -41,6 +41,14 @@ var (
 	AnyStaff = Policy{Name: "staff", roles: []Role{Admin, Manager, Adviser}}
 	// Managers routes are for antenna managers and national admins.
 	Managers = Policy{Name: "managers", roles: []Role{Admin, Manager}}
+	// Signed routes are for every account, whatever its role: its own profile.
+	Signed = Policy{Name: "signed", roles: []Role{Admin, Manager, Adviser, Fundraising}}
+	// Fundraisers routes are the donors': managers (their antennas' donors),
+	// national admins and the fundraising role, never advisers.
+	Fundraisers = Policy{Name: "fundraisers", roles: []Role{Admin, Manager, Fundraising}}
+	// DonationsOffice routes are the association's receipts, imports and
+	// declaration: national admins and the fundraising role.
+	DonationsOffice = Policy{Name: "donations office", roles: []Role{Admin, Fundraising}}
 	// Admins routes are for national admins only.
 	Admins = Policy{Name: "admins", roles: []Role{Admin}}
 )

@@ -20,13 +20,21 @@ const (
 	Admin   Role = "admin"   // national admin: everything, every antenna
 	Manager Role = "manager" // antenna manager: runs the antennas they belong to
 	Adviser Role = "adviser" // digital adviser: works in the antennas they belong to
+	// Fundraising looks after the donors and their receipts, for the whole
+	// association, and never sees the people it serves: its routes are the
+	// donors' and the donation office's, nothing else.
+	Fundraising Role = "fundraising"
 )
 
 // Roles lists the roles in the order forms offer them.
-var Roles = []Role{Adviser, Manager, Admin}
+var Roles = []Role{Adviser, Manager, Fundraising, Admin}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == Admin || r == Manager || r == Adviser }
+func (r Role) Valid() bool { return r == Admin || r == Manager || r == Adviser || r == Fundraising }
+
+// National reports whether the role works for the whole association rather than
+// in antennas (its accounts need none).
+func (r Role) National() bool { return r == Admin || r == Fundraising }
 
 // Staff is an account of the association's team.
 type Staff struct {
@@ -49,8 +57,9 @@ type Scope struct {
 	All     bool
 }
 
-// Scope returns where s may look: every antenna for a national admin, else theirs.
-func (s *Staff) Scope() Scope { return Scope{StaffID: s.ID, All: s.Role == Admin} }
+// Scope returns where s may look: every antenna for the national roles (the
+// fundraising role's routes show only donors), else theirs.
+func (s *Staff) Scope() Scope { return Scope{StaffID: s.ID, All: s.Role.National()} }
 
 // Where returns an SQL condition restricting column (an antenna id) to the scope,
 // adding the two arguments it needs to args.
@@ -61,7 +70,7 @@ func (sc Scope) Where(column string, args *db.Args) string {
 
 // InAntenna reports whether s belongs to (or, as admin, oversees) antenna id.
 func (s *Staff) InAntenna(id int64) bool {
-	if s.Role == Admin {
+	if s.Role.National() {
 		return true
 	}
 	for _, a := range s.Antennas {

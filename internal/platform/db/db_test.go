@@ -189,3 +189,42 @@ func TestEachStopsAtTheFirstError(t *testing.T) {
 		})
 	})
 }
+
+// The staff role check was widened in place (migration 0081): the new role is
+// accepted, an unknown one still refused, and the accounts' antennas, which
+// reference the table, are kept.
+func TestWidenedRoleCheck(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		insert := func(email, role string) error {
+			_, err := d.ExecContext(ctx, `INSERT INTO staff (name, email, role, created_at, updated_at) VALUES ('x', $1, $2, '', '')`, email, role)
+			return err
+		}
+		if err := insert("f@example.org", "fundraising"); err != nil {
+			t.Fatalf("a fundraising account is refused: %v", err)
+		}
+		if err := insert("g@example.org", "treasurer"); err == nil {
+			t.Fatal("an unknown role is accepted")
+		}
+		var id, antenna int64
+		if err := d.QueryRowContext(ctx, "SELECT id FROM staff WHERE email = 'f@example.org'").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QueryRowContext(ctx, `INSERT INTO antennas (name, city, country, timezone, created_at, updated_at)
+			VALUES ('A', 'B', 'FR', 'Europe/Paris', '', '') RETURNING id`).Scan(&antenna); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(ctx, "INSERT INTO staff_antennas (staff_id, antenna_id) VALUES ($1, $2)", id, antenna); err != nil {
+			t.Fatal(err)
+		}
+		// The reference still holds: deleting the account takes its antennas.
+		if _, err := d.ExecContext(ctx, "DELETE FROM staff WHERE id = $1", id); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM staff_antennas WHERE staff_id = $1", id).Scan(&n)
+		if n != 0 {
+			t.Errorf("%d antennas left behind a deleted account: the foreign key was lost", n)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 		if applied[m.Version] {
 			continue
 		}
-		if err := apply(ctx, conn, dialects[d.Engine].Replace(m.SQL), m); err != nil {
+		if err := apply(ctx, conn, d.Engine, dialects[d.Engine].Replace(m.SQL), m); err != nil {
 			return err
 		}
 	}
@@ -129,7 +130,7 @@ func (d *DB) migrateQueue(ctx context.Context) error {
 	return nil
 }
 
-func apply(ctx context.Context, conn *sql.Conn, body string, m Migration) error {
+func apply(ctx context.Context, conn *sql.Conn, engine Engine, body string, m Migration) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -140,11 +141,73 @@ func apply(ctx context.Context, conn *sql.Conn, body string, m Migration) error 
 			return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
 		}
 	}
+	if step := engineSteps[m.Version]; step != nil {
+		if err := step(ctx, tx, engine); err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 		m.Version, m.Name, Now()); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// engineSteps are the few schema changes the two engines cannot say in the same
+// SQL. Each runs after its migration's SQL, in the same transaction, and its
+// migration file says what it does.
+var engineSteps = map[int]func(ctx context.Context, tx *sql.Tx, e Engine) error{
+	81: func(ctx context.Context, tx *sql.Tx, e Engine) error {
+		return widenCheck(ctx, tx, e, "staff", "role", "role IN ('admin', 'manager', 'adviser', 'fundraising')")
+	},
+}
+
+// widenCheck replaces the CHECK constraint on table's column by check, which must
+// accept every row the old one did (a value added to a list, say).
+//
+// PostgreSQL drops the constraint and adds the new one. SQLite cannot alter a
+// constraint; for a change that loosens it, its documentation gives the
+// procedure used here (https://sqlite.org/lang_altertable.html, "otheralter"):
+// rewrite the table's CREATE statement in the schema and bump the schema
+// version, without copying the table, so that the foreign keys of the tables
+// that reference it are untouched.
+func widenCheck(ctx context.Context, tx *sql.Tx, e Engine, table, column, check string) error {
+	if e == Postgres {
+		name := table + "_" + column + "_check"
+		_, err := tx.ExecContext(ctx, "ALTER TABLE "+table+" DROP CONSTRAINT "+name+", ADD CONSTRAINT "+name+" CHECK ("+check+")")
+		return err
+	}
+	var create string
+	if err := tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1", table).Scan(&create); err != nil {
+		return err
+	}
+	old := regexp.MustCompile(`CHECK \(` + column + ` IN \([^)]*\)\)`)
+	if len(old.FindAllStringIndex(create, -1)) != 1 {
+		return fmt.Errorf("widen the check on %s.%s: not found once in %q", table, column, create)
+	}
+	create = old.ReplaceAllLiteralString(create, "CHECK ("+check+")")
+	var version int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&version); err != nil {
+		return err
+	}
+	for _, stmt := range []string{
+		"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_schema SET sql = '" + strings.ReplaceAll(create, "'", "''") + "' WHERE type = 'table' AND name = '" + table + "'",
+		"PRAGMA schema_version = " + strconv.FormatInt(version+1, 10),
+		"PRAGMA writable_schema = OFF",
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	var ok string
+	if err := tx.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&ok); err != nil {
+		return err
+	}
+	if ok != "ok" {
+		return fmt.Errorf("widen the check on %s.%s: %s", table, column, ok)
+	}
+	return nil
 }
 
 // splitStatements cuts a migration at semicolons that end a line; migrations keep

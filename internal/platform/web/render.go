@@ -38,6 +38,8 @@ type Viewer struct {
 	Role      string
 	IsAdmin   bool
 	IsManager bool // antenna manager or national admin
+	// IsFundraising is the fundraising role: donors and receipts only.
+	IsFundraising bool
 }
 
 type viewerKey struct{}
@@ -199,6 +201,15 @@ type NavItem struct {
 // navItems is the staff menu, by what the person's role lets them do: the day's
 // work first (registrations, learners, sessions), the association's set-up last.
 func navItems(v *Viewer) []NavItem {
+	if v.IsFundraising {
+		return []NavItem{
+			{"/donors", "donations.nav", true},
+			{"/donations/report", "donations.report.link", true},
+			{"/donations/send", "donations.send.link", false},
+			{"/donations/declaration", "donations.declaration.link", false},
+			{"/donations/import", "donations.import.title", false},
+		}
+	}
 	items := []NavItem{
 		{"/inbox", "nav.inbox", true},
 		{"/learners", "nav.learners", true},
