@@ -46,8 +46,9 @@ func TestDonorPagesOnAPhone(t *testing.T) {
 	b.visit("login", "/login")
 	b.signIn("manager.lille@tremplin.example")
 	donor := fmt.Sprint("/donors/", o.ID)
-	var company, learner int64
+	var company, learner, agreement int64
 	b.app.DB.QueryRowContext(ctx, "SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'").Scan(&company)
+	b.app.DB.QueryRowContext(ctx, "SELECT id FROM sponsorship_agreements WHERE donor_id = $1", company).Scan(&agreement)
 	b.app.DB.QueryRowContext(ctx, "SELECT MIN(learner_id) FROM donated_devices WHERE learner_id IS NOT NULL").Scan(&learner)
 	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
 		b.expectLang(lang.lang, lang.dir)
@@ -55,7 +56,7 @@ func TestDonorPagesOnAPhone(t *testing.T) {
 			b.chooseLanguage(lang.lang)
 		}
 		for _, path := range []string{"/donors", "/donors?q=petit", donor, donor + "/edit", fmt.Sprint("/donors/", company),
-			fmt.Sprint("/learners/", learner), "/donors/new"} {
+			fmt.Sprint("/learners/", learner), fmt.Sprint("/donors/", company, "/agreements/", agreement), "/donors/new"} {
 			if status := b.visit(path, path); status != 200 {
 				t.Errorf("%s: HTTP %d", path, status)
 			}
@@ -66,6 +67,15 @@ func TestDonorPagesOnAPhone(t *testing.T) {
 		}
 		if got := b.text("#e-siren"); got == "" {
 			t.Error("no message next to the SIREN")
+		}
+		// A session sent empty is explained field by field, the list of
+		// attendees included.
+		b.visit("agreement "+lang.lang, fmt.Sprint("/donors/", company, "/agreements/", agreement))
+		if status := b.load("session without attendees "+lang.lang, click(`main form[action$="/sessions"] button[type=submit]`)); status != 422 {
+			t.Errorf("a session without attendees: HTTP %d, want 422", status)
+		}
+		if got := b.text("#e-attendee"); got == "" {
+			t.Error("no message next to the attendees")
 		}
 	}
 }

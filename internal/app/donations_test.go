@@ -14,6 +14,7 @@ import (
 
 	"tremplin/internal/donations"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/pdf/pdftest"
 )
 
 // A Lille manager records a company donor, a gift and its receipt, then
@@ -425,6 +426,116 @@ func TestFundraisingRoleSeesDonorsOnly(t *testing.T) {
 		}
 		if p := a.post("/staff", url.Values{"name": {"Léa Roy"}, "email": {"lea.roy@example.org"}, "role": {"manager"}, "lang": {"fr"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antennas"] == "" {
 			t.Errorf("a manager without an antenna: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}
+
+// A company lends two employees under an agreement; sessions count only once
+// their named sheet comes back signed; the year's time is valued at the
+// declared cost within 3 × the social-security ceiling per employee, becomes a
+// gift, and a CERFA 16216 receipts it. Bad input is explained next to its field.
+func TestSkillsSponsorshipIsValuedFromSignedSheets(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		lille := s.antennaID("Lille")
+		m := s.signIn("dons@tremplin.example")
+		donor := lastID(t, m.post("/donors", url.Values{"kind": {"organisation"}, "org_name": {"Datacode SA"}, "siren": {"552100554"},
+			"address": {"12 rue Nationale"}, "postcode": {"59000"}, "city": {"Lille"}, "antenna": {lille}}))
+		base := "/donors/" + donor
+		p := m.post(base+"/agreements", url.Values{"agreement_title": {"Jurys web 2026"}, "agreement_from": {"2026-12-31"},
+			"agreement_to": {"2026-01-01"}, "agreement_signed": {"2025-12-15"}})
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["agreement_to"] == "" || valueOf(p.body, "agreement_title") != "Jurys web 2026" {
+			t.Fatalf("an end before the start: %d %v", p.status, errorsOf(p.body))
+		}
+		agreement := lastID(t, m.post(base+"/agreements", url.Values{"agreement_title": {"Jurys web 2026"}, "agreement_from": {"2026-01-01"},
+			"agreement_to": {"2026-12-31"}, "agreement_signed": {"2025-12-15"}}))
+		ab := base + "/agreements/" + agreement
+		if p := m.post(ab+"/employees", url.Values{"emp_name": {"Claire Dubois"}, "emp_job": {"Développeuse"}, "emp_cost": {"soixante"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["emp_cost"] == "" || valueOf(p.body, "emp_name") != "Claire Dubois" {
+			t.Errorf("a cost in words: %d %v", p.status, errorsOf(p.body))
+		}
+		for _, e := range [][2]string{{"Claire Dubois", "60,00"}, {"سامي حداد", "20000"}} {
+			if p := m.post(ab+"/employees", url.Values{"emp_name": {e[0]}, "emp_job": {"Développeur·se"}, "emp_cost": {e[1]}}); p.status != http.StatusSeeOther {
+				t.Fatalf("employee %s: %d %v", e[0], p.status, errorsOf(p.body))
+			}
+		}
+		claire := s.id("SELECT id FROM sponsorship_employees WHERE name = 'Claire Dubois' AND agreement_id = $1", agreement)
+		sami := s.id("SELECT id FROM sponsorship_employees WHERE name = 'سامي حداد' AND agreement_id = $1", agreement)
+		session := func(on, start, end string, who ...string) page {
+			return m.post(ab+"/sessions", url.Values{"session_kind": {"jury"}, "session_on": {on}, "session_start": {start},
+				"session_end": {end}, "attendee": who})
+		}
+		if p := session("2027-01-05", "09:00", "12:00", claire); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["session_on"] == "" {
+			t.Errorf("a session after the agreement: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := session("2026-03-10", "17:00", "14:00", claire); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["session_end"] == "" {
+			t.Errorf("an end before the start: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := session("2026-03-10", "14:00", "17:00"); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["attendee"] == "" {
+			t.Errorf("a session without anyone: %d %v", p.status, errorsOf(p.body))
+		}
+		for _, x := range [][]string{{"2026-03-10", "14:00", "17:00", claire}, {"2026-06-20", "09:00", "17:00", claire, sami},
+			{"2026-11-05", "10:00", "12:00", claire}} {
+			if p := session(x[0], x[1], x[2], x[3:]...); p.status != http.StatusSeeOther {
+				t.Fatalf("session %v: %d %v", x, p.status, errorsOf(p.body))
+			}
+		}
+		if p := m.post(ab+"/valuation", url.Values{"year": {"2026"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["year"] == "" {
+			t.Errorf("a valuation before any sheet came back signed: %d %v", p.status, errorsOf(p.body))
+		}
+		sessionOn := func(day string) string {
+			return s.id("SELECT id FROM sponsorship_sessions WHERE agreement_id = $1 AND on_date = $2", agreement, day)
+		}
+		jury := sessionOn("2026-06-20")
+		sheet := pdftest.Plain(readPDF(t, m.get(ab+"/sessions/"+jury+"/sheet.pdf").body))
+		for _, want := range []string{"Feuille d'émargement", "Claire Dubois", "سامي حداد", "Datacode SA", "Jurys web 2026"} {
+			if !strings.Contains(sheet, want) {
+				t.Errorf("the attendance sheet lacks %q:\n%s", want, sheet)
+			}
+		}
+		signed := func(id, on string) page {
+			return m.post(ab+"/sessions/"+id+"/signed", url.Values{"signed_" + id: {on}})
+		}
+		if p := signed(jury, "2026-06-19"); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["signed_"+jury] == "" {
+			t.Errorf("a sheet signed before its session: %d %v", p.status, errorsOf(p.body))
+		}
+		for _, id := range []string{sessionOn("2026-03-10"), jury} {
+			if p := signed(id, "2026-06-25"); p.status != http.StatusSeeOther {
+				t.Fatalf("sign %s: %d %v", id, p.status, errorsOf(p.body))
+			}
+		}
+		// Claire: 3 h + 8 h at 60 € = 660 €. Sami: 8 h at 20 000 € = 160 000 €,
+		// capped at 3 × 48 060 € = 144 180 €. The unsigned session of November
+		// does not count.
+		page := html.UnescapeString(m.get(ab).body)
+		for _, want := range []string{"11 h", "660,00\u00a0€", "144\u202f180,00\u00a0€", "(plafonné)", "144\u202f840,00\u00a0€"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the agreement's valuation lacks %q", want)
+			}
+		}
+		if p := m.post(ab+"/valuation", url.Values{"year": {"2026"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("record the valuation: %d %v", p.status, errorsOf(p.body))
+		}
+		gift := s.id("SELECT id FROM gifts WHERE agreement_id = $1 AND agreement_year = 2026 AND kind = 'skills' AND amount_cents = 14484000", agreement)
+		if p := m.post(base+"/receipts", url.Values{"gift": {gift}}); p.status != http.StatusSeeOther {
+			t.Fatalf("receipt the valuation: %d %v", p.status, errorsOf(p.body))
+		}
+		receipt := s.id("SELECT id FROM receipts WHERE donor_id = $1 AND form = '16216' AND amount_cents = 14484000", donor)
+		text := readPDF(t, m.get(base+"/receipts/"+receipt+"/recu.pdf").body)
+		if !strings.Contains(text, "mécénat de compétences") || !strings.Contains(text, "144 840,00") {
+			t.Errorf("the receipt does not carry the valued skills:\n%s", text)
+		}
+		// A late sheet changes the year's valuation, but not the receipt issued.
+		if p := signed(sessionOn("2026-11-05"), "2026-11-06"); p.status != http.StatusSeeOther {
+			t.Fatalf("sign November: %d", p.status)
+		}
+		if p := m.post(ab+"/valuation", url.Values{"year": {"2026"}}); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["year"] == "" {
+			t.Errorf("a receipted valuation changed: %d %v", p.status, errorsOf(p.body))
+		}
+		if n := s.count("SELECT COUNT(*) FROM gifts WHERE id = $1 AND amount_cents = 14484000", gift); n != 1 {
+			t.Error("the receipted gift's amount changed")
+		}
+		// An individual has no agreement; another antenna's manager no access.
+		if p := s.signIn("manager.bordeaux@tremplin.example").get(ab); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux opens Lille's company's agreement: %d", p.status)
 		}
 	})
 }

@@ -360,6 +360,15 @@ func (a *App) routeTable() []Route {
 		// Staff of the learner's antenna hand a donated device over from the file.
 		{"POST /learners/{id}/devices", staff, a.Donations.GiveDevice},
 		{"GET /donors/{id}/receipts/{receipt}/recu.pdf", fundraisers, a.Donations.ReceiptPDF},
+		// Skills sponsorship: a company's agreements, the employees it lends, the
+		// sessions and their signed sheets, the valuation of each year.
+		{"POST /donors/{id}/agreements", fundraisers, a.Donations.AddAgreementPage},
+		{"GET /donors/{id}/agreements/{agreement}", fundraisers, a.Donations.AgreementPage},
+		{"POST /donors/{id}/agreements/{agreement}/employees", fundraisers, a.Donations.AddEmployeePage},
+		{"POST /donors/{id}/agreements/{agreement}/sessions", fundraisers, a.Donations.AddSessionPage},
+		{"POST /donors/{id}/agreements/{agreement}/sessions/{session}/signed", fundraisers, a.Donations.SignedPage},
+		{"GET /donors/{id}/agreements/{agreement}/sessions/{session}/sheet.pdf", fundraisers, a.Donations.SheetPDF},
+		{"POST /donors/{id}/agreements/{agreement}/valuation", fundraisers, a.Donations.ValuationPage},
 		// HelloAsso's payments, the receipts' sending and the yearly declaration
 		// are the association's: its admins and fundraising role. The receipts'
 		// settings (signatory, signature) are the admins' alone.

@@ -339,6 +339,10 @@ var walkQueries = map[string]string{
 	"missions": `SELECT m.id FROM volunteer_missions m WHERE m.antenna_id = $1
 		ORDER BY (SELECT COUNT(*) FROM volunteer_shifts s WHERE s.mission_id = m.id) DESC, m.id LIMIT 1`,
 	"donors": "SELECT MIN(id) FROM donors WHERE antenna_id = $1",
+	// The donor's agreement with the most sessions, and one of them.
+	"agreement": `SELECT a.id FROM sponsorship_agreements a WHERE a.donor_id = {donors}
+		ORDER BY (SELECT COUNT(*) FROM sponsorship_sessions s WHERE s.agreement_id = a.id) DESC, a.id LIMIT 1`,
+	"session": "SELECT MIN(id) FROM sponsorship_sessions WHERE agreement_id = {agreement}",
 	"shifts": `SELECT s.id FROM volunteer_shifts s WHERE s.antenna_id = $1
 		ORDER BY (SELECT COUNT(*) FROM volunteer_signups g WHERE g.shift_id = s.id) DESC, s.id LIMIT 1`,
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.

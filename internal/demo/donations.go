@@ -153,7 +153,58 @@ func seedDonations(ctx context.Context, d *db.DB) error {
 	if _, err := donations.ImportHelloAsso(ctx, d, bytes.NewReader([]byte(payments)), manager); err != nil {
 		return err
 	}
-	return nil
+	return seedSponsorship(ctx, d, company.ID, year, today, manager)
+}
+
+// seedSponsorship gives the company a skills-sponsorship agreement over last
+// year and this one: two employees, last year's workshop and jury signed,
+// valued and receipted, and a mentoring session ten days ago whose sheet has
+// not come back yet.
+func seedSponsorship(ctx context.Context, d *db.DB, company int64, year int, today time.Time, by int64) error {
+	a := &donations.Agreement{DonorID: company, Title: "Ateliers et jurys de la formation développeur web",
+		From: time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC),
+		SignedOn: time.Date(year-2, 12, 10, 0, 0, 0, 0, time.UTC)}
+	if err := donations.AddAgreement(ctx, d, a, by); err != nil {
+		return err
+	}
+	claire := &donations.Employee{AgreementID: a.ID, Name: "Claire Petit", Job: "Cheffe de projet", HourlyCents: 5800}
+	mehdi := &donations.Employee{AgreementID: a.ID, Name: "Mehdi Aït Ali", Job: "Développeur", HourlyCents: 4500}
+	for _, e := range []*donations.Employee{claire, mehdi} {
+		if err := donations.AddEmployee(ctx, d, e); err != nil {
+			return err
+		}
+	}
+	sessions := []struct {
+		kind, topic string
+		on          time.Time
+		start, end  string
+		who         []int64
+		signed      bool
+	}{
+		{"workshop", "Git et GitHub pour travailler à plusieurs", time.Date(year-1, 3, 12, 0, 0, 0, 0, time.UTC), "14:00", "17:00", []int64{claire.ID, mehdi.ID}, true},
+		{"jury", "Jury du titre professionnel", time.Date(year-1, 6, 18, 0, 0, 0, 0, time.UTC), "09:00", "17:00", []int64{claire.ID}, true},
+		{"mentoring", "Préparer un entretien technique", today.AddDate(0, 0, -10), "18:00", "19:30", []int64{mehdi.ID}, false},
+	}
+	for _, x := range sessions {
+		st, _ := time.Parse("15:04", x.start)
+		en, _ := time.Parse("15:04", x.end)
+		s := &donations.Session{AgreementID: a.ID, Kind: x.kind, Topic: x.topic, On: x.on, Start: x.start, End: x.end,
+			Minutes: int(en.Sub(st).Minutes())}
+		if err := donations.AddSession(ctx, d, s, x.who, by); err != nil {
+			return err
+		}
+		if x.signed {
+			if err := donations.MarkSigned(ctx, d, a.ID, s.ID, x.on.AddDate(0, 0, 3), today, by); err != nil {
+				return err
+			}
+		}
+	}
+	v, err := donations.RecordValuation(ctx, d, a.ID, year-1, by)
+	if err != nil {
+		return err
+	}
+	_, err = donations.Issue(ctx, d, company, []int64{v.Gift}, time.Date(year-1, 12, 20, 0, 0, 0, 0, time.UTC), by)
+	return err
 }
 
 // demoSignature draws the demo president's signature: a scribble, as a PNG.

@@ -192,6 +192,8 @@ type donorPage struct {
 	InKind   []*Gift
 	Antennas []web.Option
 	Places   map[int64][]web.Option // by antenna
+	// Agreements of skills sponsorship, a company's.
+	Agreements []*Agreement
 }
 
 // Show is a donor's page: who they are, what they gave, their receipts, and
@@ -243,6 +245,12 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 	for _, g := range p.Gifts {
 		if g.Kind == InKind && g.State == "received" {
 			p.InKind = append(p.InKind, g)
+		}
+	}
+	if o.Kind == Organisation {
+		if p.Agreements, err = AgreementsOf(ctx, h.DB, o.ID); err != nil {
+			h.Render.Fail(w, r, err)
+			return
 		}
 	}
 	if p.Devices, err = DevicesOfDonor(ctx, h.DB, o.ID); err != nil {
