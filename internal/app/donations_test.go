@@ -1,9 +1,11 @@
 package app_test
 
 import (
+	"archive/zip"
 	"context"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"tremplin/internal/donations"
+	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/pdf/pdftest"
 )
@@ -536,6 +539,67 @@ func TestSkillsSponsorshipIsValuedFromSignedSheets(t *testing.T) {
 		// An individual has no agreement; another antenna's manager no access.
 		if p := s.signIn("manager.bordeaux@tremplin.example").get(ab); p.status != http.StatusNotFound {
 			t.Errorf("Bordeaux opens Lille's company's agreement: %d", p.status)
+		}
+	})
+}
+
+// The year's receipts come as a ZIP of PDFs, every one issued that year, the
+// cancelled ones marked so, each readable and bearing its own number; a year
+// to come is a bad request, and a manager is refused the association's copy.
+func TestReceiptsArchiveHoldsTheYear(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		var year int
+		s.app.DB.QueryRowContext(context.Background(), "SELECT MAX(year) FROM receipts").Scan(&year)
+		f := s.signIn("dons@tremplin.example")
+		if p := f.get("/donations/declaration?year=" + fmt.Sprint(year)); !strings.Contains(p.body, "/donations/receipts.zip?year="+fmt.Sprint(year)) {
+			t.Error("the declaration does not offer the year's receipts")
+		}
+		p := f.get("/donations/receipts.zip?year=" + fmt.Sprint(year))
+		if p.status != http.StatusOK || p.header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("the archive: %d %s", p.status, p.header.Get("Content-Type"))
+		}
+		z, err := zip.NewReader(strings.NewReader(p.body), int64(len(p.body)))
+		if err != nil {
+			t.Fatalf("the archive does not open: %v", err)
+		}
+		want := map[string]bool{}
+		err = db.Each(s.app.DB.QueryContext(context.Background(), "SELECT year, number, state FROM receipts WHERE year = $1", year))(func(row db.Scanner) error {
+			var y, n int
+			var state string
+			err := row.Scan(&y, &n, &state)
+			name := fmt.Sprintf("recu-fiscal-%04d-%06d.pdf", y, n)
+			if state == "cancelled" {
+				name = fmt.Sprintf("recu-fiscal-%04d-%06d-annule.pdf", y, n)
+			}
+			want[name] = true
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(z.File) != len(want) || len(want) == 0 {
+			t.Errorf("the archive holds %d files, the year %d receipts", len(z.File), len(want))
+		}
+		for _, file := range z.File {
+			if !want[file.Name] {
+				t.Errorf("unexpected file %s", file.Name)
+				continue
+			}
+			r, err := file.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(r)
+			ref := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(file.Name, "recu-fiscal-"), ".pdf"), "-annule")
+			if text := readPDF(t, string(body)); !strings.Contains(text, "Numéro d'ordre du reçu : "+ref) {
+				t.Errorf("%s does not bear its number:\n%s", file.Name, text)
+			}
+		}
+		if p := f.get(fmt.Sprint("/donations/receipts.zip?year=", year+2)); p.status != http.StatusBadRequest {
+			t.Errorf("a year to come: %d, want 400", p.status)
+		}
+		if p := s.signIn("manager.lille@tremplin.example").get(fmt.Sprint("/donations/receipts.zip?year=", year)); p.status != http.StatusForbidden {
+			t.Errorf("a manager downloads the association's receipts: %d", p.status)
 		}
 	})
 }

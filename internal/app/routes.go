@@ -375,6 +375,8 @@ func (a *App) routeTable() []Route {
 		{"GET /donations/import", office, a.Donations.ImportForm},
 		{"POST /donations/import", office, a.Donations.ImportUpload},
 		{"GET /donations/declaration", office, a.Donations.DeclarationPage},
+		// The year's receipts as a ZIP of PDFs: the copy kept for six years.
+		{"GET /donations/receipts.zip", office, a.Donations.Archive},
 		{"GET /donations/settings", admins, a.Donations.SettingsPage},
 		{"GET /donations/send", office, a.Donations.SendPage},
 		{"POST /donations/send", office, a.Donations.SendStart},

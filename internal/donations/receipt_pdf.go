@@ -72,6 +72,26 @@ func (h *Handlers) ReceiptPDF(w http.ResponseWriter, r *http.Request) {
 // and the signature of the person authorised. The CERFA is a French form: the
 // receipt is in French, with names printed in whatever script they are written.
 func RenderReceipt(ctx context.Context, d *db.DB, rc *Receipt, o *Donor) ([]byte, error) {
+	rp, err := NewReceiptPrinter(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	gifts, err := receiptGifts(ctx, d, rc.ID)
+	if err != nil {
+		return nil, err
+	}
+	return rp.Print(rc, o.SIREN, gifts)
+}
+
+// ReceiptPrinter prints receipts with what they all share (the
+// association's identity, the signatory and the signature) read once.
+type ReceiptPrinter struct {
+	assoc *opendata.Association
+	set   *Settings
+}
+
+// NewReceiptPrinter reads what every receipt prints.
+func NewReceiptPrinter(ctx context.Context, d *db.DB) (*ReceiptPrinter, error) {
 	assoc, err := opendata.LoadAssociation(ctx, d)
 	if err != nil {
 		return nil, err
@@ -80,12 +100,17 @@ func RenderReceipt(ctx context.Context, d *db.DB, rc *Receipt, o *Donor) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	gifts, err := receiptGifts(ctx, d, rc.ID)
-	if err != nil {
-		return nil, err
-	}
+	return &ReceiptPrinter{assoc: assoc, set: set}, nil
+}
+
+// Print lays out a receipt covering gifts, siren being the company donor's.
+// It is printed in the standard PDF font (pdf.NewStandard): a receipt in
+// French text embeds no font and weighs a few kilobytes, and letters in other
+// scripts (a donor's name in Arabic) come from the embedded fonts.
+func (rp *ReceiptPrinter) Print(rc *Receipt, siren string, gifts []*Gift) ([]byte, error) {
+	assoc, set := rp.assoc, rp.set
 	p := i18n.For("fr")
-	doc := pdf.New("ltr")
+	doc := pdf.NewStandard("ltr")
 	company := rc.Form == "16216"
 	title := "Reçu au titre des dons à certains organismes d'intérêt général"
 	articles := "Articles 200, 238 bis et 978 du code général des impôts"
@@ -151,8 +176,8 @@ func RenderReceipt(ctx context.Context, d *db.DB, rc *Receipt, o *Donor) ([]byte
 	section("Donateur")
 	if company {
 		line("Dénomination", pdf.Isolate(rc.DonorName))
-		if o.SIREN != "" {
-			line("SIREN", o.SIREN)
+		if siren != "" {
+			line("SIREN", siren)
 		}
 	} else {
 		line("Nom et prénoms", pdf.Isolate(rc.DonorName))

@@ -18,7 +18,7 @@ import (
 )
 
 // signature is a small PNG, as an admin would upload.
-func signature(t *testing.T) []byte {
+func signature(t testing.TB) []byte {
 	img := image.NewGray(image.Rect(0, 0, 120, 40))
 	for x := 10; x < 110; x++ {
 		img.Set(x, 20+x%7, color.Black)
@@ -30,7 +30,7 @@ func signature(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-func receiptSetup(t *testing.T, d *db.DB) {
+func receiptSetup(t testing.TB, d *db.DB) {
 	t.Helper()
 	ctx := context.Background()
 	if err := opendata.SaveAssociation(ctx, d, &opendata.Association{Name: "Tremplin Numérique", SIRET: "81234567800019"}); err != nil {
@@ -119,6 +119,14 @@ func TestReceiptPDFCarriesEveryMention(t *testing.T) {
 			if !strings.Contains(flat, want) {
 				t.Errorf("the company's cancelled receipt does not say %q:\n%s", want, flat)
 			}
+		}
+		// A receipt in French text embeds no font: it is light to email and
+		// to keep.
+		if fonts := pdftest.Fonts(t, body); len(fonts) != 2 || fonts[0] != "Helvetica" || fonts[1] != "Helvetica-Bold" {
+			t.Errorf("the company's receipt has fonts %v, want Helvetica and its bold, not embedded", fonts)
+		}
+		if len(body) > 12000 {
+			t.Errorf("the company's receipt weighs %d bytes", len(body))
 		}
 	})
 }

@@ -23,8 +23,11 @@ var fontFiles embed.FS
 // face is one embedded font file, its family name inside the PDF and the
 // characters it draws.
 type face struct {
-	family, style, file string
+	family, style, file string // file is "" for a standard font, not embedded
 	runes               map[rune]bool
+	// encode turns text into what fpdf draws with the face: UTF-8 for the
+	// embedded fonts, Windows-1252 bytes for the standard ones.
+	encode func(string) string
 }
 
 var (
@@ -33,7 +36,48 @@ var (
 	dejavu    [2]*face          // regular, bold
 	ethiopic  [2]*face
 	arabic    [2]*face // the same regular face twice
+	helvetica [2]*face // PDF's standard font, in Windows-1252
 )
+
+// winAnsi are the characters of Windows-1252 (PDF's WinAnsiEncoding) beyond
+// ASCII and Latin-1, which the standard fonts draw: € ‚ ƒ „ … and the rest.
+const winAnsi = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+
+// standardFace is a PDF standard font: the characters of Windows-1252, the
+// narrow no-break space that French puts before "€" drawn as a no-break space.
+func standardFace(family, style string) *face {
+	runes := map[rune]bool{'\u202F': true}
+	for r := rune(' '); r <= '~'; r++ {
+		runes[r] = true
+	}
+	for r := rune(0xA0); r <= 0xFF; r++ {
+		runes[r] = true
+	}
+	for _, r := range winAnsi {
+		runes[r] = true
+	}
+	toByte := map[rune]byte{}
+	for i, r := range []rune(winAnsi) {
+		toByte[r] = []byte{0x80, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8E, 0x91, 0x92, 0x93,
+			0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9E, 0x9F}[i]
+	}
+	return &face{family: family, style: style, runes: runes, encode: func(s string) string {
+		b := make([]byte, 0, len(s))
+		for _, r := range s {
+			switch {
+			case r == 0x202F:
+				b = append(b, 0xA0)
+			case r < 0x80 || (r >= 0xA0 && r <= 0xFF):
+				b = append(b, byte(r))
+			default:
+				b = append(b, toByte[r])
+			}
+		}
+		return string(b)
+	}}
+}
+
+func utf8Text(s string) string { return s }
 
 func loadFaces() {
 	facesOnce.Do(func() {
@@ -44,12 +88,13 @@ func loadFaces() {
 				panic("pdf: embedded font missing: " + err.Error())
 			}
 			faceData[file] = b
-			return &face{family: family, style: style, file: file, runes: cmapRunes(b)}
+			return &face{family: family, style: style, file: file, runes: cmapRunes(b), encode: utf8Text}
 		}
 		dejavu = [2]*face{load("dejavu", "", "DejaVuSans.ttf"), load("dejavu", "B", "DejaVuSans-Bold.ttf")}
 		ethiopic = [2]*face{load("notoethiopic", "", "NotoSansEthiopic-Regular.ttf"), load("notoethiopic", "B", "NotoSansEthiopic-Bold.ttf")}
 		a := load("notoarabic", "", "NotoSansArabic-Regular.ttf")
 		arabic = [2]*face{a, a}
+		helvetica = [2]*face{standardFace("helvetica", ""), standardFace("helvetica", "B")}
 	})
 }
 

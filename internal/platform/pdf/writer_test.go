@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,5 +216,48 @@ func TestWriteRunsOn(t *testing.T) {
 				t.Errorf("%s: a word from %.0f to %.0f pt, out of the margins", c.dir, x0, x)
 			}
 		}
+	}
+}
+
+// A document in the standard font reads back like one in the embedded fonts,
+// "€", "œ", quotes and the narrow space of French amounts included; it
+// embeds only the fonts of the letters Helvetica lacks (here, an Arabic name),
+// and a page in Western European text embeds none.
+func TestStandardFontReadsBackAndEmbedsOnlyWhatItLacks(t *testing.T) {
+	line := "Reçu n° 2026-000042 : « œuvre » – 1\u202f500,50\u00a0€ versés par"
+	d := NewStandard("ltr")
+	d.AddPage()
+	d.SetFont("B", 12)
+	d.MultiCell(0, 7, line, "", "L", false)
+	d.SetFont("", 11)
+	d.CellFormat(0, 7, "محمد Haddad", "", 1, "L", false, 0, "")
+	body, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Plain(pdftest.Text(t, body))
+	if want := "Reçu n° 2026-000042 : « œuvre » – 1 500,50 € versés par"; !strings.Contains(text, want) {
+		t.Errorf("PDF text lacks %q:\n%s", want, text)
+	}
+	if want := pdftest.Letters("محمد Haddad"); !strings.Contains(pdftest.Letters(text), want) {
+		t.Errorf("PDF text lacks the Arabic name:\n%s", text)
+	}
+	fonts := pdftest.Fonts(t, body)
+	slices.Sort(fonts)
+	if len(fonts) != 3 || fonts[0] != "Helvetica" || fonts[1] != "Helvetica-Bold" || !strings.Contains(strings.ToLower(fonts[2]), "arabic") {
+		t.Errorf("fonts %v: want Helvetica, its bold and the Arabic font", fonts)
+	}
+	latin := NewStandard("ltr")
+	latin.AddPage()
+	latin.MultiCell(0, 7, line, "", "L", false)
+	body, err = latin.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fonts := pdftest.Fonts(t, body); len(fonts) != 1 || fonts[0] != "Helvetica" {
+		t.Errorf("a Latin page has fonts %v, want Helvetica alone", fonts)
+	}
+	if len(body) > 4000 {
+		t.Errorf("a Latin page weighs %d bytes", len(body))
 	}
 }
