@@ -83,7 +83,8 @@ type haGift struct {
 	donor    Donor
 }
 
-// ImportHelloAsso reads the JSON of HelloAsso's payments and records each
+// ImportHelloAsso reads HelloAsso's payments, the JSON of its API or the CSV
+// its back office exports, and records each
 // donation as a gift, with its donor (found by email, or by name and postcode,
 // or new), once however often the file is imported: a payment already there is
 // unchanged, one refunded since is marked refunded (and its receipt, if we
@@ -103,11 +104,25 @@ func ImportHelloAsso(ctx context.Context, d *db.DB, r io.Reader, by int64) (*Imp
 		return rep, ErrImport
 	}
 	var file haPayments
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&file); err != nil {
-		rep.Rows = append(rep.Rows, ImportRow{Code: "layout", Error: true})
-		return rep, ErrImport
+	if trimmed := strings.TrimSpace(string(raw)); strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.UseNumber()
+		if err := dec.Decode(&file); err != nil {
+			rep.Rows = append(rep.Rows, ImportRow{Code: "layout", Error: true})
+			return rep, ErrImport
+		}
+	} else {
+		// The back office's CSV export: its columns found by their titles.
+		payments, missing, err := haCSV(raw)
+		switch {
+		case err != nil || (payments == nil && missing == nil):
+			rep.Rows = append(rep.Rows, ImportRow{Code: "layout", Error: true})
+			return rep, ErrImport
+		case len(missing) > 0:
+			rep.Rows = append(rep.Rows, ImportRow{Code: "columns", ID: strings.Join(missing, ", "), Error: true})
+			return rep, ErrImport
+		}
+		file.Data = payments
 	}
 	var gifts []haGift
 	for i, p := range file.Data {

@@ -128,3 +128,87 @@ func TestImportHelloAssoRefusesBadFiles(t *testing.T) {
 		}
 	})
 }
+
+// HelloAsso's CSV export gives the same gifts as its API's JSON, read by its
+// columns' titles (French amounts and dates, a byte-order mark, ";"); the
+// same payments then imported as JSON change nothing. A file missing a column,
+// in another encoding, or with a payment in dollars is refused whole.
+func TestImportHelloAssoCSV(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		orgtest.Setup(t, d)
+		file, err := os.ReadFile("testdata/helloasso_payments.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := donations.ImportHelloAsso(ctx, d, bytes.NewReader(file), 0)
+		if err != nil {
+			t.Fatalf("%v %+v", err, rep)
+		}
+		if rep.Added != 3 || rep.Refunded != 1 || rep.Skipped != 2 || rep.Unchanged != 0 {
+			t.Fatalf("CSV import: %+v", rep)
+		}
+		var cents int64
+		var on, receipt string
+		d.QueryRowContext(ctx, "SELECT amount_cents, received_on FROM gifts WHERE helloasso_id = '7002'").Scan(&cents, &on)
+		if cents != 2000 || on != "2027-01-01" {
+			t.Errorf("Yonas's gift: %d cents on %s; want 2000 (without the tip), on 1 January", cents, on)
+		}
+		d.QueryRowContext(ctx, "SELECT amount_cents, helloasso_receipt_url FROM gifts WHERE helloasso_id = '7001'").Scan(&cents, &receipt)
+		if cents != 5000 || !strings.HasSuffix(receipt, "/7001") {
+			t.Errorf("Amina's gift: %d cents, receipt %q", cents, receipt)
+		}
+		d.QueryRowContext(ctx, "SELECT amount_cents FROM gifts WHERE helloasso_id = '7005'").Scan(&cents)
+		if cents != 100000 {
+			t.Errorf("the company's gift of 1 000,00: %d cents", cents)
+		}
+		json, err := os.ReadFile("testdata/helloasso_payments.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err = donations.ImportHelloAsso(ctx, d, bytes.NewReader(json), 0)
+		if err != nil || rep.Added != 0 || rep.Unchanged != 4 {
+			t.Errorf("the same payments as JSON: %+v, %v", rep, err)
+		}
+		var gifts int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM gifts").Scan(&gifts)
+		if gifts != 4 {
+			t.Errorf("%d gifts after the CSV and the JSON", gifts)
+		}
+		lines := strings.Split(string(file), "\r\n")
+		noState := strings.ReplaceAll(strings.Join(lines, "\r\n"), "Statut;", "Remarque;")
+		dollars := strings.Join(append(lines[:1:1], "9001;10/03/2026 14:22:31;50,00;0,00;Autorisé;Carte;Don;F;A;B;a@example.org;;;;;;",
+			"9002;10/03/2026 14:22:31;50 USD;0,00;Autorisé;Carte;Don;F;A;B;a@example.org;;;;;;"), "\r\n")
+		for name, c := range map[string]struct{ file, want string }{
+			"no state column": {noState, ":columns"},
+			"latin-1":         {"Montant;Nom\n12,00;M\xe9nard\n", ":encoding"},
+			"dollars":         {dollars, "9002:amount"},
+		} {
+			rep, err := donations.ImportHelloAsso(ctx, d, strings.NewReader(c.file), 0)
+			if !errors.Is(err, donations.ErrImport) {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			var problems []string
+			for _, r := range rep.Rows {
+				if r.Error {
+					id := r.ID
+					if r.Code == "columns" {
+						id = ""
+						if !strings.Contains(r.ID, "statut du paiement") {
+							t.Errorf("%s: the missing columns are %q", name, r.ID)
+						}
+					}
+					problems = append(problems, id+":"+r.Code)
+				}
+			}
+			if strings.Join(problems, " ") != c.want {
+				t.Errorf("%s: problems %v, want %s", name, problems, c.want)
+			}
+		}
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM gifts").Scan(&gifts)
+		if gifts != 4 {
+			t.Errorf("%d gifts after refused files", gifts)
+		}
+	})
+}
