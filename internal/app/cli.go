@@ -93,6 +93,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fs.IntVar(&gen.Learners, "learners", 0, "people to generate")
 		fs.IntVar(&gen.Antennas, "antennas", 100, "antennas to generate")
 		fs.IntVar(&gen.Volunteers, "volunteers", 0, "volunteers to generate (0: 200 an antenna, -1: none)")
+		fs.IntVar(&gen.Donors, "donors", 0, "donors to generate, with their gifts and receipts (0: 300 an antenna, -1: none)")
 		fs.Int64Var(&gen.Seed, "seed", 1, "random seed")
 	}
 	if err := fs.Parse(args); err != nil {

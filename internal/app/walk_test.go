@@ -338,7 +338,11 @@ var walkQueries = map[string]string{
 	"contracts": "SELECT id FROM civic_contracts WHERE antenna_id = $1 ORDER BY starts_on DESC, id LIMIT 1",
 	"missions": `SELECT m.id FROM volunteer_missions m WHERE m.antenna_id = $1
 		ORDER BY (SELECT COUNT(*) FROM volunteer_shifts s WHERE s.mission_id = m.id) DESC, m.id LIMIT 1`,
-	"donors": "SELECT MIN(id) FROM donors WHERE antenna_id = $1",
+	// The donor of the antenna who gave the most.
+	"donors": `SELECT o.id FROM donors o WHERE o.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM gifts g WHERE g.donor_id = o.id) DESC, o.id LIMIT 1`,
+	// The donor's latest receipt in force.
+	"receipt": "SELECT MAX(id) FROM receipts WHERE donor_id = {donors} AND state = 'issued'",
 	// The donor's agreement with the most sessions, and one of them.
 	"agreement": `SELECT a.id FROM sponsorship_agreements a WHERE a.donor_id = {donors}
 		ORDER BY (SELECT COUNT(*) FROM sponsorship_sessions s WHERE s.agreement_id = a.id) DESC, a.id LIMIT 1`,

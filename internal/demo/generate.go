@@ -32,8 +32,11 @@ type GenerateOptions struct {
 	// Volunteers of the antennas (0: 200 an antenna; negative: none), with
 	// their missions, shifts and hours, and the civic service of some antennas.
 	Volunteers int
-	Seed       int64 // same seed, same association
-	Out        io.Writer
+	// Donors the antennas follow (0: 300 an antenna; negative: none), with
+	// their gifts and receipts.
+	Donors int
+	Seed   int64 // same seed, same association
+	Out    io.Writer
 }
 
 // The generated association's activity runs from genStart to genEnd (fixed, so
@@ -127,6 +130,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"interviews of the weeks around now", g.ag.aroundNow},
 		{"volunteers, missions, shifts, hours", g.volunteersStep},
 		{"civic service", g.civicService},
+		{"donors, gifts, receipts", g.donationsStep},
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes", g.restoreIndexes},
 		{"identity sequences", g.sequences},
@@ -537,7 +541,7 @@ func (g *generator) sequences() error {
 	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups",
 		"referrals", "referral_people", "appointments", "messages", "appointment_slots", "volunteers", "volunteer_requirements",
 		"volunteer_missions", "volunteer_shifts", "volunteer_signups", "volunteer_hours", "civic_approvals", "civic_offers",
-		"civic_applications", "civic_application_events", "civic_contracts", "civic_obligations"} {
+		"civic_applications", "civic_application_events", "civic_contracts", "civic_obligations", "donors", "gifts", "receipts"} {
 		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
 			return err
 		}
@@ -555,7 +559,8 @@ func (g *generator) analyze() error {
 		q = "VACUUM (ANALYZE) antennas, places, staff, staff_antennas, programmes, cohorts, meetings, partner_orgs, referrals, referral_people, " + strings.Join(bulkTables, ", ") +
 			", appointment_slots, impact_people, impact_days, impact_months, impact_referrals, learner_keys" +
 			", volunteers, volunteer_skills, volunteer_languages, volunteer_requirements, volunteer_missions, volunteer_shifts, volunteer_cec_confirmations" +
-			", civic_approvals, civic_approval_antennas, civic_offers, civic_applications, civic_application_events, civic_contracts, civic_obligations"
+			", civic_approvals, civic_approval_antennas, civic_offers, civic_applications, civic_application_events, civic_contracts, civic_obligations" +
+			", donors, gifts, receipts, receipt_gifts"
 	}
 	_, err := g.d.Exec(g.ctx, q)
 	return err
