@@ -83,7 +83,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	if cmd == "user" {
 		fs.StringVar(&u.email, "email", "", "email")
 		fs.StringVar(&u.name, "name", "", "full name")
-		fs.StringVar(&u.role, "role", "adviser", "admin, manager or adviser")
+		fs.StringVar(&u.role, "role", "adviser", "admin, manager, adviser or fundraising")
 		fs.StringVar(&u.antennas, "antenna", "", "antenna names, comma-separated")
 		fs.StringVar(&u.lang, "lang", i18n.Default, "interface language")
 		fs.StringVar(&u.password, "password", "", "password (generated when empty)")
