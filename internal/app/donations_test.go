@@ -603,3 +603,35 @@ func TestReceiptsArchiveHoldsTheYear(t *testing.T) {
 		}
 	})
 }
+
+// A company's contacts: added with a message next to a field typed wrong,
+// removed when they leave; another antenna's manager can do neither.
+func TestDonorContacts(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		company := s.id("SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'")
+		base := "/donors/" + company
+		m := s.signIn("manager.lille@tremplin.example")
+		p := m.post(base+"/contacts", url.Values{"contact_name": {"Hélène Roux"}, "contact_role": {"Responsable RSE"}, "contact_email": {"helene@"}})
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["contact_email"] == "" || valueOf(p.body, "contact_name") != "Hélène Roux" {
+			t.Fatalf("a wrong email: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := m.post(base+"/contacts", url.Values{"contact_name": {"Hélène Roux"}, "contact_role": {"Responsable RSE"},
+			"contact_email": {"Helene.Roux@numerique-solidaire.example"}, "contact_phone": {"03 20 00 00 00"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("a contact: %d %v", p.status, errorsOf(p.body))
+		}
+		page := html.UnescapeString(m.get(base).body)
+		if !strings.Contains(page, "Hélène Roux") || !strings.Contains(page, "helene.roux@numerique-solidaire.example") {
+			t.Fatalf("the contact is not on the company's page")
+		}
+		contact := s.id("SELECT id FROM donor_contacts WHERE donor_id = $1", company)
+		if p := s.signIn("manager.bordeaux@tremplin.example").post(base+"/contacts/"+contact+"/remove", nil); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux removes Lille's company's contact: %d", p.status)
+		}
+		if p := m.post(base+"/contacts/"+contact+"/remove", nil); p.status != http.StatusSeeOther {
+			t.Fatalf("remove: %d", p.status)
+		}
+		if strings.Contains(m.get(base).body, "Hélène Roux") {
+			t.Error("the removed contact is still shown")
+		}
+	})
+}

@@ -353,6 +353,8 @@ func (a *App) routeTable() []Route {
 		{"GET /donors/{id}/edit", fundraisers, a.Donations.Edit},
 		{"POST /donors/{id}/edit", fundraisers, a.Donations.Save},
 		{"POST /donors/{id}/gifts", fundraisers, a.Donations.AddGiftPage},
+		{"POST /donors/{id}/contacts", fundraisers, a.Donations.AddContactPage},
+		{"POST /donors/{id}/contacts/{contact}/remove", fundraisers, a.Donations.RemoveContactPage},
 		{"POST /donors/{id}/receipts", fundraisers, a.Donations.IssuePage},
 		{"POST /donors/{id}/receipts/{receipt}/cancel", fundraisers, a.Donations.CancelPage},
 		{"POST /donors/{id}/gifts/{gift}/devices", fundraisers, a.Donations.AddDevicesPage},

@@ -192,8 +192,10 @@ type donorPage struct {
 	InKind   []*Gift
 	Antennas []web.Option
 	Places   map[int64][]web.Option // by antenna
-	// Agreements of skills sponsorship, a company's.
+	// Agreements of skills sponsorship, and the people to deal with: an
+	// organisation's.
 	Agreements []*Agreement
+	Contacts   []*Contact
 }
 
 // Show is a donor's page: who they are, what they gave, their receipts, and
@@ -249,6 +251,10 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 	}
 	if o.Kind == Organisation {
 		if p.Agreements, err = AgreementsOf(ctx, h.DB, o.ID); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if p.Contacts, err = ContactsOf(ctx, h.DB, o.ID); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
