@@ -40,8 +40,8 @@ func TestGeneratedDonationsFollowTheRules(t *testing.T) {
 			"receipts of donors without an address": "SELECT COUNT(*) FROM receipts r JOIN donors o ON o.id = r.donor_id WHERE o.address = ''",
 			"numbers against the order of the days": `SELECT COUNT(*) FROM receipts a JOIN receipts b ON a.year = b.year
 				AND a.number < b.number AND a.issued_on > b.issued_on`,
-			"receipts before their gifts":         "SELECT COUNT(*) FROM receipts WHERE issued_on < period_to",
-			"receipts of another year's number":   "SELECT COUNT(*) FROM receipts WHERE year <> CAST(SUBSTR(issued_on, 1, 4) AS INTEGER)",
+			"receipts before their gifts":       "SELECT COUNT(*) FROM receipts WHERE issued_on < period_to",
+			"receipts of another year's number": "SELECT COUNT(*) FROM receipts WHERE year <> CAST(SUBSTR(issued_on, 1, 4) AS INTEGER)",
 			"companies' receipts on the wrong form": `SELECT COUNT(*) FROM receipts r JOIN donors o ON o.id = r.donor_id
 				WHERE (o.kind = 'organisation') <> (r.form = '16216')`,
 			"cancelled receipts still in force": `SELECT COUNT(*) FROM receipts r JOIN receipt_gifts x ON x.receipt_id = r.id
