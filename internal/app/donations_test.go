@@ -635,3 +635,45 @@ func TestDonorContacts(t *testing.T) {
 		}
 	})
 }
+
+// A company's employees who volunteer are linked to it by their email, among
+// the volunteers the staff member may see; its page shows them with the hours
+// approved; a link made by mistake is undone.
+func TestCompanySentVolunteers(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		company := s.id("SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'")
+		base := "/donors/" + company
+		var email, name, other string
+		ctx := context.Background()
+		// Bordeaux's volunteer, given an email for the test.
+		s.app.DB.ExecContext(ctx, "UPDATE volunteers SET email = 'jeanne.martin@example.org' WHERE first_name = 'Jeanne' AND last_name = 'Martin'")
+		s.app.DB.QueryRowContext(ctx, `SELECT v.email, v.first_name FROM volunteers v JOIN antennas a ON a.id = v.antenna_id
+			WHERE a.name = 'Lille' AND v.email <> '' ORDER BY v.id LIMIT 1`).Scan(&email, &name)
+		s.app.DB.QueryRowContext(ctx, `SELECT v.email FROM volunteers v JOIN antennas a ON a.id = v.antenna_id
+			WHERE a.name <> 'Lille' AND v.email <> '' ORDER BY v.id LIMIT 1`).Scan(&other)
+		if email == "" || other == "" {
+			t.Fatal("the demo has no volunteers with an email in Lille and elsewhere")
+		}
+		m := s.signIn("manager.lille@tremplin.example")
+		for _, e := range []string{"nobody@example.org", other} {
+			p := m.post(base+"/volunteers", url.Values{"volunteer_email": {e}})
+			if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["volunteer_email"] == "" || valueOf(p.body, "volunteer_email") != e {
+				t.Errorf("link %s: %d %v", e, p.status, errorsOf(p.body))
+			}
+		}
+		if p := m.post(base+"/volunteers", url.Values{"volunteer_email": {strings.ToUpper(email)}}); p.status != http.StatusSeeOther {
+			t.Fatalf("link %s: %d %v", email, p.status, errorsOf(p.body))
+		}
+		page := html.UnescapeString(m.get(base).body)
+		if !strings.Contains(page, name) || !strings.Contains(page, "validée") {
+			t.Errorf("the company's page does not show the volunteer %s with their hours", name)
+		}
+		volunteer := s.id("SELECT volunteer_id FROM donor_volunteers WHERE donor_id = $1", company)
+		if p := m.post(base+"/volunteers/"+volunteer+"/remove", nil); p.status != http.StatusSeeOther {
+			t.Fatalf("unlink: %d", p.status)
+		}
+		if n := s.count("SELECT COUNT(*) FROM donor_volunteers WHERE donor_id = $1", company); n != 0 {
+			t.Error("the link is still there")
+		}
+	})
+}

@@ -355,6 +355,8 @@ func (a *App) routeTable() []Route {
 		{"POST /donors/{id}/gifts", fundraisers, a.Donations.AddGiftPage},
 		{"POST /donors/{id}/contacts", fundraisers, a.Donations.AddContactPage},
 		{"POST /donors/{id}/contacts/{contact}/remove", fundraisers, a.Donations.RemoveContactPage},
+		{"POST /donors/{id}/volunteers", fundraisers, a.Donations.LinkVolunteerPage},
+		{"POST /donors/{id}/volunteers/{volunteer}/remove", fundraisers, a.Donations.UnlinkVolunteerPage},
 		{"POST /donors/{id}/receipts", fundraisers, a.Donations.IssuePage},
 		{"POST /donors/{id}/receipts/{receipt}/cancel", fundraisers, a.Donations.CancelPage},
 		{"POST /donors/{id}/gifts/{gift}/devices", fundraisers, a.Donations.AddDevicesPage},

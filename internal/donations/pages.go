@@ -196,6 +196,7 @@ type donorPage struct {
 	// organisation's.
 	Agreements []*Agreement
 	Contacts   []*Contact
+	Sent       []*SentVolunteer
 }
 
 // Show is a donor's page: who they are, what they gave, their receipts, and
@@ -255,6 +256,10 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request, status int, f *w
 			return
 		}
 		if p.Contacts, err = ContactsOf(ctx, h.DB, o.ID); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if p.Sent, err = VolunteersSent(ctx, h.DB, sc, o.ID); err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
