@@ -211,3 +211,38 @@ func TestNewPasswordSignsOutOtherSessions(t *testing.T) {
 		}
 	})
 }
+
+// loginNext is the next field of the sign-in form on a page.
+var loginNext = regexp.MustCompile(`action="/login"[^>]*>\s*<input type="hidden" name="next" value="([^"]*)"`)
+
+// No link to the sign-in page or to the language switch can send someone to
+// another site: a target a browser reads as another host (a tab or a backslash,
+// typed or percent-encoded, two slashes, a scheme) leads to the home page.
+func TestRedirectsStayOnThisSite(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		for _, next := range []string{"/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/\\evil.example",
+			"/%5Cevil.example", "//evil.example", "https://evil.example/", "/%2F/evil.example"} {
+			b := s.browser()
+			p := b.get("/login?next=" + url.QueryEscape(next))
+			if m := loginNext.FindStringSubmatch(p.body); m == nil || m[1] != "/" {
+				t.Errorf("the sign-in form carries next=%q as %q", next, m)
+			}
+			p = b.post("/login", url.Values{"email": {"karim.lille@tremplin.example"}, "password": {demo.Password}, "next": {next}})
+			if loc := p.header.Get("Location"); p.status != http.StatusSeeOther || loc != "/" {
+				t.Errorf("sign in with next=%q: %d → %q, want the home page", next, p.status, loc)
+			}
+			p = b.post("/lang", url.Values{"lang": {"en"}, "next": {next}})
+			if loc := p.header.Get("Location"); p.status != http.StatusSeeOther || loc != "/" {
+				t.Errorf("language switch with next=%q: %d → %q, want the home page", next, p.status, loc)
+			}
+		}
+		// A page of the site is where one goes back to.
+		b := s.browser()
+		if p := b.post("/lang", url.Values{"lang": {"ar"}, "next": {"/login?next=%2Fplaces"}}); p.header.Get("Location") != "/login?next=%2Fplaces" {
+			t.Errorf("language switch back to the sign-in page: %q", p.header.Get("Location"))
+		}
+		if p := b.get("/login?next=%2Fplaces"); loginNext.FindStringSubmatch(p.body)[1] != "/places" {
+			t.Error("the sign-in form lost next=/places")
+		}
+	})
+}

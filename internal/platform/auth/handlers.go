@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -11,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -118,13 +118,8 @@ func langOf(r *http.Request) string {
 	return i18n.Match(r.Header.Get("Accept-Language"))
 }
 
-// localPath keeps redirects on this site.
-func localPath(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
-	}
-	return "/"
-}
+// localPath keeps redirects on this site (web.LocalPath), the home page otherwise.
+func localPath(next string) string { return cmp.Or(web.LocalPath(next), "/") }
 
 // SetLanguage switches the interface language: a cookie for everyone, and the
 // profile for staff so it follows them to another device.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/web"
 )
 
 // Links are the one-time links of one kind of space.
@@ -95,11 +96,11 @@ func (l Links) Use(ctx context.Context, d *db.DB, token string, now time.Time) (
 // root+"/logout"), "" otherwise: where a sign-in link may lead once used, so that
 // no link can send someone elsewhere.
 func SafeNext(next, root string) string {
-	if next == "" || len(next) > 300 || !strings.HasPrefix(next, root) || strings.ContainsAny(next, "\\\r\n\t") {
+	if len(next) > 300 || !strings.HasPrefix(next, root) || web.LocalPath(next) == "" {
 		return ""
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Fragment != "" || strings.HasPrefix(next, "//") {
+	if err != nil || u.Fragment != "" {
 		return ""
 	}
 	p := u.Path
