@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"html"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/platform/i18n"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -63,8 +66,8 @@ func TestWrongPasswordKeepsEmailAndSaysSo(t *testing.T) {
 	}
 }
 
-// After five failures the account waits, even with the right password; so does an
-// address trying many accounts.
+// After five failures from an address the account waits there, even with the
+// right password; another account is not affected.
 func TestSignInAttemptsAreLimited(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		b := s.browser()
@@ -208,6 +211,172 @@ func TestNewPasswordSignsOutOtherSessions(t *testing.T) {
 		}
 		if p := again.get("/profile"); p.status != http.StatusOK {
 			t.Errorf("a language change signed another session out: %d", p.status)
+		}
+	})
+}
+
+// loginNext is the next field of the sign-in form on a page.
+var loginNext = regexp.MustCompile(`action="/login"[^>]*>\s*<input type="hidden" name="next" value="([^"]*)"`)
+
+// No link to the sign-in page or to the language switch can send someone to
+// another site: a target a browser reads as another host (a tab or a backslash,
+// typed or percent-encoded, two slashes, a scheme) leads to the home page.
+func TestRedirectsStayOnThisSite(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		for _, next := range []string{"/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/\\evil.example",
+			"/%5Cevil.example", "//evil.example", "https://evil.example/", "/%2F/evil.example"} {
+			b := s.browser()
+			p := b.get("/login?next=" + url.QueryEscape(next))
+			if m := loginNext.FindStringSubmatch(p.body); m == nil || m[1] != "/" {
+				t.Errorf("the sign-in form carries next=%q as %q", next, m)
+			}
+			p = b.post("/login", url.Values{"email": {"karim.lille@tremplin.example"}, "password": {demo.Password}, "next": {next}})
+			if loc := p.header.Get("Location"); p.status != http.StatusSeeOther || loc != "/" {
+				t.Errorf("sign in with next=%q: %d → %q, want the home page", next, p.status, loc)
+			}
+			p = b.post("/lang", url.Values{"lang": {"en"}, "next": {next}})
+			if loc := p.header.Get("Location"); p.status != http.StatusSeeOther || loc != "/" {
+				t.Errorf("language switch with next=%q: %d → %q, want the home page", next, p.status, loc)
+			}
+		}
+		// A page of the site is where one goes back to.
+		b := s.browser()
+		if p := b.post("/lang", url.Values{"lang": {"ar"}, "next": {"/login?next=%2Fplaces"}}); p.header.Get("Location") != "/login?next=%2Fplaces" {
+			t.Errorf("language switch back to the sign-in page: %q", p.header.Get("Location"))
+		}
+		if p := b.get("/login?next=%2Fplaces"); loginNext.FindStringSubmatch(p.body)[1] != "/places" {
+			t.Error("the sign-in form lost next=/places")
+		}
+	})
+}
+
+// browserFrom is a browser on another machine: its connections come from ip (a
+// loopback address such as 127.0.0.2), so that per-address limits see someone else.
+func (s *site) browserFrom(ip string) *browser {
+	b := s.browser()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	b.c.Transport = &http.Transport{DialContext: d.DialContext}
+	return b
+}
+
+// A stranger typing wrong passwords cannot lock a staff member out: sign-in to
+// that account pauses for the stranger's address only, the owner signs in from
+// elsewhere and is told by email, once, in their language. An address trying many
+// accounts waits too.
+func TestFailedSignInsDoNotLockTheOwnerOut(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		const thomas = "thomas.lille@tremplin.example" // reads English
+		stranger := s.browserFrom("127.0.0.2")
+		for range 5 {
+			stranger.post("/login", url.Values{"email": {thomas}, "password": {"guess-guess"}})
+		}
+		if p := stranger.post("/login", url.Values{"email": {thomas}, "password": {demo.Password}}); p.status != http.StatusTooManyRequests {
+			t.Fatalf("the stranger's sixth attempt: %d, want 429", p.status)
+		}
+		if p := s.browserFrom("127.0.0.3").post("/login", url.Values{"email": {thomas}, "password": {demo.Password}}); p.status != http.StatusSeeOther {
+			t.Fatalf("the owner, from another address: %d, want signed in", p.status)
+		}
+		en := i18n.For("en")
+		mails := s.mailsTo(thomas)
+		if len(mails) != 1 || mails[0].Subject != en.T("login.alert.subject") || !strings.Contains(mails[0].Body, s.srv.URL+"/password/forgot") {
+			t.Fatalf("the owner is told once, in English, with a way to a new password: %+v", mails)
+		}
+		// More failures within the window, from elsewhere: no second email.
+		other := s.browserFrom("127.0.0.4")
+		for range 5 {
+			other.post("/login", url.Values{"email": {thomas}, "password": {"guess-again"}})
+		}
+		if n := len(s.mailsTo(thomas)); n != 1 {
+			t.Errorf("%d emails to the owner within 15 minutes, want 1", n)
+		}
+		// 30 failures from one address, over any accounts, pause every account there.
+		for i := range 25 {
+			stranger.post("/login", url.Values{"email": {"nobody" + string(rune('a'+i)) + "@tremplin.example"}, "password": {"guess-guess"}})
+		}
+		if p := stranger.post("/login", url.Values{"email": {"karim.lille@tremplin.example"}, "password": {demo.Password}}); p.status != http.StatusTooManyRequests {
+			t.Errorf("an address that failed 30 times, on another account: %d, want 429", p.status)
+		}
+		if p := s.browser().post("/login", url.Values{"email": {"karim.lille@tremplin.example"}, "password": {demo.Password}}); p.status != http.StatusSeeOther {
+			t.Errorf("the same account from another address: %d", p.status)
+		}
+	})
+}
+
+// A password link stops working as soon as a newer one is asked for, and when the
+// password is changed on the profile page.
+func TestOnlyTheLatestPasswordLinkWorks(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		const karim = "karim.lille@tremplin.example"
+		b := s.browser()
+		ask := func() string {
+			t.Helper()
+			b.post("/password/forgot", url.Values{"email": {karim}})
+			mails := s.mailsTo(karim)
+			if len(mails) == 0 {
+				t.Fatal("no password link sent")
+			}
+			return strings.TrimPrefix(resetLink.FindString(mails[len(mails)-1].Body), s.srv.URL)
+		}
+		first := ask()
+		second := ask()
+		if first == second {
+			t.Fatal("the same link twice")
+		}
+		if p := b.get(first); p.status != http.StatusGone {
+			t.Errorf("the older link once a newer was asked for: %d, want 410", p.status)
+		}
+		if p := b.post(second, url.Values{"password": {"une phrase facile"}, "password2": {"une phrase facile"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("the newer link: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := b.post(first, url.Values{"password": {"la phrase d'un autre"}, "password2": {"la phrase d'un autre"}}); p.status != http.StatusGone {
+			t.Errorf("the older link after the newer was used: %d, want 410", p.status)
+		}
+		third := ask()
+		owner := s.browser()
+		owner.post("/login", url.Values{"email": {karim}, "password": {"une phrase facile"}})
+		if p := owner.post("/profile", url.Values{"lang": {"fr"}, "current": {"une phrase facile"}, "password": {"encore une autre phrase"},
+			"password2": {"encore une autre phrase"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("change the password: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := b.get(third); p.status != http.StatusGone {
+			t.Errorf("a link asked for before the password changed: %d, want 410", p.status)
+		}
+	})
+}
+
+// "Forgot my password" sends an account at most 3 links an hour and answers at
+// most 10 requests an hour from one address, with the same page whether a link
+// went or not, and whether the account exists or not.
+func TestPasswordLinksAreLimited(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		const julie, karim = "julie.lille@tremplin.example", "karim.lille@tremplin.example"
+		sent := i18n.For("fr").T("reset.sent")
+		b := s.browserFrom("127.0.0.2")
+		ask := func(email string) {
+			t.Helper()
+			p := b.post("/password/forgot", url.Values{"email": {email}})
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
+				t.Fatalf("forgot %s: %d → %s", email, p.status, p.header.Get("Location"))
+			}
+			if p := b.get("/login"); !strings.Contains(html.UnescapeString(p.body), sent) {
+				t.Fatalf("forgot %s: the page does not say a link is on its way", email)
+			}
+		}
+		for range 5 {
+			ask(julie)
+		}
+		if n := len(s.mailsTo(julie)); n != 3 {
+			t.Errorf("%d links sent to one account within the hour, want 3", n)
+		}
+		for _, email := range []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org", "e@example.org"} {
+			ask(email)
+		}
+		ask(karim) // the eleventh request from this address
+		if n := len(s.mailsTo(karim)); n != 0 {
+			t.Errorf("an address that asked 10 times within the hour had %d more link(s) sent", n)
+		}
+		if s.browserFrom("127.0.0.3").post("/password/forgot", url.Values{"email": {karim}}); len(s.mailsTo(karim)) != 1 {
+			t.Error("another address was refused a link")
 		}
 	})
 }

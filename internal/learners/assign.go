@@ -124,6 +124,7 @@ func backTo(v, def string) string {
 	if v == "inbox" {
 		return "/inbox"
 	}
+	v = web.LocalPath(v)
 	for _, p := range []string{"/inbox", "/learners"} {
 		if v == p || strings.HasPrefix(v, p+"?") {
 			return v

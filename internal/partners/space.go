@@ -24,18 +24,18 @@ import (
 // LinkLifetime is how long a sign-in link works (once).
 const LinkLifetime = 30 * time.Minute
 
-// links are the partner space's one-time links: 5 a contact an hour, beyond
+// links are the partner space's one-time links, within signin.SpaceQuota, beyond
 // which the page answers the same but sends nothing (no mailbox flooding).
-var links = signin.Links{Kind: "partner", Lifetime: LinkLifetime, PerHour: 5}
+var links = signin.Links{Kind: "partner", Lifetime: LinkLifetime, Quota: signin.SpaceQuota}
 
 func notifyEmail(to, subject, body string) notify.Email {
 	return notify.Email{To: to, Subject: subject, Body: body}
 }
 
-// NewLink creates a one-time sign-in token for a contact; "" when the contact has
-// asked for too many links within the hour.
+// NewLink creates a one-time sign-in token for a contact, sent on their behalf
+// (an invitation); "" when the contact has been sent too many links within the hour.
 func NewLink(ctx context.Context, d *db.DB, contactID int64, now time.Time) (string, error) {
-	return links.New(ctx, d, contactID, now)
+	return links.New(ctx, d, contactID, "", now)
 }
 
 // UseLink uses a token once and returns its contact; 0 when it is unknown,
@@ -83,12 +83,17 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
+	// Asked for nobody, the request counts against the address all the same.
+	var id int64
 	if c != nil {
-		token, err := NewLink(ctx, h.DB, c.ID, time.Now())
-		if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
+		id = c.ID
+	}
+	token, err := links.New(ctx, h.DB, id, web.ClientAddress(r), time.Now())
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	if c != nil {
 		if token != "" {
 			p := i18n.FromContext(ctx)
 			msg := notifyEmail(c.Email, p.T("partner.login_email.subject"),

@@ -20,14 +20,9 @@ import (
 // LinkLifetime is how long a volunteer's sign-in link works (once).
 const LinkLifetime = 30 * time.Minute
 
-// links are the volunteer space's one-time links: 5 a volunteer an hour, beyond
+// links are the volunteer space's one-time links, within signin.SpaceQuota, beyond
 // which the page answers the same and sends nothing.
-var links = signin.Links{Kind: "volunteer", Lifetime: LinkLifetime, PerHour: 5}
-
-// NewLink creates a one-time sign-in token for a volunteer; "" past the hourly limit.
-func NewLink(ctx context.Context, d *db.DB, id int64, now time.Time) (string, error) {
-	return links.New(ctx, d, id, now)
-}
+var links = signin.Links{Kind: "volunteer", Lifetime: LinkLifetime, Quota: signin.SpaceQuota}
 
 // SafeNext is next when it is a page of the volunteer space, "" otherwise.
 func SafeNext(next string) string { return signin.SafeNext(next, "/volunteer") }
@@ -93,22 +88,25 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if v != nil {
-		if err := h.sendLink(ctx, v, next); err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
+	if err := h.sendLink(ctx, v, web.ClientAddress(r), next); err != nil {
+		h.Render.Fail(w, r, err)
+		return
 	}
 	h.Render.Render(w, r, http.StatusOK, "volunteers/login.html", loginData{Sent: true}, web.NewForm(url.Values{"next": {next}}))
 }
 
 // sendLink queues a sign-in link to the volunteer, by SMS and email, in their
 // language; it goes even during quiet hours (they are waiting for it) and is
-// dropped once it has expired.
-func (h *Handlers) sendLink(ctx context.Context, v *Volunteer, next string) error {
+// dropped once it has expired. Asked for nobody (v nil), the request counts
+// against the address all the same.
+func (h *Handlers) sendLink(ctx context.Context, v *Volunteer, address, next string) error {
 	now := h.now()
-	token, err := NewLink(ctx, h.DB, v.ID, now)
-	if err != nil {
+	var id int64
+	if v != nil {
+		id = v.ID
+	}
+	token, err := links.New(ctx, h.DB, id, address, now)
+	if err != nil || v == nil {
 		return err
 	}
 	if token == "" {

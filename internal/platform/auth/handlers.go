@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,10 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -119,13 +118,8 @@ func langOf(r *http.Request) string {
 	return i18n.Match(r.Header.Get("Accept-Language"))
 }
 
-// localPath keeps redirects on this site.
-func localPath(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
-	}
-	return "/"
-}
+// localPath keeps redirects on this site (web.LocalPath), the home page otherwise.
+func localPath(next string) string { return cmp.Or(web.LocalPath(next), "/") }
 
 // SetLanguage switches the interface language: a cookie for everyone, and the
 // profile for staff so it follows them to another device.
@@ -174,7 +168,7 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 		s.Render.Render(w, r, http.StatusUnprocessableEntity, "auth/login.html", data, f)
 		return
 	}
-	address := clientAddress(r)
+	address := web.ClientAddress(r)
 	blocked, err := tooManyFailures(ctx, s.DB, email, address)
 	if err != nil {
 		s.Render.Fail(w, r, err)
@@ -200,12 +194,18 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 			s.Render.Fail(w, r, err)
 			return
 		}
+		if st != nil && st.Active {
+			if err := s.alertOwner(ctx, st); err != nil {
+				s.Render.Fail(w, r, err)
+				return
+			}
+		}
 		f.Fail("password", "login.wrong")
 		f.Set("password", "") // never sent back to the browser
 		s.Render.Render(w, r, http.StatusUnauthorized, "auth/login.html", data, f)
 		return
 	}
-	if err := clearFailures(ctx, s.DB, email); err != nil {
+	if err := clearFailures(ctx, s.DB, email, address); err != nil {
 		s.Render.Fail(w, r, err)
 		return
 	}
@@ -228,14 +228,6 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
 
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // Logout ends the session.
 func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
 	if err := s.Sessions.Destroy(r.Context()); err != nil {
@@ -252,8 +244,9 @@ func (s *Service) ForgotForm(w http.ResponseWriter, r *http.Request) {
 
 const resetLifetime = time.Hour
 
-// Forgot emails a reset link if the account exists, and says the same thing either
-// way, so the page cannot be used to find out who works here.
+// Forgot emails a reset link if the account exists, within resetQuota, and says
+// the same thing either way, so the page cannot be used to find out who works here
+// nor to flood a mailbox.
 func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, ok := s.Render.Form(w, r)
@@ -273,11 +266,24 @@ func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 		s.Render.Fail(w, r, err)
 		return
 	}
+	// Asked for nobody, the request counts against the address all the same.
+	var id int64
 	if st != nil && st.Active {
+		id = st.ID
+	}
+	send, err := resetQuota.Take(ctx, s.DB, "password", id, web.ClientAddress(r), time.Now())
+	if err != nil {
+		s.Render.Fail(w, r, err)
+		return
+	}
+	switch {
+	case send:
 		if err := s.SendPasswordLink(ctx, st, false); err != nil {
 			s.Render.Fail(w, r, err)
 			return
 		}
+	case id != 0:
+		s.Log.Warn("too many password links asked for", "staff_id", id)
 	}
 	s.Flash(r, "reset.sent")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -285,20 +291,28 @@ func (s *Service) Forgot(w http.ResponseWriter, r *http.Request) {
 
 // SendPasswordLink emails st a link to choose a password: after "forgot my
 // password", or as the welcome of a new account (valid a week then, not an hour).
-// A mail server failure is logged, not returned: the person can ask again.
+// The new link replaces the account's other links, which stop working. A mail
+// server failure is logged, not returned: the person can ask again.
 func (s *Service) SendPasswordLink(ctx context.Context, st *Staff, welcome bool) error {
 	token := rand.Text()
 	life, subject, body := resetLifetime, "reset.email.subject", "reset.email.body"
 	if welcome {
 		life, subject, body = welcomeLifetime, "welcome.email.subject", "welcome.email.body"
 	}
-	if _, err := s.DB.Exec(ctx, "INSERT INTO password_resets (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)",
-		hashToken(token), st.ID, time.Now().Add(life).Unix()); err != nil {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM password_resets WHERE staff_id = $1", st.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO password_resets (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)",
+			hashToken(token), st.ID, time.Now().Add(life).Unix())
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	p := i18n.For(st.Lang)
 	link := s.BaseURL + "/password/reset/" + url.PathEscape(token)
-	err := s.Mail.Send(ctx, notify.Email{To: st.Email, Subject: p.T(subject),
+	err = s.Mail.Send(ctx, notify.Email{To: st.Email, Subject: p.T(subject),
 		Body: p.T(body, "name", st.Name, "link", link, "minutes", int(life.Minutes()), "days", int(life.Hours()/24))})
 	if err != nil {
 		s.Log.Error("password email not sent", "staff_id", st.ID, "err", err)
@@ -344,7 +358,8 @@ func (s *Service) ResetForm(w http.ResponseWriter, r *http.Request) {
 	s.Render.Render(w, r, status, "auth/reset.html", resetData{Token: token, Invalid: id == 0}, nil)
 }
 
-// Reset sets the new password; the link then stops working.
+// Reset sets the new password; the link then stops working, and so do the
+// account's other links.
 func (s *Service) Reset(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
@@ -381,6 +396,9 @@ func (s *Service) Reset(w http.ResponseWriter, r *http.Request) {
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errTokenUsed
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM password_resets WHERE staff_id = $1 AND token_hash <> $2", id, hashToken(token)); err != nil {
+			return err
 		}
 		// Whoever signed in with the old password (perhaps not the owner) is signed out.
 		if _, err = tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1, sessions_since = $2, updated_at = $3 WHERE id = $4",

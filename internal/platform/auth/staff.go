@@ -214,13 +214,21 @@ func Save(ctx context.Context, d *db.DB, s *Staff) error {
 // SetPassword replaces a staff member's password.
 // Every session signed in before now is signed out; the caller's own session
 // stays signed in when it is stamped with the time returned (ProfileSave does).
+// The password links not yet used stop working: whoever got hold of one cannot
+// undo the change.
 func SetPassword(ctx context.Context, d *db.DB, id int64, password string) (int64, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
 		return 0, err
 	}
 	now := time.Now().UnixMilli()
-	_, err = d.Exec(ctx, "UPDATE staff SET password_hash = $1, sessions_since = $2, updated_at = $3 WHERE id = $4", hash, now, db.Now(), id)
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE staff SET password_hash = $1, sessions_since = $2, updated_at = $3 WHERE id = $4", hash, now, db.Now(), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM password_resets WHERE staff_id = $1", id)
+		return err
+	})
 	return now, err
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/web"
 )
 
 // Links are the one-time links of one kind of space.
@@ -26,9 +27,9 @@ type Links struct {
 	Kind string
 	// Lifetime is how long a link works (once).
 	Lifetime time.Duration
-	// PerHour is how many links one subject may be sent in an hour; beyond, New
-	// gives none (no inbox or phone flooding).
-	PerHour int
+	// Quota is how many links a subject may be sent, and an address may ask
+	// for; beyond, New gives none (no inbox or phone flooding).
+	Quota Quota
 }
 
 func (l Links) hash(token string) string {
@@ -36,29 +37,24 @@ func (l Links) hash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// New creates a one-time token for subject; "" when the subject has been sent
-// PerHour links within the hour.
-func (l Links) New(ctx context.Context, d *db.DB, subject int64, now time.Time) (string, error) {
+// New creates a one-time token for subject, asked for from address (see
+// Quota.Take: 0 for nobody, "" for a link sent on someone's behalf); "" when there
+// is no subject or the quota is spent.
+func (l Links) New(ctx context.Context, d *db.DB, subject int64, address string, now time.Time) (string, error) {
+	ok, err := l.Quota.Take(ctx, d, l.Kind, subject, address, now)
+	if err != nil || !ok {
+		return "", err
+	}
 	token := rand.Text()
-	sent := false
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM signin_links WHERE kind = $1 AND subject_id = $2 AND created_at > $3",
-			l.Kind, subject, db.FormatTime(now.Add(-time.Hour))).Scan(&n); err != nil {
-			return err
-		}
-		if n >= l.PerHour {
-			return nil
-		}
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM signin_links WHERE expires_at < $1", db.FormatTime(now.Add(-24*time.Hour))); err != nil {
 			return err
 		}
-		sent = true
 		_, err := tx.ExecContext(ctx, "INSERT INTO signin_links (token_hash, kind, subject_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)",
 			l.hash(token), l.Kind, subject, db.FormatTime(now.Add(l.Lifetime)), db.FormatTime(now))
 		return err
 	})
-	if err != nil || !sent {
+	if err != nil {
 		return "", err
 	}
 	return token, nil
@@ -95,11 +91,11 @@ func (l Links) Use(ctx context.Context, d *db.DB, token string, now time.Time) (
 // root+"/logout"), "" otherwise: where a sign-in link may lead once used, so that
 // no link can send someone elsewhere.
 func SafeNext(next, root string) string {
-	if next == "" || len(next) > 300 || !strings.HasPrefix(next, root) || strings.ContainsAny(next, "\\\r\n\t") {
+	if len(next) > 300 || !strings.HasPrefix(next, root) || web.LocalPath(next) == "" {
 		return ""
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Fragment != "" || strings.HasPrefix(next, "//") {
+	if err != nil || u.Fragment != "" {
 		return ""
 	}
 	p := u.Path

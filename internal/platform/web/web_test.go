@@ -163,3 +163,29 @@ func TestFailAnswersNotFoundWithThe404Page(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalPathKeepsRedirectsOnThisSite(t *testing.T) {
+	for target, want := range map[string]string{
+		"/places":                      "/places",
+		"/learners?q=a%20b&page=2#top": "/learners?q=a%20b&page=2#top",
+		"/%C3%A9t%C3%A9":               "/%C3%A9t%C3%A9",
+		"":                             "",
+		"places":                       "",
+		"//evil.example":               "",
+		"/\\evil.example":              "",
+		"/\t/evil.example":             "",
+		"/\n/evil.example":             "",
+		"/%09/evil.example":            "",
+		"/%2509/evil.example":          "",
+		"/%5Cevil.example":             "",
+		"/%2F/evil.example":            "",
+		"https://evil.example/":        "",
+		"javascript:alert(1)":          "",
+		"/\u0085/evil.example":         "",
+		"/%zz":                         "",
+	} {
+		if got := LocalPath(target); got != want {
+			t.Errorf("LocalPath(%q) = %q, want %q", target, got, want)
+		}
+	}
+}
