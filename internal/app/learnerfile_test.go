@@ -286,3 +286,23 @@ func TestFollowUpsComeAPageAtATime(t *testing.T) {
 		}
 	})
 }
+
+// Every free-text field of the file that staff write about a person reminds
+// them that the person may read it (their right of access), tied to the field
+// for screen readers.
+func TestNoteFieldsSayThePersonMayReadThem(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		learner := s.id(`SELECT MIN(l.id) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille'`)
+		page := html.UnescapeString(s.signIn("karim.lille@tremplin.example").get("/learners/" + learner).body)
+		hint := i18n.For("fr").T("privacy.note_readable")
+		for _, field := range []string{"note", "contact_note"} {
+			re := regexp.MustCompile(`<textarea[^>]*name="` + field + `"[^>]*aria-describedby="[^"]*h-` + field)
+			if !re.MatchString(page) {
+				t.Errorf("the %s field is not described by a hint", field)
+			}
+		}
+		if strings.Count(page, hint) < 2 {
+			t.Errorf("the file does not remind staff that the person may read their notes")
+		}
+	})
+}
