@@ -52,6 +52,12 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	switch cmd {
+	case "serve", "demo", "migrate", "user", "backup", "generate", "help":
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {
 			fmt.Fprint(stderr, usage)
@@ -59,7 +65,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		args = args[1:]
 	}
-	fs := flag.NewFlagSet("tremplin "+cmd, flag.ContinueOnError)
+	name := "tremplin " + cmd
+	if cmd == "user" {
+		name += " add"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	env := func(name, def string) string {
@@ -95,14 +105,31 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fs.IntVar(&gen.Volunteers, "volunteers", 0, "volunteers to generate (0: 200 an antenna, -1: none)")
 		fs.Int64Var(&gen.Seed, "seed", 1, "random seed")
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	// Only backup takes an argument (its FILE); a stray word elsewhere is most
+	// likely a flag typed without its dashes, and is refused rather than ignored.
+	want := 0
+	if cmd == "backup" {
+		want = 1
+	}
+	if len(pos) != want {
+		switch {
+		case want == 1 && len(pos) == 0:
+			fmt.Fprintf(stderr, "tremplin backup: missing FILE, where to write the copy (tremplin backup FILE [--data DIR])\n")
+		case want == 1:
+			fmt.Fprintf(stderr, "tremplin backup: one FILE expected, got %d: %s\n", len(pos), strings.Join(pos, " "))
+		default:
+			fmt.Fprintf(stderr, "%s: unexpected argument %q (flags are written --name value)\n", fs.Name(), pos[0])
+		}
+		return 2
+	}
 	cfg.Log = log
-	var err error
 	switch cmd {
 	case "serve":
 		err = serve(ctx, cfg, stdout, false)
@@ -122,11 +149,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "user":
 		err = addUser(ctx, cfg, u.email, u.name, u.role, u.antennas, u.lang, u.password, stdout)
 	case "backup":
-		if fs.NArg() != 1 {
-			fmt.Fprint(stderr, usage)
-			return 2
-		}
-		err = backup(ctx, cfg, fs.Arg(0), stdout)
+		err = backup(ctx, cfg, pos[0], stdout)
 	case "generate":
 		var d *db.DB
 		if d, err = db.Open(ctx, cfg.DatabaseURL, cfg.Data); err == nil {
@@ -136,15 +159,32 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 	case "help":
 		fmt.Fprint(stdout, usage)
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
-		return 2
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tremplin:", err)
 		return 1
 	}
 	return 0
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// (`tremplin backup FILE --data DIR` as well as `tremplin backup --data DIR FILE`)
+// and returns the other arguments in order. Everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
