@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 	"tremplin/internal/appointments"
@@ -62,9 +63,14 @@ type Config struct {
 	// set it to a weekday morning so that quiet hours do not depend on when they run.
 	Now        func() time.Time
 	TrustProxy bool // take the client address from X-Forwarded-For (set by our reverse proxy)
-	Log        *slog.Logger
-	Mailer     notify.Mailer // overrides SMTPURL when set
-	SMS        notify.SMS    // overrides SMSURL when set
+	// RequestTimeout bounds a page's work, its database queries included: past
+	// it the person gets the 503 page (default 10 s). ExportTimeout is the same
+	// for exports and downloads (.csv, .xlsx, .pdf, .ics, .json; default 5 min).
+	RequestTimeout time.Duration
+	ExportTimeout  time.Duration
+	Log            *slog.Logger
+	Mailer         notify.Mailer // overrides SMTPURL when set
+	SMS            notify.SMS    // overrides SMSURL when set
 }
 
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
@@ -100,6 +106,22 @@ type App struct {
 	assets       *web.Assets
 	handler      http.Handler
 	routes       []Route
+}
+
+// The default deadlines of a request (Config.RequestTimeout, ExportTimeout).
+const (
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultExportTimeout  = 5 * time.Minute
+)
+
+// isDownload tells the requests that get ExportTimeout: files to download,
+// whose path ends with their extension.
+func isDownload(r *http.Request) bool {
+	switch path.Ext(r.URL.Path) {
+	case ".csv", ".xlsx", ".pdf", ".ics", ".json":
+		return true
+	}
+	return false
 }
 
 // MaxBodyBytes is the largest form accepted; MaxUploadBytes the largest file upload.
@@ -140,6 +162,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 }
 
 func build(cfg Config, d *db.DB) (*App, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.ExportTimeout <= 0 {
+		cfg.ExportTimeout = DefaultExportTimeout
+	}
 	a := &App{Config: cfg, DB: d, Log: cfg.Log}
 	var err error
 	mailer := cfg.Mailer
@@ -273,6 +301,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	if cfg.TrustProxy {
 		h = web.ForwardedFor(h)
 	}
+	h = web.Deadline(cfg.RequestTimeout, cfg.ExportTimeout, isDownload)(h)
 	h = web.Observe(cfg.Log, func(w http.ResponseWriter, r *http.Request) {
 		a.Render.Error(w, r, http.StatusInternalServerError)
 	})(h)

@@ -43,6 +43,8 @@ Flags (each also read from the environment):
   --sms       TREMPLIN_SMS_URL       https://provider/send?token=…&from=…[&format=form] (default: text messages go to the log)
   --sms-secret TREMPLIN_SMS_SECRET   secret in the provider's callback URLs: BASE/sms/status/SECRET (delivery receipts), BASE/sms/reply/SECRET (STOP replies)
   --sms-rate  TREMPLIN_SMS_RATE      most messages per second handed to the providers by this process (default: no limit)
+  --request-timeout TREMPLIN_REQUEST_TIMEOUT  longest a page may wait for the database before the 503 page (default 10s)
+  --export-timeout  TREMPLIN_EXPORT_TIMEOUT   the same for exports and downloads (default 5m)
 `
 
 // Main runs the command line and returns the process exit code.
@@ -89,6 +91,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.StringVar(&cfg.SMSSecret, "sms-secret", env("TREMPLIN_SMS_SECRET", ""), "secret of the SMS provider's callbacks")
 	smsRate, _ := strconv.ParseFloat(env("TREMPLIN_SMS_RATE", "0"), 64)
 	fs.Float64Var(&cfg.SMSRate, "sms-rate", smsRate, "messages per second")
+	duration := func(name string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(getenv(name)); err == nil {
+			return d
+		}
+		return def
+	}
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", duration("TREMPLIN_REQUEST_TIMEOUT", DefaultRequestTimeout), "longest a page may take")
+	fs.DurationVar(&cfg.ExportTimeout, "export-timeout", duration("TREMPLIN_EXPORT_TIMEOUT", DefaultExportTimeout), "longest an export or download may take")
 	var u struct{ email, name, role, antennas, lang, password string }
 	if cmd == "user" {
 		fs.StringVar(&u.email, "email", "", "email")
