@@ -210,6 +210,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Auth = &auth.Service{DB: d, Sessions: a.Sessions, Render: a.Render, Mail: mailer, BaseURL: cfg.BaseURL, Log: cfg.Log}
 	a.Render.Flash = a.Auth.PopFlash
 	a.Render.Unavailable = db.IsUnavailable
+	a.Render.Full = db.IsStorageFull
 	sms := cfg.SMS
 	if sms == nil {
 		if sms, err = notify.NewSMS(cfg.SMSURL, cfg.Log); err != nil {
@@ -394,6 +395,16 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
 		return
+	}
+	// After a write failed for want of disk, not ready until one succeeds: a
+	// load balancer sends people elsewhere, a monitor warns.
+	if a.DB.WritesFailing() {
+		if err := a.DB.ProbeWrite(ctx); err != nil {
+			a.Log.Warn("not ready: the database cannot write", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("database cannot write (disk full or failing)\n"))
+			return
+		}
 	}
 	w.Write([]byte("ready\n"))
 }

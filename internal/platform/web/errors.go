@@ -13,6 +13,7 @@ import (
 // and, for server faults, the request id to quote.
 type ErrorData struct {
 	Status int
+	Full   bool // a 503 because the database's disk is full or failing
 }
 
 // Error renders the error page for status in the visitor's language.
@@ -36,7 +37,10 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	status := http.StatusInternalServerError
+	full := r.Full != nil && r.Full(err)
 	switch {
+	case full:
+		status = http.StatusServiceUnavailable
 	case errors.Is(err, ErrTooLarge):
 		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrBadRequest):
@@ -55,11 +59,13 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		msg = "request deadline passed"
 	case errors.Is(req.Context().Err(), context.Canceled):
 		level, msg = slog.LevelWarn, "client went away"
+	case full:
+		msg = "the database cannot write: its disk is full or failing"
 	}
 	r.log.Log(req.Context(), level, msg, "request_id", RequestID(req.Context()),
 		"method", req.Method, "path", req.URL.Path, "status", status, "err", err)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "30")
 	}
-	r.Error(w, req, status)
+	r.Render(w, req, status, "web/error.html", ErrorData{Status: status, Full: full}, nil)
 }
