@@ -325,6 +325,8 @@ func (a *App) Work(ctx context.Context) error { return a.Queue.Start(ctx) }
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// A counter build stopped by the shutdown clears its mark first.
+	impact.WaitBuilds(ctx)
 	return errors.Join(a.Queue.Stop(ctx), a.DB.Close())
 }
 
@@ -337,6 +339,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		// Requests end on their own at shutdown, but a counter build one of
+		// them started stops with the process (impact.WithShutdown).
+		BaseContext: func(net.Listener) context.Context { return impact.WithShutdown(context.Background(), ctx) },
 	}
 	go a.sweep(ctx)
 	if err := a.Work(ctx); err != nil {

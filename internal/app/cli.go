@@ -243,7 +243,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, withDemo bool) err
 // three minutes for a million people) is not the one kept waiting.
 func refreshImpact(ctx context.Context, a *App) {
 	start := time.Now()
-	if err := impact.Refresh(ctx, a.DB); err != nil {
+	if err := impact.Refresh(impact.WithShutdown(ctx, ctx), a.DB); err != nil {
 		if ctx.Err() == nil {
 			a.Log.Error("impact counters", "err", err)
 		}

@@ -40,6 +40,7 @@ type DB struct {
 	readers *sql.DB
 	writer  *sql.DB
 	Engine  Engine
+	path    string // the SQLite file
 	// writesFailing is set by a write that failed for want of disk
 	// (IsStorageFull) and cleared by a ProbeWrite that works: a write that
 	// needs no new room (a session's expiry) proves nothing.
@@ -141,7 +142,7 @@ func open(ctx context.Context, url, dataDir string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{readers: readers, writer: writer, Engine: SQLite}, nil
+	return &DB{readers: readers, writer: writer, Engine: SQLite, path: path}, nil
 }
 
 // Close closes both pools.
