@@ -16,6 +16,7 @@ import (
 	"tremplin/internal/platform/queue"
 
 	"github.com/riverqueue/river"
+	"golang.org/x/net/netutil"
 	"golang.org/x/time/rate"
 
 	"github.com/alexedwards/scs/v2"
@@ -68,6 +69,10 @@ type Config struct {
 	// for exports and downloads (.csv, .xlsx, .pdf, .ics, .json; default 5 min).
 	RequestTimeout time.Duration
 	ExportTimeout  time.Duration
+	// MaxConnections caps the connections the server holds open at once
+	// (default 1000): past it, new ones wait to be accepted, so that slow or idle
+	// clients cannot use up the process's file descriptors.
+	MaxConnections int
 	Log            *slog.Logger
 	Mailer         notify.Mailer // overrides SMTPURL when set
 	SMS            notify.SMS    // overrides SMSURL when set
@@ -113,6 +118,9 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultExportTimeout  = 5 * time.Minute
 )
+
+// DefaultMaxConnections is Config.MaxConnections when unset.
+const DefaultMaxConnections = 1000
 
 // isDownload tells the requests that get ExportTimeout: files to download,
 // whose path ends with their extension.
@@ -167,6 +175,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	if cfg.ExportTimeout <= 0 {
 		cfg.ExportTimeout = DefaultExportTimeout
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
 	}
 	a := &App{Config: cfg, DB: d, Log: cfg.Log}
 	var err error
@@ -332,12 +343,17 @@ func (a *App) Close() error {
 
 // Serve answers on ln until ctx ends, then lets requests in flight finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	// A client that sends its request's headers slowly, or keeps its connection
+	// idle, is let go soon; past MaxConnections, new connections wait in the
+	// kernel's queue until one ends. A reverse proxy in front (README) keeps such
+	// clients away altogether.
+	ln = netutil.LimitListener(ln, a.Config.MaxConnections)
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		// Requests end on their own at shutdown, but a counter build one of
 		// them started stops with the process (impact.WithShutdown).

@@ -45,6 +45,7 @@ Flags (each also read from the environment):
   --sms-rate  TREMPLIN_SMS_RATE      most messages per second handed to the providers by this process (default: no limit)
   --request-timeout TREMPLIN_REQUEST_TIMEOUT  longest a page may wait for the database before the 503 page (default 10s)
   --export-timeout  TREMPLIN_EXPORT_TIMEOUT   the same for exports and downloads (default 5m)
+  --max-connections TREMPLIN_MAX_CONNECTIONS  most client connections held open at once (default 1000)
 `
 
 // Main runs the command line and returns the process exit code.
@@ -99,6 +100,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", duration("TREMPLIN_REQUEST_TIMEOUT", DefaultRequestTimeout), "longest a page may take")
 	fs.DurationVar(&cfg.ExportTimeout, "export-timeout", duration("TREMPLIN_EXPORT_TIMEOUT", DefaultExportTimeout), "longest an export or download may take")
+	maxConns, _ := strconv.Atoi(env("TREMPLIN_MAX_CONNECTIONS", "0"))
+	fs.IntVar(&cfg.MaxConnections, "max-connections", maxConns, "most connections held open at once")
 	var u struct{ email, name, role, antennas, lang, password string }
 	if cmd == "user" {
 		fs.StringVar(&u.email, "email", "", "email")
