@@ -83,6 +83,10 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := d.repairAtStart(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
