@@ -66,7 +66,7 @@ type Config struct {
 	TrustProxy bool // take the client address from X-Forwarded-For (set by our reverse proxy)
 	// RequestTimeout bounds a page's work, its database queries included: past
 	// it the person gets the 503 page (default 10 s). ExportTimeout is the same
-	// for exports and downloads (.csv, .xlsx, .pdf, .ics, .json; default 5 min).
+	// for exports and downloads (.csv, .xlsx, .pdf, .ics, .json, .zip; default 5 min).
 	RequestTimeout time.Duration
 	ExportTimeout  time.Duration
 	// MaxConnections caps the connections the server holds open at once
@@ -126,7 +126,7 @@ const DefaultMaxConnections = 1000
 // whose path ends with their extension.
 func isDownload(r *http.Request) bool {
 	switch path.Ext(r.URL.Path) {
-	case ".csv", ".xlsx", ".pdf", ".ics", ".json":
+	case ".csv", ".xlsx", ".pdf", ".ics", ".json", ".zip":
 		return true
 	}
 	return false
