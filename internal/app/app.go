@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 	"tremplin/internal/appointments"
@@ -15,6 +16,7 @@ import (
 	"tremplin/internal/platform/queue"
 
 	"github.com/riverqueue/river"
+	"golang.org/x/net/netutil"
 	"golang.org/x/time/rate"
 
 	"github.com/alexedwards/scs/v2"
@@ -62,9 +64,18 @@ type Config struct {
 	// set it to a weekday morning so that quiet hours do not depend on when they run.
 	Now        func() time.Time
 	TrustProxy bool // take the client address from X-Forwarded-For (set by our reverse proxy)
-	Log        *slog.Logger
-	Mailer     notify.Mailer // overrides SMTPURL when set
-	SMS        notify.SMS    // overrides SMSURL when set
+	// RequestTimeout bounds a page's work, its database queries included: past
+	// it the person gets the 503 page (default 10 s). ExportTimeout is the same
+	// for exports and downloads (.csv, .xlsx, .pdf, .ics, .json, .zip; default 5 min).
+	RequestTimeout time.Duration
+	ExportTimeout  time.Duration
+	// MaxConnections caps the connections the server holds open at once
+	// (default 1000): past it, new ones wait to be accepted, so that slow or idle
+	// clients cannot use up the process's file descriptors.
+	MaxConnections int
+	Log            *slog.Logger
+	Mailer         notify.Mailer // overrides SMTPURL when set
+	SMS            notify.SMS    // overrides SMSURL when set
 }
 
 // App is a running Tremplin: its database and its HTTP handler. It keeps no state
@@ -100,6 +111,25 @@ type App struct {
 	assets       *web.Assets
 	handler      http.Handler
 	routes       []Route
+}
+
+// The default deadlines of a request (Config.RequestTimeout, ExportTimeout).
+const (
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultExportTimeout  = 5 * time.Minute
+)
+
+// DefaultMaxConnections is Config.MaxConnections when unset.
+const DefaultMaxConnections = 1000
+
+// isDownload tells the requests that get ExportTimeout: files to download,
+// whose path ends with their extension.
+func isDownload(r *http.Request) bool {
+	switch path.Ext(r.URL.Path) {
+	case ".csv", ".xlsx", ".pdf", ".ics", ".json", ".zip":
+		return true
+	}
+	return false
 }
 
 // MaxBodyBytes is the largest form accepted; MaxUploadBytes the largest file upload.
@@ -140,6 +170,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 }
 
 func build(cfg Config, d *db.DB) (*App, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.ExportTimeout <= 0 {
+		cfg.ExportTimeout = DefaultExportTimeout
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
+	}
 	a := &App{Config: cfg, DB: d, Log: cfg.Log}
 	var err error
 	mailer := cfg.Mailer
@@ -182,6 +221,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Auth = &auth.Service{DB: d, Sessions: a.Sessions, Render: a.Render, Mail: mailer, BaseURL: cfg.BaseURL, Log: cfg.Log}
 	a.Render.Flash = a.Auth.PopFlash
 	a.Render.Unavailable = db.IsUnavailable
+	a.Render.Full = db.IsStorageFull
 	sms := cfg.SMS
 	if sms == nil {
 		if sms, err = notify.NewSMS(cfg.SMSURL, cfg.Log); err != nil {
@@ -273,6 +313,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	if cfg.TrustProxy {
 		h = web.ForwardedFor(h)
 	}
+	h = web.Deadline(cfg.RequestTimeout, cfg.ExportTimeout, isDownload)(h)
 	h = web.Observe(cfg.Log, func(w http.ResponseWriter, r *http.Request) {
 		a.Render.Error(w, r, http.StatusInternalServerError)
 	})(h)
@@ -295,18 +336,28 @@ func (a *App) Work(ctx context.Context) error { return a.Queue.Start(ctx) }
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// A counter build stopped by the shutdown clears its mark first.
+	impact.WaitBuilds(ctx)
 	return errors.Join(a.Queue.Stop(ctx), a.DB.Close())
 }
 
 // Serve answers on ln until ctx ends, then lets requests in flight finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	// A client that sends its request's headers slowly, or keeps its connection
+	// idle, is let go soon; past MaxConnections, new connections wait in the
+	// kernel's queue until one ends. A reverse proxy in front (README) keeps such
+	// clients away altogether.
+	ln = netutil.LimitListener(ln, a.Config.MaxConnections)
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		// Requests end on their own at shutdown, but a counter build one of
+		// them started stops with the process (impact.WithShutdown).
+		BaseContext: func(net.Listener) context.Context { return impact.WithShutdown(context.Background(), ctx) },
 	}
 	go a.sweep(ctx)
 	if err := a.Work(ctx); err != nil {
@@ -365,6 +416,16 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
 		return
+	}
+	// After a write failed for want of disk, not ready until one succeeds: a
+	// load balancer sends people elsewhere, a monitor warns.
+	if a.DB.WritesFailing() {
+		if err := a.DB.ProbeWrite(ctx); err != nil {
+			a.Log.Warn("not ready: the database cannot write", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("database cannot write (disk full or failing)\n"))
+			return
+		}
 	}
 	w.Write([]byte("ready\n"))
 }

@@ -43,6 +43,9 @@ Flags (each also read from the environment):
   --sms       TREMPLIN_SMS_URL       https://provider/send?token=…&from=…[&format=form] (default: text messages go to the log)
   --sms-secret TREMPLIN_SMS_SECRET   secret in the provider's callback URLs: BASE/sms/status/SECRET (delivery receipts), BASE/sms/reply/SECRET (STOP replies)
   --sms-rate  TREMPLIN_SMS_RATE      most messages per second handed to the providers by this process (default: no limit)
+  --request-timeout TREMPLIN_REQUEST_TIMEOUT  longest a page may wait for the database before the 503 page (default 10s)
+  --export-timeout  TREMPLIN_EXPORT_TIMEOUT   the same for exports and downloads (default 5m)
+  --max-connections TREMPLIN_MAX_CONNECTIONS  most client connections held open at once (default 1000)
 `
 
 // Main runs the command line and returns the process exit code.
@@ -52,6 +55,12 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	switch cmd {
+	case "serve", "demo", "migrate", "user", "backup", "generate", "help":
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {
 			fmt.Fprint(stderr, usage)
@@ -59,7 +68,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		args = args[1:]
 	}
-	fs := flag.NewFlagSet("tremplin "+cmd, flag.ContinueOnError)
+	name := "tremplin " + cmd
+	if cmd == "user" {
+		name += " add"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	env := func(name, def string) string {
@@ -79,6 +92,16 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.StringVar(&cfg.SMSSecret, "sms-secret", env("TREMPLIN_SMS_SECRET", ""), "secret of the SMS provider's callbacks")
 	smsRate, _ := strconv.ParseFloat(env("TREMPLIN_SMS_RATE", "0"), 64)
 	fs.Float64Var(&cfg.SMSRate, "sms-rate", smsRate, "messages per second")
+	duration := func(name string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(getenv(name)); err == nil {
+			return d
+		}
+		return def
+	}
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", duration("TREMPLIN_REQUEST_TIMEOUT", DefaultRequestTimeout), "longest a page may take")
+	fs.DurationVar(&cfg.ExportTimeout, "export-timeout", duration("TREMPLIN_EXPORT_TIMEOUT", DefaultExportTimeout), "longest an export or download may take")
+	maxConns, _ := strconv.Atoi(env("TREMPLIN_MAX_CONNECTIONS", "0"))
+	fs.IntVar(&cfg.MaxConnections, "max-connections", maxConns, "most connections held open at once")
 	var u struct{ email, name, role, antennas, lang, password string }
 	if cmd == "user" {
 		fs.StringVar(&u.email, "email", "", "email")
@@ -96,14 +119,31 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fs.IntVar(&gen.Donors, "donors", 0, "donors to generate, with their gifts and receipts (0: 300 an antenna, -1: none)")
 		fs.Int64Var(&gen.Seed, "seed", 1, "random seed")
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	// Only backup takes an argument (its FILE); a stray word elsewhere is most
+	// likely a flag typed without its dashes, and is refused rather than ignored.
+	want := 0
+	if cmd == "backup" {
+		want = 1
+	}
+	if len(pos) != want {
+		switch {
+		case want == 1 && len(pos) == 0:
+			fmt.Fprintf(stderr, "tremplin backup: missing FILE, where to write the copy (tremplin backup FILE [--data DIR])\n")
+		case want == 1:
+			fmt.Fprintf(stderr, "tremplin backup: one FILE expected, got %d: %s\n", len(pos), strings.Join(pos, " "))
+		default:
+			fmt.Fprintf(stderr, "%s: unexpected argument %q (flags are written --name value)\n", fs.Name(), pos[0])
+		}
+		return 2
+	}
 	cfg.Log = log
-	var err error
 	switch cmd {
 	case "serve":
 		err = serve(ctx, cfg, stdout, false)
@@ -123,11 +163,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "user":
 		err = addUser(ctx, cfg, u.email, u.name, u.role, u.antennas, u.lang, u.password, stdout)
 	case "backup":
-		if fs.NArg() != 1 {
-			fmt.Fprint(stderr, usage)
-			return 2
-		}
-		err = backup(ctx, cfg, fs.Arg(0), stdout)
+		err = backup(ctx, cfg, pos[0], stdout)
 	case "generate":
 		var d *db.DB
 		if d, err = db.Open(ctx, cfg.DatabaseURL, cfg.Data); err == nil {
@@ -137,15 +173,32 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 	case "help":
 		fmt.Fprint(stdout, usage)
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
-		return 2
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tremplin:", err)
 		return 1
 	}
 	return 0
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// (`tremplin backup FILE --data DIR` as well as `tremplin backup --data DIR FILE`)
+// and returns the other arguments in order. Everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
@@ -194,7 +247,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, withDemo bool) err
 // three minutes for a million people) is not the one kept waiting.
 func refreshImpact(ctx context.Context, a *App) {
 	start := time.Now()
-	if err := impact.Refresh(ctx, a.DB); err != nil {
+	if err := impact.Refresh(impact.WithShutdown(ctx, ctx), a.DB); err != nil {
 		if ctx.Err() == nil {
 			a.Log.Error("impact counters", "err", err)
 		}

@@ -121,3 +121,32 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		t.Fatal("did not shut down")
 	}
 }
+
+// Flags may follow the arguments, as people type them (`tremplin backup FILE
+// --data DIR`), and a wrong count of arguments says what is wrong.
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errs := run(t, nil, "migrate", "--data", dir); code != 0 {
+		t.Fatalf("migrate: %d %s %s", code, out, errs)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if code, out, errs := run(t, nil, "backup", backup, "--data", dir); code != 0 || !strings.Contains(out, "backup written to "+backup) {
+		t.Fatalf("backup FILE --data DIR: %d %q %q", code, out, errs)
+	}
+	other := filepath.Join(t.TempDir(), "copy.db")
+	if code, out, errs := run(t, nil, "backup", "--data", dir, other); code != 0 || !strings.Contains(out, "backup written to "+other) {
+		t.Fatalf("backup --data DIR FILE: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := run(t, nil, "user", "add", "--email", "a@example.org", "admin", "--data", dir); code != 2 || !strings.Contains(errs, `tremplin user add: unexpected argument "admin"`) {
+		t.Fatalf("stray word: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, nil, "backup", "--data", dir); code != 2 || !strings.Contains(errs, "missing FILE") {
+		t.Fatalf("backup without FILE: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, nil, "backup", "a.db", "b.db", "--data", dir); code != 2 || !strings.Contains(errs, "one FILE expected, got 2: a.db b.db") {
+		t.Fatalf("backup with two files: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, nil, "frobnicate", "x"); code != 2 || !strings.Contains(errs, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %d %q", code, errs)
+	}
+}

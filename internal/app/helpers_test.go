@@ -30,12 +30,13 @@ type site struct {
 	logs   *bytes.Buffer
 }
 
-func newSite(t testing.TB, engine db.Engine) *site {
+// newSite starts a site; opts may change its configuration first.
+func newSite(t testing.TB, engine db.Engine, opts ...func(*app.Config)) *site {
 	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, outbox: &notify.Outbox{}, logs: &bytes.Buffer{}}
 	s.srv = httptest.NewUnstartedServer(nil)
-	a, err := app.New(ctx, app.Config{
+	cfg := app.Config{
 		DatabaseURL: dbtest.URL(t, engine),
 		BaseURL:     "http://" + s.srv.Listener.Addr().String(),
 		Log:         slog.New(slog.NewTextHandler(s.logs, nil)),
@@ -43,7 +44,11 @@ func newSite(t testing.TB, engine db.Engine) *site {
 		SMS:         s.outbox,
 		QueuePoll:   20 * time.Millisecond,
 		Now:         morning,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,8 +101,16 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		return err
 	}
 	if existing > 0 {
-		return fmt.Errorf("generate: the database already has %d learners; use an empty database", existing)
+		return fmt.Errorf("generate: the database already has %d learners; use an empty database "+
+			"(after a run that stopped midway, its indexes and identity counters were put back when this one opened the database)", existing)
 	}
+	// Until the load ends, the next start knows to put back what it dropped and
+	// to move the identity counters past the ids it wrote.
+	endLoad, err := d.BeginLoad(ctx)
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	defer endLoad()
 	g := &generator{d: d, ctx: ctx, o: o, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0x7472656d706c696e)), start: time.Now()}
 	g.ag = newApptGen(g)
 	// Foreign keys are not checked row by row during the load (the generator
@@ -132,8 +140,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"civic service", g.civicService},
 		{"donors, gifts, receipts", g.donationsStep},
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
-		{"rebuilding indexes", g.restoreIndexes},
-		{"identity sequences", g.sequences},
+		{"rebuilding indexes, identity sequences", func() error { return d.FinishLoad(ctx) }},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},
@@ -183,7 +190,6 @@ type generator struct {
 	programmeIDs []int64
 	cohortList   []*genCohort
 	byAntenna    map[int64][]*genCohort // sorted by start
-	dropped      []droppedIndex
 	noTriggers   bool
 	ag           *apptGen
 	vg           *volGen // nil without volunteers
@@ -491,6 +497,7 @@ var bulkTables = []string{"learners", "learner_history", "positioning_tests", "e
 	"appointments", "messages", "reply_links", "volunteer_signups", "volunteer_hours"}
 
 func (g *generator) dropIndexes() error {
+	var dropped []droppedIndex
 	for _, table := range bulkTables {
 		var q string
 		if g.d.Engine == db.SQLite {
@@ -507,7 +514,7 @@ func (g *generator) dropIndexes() error {
 				return err
 			}
 			if !strings.HasPrefix(ix.create, "CREATE UNIQUE") { // primary keys and unique indexes check what is loaded
-				g.dropped = append(g.dropped, ix)
+				dropped = append(dropped, ix)
 			}
 			return nil
 		})
@@ -515,34 +522,10 @@ func (g *generator) dropIndexes() error {
 			return err
 		}
 	}
-	for _, ix := range g.dropped {
-		if _, err := g.d.Exec(g.ctx, "DROP INDEX "+ix.name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (g *generator) restoreIndexes() error {
-	for _, ix := range g.dropped {
-		if _, err := g.d.Exec(g.ctx, ix.create); err != nil {
-			return fmt.Errorf("%s: %w", ix.name, err)
-		}
-	}
-	return nil
-}
-
-// sequences moves PostgreSQL's identity counters past the ids written here, so
-// that the application's own inserts do not collide (SQLite follows by itself).
-func (g *generator) sequences() error {
-	if g.d.Engine != db.Postgres {
-		return nil
-	}
-	for _, t := range []string{"cohorts", "meetings", "learners", "learner_history", "positioning_tests", "enrolments", "learner_followups",
-		"referrals", "referral_people", "appointments", "messages", "appointment_slots", "volunteers", "volunteer_requirements",
-		"volunteer_missions", "volunteer_shifts", "volunteer_signups", "volunteer_hours", "civic_approvals", "civic_offers",
-		"civic_applications", "civic_application_events", "civic_contracts", "civic_obligations", "donors", "gifts", "receipts"} {
-		if _, err := g.d.Exec(g.ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)", t)); err != nil {
+	// Each noted before it is dropped: the load's end, or the next start if
+	// the load stops midway, makes it again (db.FinishLoad).
+	for _, ix := range dropped {
+		if err := g.d.DropIndexForLoad(g.ctx, ix.name, ix.create); err != nil {
 			return err
 		}
 	}

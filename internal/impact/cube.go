@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tremplin/internal/platform/db"
@@ -365,37 +366,49 @@ func Refresh(ctx context.Context, d *db.DB) error {
 // dashboards say so rather than wait.
 var ErrBuilding = errors.New("impact: the counters are being built")
 
-// Waiting for a build under way: how long a dashboard waits for it to end, and
-// after how long a build that never ended (its process stopped) is started again.
-const (
-	buildWait  = 3 * time.Second
-	buildStale = 15 * time.Minute
-)
+// buildWait is how long a dashboard waits for a build under way to end.
+const buildWait = 3 * time.Second
 
-// firstBuild builds every counter, unless a build is under way: then it waits a
-// little for it, and returns ErrBuilding if it is not done. The build goes on
-// even if the page that started it is given up.
+// buildLock is the lock (db.TryLock) of the one process that builds: it dies
+// with its holder, so that a process killed in the middle of a build leaves
+// nothing that stops the next start from building at once.
+const buildLock = "impact-build"
+
+type shutdownKey struct{}
+
+// WithShutdown returns ctx carrying stop, which ends when the process shuts
+// down: a build started under it goes on when ctx itself ends (the page that
+// started it was given up), but stops when stop ends, clearing its mark.
+func WithShutdown(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, shutdownKey{}, stop)
+}
+
+// builds counts the builds under way in this process, for WaitBuilds.
+var builds sync.WaitGroup
+
+// WaitBuilds waits, until ctx ends, for the builds of this process to end: at
+// shutdown, for those stopped by WithShutdown's stop to clear their mark before
+// the database is closed.
+func WaitBuilds(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { builds.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// firstBuild builds every counter, unless a build is under way (it holds the
+// build lock): then it waits a little for it, and returns ErrBuilding if it is
+// not done.
 func firstBuild(ctx context.Context, d *db.DB) error {
-	bctx := context.WithoutCancel(ctx)
-	now := time.Now()
-	// A build under way is seen by reading (the writer may be busy with it);
-	// otherwise the build is claimed, in a statement of its own so that others see it.
-	var building string
-	if err := d.QueryRowContext(ctx, "SELECT building_at FROM impact_refresh WHERE id = 1").Scan(&building); err != nil {
+	unlock, ok, err := d.TryLock(ctx, buildLock)
+	if err != nil {
 		return err
 	}
-	claimed := int64(0)
-	if building == "" || db.ParseTime(building).Before(now.Add(-buildStale)) {
-		res, err := d.Exec(ctx, "UPDATE impact_refresh SET building_at = $1 WHERE id = 1 AND since = '' AND (building_at = '' OR building_at < $2)",
-			db.FormatTime(now), db.FormatTime(now.Add(-buildStale)))
-		if err != nil {
-			return err
-		}
-		claimed, _ = res.RowsAffected()
-	}
-	if claimed == 0 {
-		// Another one is building (or has just built): wait for it a little.
-		for deadline := now.Add(buildWait); ; {
+	if !ok {
+		// Another one is building: wait for it a little.
+		for deadline := time.Now().Add(buildWait); ; {
 			var since string
 			if err := d.QueryRowContext(ctx, "SELECT since FROM impact_refresh WHERE id = 1").Scan(&since); err != nil {
 				return err
@@ -413,8 +426,41 @@ func firstBuild(ctx context.Context, d *db.DB) error {
 			}
 		}
 	}
-	// On failure Rebuild clears the claim: the next dashboard tries again at once.
-	return Rebuild(bctx, d)
+	var since string
+	if err := d.QueryRowContext(ctx, "SELECT since FROM impact_refresh WHERE id = 1").Scan(&since); err != nil || since != "" {
+		unlock()
+		return err // or built by another just before
+	}
+	// The build goes on if the page that started it is given up or reaches its
+	// deadline (the page then says the figures are being prepared), not if the
+	// process shuts down.
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopped := func() bool { return false }
+	if stop, ok := ctx.Value(shutdownKey{}).(context.Context); ok {
+		stopped = context.AfterFunc(stop, cancel)
+	}
+	builds.Add(1)
+	done := make(chan error, 1)
+	go func() {
+		defer builds.Done()
+		defer unlock()
+		defer cancel()
+		defer stopped()
+		// On failure Rebuild clears its mark: the next dashboard tries again at once.
+		done <- Rebuild(bctx, d)
+	}()
+	wait, stopWaiting := context.WithCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		// Leave the page a second to say so.
+		wait, stopWaiting = context.WithDeadline(ctx, deadline.Add(-time.Second))
+	}
+	defer stopWaiting()
+	select {
+	case err := <-done:
+		return err
+	case <-wait.Done():
+		return ErrBuilding
+	}
 }
 
 func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
@@ -439,7 +485,11 @@ func maxIDs(ctx context.Context, q db.Execer) (watermark, error) {
 func Rebuild(ctx context.Context, d *db.DB) error {
 	err := rebuild(ctx, d)
 	if err != nil {
-		d.Exec(context.WithoutCancel(ctx), "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
+		// Even when ctx ended (shutdown), but not for longer than a database that
+		// does not answer deserves.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		d.Exec(cctx, "UPDATE impact_refresh SET building_at = '' WHERE id = 1")
 	}
 	return err
 }

@@ -30,9 +30,17 @@ func NewSessions(d *db.DB, https bool) *scs.SessionManager {
 // sessionStore implements scs.Store on the sessions table, for both engines.
 type sessionStore struct{ d *db.DB }
 
+// The …Ctx methods are the ones scs calls: the request's context, and so its
+// deadline, bounds the session's reads and writes. The others serve callers
+// without a request.
+
 func (s *sessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.d.QueryRowContext(context.Background(), "SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, time.Now().Unix()).Scan(&data)
+	err := s.d.QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, time.Now().Unix()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -40,13 +48,26 @@ func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 }
 
 func (s *sessionStore) Commit(token string, data []byte, expiry time.Time) error {
-	_, err := s.d.Exec(context.Background(), `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+	return s.CommitCtx(context.Background(), token, data, expiry)
+}
+
+func (s *sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	if ctx.Err() != nil {
+		// The request's deadline passed and its page says so already: the
+		// session (a flash, a language) is still kept, if the database answers.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+	}
+	_, err := s.d.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.Unix())
 	return err
 }
 
-func (s *sessionStore) Delete(token string) error {
-	_, err := s.d.Exec(context.Background(), "DELETE FROM sessions WHERE token = $1", token)
+func (s *sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
+	_, err := s.d.Exec(ctx, "DELETE FROM sessions WHERE token = $1", token)
 	return err
 }
 

@@ -13,10 +13,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 // Engine names the database behind a DB.
@@ -36,6 +40,37 @@ type DB struct {
 	readers *sql.DB
 	writer  *sql.DB
 	Engine  Engine
+	path    string // the SQLite file
+	// writesFailing is set by a write that failed for want of disk
+	// (IsStorageFull) and cleared by a ProbeWrite that works: a write that
+	// needs no new room (a session's expiry) proves nothing.
+	writesFailing atomic.Bool
+}
+
+// noteWrite remembers a write that failed for want of disk.
+func (d *DB) noteWrite(err error) error {
+	if IsStorageFull(err) {
+		d.writesFailing.Store(true)
+	}
+	return err
+}
+
+// WritesFailing reports whether a write failed for want of disk (full, or
+// failing) since the last ProbeWrite that worked: the readiness check then says
+// not ready until one does.
+func (d *DB) WritesFailing() bool { return d.writesFailing.Load() }
+
+// ProbeWrite writes a row of a few kilobytes (more than the free room of a page,
+// so that the file must grow) and removes it: it fails while the disk is full.
+func (d *DB) ProbeWrite(ctx context.Context) error {
+	id, err := d.InsertID(ctx, "INSERT INTO write_probe (filler) VALUES ($1) RETURNING id", strings.Repeat("x", 8192))
+	if err == nil {
+		_, err = d.Exec(ctx, "DELETE FROM write_probe WHERE id = $1", id)
+	}
+	if err == nil {
+		d.writesFailing.Store(false)
+	}
+	return err
 }
 
 // Open connects to url, or to data/tremplin.db when url is empty, and migrates.
@@ -48,15 +83,29 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := d.repairAtStart(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
 func open(ctx context.Context, url, dataDir string) (*DB, error) {
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		pool, err := sql.Open("pgx", url)
+		cfg, err := pgx.ParseConfig(url)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// A request whose deadline passes, or whose client went away, has its
+		// statement cancelled by the server (and its transaction rolled back)
+		// rather than only its connection dropped: a statement waiting on a lock
+		// would otherwise still run, and commit, once the lock is released. When
+		// the server does not answer the cancellation either, the connection is
+		// dropped a second later.
+		cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+			return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
+		}
+		pool := stdlib.OpenDB(*cfg)
 		pool.SetMaxOpenConns(20)
 		pool.SetMaxIdleConns(10)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -97,7 +146,7 @@ func open(ctx context.Context, url, dataDir string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{readers: readers, writer: writer, Engine: SQLite}, nil
+	return &DB{readers: readers, writer: writer, Engine: SQLite, path: path}, nil
 }
 
 // Close closes both pools.
@@ -113,23 +162,24 @@ func (d *DB) Close() error {
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return d.noteWrite(err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return d.noteWrite(err)
 	}
-	return tx.Commit()
+	return d.noteWrite(tx.Commit())
 }
 
 // Exec runs one write statement outside an explicit transaction.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.writer.ExecContext(ctx, query, args...)
+	res, err := d.writer.ExecContext(ctx, query, args...)
+	return res, d.noteWrite(err)
 }
 
 // ExecContext is Exec, so that a DB serves where an Execer is asked for.
 func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.writer.ExecContext(ctx, query, args...)
+	return d.Exec(ctx, query, args...)
 }
 
 // QueryContext runs a read on the readers.
@@ -166,7 +216,7 @@ func (d *DB) QueuePool() *sql.DB { return d.writer }
 func (d *DB) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := d.writer.QueryRowContext(ctx, query, args...).Scan(&id)
-	return id, err
+	return id, d.noteWrite(err)
 }
 
 // Backup writes a consistent copy of a SQLite database to path while it is in use.

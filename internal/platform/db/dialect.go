@@ -39,6 +39,26 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// IsStorageFull reports whether err says that the database could not write to
+// its disk: full (SQLITE_FULL, PostgreSQL's disk_full and out_of_memory class
+// 53) or failing (SQLITE_IOERR and its extended codes). Nothing can be saved
+// until an operator makes room; reads go on.
+func IsStorageFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_FULL || c == sqlite3.SQLITE_IOERR
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "53")
+	}
+	return false
+}
+
 // IsUnavailable reports whether err means the database cannot be reached at all
 // (rather than a bad query), which the web layer answers with a 503 page.
 func IsUnavailable(err error) bool {

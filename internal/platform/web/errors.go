@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 // and, for server faults, the request id to quote.
 type ErrorData struct {
 	Status int
+	Full   bool // a 503 because the database's disk is full or failing
 }
 
 // Error renders the error page for status in the visitor's language.
@@ -35,22 +37,35 @@ func (r *Renderer) Fail(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	status := http.StatusInternalServerError
+	full := r.Full != nil && r.Full(err)
 	switch {
+	case full:
+		status = http.StatusServiceUnavailable
 	case errors.Is(err, ErrTooLarge):
 		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrBadRequest):
 		status = http.StatusBadRequest
-	case r.Unavailable != nil && r.Unavailable(err):
+	case req.Context().Err() != nil, r.Unavailable != nil && r.Unavailable(err):
+		// The request's deadline passed (the database is slow or hangs), its
+		// client went away, or the database cannot be reached.
 		status = http.StatusServiceUnavailable
 	}
 	level := slog.LevelError
-	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
+	msg := "request failed"
+	switch {
+	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
 		level = slog.LevelWarn
+	case errors.Is(req.Context().Err(), context.DeadlineExceeded):
+		msg = "request deadline passed"
+	case errors.Is(req.Context().Err(), context.Canceled):
+		level, msg = slog.LevelWarn, "client went away"
+	case full:
+		msg = "the database cannot write: its disk is full or failing"
 	}
-	r.log.Log(req.Context(), level, "request failed", "request_id", RequestID(req.Context()),
+	r.log.Log(req.Context(), level, msg, "request_id", RequestID(req.Context()),
 		"method", req.Method, "path", req.URL.Path, "status", status, "err", err)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "30")
 	}
-	r.Error(w, req, status)
+	r.Render(w, req, status, "web/error.html", ErrorData{Status: status, Full: full}, nil)
 }

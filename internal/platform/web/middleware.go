@@ -75,6 +75,27 @@ func Observe(log *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// Deadline bounds the time a request may take: its database work runs under its
+// context, so that a database that hangs gives the 503 page (Fail) after page
+// (or after long for a request that isLong, an export or a download) instead of
+// a connection dropped by the server's write timeout. The write deadline is
+// moved to match, with time to send the answer.
+func Deadline(page, long time.Duration, isLong func(*http.Request) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			d := page
+			if isLong(r) {
+				d = long
+			}
+			// Not every writer can (a test's recorder): then the server's applies.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + 30*time.Second))
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
 // SecureHeaders sets the headers every response carries: no inline script, no
 // framing, no MIME sniffing, no referrer sent to other sites.
 func SecureHeaders(https bool) func(http.Handler) http.Handler {

@@ -109,6 +109,7 @@ func (o *Once) Wrap(next http.Handler) http.Handler {
 			}
 			select {
 			case <-ctx.Done():
+				o.Render.Fail(w, r, ctx.Err())
 				return
 			case <-time.After(50 * time.Millisecond):
 			}
@@ -120,9 +121,11 @@ func (o *Once) Wrap(next http.Handler) http.Handler {
 // led or releases the token.
 func (o *Once) first(w http.ResponseWriter, r *http.Request, next http.Handler, token string) {
 	ow := &onceWriter{ResponseWriter: w}
-	// The bookkeeping outlives a client that went away, so that the token is not
-	// left "running" until it expires.
-	ctx := context.WithoutCancel(r.Context())
+	// The bookkeeping outlives a client that went away or a deadline that passed,
+	// so that the token is not left "running" until it expires; but not a
+	// database that does not answer.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
+	defer cancel()
 	defer func() {
 		if ow.status >= 300 && ow.status < 400 && ow.location != "" {
 			o.DB.Exec(ctx, "UPDATE form_once SET location = $1 WHERE token = $2 AND path = $3", ow.location, token, r.URL.Path)

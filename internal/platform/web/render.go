@@ -67,6 +67,9 @@ type Renderer struct {
 	// Unavailable tells Fail which errors mean the database cannot be reached
 	// (web itself does not depend on the database).
 	Unavailable func(error) bool
+	// Full tells Fail which errors mean the database cannot write to its disk
+	// (full or failing): the 503 page then says so.
+	Full func(error) bool
 }
 
 // Page is what every template receives as its dot.
