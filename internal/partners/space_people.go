@@ -2,17 +2,17 @@ package partners
 
 import (
 	"context"
-	"encoding/csv"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/web"
 )
 
@@ -249,14 +249,6 @@ func (h *Handlers) WithdrawSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, personPath(p), http.StatusSeeOther)
 }
 
-// csvCell keeps a spreadsheet from reading a name as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // Export streams the organisation's people (in the state chosen, if any) as CSV,
 // with what the partner space shows of them and nothing more.
 func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
@@ -274,18 +266,18 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+p.T("partner.export.filename")+`-`+time.Now().Format(time.DateOnly)+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	// A byte order mark, so that a spreadsheet opens accents right.
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
+	io.WriteString(w, sheet.BOM)
+	sep := ';'
 	if p.Lang == "en" {
-		cw.Comma = ','
+		sep = ','
 	}
+	cw := sheet.NewWriter(w, sep)
 	header := []string{"partner.column.first_name", "partner.column.last_name", "partner.antenna", "partner.programme",
 		"partner.export.state", "partner.export.reason", "partner.referred_on", "partner.export.since"}
 	for i, k := range header {
 		header[i] = p.T(k)
 	}
-	cw.Write(header)
+	cw.Strings(header)
 	n := 0
 	err := EachOrgPerson(ctx, h.DB, c, state, func(x *Person) error {
 		reason := ""
@@ -295,17 +287,23 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 		case x.State == Withdrawn && x.Reason != "":
 			reason = p.T("partner.withdraw.reason." + x.Reason)
 		}
-		cw.Write([]string{csvCell(x.FirstName), csvCell(x.LastName), csvCell(x.AntennaName), csvCell(x.ProgrammeTitle),
-			p.T("partner.state." + x.State), reason, x.ReferredAt.Format(time.DateOnly), x.UpdatedAt.Format(time.DateOnly)})
+		if err := cw.Row(x.FirstName, x.LastName, x.AntennaName, x.ProgrammeTitle, p.T("partner.state."+x.State), reason,
+			sheet.Date{Time: x.ReferredAt}, sheet.Date{Time: x.UpdatedAt}); err != nil {
+			return err
+		}
 		if n++; n%500 == 0 {
-			cw.Flush()
+			if err := cw.Flush(); err != nil {
+				return err
+			}
 			if f, ok := w.(http.Flusher); ok {
 				f.Flush()
 			}
 		}
-		return cw.Error()
+		return nil
 	})
-	cw.Flush()
+	if e := cw.Flush(); err == nil {
+		err = e
+	}
 	if err != nil {
 		// Headers are gone: the cut file is the sign; the log says why.
 		h.Log.ErrorContext(ctx, "partner export cut", "contact_id", c.ID, "err", err)
