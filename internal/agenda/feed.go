@@ -101,3 +101,26 @@ func (h *Handlers) Feed(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", "private, max-age=300")
 	w.Write([]byte(body))
 }
+
+// FeedRenew gives the staff member a new feed secret and shows the page again
+// with the new address: every address with the old one (their feed, the
+// cohorts' feeds they subscribed to) stops working at once. POST /agenda/feed.
+func (h *Handlers) FeedRenew(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, ok := h.Render.Form(w, r)
+	if !ok {
+		return
+	}
+	st := auth.Current(ctx)
+	if _, err := training.RenewAdviserFeedToken(ctx, h.DB, st.ID); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	h.Log.InfoContext(ctx, "calendar feed renewed", "staff_id", st.ID)
+	h.Flash(r, "agenda.feed_renewed")
+	back := "/agenda"
+	if f.Get("back") == "/meetings" {
+		back = "/meetings"
+	}
+	http.Redirect(w, r, back+"#feed", http.StatusSeeOther)
+}

@@ -85,9 +85,7 @@ func TestRollCallWaitsForTheMeetingAndRefusesCancelledOnes(t *testing.T) {
 		if !strings.Contains(after, "Séance annulée") || hours.FindString(before) == hours.FindString(after) {
 			t.Fatalf("the cohort page does not show the cancellation (%s → %s)", hours.FindString(before), hours.FindString(after))
 		}
-		var tok string
-		s.app.DB.QueryRowContext(context.Background(), "SELECT feed_token FROM cohorts WHERE id = $1", id).Scan(&tok)
-		feed := s.browser().get("/cohorts/" + id + "/calendar.ics?token=" + tok).body
+		feed := s.browser().get(cohortFeed(t, manager, id)).body
 		if n := strings.Count(feed, "STATUS:CANCELLED"); n != 1 {
 			t.Fatalf("%d cancelled events in the feed", n)
 		}

@@ -297,9 +297,19 @@ func TestPartnerSpaceNotesPhoneWithdrawalExportAndInvitation(t *testing.T) {
 		}
 
 		// A colleague: invited, emailed a link, signs in to the same organisation.
-		if p := b.post("/partner/colleagues", url.Values{"name": {"Y"}, "email": {"j.moreau@cada-rivedroite.example"}}); p.status != http.StatusUnprocessableEntity ||
-			errorsOf(p.body)["email"] == "" {
-			t.Errorf("inviting another organisation's contact: %d", p.status)
+		// Another organisation's contact: the same answer as anyone (the page tells
+		// no partner which addresses are known), and the link confirms nothing.
+		sent0 := len(s.outbox.Sent())
+		if p := b.post("/partner/colleagues", url.Values{"name": {"Y"}, "email": {"j.moreau@cada-rivedroite.example"}}); p.status != http.StatusSeeOther ||
+			p.header.Get("Location") != "/partner/colleagues" {
+			t.Errorf("inviting another organisation's contact: %d %v", p.status, errorsOf(p.body))
+		}
+		for _, m := range s.outbox.Sent()[sent0:] {
+			if l := partnerLink.FindString(m.Body); m.To == "j.moreau@cada-rivedroite.example" && l != "" {
+				if p := s.browser().post(l, nil); p.status != http.StatusConflict {
+					t.Errorf("confirming an address another organisation's contact has: %d", p.status)
+				}
+			}
 		}
 		sent := len(s.outbox.Sent())
 		if p := b.post("/partner/colleagues", url.Values{"name": {"Inès Collègue"}, "email": {"ines@sos-migrants.example"}}); p.status != http.StatusSeeOther {

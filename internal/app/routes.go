@@ -184,6 +184,7 @@ func (a *App) routeTable() []Route {
 		// One's own week (any staff), a place's week (the staff of its antenna), an
 		// antenna's week (its managers); another antenna's is the 404 page.
 		{"GET /agenda", staff, a.Agenda.Mine},
+		{"POST /agenda/feed", staff, a.Agenda.FeedRenew},
 		{"GET /agenda/places/{id}", staff, a.Agenda.Place},
 		{"GET /agenda/antenna/{id}", managers, a.Agenda.Antenna},
 		// --- end agenda ---

@@ -247,7 +247,7 @@ func TestManagerBuildsACohortAndItsTimetable(t *testing.T) {
 
 		page := html.UnescapeString(m.get("/cohorts/" + id).body)
 		for _, want := range []string{"Atelier smartphone", "9 séances", "23,5 h prévues", "Karim Benhaddou", "Inscriptions ouvertes",
-			"/cohorts/" + id + "/calendar.ics?token=", "Démarrer la session"} {
+			"/cohorts/" + id + "/calendar.ics?staff=", "Démarrer la session"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("cohort page lacks %q", want)
 			}
@@ -356,6 +356,17 @@ func TestCohortsStayWithinTheirAntenna(t *testing.T) {
 	})
 }
 
+// cohortFeed is the address of a cohort's feed its page shows to b, without the
+// host.
+func cohortFeed(t *testing.T, b *browser, id string) string {
+	t.Helper()
+	feed := regexp.MustCompile(`href="http://[^/"]+(/cohorts/` + id + `/calendar\.ics\?staff=[0-9]+&amp;token=[a-z0-9]+)"`).FindStringSubmatch(b.get("/cohorts/" + id).body)
+	if feed == nil {
+		t.Fatal("the cohort page shows no feed address")
+	}
+	return html.UnescapeString(feed[1])
+}
+
 // Calendar apps get the feed with the secret in the URL, and nobody gets it without.
 func TestCalendarFeedsNeedTheirToken(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
@@ -367,22 +378,23 @@ func TestCalendarFeedsNeedTheirToken(t *testing.T) {
 			}
 		}
 		adviser := s.signIn("adviser.dzaleka@tremplin.example")
-		feed := regexp.MustCompile(`href="http://[^/"]+(/cohorts/` + id + `/calendar\.ics\?token=[a-z0-9]+)"`).FindStringSubmatch(adviser.get("/cohorts/" + id).body)
-		if feed == nil {
-			t.Fatal("the cohort page shows no feed address")
-		}
-		p := visitor.get(feed[1])
+		p := visitor.get(cohortFeed(t, adviser, id))
 		if p.status != http.StatusOK || !strings.HasPrefix(p.header.Get("Content-Type"), "text/calendar") ||
 			!strings.HasPrefix(p.body, "BEGIN:VCALENDAR\r\n") || !strings.Contains(p.body, "TZID:Africa/Blantyre") ||
 			!strings.Contains(p.body, "DTSTART;TZID=Africa/Blantyre:") {
 			t.Fatalf("cohort feed: %d %q\n%.600s", p.status, p.header.Get("Content-Type"), p.body)
 		}
-		// Another cohort's token does not open this one.
-		other := s.demoCohort("Lille", "Premiers pas numériques")
+		// The cohort's own secret of old opens nothing, nor a staff member's
+		// secret a cohort of another antenna.
 		var tok string
-		s.app.DB.QueryRowContext(context.Background(), "SELECT feed_token FROM cohorts WHERE id = $1", other).Scan(&tok)
+		s.app.DB.QueryRowContext(context.Background(), "SELECT feed_token FROM cohorts WHERE id = $1", id).Scan(&tok)
 		if p := visitor.get("/cohorts/" + id + "/calendar.ics?token=" + tok); p.status != http.StatusNotFound {
-			t.Errorf("feed with another cohort's token: %d", p.status)
+			t.Errorf("feed with the cohort's own token: %d", p.status)
+		}
+		other := s.demoCohort("Lille", "Premiers pas numériques")
+		mineFeed := cohortFeed(t, adviser, id)
+		if p := visitor.get(strings.Replace(mineFeed, "/cohorts/"+id+"/", "/cohorts/"+other+"/", 1)); p.status != http.StatusNotFound {
+			t.Errorf("a Dzaleka adviser's secret opens a Lille cohort's feed: %d", p.status)
 		}
 
 		mine := adviser.get("/meetings")

@@ -347,9 +347,13 @@ func (g *generator) organisation() error {
 					return err
 				}
 				// One contact each, so that the contact pages have someone to show.
-				if _, err := tx.ExecContext(g.ctx, `INSERT INTO partner_contacts (org_id, name, role, email, created_at)
-					VALUES ($1, $2, 'Référente', $3, $4)`, oid, fmt.Sprintf("%s %s", genFirst[(i+k+7)%len(genFirst)], genLast[(i+k*5)%len(genLast)]),
-					fmt.Sprintf("contact%d.a%03d@generated.example", k, i+1), created); err != nil {
+				var cid int64
+				if err := tx.QueryRowContext(g.ctx, `INSERT INTO partner_contacts (org_id, name, role, email, created_at)
+					VALUES ($1, $2, 'Référente', $3, $4) RETURNING id`, oid, fmt.Sprintf("%s %s", genFirst[(i+k+7)%len(genFirst)], genLast[(i+k*5)%len(genLast)]),
+					fmt.Sprintf("contact%d.a%03d@generated.example", k, i+1), created).Scan(&cid); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(g.ctx, "INSERT INTO partner_contact_antennas (contact_id, antenna_id) VALUES ($1, $2)", cid, id); err != nil {
 					return err
 				}
 				g.orgsByAnt[id] = append(g.orgsByAnt[id], oid)

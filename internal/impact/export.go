@@ -2,7 +2,6 @@ package impact
 
 import (
 	"bytes"
-	"encoding/csv"
 	"html/template"
 	"io"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"tremplin/internal/opendata"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/pdf"
+	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/siret"
 	"tremplin/internal/platform/web"
 )
@@ -85,40 +85,42 @@ func heading(p i18n.Printer, c *choice) [][2]string {
 }
 
 // writeCSV writes the heading, then each table (its title, its header, its rows)
-// separated by an empty line.
+// separated by an empty line. Every text cell, the names of partners and
+// programmes among them, is guarded against formulas (sheet.Writer).
 func writeCSV(out io.Writer, p i18n.Printer, c *choice, fig *Figures, semicolon bool) error {
+	sep := ','
 	if semicolon {
+		sep = ';'
 		// The byte-order mark tells Excel the file is UTF-8.
-		if _, err := io.WriteString(out, "\ufeff"); err != nil {
+		if _, err := io.WriteString(out, sheet.BOM); err != nil {
 			return err
 		}
 	}
-	w := csv.NewWriter(out)
-	if semicolon {
-		w.Comma = ';'
-	}
-	w.UseCRLF = true
+	w := sheet.NewWriter(out, sep)
 	for _, h := range heading(p, c) {
 		if h[1] == "" {
-			w.Write([]string{h[0]})
+			w.Row(h[0])
 		} else {
-			w.Write([]string{h[0], h[1]})
+			w.Row(h[0], h[1])
 		}
 	}
 	for _, t := range fig.Tables(p) {
-		w.Write(nil)
-		w.Write([]string{t.Title})
-		w.Write(t.Columns)
+		w.Row()
+		w.Row(t.Title)
+		w.Strings(t.Columns)
 		for _, r := range t.Rows {
-			var rec []string
-			for _, cell := range r {
-				rec = append(rec, Plain(cell, semicolon))
+			rec := make([]any, len(r))
+			for i, cell := range r {
+				if cell.Kind == Label {
+					rec[i] = cell.Text
+				} else {
+					rec[i] = sheet.Raw(Plain(cell, semicolon))
+				}
 			}
-			w.Write(rec)
+			w.Row(rec...)
 		}
 	}
-	w.Flush()
-	return w.Error()
+	return w.Flush()
 }
 
 // xlsxReport writes one sheet laid out like the CSV, numbers stored as numbers
@@ -126,8 +128,8 @@ func writeCSV(out io.Writer, p i18n.Printer, c *choice, fig *Figures, semicolon 
 func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
-	sheet := p.T("impact.report.sheet")
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+	tab := p.T("impact.report.sheet")
+	if err := x.SetSheetName("Sheet1", tab); err != nil {
 		return nil, err
 	}
 	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -144,16 +146,20 @@ func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 		return nil, err
 	}
 	row := 1
+	// Text cells are guarded against formulas as in every export (sheet.Text).
 	put := func(colIdx int, v any, style int) error {
 		cell, err := excelize.CoordinatesToCellName(colIdx, row)
 		if err != nil {
 			return err
 		}
-		if err := x.SetCellValue(sheet, cell, v); err != nil {
+		if s, ok := v.(string); ok {
+			v = sheet.Text(s)
+		}
+		if err := x.SetCellValue(tab, cell, v); err != nil {
 			return err
 		}
 		if style != 0 {
-			return x.SetCellStyle(sheet, cell, cell, style)
+			return x.SetCellStyle(tab, cell, cell, style)
 		}
 		return nil
 	}
@@ -204,10 +210,10 @@ func xlsxReport(p i18n.Printer, c *choice, fig *Figures) ([]byte, error) {
 			row++
 		}
 	}
-	if err := x.SetColWidth(sheet, "A", "A", 40); err != nil {
+	if err := x.SetColWidth(tab, "A", "A", 40); err != nil {
 		return nil, err
 	}
-	if err := x.SetColWidth(sheet, "B", "H", 14); err != nil {
+	if err := x.SetColWidth(tab, "B", "H", 14); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -3,7 +3,6 @@ package opendata
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/openinghours"
+	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/siret"
 )
 
@@ -320,7 +320,11 @@ func (s *source) lieu(p place, pivot, assocPivot, email, website string, updated
 	set("courriels", email)
 	set("site_web", website)
 	set("horaires", hours(p.Hours))
-	set("presentation_resume", clip(a.Description, 280))
+	resume := clip(a.Description, 280)
+	if sheet.Text(resume) != resume {
+		resume = clip(a.Description, 279) // the CSV's guard adds a character
+	}
+	set("presentation_resume", resume)
 	if p.Access != "" && acceslibre(p.Access) == "" {
 		set("presentation_detail", "Accessibilité : "+p.Access)
 	}
@@ -482,16 +486,34 @@ func clip(s string, n int) string {
 	return strings.TrimRight(cut, " ,;:") + "…"
 }
 
+// Verbatim are the columns of the standard written as they are in the CSV: a
+// number, a date, or text whose pattern in the schema admits no formula (a
+// phone "+33…", a postcode, values of the standard's lists). Every other column
+// is free text (a name, an address, a presentation) and is guarded against
+// formulas like every export (sheet.Text); the schema puts no pattern on those,
+// so the guarded file stays valid.
+var Verbatim = map[string]bool{"pivot": true, "code_postal": true, "code_insee": true, "latitude": true, "longitude": true,
+	"telephone": true, "itinerance": true, "date_maj": true, "services": true, "publics_specifiquement_adresses": true,
+	"prise_en_charge_specifique": true, "frais_a_charge": true, "dispositif_programmes_nationaux": true, "formations_labels": true,
+	"modalites_acces": true, "modalites_accompagnement": true}
+
 // CSV writes the lieux as the standard's CSV: UTF-8, comma-separated, the
 // header row being the field names in order.
 func (ds *Dataset) CSV() ([]byte, error) {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	w.Write(LieuColumns)
+	w := sheet.NewWriter(&b, ',')
+	w.Strings(LieuColumns)
+	row := make([]any, len(LieuColumns))
 	for _, l := range ds.Lieux {
-		w.Write(l.Cells())
+		for i, v := range l.Cells() {
+			if Verbatim[LieuColumns[i]] {
+				row[i] = sheet.Raw(v)
+			} else {
+				row[i] = v
+			}
+		}
+		w.Row(row...)
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	err := w.Flush()
+	return b.Bytes(), err
 }

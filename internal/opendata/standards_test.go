@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"tremplin/internal/opendata"
 )
 
 // standardsDir is ../shared/standards relative to the module root (the directory
@@ -257,4 +259,17 @@ func extraValues(t testing.TB, name string) []string {
 		out = append(out, e.Value)
 	}
 	return out
+}
+
+// The lieux CSV writes verbatim only the columns the schema keeps from holding a
+// formula (a number, a date, a pattern); every other one is free text, guarded
+// against formulas, which the schema, putting no pattern on it, accepts.
+func TestLieuxColumnsGuardedAreTheSchemasFreeText(t *testing.T) {
+	ts := loadTableSchema(t)
+	for _, f := range ts.Fields {
+		constrained := f.Type != "string" || f.Constraints.Pattern != "" || len(f.Constraints.Enum) > 0
+		if opendata.Verbatim[f.Name] != constrained {
+			t.Errorf("%s (type %s, pattern %q): written verbatim %v", f.Name, f.Type, f.Constraints.Pattern, opendata.Verbatim[f.Name])
+		}
+	}
 }

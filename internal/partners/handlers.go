@@ -1,6 +1,7 @@
 package partners
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -222,8 +223,9 @@ func (h *Handlers) orgFigures(ctx context.Context, o *Org) (*Figures, error) {
 	return figs[0], nil
 }
 
-// checkContact reads a contact's fields from the form.
-func checkContact(f *web.Form, c *Contact) {
+// checkContact reads a contact's fields from the form; it returns the address
+// typed, which SaveContactFor keeps to be confirmed.
+func checkContact(f *web.Form, c *Contact) string {
 	f.Required("contact_name")
 	f.MaxLength("contact_name", 200)
 	f.MaxLength("contact_role", 200)
@@ -233,13 +235,86 @@ func checkContact(f *web.Form, c *Contact) {
 	if email != "" && !ok {
 		f.Fail("contact_email", "form.email")
 	}
-	c.Name, c.Role, c.Email, c.Phone = f.Get("contact_name"), f.Get("contact_role"), email, f.Get("contact_phone")
+	c.Name, c.Role, c.Phone = f.Get("contact_name"), f.Get("contact_role"), f.Get("contact_phone")
+	return email
 }
 
-// ContactAdd adds a contact to an organisation.
+// contactEditable are the antennas of o a staff member may vouch for a contact
+// in: theirs (every one of o's for an admin).
+func contactEditable(st *auth.Staff, o *Org) []int64 {
+	var out []int64
+	for _, a := range o.Antennas {
+		if st.InAntenna(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// emailSeen reports whether email is, confirmed or to confirm, the address of a
+// contact (other than contactID) of an organisation the staff member sees: only
+// then may the form say it is taken, as the staff member can read it on that
+// organisation's page anyway. An address known only outside their antennas is
+// saved like any other, to be confirmed from its mailbox.
+func (h *Handlers) emailSeen(ctx context.Context, email string, contactID int64) (bool, error) {
+	if email == "" {
+		return false, nil
+	}
+	orgs, err := EmailHolders(ctx, h.DB, email, contactID)
+	if err != nil {
+		return false, err
+	}
+	sc := auth.Current(ctx).Scope()
+	for _, id := range orgs {
+		if _, err := OrgByID(ctx, h.DB, sc, id); err == nil {
+			return true, nil
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// saveContact saves a contact from a valid form as the staff member asks, and
+// sends the link that confirms the address typed. It reports whether it has
+// answered; when not, the form is to be shown again with its errors (the address
+// is taken on a contact the staff member sees).
+func (h *Handlers) saveContact(w http.ResponseWriter, r *http.Request, f *web.Form, c *Contact, o *Org, email string, chosen []int64) bool {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	taken, err := h.emailSeen(ctx, email, c.ID)
+	if err == nil && taken {
+		f.Fail("contact_email", "partner.email_taken")
+		return false
+	}
+	var confirm bool
+	if err == nil {
+		confirm, err = SaveContactFor(ctx, h.DB, c, email, st.ID, chosen, contactEditable(st, o))
+	}
+	if err == nil && confirm {
+		c.OrgName = o.Name
+		err = h.askConfirmation(ctx, c, "partner.confirm_email.subject", "partner.confirm_email.body")
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return true
+	}
+	if confirm {
+		h.Flash(r, "partner.contact.confirm_sent")
+	} else {
+		h.Flash(r, "saved")
+	}
+	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
+	return true
+}
+
+// ContactAdd adds a contact to an organisation. It sees the people referred to
+// the antennas of the staff member who adds it, and signs in once the address
+// typed is confirmed from its mailbox.
 func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := OrgByID(ctx, h.DB, auth.Current(ctx).Scope(), web.PathID(r, "id"))
+	st := auth.Current(ctx)
+	o, err := OrgByID(ctx, h.DB, st.Scope(), web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -249,22 +324,11 @@ func (h *Handlers) ContactAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &Contact{OrgID: o.ID, Active: true, Lang: i18n.Default}
-	checkContact(f, c)
-	if f.Valid() {
-		err = SaveContact(ctx, h.DB, c)
-		if errors.Is(err, ErrEmailTaken) {
-			f.Fail("contact_email", "partner.email_taken")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
-	}
-	if !f.Valid() {
-		h.show(w, r, http.StatusUnprocessableEntity, o, f)
+	email := checkContact(f, c)
+	if f.Valid() && h.saveContact(w, r, f, c, o, email, contactEditable(st, o)) {
 		return
 	}
-	h.Flash(r, "saved")
-	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
+	h.show(w, r, http.StatusUnprocessableEntity, o, f)
 }
 
 // orgContact loads the organisation (in scope) and its contact of the URL.
@@ -279,11 +343,36 @@ func (h *Handlers) orgContact(w http.ResponseWriter, r *http.Request) (*Org, *Co
 	if err == nil && c.OrgID != o.ID {
 		err = db.ErrNotFound
 	}
+	if err == nil {
+		err = ContactAntennas(ctx, h.DB, c)
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, false
 	}
 	return o, c, true
+}
+
+type contactFormData struct {
+	Org      *Org
+	Contact  *Contact
+	Antennas []Choice // those the staff member may tick
+	Others   []string // the contact's antennas the staff member does not belong to
+}
+
+func (h *Handlers) contactFormData(ctx context.Context, o *Org, c *Contact, f *web.Form) *contactFormData {
+	st := auth.Current(ctx)
+	d := &contactFormData{Org: o, Contact: c}
+	editable := contactEditable(st, o)
+	for i, a := range o.Antennas {
+		if slices.Contains(editable, a) {
+			v := id64(a)
+			d.Antennas = append(d.Antennas, Choice{Value: v, Label: o.AntennaNames[i], Raw: true, Checked: slices.Contains(f.All("contact_antennas"), v)})
+		} else if slices.Contains(c.Antennas, a) {
+			d.Others = append(d.Others, o.AntennaNames[i])
+		}
+	}
+	return d
 }
 
 // ContactEdit shows a contact's form.
@@ -292,17 +381,21 @@ func (h *Handlers) ContactEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := web.NewForm(url.Values{"contact_name": {c.Name}, "contact_role": {c.Role}, "contact_email": {c.Email}, "contact_phone": {c.Phone}})
+	f := web.NewForm(url.Values{"contact_name": {c.Name}, "contact_role": {c.Role}, "contact_email": {cmp.Or(c.NewEmail, c.Email)},
+		"contact_phone": {c.Phone}})
 	if c.Active {
 		f.Set("active", "yes")
 	}
-	h.Render.Render(w, r, http.StatusOK, "partners/contact_form.html", struct {
-		Org     *Org
-		Contact *Contact
-	}{o, c}, f)
+	for _, a := range c.Antennas {
+		f.Values.Add("contact_antennas", id64(a))
+	}
+	h.Render.Render(w, r, http.StatusOK, "partners/contact_form.html", h.contactFormData(r.Context(), o, c, f), f)
 }
 
-// ContactSave updates a contact; an inactive contact can no longer sign in.
+// ContactSave updates a contact; an inactive contact can no longer sign in. A
+// new address is used once confirmed from its mailbox; the staff member who
+// typed it vouches for the contact in their antennas only, so once confirmed
+// the contact sees no other antenna's people.
 func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 	o, c, ok := h.orgContact(w, r)
 	if !ok {
@@ -312,26 +405,17 @@ func (h *Handlers) ContactSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	checkContact(f, c)
+	email := checkContact(f, c)
 	c.Active = f.Get("active") == "yes"
-	if f.Valid() {
-		err := SaveContact(r.Context(), h.DB, c)
-		if errors.Is(err, ErrEmailTaken) {
-			f.Fail("contact_email", "partner.email_taken")
-		} else if err != nil {
-			h.Render.Fail(w, r, err)
-			return
-		}
+	var chosen []int64
+	for _, v := range f.All("contact_antennas") {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		chosen = append(chosen, id) // SaveContactFor keeps those the staff member may choose
 	}
-	if !f.Valid() {
-		h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/contact_form.html", struct {
-			Org     *Org
-			Contact *Contact
-		}{o, c}, f)
+	if f.Valid() && h.saveContact(w, r, f, c, o, email, chosen) {
 		return
 	}
-	h.Flash(r, "saved")
-	http.Redirect(w, r, "/partners/"+id64(o.ID)+"#contacts", http.StatusSeeOther)
+	h.Render.Render(w, r, http.StatusUnprocessableEntity, "partners/contact_form.html", h.contactFormData(r.Context(), o, c, f), f)
 }
 
 // InteractionAdd logs a call, email, meeting or information session, with an

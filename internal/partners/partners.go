@@ -80,7 +80,7 @@ var States = []string{Sent, Received, Contacted, Positioned, Enrolled, Waitliste
 // reads why without reading a staff member's notes.
 var DeclineReasons = []string{"person_declined", "not_eligible", "not_available", "other"}
 
-// ErrEmailTaken is returned when another contact already uses the email.
+// ErrEmailTaken is returned when another contact already has the email confirmed.
 var ErrEmailTaken = errors.New("contact email already used")
 
 const partnerKey = "partner_contact_id"
@@ -97,14 +97,15 @@ func (h *Handlers) Policy() auth.Policy {
 	return auth.Custom("partner", "/partner/login", h.IsPartner)
 }
 
-// currentContact is the signed-in partner contact, nil when none (or no longer active).
+// currentContact is the signed-in partner contact, nil when none (or no longer
+// active, or left without a confirmed address).
 func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {
 	id := h.Auth.Sessions.GetInt64(ctx, partnerKey)
 	if id == 0 {
 		return nil, nil
 	}
 	c, err := ContactByID(ctx, h.DB, id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && !c.Active) {
+	if errors.Is(err, db.ErrNotFound) || (err == nil && (!c.Active || c.Email == "")) {
 		return nil, nil
 	}
 	return c, err

@@ -27,11 +27,14 @@ type StateCounts struct {
 	Total int
 }
 
-// OrgStateCounts counts the people an organisation referred, by state.
-func OrgStateCounts(ctx context.Context, d *db.DB, orgID int64) (*StateCounts, error) {
+// OrgStateCounts counts the people contact x may see (referred by their
+// organisation to their antennas), by state.
+func OrgStateCounts(ctx context.Context, d *db.DB, x *Contact) (*StateCounts, error) {
 	c := &StateCounts{By: map[string]int{}}
+	var args db.Args
+	where := seenBy(x, &args)
 	err := db.Each(d.QueryContext(ctx, `SELECT rp.state, COUNT(*) FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
-		WHERE r.org_id = $1 GROUP BY rp.state`, orgID))(func(row db.Scanner) error {
+		WHERE `+where+` GROUP BY rp.state`, args...))(func(row db.Scanner) error {
 		var state string
 		var n int
 		if err := row.Scan(&state, &n); err != nil {
@@ -46,19 +49,23 @@ func OrgStateCounts(ctx context.Context, d *db.DB, orgID int64) (*StateCounts, e
 	return c, nil
 }
 
-// OrgPeoplePage lists the people an organisation referred, newest first: in state
-// when not "", skipping offset, at most limit.
-func OrgPeoplePage(ctx context.Context, d *db.DB, orgID int64, state string, offset, limit int) ([]*Person, error) {
-	rows, err := d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE r.org_id = $1 AND ($2 = '' OR rp.state = $2)
-		ORDER BY r.created_at DESC, rp.id DESC LIMIT $3 OFFSET $4`, orgID, state, limit, offset)
+// OrgPeoplePage lists the people contact c may see, newest first: in state when
+// not "", skipping offset, at most limit.
+func OrgPeoplePage(ctx context.Context, d *db.DB, c *Contact, state string, offset, limit int) ([]*Person, error) {
+	args := db.Args{state, limit, offset}
+	where := seenBy(c, &args)
+	rows, err := d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE `+where+` AND ($1 = '' OR rp.state = $1)
+		ORDER BY r.created_at DESC, rp.id DESC LIMIT $2 OFFSET $3`, args...)
 	return db.Collect[*Person](rows, err)(scanPerson)
 }
 
-// EachOrgPerson calls fn with every person an organisation referred, newest first,
-// in state when not "", as the rows are read: an export of any length in flat memory.
-func EachOrgPerson(ctx context.Context, d *db.DB, orgID int64, state string, fn func(*Person) error) error {
-	return db.Each(d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE r.org_id = $1 AND ($2 = '' OR rp.state = $2)
-		ORDER BY r.created_at DESC, rp.id DESC`, orgID, state))(func(row db.Scanner) error {
+// EachOrgPerson calls fn with every person contact c may see, newest first, in
+// state when not "", as the rows are read: an export of any length in flat memory.
+func EachOrgPerson(ctx context.Context, d *db.DB, c *Contact, state string, fn func(*Person) error) error {
+	args := db.Args{state}
+	where := seenBy(c, &args)
+	return db.Each(d.QueryContext(ctx, "SELECT "+personColumns+personFrom+` WHERE `+where+` AND ($1 = '' OR rp.state = $1)
+		ORDER BY r.created_at DESC, rp.id DESC`, args...))(func(row db.Scanner) error {
 		p, err := scanPerson(row)
 		if err != nil {
 			return err
@@ -124,30 +131,32 @@ func Notes(ctx context.Context, d *db.DB, personIDs ...int64) ([]*Note, error) {
 	return db.Collect[*Note](rows, err)(scanNote)
 }
 
-// Withdraw records that the partner withdraws a referred person of their
-// organisation, with a reason code, and logs it with the contact. The person's
-// file is kept; their referral no longer follows it. Withdrawing again changes
-// nothing.
-func Withdraw(ctx context.Context, d *db.DB, orgID, personID, contactID int64, reason string) error {
+// Withdraw records that contact c withdraws a referred person they may see,
+// with a reason code, and logs it with the contact. The person's file is kept;
+// their referral no longer follows it. Withdrawing again changes nothing.
+func Withdraw(ctx context.Context, d *db.DB, c *Contact, personID int64, reason string) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
+		args := db.Args{Withdrawn, reason, now, personID}
+		where := seenBy(c, &args)
 		res, err := tx.ExecContext(ctx, `UPDATE referral_people SET state = $1, reason = $2, updated_at = $3
-			WHERE id = $4 AND state <> $1 AND referral_id IN (SELECT id FROM referrals WHERE org_id = $5)`,
-			Withdrawn, reason, now, personID, orgID)
+			WHERE id = $4 AND state <> $1 AND referral_id IN (SELECT r.id FROM referrals r WHERE `+where+`)`, args...)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			var state string
+			args := db.Args{personID}
+			where := seenBy(c, &args)
 			err := tx.QueryRowContext(ctx, `SELECT rp.state FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id
-				WHERE rp.id = $1 AND r.org_id = $2`, personID, orgID).Scan(&state)
+				WHERE rp.id = $1 AND `+where, args...).Scan(&state)
 			if errors.Is(err, sql.ErrNoRows) {
 				return db.ErrNotFound
 			}
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "INSERT INTO referral_events (person_id, state, reason, contact_id, at) VALUES ($1, $2, $3, $4, $5)",
-			personID, Withdrawn, reason, contactID, now)
+			personID, Withdrawn, reason, db.NullID(c.ID), now)
 		return err
 	})
 }

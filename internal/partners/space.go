@@ -28,6 +28,37 @@ const LinkLifetime = 30 * time.Minute
 // which the page answers the same but sends nothing (no mailbox flooding).
 var links = signin.Links{Kind: "partner", Lifetime: LinkLifetime, Quota: signin.SpaceQuota}
 
+// ConfirmLifetime is how long a link to confirm a contact's new address works
+// (once): it goes with an invitation, which may wait a few days to be read.
+const ConfirmLifetime = 7 * 24 * time.Hour
+
+// confirmLinks confirm the address typed for a contact (SaveContactFor) from its
+// mailbox, and sign the contact in. They open the same page as sign-in links.
+var confirmLinks = signin.Links{Kind: "partner-confirm", Lifetime: ConfirmLifetime, PerHour: 5}
+
+// askConfirmation emails c.NewEmail the link that confirms it, in c's language,
+// with the message of the subject and body keys and the body's extra arguments.
+func (h *Handlers) askConfirmation(ctx context.Context, c *Contact, subject, body string, args ...any) error {
+	if c.NewEmail == "" {
+		return nil
+	}
+	token, err := confirmLinks.New(ctx, h.DB, c.ID, time.Now())
+	if err != nil || token == "" {
+		if token == "" && err == nil {
+			h.Log.WarnContext(ctx, "partner: too many confirmation links asked for", "contact_id", c.ID)
+		}
+		return err
+	}
+	p := i18n.For(c.Lang)
+	args = append(args, "name", c.Name, "org", c.OrgName, "link", h.signInLink(token, ""),
+		"days", int(ConfirmLifetime.Hours()/24), "login", h.BaseURL+"/partner/login")
+	msg := notifyEmail(c.NewEmail, p.T(subject, "org", c.OrgName), p.T(body, args...))
+	if err := h.Mail.Send(ctx, msg); err != nil {
+		h.Log.ErrorContext(ctx, "partner: confirmation email not sent", "contact_id", c.ID, "err", err)
+	}
+	return nil
+}
+
 func notifyEmail(to, subject, body string) notify.Email {
 	return notify.Email{To: to, Subject: subject, Body: body}
 }
@@ -104,6 +135,19 @@ func (h *Handlers) LoginSend(w http.ResponseWriter, r *http.Request) {
 		} else {
 			h.Log.WarnContext(ctx, "partner: too many sign-in links asked for", "contact_id", c.ID)
 		}
+	} else {
+		// An address still to confirm: the link that confirms it, again.
+		pending, err := ContactToConfirm(ctx, h.DB, f.Get("email"))
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if pending != nil {
+			if err := h.askConfirmation(ctx, pending, "partner.confirm_email.subject", "partner.confirm_email.body"); err != nil {
+				h.Render.Fail(w, r, err)
+				return
+			}
+		}
 	}
 	h.Render.Render(w, r, http.StatusOK, "partners/login.html", struct{ Sent bool }{true}, web.NewForm(url.Values{"next": {next}}))
 }
@@ -120,6 +164,9 @@ func (h *Handlers) signInLink(token, next string) string {
 func (h *Handlers) LinkForm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	ok, err := links.Valid(r.Context(), h.DB, token, time.Now())
+	if err == nil && !ok {
+		ok, err = confirmLinks.Valid(r.Context(), h.DB, token, time.Now())
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -128,13 +175,14 @@ func (h *Handlers) LinkForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		status = http.StatusGone
 	}
-	h.Render.Render(w, r, status, "partners/link.html", linkData{token, !ok, SafeNext(r.URL.Query().Get("next"))}, nil)
+	h.Render.Render(w, r, status, "partners/link.html", linkData{Token: token, Invalid: !ok, Next: SafeNext(r.URL.Query().Get("next"))}, nil)
 }
 
 type linkData struct {
 	Token   string
 	Invalid bool
 	Next    string
+	Taken   bool // the address to confirm is another contact's meanwhile
 }
 
 // LinkUse signs the contact in with the link, which then stops working.
@@ -144,7 +192,23 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PathValue("token")
+	next := SafeNext(r.PostFormValue("next"))
 	id, err := UseLink(ctx, h.DB, token, time.Now())
+	if err == nil && id == 0 {
+		// A link that confirms a new address: the address becomes the contact's.
+		if id, err = confirmLinks.Use(ctx, h.DB, token, time.Now()); err == nil && id != 0 {
+			err = ConfirmEmail(ctx, h.DB, id)
+			switch {
+			case errors.Is(err, ErrEmailTaken):
+				h.Render.Render(w, r, http.StatusConflict, "partners/link.html", linkData{Token: token, Invalid: true, Next: next, Taken: true}, nil)
+				return
+			case errors.Is(err, db.ErrNotFound):
+				id, err = 0, nil
+			case err == nil:
+				h.Log.InfoContext(ctx, "partner confirmed an address", "contact_id", id)
+			}
+		}
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -156,9 +220,8 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	next := SafeNext(r.PostFormValue("next"))
-	if c == nil || !c.Active {
-		h.Render.Render(w, r, http.StatusGone, "partners/link.html", linkData{token, true, next}, nil)
+	if c == nil || !c.Active || c.Email == "" {
+		h.Render.Render(w, r, http.StatusGone, "partners/link.html", linkData{Token: token, Invalid: true, Next: next}, nil)
 		return
 	}
 	// A new session token at sign-in, so a token planted before cannot be ridden.
@@ -217,10 +280,15 @@ func (h *Handlers) referData(ctx context.Context, c *Contact, n int) (*referData
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := ContactAntennas(ctx, h.DB, c); err != nil {
+		return nil, nil, err
+	}
 	d := &referData{Contact: c}
 	antennas := map[int64]*org.Antenna{}
 	for _, a := range all {
-		if slices.Contains(o.Antennas, a.ID) {
+		// An antenna of the organisation whose people the contact sees: they
+		// follow whom they refer.
+		if slices.Contains(o.Antennas, a.ID) && slices.Contains(c.Antennas, a.ID) {
 			antennas[a.ID] = a
 			d.Antennas = append(d.Antennas, web.Option{Value: id64(a.ID), Label: a.Name, Raw: true})
 		}

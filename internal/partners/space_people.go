@@ -1,17 +1,18 @@
 package partners
 
 import (
-	"encoding/csv"
-	"errors"
+	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/i18n"
+	"tremplin/internal/platform/sheet"
 	"tremplin/internal/platform/web"
 )
 
@@ -87,7 +88,7 @@ func (h *Handlers) Space(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(States, state) {
 		state = ""
 	}
-	counts, err := OrgStateCounts(ctx, h.DB, c.OrgID)
+	counts, err := OrgStateCounts(ctx, h.DB, c)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -104,7 +105,7 @@ func (h *Handlers) Space(w http.ResponseWriter, r *http.Request) {
 	}
 	page := pageOf(r)
 	d.Pager = newPager("/partner", r.URL.Query(), page, d.Total, spacePage)
-	if d.People, err = OrgPeoplePage(ctx, h.DB, c.OrgID, state, (page-1)*spacePage, spacePage); err != nil {
+	if d.People, err = OrgPeoplePage(ctx, h.DB, c, state, (page-1)*spacePage, spacePage); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
@@ -128,7 +129,7 @@ func (h *Handlers) PersonShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, web.PathID(r, "id"))
+	p, err := OrgPerson(r.Context(), h.DB, c, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -159,7 +160,7 @@ func (h *Handlers) partnerPerson(w http.ResponseWriter, r *http.Request) (*Conta
 	if !ok {
 		return nil, nil, nil, false
 	}
-	p, err := OrgPerson(r.Context(), h.DB, c.OrgID, web.PathID(r, "id"))
+	p, err := OrgPerson(r.Context(), h.DB, c, web.PathID(r, "id"))
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return nil, nil, nil, false
@@ -239,21 +240,13 @@ func (h *Handlers) WithdrawSave(w http.ResponseWriter, r *http.Request) {
 		h.personPage(w, r, http.StatusUnprocessableEntity, c, p, f)
 		return
 	}
-	if err := Withdraw(r.Context(), h.DB, c.OrgID, p.ID, c.ID, reason); err != nil {
+	if err := Withdraw(r.Context(), h.DB, c, p.ID, reason); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
 	h.Log.InfoContext(r.Context(), "partner withdrew a referral", "person_id", p.ID, "contact_id", c.ID, "reason", reason)
 	h.Flash(r, "partner.withdraw.done")
 	http.Redirect(w, r, personPath(p), http.StatusSeeOther)
-}
-
-// csvCell keeps a spreadsheet from reading a name as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // Export streams the organisation's people (in the state chosen, if any) as CSV,
@@ -273,20 +266,20 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+p.T("partner.export.filename")+`-`+time.Now().Format(time.DateOnly)+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	// A byte order mark, so that a spreadsheet opens accents right.
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
+	io.WriteString(w, sheet.BOM)
+	sep := ';'
 	if p.Lang == "en" {
-		cw.Comma = ','
+		sep = ','
 	}
+	cw := sheet.NewWriter(w, sep)
 	header := []string{"partner.column.first_name", "partner.column.last_name", "partner.antenna", "partner.programme",
 		"partner.export.state", "partner.export.reason", "partner.referred_on", "partner.export.since"}
 	for i, k := range header {
 		header[i] = p.T(k)
 	}
-	cw.Write(header)
+	cw.Strings(header)
 	n := 0
-	err := EachOrgPerson(ctx, h.DB, c.OrgID, state, func(x *Person) error {
+	err := EachOrgPerson(ctx, h.DB, c, state, func(x *Person) error {
 		reason := ""
 		switch {
 		case x.State == Declined && x.Reason != "":
@@ -294,17 +287,23 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 		case x.State == Withdrawn && x.Reason != "":
 			reason = p.T("partner.withdraw.reason." + x.Reason)
 		}
-		cw.Write([]string{csvCell(x.FirstName), csvCell(x.LastName), csvCell(x.AntennaName), csvCell(x.ProgrammeTitle),
-			p.T("partner.state." + x.State), reason, x.ReferredAt.Format(time.DateOnly), x.UpdatedAt.Format(time.DateOnly)})
+		if err := cw.Row(x.FirstName, x.LastName, x.AntennaName, x.ProgrammeTitle, p.T("partner.state."+x.State), reason,
+			sheet.Date{Time: x.ReferredAt}, sheet.Date{Time: x.UpdatedAt}); err != nil {
+			return err
+		}
 		if n++; n%500 == 0 {
-			cw.Flush()
+			if err := cw.Flush(); err != nil {
+				return err
+			}
 			if f, ok := w.(http.Flusher); ok {
 				f.Flush()
 			}
 		}
-		return cw.Error()
+		return nil
 	})
-	cw.Flush()
+	if e := cw.Flush(); err == nil {
+		err = e
+	}
 	if err != nil {
 		// Headers are gone: the cut file is the sign; the log says why.
 		h.Log.ErrorContext(ctx, "partner export cut", "contact_id", c.ID, "err", err)
@@ -343,8 +342,24 @@ func (h *Handlers) colleaguesPage(w http.ResponseWriter, r *http.Request, status
 	h.Render.Render(w, r, status, "partners/colleagues.html", d, f)
 }
 
+// sameOrgContact returns the active contact of the organisation with email,
+// confirmed or to confirm; nil when none.
+func sameOrgContact(ctx context.Context, h *Handlers, orgID int64, email string) (*Contact, error) {
+	all, err := Contacts(ctx, h.DB, orgID)
+	if err != nil {
+		return nil, err
+	}
+	email = auth.NormalizeEmail(email)
+	for _, x := range all {
+		if x.Active && (x.Email == email || x.NewEmail == email) {
+			return x, nil
+		}
+	}
+	return nil, nil
+}
+
 // Invite makes a colleague of the same organisation a partner contact and emails
-// them a sign-in link.
+// them an invitation, whose link confirms their address and signs them in.
 func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, ok := h.contact(w, r)
@@ -368,34 +383,50 @@ func (h *Handlers) Invite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := i18n.FromContext(ctx)
-	colleague := &Contact{OrgID: c.OrgID, Name: f.Get("name"), Role: f.Get("role"), Email: email, Active: true, Lang: p.Lang}
-	err := SaveContact(ctx, h.DB, colleague)
-	if errors.Is(err, ErrEmailTaken) {
-		// Already a contact of this organisation: sent a link again, nothing else
-		// (a double tap, or a colleague who lost theirs). Of another: said so.
-		if existing, e := ContactByEmail(ctx, h.DB, email); e == nil && existing.OrgID == c.OrgID {
-			colleague, err = existing, nil
-		} else {
-			f.Fail("email", "partner.email_taken")
-			h.colleaguesPage(w, r, http.StatusUnprocessableEntity, c, f)
+	// A colleague sees the antennas the inviter sees, once they have confirmed
+	// their address with the link of the invitation. The same answer whether
+	// the address is another organisation's contact or nobody's: the page tells
+	// no partner which addresses are known.
+	if err := ContactAntennas(ctx, h.DB, c); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	colleague, err := sameOrgContact(ctx, h, c.OrgID, email)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	switch {
+	case colleague != nil && colleague.Email == auth.NormalizeEmail(email):
+		// Already a colleague (a double tap, or one who lost their link): a
+		// sign-in link again.
+		token, err := NewLink(ctx, h.DB, colleague.ID, time.Now())
+		if err != nil {
+			h.Render.Fail(w, r, err)
 			return
 		}
-	}
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	token, err := NewLink(ctx, h.DB, colleague.ID, time.Now())
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	if token != "" {
-		msg := notifyEmail(colleague.Email, p.T("partner.invite_email.subject", "org", c.OrgName),
-			p.T("partner.invite_email.body", "name", colleague.Name, "by", c.Name, "org", c.OrgName, "link", h.signInLink(token, ""),
-				"minutes", int(LinkLifetime.Minutes()), "login", h.BaseURL+"/partner/login"))
-		if err := h.Mail.Send(ctx, msg); err != nil {
-			h.Log.ErrorContext(ctx, "partner: invitation not sent", "contact_id", colleague.ID, "err", err)
+		if token != "" {
+			msg := notifyEmail(colleague.Email, p.T("partner.login_email.subject"),
+				p.T("partner.login_email.body", "name", colleague.Name, "link", h.signInLink(token, ""), "minutes", int(LinkLifetime.Minutes())))
+			if err := h.Mail.Send(ctx, msg); err != nil {
+				h.Log.ErrorContext(ctx, "partner: sign-in email not sent", "contact_id", colleague.ID, "err", err)
+			}
+		}
+	case colleague != nil:
+		// Invited before, not yet confirmed: the invitation again.
+		if err := h.askConfirmation(ctx, colleague, "partner.invite_email.subject", "partner.invite_email.body", "by", c.Name); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+	default:
+		colleague = &Contact{OrgID: c.OrgID, OrgName: c.OrgName, Name: f.Get("name"), Role: f.Get("role"), Active: true, Lang: p.Lang}
+		if _, err := SaveContactFor(ctx, h.DB, colleague, email, 0, c.Antennas, nil); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if err := h.askConfirmation(ctx, colleague, "partner.invite_email.subject", "partner.invite_email.body", "by", c.Name); err != nil {
+			h.Render.Fail(w, r, err)
+			return
 		}
 	}
 	h.Log.InfoContext(ctx, "partner invited a colleague", "contact_id", c.ID, "colleague_id", colleague.ID)

@@ -111,11 +111,11 @@ func TestPartnerNotesPhoneAndWithdrawal(t *testing.T) {
 			t.Errorf("the file's history: %+v", last)
 		}
 
-		if err := partners.Withdraw(ctx, d, f.orgB.ID, bilal.ID, 0, "moved"); err != db.ErrNotFound {
+		if err := partners.Withdraw(ctx, d, &partners.Contact{ID: f.contactA.ID, OrgID: f.orgB.ID}, bilal.ID, "moved"); err != db.ErrNotFound {
 			t.Errorf("another organisation withdrew: %v", err)
 		}
 		for range 2 {
-			if err := partners.Withdraw(ctx, d, f.orgA.ID, bilal.ID, f.contactA.ID, "moved"); err != nil {
+			if err := partners.Withdraw(ctx, d, f.contactA, bilal.ID, "moved"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -133,15 +133,15 @@ func TestPartnerNotesPhoneAndWithdrawal(t *testing.T) {
 			t.Errorf("the file of a withdrawn referral: %v", err)
 		}
 
-		counts, err := partners.OrgStateCounts(ctx, d, f.orgA.ID)
+		counts, err := partners.OrgStateCounts(ctx, d, f.contactA)
 		if err != nil || counts.Total != 3 || counts.By[partners.Sent] != 2 || counts.By[partners.Withdrawn] != 1 {
 			t.Errorf("counts: %v %+v", err, counts)
 		}
-		page, _ := partners.OrgPeoplePage(ctx, d, f.orgA.ID, partners.Withdrawn, 0, 10)
+		page, _ := partners.OrgPeoplePage(ctx, d, f.contactA, partners.Withdrawn, 0, 10)
 		if len(page) != 1 || page[0].ID != bilal.ID {
 			t.Errorf("withdrawn people: %+v", page)
 		}
-		page, _ = partners.OrgPeoplePage(ctx, d, f.orgA.ID, "", 2, 10)
+		page, _ = partners.OrgPeoplePage(ctx, d, f.contactA, "", 2, 10)
 		if len(page) != 1 {
 			t.Errorf("the second page of 2: %d people", len(page))
 		}

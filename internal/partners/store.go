@@ -165,17 +165,23 @@ type Contact struct {
 	OrgName string
 	Name    string
 	Role    string
-	Email   string
+	Email   string // the confirmed address: the one that signs in and is told
 	Phone   string
 	Lang    string
 	Active  bool
+	// NewEmail is an address typed for the contact and not yet confirmed from
+	// its mailbox: it signs nobody in and is told nothing.
+	NewEmail string
+	// Antennas are those whose referred people the contact sees (loaded by
+	// ContactAntennas; on creation by SaveContact, nil means the organisation's).
+	Antennas []int64
 }
 
-const contactColumns = "c.id, c.org_id, o.name, c.name, c.role, c.email, c.phone, c.lang, c.active"
+const contactColumns = "c.id, c.org_id, o.name, c.name, c.role, c.email, c.phone, c.lang, c.active, c.new_email"
 
 func scanContact(row db.Scanner) (*Contact, error) {
 	var c Contact
-	err := row.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.Name, &c.Role, &c.Email, &c.Phone, &c.Lang, &c.Active)
+	err := row.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.Name, &c.Role, &c.Email, &c.Phone, &c.Lang, &c.Active, &c.NewEmail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.ErrNotFound
 	}
@@ -194,7 +200,7 @@ func ContactByID(ctx context.Context, d *db.DB, id int64) (*Contact, error) {
 	return scanContact(d.QueryRowContext(ctx, "SELECT "+contactColumns+" FROM partner_contacts c JOIN partner_orgs o ON o.id = c.org_id WHERE c.id = $1", id))
 }
 
-// ContactByEmail returns the active contact with that email.
+// ContactByEmail returns the active contact with that (confirmed) email.
 func ContactByEmail(ctx context.Context, d *db.DB, email string) (*Contact, error) {
 	email = auth.NormalizeEmail(email)
 	if email == "" {
@@ -207,30 +213,200 @@ func ContactByEmail(ctx context.Context, d *db.DB, email string) (*Contact, erro
 	return c, err
 }
 
-// SaveContact creates (ID 0) or updates a contact of c.OrgID.
+// ContactToConfirm returns the active contact most recently given email to
+// confirm, when no contact has it confirmed.
+func ContactToConfirm(ctx context.Context, d *db.DB, email string) (*Contact, error) {
+	email = auth.NormalizeEmail(email)
+	if email == "" {
+		return nil, db.ErrNotFound
+	}
+	return scanContact(d.QueryRowContext(ctx, "SELECT "+contactColumns+` FROM partner_contacts c JOIN partner_orgs o ON o.id = c.org_id
+		WHERE c.new_email = $1 AND c.active ORDER BY c.id DESC LIMIT 1`, email))
+}
+
+// EmailHolders lists the organisations of the contacts other than contactID
+// that have email, confirmed or to confirm.
+func EmailHolders(ctx context.Context, d *db.DB, email string, contactID int64) ([]int64, error) {
+	rows, err := d.QueryContext(ctx, `SELECT DISTINCT org_id FROM partner_contacts WHERE (email = $1 OR new_email = $1) AND id <> $2`,
+		auth.NormalizeEmail(email), contactID)
+	return db.Collect[int64](rows, err)(func(row db.Scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	})
+}
+
+// ContactAntennas fills c.Antennas: the antennas whose referred people c sees.
+func ContactAntennas(ctx context.Context, d *db.DB, c *Contact) error {
+	rows, err := d.QueryContext(ctx, "SELECT antenna_id FROM partner_contact_antennas WHERE contact_id = $1 ORDER BY antenna_id", c.ID)
+	c.Antennas, err = db.Collect[int64](rows, err)(func(row db.Scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	})
+	return err
+}
+
+// SaveContact creates (ID 0) or updates a contact of c.OrgID with its email as
+// given, confirmed: for the demo and imports of known contacts, never for an
+// address typed in a form (SaveContactFor). A new contact sees c.Antennas, the
+// organisation's antennas when nil; an update keeps its antennas.
 func SaveContact(ctx context.Context, d *db.DB, c *Contact) error {
 	c.Email = auth.NormalizeEmail(c.Email)
 	if c.Lang == "" {
 		c.Lang = "fr"
 	}
-	var err error
-	if c.ID == 0 {
-		c.ID, err = d.InsertID(ctx, `INSERT INTO partner_contacts (org_id, name, role, email, phone, lang, active, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.OrgID, c.Name, c.Role, c.Email, c.Phone, c.Lang, c.Active, db.Now())
-	} else {
-		var res sql.Result
-		res, err = d.Exec(ctx, `UPDATE partner_contacts SET name = $1, role = $2, email = $3, phone = $4, active = $5
-			WHERE id = $6 AND org_id = $7`, c.Name, c.Role, c.Email, c.Phone, c.Active, c.ID, c.OrgID)
-		if err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				err = db.ErrNotFound
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		if c.ID != 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE partner_contacts SET name = $1, role = $2, email = $3, phone = $4, active = $5
+				WHERE id = $6 AND org_id = $7`, c.Name, c.Role, c.Email, c.Phone, c.Active, c.ID, c.OrgID)
+			if err != nil {
+				return err
 			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return db.ErrNotFound
+			}
+			return nil
 		}
-	}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO partner_contacts (org_id, name, role, email, phone, lang, active, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.OrgID, c.Name, c.Role, c.Email, c.Phone, c.Lang, c.Active,
+			db.Now()).Scan(&c.ID); err != nil {
+			return err
+		}
+		if c.Antennas == nil {
+			_, err := tx.ExecContext(ctx, `INSERT INTO partner_contact_antennas (contact_id, antenna_id)
+				SELECT $1, antenna_id FROM partner_antennas WHERE org_id = $2`, c.ID, c.OrgID)
+			return err
+		}
+		return setContactAntennas(ctx, tx, c.ID, c.Antennas, nil)
+	})
 	if db.IsUniqueViolation(err) {
 		return ErrEmailTaken
 	}
 	return err
+}
+
+// setContactAntennas makes the contact's antennas chosen among editable (the
+// antennas of whoever saves it), keeping those outside editable as they were;
+// a nil editable means every antenna.
+func setContactAntennas(ctx context.Context, tx *sql.Tx, contactID int64, chosen, editable []int64) error {
+	all := editable == nil
+	if all {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_contact_antennas WHERE contact_id = $1", contactID); err != nil {
+			return err
+		}
+	} else if len(editable) > 0 {
+		args := db.Args{contactID}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_contact_antennas WHERE contact_id = $1 AND antenna_id IN ("+
+			db.InList(&args, editable)+")", args...); err != nil {
+			return err
+		}
+	}
+	for _, a := range chosen {
+		if !all && !slices.Contains(editable, a) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_contact_antennas (contact_id, antenna_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+			contactID, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveContactFor creates (ID 0) or updates a contact of c.OrgID as a staff
+// member (by) or a colleague's invitation (by 0) asks, with the address typed.
+// The address is never used at once: it is kept as the one to confirm (the
+// contact's confirmed address, if any, goes on working) and the caller sends a
+// link to confirm it when toConfirm is true; an empty address removes both.
+// The contact's antennas become chosen among editable (nil: every antenna).
+// The same address on another contact is no error here: only its mailbox can
+// confirm it (ConfirmEmail), so that saving a contact tells nobody which
+// addresses are known elsewhere.
+func SaveContactFor(ctx context.Context, d *db.DB, c *Contact, typed string, by int64, chosen, editable []int64) (toConfirm bool, err error) {
+	typed = auth.NormalizeEmail(typed)
+	if c.Lang == "" {
+		c.Lang = "fr"
+	}
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		if c.ID == 0 {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO partner_contacts (org_id, name, role, email, phone, lang, active, created_at,
+				new_email, new_email_by) VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9) RETURNING id`, c.OrgID, c.Name, c.Role, c.Phone,
+				c.Lang, c.Active, db.Now(), typed, db.NullID(by)).Scan(&c.ID); err != nil {
+				return err
+			}
+			c.Email, c.NewEmail, toConfirm = "", typed, typed != ""
+		} else {
+			switch {
+			case typed == "":
+				c.Email, c.NewEmail = "", ""
+			case typed == c.Email:
+				c.NewEmail = ""
+			default:
+				if typed != c.NewEmail {
+					// Links sent to the address typed before no longer confirm anything.
+					if err := confirmLinks.Revoke(ctx, tx, c.ID); err != nil {
+						return err
+					}
+				}
+				c.NewEmail, toConfirm = typed, true
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE partner_contacts SET name = $1, role = $2, email = $3, phone = $4, active = $5,
+				new_email = $6, new_email_by = CASE WHEN $6 = '' THEN NULL WHEN $6 = new_email THEN new_email_by ELSE $7 END
+				WHERE id = $8 AND org_id = $9`, c.Name, c.Role, c.Email, c.Phone, c.Active, c.NewEmail, db.NullID(by), c.ID, c.OrgID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return db.ErrNotFound
+			}
+		}
+		return setContactAntennas(ctx, tx, c.ID, chosen, editable)
+	})
+	return toConfirm, err
+}
+
+// ConfirmEmail makes the contact's address to confirm its address, once the
+// link sent there is used. A staff member who typed it vouched for the contact
+// in their own antennas only: the contact keeps those of its antennas and loses
+// the others. ErrEmailTaken when another contact has confirmed the address
+// meanwhile; db.ErrNotFound when there is nothing to confirm.
+func ConfirmEmail(ctx context.Context, d *db.DB, contactID int64) error {
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		var by sql.NullInt64
+		if err := tx.QueryRowContext(ctx, "SELECT new_email, new_email_by FROM partner_contacts WHERE id = $1 AND active",
+			contactID).Scan(&email, &by); err != nil {
+			return db.NotFound(err)
+		}
+		if email == "" {
+			return db.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE partner_contacts SET email = new_email, new_email = '', new_email_by = NULL WHERE id = $1",
+			contactID); err != nil {
+			return err
+		}
+		if !by.Valid {
+			return nil
+		}
+		var admin bool
+		if err := tx.QueryRowContext(ctx, "SELECT role = 'admin' FROM staff WHERE id = $1", by.Int64).Scan(&admin); err != nil {
+			return err
+		}
+		args := db.Args{contactID}
+		where := auth.Scope{StaffID: by.Int64, All: admin}.Where("antenna_id", &args)
+		_, err := tx.ExecContext(ctx, "DELETE FROM partner_contact_antennas WHERE contact_id = $1 AND NOT "+where, args...)
+		return err
+	})
+	if db.IsUniqueViolation(err) {
+		return ErrEmailTaken
+	}
+	return err
+}
+
+// seenBy is the condition "referral r is one contact $n may see": of its
+// organisation, to one of its antennas.
+func seenBy(c *Contact, args *db.Args) string {
+	return "(r.org_id = " + args.Add(c.OrgID) + " AND r.antenna_id IN (SELECT ca.antenna_id FROM partner_contact_antennas ca WHERE ca.contact_id = " +
+		args.Add(c.ID) + "))"
 }
 
 // setContactLang records the language a contact last used the partner space in,
@@ -520,15 +696,20 @@ func People(ctx context.Context, d *db.DB, referralID int64) ([]*Person, error) 
 	return db.Collect[*Person](rows, err)(scanPerson)
 }
 
-// OrgPeople lists the people an organisation referred, newest first, at most limit.
-func OrgPeople(ctx context.Context, d *db.DB, orgID int64, limit int) ([]*Person, error) {
-	rows, err := d.QueryContext(ctx, "SELECT "+personColumns+personFrom+" WHERE r.org_id = $1 ORDER BY r.created_at DESC, rp.id DESC LIMIT $2", orgID, limit)
+// OrgPeople lists the people contact c may see (referred by their organisation
+// to their antennas), newest first, at most limit.
+func OrgPeople(ctx context.Context, d *db.DB, c *Contact, limit int) ([]*Person, error) {
+	args := db.Args{limit}
+	where := seenBy(c, &args)
+	rows, err := d.QueryContext(ctx, "SELECT "+personColumns+personFrom+" WHERE "+where+" ORDER BY r.created_at DESC, rp.id DESC LIMIT $1", args...)
 	return db.Collect[*Person](rows, err)(scanPerson)
 }
 
-// OrgPerson returns a person the organisation referred; anyone else is db.ErrNotFound.
-func OrgPerson(ctx context.Context, d *db.DB, orgID, personID int64) (*Person, error) {
-	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND r.org_id = $2", personID, orgID))
+// OrgPerson returns a person contact c may see; anyone else is db.ErrNotFound.
+func OrgPerson(ctx context.Context, d *db.DB, c *Contact, personID int64) (*Person, error) {
+	args := db.Args{personID}
+	where := seenBy(c, &args)
+	return scanPerson(d.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+" WHERE rp.id = $1 AND "+where, args...))
 }
 
 // personInScope returns a referred person whose referral went to an antenna of the scope.
@@ -578,10 +759,11 @@ type Changed struct {
 
 // referring lists the referred people matching where (not withdrawn by the
 // partner), each with the contact who referred them: whom to tell. A contact no
-// longer active has no email.
+// longer active, or who no longer sees the referral's antenna, has no email.
 func referring(ctx context.Context, tx *sql.Tx, where string, args []any) ([]*Changed, error) {
 	return db.Collect[*Changed](tx.QueryContext(ctx, `SELECT rp.id, COALESCE(l0.merged_into, l0.id), r.antenna_id, l0.first_name, l0.last_name,
-		o.name, COALESCE(c.id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.lang, 'fr'), COALESCE(c.active, FALSE)
+		o.name, COALESCE(c.id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.lang, 'fr'),
+		COALESCE(c.active AND EXISTS (SELECT 1 FROM partner_contact_antennas ca WHERE ca.contact_id = c.id AND ca.antenna_id = r.antenna_id), FALSE)
 		FROM referral_people rp JOIN referrals r ON r.id = rp.referral_id JOIN partner_orgs o ON o.id = r.org_id
 		JOIN learners l0 ON l0.id = rp.learner_id LEFT JOIN partner_contacts c ON c.id = r.contact_id
 		WHERE rp.state <> '`+Withdrawn+`' AND `+where+` ORDER BY rp.id`, args...))(func(row db.Scanner) (*Changed, error) {

@@ -179,11 +179,11 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 		if bilals != 1 {
 			t.Errorf("%d files for Bilal, want 1", bilals)
 		}
-		list, _ := partners.OrgPeople(ctx, d, f.orgA.ID, 100)
+		list, _ := partners.OrgPeople(ctx, d, f.contactA, 100)
 		if len(list) != 3 || list[0].State != partners.Sent {
 			t.Fatalf("people: %+v", list)
 		}
-		if _, err := partners.OrgPerson(ctx, d, f.orgB.ID, list[0].ID); err != db.ErrNotFound {
+		if _, err := partners.OrgPerson(ctx, d, &partners.Contact{ID: f.contactA.ID, OrgID: f.orgB.ID}, list[0].ID); err != db.ErrNotFound {
 			t.Errorf("another organisation reads the person: %v", err)
 		}
 
@@ -215,7 +215,7 @@ func TestReferralFollowsTheLearnersPath(t *testing.T) {
 		if _, err := partners.SetState(ctx, d, auth.Scope{StaffID: -1}, pid, partners.Unreachable, "", f.staff); err != nil {
 			t.Fatal(err)
 		}
-		if p, _ := partners.OrgPerson(ctx, d, f.orgA.ID, pid); p.State != partners.Sent {
+		if p, _ := partners.OrgPerson(ctx, d, f.contactA, pid); p.State != partners.Sent {
 			t.Errorf("a staff member of no antenna changed the referral: %q", p.State)
 		}
 		if c, err := partners.SetState(ctx, d, f.adviserInLille, pid, partners.Unreachable, "", f.staff); err != nil || len(c) != 1 {

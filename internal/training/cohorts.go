@@ -161,9 +161,14 @@ func (h *Handlers) CohortShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	planned := PlannedHours(meetings)
+	feed, err := h.cohortFeedURL(ctx, c, st.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	l := lang(r)
 	data := cohortPageData{Cohort: c, Meetings: meetings, Planned: FormatHours(l, planned), CanManage: st.ManagesAntenna(c.AntennaID),
-		FeedURL: h.cohortFeedURL(c), Now: time.Now(), HoursWarning: hoursWarning(l, c, planned)}
+		FeedURL: feed, Now: time.Now(), HoursWarning: hoursWarning(l, c, planned)}
 	if data.CanManage {
 		data.NextStates = NextStates(c.State)
 		data.CanCancel = Cancellable(c.State)

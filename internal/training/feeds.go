@@ -1,7 +1,7 @@
 package training
 
-// The iCalendar feeds of meetings: a cohort's, behind the secret in its address
-// (calendar apps cannot sign in). An adviser's own feed, their meetings with their
+// The iCalendar feeds of meetings: a cohort's, behind the secret of the staff
+// member who subscribed in its address (calendar apps cannot sign in). An adviser's own feed, their meetings with their
 // appointments, is the agenda package's; it asks this file for the meetings and
 // the feed's secret.
 
@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,15 +79,6 @@ func AdviserEvents(ctx context.Context, d *db.DB, staffID int64) ([]Event, error
 	return events(ctx, d, cond, args...)
 }
 
-// CohortFeedToken returns the secret of a cohort's feed (no scope: the caller
-// compares it with the one presented).
-func CohortFeedToken(ctx context.Context, d *db.DB, cohortID int64) (string, error) {
-	var tok string
-	err := d.QueryRowContext(ctx, "SELECT feed_token FROM cohorts WHERE id = $1", cohortID).Scan(&tok)
-	err = db.NotFound(err)
-	return tok, err
-}
-
 // AdviserFeedToken returns a staff member's feed secret; create makes one the first
 // time.
 func AdviserFeedToken(ctx context.Context, d *db.DB, staffID int64, create bool) (string, error) {
@@ -102,6 +94,16 @@ func AdviserFeedToken(ctx context.Context, d *db.DB, staffID int64, create bool)
 		}
 		return AdviserFeedToken(ctx, d, staffID, false)
 	}
+	return tok, err
+}
+
+// RenewAdviserFeedToken gives a staff member a new feed secret and returns it:
+// every address made with the old one (their feed, the cohorts' feeds they
+// subscribed to) stops working at once.
+func RenewAdviserFeedToken(ctx context.Context, d *db.DB, staffID int64) (string, error) {
+	tok := newToken()
+	_, err := d.Exec(ctx, `INSERT INTO adviser_feeds (staff_id, token, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (staff_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at`, staffID, tok, db.Now())
 	return tok, err
 }
 
@@ -145,11 +147,16 @@ func (h *Handlers) writeCalendar(w http.ResponseWriter, file, name string, event
 }
 
 // CohortCalendar is a cohort's meetings as an iCalendar feed. Calendar apps cannot
-// sign in, so the URL carries the cohort's secret; without it the feed does not exist.
+// sign in, so the URL names the staff member who subscribed and carries their
+// feed secret: it works while their account is active, the cohort is one of
+// their antennas' and the secret is the one they have (renewing it stops the
+// old addresses); otherwise the feed does not exist.
+// GET /cohorts/{id}/calendar.ics?staff=…&token=….
 func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := web.PathID(r, "id")
-	want, err := CohortFeedToken(ctx, h.DB, id)
+	staffID, _ := strconv.ParseInt(r.URL.Query().Get("staff"), 10, 64)
+	want, err := AdviserFeedToken(ctx, h.DB, staffID, false)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.Render.Fail(w, r, err)
 		return
@@ -158,7 +165,15 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 		h.Render.NotFound(w, r)
 		return
 	}
-	c, err := CohortByID(ctx, h.DB, auth.Scope{All: true}, id)
+	st, err := auth.ByID(ctx, h.DB, staffID)
+	if err == nil && !st.Active {
+		err = db.ErrNotFound
+	}
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	c, err := CohortByID(ctx, h.DB, st.Scope(), id)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -171,6 +186,12 @@ func (h *Handlers) CohortCalendar(w http.ResponseWriter, r *http.Request) {
 	h.writeCalendar(w, fmt.Sprintf("cohort-%d.ics", id), c.ProgrammeTitle+" – "+c.AntennaName, events)
 }
 
-func (h *Handlers) cohortFeedURL(c *Cohort) string {
-	return fmt.Sprintf("%s/cohorts/%d/calendar.ics?token=%s", h.BaseURL, c.ID, c.FeedToken)
+// cohortFeedURL is the address of the cohort's feed for staff member staffID,
+// with their feed secret.
+func (h *Handlers) cohortFeedURL(ctx context.Context, c *Cohort, staffID int64) (string, error) {
+	tok, err := AdviserFeedToken(ctx, h.DB, staffID, true)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s/cohorts/%d/calendar.ics?staff=%d&token=%s", h.BaseURL, c.ID, staffID, tok), nil
 }

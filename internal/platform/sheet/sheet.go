@@ -43,8 +43,14 @@ func (t *Table) All(fn func(row []any) error) error {
 	return nil
 }
 
-// bom makes Excel read the file as UTF-8 rather than the Windows code page.
-const bom = "\uFEFF"
+// BOM makes Excel read a CSV file as UTF-8 rather than the Windows code page.
+const BOM = "\uFEFF"
+
+// Raw is a cell written exactly as given: a number already formatted for the
+// file (Plain figures of a report), or a value of an open-data standard whose
+// pattern admits no formula (a phone "+33…", a code). Any other text is a
+// string, guarded (Text).
+type Raw string
 
 // CSV writes the table as UTF-8 with a byte-order mark, fields separated by sep
 // (';' for a French Excel, which reads ',' as the decimal separator).
@@ -57,35 +63,73 @@ func (t *Table) CSV(sep rune) (*bytes.Buffer, error) {
 // WriteCSV writes the table as CSV to w, row by row as they are read, and returns
 // how many rows it wrote.
 func (t *Table) WriteCSV(w io.Writer, sep rune) (int, error) {
-	if _, err := io.WriteString(w, bom); err != nil {
+	if _, err := io.WriteString(w, BOM); err != nil {
 		return 0, err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = sep
-	cw.UseCRLF = true // what Excel writes and expects
-	if err := cw.Write(t.Headers); err != nil {
+	cw := NewWriter(w, sep)
+	if err := cw.Strings(t.Headers); err != nil {
 		return 0, err
 	}
-	rec := make([]string, len(t.Headers))
 	n := 0
 	err := t.All(func(row []any) error {
-		for i, v := range row {
-			rec[i] = csvCell(v, sep)
-		}
 		n++
-		return cw.Write(rec)
+		return cw.Row(row...)
 	})
 	if err != nil {
 		return n, err
 	}
-	cw.Flush()
-	return n, cw.Error()
+	return n, cw.Flush()
+}
+
+// Writer writes CSV rows, every text cell guarded against formulas (Text): the
+// one way every export of Tremplin writes CSV, so that no file written for a
+// spreadsheet carries a formula someone typed.
+type Writer struct {
+	cw  *csv.Writer
+	sep rune
+	rec []string
+}
+
+// NewWriter writes CSV to w, fields separated by sep, lines ended by CRLF (what
+// Excel writes and expects). It writes no byte-order mark: write BOM first for
+// a file meant for Excel.
+func NewWriter(w io.Writer, sep rune) *Writer {
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	cw.UseCRLF = true
+	return &Writer{cw: cw, sep: sep}
+}
+
+// Row writes one row of cells: strings (guarded), Raw, int, int64, Hours, Date.
+func (w *Writer) Row(cells ...any) error {
+	w.rec = w.rec[:0]
+	for _, v := range cells {
+		w.rec = append(w.rec, csvCell(v, w.sep))
+	}
+	return w.cw.Write(w.rec)
+}
+
+// Strings writes one row of text cells, each guarded.
+func (w *Writer) Strings(cells []string) error {
+	w.rec = w.rec[:0]
+	for _, v := range cells {
+		w.rec = append(w.rec, Text(v))
+	}
+	return w.cw.Write(w.rec)
+}
+
+// Flush writes what is buffered and returns the first error met.
+func (w *Writer) Flush() error {
+	w.cw.Flush()
+	return w.cw.Error()
 }
 
 func csvCell(v any, sep rune) string {
 	switch v := v.(type) {
 	case string:
-		return defuse(v)
+		return Text(v)
+	case Raw:
+		return string(v)
 	case int:
 		return strconv.Itoa(v)
 	case int64:
@@ -105,12 +149,13 @@ func csvCell(v any, sep rune) string {
 	return ""
 }
 
-// defuse keeps a spreadsheet from reading text as a formula: names and places are
+// Text keeps a spreadsheet from reading text as a formula: names and places are
 // typed by anyone on the public registration form, and "=HYPERLINK(…)" in a
-// cell would run when an adviser opens the file. Such text gets a leading
-// apostrophe (the usual guard against CSV injection); a phone "+33 6…" too,
-// which Excel would otherwise turn into a formula error.
-func defuse(s string) string {
+// cell would run when an adviser opens the file. Text beginning with = + - @,
+// a tab or a carriage return gets a leading apostrophe (OWASP's guard against
+// CSV injection); a phone "+33 6…" too, which Excel would otherwise turn into a
+// formula error. Every text cell of every CSV and XLSX file goes through it.
+func Text(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -193,13 +193,20 @@ func columnLetters(i int) string {
 type cellRef struct{ col, row string }
 
 // appendCell writes one cell. Text goes in as an inline string, which Excel
-// never reads as a formula; an empty value writes no cell at all.
+// never reads as a formula, and guarded too (Text), so that the file saved
+// again as CSV or read by another program is no more dangerous; an empty
+// value writes no cell at all.
 func appendCell(b []byte, at cellRef, v any, textStyle string) []byte {
 	switch v := v.(type) {
 	case nil:
 		return b
 	case string:
-		return appendText(b, at, v, textStyle)
+		return appendText(b, at, Text(v), textStyle)
+	case Raw:
+		if f, err := strconv.ParseFloat(strings.Replace(string(v), ",", ".", 1), 64); err == nil {
+			return appendFloat(b, at, f, "")
+		}
+		return appendText(b, at, Text(string(v)), textStyle)
 	case int:
 		return appendInt(b, at, int64(v), "")
 	case int64:
@@ -217,7 +224,7 @@ func appendCell(b []byte, at cellRef, v any, textStyle string) []byte {
 		}
 		return append(b, "<v>0</v></c>"...)
 	}
-	return appendText(b, at, fmt.Sprint(v), textStyle)
+	return appendText(b, at, Text(fmt.Sprint(v)), textStyle)
 }
 
 // appendOpen opens a cell's element, with its style and type when not "".

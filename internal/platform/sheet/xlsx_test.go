@@ -98,7 +98,7 @@ func checkWellFormed(t *testing.T, book []byte) {
 }
 
 // What people type reads back as typed, in any script, and as the kind of cell
-// it is: dates are dates, hours numbers, and a formula typed in a name is text.
+// it is: dates are dates, hours numbers, and a formula typed in a name is guarded text.
 func TestXLSXCellsReadBack(t *testing.T) {
 	day := time.Date(2026, 11, 28, 23, 30, 0, 0, time.FixedZone("Réunion", 4*3600))
 	tb := &Table{Sheet: "Apprenants: 2026/11 [liste] des personnes inscrites",
@@ -130,7 +130,7 @@ func TestXLSXCellsReadBack(t *testing.T) {
 	want := [][]string{
 		{"N°", "Nom", "Prénom", "Inscription le", "Heures", "Note"},
 		{"1", "حداد", "محمد", "2026-11-28", "12.5", "  deux espaces  "},
-		{"2", `=HYPERLINK("http://evil.example","x")`, "Noël", "", "0.0", "a < b & c > \"d\"\r\nligne"},
+		{"2", `'=HYPERLINK("http://evil.example","x")`, "Noël", "", "0.0", "a < b & c > \"d\"\r\nligne"},
 		{"3", "Dupré", "", "2031-01-02", "1.3"},
 	}
 	if fmt.Sprintf("%q", rows) != fmt.Sprintf("%q", want) {

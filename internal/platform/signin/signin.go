@@ -86,6 +86,13 @@ func (l Links) Use(ctx context.Context, d *db.DB, token string, now time.Time) (
 	return id, err
 }
 
+// Revoke makes every link of subject stop working: a link sent to an address
+// that is no longer the one to confirm.
+func (l Links) Revoke(ctx context.Context, ex db.Execer, subject int64) error {
+	_, err := ex.ExecContext(ctx, "DELETE FROM signin_links WHERE kind = $1 AND subject_id = $2", l.Kind, subject)
+	return err
+}
+
 // SafeNext returns next when it is a page of the space under root (a local path
 // such as "/partner" or below it, not the sign-in pages root+"/login…" nor
 // root+"/logout"), "" otherwise: where a sign-in link may lead once used, so that
