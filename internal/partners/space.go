@@ -34,7 +34,7 @@ const ConfirmLifetime = 7 * 24 * time.Hour
 
 // confirmLinks confirm the address typed for a contact (SaveContactFor) from its
 // mailbox, and sign the contact in. They open the same page as sign-in links.
-var confirmLinks = signin.Links{Kind: "partner-confirm", Lifetime: ConfirmLifetime, PerHour: 5}
+var confirmLinks = signin.Links{Kind: "partner-confirm", Lifetime: ConfirmLifetime, Quota: signin.SpaceQuota}
 
 // askConfirmation emails c.NewEmail the link that confirms it, in c's language,
 // with the message of the subject and body keys and the body's extra arguments.
@@ -42,7 +42,8 @@ func (h *Handlers) askConfirmation(ctx context.Context, c *Contact, subject, bod
 	if c.NewEmail == "" {
 		return nil
 	}
-	token, err := confirmLinks.New(ctx, h.DB, c.ID, time.Now())
+	// Counted for the contact only: staff, or an invitation, typed the address.
+	token, err := confirmLinks.New(ctx, h.DB, c.ID, "", time.Now())
 	if err != nil || token == "" {
 		if token == "" && err == nil {
 			h.Log.WarnContext(ctx, "partner: too many confirmation links asked for", "contact_id", c.ID)
