@@ -39,6 +39,7 @@ import (
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
+	"tremplin/internal/privacy"
 	"tremplin/internal/registration"
 	"tremplin/internal/training"
 	"tremplin/internal/volunteers"
@@ -99,6 +100,7 @@ type App struct {
 	Partners     *partners.Handlers
 	Impact       *impact.Handlers
 	OpenData     *opendata.Handlers
+	Privacy      *privacy.Handlers
 	Exports      *exports.Handlers
 	Appointments *appointments.Handlers
 	Civic        *civic.Handlers
@@ -207,6 +209,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		partners.Pages(),
 		impact.Pages(),
 		opendata.Pages(),
+		privacy.Pages(),
 		exports.Pages(),
 		volunteers.Pages(),
 		civic.Pages(),
@@ -242,6 +245,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
+	a.Privacy = &privacy.Handlers{Deps: deps}
 	a.Exports = &exports.Handlers{Deps: deps}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -144,6 +145,31 @@ func TestAssociationIdentityFeedsTheFiles(t *testing.T) {
 		// Advisers and managers cannot change it.
 		if p := s.signIn("manager.lille@tremplin.example").post("/association", form); p.status != http.StatusForbidden {
 			t.Errorf("a manager posting the association: %d", p.status)
+		}
+	})
+}
+
+// The national admin reads the register of processing activities made from
+// the schema: each activity with its tables and their fields, nothing
+// undeclared; a manager is refused it.
+func TestRegisterOfProcessing(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		p := s.signIn("admin@tremplin.example").get("/privacy/register")
+		body := html.UnescapeString(p.body)
+		if p.status != http.StatusOK || !strings.Contains(body, "Registre des activités de traitement") {
+			t.Fatalf("the register: %d", p.status)
+		}
+		for _, want := range []string{"Accueil et accompagnement des personnes", "learner_notes", "first_name", "Donateurs et reçus fiscaux",
+			"6 ans après l'année du reçu"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the register lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "ne sont rattachées à aucune activité") {
+			t.Error("the register says some tables are undeclared")
+		}
+		if p := s.signIn("manager.lille@tremplin.example").get("/privacy/register"); p.status != http.StatusForbidden {
+			t.Errorf("a manager reads the register: %d", p.status)
 		}
 	})
 }

@@ -326,6 +326,8 @@ func (a *App) routeTable() []Route {
 		{"GET /opendata/structures.json", pub, a.OpenData.Structures},
 		{"GET /opendata/services.json", pub, a.OpenData.Services},
 		{"GET /association", admins, a.OpenData.AssociationEdit},
+		// The register of processing activities, made from the schema.
+		{"GET /privacy/register", admins, a.Privacy.RegisterPage},
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 

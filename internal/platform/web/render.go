@@ -234,7 +234,8 @@ func navItems(v *Viewer) []NavItem {
 			NavItem{"/messages/templates", "nav.messages", false})
 	}
 	if v.IsAdmin {
-		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false})
+		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false},
+			NavItem{"/privacy/register", "privacy.nav", false})
 	}
 	return items
 }
