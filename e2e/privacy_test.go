@@ -1,22 +1,32 @@
 package e2e
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"testing"
+)
 
-// The register of processing activities fits a phone and passes axe, in
-// French and in Arabic (right to left), its table and field names left to
-// right.
+// The register of processing activities and the audit of reads fit a phone
+// and pass axe, in French and in Arabic (right to left), table and field names
+// and paths left to right.
 func TestRegisterOfProcessingOnAPhone(t *testing.T) {
 	b := newBrowser(t, frenchPhone)
 	b.expectLang("fr", "ltr")
 	b.visit("login", "/login")
 	b.signIn("admin@tremplin.example")
+	// A file read, so that the audit has a line to show.
+	var learner int64
+	b.app.DB.QueryRowContext(context.Background(), "SELECT MIN(id) FROM learners").Scan(&learner)
+	b.visit("a file", fmt.Sprint("/learners/", learner))
 	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
 		b.expectLang(lang.lang, lang.dir)
 		if lang.lang != "fr" {
 			b.chooseLanguage(lang.lang)
 		}
-		if status := b.visit("register "+lang.lang, "/privacy/register"); status != 200 {
-			t.Errorf("/privacy/register: HTTP %d", status)
+		for _, path := range []string{"/privacy/register", "/privacy/audit", "/privacy/audit?action=read_file"} {
+			if status := b.visit(path+" "+lang.lang, path); status != 200 {
+				t.Errorf("%s: HTTP %d", path, status)
+			}
 		}
 	}
 }

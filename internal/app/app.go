@@ -268,10 +268,11 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &training.Lapser{H: a.Training})
 	river.AddWorker(workers, &civic.Forgetter{DB: d})
 	river.AddWorker(workers, &volunteers.Forgetter{DB: d})
+	river.AddWorker(workers, &privacy.Purger{DB: d})
 	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
 		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic(),
-			volunteers.Periodic(), volunteers.ForgetPeriodic()}}); err != nil {
+			volunteers.Periodic(), volunteers.ForgetPeriodic(), privacy.PurgePeriodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue
@@ -296,6 +297,9 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	once := &web.Once{DB: d, Render: a.Render}
 	for _, rt := range a.routes {
 		var h http.Handler = rt.Handler
+		if action := auditOf(rt.Pattern); action != "" {
+			h = a.Privacy.Audited(action, rt.Pattern, h)
+		}
 		if strings.HasPrefix(rt.Pattern, "POST ") {
 			// Inside the policy check: a refused request records nothing.
 			h = once.Wrap(h)

@@ -2,8 +2,10 @@ package app
 
 import (
 	"net/http"
+	"strings"
 
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/privacy"
 )
 
 // Route is one line of the route table: a ServeMux pattern, who may use it, and
@@ -328,6 +330,8 @@ func (a *App) routeTable() []Route {
 		{"GET /association", admins, a.OpenData.AssociationEdit},
 		// The register of processing activities, made from the schema.
 		{"GET /privacy/register", admins, a.Privacy.RegisterPage},
+		// Who read or changed what of the people served (auditOf, below).
+		{"GET /privacy/audit", admins, a.Privacy.AuditPage},
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
@@ -430,4 +434,27 @@ func (a *App) routeTable() []Route {
 		// Anything else: the 404 page in the visitor's language.
 		{"/", pub, a.notFound},
 	}
+}
+
+// auditOf is what a route leaves in the audit of reads and changes of the
+// people's data (DOMAIN.md, Privacy), "" for nothing: every page of a
+// learner's file, its positioning results, every change to it, the referrals,
+// and every list or sheet of names downloaded.
+func auditOf(pattern string) string {
+	method, path, _ := strings.Cut(pattern, " ")
+	switch {
+	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/positioning/"):
+		return privacy.PositioningRead
+	case method == "GET" && strings.HasPrefix(path, "/learners/{id}"):
+		return privacy.LearnerRead
+	case method == "POST" && strings.HasPrefix(path, "/learners/{id}"):
+		return privacy.LearnerChange
+	case method == "GET" && strings.HasPrefix(path, "/referrals/{id}"):
+		return privacy.ReferralRead
+	case method == "POST" && strings.HasPrefix(path, "/referrals/{id}"):
+		return privacy.ReferralChange
+	case method == "GET" && (strings.HasPrefix(path, "/exports/") || strings.HasSuffix(path, "sheet.pdf") || strings.HasSuffix(path, "sheets.pdf")):
+		return privacy.Export
+	}
+	return ""
 }

@@ -235,7 +235,7 @@ func navItems(v *Viewer) []NavItem {
 	}
 	if v.IsAdmin {
 		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false},
-			NavItem{"/privacy/register", "privacy.nav", false})
+			NavItem{"/privacy/register", "privacy.nav", false}, NavItem{"/privacy/audit", "privacy.audit.nav", false})
 	}
 	return items
 }

@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// What an adviser reads and changes of a person's file, and the lists they
+// download, are in the audit the national admin searches, with who and when;
+// a refused request leaves nothing; a manager cannot read the audit.
+func TestReadsAndChangesAreAudited(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		learner := s.id(`SELECT MIN(l.id) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille'`)
+		karim := s.signIn("karim.lille@tremplin.example")
+		if p := karim.get("/learners/" + learner); p.status != http.StatusOK {
+			t.Fatalf("the file: %d", p.status)
+		}
+		if p := karim.post("/learners/"+learner+"/notes", url.Values{"note": {"A rappelé pour la session de mars."}}); p.status != http.StatusSeeOther {
+			t.Fatalf("a note: %d %v", p.status, errorsOf(p.body))
+		}
+		if p := karim.get("/exports/learners.csv?status=received"); p.status != http.StatusOK {
+			t.Fatalf("the export: %d", p.status)
+		}
+		// Bordeaux's manager is refused Lille's file: nothing is recorded.
+		if p := s.signIn("manager.bordeaux@tremplin.example").get("/learners/" + learner); p.status != http.StatusNotFound {
+			t.Fatalf("Bordeaux reads Lille's file: %d", p.status)
+		}
+		count := func(action string) int {
+			return s.count(`SELECT COUNT(*) FROM audit_events e JOIN staff s ON s.id = e.staff_id
+				WHERE e.action = $1 AND s.email = $2`, action, "karim.lille@tremplin.example")
+		}
+		if count("read_file") != 1 || count("change_file") != 1 || count("export") != 1 {
+			t.Errorf("audit: %d reads, %d changes, %d exports; want one each", count("read_file"), count("change_file"), count("export"))
+		}
+		if n := s.count(`SELECT COUNT(*) FROM audit_events e JOIN staff s ON s.id = e.staff_id WHERE s.email = 'manager.bordeaux@tremplin.example'`); n != 0 {
+			t.Errorf("a refused read left %d events", n)
+		}
+		admin := s.signIn("admin@tremplin.example")
+		page := html.UnescapeString(admin.get("/privacy/audit?learner=" + learner).body)
+		for _, want := range []string{"Karim Benhaddou", "Dossier consulté", "Dossier modifié", "/learners/" + learner + "/notes"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the audit of the file lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "/exports/learners.csv") {
+			t.Error("the file's audit shows an export that is not the file's")
+		}
+		page = html.UnescapeString(admin.get("/privacy/audit?action=export").body)
+		if !strings.Contains(page, "/exports/learners.csv?status=received") {
+			t.Error("the audit of exports does not say which list with which filter")
+		}
+		if p := s.signIn("manager.lille@tremplin.example").get("/privacy/audit"); p.status != http.StatusForbidden {
+			t.Errorf("a manager reads the audit: %d", p.status)
+		}
+		var n int
+		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_events WHERE request_id = ''").Scan(&n)
+		if n != 0 {
+			t.Errorf("%d events without the request's id", n)
+		}
+	})
+}
