@@ -361,6 +361,18 @@ var walkQueries = map[string]string{
 		ORDER BY (SELECT COUNT(*) FROM volunteer_signups g WHERE g.shift_id = s.id) DESC, s.id LIMIT 1`,
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.
 	"cec": "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
+	// Records that only changes name (their forms are on the pages above).
+	"closures":    "SELECT MIN(id) FROM antenna_closures WHERE antenna_id = $1",
+	"enrolments":  "SELECT MIN(e.id) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE c.antenna_id = $1",
+	"held":        "SELECT MIN(id) FROM registrations_held WHERE antenna_id = $1",
+	"slots":       "SELECT MIN(id) FROM appointment_slots WHERE antenna_id = $1",
+	"outreach":    "SELECT MIN(id) FROM partner_interactions WHERE org_id = {partners}",
+	"people":      "SELECT MIN(p.id) FROM referral_people p JOIN referrals r ON r.id = p.referral_id WHERE r.antenna_id = $1",
+	"hours":       "SELECT MIN(id) FROM volunteer_hours WHERE antenna_id = $1",
+	"volunteer":   "SELECT MIN(id) FROM volunteers WHERE antenna_id = $1",
+	"gift":        "SELECT MIN(id) FROM gifts WHERE donor_id = {donors}",
+	"device":      "SELECT MIN(id) FROM donated_devices WHERE antenna_id = $1",
+	"obligations": "SELECT MIN(o.id) FROM civic_obligations o JOIN civic_contracts c ON c.id = o.contract_id WHERE c.antenna_id = $1",
 	// Not an id: a message's key (/messages/templates/{key}), the booking SMS,
 	// the one every antenna sends most.
 	"key": "SELECT 'appointment.sms_booked'",

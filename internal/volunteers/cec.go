@@ -68,6 +68,12 @@ func (h *Handlers) CECConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	st := auth.Current(ctx)
+	// Another antenna's volunteer is the 404 page, whatever the form says.
+	if _, err := InScope(ctx, h.DB, st.Scope(), web.PathID(r, "id")); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	year := ValidYear(f.Get("year"), h.now())
 	back := "/volunteers/cec?year=" + strconv.Itoa(year)
 	total, err := strconv.Atoi(f.Get("total_hours"))
@@ -76,7 +82,6 @@ func (h *Handlers) CECConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	st := auth.Current(ctx)
 	err = ConfirmCEC(ctx, h.DB, st.Scope(), web.PathID(r, "id"), year, total, st.ID, h.now())
 	if key := CECRefusal(err); key != "" {
 		h.Flash(r, key)

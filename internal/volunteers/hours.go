@@ -36,6 +36,11 @@ func (h *Handlers) HoursDecide(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Another antenna's hours are the 404 page, whatever the form says.
+	if err := HoursInScope(ctx, h.DB, st.Scope(), web.PathID(r, "id")); err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
 	approve := f.Get("decision") == "approve"
 	reason := f.Get("reason")
 	if !approve && !slices.Contains(HoursDeclineReasons, reason) {

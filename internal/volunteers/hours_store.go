@@ -264,3 +264,11 @@ func ApprovedMinutes(ctx context.Context, d *db.DB, volunteerID int64, year int)
 		WHERE volunteer_id = $1 AND state = 'approved' AND day >= $2 AND day < $3`, volunteerID, from, to).Scan(&n)
 	return n, err
 }
+
+// HoursInScope reports db.ErrNotFound for hours the scope may not see.
+func HoursInScope(ctx context.Context, d *db.DB, sc auth.Scope, id int64) error {
+	args := db.Args{id}
+	var one int
+	err := d.QueryRowContext(ctx, "SELECT 1 FROM volunteer_hours WHERE id = $1 AND "+sc.Where("antenna_id", &args), args...).Scan(&one)
+	return db.NotFound(err)
+}
