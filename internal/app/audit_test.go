@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -60,6 +61,52 @@ func TestReadsAndChangesAreAudited(t *testing.T) {
 		s.app.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_events WHERE request_id = ''").Scan(&n)
 		if n != 0 {
 			t.Errorf("%d events without the request's id", n)
+		}
+	})
+}
+
+// Everything held about a person comes as JSON from their file: their file,
+// its history and notes, the messages sent to them, and the audit of who read
+// it; link tokens are not in it; another antenna's person is the 404 page.
+func TestAccessExportHoldsEverything(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		learner := s.id(`SELECT MIN(l.id) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille'`)
+		karim := s.signIn("karim.lille@tremplin.example")
+		karim.get("/learners/" + learner)
+		karim.post("/learners/"+learner+"/notes", url.Values{"note": {"Souhaite reprendre en septembre."}})
+		p := karim.get("/learners/" + learner + "/access.json")
+		if p.status != http.StatusOK || !strings.HasPrefix(p.header.Get("Content-Type"), "application/json") {
+			t.Fatalf("the export: %d %s", p.status, p.header.Get("Content-Type"))
+		}
+		var got struct {
+			Learner int64                       `json:"learner_id"`
+			Tables  map[string][]map[string]any `json:"tables"`
+		}
+		if err := json.Unmarshal([]byte(p.body), &got); err != nil {
+			t.Fatalf("not JSON: %v", err)
+		}
+		var first string
+		s.app.DB.QueryRowContext(context.Background(), "SELECT first_name FROM learners WHERE id = $1", learner).Scan(&first)
+		if rows := got.Tables["learners"]; len(rows) != 1 || rows[0]["first_name"] != first {
+			t.Errorf("the file: %v", got.Tables["learners"])
+		}
+		want := []string{"learner_history", "learner_notes", "audit_events"}
+		if s.count("SELECT COUNT(*) FROM messages WHERE learner_id = $1", learner) > 0 {
+			want = append(want, "messages")
+		}
+		for _, table := range want {
+			if len(got.Tables[table]) == 0 {
+				t.Errorf("the export has nothing of %s", table)
+			}
+		}
+		if !strings.Contains(p.body, "Souhaite reprendre en septembre.") || !strings.Contains(p.body, `"read_file"`) {
+			t.Error("the export lacks the note or the audit of the file's reads")
+		}
+		if strings.Contains(p.body, `"token"`) {
+			t.Error("the export holds link tokens")
+		}
+		if p := s.signIn("manager.bordeaux@tremplin.example").get("/learners/" + learner + "/access.json"); p.status != http.StatusNotFound {
+			t.Errorf("Bordeaux exports Lille's person: %d", p.status)
 		}
 	})
 }

@@ -202,6 +202,8 @@ func (a *App) routeTable() []Route {
 		{"GET /positioning/thresholds", managers, a.Positioning.ThresholdsEdit},
 		{"POST /positioning/thresholds", managers, a.Positioning.ThresholdsSave},
 		{"GET /learners/{id}/positioning", staff, a.Positioning.History},
+		// Everything held about the person, for their right of access.
+		{"GET /learners/{id}/access.json", staff, a.Privacy.AccessJSON},
 		{"GET /learners/{id}/positioning/new", staff, a.Positioning.TestNew},
 		{"POST /learners/{id}/positioning/new", staff, a.Positioning.TestSave},
 		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
@@ -443,6 +445,8 @@ func (a *App) routeTable() []Route {
 func auditOf(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	switch {
+	case method == "GET" && strings.HasSuffix(path, ".json"):
+		return privacy.Export
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/positioning/"):
 		return privacy.PositioningRead
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}"):
