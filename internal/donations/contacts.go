@@ -2,6 +2,7 @@ package donations
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,6 +72,12 @@ func (h *Handlers) RemoveContactPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.DB.ExecContext(r.Context(), "DELETE FROM donor_contacts WHERE id = $1 AND donor_id = $2", web.PathID(r, "contact"), o.ID)
+	h.removed(w, r, res, err, o.ID, "#contacts")
+}
+
+// removed answers a removal from a donor's page: the 404 page when nothing
+// matched (a record of another donor), else back to the page at anchor.
+func (h *Handlers) removed(w http.ResponseWriter, r *http.Request, res sql.Result, err error, donor int64, anchor string) {
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -79,5 +86,5 @@ func (h *Handlers) RemoveContactPage(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, db.ErrNotFound)
 		return
 	}
-	http.Redirect(w, r, "/donors/"+strconv.FormatInt(o.ID, 10)+"#contacts", http.StatusSeeOther)
+	http.Redirect(w, r, "/donors/"+strconv.FormatInt(donor, 10)+anchor, http.StatusSeeOther)
 }

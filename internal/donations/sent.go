@@ -84,13 +84,5 @@ func (h *Handlers) UnlinkVolunteerPage(w http.ResponseWriter, r *http.Request) {
 	args := db.Args{o.ID, web.PathID(r, "volunteer")}
 	res, err := h.DB.ExecContext(r.Context(), `DELETE FROM donor_volunteers WHERE donor_id = $1 AND volunteer_id = $2
 		AND volunteer_id IN (SELECT id FROM volunteers WHERE `+st.Scope().Where("antenna_id", &args)+`)`, args...)
-	if err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		h.Render.Fail(w, r, db.ErrNotFound)
-		return
-	}
-	http.Redirect(w, r, "/donors/"+strconv.FormatInt(o.ID, 10)+"#sent", http.StatusSeeOther)
+	h.removed(w, r, res, err, o.ID, "#sent")
 }

@@ -213,11 +213,7 @@ func (h *Handlers) AddSessionPage(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if !f.Valid() {
-		h.agreement(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	http.Redirect(w, r, agreementPath(a.DonorID, a.ID)+"#sessions", http.StatusSeeOther)
+	h.answered(w, r, a, f, "#sessions")
 }
 
 // SignedPage records that a session's sheet came back signed by both sides:
@@ -241,11 +237,7 @@ func (h *Handlers) SignedPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !f.Valid() {
-		h.agreement(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	http.Redirect(w, r, agreementPath(a.DonorID, a.ID)+"#sessions", http.StatusSeeOther)
+	h.answered(w, r, a, f, "#sessions")
 }
 
 // ValuationPage records a year's valuation as the gift a receipt will carry:
@@ -278,6 +270,16 @@ func (h *Handlers) ValuationPage(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Flash(r, "donations.sponsorship.valued")
 	http.Redirect(w, r, "/donors/"+strconv.FormatInt(a.DonorID, 10)+"#gifts", http.StatusSeeOther)
+}
+
+// answered shows the agreement again with f's errors (422), or goes back to
+// it at anchor once the change is made.
+func (h *Handlers) answered(w http.ResponseWriter, r *http.Request, a *Agreement, f *web.Form, anchor string) {
+	if !f.Valid() {
+		h.agreement(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	http.Redirect(w, r, agreementPath(a.DonorID, a.ID)+anchor, http.StatusSeeOther)
 }
 
 func contains(list []string, s string) bool {

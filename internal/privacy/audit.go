@@ -49,9 +49,9 @@ var Actions = []string{LearnerRead, PositioningRead, LearnerChange, ReferralRead
 func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 	learner := strings.Contains(route, " /learners/{id}")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		rec := &web.StatusWriter{ResponseWriter: w}
 		h2.ServeHTTP(rec, r)
-		if rec.status >= 400 {
+		if rec.Status >= 400 {
 			return
 		}
 		st := auth.Current(r.Context())
@@ -77,27 +77,6 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 		}
 	})
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if !s.wrote {
-		s.status, s.wrote = code, true
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (flushing an export).
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Event is one line of the audit.
 type Event struct {

@@ -23,28 +23,30 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// statusWriter remembers the status for the access log.
-type statusWriter struct {
+// StatusWriter remembers the status a handler answered with, for the access
+// log and the audit: 0 while nothing is written, 200 for a body alone.
+type StatusWriter struct {
 	http.ResponseWriter
-	status int
+	Status int
 	wrote  bool
 }
 
-func (w *statusWriter) WriteHeader(code int) {
+func (w *StatusWriter) WriteHeader(code int) {
 	if !w.wrote {
-		w.status, w.wrote = code, true
+		w.Status, w.wrote = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *statusWriter) Write(b []byte) (int, error) {
+func (w *StatusWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
-		w.status, w.wrote = http.StatusOK, true
+		w.Status, w.wrote = http.StatusOK, true
 	}
 	return w.ResponseWriter.Write(b)
 }
 
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// Unwrap lets http.ResponseController reach the connection (flushing an export).
+func (w *StatusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Observe gives each request an id, logs it when done, and turns a panic into the
 // 500 page instead of a dropped connection.
@@ -55,7 +57,7 @@ func Observe(log *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Reque
 			rand.Read(b)
 			id := hex.EncodeToString(b)
 			r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-			sw := &statusWriter{ResponseWriter: w}
+			sw := &StatusWriter{ResponseWriter: w}
 			start := time.Now()
 			defer func() {
 				if p := recover(); p != nil {
@@ -68,7 +70,7 @@ func Observe(log *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Reque
 					}
 				}
 				log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-					"status", sw.status, "duration", time.Since(start))
+					"status", sw.Status, "duration", time.Since(start))
 			}()
 			next.ServeHTTP(sw, r)
 		})
