@@ -431,7 +431,7 @@ func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
 			t.Fatalf("bad phone: %d %v", p.status, errorsOf(p.body))
 		}
 		// Moving a file to an antenna one does not work in is refused.
-		v.Set("phone", "07 11 22 33 44")
+		v.Set("phone", "07 81 22 33 44")
 		v.Set("antenna", s.antennaID("Bordeaux"))
 		if p := b.post("/learners/"+id, v); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antenna"] == "" {
 			t.Fatalf("move to Bordeaux: %d", p.status)
@@ -442,7 +442,7 @@ func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
 		}
 		var phone, first string
 		s.app.DB.QueryRowContext(context.Background(), "SELECT phone, first_name FROM learners WHERE id = $1", id).Scan(&phone, &first)
-		if phone != "+33711223344" || first != "Rania" {
+		if phone != "+33781223344" || first != "Rania" {
 			t.Fatalf("saved: %s %s", phone, first)
 		}
 	})
