@@ -70,8 +70,8 @@ func parseE164(e164 string) *phonenumbers.PhoneNumber {
 		return nil
 	}
 	num, err := phonenumbers.Parse(e164, "ZZ")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return nil
+	if err != nil || !phonenumbers.IsValidNumber(num) || phonenumbers.Format(num, phonenumbers.E164) != e164 {
+		return nil // not a number, or not written as Phone writes it (+330612345678)
 	}
 	return num
 }

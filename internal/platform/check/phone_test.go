@@ -102,6 +102,7 @@ func TestSplitPhone(t *testing.T) {
 		{"Ivorian ten digits", "+2250701234567", "225", "0701234567"},
 		{"no such calling code", "+999123456789", "", ""},
 		{"not E.164", "0612345678", "", ""},
+		{"trunk 0 left in", "+330612345678", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -214,5 +215,18 @@ func TestReadablePhone(t *testing.T) {
 		if got := ReadablePhone(in); got != want {
 			t.Errorf("ReadablePhone(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func BenchmarkMobile(b *testing.B) {
+	numbers := []string{"+33612345678", "+33320123456", "+265991234567", "+93701234567", "+963944567890"}
+	for i := 0; b.Loop(); i++ {
+		Mobile(numbers[i%len(numbers)])
+	}
+}
+
+func BenchmarkPhone(b *testing.B) {
+	for b.Loop() {
+		Phone("FR", "06 12 34 56 78")
 	}
 }
