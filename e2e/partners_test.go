@@ -62,7 +62,7 @@ func TestPartnerRefersAGroupAndSeesItEnrolled(t *testing.T) {
 	if got := js[string](b, `document.getElementById('f-antenna').value`); got != strconv.FormatInt(lille.ID, 10) {
 		t.Errorf("the organisation's one antenna is not preselected: %q", got)
 	}
-	group := [][3]string{{"Samia", "Brahimi", "07 11 22 33 41"}, {"Omar", "Jalloh", "07 11 22 33 42"}, {"Lina", "Petit", "07 11 22 33 43"}}
+	group := [][3]string{{"Samia", "Brahimi", "07 81 22 33 41"}, {"Omar", "Jalloh", "07 81 22 33 42"}, {"Lina", "Petit", "07 81 22 33 43"}}
 	for i, p := range group {
 		n := strconv.Itoa(i + 1)
 		b.fill([2]string{"first_name_" + n, p[0]}, [2]string{"last_name_" + n, p[1]}, [2]string{"phone_" + n, p[2]},

@@ -431,7 +431,7 @@ func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
 			t.Fatalf("bad phone: %d %v", p.status, errorsOf(p.body))
 		}
 		// Moving a file to an antenna one does not work in is refused.
-		v.Set("phone", "07 11 22 33 44")
+		v.Set("phone", "07 81 22 33 44")
 		v.Set("antenna", s.antennaID("Bordeaux"))
 		if p := b.post("/learners/"+id, v); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["antenna"] == "" {
 			t.Fatalf("move to Bordeaux: %d", p.status)
@@ -442,7 +442,7 @@ func TestEditingDetailsIsCheckedLikeRegistration(t *testing.T) {
 		}
 		var phone, first string
 		s.app.DB.QueryRowContext(context.Background(), "SELECT phone, first_name FROM learners WHERE id = $1", id).Scan(&phone, &first)
-		if phone != "+33711223344" || first != "Rania" {
+		if phone != "+33781223344" || first != "Rania" {
 			t.Fatalf("saved: %s %s", phone, first)
 		}
 	})
@@ -562,6 +562,98 @@ func TestALandlineIsNoticedAtRegistration(t *testing.T) {
 		v.Set("last_name", "Mobile")
 		if p := s.browser().post("/register", v); p.status != http.StatusSeeOther {
 			t.Fatalf("a mobile: %d %v", p.status, errorsOf(p.body))
+		}
+	})
+}
+
+// A person registers with the number they have, from whichever country, typed
+// as they type it: national at the antenna, international with + or 00, with
+// spaces, dots, dashes or Arabic-Indic digits. A landline kept at registration
+// gets no SMS: the email goes, or the file records why nothing could be sent,
+// and staff see next to the number that it cannot receive SMS.
+func TestNumbersOfEveryCountryAndLandlinesGetNoSMS(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		register := func(antenna, last, phone, email string, landline bool) (int, map[string]string) {
+			t.Helper()
+			v := registration(s.antennaID(antenna))
+			v.Set("last_name", last)
+			v.Set("phone", phone)
+			v.Set("email", email)
+			if landline {
+				v.Set("landline_ok", "1")
+			}
+			p := s.browser().post("/register", v)
+			return p.status, errorsOf(p.body)
+		}
+		stored := func(last string) string {
+			t.Helper()
+			var phone string
+			if err := s.app.DB.QueryRowContext(context.Background(), "SELECT phone FROM learners WHERE last_name = $1", last).Scan(&phone); err != nil {
+				t.Fatalf("%s: %v", last, err)
+			}
+			return phone
+		}
+		for _, c := range []struct{ antenna, last, typed, want string }{
+			{"Lille", "Afghan", "+٩٣ ٧٠ ١٢٣ ٤٥٦٧", "+93701234567"},
+			{"Lille", "Eritrean", "00291 7 123 456", "+2917123456"},
+			{"Lille", "Syrian", "+963-944-567-890", "+963944567890"},
+			{"Lille", "Sudanese", "00249.91.123.1234", "+249911231234"},
+			{"Bordeaux", "Ukrainian", "+380 (50) 123 45 67", "+380501234567"},
+			{"Bordeaux", "Guinean", "+224 601 12 34 56", "+224601123456"},
+			{"Bordeaux", "Ivorian", "+225 07 01 23 45 67", "+2250701234567"},
+			{"Bordeaux", "Bangladeshi", "+880 1812-345678", "+8801812345678"},
+			{"Dzaleka", "Malawian", "0991 23 45 67", "+265991234567"},
+			{"Dzaleka", "Malawian-Short", "991 234 567", "+265991234567"},
+		} {
+			if status, errs := register(c.antenna, c.last, c.typed, "", false); status != http.StatusSeeOther {
+				t.Errorf("%s typed at %s: %d %v", c.typed, c.antenna, status, errs)
+				continue
+			}
+			if got := stored(c.last); got != c.want {
+				t.Errorf("%s typed at %s is kept as %s, want %s", c.typed, c.antenna, got, c.want)
+			}
+		}
+		for _, typed := range []string{"+963 944 567 89", "+999 123 456 789", "07 01 23 45 67", "+265 551 234 567"} {
+			status, errs := register("Lille", "Wrong", typed, "", false)
+			if status != http.StatusUnprocessableEntity || html.UnescapeString(errs["phone"]) != i18n.For("fr").T("register.phone_invalid") {
+				t.Errorf("%s: %d %v, want the phone refused as incomplete", typed, status, errs)
+			}
+		}
+
+		// Landlines kept: one person gave an email, the other did not.
+		if status, errs := register("Lille", "Fixe", "03 20 12 34 56", "fixe@example.org", true); status != http.StatusSeeOther {
+			t.Fatalf("a landline kept: %d %v", status, errs)
+		}
+		if status, errs := register("Dzaleka", "Lilongwe", "01 775 123", "", true); status != http.StatusSeeOther {
+			t.Fatalf("a Malawian landline kept: %d %v", status, errs)
+		}
+		for _, c := range []struct{ last, phone string }{{"Fixe", "+33320123456"}, {"Lilongwe", "+2651775123"}} {
+			if n := s.count("SELECT COUNT(*) FROM messages WHERE recipient = $1 AND state <> 'dropped'", c.phone); n != 0 {
+				t.Errorf("%d SMS queued to the landline %s", n, c.phone)
+			}
+			if n := s.count("SELECT COUNT(*) FROM messages m JOIN learners l ON l.id = m.learner_id WHERE l.last_name = $1 AND m.channel = 'sms' AND m.state = 'dropped' AND m.reason = 'landline'", c.last); n != 1 {
+				t.Errorf("%s: %d SMS recorded as not sent to a landline, want 1", c.last, n)
+			}
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE recipient = 'fixe@example.org' AND channel = 'email' AND state = 'queued'"); n != 1 {
+			t.Errorf("%d emails queued to the person with a landline, want 1", n)
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE recipient = '+93701234567' AND channel = 'sms' AND state = 'queued'"); n != 1 {
+			t.Errorf("%d SMS queued to the Afghan mobile, want 1", n)
+		}
+
+		fr := i18n.For("fr")
+		admin := s.signIn("admin@tremplin.example")
+		p := html.UnescapeString(admin.get("/learners/" + s.learnerID("Fixe")).body)
+		if !strings.Contains(p, fr.T("learner.phone_landline")) || !strings.Contains(p, "+33 3 20 12 34 56") {
+			t.Error("the file of a person with a landline does not say it cannot receive SMS")
+		}
+		if !strings.Contains(p, fr.T("messages.reason.landline")) {
+			t.Error("the file does not say why the SMS was not sent")
+		}
+		p = html.UnescapeString(admin.get("/learners/" + s.learnerID("Afghan")).body)
+		if strings.Contains(p, fr.T("learner.phone_landline")) || !strings.Contains(p, "+93 70 123 4567") {
+			t.Error("a mobile's file: no landline hint, and the number grouped as in Afghanistan")
 		}
 	})
 }

@@ -61,12 +61,12 @@ func TestGroupFormKeepsWhatWasTypedWhenTheNumberChanges(t *testing.T) {
 		b := s.partnerSignIn(sosEmail)
 		before := s.count("SELECT COUNT(*) FROM learners")
 		typed := merge(url.Values{"rows": {"2"}, "people": {"5"}, "resize": {"1"}, "antenna": {s.antennaID("Lille")}},
-			referPerson(1, "Samia", "Brahimi", "07 11 22 33 41"), url.Values{"first_name_2": {"Omar"}})
+			referPerson(1, "Samia", "Brahimi", "07 81 22 33 41"), url.Values{"first_name_2": {"Omar"}})
 		p := b.post("/partner/refer", typed)
 		if p.status != http.StatusOK || len(rowsShown.FindAllString(p.body, -1)) != 5 {
 			t.Fatalf("five rows: %d, %d rows shown", p.status, len(rowsShown.FindAllString(p.body, -1)))
 		}
-		for name, want := range map[string]string{"first_name_1": "Samia", "last_name_1": "Brahimi", "phone_1": "07 11 22 33 41",
+		for name, want := range map[string]string{"first_name_1": "Samia", "last_name_1": "Brahimi", "phone_1": "07 81 22 33 41",
 			"where_1": "59000 Lille", "first_name_2": "Omar", "rows": "5"} {
 			if got := valueOf(p.body, name); got != want {
 				t.Errorf("%s: %q, want %q", name, got, want)
@@ -350,7 +350,7 @@ func TestReferralsAndPartnerFiguresArePaginated(t *testing.T) {
 			if err := partners.SaveOrg(ctx, s.app.DB, o, nil); err != nil {
 				t.Fatal(err)
 			}
-			phone, _ := check.Phone("FR", fmt.Sprintf("07 00 00 %02d %02d", i/100, i%100))
+			phone, _ := check.Phone("FR", fmt.Sprintf("07 80 00 %02d %02d", i/100, i%100))
 			ref := &partners.Referral{OrgID: o.ID, AntennaID: lille, Source: "import", CreatedAt: start.Add(time.Duration(i) * time.Second)}
 			if err := partners.CreateReferral(ctx, s.app.DB, ref, []*learners.Learner{{FirstName: "Page", LastName: fmt.Sprintf("Personne%02d", i),
 				Phone: phone, BirthYear: 1990, Town: "Lille", ConsentText: "accord"}}); err != nil {

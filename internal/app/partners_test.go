@@ -154,8 +154,8 @@ func TestPartnerRefersAGroupAndFollowsIt(t *testing.T) {
 		// A group of three: a mistake first, then the group goes through.
 		lille := s.antennaID("Lille")
 		group := merge(url.Values{"people": {"3"}, "antenna": {lille}},
-			referPerson(1, "Samia", "Brahimi", "07 11 22 33 41"), referPerson(2, "Omar", "Jalloh", "12"),
-			referPerson(3, "Lina", "Petit", "07 11 22 33 43"))
+			referPerson(1, "Samia", "Brahimi", "07 81 22 33 41"), referPerson(2, "Omar", "Jalloh", "12"),
+			referPerson(3, "Lina", "Petit", "07 81 22 33 43"))
 		group.Del("consent_3")
 		before := s.count("SELECT COUNT(*) FROM learners")
 		p := b.post("/partner/refer", group)
@@ -168,7 +168,7 @@ func TestPartnerRefersAGroupAndFollowsIt(t *testing.T) {
 		if n := s.count("SELECT COUNT(*) FROM learners"); n != before {
 			t.Fatal("part of a refused group was written")
 		}
-		group.Set("phone_2", "07 11 22 33 42")
+		group.Set("phone_2", "07 81 22 33 42")
 		group.Set("consent_3", "yes")
 		if p := b.post("/partner/refer", group); p.status != http.StatusSeeOther || p.header.Get("Location") != "/partner/refer" {
 			t.Fatalf("referring the group: %d %v", p.status, errorsOf(p.body))

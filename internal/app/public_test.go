@@ -156,7 +156,7 @@ func TestRegistrationSentAgainIsTheSameOne(t *testing.T) {
 func registerPerson(b *browser, antenna string, i int, extra url.Values) page {
 	v := registration(antenna)
 	v.Set("last_name", "Atelier"+strconv.Itoa(i))
-	v.Set("phone", "07 00 00 "+strconv.Itoa(100 + i/100)[1:]+" "+strconv.Itoa(100 + i%100)[1:])
+	v.Set("phone", "07 80 00 "+strconv.Itoa(100 + i/100)[1:]+" "+strconv.Itoa(100 + i%100)[1:])
 	for k, vs := range extra {
 		v[k] = vs
 	}

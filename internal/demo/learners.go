@@ -64,7 +64,7 @@ var demoLearners = []demoLearner{
 		[]string{"smartphone"}, []string{"mornings"}, "fluent", "poster", 150, []string{"reached"}, learners.Dropped, "Déménagement à Lyon en cours de formation.", 2, ""},
 	{"Paris – Île-de-France", "Moussa", "Camara", "06 52 43 21 09", 1993, "75019 Paris", "fr", []string{"fr", "other"}, []string{"job_seeker"},
 		[]string{"smartphone"}, []string{"afternoons"}, "everyday", "social_worker", 4, nil, "", "", 0, ""},
-	{"Paris – Île-de-France", "Samira", "Benali", "07 12 34 56 78", 1986, "93200 Saint-Denis", "fr", []string{"fr", "ar"}, []string{"rsa", "qpv"},
+	{"Paris – Île-de-France", "Samira", "Benali", "07 82 34 56 78", 1986, "93200 Saint-Denis", "fr", []string{"fr", "ar"}, []string{"rsa", "qpv"},
 		[]string{"smartphone", "internet"}, []string{"mornings"}, "fluent", "friend", 11, []string{"sms", "reached"}, "", "", 0, ""},
 	{"Paris – Île-de-France", "Thi Lan", "Nguyen", "06 87 65 43 21", 2002, "75020 Paris", "fr", []string{"fr", "other"}, []string{"young_unqualified"},
 		[]string{"smartphone", "computer"}, []string{"evenings", "saturday"}, "everyday", "social_media", 6, nil, "", "", 0, ""},

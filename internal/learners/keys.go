@@ -18,7 +18,10 @@ import (
 
 // KeysVersion is the version of wordKey and phoneKeys: raise it when either changes,
 // so that FillKeys recomputes every file's keys at the next start.
-const KeysVersion = 1
+//
+// 2: a phone's national number is known for every country (libphonenumber), not
+// only for the few an older table had.
+const KeysVersion = 2
 
 // Kinds of rows in learner_keys (migration 0044).
 const (

@@ -27,27 +27,6 @@ func phoneCandidates(countries []string, typed string) []string {
 	return out
 }
 
-// DisplayPhone groups an E.164 number for reading aloud: +33 6 12 34 56 78.
-func DisplayPhone(e164 string) string {
-	code, national, known := check.SplitPhone(e164)
-	if !known {
-		return e164
-	}
-	var groups []string
-	if code == "33" && len(national) == 9 {
-		groups = append(groups, national[:1])
-		national = national[1:]
-	} else if len(national)%2 == 1 {
-		groups = append(groups, national[:3])
-		national = national[3:]
-	}
-	for len(national) > 0 {
-		k := min(2, len(national))
-		if code != "33" && len(national) >= 3 && len(national)%3 == 0 {
-			k = 3
-		}
-		groups = append(groups, national[:k])
-		national = national[k:]
-	}
-	return "+" + code + " " + strings.Join(groups, " ")
-}
+// DisplayPhone groups an E.164 number for reading aloud, as its country does:
+// +33 6 12 34 56 78, +265 991 23 45 67.
+func DisplayPhone(e164 string) string { return check.ReadablePhone(e164) }

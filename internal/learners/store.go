@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/training"
 )
@@ -122,6 +123,11 @@ func (l *Learner) Where() string {
 
 // PhoneDisplay is the phone grouped for reading aloud.
 func (l *Learner) PhoneDisplay() string { return DisplayPhone(l.Phone) }
+
+// PhoneLandline reports whether the phone is a landline, which cannot receive the
+// SMS that confirm and remind: staff are told so next to it (the email, if any,
+// still goes; the file lists the SMS as not sent).
+func (l *Learner) PhoneLandline() bool { return check.Landline(l.Phone) }
 
 // InTrainingOrAfter reports whether the person has a seat or has left training,
 // when recording the exit makes sense.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/queue"
@@ -58,6 +59,7 @@ const (
 	ReasonProvider      = "provider"      // the provider failed every retry
 	ReasonChanged       = "changed"       // what it announced changed or was cancelled
 	ReasonNoRecipient   = "no_recipient"
+	ReasonLandline      = "landline" // an SMS to a number its country's plan says is a landline
 )
 
 // Message is one message to one person by one channel.
@@ -112,8 +114,10 @@ func (SendArgs) Kind() string { return "message_send" }
 const maxAttempts = 12
 
 // Add queues ms as part of tx and returns how many were new (a message whose Dedupe
-// key was queued before is skipped). A message without a recipient is kept as
-// dropped, so that the file shows that the person could not be told. Many
+// key was queued before is skipped). A message without a recipient, or an SMS to a
+// landline (check.Landline: the person's email, when they gave one, is the
+// message of the other channel), is kept as dropped, so that the file shows that
+// the person could not be told that way. Many
 // messages (a planner's batch) go in a few statements.
 func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error) {
 	now := time.Now()
@@ -140,6 +144,8 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, ms ...Message) (int, error
 			state, reason := Queued, ""
 			if strings.TrimSpace(m.To) == "" {
 				state, reason = Dropped, ReasonNoRecipient
+			} else if m.Channel == SMS && check.Landline(m.To) {
+				state, reason = Dropped, ReasonLandline
 			}
 			text := m.Text()
 			segments := 0

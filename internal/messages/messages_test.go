@@ -444,3 +444,68 @@ func TestStopWords(t *testing.T) {
 		}
 	}
 }
+
+// A landline cannot receive an SMS: the text is kept as dropped, with the reason
+// the file shows, and the email to the same person goes its way; one queued
+// before its number was known for a landline is dropped when its turn comes.
+func TestNoSMSGoesToALandline(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		noon := paris(t, "2026-12-07", "12:00")
+		mail := &mailbox{}
+		s := &messages.Sender{DB: d, SMS: w.sms, Mail: mail, Now: func() time.Time { return noon }}
+		var ms []messages.Message
+		for _, landline := range []string{"+33320123456", "+2651775123", "+93234567890", "+963112345678"} {
+			m := w.sms1("Votre inscription est confirmée")
+			m.To = landline
+			ms = append(ms, m)
+		}
+		email := w.sms1("Votre inscription est confirmée")
+		email.Channel, email.To, email.Subject = messages.Email, "amina@example.org", "Inscription"
+		mobile := w.sms1("Votre inscription est confirmée")
+		mobile.To = "+93701234567"
+		ids := w.add(append(ms, email, mobile)...)
+		for i, id := range ids {
+			if err := work(s, id, 1); err != nil {
+				t.Fatal(err)
+			}
+			state, reason := w.state(id)
+			switch {
+			case i < len(ms) && (state != messages.Dropped || reason != messages.ReasonLandline):
+				t.Errorf("an SMS to the landline %s is %s (%s), want dropped (landline)", ms[i].To, state, reason)
+			case i >= len(ms) && state != messages.Sent:
+				t.Errorf("message %d is %s (%s), want sent", i, state, reason)
+			}
+		}
+		if sent := w.provider.Messages(); len(sent) != 1 || sent[0].To != "+93701234567" {
+			t.Errorf("the provider got %+v, want the Afghan mobile's SMS only", sent)
+		}
+		if got := mail.sent; len(got) != 1 || got[0].To != "amina@example.org" {
+			t.Errorf("emails sent: %+v, want the one to amina@example.org", got)
+		}
+
+		// Queued to a number that was then known for a landline.
+		ids = w.add(w.sms1("Rappel"))
+		last := ids[len(ids)-1]
+		if _, err := d.Exec(context.Background(), "UPDATE messages SET recipient = '+33320123456' WHERE id = $1", last); err != nil {
+			t.Fatal(err)
+		}
+		if err := work(s, last, 1); err != nil {
+			t.Fatal(err)
+		}
+		if state, reason := w.state(last); state != messages.Dropped || reason != messages.ReasonLandline {
+			t.Errorf("an SMS queued to a landline is %s (%s), want dropped (landline)", state, reason)
+		}
+		if n := len(w.provider.Messages()); n != 1 {
+			t.Errorf("%d SMS reached the provider, want only the mobile's", n)
+		}
+	})
+}
+
+// mailbox keeps the emails handed to it.
+type mailbox struct{ sent []notify.Email }
+
+func (m *mailbox) Send(_ context.Context, e notify.Email) error {
+	m.sent = append(m.sent, e)
+	return nil
+}

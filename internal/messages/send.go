@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 )
@@ -106,6 +107,8 @@ func (s *Sender) send(ctx context.Context, id int64, attempt, maxAttempts int) e
 		return s.finish(ctx, m.id, Dropped, ReasonOptedOut, "")
 	case m.channel == SMS && m.undeliverable != "":
 		return s.finish(ctx, m.id, Failed, ReasonUndeliverable, "")
+	case m.channel == SMS && check.Landline(m.to):
+		return s.finish(ctx, m.id, Dropped, ReasonLandline, "") // queued before the plan said so
 	}
 	if m.channel == SMS && !m.urgent {
 		if wake, quiet := quietUntil(now.In(loc)); quiet {

@@ -115,7 +115,7 @@ func TestParseExplainsEachBadRowByLine(t *testing.T) {
 		"Kevin;Lemaire;06 12 34 56 04;2020;Lille;\n" + // 5: too young
 		"Chloé;Vandamme;06 12 34 56 05;18xx;;chloe@\n" + // 6: year, where, email
 		"\n" + // 7: empty
-		"Amina;HADDAD;07 00 00 00 09;1994;Lille;\n") // 8: same as line 2
+		"Amina;HADDAD;07 81 00 00 09;1994;Lille;\n") // 8: same as line 2
 	s := partners.Parse(data, "FR", now)
 	if s.FileError != "" {
 		t.Fatal(s.FileError)

@@ -99,11 +99,11 @@ func TestPartnerNotesPhoneAndWithdrawal(t *testing.T) {
 		if ok, err := partners.CorrectPhone(ctx, d, awa, c, "12"); ok || err != nil {
 			t.Errorf("a wrong number was taken: %v %v", ok, err)
 		}
-		if ok, err := partners.CorrectPhone(ctx, d, awa, c, "07 11 22 33 44"); !ok || err != nil {
+		if ok, err := partners.CorrectPhone(ctx, d, awa, c, "07 81 22 33 44"); !ok || err != nil {
 			t.Fatalf("correcting: %v %v", ok, err)
 		}
 		l, _ := learners.ByID(ctx, d, auth.Scope{All: true}, people[0].ID)
-		if l.Phone != "+33711223344" {
+		if l.Phone != "+33781223344" {
 			t.Errorf("phone %q", l.Phone)
 		}
 		events, _ := learners.Timeline(ctx, d, l.ID)

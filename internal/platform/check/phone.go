@@ -1,51 +1,12 @@
 package check
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
 )
-
-// numbering is how a country writes phone numbers: its calling code, the
-// lengths of the national number once the leading 0 (trunk prefix) is dropped, and
-// whether it has that 0 at all (people then often keep it after the calling code:
-// "+33 06 12 34 56 78").
-type numbering struct {
-	code     string
-	min, max int
-	noTrunk  bool
-}
-
-// numberings covers the countries antennas are in and those most learners come
-// from; a number from elsewhere must be typed in international form (+…).
-var numberings = map[string]numbering{
-	"FR": {"33", 9, 9, false},
-	"MW": {"265", 7, 9, false},
-	"BE": {"32", 8, 9, false},
-	"CH": {"41", 9, 9, false},
-	"LU": {"352", 6, 11, true},
-	"DE": {"49", 6, 13, false},
-	"GB": {"44", 9, 10, false},
-	"MA": {"212", 9, 9, false},
-	"DZ": {"213", 8, 9, false},
-	"TN": {"216", 8, 8, true},
-	"ZA": {"27", 9, 9, false},
-	"ZM": {"260", 9, 9, false},
-	"MZ": {"258", 8, 9, true},
-	"TZ": {"255", 9, 9, false},
-	"KE": {"254", 9, 9, false},
-	"RW": {"250", 9, 9, false},
-	"UG": {"256", 9, 9, false},
-}
-
-// byCode finds the rule for a calling code at the start of an international number.
-func byCode(digits string) (numbering, bool) {
-	for _, n := range numberings {
-		if strings.HasPrefix(digits, n.code) {
-			return n, true
-		}
-	}
-	return numbering{}, false
-}
 
 // Dialled reads s as a phone number or a part of one, as people type it: its
 // digits (Arabic-Indic and Persian ones read as 0–9), without the spaces, dots,
@@ -76,57 +37,65 @@ func Dialled(s string) (digits string, international, ok bool) {
 
 // Phone checks a person's phone number and turns it into E.164 (+33612345678),
 // reading a national number ("06 12 34 56 78", "0991 23 45 67") as one of country,
-// the antenna's. It reports false for something that cannot be a phone number.
+// the antenna's (an ISO 3166 code). A number in international form (+ or 00) may
+// be of any country; the trunk 0 people often keep after the calling code
+// ("+33 06 12 34 56 78", "+33 (0)6…") is dropped. The number must be a valid one
+// by its country's numbering plan (libphonenumber's data): Phone reports false
+// for something that cannot be a phone number.
 func Phone(country, s string) (e164 string, ok bool) {
 	n, international, ok := Dialled(strings.ReplaceAll(s, "(0)", ""))
-	if !ok {
+	if !ok || n == "" || len(n) > 17 {
 		return "", false
 	}
+	region := strings.ToUpper(country)
 	if international {
-		if len(n) < 8 || len(n) > 15 || n[0] == '0' {
+		if n[0] == '0' {
 			return "", false
 		}
-		if rule, known := byCode(n); known {
-			national := n[len(rule.code):]
-			if !rule.noTrunk && len(national) == rule.max+1 && national[0] == '0' {
-				national = national[1:] // the national 0 kept after the calling code
-			}
-			if len(national) < rule.min || len(national) > rule.max || national[0] == '0' {
-				return "", false
-			}
-			return "+" + rule.code + national, true
-		}
-		return "+" + n, true
+		n, region = "+"+n, "ZZ"
+	} else if phonenumbers.GetCountryCodeForRegion(region) == 0 {
+		return "", false // no country to read a national number in
 	}
-	rule, known := numberings[country]
-	if !known {
+	num, err := phonenumbers.Parse(n, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return "", false
 	}
-	national := strings.TrimPrefix(n, "0")
-	if len(national) < rule.min || len(national) > rule.max || national[0] == '0' {
-		return "", false
-	}
-	// Without its leading 0, a national number is only accepted at the full length
-	// (people in Malawi often write 991 234 567).
-	if national == n && len(national) != rule.max {
-		return "", false
-	}
-	return "+" + rule.code + national, true
+	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
-// SplitPhone splits an E.164 number of a country Phone knows into its calling
-// code and national number ("+33612345678" → "33", "612345678"); ok is false for
-// any other number.
-func SplitPhone(e164 string) (code, national string, ok bool) {
+// parseE164 reads a number that Phone returned; nil for anything else.
+func parseE164(e164 string) *phonenumbers.PhoneNumber {
 	rest, ok := strings.CutPrefix(e164, "+")
-	if !ok {
+	if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" {
+		return nil
+	}
+	num, err := phonenumbers.Parse(e164, "ZZ")
+	if err != nil || !phonenumbers.IsValidNumber(num) || phonenumbers.Format(num, phonenumbers.E164) != e164 {
+		return nil // not a number, or not written as Phone writes it (+330612345678)
+	}
+	return num
+}
+
+// SplitPhone splits an E.164 number that Phone would accept into its calling code
+// and national significant number ("+33612345678" → "33", "612345678"); ok is
+// false for any other number.
+func SplitPhone(e164 string) (code, national string, ok bool) {
+	num := parseE164(e164)
+	if num == nil {
 		return "", "", false
 	}
-	rule, known := byCode(rest)
-	if !known {
-		return "", "", false
+	return strconv.Itoa(int(num.GetCountryCode())), phonenumbers.GetNationalSignificantNumber(num), true
+}
+
+// ReadablePhone writes an E.164 number the way it is read out in international
+// form, grouped as its country does ("+33 6 12 34 56 78", "+265 991 23 45 67");
+// anything else is returned as it is.
+func ReadablePhone(e164 string) string {
+	num := parseE164(e164)
+	if num == nil {
+		return e164
 	}
-	return rule.code, rest[len(rule.code):], true
+	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
 }
 
 // phoneSpacing is what people put between the digits of a number they write.
@@ -152,46 +121,29 @@ func AnyPhone(s string) (compact string, ok bool) {
 	return compact, true
 }
 
-// Mobile tells whether a number that Phone returned reaches a mobile phone,
-// which can receive text messages: mobile means something only when known is
-// true. It knows France (06 and 07 are mobiles; 01–05 and 09 are landlines
-// and internet boxes, 08 special numbers) and Malawi (088, 099, 098, 077, 031
-// and 0111 are mobiles, 01x xx xx xx and 021… landlines, as libphonenumber's
-// data has them); for other countries, and numbers these plans leave out,
-// known is false.
+// Mobile tells whether a number that Phone returned reaches a phone that can
+// receive text messages: a mobile, or a number its country's plan does not tell
+// from a landline (the United States, Canada…). mobile means something only when
+// known is true: a landline, an internet box (French 09), a toll-free or premium
+// number is known and not mobile; a number whose type the plan does not say, or
+// one that is not E.164, is not known.
 func Mobile(e164 string) (mobile, known bool) {
-	code, national, ok := SplitPhone(e164)
-	if !ok || national == "" || strings.Trim(national, "0123456789") != "" {
+	num := parseE164(e164)
+	if num == nil {
 		return false, false
 	}
-	switch code {
-	case "33":
-		if len(national) != 9 {
-			return false, false
-		}
-		switch national[0] {
-		case '6', '7':
-			return true, true
-		case '1', '2', '3', '4', '5', '8', '9':
-			return false, true
-		}
-	case "265":
-		switch {
-		case len(national) == 9 && hasPrefix(national, "111", "31", "77", "88", "98", "99"):
-			return true, true
-		case len(national) == 7 && national[0] == '1' && national[1] >= '2',
-			len(national) == 9 && strings.HasPrefix(national, "21"):
-			return false, true
-		}
+	switch phonenumbers.GetNumberType(num) {
+	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
+		return true, true
+	case phonenumbers.UNKNOWN:
+		return false, false
 	}
-	return false, false
+	return false, true
 }
 
-func hasPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
+// Landline reports whether a number that Phone returned is known not to receive
+// text messages (Mobile is known and false): no SMS is sent to it.
+func Landline(e164 string) bool {
+	mobile, known := Mobile(e164)
+	return known && !mobile
 }

@@ -16,14 +16,31 @@ func TestPhone(t *testing.T) {
 		{"Malawian without its 0", "MW", "991 234 567", "+265991234567"},
 		{"Malawian international", "MW", "+265 991 23 45 67", "+265991234567"},
 		{"Malawian number in Lille", "FR", "+265 991 23 45 67", "+265991234567"},
-		{"British number in Lille", "FR", "+44 7700 900123", "+447700900123"},
+		{"British number in Lille", "FR", "+44 7911 123456", "+447911123456"},
 		{"spaces around", "FR", "  06 12 34 56 78\u00a0", "+33612345678"},
 		{"trunk 0 kept after +33", "FR", "+33 06 12 34 56 78", "+33612345678"},
 		{"trunk 0 kept after 0033", "FR", "0033 06 12 34 56 78", "+33612345678"},
 		{"Belgian trunk 0 kept", "FR", "+32 0470 12 34 56", "+32470123456"},
 		{"Arabic-Indic after +33", "FR", "+33 ٠٦ ١٢ ٣٤ ٥٦ ٧٨", "+33612345678"},
 		{"Persian digits", "FR", "+33 ۰۶ ۱۲ ۳۴ ۵۶ ۷۸", "+33612345678"},
-		{"unknown calling code kept", "FR", "+1 514 555 0123", "+15145550123"},
+		{"Canadian number", "FR", "+1 514 555 0123", "+15145550123"},
+
+		// Exiles' numbers come from everywhere: each country's plan is known.
+		{"Afghan mobile", "FR", "+93 70 123 4567", "+93701234567"},
+		{"Afghan mobile, 00 and trunk 0", "FR", "0093 070 123 4567", "+93701234567"},
+		{"Afghan mobile in Arabic-Indic digits", "FR", "+٩٣ ٧٠ ١٢٣ ٤٥٦٧", "+93701234567"},
+		{"Eritrean mobile", "FR", "+291 7 123 456", "+2917123456"},
+		{"Syrian mobile with dashes", "FR", "+963-944-567-890", "+963944567890"},
+		{"Syrian mobile in Persian digits", "FR", "۰۰۹۶۳ ۹۴۴ ۵۶۷ ۸۹۰", "+963944567890"},
+		{"Sudanese mobile with dots", "FR", "00249.91.123.1234", "+249911231234"},
+		{"Ukrainian mobile", "FR", "+380 (50) 123 45 67", "+380501234567"},
+		{"Guinean mobile", "FR", "+224 601 12 34 56", "+224601123456"},
+		{"Ivorian mobile (ten digits since 2021)", "FR", "+225 07 01 23 45 67", "+2250701234567"},
+		{"Bangladeshi mobile with its trunk 0", "FR", "+880 01812-345678", "+8801812345678"},
+		{"Malawian landline in Lilongwe", "MW", "01 775 123", "+2651775123"},
+		{"Belgian mobile typed in Belgium", "BE", "0470 12 34 56", "+32470123456"},
+		{"Ukrainian number typed in Ukraine", "UA", "050 123 45 67", "+380501234567"},
+		{"lower-case country", "fr", "06 12 34 56 78", "+33612345678"},
 
 		{"too short", "FR", "06 12 34", ""},
 		{"too long", "FR", "06 12 34 56 78 9", ""},
@@ -34,6 +51,12 @@ func TestPhone(t *testing.T) {
 		{"00 after the calling code", "FR", "+33 00 12 34 56 78", ""},
 		{"Tunisia has no trunk 0 to drop", "FR", "+216 020 123 456", ""},
 		{"Malawian too short", "MW", "+265 12", ""},
+		{"Malawian number out of the plan", "MW", "0551 234 567", ""},
+		{"no such calling code", "FR", "+999 123 456 789", ""},
+		{"Syrian number a digit short", "FR", "+963 944 567 89", ""},
+		{"Afghan number a digit long", "FR", "+93 70 123 45678", ""},
+		{"a French number in national form is not Malawian", "MW", "06 12 34 56 78", ""},
+		{"unknown country code", "XX", "06 12 34 56 78", ""},
 		{"unknown country needs the international form", "", "06 12 34 56 78", ""},
 	}
 	for _, c := range cases {
@@ -75,8 +98,11 @@ func TestSplitPhone(t *testing.T) {
 	}{
 		{"France", "+33612345678", "33", "612345678"},
 		{"Malawi", "+265991234567", "265", "991234567"},
-		{"unknown calling code", "+15145550123", "", ""},
+		{"Canada", "+15145550123", "1", "5145550123"},
+		{"Ivorian ten digits", "+2250701234567", "225", "0701234567"},
+		{"no such calling code", "+999123456789", "", ""},
 		{"not E.164", "0612345678", "", ""},
+		{"trunk 0 left in", "+330612345678", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -133,9 +159,23 @@ func TestMobile(t *testing.T) {
 		{"TNM", "0888 12 34 56", "MW", true, true},
 		{"Malawian landline", "01 775 123", "MW", false, true},
 		{"Malawian 021 landline", "0212 345 678", "MW", false, true},
-		{"Malawian number out of the plan", "0551 234 567", "MW", false, false},
-		{"Belgian mobile: country not known", "+32 470 12 34 56", "FR", false, false},
-		{"unknown calling code", "+1 514 555 0123", "FR", false, false},
+		{"Belgian mobile", "+32 470 12 34 56", "FR", true, true},
+		{"Brussels landline", "+32 2 555 12 12", "FR", false, true},
+		{"Canada tells no mobile from landline", "+1 514 555 0123", "FR", true, true},
+		{"Afghan mobile", "+93 70 123 4567", "FR", true, true},
+		{"Kabul landline", "+93 23 456 7890", "FR", false, true},
+		{"Eritrean mobile", "+291 7 123 456", "FR", true, true},
+		{"Asmara landline", "+291 1 123 456", "FR", false, true},
+		{"Syrian mobile", "+963 944 567 890", "FR", true, true},
+		{"Damascus landline", "+963 11 234 5678", "FR", false, true},
+		{"Sudanese mobile", "+249 91 123 1234", "FR", true, true},
+		{"Ukrainian mobile", "+380 50 123 45 67", "FR", true, true},
+		{"Kyiv landline", "+380 44 123 45 67", "FR", false, true},
+		{"Guinean mobile", "+224 601 12 34 56", "FR", true, true},
+		{"Ivorian mobile", "+225 07 01 23 45 67", "FR", true, true},
+		{"Abidjan landline", "+225 21 23 45 67 89", "FR", false, true},
+		{"Bangladeshi mobile", "+880 1812 345678", "FR", true, true},
+		{"French toll-free", "0800 12 34 56", "FR", false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,9 +189,44 @@ func TestMobile(t *testing.T) {
 			}
 		})
 	}
-	for _, s := range []string{"", "0612345678", "+33", "+3361234567x", "+336123456"} {
+	for _, s := range []string{"", "0612345678", "+33", "+3361234567x", "+336123456", "+33 6 12 34 56 78"} {
 		if mobile, known := Mobile(s); mobile || known {
 			t.Errorf("Mobile(%q) = %v, %v; want false, false", s, mobile, known)
 		}
+		if Landline(s) {
+			t.Errorf("Landline(%q) = true", s)
+		}
+	}
+	if !Landline("+33320000001") || Landline("+33612345678") || Landline("+15145550123") {
+		t.Error("Landline does not follow Mobile")
+	}
+}
+
+func TestReadablePhone(t *testing.T) {
+	cases := map[string]string{
+		"+33612345678":  "+33 6 12 34 56 78",
+		"+265991234567": "+265 991 23 45 67",
+		"+93701234567":  "+93 70 123 4567",
+		"+963944567890": "+963 944 567 890",
+		"0612345678":    "0612345678",
+		"+999123456789": "+999123456789",
+	}
+	for in, want := range cases {
+		if got := ReadablePhone(in); got != want {
+			t.Errorf("ReadablePhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkMobile(b *testing.B) {
+	numbers := []string{"+33612345678", "+33320123456", "+265991234567", "+93701234567", "+963944567890"}
+	for i := 0; b.Loop(); i++ {
+		Mobile(numbers[i%len(numbers)])
+	}
+}
+
+func BenchmarkPhone(b *testing.B) {
+	for b.Loop() {
+		Phone("FR", "06 12 34 56 78")
 	}
 }
