@@ -64,7 +64,7 @@ func TestBackAfterThanksDoesNotRegisterTwice(t *testing.T) {
 	b := newBrowser(t, frenchPhone)
 	b.expectLang("fr", "ltr")
 	_, cohort := lilleUpcoming(b)
-	p := person{first: "Awa", last: "Diallo", phone: "07 81 22 33 44", e164: "+33781223344", year: "1999", where: "59000 Lille",
+	p := person{first: "Awa", last: "Diallo", phone: "07 81 99 54 12", e164: "+33781995412", year: "1999", where: "59000 Lille",
 		language: "fr", french: "fluent", situation: "job_seeker", equipment: "smartphone", availability: "evenings"}
 
 	b.visit("registration form", fmt.Sprintf("/register?cohort=%d", cohort.ID))
