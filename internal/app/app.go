@@ -245,7 +245,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
-	a.Privacy = &privacy.Handlers{Deps: deps}
+	a.Privacy = &privacy.Handlers{Deps: deps, PartnerContact: a.Partners.SignedInContact}
 	a.Exports = &exports.Handlers{Deps: deps}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}

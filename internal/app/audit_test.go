@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"tremplin/internal/partners"
 )
 
 // What an adviser reads and changes of a person's file, and the lists they
@@ -107,6 +110,38 @@ func TestAccessExportHoldsEverything(t *testing.T) {
 		}
 		if p := s.signIn("manager.bordeaux@tremplin.example").get("/learners/" + learner + "/access.json"); p.status != http.StatusNotFound {
 			t.Errorf("Bordeaux exports Lille's person: %d", p.status)
+		}
+	})
+}
+
+// A partner's contact downloading their list from the partner space is in the
+// audit too, named with their organisation.
+func TestPartnerExportIsAudited(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		var contact int64
+		var name, org string
+		if err := s.app.DB.QueryRowContext(ctx, `SELECT c.id, c.name, o.name FROM partner_contacts c JOIN partner_orgs o ON o.id = c.org_id
+			WHERE c.email <> '' ORDER BY c.id LIMIT 1`).Scan(&contact, &name, &org); err != nil {
+			t.Fatal(err)
+		}
+		token, err := partners.NewLink(ctx, s.app.DB, contact, time.Now())
+		if err != nil || token == "" {
+			t.Fatalf("a link: %v", err)
+		}
+		b := s.browser()
+		if p := b.post("/partner/login/"+token, url.Values{}); p.status != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", p.status)
+		}
+		if p := b.get("/partner/export.csv"); p.status != http.StatusOK {
+			t.Fatalf("the export: %d", p.status)
+		}
+		if n := s.count("SELECT COUNT(*) FROM audit_events WHERE partner_contact_id = $1 AND action = 'export' AND staff_id IS NULL", contact); n != 1 {
+			t.Errorf("%d audit events of the partner's export, want 1", n)
+		}
+		page := html.UnescapeString(s.signIn("admin@tremplin.example").get("/privacy/audit?action=export").body)
+		if !strings.Contains(page, "Partenaire : "+name+" ("+org+")") || !strings.Contains(page, "/partner/export.csv") {
+			t.Error("the audit does not name the partner who downloaded the list")
 		}
 	})
 }

@@ -440,8 +440,9 @@ func (a *App) routeTable() []Route {
 
 // auditOf is what a route leaves in the audit of reads and changes of the
 // people's data (DOMAIN.md, Privacy), "" for nothing: every page of a
-// learner's file, its positioning results, every change to it, the referrals,
-// and every list or sheet of names downloaded.
+// learner's file, its positioning results, every change to it, the referrals
+// (staff's, and a partner's page of a person it referred), and every list or
+// sheet of names downloaded (the partner space's list included).
 func auditOf(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	switch {
@@ -453,11 +454,12 @@ func auditOf(pattern string) string {
 		return privacy.LearnerRead
 	case method == "POST" && strings.HasPrefix(path, "/learners/{id}"):
 		return privacy.LearnerChange
-	case method == "GET" && strings.HasPrefix(path, "/referrals/{id}"):
+	case method == "GET" && (strings.HasPrefix(path, "/referrals/{id}") || strings.HasPrefix(path, "/partner/people/{id}")):
 		return privacy.ReferralRead
 	case method == "POST" && strings.HasPrefix(path, "/referrals/{id}"):
 		return privacy.ReferralChange
-	case method == "GET" && (strings.HasPrefix(path, "/exports/") || strings.HasSuffix(path, "sheet.pdf") || strings.HasSuffix(path, "sheets.pdf")):
+	case method == "GET" && (strings.HasPrefix(path, "/exports/") || path == "/partner/export.csv" ||
+		strings.HasSuffix(path, "sheet.pdf") || strings.HasSuffix(path, "sheets.pdf")):
 		return privacy.Export
 	}
 	return ""

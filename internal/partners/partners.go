@@ -97,6 +97,16 @@ func (h *Handlers) Policy() auth.Policy {
 	return auth.Custom("partner", "/partner/login", h.IsPartner)
 }
 
+// SignedInContact is the id of the partner's contact signed in to the partner
+// space, 0 for none: who the audit names for the space's reads.
+func (h *Handlers) SignedInContact(r *http.Request) int64 {
+	c, err := h.currentContact(r.Context())
+	if err != nil || c == nil {
+		return 0
+	}
+	return c.ID
+}
+
 // currentContact is the signed-in partner contact, nil when none (or no longer
 // active, or left without a confirmed address).
 func (h *Handlers) currentContact(ctx context.Context) (*Contact, error) {

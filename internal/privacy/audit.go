@@ -54,8 +54,15 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 		if rec.Status >= 400 {
 			return
 		}
-		st := auth.Current(r.Context())
-		if st == nil {
+		var staff, contact any
+		if st := auth.Current(r.Context()); st != nil {
+			staff = st.ID
+		} else if h.PartnerContact != nil {
+			if id := h.PartnerContact(r); id != 0 {
+				contact = id
+			}
+		}
+		if staff == nil && contact == nil {
 			return
 		}
 		var learnerID any
@@ -70,8 +77,8 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 		}
 		// Written even if the client went away: what was read was sent.
 		ctx := context.WithoutCancel(r.Context())
-		if _, err := h.DB.ExecContext(ctx, `INSERT INTO audit_events (at, staff_id, action, learner_id, route, path, request_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.FormatTime(time.Now()), st.ID, action, learnerID, route, path,
+		if _, err := h.DB.ExecContext(ctx, `INSERT INTO audit_events (at, staff_id, partner_contact_id, action, learner_id, route, path,
+			request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, db.FormatTime(time.Now()), staff, contact, action, learnerID, route, path,
 			web.RequestID(r.Context())); err != nil {
 			h.Log.ErrorContext(ctx, "audit event not written", "action", action, "path", path, "err", err)
 		}
@@ -82,6 +89,9 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 type Event struct {
 	At        time.Time
 	StaffName string
+	// Partner names the partner's contact and organisation, for a read in
+	// the partner space ("" for staff).
+	Partner   string
 	StaffID   int64
 	Action    string
 	LearnerID int64
@@ -105,13 +115,14 @@ func Events(ctx context.Context, d *db.DB, staffID, learnerID int64, action stri
 	if action != "" {
 		where += " AND e.action = " + args.Add(action)
 	}
-	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(e.staff_id, 0), e.action,
-		COALESCE(e.learner_id, 0), e.path FROM audit_events e LEFT JOIN staff s ON s.id = e.staff_id
+	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(c.name || ' (' || o.name || ')', ''),
+		COALESCE(e.staff_id, 0), e.action, COALESCE(e.learner_id, 0), e.path FROM audit_events e LEFT JOIN staff s ON s.id = e.staff_id
+		LEFT JOIN partner_contacts c ON c.id = e.partner_contact_id LEFT JOIN partner_orgs o ON o.id = c.org_id
 		WHERE `+where+` ORDER BY e.at DESC, e.id DESC LIMIT `+args.Add(AuditPerPage+1)+` OFFSET `+args.Add(offset), args...))(
 		func(row db.Scanner) (*Event, error) {
 			e := &Event{}
 			var at string
-			err := row.Scan(&at, &e.StaffName, &e.StaffID, &e.Action, &e.LearnerID, &e.Path)
+			err := row.Scan(&at, &e.StaffName, &e.Partner, &e.StaffID, &e.Action, &e.LearnerID, &e.Path)
 			e.At = db.ParseTime(at).In(paris)
 			return e, err
 		})

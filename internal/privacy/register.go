@@ -144,9 +144,12 @@ func Undeclared(tables []string) []string {
 	return out
 }
 
-// Handlers serve the register.
+// Handlers serve the register, the audit and the access export.
 type Handlers struct {
 	web.Deps
+	// PartnerContact is the partner's contact signed in to the partner space
+	// (0 for none), whom the audit names for the space's reads.
+	PartnerContact func(r *http.Request) int64
 }
 
 // RegisterPage is the register of processing activities, generated from the
