@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/web"
 )
 
 // The payments of HelloAsso's API v5 (GET /organizations/{slug}/payments), as
@@ -168,7 +169,7 @@ func ImportHelloAsso(ctx context.Context, d *db.DB, r io.Reader, by int64) (*Imp
 			rep.Skipped++
 			continue
 		}
-		g := haGift{row: len(rep.Rows), id: row.ID, cents: *p.Amount - p.AmountTip, on: on.In(paris), method: "helloasso",
+		g := haGift{row: len(rep.Rows), id: row.ID, cents: *p.Amount - p.AmountTip, on: on.In(web.Paris), method: "helloasso",
 			refunded: refunded, receipt: strings.TrimSpace(p.FiscalReceiptURL)}
 		g.donor = Donor{Kind: Individual, FirstName: strings.TrimSpace(p.Payer.FirstName), LastName: strings.TrimSpace(p.Payer.LastName),
 			Email: strings.ToLower(strings.TrimSpace(p.Payer.Email)), Address: strings.TrimSpace(p.Payer.Address),
@@ -214,16 +215,6 @@ func ImportHelloAsso(ctx context.Context, d *db.DB, r io.Reader, by int64) (*Imp
 	}
 	return rep, nil
 }
-
-// paris is the association's time zone: a payment at 00:30 on 1 January in
-// Paris is a gift of the new year.
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
 
 // countryCode turns HelloAsso's country (an ISO 3166 alpha-3 code, "FRA") into
 // the two letters donors keep; unknown ones are kept as they are.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"tremplin/internal/platform/web"
 )
 
 // HelloAsso's back office exports payments as a spreadsheet (CSV, ";"
@@ -131,7 +133,7 @@ func haCSV(raw []byte) ([]haPayment, []string, error) {
 // an ISO date) into the API's form; "" when it is not a date.
 func csvDate(s string) string {
 	for _, layout := range []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "02/01/2006", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, paris); err == nil {
+		if t, err := time.ParseInLocation(layout, s, web.Paris); err == nil {
 			return t.Format(time.RFC3339)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -172,7 +173,7 @@ func (h *Handlers) AddSessionPage(w http.ResponseWriter, r *http.Request) {
 		Start: f.Get("session_start"), End: f.Get("session_end")}
 	f.Required("session_kind", "session_on", "session_start", "session_end")
 	f.MaxLength("session_topic", 300)
-	if s.Kind != "" && !contains(SessionKinds, s.Kind) {
+	if s.Kind != "" && !slices.Contains(SessionKinds, s.Kind) {
 		f.Fail("session_kind", "form.choose")
 	}
 	s.On = h.dateField(f, "session_on", false)
@@ -280,15 +281,6 @@ func (h *Handlers) answered(w http.ResponseWriter, r *http.Request, a *Agreement
 		return
 	}
 	http.Redirect(w, r, agreementPath(a.DonorID, a.ID)+anchor, http.StatusSeeOther)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // SheetPDF prints a session's named attendance sheet, to be signed by each

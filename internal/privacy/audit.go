@@ -14,15 +14,6 @@ import (
 	"tremplin/internal/platform/web"
 )
 
-// paris is the association's clock, which the audit's times are read in.
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // KeepAudit is how long the audit of reads and changes is kept.
 const KeepAudit = 365 * 24 * time.Hour
 
@@ -123,7 +114,7 @@ func Events(ctx context.Context, d *db.DB, staffID, learnerID int64, action stri
 			e := &Event{}
 			var at string
 			err := row.Scan(&at, &e.StaffName, &e.Partner, &e.StaffID, &e.Action, &e.LearnerID, &e.Path)
-			e.At = db.ParseTime(at).In(paris)
+			e.At = db.ParseTime(at).In(web.Paris)
 			return e, err
 		})
 }
