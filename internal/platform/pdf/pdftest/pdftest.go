@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -49,8 +50,9 @@ func Plain(s string) string {
 	return norm.NFKC.String(s)
 }
 
-// Fonts lists the names of the fonts a PDF embeds, as poppler's pdffonts
-// reads them.
+// Fonts lists the names of the fonts a PDF uses, as poppler's pdffonts
+// reads them, sorted: the order in which a writer lists its fonts is not
+// something a reader notices.
 func Fonts(t testing.TB, body []byte) []string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "doc.pdf")
@@ -67,6 +69,7 @@ func Fonts(t testing.TB, body []byte) []string {
 			names = append(names, f[0])
 		}
 	}
+	slices.Sort(names)
 	return names
 }
 
