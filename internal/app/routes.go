@@ -204,6 +204,9 @@ func (a *App) routeTable() []Route {
 		{"GET /learners/{id}/positioning", staff, a.Positioning.History},
 		// Everything held about the person, for their right of access.
 		{"GET /learners/{id}/access.json", staff, a.Privacy.AccessJSON},
+		// … and the same to read or print, in the person's language.
+		{"GET /learners/{id}/access", staff, a.Privacy.AccessPage},
+		{"GET /learners/{id}/access.pdf", staff, a.Privacy.AccessPDF},
 		{"GET /learners/{id}/positioning/new", staff, a.Positioning.TestNew},
 		{"POST /learners/{id}/positioning/new", staff, a.Positioning.TestSave},
 		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
@@ -442,10 +445,13 @@ func (a *App) routeTable() []Route {
 // people's data (DOMAIN.md, Privacy), "" for nothing: every page of a
 // learner's file, its positioning results, every change to it, the referrals
 // (staff's, and a partner's page of a person it referred), and every list or
-// sheet of names downloaded (the partner space's list included).
+// sheet of names downloaded (the partner space's list included), and a
+// person's data exported for them.
 func auditOf(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	switch {
+	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/access"):
+		return privacy.PersonExport
 	case method == "GET" && strings.HasSuffix(path, ".json"):
 		return privacy.Export
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/positioning/"):

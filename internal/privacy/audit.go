@@ -25,10 +25,13 @@ const (
 	ReferralRead    = "read_referral"
 	ReferralChange  = "change_referral"
 	Export          = "export"
+	// PersonExport is everything held about a person, exported for them
+	// (their right of access): JSON, page or PDF.
+	PersonExport = "export_person"
 )
 
 // Actions lists the audit's actions, in the order the search offers them.
-var Actions = []string{LearnerRead, PositioningRead, LearnerChange, ReferralRead, ReferralChange, Export}
+var Actions = []string{LearnerRead, PositioningRead, LearnerChange, ReferralRead, ReferralChange, Export, PersonExport}
 
 // Audited wraps a route's handler so that each request it answers without
 // an error (a page shown, a change made, a file sent) leaves an audit event:
