@@ -30,3 +30,27 @@ func TestRegisterOfProcessingOnAPhone(t *testing.T) {
 		}
 	}
 }
+
+// A person's data, to read or print, comes in their language whoever signs
+// in: a French adviser prints an Arabic speaker's in Arabic, right to left,
+// and a French speaker's in French. Both fit a phone and pass axe.
+func TestPersonsDataInTheirLanguageOnAPhone(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	b.expectLang("fr", "ltr")
+	b.visit("login", "/login")
+	b.signIn("karim.lille@tremplin.example")
+	ctx := context.Background()
+	var learner int64
+	b.app.DB.QueryRowContext(ctx, `SELECT MIN(l.id) FROM learners l JOIN antennas a ON a.id = l.antenna_id WHERE a.name = 'Lille'`).Scan(&learner)
+	b.visit("the file", fmt.Sprint("/learners/", learner))
+	for _, lang := range []struct{ lang, dir string }{{"fr", "ltr"}, {"ar", "rtl"}} {
+		if _, err := b.app.DB.ExecContext(ctx, "UPDATE learners SET lang = $1 WHERE id = $2", lang.lang, learner); err != nil {
+			t.Fatal(err)
+		}
+		b.expectLang(lang.lang, lang.dir)
+		path := fmt.Sprint("/learners/", learner, "/access")
+		if status := b.visit("the person's data "+lang.lang, path); status != 200 {
+			t.Errorf("%s: HTTP %d", path, status)
+		}
+	}
+}
