@@ -79,6 +79,18 @@ func TestReadableAccessInThePersonsLanguage(t *testing.T) {
 					t.Errorf("the %s page lacks %q", c.lang, want)
 				}
 			}
+			// Karim is named among those who opened the file, with his role; a
+			// table no section presents (the links of the convocation's SMS)
+			// is in the other data.
+			readers := page[strings.Index(page, `aria-labelledby="a-readers"`):]
+			readers = readers[:strings.Index(readers, "</section>")]
+			role := i18n.For(c.lang).T("role.adviser")
+			if !strings.Contains(readers, "Karim Benhaddou — "+role) || !strings.Contains(readers, i18n.For(c.lang).T("privacy.action.read_file")) {
+				t.Errorf("the %s page does not say Karim (%s) read the file:\n%s", c.lang, role, readers)
+			}
+			if other := page[strings.Index(page, `aria-labelledby="a-other"`):]; !strings.Contains(other, "reply_links") {
+				t.Errorf("the %s page's other data lacks the reply links", c.lang)
+			}
 			if c.lang == "en" && strings.Contains(page, "Qui a consulté votre dossier") {
 				t.Error("the English page has French section titles")
 			}
@@ -95,6 +107,9 @@ func TestReadableAccessInThePersonsLanguage(t *testing.T) {
 				if !strings.Contains(text, pdftest.Letters(want)) {
 					t.Errorf("the %s PDF lacks %q:\n%s", c.lang, want, text)
 				}
+			}
+			if readers := text[strings.Index(text, pdftest.Letters(c.titles[2])):]; !strings.Contains(readers, pdftest.Letters("Karim Benhaddou")) {
+				t.Errorf("the %s PDF does not name Karim among who read the file", c.lang)
 			}
 			// The title starts at the right margin in Arabic, the left one in English.
 			left, right := topLine(t, []byte(p.body))
