@@ -121,8 +121,8 @@ func ReadableAccess(ctx context.Context, d *db.DB, learnerID int64, now time.Tim
 	items = []Item{{Facts: []Fact{{p.T("privacy.access.registered"), b.when(l["created_at"])},
 		{p.T("privacy.access.source"), b.code("walkin.source.", str(l, "source"))}}}}
 	for _, h := range held["registrations_held"] {
-		items = append(items, Item{Heading: b.when(h["created_at"]), Facts: []Fact{{p.T("privacy.access.held"), b.when(h["created_at"])},
-			{p.T("privacy.access.decision"), str(h, "decision")}, {p.T("privacy.access.decided_at"), b.when(h["decided_at"])}}})
+		items = append(items, Item{Facts: []Fact{{p.T("privacy.access.held"), b.when(h["created_at"])},
+			{p.T("privacy.access.decision"), b.code("privacy.access.decision.", str(h, "decision"))}, {p.T("privacy.access.decided_at"), b.when(h["decided_at"])}}})
 	}
 	for _, h := range sorted(held["learner_history"], "at") {
 		what := b.code("learner.event.", str(h, "kind"))
