@@ -73,9 +73,9 @@ type Kept struct {
 	Key    string // privacy.kind.<key>
 	Months int    // a dated period (retention_periods), 0 for a fixed one
 	Fixed  string // privacy.period.<code> for a fixed one
-	Count  int64  // what the next run removes or anonymises
-	Held   int64  // files due but kept by a legal hold
-	Listed int64  // files the next run puts on the notice list
+	Count  int    // what the next run removes or anonymises
+	Held   int    // files due but kept by a legal hold
+	Listed int    // files the next run puts on the notice list
 	Manual bool   // never removed by Tremplin: staff do, once the period is over
 }
 
@@ -86,10 +86,11 @@ func Retained(ctx context.Context, d *db.DB, now time.Time) ([]Kept, error) {
 		m, _ := Period(ctx, d, kind, now)
 		return m
 	}
-	count := func(q string, args ...any) int64 {
-		var n int64
-		if err := d.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-			return -1
+	var failed error
+	count := func(q string, args ...any) int {
+		var n int
+		if err := d.QueryRowContext(ctx, q, args...).Scan(&n); err != nil && failed == nil {
+			failed = err
 		}
 		return n
 	}
@@ -127,7 +128,7 @@ func Retained(ctx context.Context, d *db.DB, now time.Time) ([]Kept, error) {
 		{Key: "signin_links", Fixed: "one_day_after_expiry", Count: count(`SELECT COUNT(*) FROM signin_links WHERE expires_at < $1`,
 			db.FormatTime(now.Add(-24*time.Hour)))},
 	}
-	return out, nil
+	return out, failed
 }
 
 // RetentionPage lists every kind of personal data, its period and what the
