@@ -73,7 +73,7 @@ const lastActivity = `(SELECT MAX(x.at) FROM (
 const stillListed = `l.retention_due_on <> '' AND ` + lastActivity + ` < l.retention_listed_at`
 
 // Holds are the legal grounds for keeping a learner's file as it is, each an
-// SQL condition on learners l with $1 the moment: the purge waits while one
+// SQL condition on learners l with $1 and $2 from holdBounds: the purge waits while one
 // holds, and erasure on request is refused with its reason
 // (privacy.hold.<code>).
 //   - certifying_attendance: the person attended a certifying course (a
@@ -90,12 +90,12 @@ var Holds = []struct{ Code, Where string }{
 	{"certifying_attendance", `EXISTS (SELECT 1 FROM attendance a JOIN meetings m ON m.id = a.meeting_id
 		JOIN cohorts c ON c.id = m.cohort_id JOIN programmes p ON p.id = c.programme_id
 		WHERE a.learner_id = l.id AND a.mark IN ('present', 'late') AND p.certifying
-		AND c.ends_on >= $2)`},
+		AND c.ends_on >= $1)`},
 	{"donated_device", `EXISTS (SELECT 1 FROM donated_devices dd JOIN gifts g ON g.id = dd.gift_id
-		WHERE dd.learner_id = l.id AND g.received_on >= $3)`},
+		WHERE dd.learner_id = l.id AND g.received_on >= $2)`},
 }
 
-// holdBounds are the days from which a hold still applies ($2, $3 of Holds).
+// holdBounds are the days from which a hold still applies ($1, $2 of Holds).
 func holdBounds(ctx context.Context, q db.Execer, now time.Time) (attendance, gifts string, err error) {
 	funded, err := Period(ctx, q, FundedAttendance, now)
 	if err != nil {
@@ -126,9 +126,8 @@ func HoldsOf(ctx context.Context, q db.Execer, learnerID int64, now time.Time) (
 	for i := range held {
 		ptrs[i] = &held[i]
 	}
-	// Every hold names $2 and $3 once at least, whichever it uses.
-	if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM learners l WHERE l.id = $1 AND $2 <> '' AND $3 <> ''`,
-		learnerID, att, gifts).Scan(ptrs...); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM learners l WHERE l.id = $3`,
+		att, gifts, learnerID).Scan(ptrs...); err != nil {
 		return nil, db.NotFound(err)
 	}
 	var out []string
@@ -255,12 +254,36 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 		return c, err
 	}
 	today := now.UTC().Format(time.DateOnly)
+	// The files due are walked in the order of their day (a keyset on the
+	// partial index), so that those kept by new activity or a hold are read
+	// once, not at every batch.
+	lastDue, lastID := "", int64(0)
 	for {
-		var n int
+		var n, seen int
 		err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
-			ids, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT l.id FROM learners l WHERE l.retention_due_on <> '' AND l.retention_due_on <= $1
-				AND l.anonymised_at = '' AND `+stillListed+` AND `+notHeld()+` ORDER BY l.retention_due_on, l.id LIMIT `+strconv.Itoa(batch),
-				today, att, gifts))(func(row db.Scanner) (int64, error) {
+			type due struct {
+				id  int64
+				day string
+			}
+			cands, err := db.Collect[due](tx.QueryContext(ctx, `SELECT id, retention_due_on FROM learners
+				WHERE retention_due_on <> '' AND retention_due_on <= $1 AND anonymised_at = ''
+				AND (retention_due_on > $2 OR (retention_due_on = $2 AND id > $3))
+				ORDER BY retention_due_on, id LIMIT `+strconv.Itoa(batch), today, lastDue, lastID))(func(row db.Scanner) (due, error) {
+				var c due
+				return c, row.Scan(&c.id, &c.day)
+			})
+			if err != nil || len(cands) == 0 {
+				return err
+			}
+			seen = len(cands)
+			lastDue, lastID = cands[len(cands)-1].day, cands[len(cands)-1].id
+			args := db.Args{att, gifts}
+			list := make([]int64, len(cands))
+			for i, c := range cands {
+				list[i] = c.id
+			}
+			ids, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT l.id FROM learners l WHERE `+stillListed+` AND `+notHeld()+`
+				AND l.id IN (`+db.InList(&args, list)+`)`, args...))(func(row db.Scanner) (int64, error) {
 				var id int64
 				return id, row.Scan(&id)
 			})
@@ -274,7 +297,7 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 			return c, err
 		}
 		c.Anonymised += int64(n)
-		if n < batch {
+		if seen < batch {
 			break
 		}
 	}
@@ -331,14 +354,21 @@ func Anonymise(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) erro
 	for i, id := range ids {
 		list[i] = strconv.FormatInt(id, 10)
 	}
-	in := "(" + strings.Join(list, ", ") + ")"
-	people := "(SELECT id FROM learners WHERE id IN " + in + " OR merged_into IN " + in + ")"
+	merged, err := db.Collect[string](tx.QueryContext(ctx, "SELECT CAST(id AS TEXT) FROM learners WHERE merged_into IN ("+strings.Join(list, ", ")+")"))(
+		func(row db.Scanner) (string, error) {
+			var id string
+			return id, row.Scan(&id)
+		})
+	if err != nil {
+		return err
+	}
+	people := "(" + strings.Join(append(list, merged...), ", ") + ")"
 	steps := []string{
 		`UPDATE learners SET first_name = '` + Anonymous + `', last_name = '', phone = '', email = '', birth_year = 0, postcode = '', town = '',
 			languages = '', french_level = '', situations = '', equipment = '', availabilities = '', heard_from = '', status_reason = '',
 			first_key = '', last_key = '', gender = '', duplicate_of = NULL, assigned_to = NULL, phone_undeliverable_at = '',
 			retention_due_on = '', retention_listed_at = '', retention_told_at = '', anonymised_at = $1 WHERE id IN ` + people,
-		`DELETE FROM learner_secondary_contacts WHERE learner_id IN ` + people + ` OR from_learner_id IN ` + people,
+		`DELETE FROM learner_secondary_contacts WHERE learner_id IN ` + people,
 		`DELETE FROM learner_notes WHERE learner_id IN ` + people,
 		`DELETE FROM learner_keys WHERE learner_id IN ` + people,
 		`DELETE FROM booking_links WHERE learner_id IN ` + people,

@@ -100,15 +100,15 @@ func Retained(ctx context.Context, d *db.DB, now time.Time) ([]Kept, error) {
 		return nil, err
 	}
 	today := now.UTC().Format(time.DateOnly)
-	due := `SELECT COUNT(*) FROM learners l WHERE l.retention_due_on <> '' AND l.retention_due_on <= $1 AND l.anonymised_at = '' AND ` + stillListed
+	due := `SELECT COUNT(*) FROM learners l WHERE l.retention_due_on <> '' AND l.retention_due_on <= $3 AND l.anonymised_at = '' AND ` + stillListed
 	cut := db.FormatTime(now.AddDate(0, -files, NoticeDays))
 	auditBefore := db.FormatTime(now.AddDate(0, -period(AuditEvents), 0))
 	unix := now.Unix()
 	vol := db.FormatTime(now.Add(-volunteers.KeepVolunteers))
 	out := []Kept{
 		{Key: LearnerFiles, Months: files,
-			Count: count(due+` AND `+notHeld(), today, att, gifts),
-			Held:  count(due+` AND NOT (`+notHeld()+`)`, today, att, gifts),
+			Count: count(due+` AND `+notHeld(), att, gifts, today),
+			Held:  count(due+` AND NOT (`+notHeld()+`)`, att, gifts, today),
 			Listed: count(`SELECT COUNT(*) FROM learners l WHERE l.merged_into IS NULL AND l.anonymised_at = '' AND l.retention_due_on = ''
 				AND l.created_at < $1 AND l.updated_at < $1 AND `+lastActivity+` < $1`, cut)},
 		{Key: FundedAttendance, Months: period(FundedAttendance), Manual: true},

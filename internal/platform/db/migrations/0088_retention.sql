@@ -31,6 +31,8 @@ ALTER TABLE learners ADD COLUMN retention_due_on TEXT NOT NULL DEFAULT '';
 ALTER TABLE learners ADD COLUMN retention_listed_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE learners ADD COLUMN retention_told_at TEXT NOT NULL DEFAULT '';
 CREATE INDEX learners_retention_due ON learners (retention_due_on, antenna_id, id) WHERE retention_due_on <> '';
+-- The duplicates merged into a file go with it.
+CREATE INDEX learners_merged_into ON learners (merged_into) WHERE merged_into IS NOT NULL;
 
 -- The statistics' row of each anonymised person, as it was derived just before
 -- (impact.Freeze): the derivation of the dashboards' counters reads it instead of
