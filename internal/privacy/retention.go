@@ -20,7 +20,6 @@ import (
 const (
 	LearnerFiles = "learner_files"
 	AuditEvents  = "audit_events"
-	Volunteers   = "volunteers"
 	TaxReceipts  = "tax_receipts"
 )
 

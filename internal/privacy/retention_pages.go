@@ -114,7 +114,7 @@ func Retained(ctx context.Context, d *db.DB, now time.Time) ([]Kept, error) {
 		{Key: FundedAttendance, Months: period(FundedAttendance), Manual: true},
 		{Key: AuditEvents, Months: period(AuditEvents), Count: count(`SELECT COUNT(*) FROM audit_events WHERE at < $1`, auditBefore)},
 		{Key: "referral_logs", Fixed: "with_file"},
-		{Key: Volunteers, Months: period(Volunteers), Count: count(`SELECT COUNT(*) FROM volunteers WHERE
+		{Key: "volunteers", Fixed: "two_years", Count: count(`SELECT COUNT(*) FROM volunteers WHERE
 			(state = 'declined' AND COALESCE(decided_at, created_at) < $1) OR (state = 'pending' AND created_at < $1)
 			OR (state = 'left' AND COALESCE(decided_at, created_at) < $1 AND email <> 'anonymised@volunteer.invalid')`, vol)},
 		{Key: "civic_applications", Fixed: "two_years", Count: count(`SELECT COUNT(*) FROM civic_applications a WHERE updated_at < $1

@@ -15,7 +15,6 @@ CREATE TABLE retention_periods (
 INSERT INTO retention_periods (kind, valid_from, months) VALUES
     ('learner_files', '2018-05-25', 24),
     ('audit_events', '2018-05-25', 12),
-    ('volunteers', '2018-05-25', 24),
     ('tax_receipts', '2018-05-25', 72),
     ('funded_attendance', '2018-05-25', 36);
 
