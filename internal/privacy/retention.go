@@ -68,8 +68,12 @@ const lastActivity = `(SELECT MAX(x.at) FROM (
 	UNION ALL SELECT MAX(updated_at) FROM enrolments WHERE learner_id = l.id
 	UNION ALL SELECT MAX(taken_at) FROM positioning_tests WHERE learner_id = l.id) x)`
 
-// stillListed holds for a listed file l without activity since it was listed.
-const stillListed = `l.retention_due_on <> '' AND ` + lastActivity + ` < l.retention_listed_at`
+// stillQuiet holds for a file l without activity since it was listed, and
+// stillListed for a listed one.
+const (
+	stillQuiet  = lastActivity + ` < l.retention_listed_at`
+	stillListed = `l.retention_due_on <> '' AND ` + stillQuiet
+)
 
 // Holds are the legal grounds for keeping a learner's file as it is, each an
 // SQL condition on learners l with $1 and $2 from holdBounds: the purge waits while one
@@ -200,11 +204,24 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 			lang, off                           string
 		}
 		var files []file
+		var step []int64
 		err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
+			// A step of ids by the primary key, then the inactive among them:
+			// whatever indexes the conditions tempt the planner with, the walk
+			// reads each file once.
+			step, err = db.Collect[int64](tx.QueryContext(ctx, `SELECT id FROM learners WHERE id > $1 ORDER BY id LIMIT `+strconv.Itoa(batch), after))(
+				func(row db.Scanner) (int64, error) {
+					var id int64
+					return id, row.Scan(&id)
+				})
+			if err != nil || len(step) == 0 {
+				return err
+			}
+			args := db.Args{cut}
 			files, err = db.Collect[file](tx.QueryContext(ctx, `SELECT l.id, l.antenna_id, `+lastActivity+`, l.first_name, l.last_name, l.phone,
 				l.email, l.lang, l.messages_off_at FROM learners l
-				WHERE l.id > $1 AND l.merged_into IS NULL AND l.anonymised_at = '' AND l.retention_due_on = ''
-				AND l.created_at < $2 AND l.updated_at < $2 AND `+lastActivity+` < $2 ORDER BY l.id LIMIT `+strconv.Itoa(batch), after, cut))(
+				WHERE l.id IN (`+db.InList(&args, step)+`) AND l.merged_into IS NULL AND l.anonymised_at = '' AND l.retention_due_on = ''
+				AND l.created_at < $1 AND l.updated_at < $1 AND `+lastActivity+` < $1`, args...))(
 				func(row db.Scanner) (file, error) {
 					var f file
 					return f, row.Scan(&f.id, &f.antenna, &f.last, &f.first, &f.lastName, &f.phone, &f.email, &f.lang, &f.off)
@@ -240,10 +257,10 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 			return c, err
 		}
 		c.Listed += int64(len(files))
-		if len(files) < batch {
+		if len(step) < batch {
 			break
 		}
-		after = files[len(files)-1].id
+		after = step[len(step)-1]
 	}
 
 	// Anonymised, a batch at a time: the listed files due, still without
@@ -281,7 +298,7 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 			for i, c := range cands {
 				list[i] = c.id
 			}
-			ids, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT l.id FROM learners l WHERE `+stillListed+` AND `+notHeld()+`
+			ids, err := db.Collect[int64](tx.QueryContext(ctx, `SELECT l.id FROM learners l WHERE `+stillQuiet+` AND `+notHeld()+`
 				AND l.id IN (`+db.InList(&args, list)+`)`, args...))(func(row db.Scanner) (int64, error) {
 				var id int64
 				return id, row.Scan(&id)
