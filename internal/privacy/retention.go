@@ -229,22 +229,33 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionCounts, er
 			if err != nil {
 				return err
 			}
+			if len(files) == 0 {
+				return nil
+			}
 			var out []messages.Message
-			for _, f := range files {
+			// One statement for the batch: the days and times are of our own
+			// making (dates and RFC 3339), written as literals.
+			var dues, tolds, ids strings.Builder
+			for i, f := range files {
 				due := db.ParseTime(f.last).AddDate(0, months, 0).UTC().Format(time.DateOnly)
 				due = max(due, earliest)
 				told := ""
 				if f.off == "" && (f.phone != "" || f.email != "") && r.Outbox != nil {
 					told = stamp
+					c.Told++
 					out = append(out, notices(f.id, f.antenna, f.lang, f.first, f.lastName, f.phone, f.email, due)...)
 				}
-				if _, err := tx.ExecContext(ctx, `UPDATE learners SET retention_due_on = $1, retention_listed_at = $2, retention_told_at = $3
-					WHERE id = $4`, due, stamp, told, f.id); err != nil {
-					return err
+				id := strconv.FormatInt(f.id, 10)
+				if i > 0 {
+					ids.WriteString(", ")
 				}
-				if told != "" {
-					c.Told++
-				}
+				ids.WriteString(id)
+				dues.WriteString(" WHEN " + id + " THEN '" + due + "'")
+				tolds.WriteString(" WHEN " + id + " THEN '" + told + "'")
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE learners SET retention_due_on = CASE id`+dues.String()+` END,
+				retention_told_at = CASE id`+tolds.String()+` END, retention_listed_at = $1 WHERE id IN (`+ids.String()+`)`, stamp); err != nil {
+				return err
 			}
 			if len(out) > 0 {
 				if _, err := r.Outbox.Add(ctx, tx, out...); err != nil {
