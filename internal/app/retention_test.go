@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -327,6 +328,43 @@ func TestErasureOnRequest(t *testing.T) {
 		}
 		if p := s.signIn("manager.paris@tremplin.example").get(path); p.status != http.StatusNotFound {
 			t.Errorf("another antenna's manager: %d", p.status)
+		}
+	})
+}
+
+// A purge stopped in the middle of a batch (its transaction not committed)
+// leaves every file of the batch as it was: none half anonymised, no
+// statistics row frozen; the next run does the whole batch.
+func TestAnonymisationStoppedMidwayLeavesTheFilesWhole(t *testing.T) {
+	t.Parallel()
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		ids := s.ids("SELECT id FROM learners WHERE merged_into IS NULL AND anonymised_at = '' ORDER BY id LIMIT 5")
+		names := s.count("SELECT COUNT(*) FROM learners WHERE first_name <> '—' AND phone <> '' AND id IN ($1, $2, $3, $4, $5)",
+			ids[0], ids[1], ids[2], ids[3], ids[4])
+		stop := errors.New("killed")
+		err := s.app.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if err := privacy.Anonymise(ctx, tx, ids, time.Now()); err != nil {
+				return err
+			}
+			return stop
+		})
+		if !errors.Is(err, stop) {
+			t.Fatal(err)
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners WHERE first_name <> '—' AND phone <> '' AND id IN ($1, $2, $3, $4, $5)",
+			ids[0], ids[1], ids[2], ids[3], ids[4]); n != names || n != 5 {
+			t.Errorf("%d of 5 files whole after the stop", n)
+		}
+		if n := s.count("SELECT COUNT(*) FROM impact_frozen"); n != 0 {
+			t.Errorf("%d statistics rows frozen", n)
+		}
+		if err := s.app.DB.Tx(ctx, func(tx *sql.Tx) error { return privacy.Anonymise(ctx, tx, ids, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+		if n := s.count("SELECT COUNT(*) FROM learners WHERE anonymised_at <> '' AND phone = '' AND id IN ($1, $2, $3, $4, $5)",
+			ids[0], ids[1], ids[2], ids[3], ids[4]); n != 5 {
+			t.Errorf("%d of 5 files anonymised by the next run", n)
 		}
 	})
 }
