@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// The register of processing activities and the audit of reads fit a phone
+// The register of processing activities, the audit of reads, the retention
+// periods, the files about to be anonymised and the erasure page fit a phone
 // and pass axe, in French and in Arabic (right to left), table and field names
 // and paths left to right.
 func TestRegisterOfProcessingOnAPhone(t *testing.T) {
@@ -23,7 +24,10 @@ func TestRegisterOfProcessingOnAPhone(t *testing.T) {
 		if lang.lang != "fr" {
 			b.chooseLanguage(lang.lang)
 		}
-		for _, path := range []string{"/privacy/register", "/privacy/audit", "/privacy/audit?action=read_file"} {
+		// The periods, the files about to be anonymised (the demo lists one),
+		// and the page that erases a file on request.
+		for _, path := range []string{"/privacy/register", "/privacy/audit", "/privacy/audit?action=read_file", "/privacy/retention",
+			"/privacy/notices", fmt.Sprint("/learners/", learner, "/erase")} {
 			if status := b.visit(path+" "+lang.lang, path); status != 200 {
 				t.Errorf("%s: HTTP %d", path, status)
 			}

@@ -245,7 +245,8 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
-	a.Privacy = &privacy.Handlers{Deps: deps, PartnerContact: a.Partners.SignedInContact}
+	a.Privacy = &privacy.Handlers{Deps: deps, PartnerContact: a.Partners.SignedInContact, Now: cfg.Now,
+		Retention: &privacy.Retention{DB: d, Outbox: a.Outbox, Log: cfg.Log}}
 	a.Exports = &exports.Handlers{Deps: deps}
 	a.Messages = &messages.Handlers{Deps: deps, Secret: cfg.SMSSecret}
 	a.Appointments = &appointments.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
@@ -268,7 +269,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &training.Lapser{H: a.Training})
 	river.AddWorker(workers, &civic.Forgetter{DB: d})
 	river.AddWorker(workers, &volunteers.Forgetter{DB: d})
-	river.AddWorker(workers, &privacy.Purger{DB: d})
+	river.AddWorker(workers, &privacy.Purger{DB: d, Retention: a.Privacy.Retention, Now: cfg.Now})
 	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
 		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic(),

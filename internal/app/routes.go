@@ -207,6 +207,10 @@ func (a *App) routeTable() []Route {
 		// … and the same to read or print, in the person's language.
 		{"GET /learners/{id}/access", staff, a.Privacy.AccessPage},
 		{"GET /learners/{id}/access.pdf", staff, a.Privacy.AccessPDF},
+		// Erasure on request: managers and admins only, a second pair of eyes
+		// on what cannot be undone; refused where the law keeps the file.
+		{"GET /learners/{id}/erase", managers, a.Privacy.EraseForm},
+		{"POST /learners/{id}/erase", managers, a.Privacy.Erase},
 		{"GET /learners/{id}/positioning/new", staff, a.Positioning.TestNew},
 		{"POST /learners/{id}/positioning/new", staff, a.Positioning.TestSave},
 		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
@@ -337,6 +341,10 @@ func (a *App) routeTable() []Route {
 		{"GET /privacy/register", admins, a.Privacy.RegisterPage},
 		// Who read or changed what of the people served (auditOf, below).
 		{"GET /privacy/audit", admins, a.Privacy.AuditPage},
+		// Each kind of data, its period and what the next daily run removes.
+		{"GET /privacy/retention", admins, a.Privacy.RetentionPage},
+		// The files about to be anonymised, in the viewer's antennas.
+		{"GET /privacy/notices", staff, a.Privacy.NoticesPage},
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
@@ -458,6 +466,8 @@ func auditOf(pattern string) string {
 		return privacy.PositioningRead
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}"):
 		return privacy.LearnerRead
+	case method == "POST" && path == "/learners/{id}/erase":
+		return privacy.Erasure
 	case method == "POST" && strings.HasPrefix(path, "/learners/{id}"):
 		return privacy.LearnerChange
 	case method == "GET" && (strings.HasPrefix(path, "/referrals/{id}") || strings.HasPrefix(path, "/partner/people/{id}")):
