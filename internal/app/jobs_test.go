@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/platform/db"
 )
 
 var companyLink = regexp.MustCompile(`/company/login/[A-Za-z0-9]+(\?next=[^\s]+)?`)
@@ -229,4 +230,40 @@ func TestStaffPostOffersAndGiveAccess(t *testing.T) {
 			t.Error("a link went to a contact without access")
 		}
 	})
+}
+
+// The company space's pages, with their stylesheet, weigh at most 30 KB on the
+// wire, in French and in Arabic (the offer form carries the ROME's 532 jobs for
+// the browser to suggest).
+func TestCompanyPagesAreLight(t *testing.T) {
+	s := newSite(t, db.SQLite)
+	b := s.recruiterSignIn(demo.DemoRecruiter)
+	if b == nil {
+		t.Fatal("no link for the recruiter")
+	}
+	own := s.id(`SELECT MAX(o.id) FROM job_offers o JOIN donors d ON d.id = o.donor_id WHERE d.org_name = 'Numérique Solidaire SAS'`)
+	for _, lang := range []string{"fr", "ar"} {
+		b.post("/lang", url.Values{"lang": {lang}, "next": {"/company"}})
+		for _, path := range []string{"/company/login", "/company", "/company/jobs/new", "/company/jobs/" + own, "/company/jobs/" + own + "/edit"} {
+			who := b
+			if path == "/company/login" {
+				who = s.browser()
+				who.post("/lang", url.Values{"lang": {lang}, "next": {path}})
+			}
+			n, h, body := rawGet(t, s, who, path)
+			if h.Get("Content-Encoding") != "gzip" {
+				t.Errorf("%s is not compressed", path)
+			}
+			m := stylesheet.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("%s: no hashed stylesheet", path)
+			}
+			css, _, _ := rawGet(t, s, b, m[1])
+			if total := n + css; total > 30*1024 {
+				t.Errorf("%s (%s) weighs %d bytes with its stylesheet, over 30 KB", path, lang, total)
+			} else {
+				t.Logf("%s (%s): %d B html + %d B css = %d B (compressed; %d B html uncompressed)", path, lang, n, css, n+css, len(body))
+			}
+		}
+	}
 }
