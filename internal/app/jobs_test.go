@@ -112,8 +112,15 @@ func TestRecruiterPostsOffersInTheCompanySpace(t *testing.T) {
 		b.post("/lang", url.Values{"lang": {"fr"}, "next": {"/company"}})
 		good := offerForm("Développeur·se back-end", "M1805 Études et développement informatique", "59000 Lille",
 			morning().AddDate(0, 1, 0).Format(time.DateOnly))
+		// Sent twice (a double tap), the form posts one offer.
+		good.Set("once", valueOf(b.get("/company/jobs/new").body, "once"))
+		before := s.count("SELECT COUNT(*) FROM job_offers")
 		p = b.post("/company/jobs", good)
 		loc := p.header.Get("Location")
+		if again := b.post("/company/jobs", good); again.header.Get("Location") != loc || s.count("SELECT COUNT(*) FROM job_offers") != before+1 {
+			t.Errorf("the form sent twice: %d offers more, sent to %q", s.count("SELECT COUNT(*) FROM job_offers")-before, again.header.Get("Location"))
+		}
+		good.Del("once")
 		if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/company/jobs/") {
 			t.Fatalf("posting: %d %v", p.status, errorsOf(p.body))
 		}
