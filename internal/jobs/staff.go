@@ -222,8 +222,11 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) {
 	}
 	back := "/companies/" + strconv.FormatInt(c.ID, 10) + "/recruitment"
 	contact := web.PathID(r, "recruiter")
-	var email string
-	if err := h.DB.QueryRowContext(ctx, "SELECT email FROM donor_contacts WHERE id = $1 AND donor_id = $2", contact, c.ID).Scan(&email); err != nil {
+	// The invitation goes in the company's language (the donor's) until the
+	// recruiter signs in in theirs.
+	var email, lang string
+	if err := h.DB.QueryRowContext(ctx, `SELECT c.email, d.lang FROM donor_contacts c JOIN donors d ON d.id = c.donor_id
+		WHERE c.id = $1 AND c.donor_id = $2`, contact, c.ID).Scan(&email, &lang); err != nil {
 		h.Render.Fail(w, r, db.NotFound(err))
 		return
 	}
@@ -232,7 +235,7 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	id, err := Grant(ctx, h.DB, c.ID, contact, st.ID, "fr")
+	id, err := Grant(ctx, h.DB, c.ID, contact, st.ID, lang)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
