@@ -30,6 +30,7 @@ import (
 	"tremplin/internal/exports"
 	"tremplin/internal/followups"
 	"tremplin/internal/impact"
+	"tremplin/internal/jobs"
 	"tremplin/internal/learners"
 	"tremplin/internal/opendata"
 	"tremplin/internal/org"
@@ -98,6 +99,7 @@ type App struct {
 	FollowUps    *followups.Handlers
 	Positioning  *positioning.Handlers
 	Partners     *partners.Handlers
+	Jobs         *jobs.Handlers
 	Impact       *impact.Handlers
 	OpenData     *opendata.Handlers
 	Privacy      *privacy.Handlers
@@ -207,6 +209,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		followups.Pages(),
 		positioning.Pages(),
 		partners.Pages(),
+		jobs.Pages(),
 		impact.Pages(),
 		opendata.Pages(),
 		privacy.Pages(),
@@ -243,6 +246,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Calendar = &calendar.Handlers{Deps: deps}
 	a.Positioning = &positioning.Handlers{Deps: deps}
 	a.Partners = &partners.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
+	a.Jobs = &jobs.Handlers{Deps: deps, Auth: a.Auth, Mail: mailer, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Impact = &impact.Handlers{Deps: deps, PartnerFunnel: "/partners/figures"}
 	a.OpenData = &opendata.Handlers{Deps: deps, BaseURL: cfg.BaseURL}
 	a.Privacy = &privacy.Handlers{Deps: deps, PartnerContact: a.Partners.SignedInContact, Now: cfg.Now,

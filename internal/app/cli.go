@@ -237,6 +237,8 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, withDemo bool) err
 		for _, l := range logins {
 			fmt.Fprintf(stdout, "  %-36s %-8s %s\n", l.Email, l.Role, l.Antenna)
 		}
+		fmt.Fprintf(stdout, "Company recruiters sign in at /company/login by emailed link (in the log): %s, %s\n",
+			demo.DemoRecruiter, demo.DemoOtherRecruiter)
 	}
 	go refreshImpact(ctx, a)
 	return a.Serve(ctx, ln)

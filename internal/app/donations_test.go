@@ -624,7 +624,7 @@ func TestDonorContacts(t *testing.T) {
 		if !strings.Contains(page, "Hélène Roux") || !strings.Contains(page, "helene.roux@numerique-solidaire.example") {
 			t.Fatalf("the contact is not on the company's page")
 		}
-		contact := s.id("SELECT id FROM donor_contacts WHERE donor_id = $1", company)
+		contact := s.id("SELECT id FROM donor_contacts WHERE donor_id = $1 AND name = 'Hélène Roux'", company)
 		if p := s.signIn("manager.bordeaux@tremplin.example").post(base+"/contacts/"+contact+"/remove", nil); p.status != http.StatusNotFound {
 			t.Errorf("Bordeaux removes Lille's company's contact: %d", p.status)
 		}

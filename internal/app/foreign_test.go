@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/demo"
 	"tremplin/internal/platform/auth"
 )
 
@@ -83,4 +84,50 @@ func foreignIDs(t *testing.T, s *site) {
 	if tried < 50 {
 		t.Errorf("only %d routes tried", tried)
 	}
+}
+
+// Every company-space route with an id, filled with another company's
+// records, answers a recruiter with the 404 page, for reading and for
+// changing; filled with their own company's, it answers.
+func TestCompanyForeignIDsAreNotFound(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.recruiterSignIn(demo.DemoRecruiter)
+		if b == nil {
+			t.Fatal("no link for the recruiter")
+		}
+		own := s.id(`SELECT MAX(o.id) FROM job_offers o JOIN recruiters r ON r.donor_id = o.donor_id
+			JOIN donor_contacts c ON c.id = r.contact_id WHERE c.email = $1 AND o.state = 'open'`, demo.DemoRecruiter)
+		foreign := s.id(`SELECT MAX(o.id) FROM job_offers o WHERE o.donor_id NOT IN (SELECT r.donor_id FROM recruiters r
+			JOIN donor_contacts c ON c.id = r.contact_id WHERE c.email = $1)`, demo.DemoRecruiter)
+		tried := 0
+		for _, rt := range s.app.Routes() {
+			method, pattern, _ := strings.Cut(rt.Pattern, " ")
+			if rt.Policy.Name != "company" || !strings.Contains(pattern, "{id}") {
+				continue
+			}
+			tried++
+			for _, c := range []struct {
+				id   string
+				want []int
+			}{{foreign, []int{http.StatusNotFound}}, {own, []int{http.StatusOK, http.StatusSeeOther, http.StatusUnprocessableEntity}}} {
+				path := strings.ReplaceAll(pattern, "{id}", c.id)
+				var p page
+				if method == "GET" {
+					p = b.get(path)
+				} else {
+					// The state posted is none the offer may take: nothing changes.
+					p = b.post(path, url.Values{"state": {"open"}})
+				}
+				if c.id == own && strings.HasSuffix(path, "/state") {
+					c.want = []int{http.StatusConflict}
+				}
+				if !slices.Contains(c.want, p.status) {
+					t.Errorf("the recruiter %s %s: %d, want %v", method, path, p.status, c.want)
+				}
+			}
+		}
+		if tried < 4 {
+			t.Errorf("only %d company routes tried", tried)
+		}
+	})
 }

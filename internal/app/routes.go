@@ -414,6 +414,37 @@ func (a *App) routeTable() []Route {
 		{"GET /recu/{token}", pub, a.Donations.LinkPDF},
 		// --- end donations ---
 
+		// --- jobs: the companies' offers, the recruiters' access, the company space ---
+		// Staff who follow donors (managers for their antennas' companies, national
+		// admins, the fundraising role) see and post the offers of those companies,
+		// and give a company's contacts access to its space (another antenna's
+		// company or offer is the 404 page).
+		{"GET /jobs", fundraisers, a.Jobs.List},
+		{"GET /jobs/new", fundraisers, a.Jobs.New},
+		{"POST /jobs", fundraisers, a.Jobs.Create},
+		{"GET /jobs/{id}", fundraisers, a.Jobs.Show},
+		{"GET /jobs/{id}/edit", fundraisers, a.Jobs.Edit},
+		{"POST /jobs/{id}", fundraisers, a.Jobs.Save},
+		{"POST /jobs/{id}/state", fundraisers, a.Jobs.State},
+		{"GET /companies/{id}/recruitment", fundraisers, a.Jobs.Company},
+		{"POST /companies/{id}/recruiters/{recruiter}/grant", fundraisers, a.Jobs.Grant},
+		{"POST /companies/{id}/recruiters/{recruiter}/revoke", fundraisers, a.Jobs.Revoke},
+		// The company space: recruiters sign in with a one-time emailed link and
+		// see and post only their own company's offers (another's is the 404 page).
+		{"GET /company/login", pub, a.Jobs.LoginForm},
+		{"POST /company/login", pub, a.Jobs.LoginSend},
+		{"GET /company/login/{token}", pub, a.Jobs.LinkForm},
+		{"POST /company/login/{token}", pub, a.Jobs.LinkUse},
+		{"POST /company/logout", pub, a.Jobs.Logout},
+		{"GET /company", a.Jobs.Policy(), a.Jobs.Space},
+		{"GET /company/jobs/new", a.Jobs.Policy(), a.Jobs.SpaceNew},
+		{"POST /company/jobs", a.Jobs.Policy(), a.Jobs.SpaceCreate},
+		{"GET /company/jobs/{id}", a.Jobs.Policy(), a.Jobs.SpaceShow},
+		{"GET /company/jobs/{id}/edit", a.Jobs.Policy(), a.Jobs.SpaceEdit},
+		{"POST /company/jobs/{id}", a.Jobs.Policy(), a.Jobs.SpaceSave},
+		{"POST /company/jobs/{id}/state", a.Jobs.Policy(), a.Jobs.SpaceState},
+		// --- end jobs ---
+
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---
 		// Anyone reads the published offers and applies without an account; staff
 		// see their antennas' offers, applications, contracts and obligations

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/demo"
 	"tremplin/internal/partners"
 	"tremplin/internal/platform/db"
 )
 
-// A partner's contact and a volunteer, each signed in to their own space, are
+// A partner's contact, a volunteer and a company's recruiter, each signed in to their own space, are
 // no more than visitors anywhere else: every staff route sends them to the
 // staff sign-in (a change is refused), and each space's routes send the other
 // to that space's sign-in.
@@ -47,6 +48,11 @@ func TestSpacesGrantNothingElse(t *testing.T) {
 	if p := volunteer.get("/volunteer"); p.status != http.StatusOK {
 		t.Fatalf("the volunteer's space: %d", p.status)
 	}
+	// The recruiter, signed in to the company space by an emailed link.
+	recruiter := s.recruiterSignIn(demo.DemoRecruiter)
+	if recruiter == nil {
+		t.Fatal("no link for the recruiter")
+	}
 	bordeaux := s.antennaID("Bordeaux")
 	for _, rt := range s.app.Routes() {
 		if rt.Policy.IsPublic() {
@@ -54,9 +60,10 @@ func TestSpacesGrantNothingElse(t *testing.T) {
 		}
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		path = strings.NewReplacer("{id}", bordeaux, "{$}", "").Replace(path)
-		for who, b := range map[string]*browser{"partner": partner, "volunteer": volunteer} {
+		for who, b := range map[string]*browser{"partner": partner, "volunteer": volunteer, "recruiter": recruiter} {
 			own := (who == "partner" && strings.HasPrefix(path, "/partner")) || (who == "volunteer" && strings.HasPrefix(path, "/volunteer/") &&
-				rt.Policy.SignInPath() == "/volunteer/login") || (who == "volunteer" && path == "/volunteer")
+				rt.Policy.SignInPath() == "/volunteer/login") || (who == "volunteer" && path == "/volunteer") ||
+				(who == "recruiter" && rt.Policy.SignInPath() == "/company/login")
 			if own {
 				continue
 			}

@@ -357,6 +357,12 @@ var walkQueries = map[string]string{
 	"agreement": `SELECT a.id FROM sponsorship_agreements a WHERE a.donor_id = {donors}
 		ORDER BY (SELECT COUNT(*) FROM sponsorship_sessions s WHERE s.agreement_id = a.id) DESC, a.id LIMIT 1`,
 	"session": "SELECT MIN(id) FROM sponsorship_sessions WHERE agreement_id = {agreement}",
+	// A company of the antenna that has offers (the demo's Numérique Solidaire),
+	// its latest offer, one of its contacts.
+	"companies": `SELECT o.id FROM donors o WHERE o.antenna_id = $1 AND o.kind = 'organisation'
+		ORDER BY (SELECT COUNT(*) FROM job_offers j WHERE j.donor_id = o.id) DESC, o.id LIMIT 1`,
+	"jobs":      "SELECT MAX(j.id) FROM job_offers j JOIN donors o ON o.id = j.donor_id WHERE o.antenna_id = $1",
+	"recruiter": "SELECT MIN(id) FROM donor_contacts WHERE donor_id = {companies}",
 	"shifts": `SELECT s.id FROM volunteer_shifts s WHERE s.antenna_id = $1
 		ORDER BY (SELECT COUNT(*) FROM volunteer_signups g WHERE g.shift_id = s.id) DESC, s.id LIMIT 1`,
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.

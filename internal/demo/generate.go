@@ -139,6 +139,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"volunteers, missions, shifts, hours", g.volunteersStep},
 		{"civic service", g.civicService},
 		{"donors, gifts, receipts", g.donationsStep},
+		{"companies' recruiters and job offers", g.jobsStep},
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes, identity sequences", func() error { return d.FinishLoad(ctx) }},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},

@@ -78,3 +78,44 @@ func TestGeneratedDonationsFollowTheRules(t *testing.T) {
 		}
 	})
 }
+
+// Each generated company has a recruiter with access and offers in its city,
+// each offer's log starting with its creation and ending in its state.
+func TestGeneratedJobOffers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := Generate(ctx, d, GenerateOptions{Learners: 50, Antennas: 2, Volunteers: -1, Donors: 240, Seed: 3, Out: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := d.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				t.Fatalf("%v: %s", err, q)
+			}
+			return n
+		}
+		if count("SELECT COUNT(*) FROM donors WHERE kind = 'organisation'") == 0 {
+			t.Fatal("no company generated")
+		}
+		for what, q := range map[string]string{
+			"companies without a recruiter": `SELECT COUNT(*) FROM donors o WHERE o.kind = 'organisation'
+				AND NOT EXISTS (SELECT 1 FROM recruiters r WHERE r.donor_id = o.id AND r.revoked_at IS NULL)`,
+			"companies without an offer": `SELECT COUNT(*) FROM donors o WHERE o.kind = 'organisation'
+				AND NOT EXISTS (SELECT 1 FROM job_offers j WHERE j.donor_id = o.id)`,
+			"offers whose last event is not their state": `SELECT COUNT(*) FROM job_offers j WHERE j.state <>
+				(SELECT e.state FROM job_offer_events e WHERE e.offer_id = j.id ORDER BY e.id DESC LIMIT 1)`,
+			"offers without their creation": `SELECT COUNT(*) FROM job_offers j WHERE NOT EXISTS
+				(SELECT 1 FROM job_offer_events e WHERE e.offer_id = j.id AND e.kind = 'created')`,
+		} {
+			if n := count(q); n > 0 {
+				t.Errorf("%d %s", n, what)
+			}
+		}
+		for _, st := range []string{"open", "paused", "filled", "closed"} {
+			if count("SELECT COUNT(*) FROM job_offers WHERE state = '"+st+"'") == 0 {
+				t.Errorf("no %s offer", st)
+			}
+		}
+	})
+}

@@ -208,6 +208,7 @@ func navItems(v *Viewer) []NavItem {
 		return []NavItem{
 			{"/donors", "donations.nav", true},
 			{"/donations/report", "donations.report.link", true},
+			{"/jobs", "jobs.nav", false},
 			{"/donations/send", "donations.send.link", false},
 			{"/donations/declaration", "donations.declaration.link", false},
 			{"/donations/import", "donations.import.title", false},
@@ -231,7 +232,8 @@ func navItems(v *Viewer) []NavItem {
 		{"/places", "nav.places", false},
 	}
 	if v.IsManager {
-		items = append(items, NavItem{"/donors", "donations.nav", false}, NavItem{"/positioning/questions", "nav.positioning", false},
+		items = append(items, NavItem{"/donors", "donations.nav", false}, NavItem{"/jobs", "jobs.nav", false},
+			NavItem{"/positioning/questions", "nav.positioning", false},
 			NavItem{"/messages/templates", "nav.messages", false})
 	}
 	if v.IsAdmin {

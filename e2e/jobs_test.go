@@ -1,0 +1,109 @@
+package e2e
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"tremplin/internal/demo"
+	"tremplin/internal/platform/i18n"
+)
+
+var companyLink = regexp.MustCompile(`http://[^\s]+/company/login/[A-Za-z0-9]+`)
+
+// A recruiter of a partner company, on a 360 px phone, signs in to the
+// company space with the link emailed to them, posts a job offer (the wrong
+// fields first, answered next to each field and kept), pauses it, and reads
+// their space in Arabic too: every page light and without an axe violation.
+func TestRecruiterPostsAnOffer(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	b.expectLang("fr", "ltr")
+	fr := i18n.For("fr")
+
+	if status := b.visit("dead company link", "/company/login/NOSUCHTOKEN"); status != http.StatusGone || b.text("main h1") != fr.T("jobs.link.invalid_title") {
+		t.Errorf("a dead link: HTTP %d, %q", status, b.text("main h1"))
+	}
+	b.visit("company sign-in", "/company/login")
+	sent := len(b.outbox.Sent())
+	b.fill([2]string{"email", demo.DemoRecruiter})
+	b.load("link asked for", click(`main form[action="/company/login"] button[type=submit]`))
+	var link string
+	for _, m := range b.outbox.Sent()[sent:] {
+		if m.To == demo.DemoRecruiter {
+			link = companyLink.FindString(m.Body)
+		}
+	}
+	if link == "" {
+		t.Fatalf("no sign-in link was emailed to %s", demo.DemoRecruiter)
+	}
+	path := strings.TrimPrefix(link, b.origin)
+	b.visit("emailed link", path)
+	if status := b.load("recruiter signed in", click(`main form[action="`+path+`"] button[type=submit]`)); status != http.StatusOK || b.path() != "/company" {
+		t.Fatalf("signing in with the link: HTTP %d on %s; page says %q", status, b.path(), b.text("main"))
+	}
+	if !strings.Contains(b.text("main"), "Développeur·se web junior") || strings.Contains(b.text("main"), "Intégrateur·rice web") {
+		t.Errorf("the space shows other offers than the company's: %q", b.text("main"))
+	}
+
+	b.load("offer form", click(`main a.button[href="/company/jobs/new"]`))
+	b.fill([2]string{"title", "Développeur·se front-end"}, [2]string{"rome", "M9999"}, [2]string{"hours", "50"},
+		[2]string{"town", "Lilleville"}, [2]string{"positions", "2"})
+	js[any](b, `document.getElementById('f-starts_on').value = '2020-01-06'`)
+	if status := b.load("offer with mistakes", click(`main form[action="/company/jobs"] button[type=submit]`)); status != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong offer: HTTP %d", status)
+	}
+	for field, key := range map[string]string{"rome": "jobs.error.rome_unknown", "hours": "jobs.error.hours", "town": "jobs.error.town_unknown",
+		"starts_on": "jobs.error.start_past"} {
+		if got := b.text("#e-" + field); got != fr.T(key) {
+			t.Errorf("%s: %q, want %q", field, got, fr.T(key))
+		}
+	}
+	if v := js[string](b, `document.getElementById('f-title').value`); v != "Développeur·se front-end" {
+		t.Errorf("the title typed is lost: %q", v)
+	}
+	b.fill([2]string{"rome", "M1805"}, [2]string{"hours", "35"}, [2]string{"town", "59000 Lille"},
+		[2]string{"description", "Vous intégrez des maquettes accessibles."})
+	start := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	js[any](b, `document.getElementById('f-starts_on').value = '`+start+`'`)
+	b.choose("contract", "CDD")
+	if status := b.load("offer posted", click(`main form[action="/company/jobs"] button[type=submit]`)); status != http.StatusOK ||
+		!strings.HasPrefix(b.path(), "/company/jobs/") {
+		t.Fatalf("posting: HTTP %d on %s; page says %q", status, b.path(), b.text("main"))
+	}
+	offer := b.path()
+	if b.text("main h1") != "Développeur·se front-end" || !strings.Contains(b.text("main .facts"), "59350") {
+		t.Errorf("the offer's page: %q", b.text("main"))
+	}
+	b.load("offer paused", click(`main form[action="`+offer+`/state"] input[value=paused] + button`))
+	if got := b.text("main .status"); got != fr.T("jobs.state.paused") {
+		t.Errorf("after pausing: %q", got)
+	}
+
+	// The same space in Arabic, right to left.
+	b.expectLang("ar", "rtl")
+	b.chooseLanguage("ar")
+	b.visit("offers (ar)", "/company")
+	b.visit("offer (ar)", offer)
+	b.visit("offer form (ar)", offer+"/edit")
+	b.fill([2]string{"positions", "0"})
+	if status := b.load("offer with a mistake (ar)", click(`main form[action="`+offer+`"] button[type=submit]`)); status != http.StatusUnprocessableEntity ||
+		b.text("#e-positions") != i18n.For("ar").T("jobs.error.positions") {
+		t.Errorf("a wrong number of positions in Arabic: HTTP %d, %q", status, b.text("#e-positions"))
+	}
+	b.load("signed out", click(`main form[action="/company/logout"] button`))
+
+	// Lille's manager sees the offer among the company's, and gives the
+	// company's other contact access (still in Arabic).
+	b.visit("staff login (ar)", "/login")
+	b.signIn("manager.lille@tremplin.example")
+	b.visit("job offers (ar)", "/jobs?state=paused")
+	b.load("staff offer page (ar)", click(`main .list a[href^="/jobs/"]`))
+	b.load("company recruitment (ar)", click(`main a[href$="/recruitment"]`))
+	b.load("access given (ar)", click(`main form[action$="/grant"] button`))
+	if got := b.text("main .flash"); got != i18n.For("ar").T("jobs.access.granted") {
+		t.Errorf("after giving access: %q", got)
+	}
+	b.visit("staff offer form (ar)", "/jobs/new")
+}
