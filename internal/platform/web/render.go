@@ -225,6 +225,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/referrals", "nav.referrals", false},
 		{"/volunteers", "volunteers.nav", false},
 		{"/civic", "civic.nav", false},
+		{"/profiles/match", "profiles.nav", false},
 		{"/impact", "nav.impact", false},
 		{"/antennas", "nav.antennas", false},
 		{"/places", "nav.places", false},
