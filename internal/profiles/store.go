@@ -14,8 +14,8 @@ import (
 // Choices are the fields the person chose to show, and their availability.
 type Choices struct {
 	ShowSkills, ShowCourses, ShowCertificates, ShowLanguages, ShowAvailability, ShowTown bool
-	CV            string // "", upload, generated
-	AvailableFrom string // YYYY-MM-DD, "" for now
+	CV                                                                                   string // "", upload, generated
+	AvailableFrom                                                                        string // YYYY-MM-DD, "" for now
 }
 
 // DefaultChoices show everything the profile may show, without a CV.
