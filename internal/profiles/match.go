@@ -100,8 +100,8 @@ const (
 	skillPoints     = 40
 	coursePoints    = 25
 	certifiedPoints = 10
-	placePoints     = 15
-	availPoints     = 10
+	placePoints     = 20
+	availPoints     = 5
 )
 
 // Match lists the consenting learners in scope who fit c, best first, limit
@@ -165,11 +165,11 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 	}
 	course := "CASE WHEN " + hoursExpr + " >= 600 THEN " + strconv.Itoa(coursePoints) + " ELSE " + hoursExpr + " * " +
 		strconv.Itoa(coursePoints) + " / 600 END"
+	// The same town counts when the job's postcode is known (profiles keep a
+	// postcode, not a commune's INSEE code).
 	place := "0"
 	if c.Postcode != "" {
 		place = "CASE WHEN p.postcode = " + args.Add(c.Postcode) + " THEN " + strconv.Itoa(placePoints) + " ELSE 0 END"
-	} else if c.INSEE != "" {
-		place = "0" // the profile keeps a postcode; same département only
 	}
 	full := "0"
 	if c.HoursPerWeek >= 24 {
