@@ -81,7 +81,6 @@ func newFixture(t testing.TB, d *db.DB, people []person) fixture {
 	return f
 }
 
-
 var people = []person{
 	{name: "Amina", postcode: "59000", avail: "mornings,afternoons", shown: true, hours: 420, certified: true,
 		skills: map[string]int{"3.4": 7, "3.1": 6, "5.2": 6, "5.1": 2}},
