@@ -141,6 +141,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"donors, gifts, receipts", g.donationsStep},
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes, identity sequences", func() error { return d.FinishLoad(ctx) }},
+		{"recruiter profiles and their consents", g.profilesStep},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},

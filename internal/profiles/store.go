@@ -342,12 +342,19 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	sb := db.NewBatch(ctx, tx, "recruiter_profile_skills", "learner_id", "competence", "level")
 	cb := db.NewBatch(ctx, tx, "recruiter_profile_courses", "learner_id", "programme_id", "hours", "certificate")
 	now := db.Now()
+	withProfile := map[int64]bool{}
+	err = db.Each(tx.QueryContext(ctx, "SELECT learner_id FROM recruiter_profiles WHERE learner_id IN ("+in+")", args...))(func(s db.Scanner) error {
+		var id int64
+		err := s.Scan(&id)
+		withProfile[id] = true
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	for id, p := range people {
-		var exists bool
-		if err := tx.QueryRowContext(ctx, "SELECT TRUE FROM recruiter_profiles WHERE learner_id = $1", id).Scan(&exists); errors.Is(err, sql.ErrNoRows) {
+		if !withProfile[id] {
 			continue
-		} else if err != nil {
-			return err
 		}
 		total, certified, skillSum := 0, false, 0
 		for prog, h := range p.hours {
