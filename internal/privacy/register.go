@@ -86,7 +86,7 @@ var Register = []Processing{
 		Tables: []string{"sponsorship_agreements", "sponsorship_employees", "sponsorship_sessions", "sponsorship_attendance"}},
 	{Key: "recruitment", Basis: "consent", Categories: []string{"identity", "skills", "training", "recruitment"},
 		Recipients: []string{"antenna_staff", "recruiting_companies"}, Retention: "two_years_after_activity",
-		Tables: []string{"profile_consents", "recruiter_profiles", "recruiter_profile_skills", "recruiter_profile_courses", "recruiter_cvs"}},
+		Tables: []string{"profile_consents", "recruiter_profiles", "recruiter_profile_courses", "recruiter_cvs"}},
 	{Key: "reference", Categories: []string{"none"}, Recipients: []string{"public_open_data"}, Retention: "while_used",
 		Tables: []string{"association", "antennas", "antenna_closures", "places", "programmes", "cohorts", "meetings",
 			"positioning_questions", "positioning_answers", "positioning_thresholds", "message_templates", "sms_prices", "volunteer_missions",

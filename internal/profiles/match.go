@@ -128,11 +128,9 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 		comps = append(comps, k)
 	}
 	slices.Sort(comps)
-	// Each wanted competence at its level at least: the index on (competence,
-	// level) finds them.
+	// Each wanted competence at its level at least, read in the row.
 	for _, k := range comps {
-		where = append(where, "EXISTS (SELECT 1 FROM recruiter_profile_skills s WHERE s.learner_id = p.learner_id AND s.competence = "+
-			args.Add(k)+" AND s.level >= "+args.Add(want[k])+")")
+		where = append(where, "p."+SkillColumn(k)+" >= "+args.Add(want[k]))
 	}
 	hoursExpr := "p.hours_total"
 	if c.Programme != 0 {
@@ -160,8 +158,11 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 	// certificate, the same town, and a full-time availability.
 	skill := "p.skill_sum * " + strconv.Itoa(skillPoints) + " / 128"
 	if len(comps) > 0 {
-		skill = "COALESCE((SELECT SUM(s.level) FROM recruiter_profile_skills s WHERE s.learner_id = p.learner_id AND s.competence IN (" +
-			db.InList(&args, comps) + ")), 0) * " + strconv.Itoa(skillPoints) + " / " + strconv.Itoa(8*len(comps))
+		var sum []string
+		for _, k := range comps {
+			sum = append(sum, "p."+SkillColumn(k))
+		}
+		skill = "(" + strings.Join(sum, " + ") + ") * " + strconv.Itoa(skillPoints) + " / " + strconv.Itoa(8*len(comps))
 	}
 	course := "CASE WHEN " + hoursExpr + " >= 600 THEN " + strconv.Itoa(coursePoints) + " ELSE " + hoursExpr + " * " +
 		strconv.Itoa(coursePoints) + " / 600 END"

@@ -69,7 +69,7 @@ func newFixture(t testing.TB, d *db.DB, people []person) fixture {
 			id, f.antennas[p.antenna], p.shown, p.name, p.postcode, Departement(p.postcode), p.avail, p.from, p.hours, p.certified, sum, now)
 		must(err)
 		for c, l := range p.skills {
-			_, err = d.Exec(ctx, "INSERT INTO recruiter_profile_skills (learner_id, competence, level) VALUES ($1, $2, $3)", id, c, l)
+			_, err = d.Exec(ctx, "UPDATE recruiter_profiles SET "+SkillColumn(c)+" = $2 WHERE learner_id = $1", id, l)
 			must(err)
 		}
 		if p.hours > 0 {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
+	"fmt"
 	"strings"
 	"time"
 
 	"tremplin/internal/platform/db"
+	"tremplin/internal/positioning"
 )
 
 // Choices are the fields the person chose to show, and their availability.
@@ -52,6 +53,19 @@ type Course struct {
 	Title       string
 	Hours       int
 	Certificate bool // certified at its end
+}
+
+// SkillColumn is the column of recruiter_profiles holding the level of a
+// competence ("3.4" → sk_3_4); the code must be valid (positioning.ValidCompetence).
+func SkillColumn(code string) string { return "sk_" + strings.ReplaceAll(code, ".", "_") }
+
+// skillColumns lists the 16 skill columns in framework order.
+func skillColumns() string {
+	var cols []string
+	for _, c := range positioning.Competences() {
+		cols = append(cols, SkillColumn(c))
+	}
+	return strings.Join(cols, ", ")
 }
 
 // PixLevel estimates the Pix level (0–8) of a competence from its positioning
@@ -116,14 +130,17 @@ func Load(ctx context.Context, q db.Execer, learnerID int64) (*Profile, error) {
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
-	if p.Skills, err = db.Collect[Skill](q.QueryContext(ctx, "SELECT competence, level FROM recruiter_profile_skills WHERE learner_id = $1", learnerID))(
-		func(s db.Scanner) (Skill, error) {
-			var k Skill
-			return k, s.Scan(&k.Competence, &k.Level)
-		}); err != nil {
+	levels := make([]int, len(positioning.Competences()))
+	ptrs := make([]any, len(levels))
+	for i := range levels {
+		ptrs[i] = &levels[i]
+	}
+	if err := q.QueryRowContext(ctx, "SELECT "+skillColumns()+" FROM recruiter_profiles WHERE learner_id = $1", learnerID).Scan(ptrs...); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(p.Skills, func(a, b Skill) int { return strings.Compare(a.Competence, b.Competence) })
+	for i, c := range positioning.Competences() {
+		p.Skills = append(p.Skills, Skill{Competence: c, Level: levels[i]})
+	}
 	if p.Courses, err = db.Collect[Course](q.QueryContext(ctx, `SELECT c.programme_id, pr.title, c.hours, c.certificate FROM recruiter_profile_courses c
 		JOIN programmes pr ON pr.id = c.programme_id WHERE c.learner_id = $1 ORDER BY c.hours DESC, pr.title`, learnerID))(
 		func(s db.Scanner) (Course, error) {
@@ -334,12 +351,9 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	if err != nil {
 		return err
 	}
-	for _, table := range []string{"recruiter_profile_skills", "recruiter_profile_courses"} {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE learner_id IN ("+in+")", args...); err != nil {
-			return err
-		}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM recruiter_profile_courses WHERE learner_id IN ("+in+")", args...); err != nil {
+		return err
 	}
-	sb := db.NewBatch(ctx, tx, "recruiter_profile_skills", "learner_id", "competence", "level")
 	cb := db.NewBatch(ctx, tx, "recruiter_profile_courses", "learner_id", "programme_id", "hours", "certificate")
 	now := db.Now()
 	withProfile := map[int64]bool{}
@@ -369,11 +383,15 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 				return err
 			}
 		}
-		for comp, lvl := range p.skills {
-			skillSum += lvl
-			if err := sb.Add(id, comp, lvl); err != nil {
-				return err
-			}
+		var set strings.Builder
+		vals := []any{id}
+		for _, comp := range positioning.Competences() {
+			skillSum += p.skills[comp]
+			vals = append(vals, p.skills[comp])
+			fmt.Fprintf(&set, ", %s = $%d", SkillColumn(comp), len(vals))
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE recruiter_profiles SET "+set.String()[2:]+" WHERE learner_id = $1", vals...); err != nil {
+			return err
 		}
 		initial := ""
 		if r := []rune(strings.TrimSpace(p.last)); len(r) > 0 {
@@ -388,9 +406,6 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 			total, certified, skillSum, now, !p.merged); err != nil {
 			return err
 		}
-	}
-	if err := sb.Flush(); err != nil {
-		return err
 	}
 	return cb.Flush()
 }

@@ -54,20 +54,29 @@ CREATE TABLE recruiter_profiles (
     hours_total INTEGER NOT NULL DEFAULT 0,
     certified BOOLEAN NOT NULL DEFAULT FALSE,
     skill_sum INTEGER NOT NULL DEFAULT 0,
+    -- Estimated Pix level (0–8) per competence (sk_1_1 is 1.1), from the
+    -- latest positioning test: a job's wanted levels are compared in the row.
+    sk_1_1 INTEGER NOT NULL DEFAULT 0,
+    sk_1_2 INTEGER NOT NULL DEFAULT 0,
+    sk_1_3 INTEGER NOT NULL DEFAULT 0,
+    sk_2_1 INTEGER NOT NULL DEFAULT 0,
+    sk_2_2 INTEGER NOT NULL DEFAULT 0,
+    sk_2_3 INTEGER NOT NULL DEFAULT 0,
+    sk_2_4 INTEGER NOT NULL DEFAULT 0,
+    sk_3_1 INTEGER NOT NULL DEFAULT 0,
+    sk_3_2 INTEGER NOT NULL DEFAULT 0,
+    sk_3_3 INTEGER NOT NULL DEFAULT 0,
+    sk_3_4 INTEGER NOT NULL DEFAULT 0,
+    sk_4_1 INTEGER NOT NULL DEFAULT 0,
+    sk_4_2 INTEGER NOT NULL DEFAULT 0,
+    sk_4_3 INTEGER NOT NULL DEFAULT 0,
+    sk_5_1 INTEGER NOT NULL DEFAULT 0,
+    sk_5_2 INTEGER NOT NULL DEFAULT 0,
     refreshed_at TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
 );
 CREATE INDEX recruiter_profiles_place ON recruiter_profiles (shown, departement);
 CREATE INDEX recruiter_profiles_antenna ON recruiter_profiles (antenna_id);
-
--- Estimated Pix level (0–8) per competence, from the latest positioning test.
-CREATE TABLE recruiter_profile_skills (
-    learner_id BIGINT NOT NULL REFERENCES recruiter_profiles (learner_id) ON DELETE CASCADE,
-    competence TEXT NOT NULL,
-    level INTEGER NOT NULL,
-    PRIMARY KEY (learner_id, competence)
-);
-CREATE INDEX recruiter_profile_skills_level ON recruiter_profile_skills (competence, level);
 
 -- Courses followed (enrolled, with hours attended), one row per programme.
 CREATE TABLE recruiter_profile_courses (
