@@ -38,7 +38,7 @@ func TestWithdrawnConsentHidesTheProfileAtOnce(t *testing.T) {
 		if !profiles.Visible(ctx, s.app.DB, lid) {
 			t.Fatal("a refused form withdrew the consent")
 		}
-		p = b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"withdrawn"}, "how": {"phone"}})
+		p = b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"withdrawn"}, "how_profile": {"phone"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d %v", p.status, errorsOf(p.body))
 		}
@@ -87,11 +87,11 @@ func TestRecruiterViewHoldsNoSituationNotesOrContacts(t *testing.T) {
 			t.Fatalf("note: %d", p.status)
 		}
 		// Put in touch before the profile consent is refused.
-		p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"contact"}, "action": {"given"}, "how": {"in_person"}})
+		p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"contact"}, "action": {"given"}, "how_contact": {"in_person"}})
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(errorsOf(p.body)["how_contact"]), "demande d'abord") {
 			t.Fatalf("contact without profile consent: %d %v", p.status, errorsOf(p.body))
 		}
-		if p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how": {"in_person"}}); p.status != http.StatusSeeOther {
+		if p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how_profile": {"in_person"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
 		}
 		preview := b.get("/learners/" + id + "/profile/preview")
@@ -111,7 +111,7 @@ func TestRecruiterViewHoldsNoSituationNotesOrContacts(t *testing.T) {
 		if err != nil || v.Phone != "" || v.Email != "" {
 			t.Fatalf("view without put-in-touch: %+v %v", v, err)
 		}
-		if p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"contact"}, "action": {"given"}, "how": {"paper"}}); p.status != http.StatusSeeOther {
+		if p := b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"contact"}, "action": {"given"}, "how_contact": {"paper"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("put in touch: %d %v", p.status, errorsOf(p.body))
 		}
 		if v, err = profiles.RecruiterView(ctx, s.app.DB, lid); err != nil || v.Phone != phone {
@@ -121,7 +121,7 @@ func TestRecruiterViewHoldsNoSituationNotesOrContacts(t *testing.T) {
 			t.Errorf("the preview lacks the phone %s after the put-in-touch consent\n%s", phone, preview.body)
 		}
 		// Withdrawing the profile consent takes the put-in-touch one with it.
-		b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"withdrawn"}, "how": {"message"}})
+		b.post("/learners/"+id+"/profile/consent", url.Values{"level": {"profile"}, "action": {"withdrawn"}, "how_profile": {"message"}})
 		if profiles.Reachable(ctx, s.app.DB, lid) {
 			t.Error("still reachable after the profile consent was withdrawn")
 		}

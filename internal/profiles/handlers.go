@@ -175,11 +175,12 @@ func (h *Handlers) ConsentSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	level, action, how := f.Get("level"), f.Get("action"), f.Get("how")
+	level, action := f.Get("level"), f.Get("action")
 	if level != LevelProfile && level != LevelContact || action != "given" && action != "withdrawn" {
 		h.Render.Error(w, r, http.StatusBadRequest)
 		return
 	}
+	how := f.Get("how_" + level)
 	if !slices.Contains(Hows, how) {
 		f.Fail("how_"+level, "profiles.error.how")
 	}
@@ -269,20 +270,22 @@ func (h *Handlers) Preview(w http.ResponseWriter, r *http.Request) {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.RecruiterPage(w, r, v, "/learners/"+strconv.FormatInt(l.ID, 10)+"/profile", true)
+	file := "/learners/" + strconv.FormatInt(l.ID, 10) + "/profile"
+	h.RecruiterPage(w, r, v, file, file+"/cv.pdf", true)
 }
 
-// RecruiterPage writes the recruiter's page of a view, with a link back:
-// the jobs package's company space calls it with RecruiterView's view, after
-// checking that the profile was proposed to the company. preview marks the
-// staff's preview.
-func (h *Handlers) RecruiterPage(w http.ResponseWriter, r *http.Request, v *View, back string, preview bool) {
+// RecruiterPage writes the recruiter's page of a view, with a link back and
+// the address of the CV (shown when the view has one): the jobs package's
+// company space calls it with RecruiterView's view, after checking that the
+// profile was proposed to the company, and serves the CV with CV. preview
+// marks the staff's preview.
+func (h *Handlers) RecruiterPage(w http.ResponseWriter, r *http.Request, v *View, back, cvLink string, preview bool) {
 	h.Render.Render(w, r, http.StatusOK, "profiles/recruiter.html", struct {
 		V       *View
 		Back    string
 		Preview bool
 		CVLink  string
-	}{v, back, preview, strings.TrimSuffix(back, "/profile") + "/profile/cv.pdf"}, nil)
+	}{v, back, preview, cvLink}, nil)
 }
 
 // CVFile is the CV a recruiter would download (the generated one when none is

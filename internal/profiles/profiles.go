@@ -68,18 +68,21 @@ var Hows = []string{"in_person", "phone", "paper", "message"}
 const MaxCVBytes = 2 << 20
 
 // Visible reports whether learnerID's profile may be shown to recruiters now:
-// the profile consent is in force. A withdrawal makes it false in the same
-// transaction as it is recorded.
+// the profile consent is in force (and the file was not merged into
+// another). A withdrawal makes it false in the same transaction as it is
+// recorded.
 func Visible(ctx context.Context, q db.Execer, learnerID int64) bool {
-	var shown bool
-	err := q.QueryRowContext(ctx, "SELECT shown FROM recruiter_profiles WHERE learner_id = $1", learnerID).Scan(&shown)
-	return err == nil && shown
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM recruiter_profiles WHERE learner_id = $1 AND "+VisibleSQL("$1"), learnerID).Scan(&n)
+	return err == nil && n == 1
 }
 
-// VisibleSQL is the SQL condition that the learner in column (a learner id)
-// shows a profile to recruiters, for the jobs package's lists.
+// VisibleSQL is the SQL condition that the learner in column (a learner id,
+// or a placeholder) shows a profile to recruiters, for the jobs package's
+// lists.
 func VisibleSQL(column string) string {
-	return "EXISTS (SELECT 1 FROM recruiter_profiles rp_v WHERE rp_v.learner_id = " + column + " AND rp_v.shown)"
+	return "EXISTS (SELECT 1 FROM recruiter_profiles rp_v JOIN learners l_v ON l_v.id = rp_v.learner_id WHERE rp_v.learner_id = " + column +
+		" AND rp_v.shown AND l_v.merged_into IS NULL)"
 }
 
 // Reachable reports whether recruiters may see learnerID's phone and email:

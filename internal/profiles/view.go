@@ -95,7 +95,7 @@ func RecruiterView(ctx context.Context, q db.Execer, learnerID int64) (*View, er
 	if err != nil {
 		return nil, err
 	}
-	if !p.Shown {
+	if !p.Shown || !Visible(ctx, q, learnerID) {
 		return nil, db.ErrNotFound
 	}
 	return ViewOf(ctx, q, p)
@@ -109,7 +109,7 @@ func CV(ctx context.Context, q db.Execer, learnerID int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.Shown {
+	if !p.Shown || !Visible(ctx, q, learnerID) {
 		return nil, db.ErrNotFound
 	}
 	return cvOf(ctx, q, p)
