@@ -214,6 +214,13 @@ func (a *App) routeTable() []Route {
 		{"GET /learners/{id}/positioning", staff, a.Positioning.History},
 		// Everything held about the person, for their right of access.
 		{"GET /learners/{id}/access.json", staff, a.Privacy.AccessJSON},
+		// … and the same to read or print, in the person's language.
+		{"GET /learners/{id}/access", staff, a.Privacy.AccessPage},
+		{"GET /learners/{id}/access.pdf", staff, a.Privacy.AccessPDF},
+		// Erasure on request: managers and admins only, a second pair of eyes
+		// on what cannot be undone; refused where the law keeps the file.
+		{"GET /learners/{id}/erase", managers, a.Privacy.EraseForm},
+		{"POST /learners/{id}/erase", managers, a.Privacy.Erase},
 		{"GET /learners/{id}/positioning/new", staff, a.Positioning.TestNew},
 		{"POST /learners/{id}/positioning/new", staff, a.Positioning.TestSave},
 		{"GET /learners/{id}/positioning/{test}", staff, a.Positioning.Result},
@@ -344,6 +351,10 @@ func (a *App) routeTable() []Route {
 		{"GET /privacy/register", admins, a.Privacy.RegisterPage},
 		// Who read or changed what of the people served (auditOf, below).
 		{"GET /privacy/audit", admins, a.Privacy.AuditPage},
+		// Each kind of data, its period and what the next daily run removes.
+		{"GET /privacy/retention", admins, a.Privacy.RetentionPage},
+		// The files about to be anonymised, in the viewer's antennas.
+		{"GET /privacy/notices", staff, a.Privacy.NoticesPage},
 		{"POST /association", admins, a.OpenData.AssociationSave},
 		// --- end opendata ---
 
@@ -452,16 +463,21 @@ func (a *App) routeTable() []Route {
 // people's data (DOMAIN.md, Privacy), "" for nothing: every page of a
 // learner's file, its positioning results, every change to it, the referrals
 // (staff's, and a partner's page of a person it referred), and every list or
-// sheet of names downloaded (the partner space's list included).
+// sheet of names downloaded (the partner space's list included), and a
+// person's data exported for them.
 func auditOf(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	switch {
+	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/access"):
+		return privacy.PersonExport
 	case method == "GET" && strings.HasSuffix(path, ".json"):
 		return privacy.Export
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}/positioning/"):
 		return privacy.PositioningRead
 	case method == "GET" && strings.HasPrefix(path, "/learners/{id}"):
 		return privacy.LearnerRead
+	case method == "POST" && path == "/learners/{id}/erase":
+		return privacy.Erasure
 	case method == "POST" && strings.HasPrefix(path, "/learners/{id}"):
 		return privacy.LearnerChange
 	case method == "GET" && (strings.HasPrefix(path, "/referrals/{id}") || strings.HasPrefix(path, "/partner/people/{id}")):

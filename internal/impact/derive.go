@@ -166,7 +166,60 @@ func derivePeople(ctx context.Context, q db.Execer, only string) ([]*person, err
 			}
 		}
 	}
-	return out, nil
+	// An anonymised person counts as they did the day before: their file no
+	// longer says their birth year nor their situations.
+	err = db.Each(q.QueryContext(ctx, `SELECT `+personColumns+` FROM impact_frozen WHERE `+learner))(func(r db.Scanner) error {
+		f, err := scanPerson(r)
+		if err != nil {
+			return err
+		}
+		if p := byID[f.id]; p != nil {
+			*p = *f
+		}
+		return nil
+	})
+	return out, err
+}
+
+// personColumns are the columns of impact_people and impact_frozen, in
+// scanPerson's order.
+const personColumns = `learner_id, antenna_id, band, sits, gender, registered_on, positioned_on, enrolled_on, enrolled_programme,
+	exited_on, outcome, exit_programme, m6_due, m6`
+
+func scanPerson(r db.Scanner) (*person, error) {
+	p := &person{}
+	return p, r.Scan(&p.id, &p.antenna, &p.band, &p.sits, &p.gender, &p.registered, &p.positioned, &p.enrolled, &p.enrolledProg,
+		&p.exited, &p.outcome, &p.exitProg, &p.m6Due, &p.m6)
+}
+
+// Freeze keeps, within tx, the statistics' row of learners about to be
+// anonymised, as derived from their files now: from then on the counters read
+// it instead of the file, so that the dashboards' figures do not change when
+// the names, the birth year and the situations go, even after a full rebuild.
+// Freezing again keeps the first row.
+func Freeze(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	people, err := derivePeople(ctx, tx, "{id} IN ("+strings.Join(list, ", ")+")")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM impact_frozen WHERE learner_id IN ("+strings.Join(list, ", ")+")"); err != nil {
+		return err
+	}
+	b := db.NewBatch(ctx, tx, "impact_frozen", strings.Fields(strings.ReplaceAll(personColumns, ",", " "))...)
+	for _, p := range people {
+		if err := b.Add(p.id, p.antenna, p.band, p.sits, p.gender, p.registered, p.positioned, p.enrolled, p.enrolledProg, p.exited, p.outcome,
+			p.exitProg, p.m6Due, p.m6); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
 }
 
 func savePeople(ctx context.Context, tx *sql.Tx, people []*person) error {
@@ -352,13 +405,8 @@ func dirtyPeople(ctx context.Context, q db.Execer) ([]*person, error) {
 	for _, c := range []string{"registered_on", "positioned_on", "enrolled_on", "exited_on", "m6_due"} {
 		parts = append(parts, "SELECT p.learner_id FROM impact_people p JOIN impact_dirty d ON d.antenna_id = p.antenna_id AND d.day = p."+c)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT learner_id, antenna_id, band, sits, gender, registered_on, positioned_on, enrolled_on, enrolled_programme,
-		exited_on, outcome, exit_programme, m6_due, m6 FROM impact_people WHERE learner_id IN (`+strings.Join(parts, " UNION ")+`)`)
-	return db.Collect[*person](rows, err)(func(r db.Scanner) (*person, error) {
-		p := &person{}
-		return p, r.Scan(&p.id, &p.antenna, &p.band, &p.sits, &p.gender, &p.registered, &p.positioned, &p.enrolled, &p.enrolledProg,
-			&p.exited, &p.outcome, &p.exitProg, &p.m6Due, &p.m6)
-	})
+	rows, err := q.QueryContext(ctx, `SELECT `+personColumns+` FROM impact_people WHERE learner_id IN (`+strings.Join(parts, " UNION ")+`)`)
+	return db.Collect[*person](rows, err)(scanPerson)
 }
 
 func saveDays(ctx context.Context, tx *sql.Tx, c cube) error {

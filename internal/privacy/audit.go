@@ -14,9 +14,6 @@ import (
 	"tremplin/internal/platform/web"
 )
 
-// KeepAudit is how long the audit of reads and changes is kept.
-const KeepAudit = 365 * 24 * time.Hour
-
 // Audit actions: what a route does to the people's data.
 const (
 	LearnerRead     = "read_file"
@@ -25,10 +22,14 @@ const (
 	ReferralRead    = "read_referral"
 	ReferralChange  = "change_referral"
 	Export          = "export"
+	Erasure         = "erase_file"
+	// PersonExport is everything held about a person, exported for them
+	// (their right of access): JSON, page or PDF.
+	PersonExport = "export_person"
 )
 
 // Actions lists the audit's actions, in the order the search offers them.
-var Actions = []string{LearnerRead, PositioningRead, LearnerChange, ReferralRead, ReferralChange, Export}
+var Actions = []string{LearnerRead, PositioningRead, LearnerChange, Erasure, ReferralRead, ReferralChange, Export, PersonExport}
 
 // Audited wraps a route's handler so that each request it answers without
 // an error (a page shown, a change made, a file sent) leaves an audit event:
@@ -166,16 +167,49 @@ type purgeArgs struct{}
 
 func (purgeArgs) Kind() string { return "audit_purge" }
 
-// Purger is the daily job that removes the audit's events older than KeepAudit.
+// Purger is the daily job that removes the audit's events older than their
+// period (retention_periods, audit_events: a year), then runs the retention of
+// the learners' files.
 type Purger struct {
 	river.WorkerDefaults[purgeArgs]
-	DB *db.DB
+	DB        *db.DB
+	Retention *Retention
+	Now       func() time.Time
 }
 
-// Work removes the events kept long enough.
+// Work removes the events kept long enough and applies the files' retention.
 func (p *Purger) Work(ctx context.Context, _ *river.Job[purgeArgs]) error {
-	_, err := Purge(ctx, p.DB, time.Now().Add(-KeepAudit))
+	now := time.Now()
+	if p.Now != nil {
+		now = p.Now()
+	}
+	n, err := PurgeAudit(ctx, p.DB, now)
+	if err != nil {
+		return err
+	}
+	if p.Retention != nil && p.Retention.Log != nil {
+		p.Retention.Log.InfoContext(ctx, "audit purged", "events", n)
+	}
+	if p.Retention == nil {
+		return nil
+	}
+	_, err = p.Retention.Run(ctx, now)
 	return err
+}
+
+// AuditBefore is the moment before which the audit's events are removed.
+func AuditBefore(ctx context.Context, q db.Execer, now time.Time) (time.Time, error) {
+	months, err := Period(ctx, q, AuditEvents, now)
+	return now.AddDate(0, -months, 0), err
+}
+
+// PurgeAudit removes the audit's events past their period as of now.
+func PurgeAudit(ctx context.Context, d *db.DB, now time.Time) (int64, error) {
+	before, err := AuditBefore(ctx, d, now)
+	if err != nil {
+		return 0, err
+	}
+	return Purge(ctx, d, before)
 }
 
 // Purge removes the audit's events before a moment and says how many.

@@ -16,14 +16,18 @@ func TestAuditIsKeptAYear(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		now := time.Now()
-		for _, at := range []time.Time{now.AddDate(-2, 0, 0), now.Add(-privacy.KeepAudit - time.Hour), now.Add(-privacy.KeepAudit + time.Hour), now} {
+		before, err := privacy.AuditBefore(ctx, d, now)
+		if err != nil || !before.Equal(now.AddDate(-1, 0, 0)) {
+			t.Fatalf("audit kept from %v (%v), want a year", before, err)
+		}
+		for _, at := range []time.Time{now.AddDate(-2, 0, 0), before.Add(-time.Hour), before.Add(time.Hour), now} {
 			if _, err := d.ExecContext(ctx, `INSERT INTO audit_events (at, action, route, path) VALUES ($1, 'read_file', 'GET /learners/{id}', '/learners/1')`,
 				db.FormatTime(at)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i, want := range []int64{2, 0} {
-			n, err := privacy.Purge(ctx, d, now.Add(-privacy.KeepAudit))
+			n, err := privacy.PurgeAudit(ctx, d, now)
 			if err != nil || n != want {
 				t.Errorf("purge %d: %d removed (%v), want %d", i+1, n, err, want)
 			}

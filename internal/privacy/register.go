@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/web"
@@ -44,17 +45,17 @@ var Register = []Processing{
 	{Key: "learners", Basis: "legitimate_interest",
 		Categories: []string{"identity", "contact", "situation", "notes"},
 		Recipients: []string{"antenna_staff", "referring_partner"},
-		Retention:  "two_years_after_activity",
+		Retention:  "two_years_after_activity", Automatic: true,
 		Tables: []string{"learners", "learner_contacts", "learner_secondary_contacts", "learner_history", "learner_notes",
 			"learner_followups", "learner_keys", "learner_keys_state", "registrations_held", "registration_attempts", "registration_passes"}},
 	{Key: "positioning", Basis: "legitimate_interest", Categories: []string{"skills"},
-		Recipients: []string{"antenna_staff"}, Retention: "two_years_after_activity",
+		Recipients: []string{"antenna_staff"}, Retention: "two_years_after_activity", Automatic: true,
 		Tables: []string{"positioning_tests", "positioning_test_answers", "positioning_test_scores"}},
 	{Key: "training", Basis: "legitimate_interest", Categories: []string{"training", "attendance"},
-		Recipients: []string{"antenna_staff", "funders_aggregated"}, Retention: "two_years_after_activity",
+		Recipients: []string{"antenna_staff", "funders_aggregated"}, Retention: "two_years_after_activity", Automatic: true,
 		Tables: []string{"enrolments", "attendance", "cohort_log"}},
 	{Key: "appointments", Basis: "legitimate_interest", Categories: []string{"contact", "appointments", "messages"},
-		Recipients: []string{"antenna_staff", "sms_provider", "email_provider"}, Retention: "two_years_after_activity",
+		Recipients: []string{"antenna_staff", "sms_provider", "email_provider"}, Retention: "two_years_after_activity", Automatic: true,
 		Tables: []string{"appointments", "booking_links", "booking_link_staff", "reply_links", "messages", "message_counts"}},
 	{Key: "partners", Basis: "legitimate_interest", Categories: []string{"identity", "contact", "referral"},
 		Recipients: []string{"antenna_staff", "referring_partner"}, Retention: "two_years_after_activity",
@@ -63,7 +64,7 @@ var Register = []Processing{
 	{Key: "statistics", Basis: "legitimate_interest", Categories: []string{"statistics"},
 		Recipients: []string{"funders_aggregated", "public_open_data"}, Retention: "statistics_kept", Automatic: true,
 		Tables: []string{"impact_people", "impact_days", "impact_months", "impact_referrals", "impact_appointments",
-			"impact_noshow_days", "impact_noshow_months"}},
+			"impact_noshow_days", "impact_noshow_months", "impact_frozen"}},
 	{Key: "staff", Basis: "contract", Categories: []string{"identity", "contact", "connection"},
 		Recipients: []string{"association_admins"}, Retention: "staff_accounts", Automatic: true,
 		Tables: []string{"staff", "staff_antennas", "sessions", "login_failures", "password_resets", "signin_links", "adviser_feeds",
@@ -92,7 +93,7 @@ var Register = []Processing{
 			"positioning_questions", "positioning_answers", "positioning_thresholds", "message_templates", "sms_prices", "volunteer_missions",
 			"volunteer_mission_skills", "volunteer_shifts", "volunteer_rates", "volunteer_charters", "volunteer_cec_rules",
 			"volunteer_check_validity", "civic_approvals", "civic_approval_antennas", "civic_offers", "civic_indemnity",
-			"social_security_ceilings", "donation_caps", "receipt_settings", "receipt_sequences", "profile_consent_texts"}},
+			"social_security_ceilings", "donation_caps", "receipt_settings", "receipt_sequences", "retention_periods", "profile_consent_texts"}},
 	{Key: "technical", Categories: []string{"none"}, Recipients: []string{"nobody"}, Retention: "while_used", Automatic: true,
 		Tables: []string{"schema_migrations", "form_once", "impact_changed", "impact_dirty", "impact_refresh", "impact_noshow_changed",
 			"impact_noshow_dirty", "write_probe", "bulk_load", "river_job", "river_leader", "river_migration", "river_notification",
@@ -153,6 +154,17 @@ type Handlers struct {
 	// PartnerContact is the partner's contact signed in to the partner space
 	// (0 for none), whom the audit names for the space's reads.
 	PartnerContact func(r *http.Request) int64
+	// Retention is the learners' files' retention, which the retention page
+	// and erasure share with the daily purge.
+	Retention *Retention
+	Now       func() time.Time // the clock (nil: time.Now)
+}
+
+func (h *Handlers) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 // RegisterPage is the register of processing activities, generated from the

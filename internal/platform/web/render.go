@@ -227,6 +227,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/civic", "civic.nav", false},
 		{"/profiles/match", "profiles.nav", false},
 		{"/impact", "nav.impact", false},
+		{"/privacy/notices", "privacy.notices.nav", false},
 		{"/antennas", "nav.antennas", false},
 		{"/places", "nav.places", false},
 	}
@@ -236,7 +237,8 @@ func navItems(v *Viewer) []NavItem {
 	}
 	if v.IsAdmin {
 		items = append(items, NavItem{"/staff", "nav.staff", false}, NavItem{"/association", "nav.association", false},
-			NavItem{"/privacy/register", "privacy.nav", false}, NavItem{"/privacy/audit", "privacy.audit.nav", false})
+			NavItem{"/privacy/register", "privacy.nav", false}, NavItem{"/privacy/audit", "privacy.audit.nav", false},
+			NavItem{"/privacy/retention", "privacy.periods.nav", false})
 	}
 	return items
 }
