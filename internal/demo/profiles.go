@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"tremplin/internal/attendance"
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
@@ -139,8 +138,10 @@ func seedWebTrainees(ctx context.Context, d *db.DB) error {
 		if err := learners.SetStatus(ctx, d, l.ID, learners.InTraining, "", st.ID); err != nil {
 			return err
 		}
+		// Present at every meeting so far, marked as the roll calls were.
 		for _, m := range past {
-			if err := attendance.SaveAttendance(ctx, d, m, map[int64]string{l.ID: "present"}, st.ID); err != nil {
+			if _, err := d.Exec(ctx, `INSERT INTO attendance (meeting_id, learner_id, mark, marked_by, marked_at) VALUES ($1, $2, 'present', $3, $4)`,
+				m, l.ID, st.ID, db.FormatTime(now)); err != nil {
 				return err
 			}
 		}
