@@ -41,6 +41,7 @@ import (
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
 	"tremplin/internal/privacy"
+	"tremplin/internal/profiles"
 	"tremplin/internal/registration"
 	"tremplin/internal/training"
 	"tremplin/internal/volunteers"
@@ -110,6 +111,7 @@ type App struct {
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Volunteers   *volunteers.Handlers
+	Profiles     *profiles.Handlers
 	Outbox       *messages.Outbox
 	Queue        *queue.Queue
 	assets       *web.Assets
@@ -217,6 +219,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		volunteers.Pages(),
 		civic.Pages(),
 		donations.Pages(),
+		profiles.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -259,6 +262,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Volunteers = &volunteers.Handlers{Deps: deps, Auth: a.Auth, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Donations = &donations.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Learners.Gear = a.Donations.Gear
+	a.Profiles = &profiles.Handlers{Deps: deps}
 	// The dashboard shows volunteers and civic service beside the learners.
 	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
@@ -283,8 +287,19 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Outbox.Queue = a.Queue
 	// Packages tell each other what happened through these callbacks, wired here, so
 	// that no package writes another's tables and imports stay one-way.
-	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
-	a.Positioning.OnTaken = a.Learners.Positioned
+	// A recruiter profile's summary follows the tests and courses it shows.
+	a.Training.OnEnrolment = func(ctx context.Context, learnerID int64, state string) error {
+		if err := a.Learners.EnrolmentChanged(ctx, learnerID, state); err != nil {
+			return err
+		}
+		return profiles.Refresh(ctx, d, learnerID)
+	}
+	a.Positioning.OnTaken = func(ctx context.Context, learnerID int64) error {
+		if err := a.Learners.Positioned(ctx, learnerID); err != nil {
+			return err
+		}
+		return profiles.Refresh(ctx, d, learnerID)
+	}
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
 	a.Appointments.OnChange = a.Partners.AppointmentChanged
 	a.Learners.Seats = a.Training.Seats

@@ -153,6 +153,16 @@ func (a *App) routeTable() []Route {
 		{"POST /learners/{id}/exit", staff, a.Learners.Exit},
 		{"POST /learners/{id}/followups", staff, a.FollowUps.Record},
 		{"POST /learners/{id}/messages", staff, a.Learners.Messages},
+		// The person's profile for recruiters ("Profil emploi"): consents, fields
+		// shown, CV, and the view a company gets; matching people with a job's
+		// criteria, in the viewer's antennas.
+		{"GET /learners/{id}/profile", staff, a.Profiles.Page},
+		{"POST /learners/{id}/profile", staff, a.Profiles.Save},
+		{"POST /learners/{id}/profile/consent", staff, a.Profiles.ConsentSave},
+		{"POST /learners/{id}/profile/cv", staff, a.Profiles.CVUpload},
+		{"GET /learners/{id}/profile/preview", staff, a.Profiles.Preview},
+		{"GET /learners/{id}/profile/cv.pdf", staff, a.Profiles.CVFile},
+		{"GET /profiles/match", staff, a.Profiles.MatchPage},
 
 		// What staff must see: people who said they cannot come, messages not received.
 		{"GET /messages", staff, a.Messages.Watch},
