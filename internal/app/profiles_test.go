@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -156,6 +158,25 @@ func TestCVUploadTakesOnlyPDF(t *testing.T) {
 		got := b.get("/learners/" + id + "/profile/cv.pdf")
 		if got.status != http.StatusOK || got.body != string(pdf) {
 			t.Errorf("CV download: %d, %d bytes, want the %d uploaded", got.status, len(got.body), len(pdf))
+		}
+		// The person's access export gives the CV back byte for byte, and
+		// the page to read tells a file rather than printing its bytes.
+		var export struct {
+			Tables map[string][]map[string]json.RawMessage `json:"tables"`
+		}
+		if err := json.Unmarshal([]byte(b.get("/learners/"+id+"/access.json").body), &export); err != nil {
+			t.Fatal(err)
+		}
+		var held struct{ Base64 string }
+		if cvs := export.Tables["recruiter_cvs"]; len(cvs) != 1 {
+			t.Errorf("the access export holds %d CVs", len(cvs))
+		} else if err := json.Unmarshal(cvs[0]["body"], &held); err != nil {
+			t.Errorf("the CV in the access export: %v (%.80s)", err, cvs[0]["body"])
+		} else if back, _ := base64.StdEncoding.DecodeString(held.Base64); string(back) != string(pdf) {
+			t.Errorf("the access export's CV has %d bytes, want the %d uploaded", len(back), len(pdf))
+		}
+		if page := b.get("/learners/" + id + "/access"); !strings.Contains(page.body, "Ko (remis à part)") || strings.Contains(page.body, "%PDF") {
+			t.Error("the page of the person's data does not show the CV as a file")
 		}
 		// Choosing the uploaded CV is refused for a person without one.
 		other := s.id("SELECT id FROM learners WHERE first_name = 'Chloé' AND last_name = 'Vandamme'")

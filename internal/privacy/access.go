@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
@@ -99,6 +101,15 @@ func Held(ctx context.Context, d *db.DB, learnerID int64) (map[string][]map[stri
 	return held, nil
 }
 
+// Binary is a stored file (a CV's PDF): base64 in the JSON export, so that
+// the person gets back exactly the bytes held, and its size on the page.
+type Binary []byte
+
+// MarshalJSON writes the bytes as {"base64": "..."}.
+func (b Binary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"base64": base64.StdEncoding.EncodeToString(b)})
+}
+
 func rowsOf(ctx context.Context, d *db.DB, table string, cols []string, where string, id int64) ([]map[string]any, error) {
 	list := ""
 	for i, c := range cols {
@@ -124,8 +135,10 @@ func rowsOf(ctx context.Context, d *db.DB, table string, cols []string, where st
 		}
 		row := map[string]any{}
 		for i, c := range cols {
-			if b, ok := vals[i].([]byte); ok {
+			if b, ok := vals[i].([]byte); ok && utf8.Valid(b) {
 				row[c] = string(b)
+			} else if ok {
+				row[c] = Binary(b)
 			} else {
 				row[c] = vals[i]
 			}

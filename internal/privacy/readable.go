@@ -281,6 +281,10 @@ func ReadableAccess(ctx context.Context, d *db.DB, learnerID int64, now time.Tim
 			}
 			sort.Strings(cols)
 			for _, c := range cols {
+				if f, ok := row[c].(Binary); ok {
+					it.Facts = append(it.Facts, Fact{c, p.T("privacy.access.file", "kb", (len(f)+1023)/1024)})
+					continue
+				}
 				if v := str(row, c); v != "" {
 					it.Facts = append(it.Facts, Fact{c, b.when(v)})
 				}
