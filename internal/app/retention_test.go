@@ -300,6 +300,9 @@ func TestErasureOnRequest(t *testing.T) {
 		if p := manager.get(path); !strings.Contains(p.body, "déjà anonymisé") {
 			t.Error("the erase page of an anonymised file does not say so")
 		}
+		if p := manager.get(fmt.Sprintf("/learners/%d", free)); p.status != http.StatusOK || !strings.Contains(p.body, "Dossier anonymisé le") {
+			t.Errorf("the anonymised file's page (%d) does not say it was anonymised", p.status)
+		}
 
 		// A funded certifying course, ended a month ago: its attendance is kept.
 		held := s.learner("Lille", "Samia", "Gardée")

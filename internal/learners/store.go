@@ -106,8 +106,11 @@ type Learner struct {
 	MessagesOffAt      time.Time
 	MessagesOffBy      string
 	PhoneUndeliverable bool
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// AnonymisedAt is when the file lost everything that named the person
+	// (retention or erasure, privacy.Anonymise); zero while it has not.
+	AnonymisedAt time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Name is how staff see the person named.
@@ -144,7 +147,7 @@ const Columns = `l.id, l.antenna_id, a.name, a.country, a.phone, a.timezone, l.f
 	l.birth_year, l.postcode, l.town, l.languages, l.french_level, l.situations, l.equipment, l.availabilities,
 	l.heard_from, COALESCE(l.wished_programme_id, 0), COALESCE(l.wished_cohort_id, 0), l.status, l.status_reason,
 	l.consent_text, l.consent_at, l.source, l.lang, COALESCE(l.duplicate_of, 0), COALESCE(l.merged_into, 0),
-	l.exited_on, l.created_at, l.updated_at, l.gender, l.messages_off_at, l.messages_off_by, l.phone_undeliverable_at`
+	l.exited_on, l.created_at, l.updated_at, l.gender, l.messages_off_at, l.messages_off_by, l.phone_undeliverable_at, l.anonymised_at`
 
 const learnerFrom = ` FROM learners l JOIN antennas a ON a.id = l.antenna_id`
 
@@ -155,11 +158,11 @@ func scanOne(row db.Scanner) (*Learner, error) { return Scan(row) }
 // into extra; no row is db.ErrNotFound.
 func Scan(row db.Scanner, extra ...any) (*Learner, error) {
 	var l Learner
-	var langs, sits, equip, avail, consentAt, created, updated, offAt, undeliverable string
+	var langs, sits, equip, avail, consentAt, created, updated, offAt, undeliverable, anonymised string
 	err := row.Scan(append([]any{&l.ID, &l.AntennaID, &l.AntennaName, &l.AntennaCountry, &l.AntennaPhone, &l.AntennaTZ, &l.FirstName, &l.LastName,
 		&l.Phone, &l.Email, &l.BirthYear, &l.Postcode, &l.Town, &langs, &l.FrenchLevel, &sits, &equip, &avail,
 		&l.HeardFrom, &l.WishedProgramme, &l.WishedCohort, &l.Status, &l.StatusReason, &l.ConsentText, &consentAt,
-		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender, &offAt, &l.MessagesOffBy, &undeliverable}, extra...)...)
+		&l.Source, &l.Lang, &l.DuplicateOf, &l.MergedInto, &l.ExitedOn, &created, &updated, &l.Gender, &offAt, &l.MessagesOffBy, &undeliverable, &anonymised}, extra...)...)
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
@@ -169,6 +172,7 @@ func Scan(row db.Scanner, extra ...any) (*Learner, error) {
 		l.MessagesOff, l.MessagesOffAt = true, db.ParseTime(offAt)
 	}
 	l.PhoneUndeliverable = undeliverable != ""
+	l.AnonymisedAt = db.ParseTime(anonymised)
 	return &l, nil
 }
 
