@@ -41,6 +41,7 @@ import (
 	"tremplin/internal/platform/web"
 	"tremplin/internal/positioning"
 	"tremplin/internal/privacy"
+	"tremplin/internal/profiles"
 	"tremplin/internal/registration"
 	"tremplin/internal/training"
 	"tremplin/internal/volunteers"
@@ -110,6 +111,7 @@ type App struct {
 	Agenda       *agenda.Handlers
 	Messages     *messages.Handlers
 	Volunteers   *volunteers.Handlers
+	Profiles     *profiles.Handlers
 	Outbox       *messages.Outbox
 	Queue        *queue.Queue
 	assets       *web.Assets
@@ -217,6 +219,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		volunteers.Pages(),
 		civic.Pages(),
 		donations.Pages(),
+		profiles.Pages(),
 	)
 	if err != nil {
 		return nil, err
@@ -259,6 +262,15 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Volunteers = &volunteers.Handlers{Deps: deps, Auth: a.Auth, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Donations = &donations.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Learners.Gear = a.Donations.Gear
+	a.Profiles = &profiles.Handlers{Deps: deps}
+	a.Jobs.Outbox, a.Jobs.Profiles = a.Outbox, a.Profiles
+	a.Jobs.OnProfileRead = a.Privacy.RecruiterRead
+	// A hire is the person's situation at their follow-ups from its first day.
+	a.Jobs.OnHire = func(ctx context.Context, learnerID int64, situation, note string, starts time.Time) error {
+		_, err := learners.RecordHire(ctx, d, learnerID, situation, note, starts)
+		return err
+	}
+	a.Learners.Jobs = a.Jobs.FileJobs
 	// The dashboard shows volunteers and civic service beside the learners.
 	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
@@ -274,17 +286,29 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &civic.Forgetter{DB: d})
 	river.AddWorker(workers, &volunteers.Forgetter{DB: d})
 	river.AddWorker(workers, &privacy.Purger{DB: d, Retention: a.Privacy.Retention, Now: cfg.Now})
+	river.AddWorker(workers, &jobs.Closer{H: a.Jobs})
 	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
 		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic(),
-			volunteers.Periodic(), volunteers.ForgetPeriodic(), privacy.PurgePeriodic()}}); err != nil {
+			volunteers.Periodic(), volunteers.ForgetPeriodic(), privacy.PurgePeriodic(), jobs.ClosePeriodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue
 	// Packages tell each other what happened through these callbacks, wired here, so
 	// that no package writes another's tables and imports stay one-way.
-	a.Training.OnEnrolment = a.Learners.EnrolmentChanged
-	a.Positioning.OnTaken = a.Learners.Positioned
+	// A recruiter profile's summary follows the tests and courses it shows.
+	a.Training.OnEnrolment = func(ctx context.Context, learnerID int64, state string) error {
+		if err := a.Learners.EnrolmentChanged(ctx, learnerID, state); err != nil {
+			return err
+		}
+		return profiles.Refresh(ctx, d, learnerID)
+	}
+	a.Positioning.OnTaken = func(ctx context.Context, learnerID int64) error {
+		if err := a.Learners.Positioned(ctx, learnerID); err != nil {
+			return err
+		}
+		return profiles.Refresh(ctx, d, learnerID)
+	}
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
 	a.Appointments.OnChange = a.Partners.AppointmentChanged
 	a.Learners.Seats = a.Training.Seats

@@ -142,6 +142,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"companies' recruiters and job offers", g.jobsStep},
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes, identity sequences", func() error { return d.FinishLoad(ctx) }},
+		{"recruiter profiles and their consents", g.profilesStep},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},
@@ -548,7 +549,7 @@ func (g *generator) analyze() error {
 			", appointment_slots, impact_people, impact_days, impact_months, impact_referrals, learner_keys" +
 			", volunteers, volunteer_skills, volunteer_languages, volunteer_requirements, volunteer_missions, volunteer_shifts, volunteer_cec_confirmations" +
 			", civic_approvals, civic_approval_antennas, civic_offers, civic_applications, civic_application_events, civic_contracts, civic_obligations" +
-			", donors, gifts, receipts, receipt_gifts"
+			", donors, gifts, receipts, receipt_gifts, recruiter_profiles, recruiter_profile_courses, profile_consents, positioning_test_scores"
 	}
 	_, err := g.d.Exec(g.ctx, q)
 	return err

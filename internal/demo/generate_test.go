@@ -40,6 +40,20 @@ func TestGeneratedDatasetIsConsistent(t *testing.T) {
 		if n := count("SELECT COUNT(*) FROM attendance"); n == 0 {
 			t.Error("no attendance marks")
 		}
+		// About 7 % show a profile to recruiters (one in twenty of them withdrew),
+		// with the skills of their test and the hours of their courses.
+		if n := count("SELECT COUNT(*) FROM recruiter_profiles WHERE shown"); n < 100 || n > 300 {
+			t.Errorf("%d of 3000 show a recruiter profile, want about 7 %%", n)
+		}
+		if n := count("SELECT COUNT(*) FROM recruiter_profiles WHERE shown AND skill_sum = 0"); n != 0 {
+			t.Errorf("%d profiles without skills", n)
+		}
+		if n := count("SELECT COUNT(*) FROM recruiter_profiles WHERE hours_total > 0"); n == 0 {
+			t.Error("no profile with course hours")
+		}
+		if n := count("SELECT COUNT(*) FROM profile_consents WHERE action = 'withdrawn'"); n == 0 {
+			t.Error("no consent withdrawn")
+		}
 		if n := count("SELECT COUNT(*) FROM learners WHERE gender <> ''"); n < 2500 || n == 3000 {
 			t.Errorf("%d of 3000 gave their gender, want most but not all", n)
 		}

@@ -26,10 +26,13 @@ const (
 	// PersonExport is everything held about a person, exported for them
 	// (their right of access): JSON, page or PDF.
 	PersonExport = "export_person"
+	// ProfileRead is a recruiter's read of a proposed person's profile or CV
+	// in the company space.
+	ProfileRead = "read_profile"
 )
 
 // Actions lists the audit's actions, in the order the search offers them.
-var Actions = []string{LearnerRead, PositioningRead, LearnerChange, Erasure, ReferralRead, ReferralChange, Export, PersonExport}
+var Actions = []string{ProfileRead, LearnerRead, PositioningRead, LearnerChange, Erasure, ReferralRead, ReferralChange, Export, PersonExport}
 
 // Audited wraps a route's handler so that each request it answers without
 // an error (a page shown, a change made, a file sent) leaves an audit event:
@@ -75,6 +78,18 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 			h.Log.ErrorContext(ctx, "audit event not written", "action", action, "path", path, "err", err)
 		}
 	})
+}
+
+// RecruiterRead records a recruiter's read of learnerID's profile in the
+// company space (the jobs package calls it once the page is answered).
+func (h *Handlers) RecruiterRead(r *http.Request, recruiterID, learnerID int64) {
+	path := r.URL.Path
+	ctx := context.WithoutCancel(r.Context())
+	if _, err := h.DB.ExecContext(ctx, `INSERT INTO audit_events (at, recruiter_id, action, learner_id, route, path, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.FormatTime(time.Now()), recruiterID, ProfileRead, learnerID, r.Pattern, path,
+		web.RequestID(r.Context())); err != nil {
+		h.Log.ErrorContext(ctx, "audit event not written", "action", ProfileRead, "path", path, "err", err)
+	}
 }
 
 // Event is one line of the audit.

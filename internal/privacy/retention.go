@@ -400,6 +400,11 @@ func Anonymise(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) erro
 		`DELETE FROM learner_keys WHERE learner_id IN ` + people,
 		`DELETE FROM booking_links WHERE learner_id IN ` + people,
 		`DELETE FROM reply_links WHERE learner_id IN ` + people,
+		// The profile shown to recruiters goes, and its CV; the consents stay
+		// as the record of what was agreed.
+		`DELETE FROM recruiter_profile_courses WHERE learner_id IN ` + people,
+		`DELETE FROM recruiter_profiles WHERE learner_id IN ` + people,
+		`DELETE FROM recruiter_cvs WHERE learner_id IN ` + people,
 		`UPDATE learner_contacts SET note = '' WHERE learner_id IN ` + people,
 		`UPDATE learner_history SET detail = '' WHERE learner_id IN ` + people,
 		`UPDATE learner_followups SET note = '' WHERE learner_id IN ` + people,

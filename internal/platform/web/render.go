@@ -226,6 +226,7 @@ func navItems(v *Viewer) []NavItem {
 		{"/referrals", "nav.referrals", false},
 		{"/volunteers", "volunteers.nav", false},
 		{"/civic", "civic.nav", false},
+		{"/profiles/match", "profiles.nav", false},
 		{"/impact", "nav.impact", false},
 		{"/privacy/notices", "privacy.notices.nav", false},
 		{"/antennas", "nav.antennas", false},
