@@ -59,10 +59,20 @@ func seedApplications(ctx context.Context, d *db.DB) error {
 		person  int64
 		changes []jobs.Change
 	}
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	// The hire starts two weeks before the person's next follow-up falls
+	// due, so that the follow-up records the job and the dashboard counts it.
+	hired := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -7)
+	var due string
+	if err := d.QueryRowContext(ctx, "SELECT COALESCE(MIN(due_on), '') FROM learner_followups WHERE learner_id = $1 AND recorded_at = ''",
+		people[0]).Scan(&due); err != nil {
+		return err
+	}
+	if day, err := time.Parse(time.DateOnly, due); err == nil {
+		hired = day.AddDate(0, 0, -14)
+	}
 	steps := []step{
 		{other, people[0], nil},
-		{webdev, people[0], []jobs.Change{{State: jobs.AppProcessing}, {State: jobs.AppPriorToHire}, {State: jobs.AppAccepted, StartsOn: today.AddDate(0, 0, -7)}}},
+		{webdev, people[0], []jobs.Change{{State: jobs.AppProcessing}, {State: jobs.AppPriorToHire}, {State: jobs.AppAccepted, StartsOn: hired}}},
 		{webdev, people[1], []jobs.Change{{State: jobs.AppProcessing}}},
 		{other, people[2], []jobs.Change{{State: jobs.AppRefused, Reason: "incompatible", ReasonShared: true}}},
 	}
