@@ -106,6 +106,12 @@ func TestApplicationFromProposalToHire(t *testing.T) {
 		if n := s.count("SELECT COUNT(*) FROM audit_events WHERE action = 'read_profile' AND learner_id = $1 AND recruiter_id IS NOT NULL", lid); n != reads+1 {
 			t.Errorf("audited reads %d, want %d", n, reads+1)
 		}
+		if audit := html.UnescapeString(admin.get("/privacy/audit?learner=" + lid).body); !strings.Contains(audit, "Yanis Morel (Tech Avenir SAS)") {
+			t.Error("the audit does not name the recruiter who read the profile")
+		}
+		if x := admin.get("/learners/" + lid + "/access.json"); !strings.Contains(x.body, `"job_application_events"`) {
+			t.Error("the access export lacks the applications' log")
+		}
 		// Transitions: new → processing; a refusal needs a reason; a hire a day.
 		if p := rc.post(base+"/state", url.Values{"state": {"processing"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("processing: %d", p.status)

@@ -97,7 +97,8 @@ type Event struct {
 	At        time.Time
 	StaffName string
 	// Partner names the partner's contact and organisation, for a read in
-	// the partner space ("" for staff).
+	// the partner space, or the recruiter and company in the company space
+	// ("" for staff).
 	Partner   string
 	StaffID   int64
 	Action    string
@@ -122,9 +123,10 @@ func Events(ctx context.Context, d *db.DB, staffID, learnerID int64, action stri
 	if action != "" {
 		where += " AND e.action = " + args.Add(action)
 	}
-	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(c.name || ' (' || o.name || ')', ''),
+	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(c.name || ' (' || o.name || ')', dc.name || ' (' || dd.org_name || ')', ''),
 		COALESCE(e.staff_id, 0), e.action, COALESCE(e.learner_id, 0), e.path FROM audit_events e LEFT JOIN staff s ON s.id = e.staff_id
 		LEFT JOIN partner_contacts c ON c.id = e.partner_contact_id LEFT JOIN partner_orgs o ON o.id = c.org_id
+		LEFT JOIN recruiters rr ON rr.id = e.recruiter_id LEFT JOIN donor_contacts dc ON dc.id = rr.contact_id LEFT JOIN donors dd ON dd.id = rr.donor_id
 		WHERE `+where+` ORDER BY e.at DESC, e.id DESC LIMIT `+args.Add(AuditPerPage+1)+` OFFSET `+args.Add(offset), args...))(
 		func(row db.Scanner) (*Event, error) {
 			e := &Event{}
