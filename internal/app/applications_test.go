@@ -14,6 +14,7 @@ import (
 	"tremplin/internal/impact"
 	"tremplin/internal/jobs"
 	"tremplin/internal/learners"
+	"tremplin/internal/platform/auth"
 )
 
 // otherOffer is the demo's open offer of Tech Avenir (Paris), whose
@@ -165,10 +166,26 @@ func TestApplicationFromProposalToHire(t *testing.T) {
 		if after.Training.PositiveExits != before.Training.PositiveExits+1 {
 			t.Errorf("positive exits %d → %d, want one more", before.Training.PositiveExits, after.Training.PositiveExits)
 		}
-		// Figures count it.
-		fig := html.UnescapeString(m.get("/jobs/figures").body)
-		if !strings.Contains(fig, "Tech Avenir SAS") {
-			t.Errorf("figures page lacks the company")
+		// Figures count it, with the demo's refusal, per company and programme.
+		fig := m.get("/jobs/figures")
+		if fig.status != http.StatusOK || !strings.Contains(html.UnescapeString(fig.body), "Tech Avenir SAS") {
+			t.Errorf("figures page: %d, lacks the company", fig.status)
+		}
+		f, err := jobs.ApplicationFigures(ctx, s.app.DB, auth.Scope{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range f.Companies {
+			if c.Label == "Tech Avenir SAS" && (c.Hires != 1 || c.Reason("incompatible") != 1 || c.Median() == "") {
+				t.Errorf("Tech Avenir's figures: %d hires, %d refused as incompatible, median %q", c.Hires, c.Reason("incompatible"), c.Median())
+			}
+		}
+		if len(f.Programmes) == 0 || f.Total.Hires < 2 {
+			t.Errorf("figures: %d programmes, %d hires in all (the demo's and this one)", len(f.Programmes), f.Total.Hires)
+		}
+		// Another antenna's manager sees none of Paris's companies.
+		if body := html.UnescapeString(s.signIn("manager.lille@tremplin.example").get("/jobs/figures").body); strings.Contains(body, "Tech Avenir SAS") {
+			t.Error("Lille's manager sees Paris's company in the figures")
 		}
 	})
 }

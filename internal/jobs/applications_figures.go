@@ -36,10 +36,11 @@ func (f *FigureRow) RefusedTotal() int {
 func (f *FigureRow) Reason(r string) int { return f.Refused[r] }
 
 // Figures are the applications of the scope's companies, per company, per
-// offer and per antenna (the person's), and the whole.
+// offer, per antenna (the person's) and per programme (of the person's
+// latest enrolment; 0 and "" for none), and the whole.
 type Figures struct {
-	Total                       *FigureRow
-	Companies, Offers, Antennas []*FigureRow
+	Total                                   *FigureRow
+	Companies, Offers, Antennas, Programmes []*FigureRow
 }
 
 // ApplicationFigures reads the figures of the applications to the offers of
@@ -49,13 +50,17 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope) (*Figures,
 	args := db.Args{}
 	where := sc.Where("d.antenna_id", &args)
 	rows, qerr := d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, a.state, a.reason, a.created_at,
+		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
+			AND en.state = 'enrolled' ORDER BY en.id DESC LIMIT 1), 0),
+		COALESCE((SELECT p.title FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id JOIN programmes p ON p.id = c.programme_id
+			WHERE en.learner_id = a.learner_id AND en.state = 'enrolled' ORDER BY en.id DESC LIMIT 1), ''),
 		COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = a.id AND e.state <> 'new'
 			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), '')
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
 		WHERE `+where+` ORDER BY a.id`, args...)
 	f := &Figures{Total: &FigureRow{Refused: map[string]int{}}}
-	companies, offers, antennas := map[int64]*FigureRow{}, map[int64]*FigureRow{}, map[int64]*FigureRow{}
+	companies, offers, antennas, programmes := map[int64]*FigureRow{}, map[int64]*FigureRow{}, map[int64]*FigureRow{}, map[int64]*FigureRow{}
 	get := func(m map[int64]*FigureRow, list *[]*FigureRow, id int64, label string) *FigureRow {
 		if r, ok := m[id]; ok {
 			return r
@@ -66,13 +71,13 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope) (*Figures,
 		return r
 	}
 	err := db.Each(rows, qerr)(func(row db.Scanner) error {
-		var donor, offer, antenna int64
-		var company, title, aname, state, reason, created, answered string
-		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &state, &reason, &created, &answered); err != nil {
+		var donor, offer, antenna, programme int64
+		var company, title, aname, state, reason, created, pname, answered string
+		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &state, &reason, &created, &programme, &pname, &answered); err != nil {
 			return err
 		}
 		for _, r := range []*FigureRow{f.Total, get(companies, &f.Companies, donor, company), get(offers, &f.Offers, offer, company+" — "+title),
-			get(antennas, &f.Antennas, antenna, aname)} {
+			get(antennas, &f.Antennas, antenna, aname), get(programmes, &f.Programmes, programme, pname)} {
 			r.Applications++
 			switch state {
 			case AppAccepted:
@@ -89,7 +94,7 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope) (*Figures,
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range append(append(append([]*FigureRow{f.Total}, f.Companies...), f.Offers...), f.Antennas...) {
+	for _, r := range slices.Concat([]*FigureRow{f.Total}, f.Companies, f.Offers, f.Antennas, f.Programmes) {
 		r.MedianDays = median(r.answers)
 	}
 	return f, nil
@@ -132,5 +137,5 @@ func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request) {
 		*Figures
 		Tables  []table
 		Reasons []string
-	}{f, []table{{"company", f.Companies}, {"offer", f.Offers}, {"antenna", f.Antennas}}, Reasons}, nil)
+	}{f, []table{{"company", f.Companies}, {"offer", f.Offers}, {"antenna", f.Antennas}, {"programme", f.Programmes}}, Reasons}, nil)
 }
