@@ -276,3 +276,30 @@ func TestStaleApplicationsAreClosed(t *testing.T) {
 		}
 	})
 }
+
+// A person who turned messages off is not told of their applications; the
+// adviser still is.
+func TestApplicationNewsRespectMessagesOff(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		offer := s.id("SELECT o.id FROM job_offers o JOIN donors d ON d.id = o.donor_id WHERE d.org_name = 'Numérique Solidaire SAS' AND o.state = 'open'")
+		app := s.id(`SELECT MIN(a.id) FROM job_applications a WHERE a.offer_id = $1 AND a.state IN ('processing', 'postponed')`, offer)
+		lid := s.id("SELECT learner_id FROM job_applications WHERE id = $1", app)
+		admin := s.signIn("admin@tremplin.example")
+		if p := admin.post("/learners/"+lid+"/messages", url.Values{"messages": {"off"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("messages off: %d", p.status)
+		}
+		person := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND ref_id = $1 AND learner_id = $2", app, lid)
+		adviser := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND ref_id = $1 AND learner_id IS NULL", app)
+		rc := s.recruiterSignIn(demo.DemoRecruiter)
+		if p := rc.post("/company/jobs/"+offer+"/applications/"+app+"/state", url.Values{"state": {"refused"}, "reason": {"not_mobile"},
+			"reason_shared": {"1"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("refusal: %d %v", p.status, errorsOf(p.body))
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND ref_id = $1 AND learner_id = $2", app, lid); n != person {
+			t.Errorf("the person was told though they turned messages off")
+		}
+		if n := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND ref_id = $1 AND learner_id IS NULL", app); n != adviser+1 {
+			t.Errorf("adviser messages %d → %d, want one more", adviser, n)
+		}
+	})
+}
