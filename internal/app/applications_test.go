@@ -183,6 +183,14 @@ func TestApplicationFromProposalToHire(t *testing.T) {
 		if len(f.Programmes) == 0 || f.Total.Hires < 2 {
 			t.Errorf("figures: %d programmes, %d hires in all (the demo's and this one)", len(f.Programmes), f.Total.Hires)
 		}
+		// The fundraising role sees the applications' states, never who.
+		dons := s.signIn("dons@tremplin.example")
+		if body := dons.get("/jobs/" + offer).body; strings.Contains(body, `href="/learners/`) || strings.Contains(body, `name="learner"`) {
+			t.Error("the fundraising role sees or proposes people on the offer's page")
+		}
+		if p := dons.post("/jobs/"+offer+"/applications", url.Values{"learner": {hidden}}); p.status != http.StatusNotFound {
+			t.Errorf("the fundraising role proposing: %d, want 404", p.status)
+		}
 		// Another antenna's manager sees none of Paris's companies.
 		if body := html.UnescapeString(s.signIn("manager.lille@tremplin.example").get("/jobs/figures").body); strings.Contains(body, "Tech Avenir SAS") {
 			t.Error("Lille's manager sees Paris's company in the figures")

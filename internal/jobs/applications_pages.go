@@ -44,6 +44,11 @@ func (h *Handlers) ProposeFromOffer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if st.Role == auth.Fundraising {
+		// The fundraising role never sees the people served.
+		h.Render.Fail(w, r, db.ErrNotFound)
+		return
+	}
 	f, ok := h.Render.Form(w, r)
 	if !ok {
 		return
@@ -110,6 +115,11 @@ func (h *Handlers) ProposeFromFile(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 	st, o, ok := h.staffOffer(w, r)
 	if !ok {
+		return
+	}
+	if st.Role == auth.Fundraising {
+		// The fundraising role never sees the people served.
+		h.Render.Fail(w, r, db.ErrNotFound)
 		return
 	}
 	a, err := ApplicationOf(r.Context(), h.DB, o.DonorID, o.ID, web.PathID(r, "app"))

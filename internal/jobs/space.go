@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
@@ -289,6 +290,7 @@ type offerData struct {
 	// Problem is a catalog key: why the change asked for was not made.
 	Problem string
 	Apps    []*Application
+	People  bool // staff who may see and propose people (not the fundraising role)
 }
 
 func (h *Handlers) showOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter) {
@@ -310,7 +312,13 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 		h.Render.Fail(w, r, err)
 		return
 	}
-	if rc != nil {
+	// The fundraising role never sees the people served: like a company, it
+	// sees an application's state, not who it is.
+	people := rc == nil
+	if st := auth.Current(ctx); rc == nil && st != nil && st.Role == auth.Fundraising {
+		people = false
+	}
+	if !people {
 		for _, a := range apps {
 			a.Learner = ""
 			if p, err := profiles.Load(ctx, h.DB, a.LearnerID); err == nil && p.Shown && profiles.Visible(ctx, h.DB, a.LearnerID) {
@@ -324,7 +332,7 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 	if f == nil {
 		f = web.NewForm(url.Values{})
 	}
-	h.Render.Render(w, r, status, "jobs/offer.html", &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem, Apps: apps}, f)
+	h.Render.Render(w, r, status, "jobs/offer.html", &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem, Apps: apps, People: people}, f)
 }
 
 // SpaceShow is one of the company's offers and its log: GET /company/jobs/{id}.
