@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,59 @@ func TestRecruiterPostsAnOffer(t *testing.T) {
 		t.Errorf("after giving access: %q", got)
 	}
 	b.visit("staff offer form (ar)", "/jobs/new")
+}
+
+// A recruiter, on a 360 px phone, opens a learner proposed for their
+// company's offer, reads the profile and hires them with a start date; the
+// adviser then finds the job on the learner's file and the hire in the
+// applications' figures: every page without an axe violation.
+func TestRecruiterHiresAProposedLearner(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	b.expectLang("fr", "ltr")
+	fr := i18n.For("fr")
+	b.visit("company sign-in", "/company/login")
+	sent := len(b.outbox.Sent())
+	b.fill([2]string{"email", demo.DemoRecruiter})
+	b.load("link asked for", click(`main form[action="/company/login"] button[type=submit]`))
+	var link string
+	for _, m := range b.outbox.Sent()[sent:] {
+		if m.To == demo.DemoRecruiter {
+			link = companyLink.FindString(m.Body)
+		}
+	}
+	if link == "" {
+		t.Fatalf("no sign-in link was emailed to %s", demo.DemoRecruiter)
+	}
+	path := strings.TrimPrefix(link, b.origin)
+	b.visit("emailed link", path)
+	b.load("recruiter signed in", click(`main form[action="`+path+`"] button[type=submit]`))
+	// The application still waiting for an answer (the demo's postponed one).
+	var app, learner, offerID int64
+	if err := b.app.DB.QueryRowContext(b.ctx, `SELECT a.id, a.learner_id, a.offer_id FROM job_applications a JOIN job_offers o ON o.id = a.offer_id
+		JOIN donors d ON d.id = o.donor_id WHERE d.org_name = 'Numérique Solidaire SAS' AND a.state = 'postponed' ORDER BY a.id LIMIT 1`).Scan(&app, &learner, &offerID); err != nil {
+		t.Fatal(err)
+	}
+	offer := "/company/jobs/" + strconv.FormatInt(offerID, 10)
+	b.load("open offer", click(`main .list a[href="`+offer+`"]`))
+	base := offer + "/applications/" + strconv.FormatInt(app, 10)
+	b.load("application", click(`main a[href="`+base+`"]`))
+	b.load("profile", click(`main a[href="`+base+`/profile"]`))
+	b.visit("application again", base)
+	start := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+	js[any](b, `document.getElementById('f-starts_on').value = '`+start+`'`)
+	if status := b.load("hired", click(`main form input[value=accepted] ~ button[type=submit]`)); status != http.StatusOK || b.path() != base {
+		t.Fatalf("hiring: HTTP %d on %s; %q", status, b.path(), b.text("main"))
+	}
+	if got := b.text("main p .status"); got != fr.T("jobs.app.state.accepted") {
+		t.Errorf("after hiring: %q", got)
+	}
+	b.load("signed out", click(`main form[action="/company/logout"] button`))
+
+	b.visit("staff login", "/login")
+	b.signIn("admin@tremplin.example")
+	b.visit("learner file", "/learners/"+strconv.FormatInt(learner, 10))
+	if jobs := b.text("main"); !strings.Contains(jobs, "Numérique Solidaire SAS") || !strings.Contains(jobs, fr.T("jobs.app.state.accepted")) {
+		t.Errorf("the file does not show the job: %q", jobs)
+	}
+	b.visit("applications' figures", "/jobs/figures")
 }

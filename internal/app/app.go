@@ -263,6 +263,14 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Donations = &donations.Handlers{Deps: deps, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now}
 	a.Learners.Gear = a.Donations.Gear
 	a.Profiles = &profiles.Handlers{Deps: deps}
+	a.Jobs.Outbox, a.Jobs.Profiles = a.Outbox, a.Profiles
+	a.Jobs.OnProfileRead = a.Privacy.RecruiterRead
+	// A hire is the person's situation at their follow-ups from its first day.
+	a.Jobs.OnHire = func(ctx context.Context, learnerID int64, situation, note string, starts time.Time) error {
+		_, err := learners.RecordHire(ctx, d, learnerID, situation, note, starts)
+		return err
+	}
+	a.Learners.Jobs = a.Jobs.FileJobs
 	// The dashboard shows volunteers and civic service beside the learners.
 	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
@@ -278,10 +286,11 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	river.AddWorker(workers, &civic.Forgetter{DB: d})
 	river.AddWorker(workers, &volunteers.Forgetter{DB: d})
 	river.AddWorker(workers, &privacy.Purger{DB: d, Retention: a.Privacy.Retention, Now: cfg.Now})
+	river.AddWorker(workers, &jobs.Closer{H: a.Jobs})
 	river.AddWorker(workers, &volunteers.Planner{DB: d, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	if a.Queue, err = queue.New(d, queue.Config{Workers: workers, Log: cfg.Log, Poll: cfg.QueuePoll,
 		Periodic: []*river.PeriodicJob{appointments.Periodic(), attendance.Periodic(), training.LapsePeriodic(), civic.Periodic(),
-			volunteers.Periodic(), volunteers.ForgetPeriodic(), privacy.PurgePeriodic()}}); err != nil {
+			volunteers.Periodic(), volunteers.ForgetPeriodic(), privacy.PurgePeriodic(), jobs.ClosePeriodic()}}); err != nil {
 		return nil, err
 	}
 	a.Outbox.Queue = a.Queue

@@ -99,6 +99,11 @@ func TestCompanyForeignIDsAreNotFound(t *testing.T) {
 			JOIN donor_contacts c ON c.id = r.contact_id WHERE c.email = $1 AND o.state = 'open'`, demo.DemoRecruiter)
 		foreign := s.id(`SELECT MAX(o.id) FROM job_offers o WHERE o.donor_id NOT IN (SELECT r.donor_id FROM recruiters r
 			JOIN donor_contacts c ON c.id = r.contact_id WHERE c.email = $1)`, demo.DemoRecruiter)
+		// An application of the own offer (pending: a state posted that it may
+		// not take changes nothing), one of another company's offer.
+		ownApp := s.id(`SELECT MIN(id) FROM job_applications WHERE offer_id = $1 AND state IN ('new', 'processing', 'postponed')`, own)
+		foreignApp := s.id(`SELECT MIN(a.id) FROM job_applications a WHERE a.offer_id NOT IN (SELECT o.id FROM job_offers o
+			JOIN recruiters r ON r.donor_id = o.donor_id JOIN donor_contacts c ON c.id = r.contact_id WHERE c.email = $1)`, demo.DemoRecruiter)
 		tried := 0
 		for _, rt := range s.app.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
@@ -107,10 +112,14 @@ func TestCompanyForeignIDsAreNotFound(t *testing.T) {
 			}
 			tried++
 			for _, c := range []struct {
-				id   string
-				want []int
-			}{{foreign, []int{http.StatusNotFound}}, {own, []int{http.StatusOK, http.StatusSeeOther, http.StatusUnprocessableEntity}}} {
-				path := strings.ReplaceAll(pattern, "{id}", c.id)
+				id, app string
+				want    []int
+			}{{foreign, foreignApp, []int{http.StatusNotFound}}, {own, foreignApp, []int{http.StatusNotFound}},
+				{own, ownApp, []int{http.StatusOK, http.StatusSeeOther, http.StatusUnprocessableEntity}}} {
+				if !strings.Contains(pattern, "{app}") && c.app == foreignApp && c.id == own {
+					continue
+				}
+				path := strings.ReplaceAll(strings.ReplaceAll(pattern, "{id}", c.id), "{app}", c.app)
 				var p page
 				if method == "GET" {
 					p = b.get(path)
@@ -118,7 +127,7 @@ func TestCompanyForeignIDsAreNotFound(t *testing.T) {
 					// The state posted is none the offer may take: nothing changes.
 					p = b.post(path, url.Values{"state": {"open"}})
 				}
-				if c.id == own && strings.HasSuffix(path, "/state") {
+				if c.id == own && c.app != foreignApp && strings.HasSuffix(path, "/state") {
 					c.want = []int{http.StatusConflict}
 				}
 				if !slices.Contains(c.want, p.status) {

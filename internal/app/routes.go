@@ -163,6 +163,7 @@ func (a *App) routeTable() []Route {
 		{"GET /learners/{id}/profile/preview", staff, a.Profiles.Preview},
 		{"GET /learners/{id}/profile/cv.pdf", staff, a.Profiles.CVFile},
 		{"GET /profiles/match", staff, a.Profiles.MatchPage},
+		{"POST /learners/{id}/applications", staff, a.Jobs.ProposeFromFile},
 
 		// What staff must see: people who said they cannot come, messages not received.
 		{"GET /messages", staff, a.Messages.Watch},
@@ -436,6 +437,9 @@ func (a *App) routeTable() []Route {
 		{"GET /jobs/{id}/edit", fundraisers, a.Jobs.Edit},
 		{"POST /jobs/{id}", fundraisers, a.Jobs.Save},
 		{"POST /jobs/{id}/state", fundraisers, a.Jobs.State},
+		{"POST /jobs/{id}/applications", fundraisers, a.Jobs.ProposeFromOffer},
+		{"POST /jobs/{id}/applications/{app}/cancel", fundraisers, a.Jobs.Cancel},
+		{"GET /jobs/figures", fundraisers, a.Jobs.Figures},
 		{"GET /companies/{id}/recruitment", fundraisers, a.Jobs.Company},
 		{"POST /companies/{id}/recruiters/{recruiter}/grant", fundraisers, a.Jobs.Grant},
 		{"POST /companies/{id}/recruiters/{recruiter}/revoke", fundraisers, a.Jobs.Revoke},
@@ -453,6 +457,10 @@ func (a *App) routeTable() []Route {
 		{"GET /company/jobs/{id}/edit", a.Jobs.Policy(), a.Jobs.SpaceEdit},
 		{"POST /company/jobs/{id}", a.Jobs.Policy(), a.Jobs.SpaceSave},
 		{"POST /company/jobs/{id}/state", a.Jobs.Policy(), a.Jobs.SpaceState},
+		{"GET /company/jobs/{id}/applications/{app}", a.Jobs.Policy(), a.Jobs.SpaceApp},
+		{"GET /company/jobs/{id}/applications/{app}/profile", a.Jobs.Policy(), a.Jobs.SpaceProfile},
+		{"GET /company/jobs/{id}/applications/{app}/cv.pdf", a.Jobs.Policy(), a.Jobs.SpaceCV},
+		{"POST /company/jobs/{id}/applications/{app}/state", a.Jobs.Policy(), a.Jobs.SpaceAppState},
 		// --- end jobs ---
 
 		// --- civic: the civic service (approvals, offers, applications, contracts, obligations) ---

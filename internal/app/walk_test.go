@@ -361,8 +361,10 @@ var walkQueries = map[string]string{
 	// its latest offer, one of its contacts.
 	"companies": `SELECT o.id FROM donors o WHERE o.antenna_id = $1 AND o.kind = 'organisation'
 		ORDER BY (SELECT COUNT(*) FROM job_offers j WHERE j.donor_id = o.id) DESC, o.id LIMIT 1`,
-	"jobs":      "SELECT MAX(j.id) FROM job_offers j JOIN donors o ON o.id = j.donor_id WHERE o.antenna_id = $1",
+	"jobs": `SELECT j.id FROM job_offers j JOIN donors o ON o.id = j.donor_id WHERE o.antenna_id = $1
+		ORDER BY (SELECT COUNT(*) FROM job_applications a WHERE a.offer_id = j.id) DESC, j.id DESC LIMIT 1`,
 	"recruiter": "SELECT MIN(id) FROM donor_contacts WHERE donor_id = {companies}",
+	"app":       "SELECT MIN(id) FROM job_applications WHERE offer_id = {jobs}",
 	"shifts": `SELECT s.id FROM volunteer_shifts s WHERE s.antenna_id = $1
 		ORDER BY (SELECT COUNT(*) FROM volunteer_signups g WHERE g.shift_id = s.id) DESC, s.id LIMIT 1`,
 	// A volunteer whose Compte d'engagement citoyen the viewer may confirm.

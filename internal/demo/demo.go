@@ -117,7 +117,7 @@ func Seed(ctx context.Context, d *db.DB) ([]Login, error) {
 		}
 	}
 	// Each package's demo data, in the order they depend on each other.
-	for _, seed := range []func(context.Context, *db.DB) error{seedTraining, seedLearners, seedPositioning, seedPartners, seedOpenData, seedAppointments, seedVolunteers, seedVolunteerShifts, seedCivic, seedDonations, seedProfiles, seedJobs, seedRetention} {
+	for _, seed := range []func(context.Context, *db.DB) error{seedTraining, seedLearners, seedPositioning, seedPartners, seedOpenData, seedAppointments, seedVolunteers, seedVolunteerShifts, seedCivic, seedDonations, seedJobs, seedProfiles, seedApplications, seedRetention} {
 		if err := seed(ctx, d); err != nil {
 			return nil, err
 		}

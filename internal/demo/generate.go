@@ -143,6 +143,7 @@ func Generate(ctx context.Context, d *db.DB, o GenerateOptions) error {
 		{"summary of approved minutes", func() error { return volunteers.RebuildSummaries(ctx, d) }},
 		{"rebuilding indexes, identity sequences", func() error { return d.FinishLoad(ctx) }},
 		{"recruiter profiles and their consents", g.profilesStep},
+		{"applications to the offers, hires", g.applicationsStep},
 		{"impact counters", func() error { return impact.Rebuild(ctx, d) }},
 		{"search keys of names and phones", func() error { return learners.RebuildKeys(ctx, d, o.Out) }},
 		{"statistics", g.analyze},

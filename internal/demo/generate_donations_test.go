@@ -84,7 +84,7 @@ func TestGeneratedDonationsFollowTheRules(t *testing.T) {
 func TestGeneratedJobOffers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := Generate(ctx, d, GenerateOptions{Learners: 50, Antennas: 2, Volunteers: -1, Donors: 240, Seed: 3, Out: io.Discard}); err != nil {
+		if err := Generate(ctx, d, GenerateOptions{Learners: 600, Antennas: 2, Volunteers: -1, Donors: 240, Seed: 3, Out: io.Discard}); err != nil {
 			t.Fatal(err)
 		}
 		count := func(q string) int {
@@ -98,6 +98,12 @@ func TestGeneratedJobOffers(t *testing.T) {
 		if count("SELECT COUNT(*) FROM donors WHERE kind = 'organisation'") == 0 {
 			t.Fatal("no company generated")
 		}
+		if count("SELECT COUNT(*) FROM job_applications") != count("SELECT COUNT(*) FROM recruiter_profiles") {
+			t.Error("not every generated profile was proposed once")
+		}
+		if count("SELECT COUNT(*) FROM job_applications WHERE state = 'accepted'") == 0 || count("SELECT COUNT(*) FROM job_applications WHERE state = 'refused'") == 0 {
+			t.Error("no hire or no refusal generated")
+		}
 		for what, q := range map[string]string{
 			"companies without a recruiter": `SELECT COUNT(*) FROM donors o WHERE o.kind = 'organisation'
 				AND NOT EXISTS (SELECT 1 FROM recruiters r WHERE r.donor_id = o.id AND r.revoked_at IS NULL)`,
@@ -107,6 +113,14 @@ func TestGeneratedJobOffers(t *testing.T) {
 				(SELECT e.state FROM job_offer_events e WHERE e.offer_id = j.id ORDER BY e.id DESC LIMIT 1)`,
 			"offers without their creation": `SELECT COUNT(*) FROM job_offers j WHERE NOT EXISTS
 				(SELECT 1 FROM job_offer_events e WHERE e.offer_id = j.id AND e.kind = 'created')`,
+			"applications whose last event is not their state": `SELECT COUNT(*) FROM job_applications a WHERE a.state <>
+				(SELECT e.state FROM job_application_events e WHERE e.application_id = a.id ORDER BY e.id DESC LIMIT 1)`,
+			"applications of people without a profile": `SELECT COUNT(*) FROM job_applications a
+				WHERE NOT EXISTS (SELECT 1 FROM recruiter_profiles p WHERE p.learner_id = a.learner_id)`,
+			"hires without a start day, or refusals without a reason": `SELECT COUNT(*) FROM job_applications
+				WHERE (state = 'accepted') <> (starts_on <> '') OR (state = 'refused') <> (reason <> '')`,
+			"hired people whose follow-ups after the start are not the job": `SELECT COUNT(*) FROM learner_followups f
+				JOIN job_applications a ON a.learner_id = f.learner_id AND a.state = 'accepted' WHERE f.due_on >= a.starts_on AND f.recorded_at = ''`,
 		} {
 			if n := count(q); n > 0 {
 				t.Errorf("%d %s", n, what)

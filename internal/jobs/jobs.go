@@ -14,10 +14,12 @@ import (
 	"net/http"
 	"time"
 
+	"tremplin/internal/messages"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/profiles"
 )
 
 //go:embed templates/*.html
@@ -35,6 +37,15 @@ type Handlers struct {
 	BaseURL string
 	// Now is the clock (time.Now when nil): today's date for start dates.
 	Now func() time.Time
+	// Outbox queues the news of applications to the person and the adviser.
+	Outbox *messages.Outbox
+	// Profiles renders the recruiter's view of a proposed person.
+	Profiles *profiles.Handlers
+	// OnHire records an accepted hire as the person's situation (the
+	// learners' follow-ups, which the dashboards count), from its first day.
+	OnHire func(ctx context.Context, learnerID int64, situation, note string, starts time.Time) error
+	// OnProfileRead audits a recruiter's read of a person's profile.
+	OnProfileRead func(r *http.Request, recruiterID, learnerID int64)
 }
 
 func (h *Handlers) now() time.Time {

@@ -9,12 +9,14 @@ import (
 	"strconv"
 	"time"
 
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/check"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/notify"
 	"tremplin/internal/platform/signin"
 	"tremplin/internal/platform/web"
+	"tremplin/internal/profiles"
 )
 
 // LinkLifetime is how long a sign-in link works (once).
@@ -287,15 +289,50 @@ type offerData struct {
 	Space  *Recruiter // the company space's recruiter, nil for staff
 	// Problem is a catalog key: why the change asked for was not made.
 	Problem string
+	Apps    []*Application
+	People  bool // staff who may see and propose people (not the fundraising role)
 }
 
 func (h *Handlers) showOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter) {
-	ev, err := Events(r.Context(), h.DB, o.ID)
+	h.renderOffer(w, r, status, o, base, rc, "", nil)
+}
+
+// renderOffer writes an offer's page: its terms, its applications (for the
+// company, the people named only while they agree to show their profile)
+// and its log; f is the form to propose a person (staff).
+func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter, problem string, f *web.Form) {
+	ctx := r.Context()
+	ev, err := Events(ctx, h.DB, o.ID)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Render.Render(w, r, status, "jobs/offer.html", &offerData{Offer: o, Events: ev, Base: base, Space: rc}, nil)
+	apps, err := ApplicationsOfOffer(ctx, h.DB, o.ID)
+	if err != nil {
+		h.Render.Fail(w, r, err)
+		return
+	}
+	// The fundraising role never sees the people served: like a company, it
+	// sees an application's state, not who it is.
+	people := rc == nil
+	if st := auth.Current(ctx); rc == nil && st != nil && st.Role == auth.Fundraising {
+		people = false
+	}
+	if !people {
+		for _, a := range apps {
+			a.Learner = ""
+			if p, err := profiles.Load(ctx, h.DB, a.LearnerID); err == nil && p.Shown && profiles.Visible(ctx, h.DB, a.LearnerID) {
+				a.Learner = p.FirstName
+				if p.LastInitial != "" {
+					a.Learner += " " + p.LastInitial + "."
+				}
+			}
+		}
+	}
+	if f == nil {
+		f = web.NewForm(url.Values{})
+	}
+	h.Render.Render(w, r, status, "jobs/offer.html", &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem, Apps: apps, People: people}, f)
 }
 
 // SpaceShow is one of the company's offers and its log: GET /company/jobs/{id}.
@@ -396,7 +433,7 @@ func (h *Handlers) setState(w http.ResponseWriter, r *http.Request, o *Offer, ba
 	}
 	err := SetState(r.Context(), h.DB, o, f.Get("state"), by)
 	if errors.Is(err, ErrTransition) {
-		h.Render.Render(w, r, http.StatusConflict, "jobs/offer.html", h.offerPage(r, o, base, rc, "jobs.error.transition"), nil)
+		h.renderOffer(w, r, http.StatusConflict, o, base, rc, "jobs.error.transition", nil)
 		return
 	}
 	if err != nil {
@@ -406,9 +443,4 @@ func (h *Handlers) setState(w http.ResponseWriter, r *http.Request, o *Offer, ba
 	h.Log.InfoContext(r.Context(), "offer state", "offer_id", o.ID, "state", o.State)
 	h.Flash(r, "jobs.flash.state."+o.State)
 	http.Redirect(w, r, base, http.StatusSeeOther)
-}
-
-func (h *Handlers) offerPage(r *http.Request, o *Offer, base string, rc *Recruiter, problem string) *offerData {
-	ev, _ := Events(r.Context(), h.DB, o.ID)
-	return &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem}
 }

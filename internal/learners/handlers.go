@@ -69,6 +69,8 @@ type fileData struct {
 	Today             string
 	Gear              []string     // equipment given (donated devices)
 	GearStock         []web.Option // devices the antenna can give
+	Jobs              []JobLine    // applications to companies' offers
+	JobOffers         []web.Option // open offers the person may be proposed for
 }
 
 func prefixed(prefix string, codes []string) []string {
@@ -97,6 +99,11 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	var err error
 	if d.Timeline, err = Timeline(ctx, h.DB, l.ID); err != nil {
 		return nil, err
+	}
+	if h.Jobs != nil {
+		if d.Jobs, d.JobOffers, err = h.Jobs(ctx, l.ID); err != nil {
+			return nil, err
+		}
 	}
 	if h.Gear != nil {
 		if d.Gear, d.GearStock, err = h.Gear(ctx, l.ID, l.AntennaID); err != nil {

@@ -9,6 +9,7 @@ package learners
 import (
 	"context"
 	"embed"
+	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/web"
@@ -36,6 +37,17 @@ type Handlers struct {
 	// laptop), one line each, and offers the antenna's stock to give one from:
 	// the donations package keeps the devices.
 	Gear func(ctx context.Context, learnerID, antennaID int64) (given []string, stock []web.Option, err error)
+	// Jobs, when set, lists the person's applications to companies' offers
+	// (a hire with its start date) and the open offers they may be proposed
+	// for: the jobs package keeps them.
+	Jobs func(ctx context.Context, learnerID int64) (apps []JobLine, offers []web.Option, err error)
+}
+
+// JobLine is one of a person's applications, as their file shows it.
+type JobLine struct {
+	Company, Offer string
+	State          string // catalog key of the state
+	StartsOn       time.Time
 }
 
 // statusOf reads a file's current status, "" when it cannot be read.

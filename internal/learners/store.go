@@ -770,3 +770,21 @@ func markPositioned(ctx context.Context, d *db.DB, id int64) error {
 		return moveIf(ctx, tx, id, Positioned, "", 0, db.Now(), []string{Received, Contacted})
 	})
 }
+
+// RecordHire records a job that starts on starts as the person's situation at
+// each follow-up not yet recorded that falls due on or after that day (the
+// dashboards and funder reports count them as positive exits); a follow-up
+// already recorded by an adviser is left as it is. It returns how many it
+// recorded: none for a person still in training (their follow-ups come with
+// their exit).
+func RecordHire(ctx context.Context, d *db.DB, id int64, situation, note string, starts time.Time) (int64, error) {
+	if !slices.Contains(FollowUpSituations, situation) {
+		return 0, fmt.Errorf("unknown follow-up situation %q", situation)
+	}
+	res, err := d.Exec(ctx, `UPDATE learner_followups SET situation = $1, note = $2, recorded_at = $3
+		WHERE learner_id = $4 AND recorded_at = '' AND due_on >= $5`, situation, note, db.Now(), id, starts.Format(time.DateOnly))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -27,6 +27,7 @@ var reachedThrough = map[string]string{
 	"positioning_test_scores":  "test_id IN (SELECT id FROM positioning_tests WHERE learner_id = $1)",
 	"referral_events":          "person_id IN (SELECT id FROM referral_people WHERE learner_id = $1)",
 	"referral_notes":           "person_id IN (SELECT id FROM referral_people WHERE learner_id = $1)",
+	"job_application_events":   "application_id IN (SELECT id FROM job_applications WHERE learner_id = $1)",
 }
 
 // secretColumns are never exported: the tokens of links, which work as keys.

@@ -26,10 +26,13 @@ const (
 	// PersonExport is everything held about a person, exported for them
 	// (their right of access): JSON, page or PDF.
 	PersonExport = "export_person"
+	// ProfileRead is a recruiter's read of a proposed person's profile or CV
+	// in the company space.
+	ProfileRead = "read_profile"
 )
 
 // Actions lists the audit's actions, in the order the search offers them.
-var Actions = []string{LearnerRead, PositioningRead, LearnerChange, Erasure, ReferralRead, ReferralChange, Export, PersonExport}
+var Actions = []string{ProfileRead, LearnerRead, PositioningRead, LearnerChange, Erasure, ReferralRead, ReferralChange, Export, PersonExport}
 
 // Audited wraps a route's handler so that each request it answers without
 // an error (a page shown, a change made, a file sent) leaves an audit event:
@@ -77,12 +80,25 @@ func (h *Handlers) Audited(action, route string, h2 http.Handler) http.Handler {
 	})
 }
 
+// RecruiterRead records a recruiter's read of learnerID's profile in the
+// company space (the jobs package calls it once the page is answered).
+func (h *Handlers) RecruiterRead(r *http.Request, recruiterID, learnerID int64) {
+	path := r.URL.Path
+	ctx := context.WithoutCancel(r.Context())
+	if _, err := h.DB.ExecContext(ctx, `INSERT INTO audit_events (at, recruiter_id, action, learner_id, route, path, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.FormatTime(time.Now()), recruiterID, ProfileRead, learnerID, r.Pattern, path,
+		web.RequestID(r.Context())); err != nil {
+		h.Log.ErrorContext(ctx, "audit event not written", "action", ProfileRead, "path", path, "err", err)
+	}
+}
+
 // Event is one line of the audit.
 type Event struct {
 	At        time.Time
 	StaffName string
 	// Partner names the partner's contact and organisation, for a read in
-	// the partner space ("" for staff).
+	// the partner space, or the recruiter and company in the company space
+	// ("" for staff).
 	Partner   string
 	StaffID   int64
 	Action    string
@@ -107,9 +123,10 @@ func Events(ctx context.Context, d *db.DB, staffID, learnerID int64, action stri
 	if action != "" {
 		where += " AND e.action = " + args.Add(action)
 	}
-	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(c.name || ' (' || o.name || ')', ''),
+	return db.Collect[*Event](d.QueryContext(ctx, `SELECT e.at, COALESCE(s.name, ''), COALESCE(c.name || ' (' || o.name || ')', dc.name || ' (' || dd.org_name || ')', ''),
 		COALESCE(e.staff_id, 0), e.action, COALESCE(e.learner_id, 0), e.path FROM audit_events e LEFT JOIN staff s ON s.id = e.staff_id
 		LEFT JOIN partner_contacts c ON c.id = e.partner_contact_id LEFT JOIN partner_orgs o ON o.id = c.org_id
+		LEFT JOIN recruiters rr ON rr.id = e.recruiter_id LEFT JOIN donor_contacts dc ON dc.id = rr.contact_id LEFT JOIN donors dd ON dd.id = rr.donor_id
 		WHERE `+where+` ORDER BY e.at DESC, e.id DESC LIMIT `+args.Add(AuditPerPage+1)+` OFFSET `+args.Add(offset), args...))(
 		func(row db.Scanner) (*Event, error) {
 			e := &Event{}
