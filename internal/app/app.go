@@ -272,7 +272,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.Learners.Jobs = a.Jobs.FileJobs
 	// The dashboard shows volunteers and civic service beside the learners.
-	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures}
+	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures, a.Jobs.DashboardFigures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}
 	if cfg.SMSRate > 0 {
 		sender.Limit = rate.NewLimiter(rate.Limit(cfg.SMSRate), 1)

@@ -15,6 +15,7 @@ import (
 	"tremplin/internal/jobs"
 	"tremplin/internal/learners"
 	"tremplin/internal/platform/auth"
+	"tremplin/internal/platform/i18n"
 )
 
 // otherOffer is the demo's open offer of Tech Avenir (Paris), whose
@@ -182,6 +183,33 @@ func TestApplicationFromProposalToHire(t *testing.T) {
 		}
 		if len(f.Programmes) == 0 || f.Total.Hires < 2 {
 			t.Errorf("figures: %d programmes, %d hires in all (the demo's and this one)", len(f.Programmes), f.Total.Hires)
+		}
+		// The dashboard's recruitment table counts today's hire at Paris, as
+		// many hires as were recorded today for Paris people, and nothing of
+		// Paris in a Lille-only dashboard.
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		parisID, _ := strconv.ParseInt(paris, 10, 64)
+		day := impact.Filter{From: today, To: today, Antennas: []int64{parisID}}
+		tables, err := s.app.Jobs.DashboardFigures(ctx, day, i18n.For("fr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hiredToday := func(antenna int64) int64 {
+			return s.count64(`SELECT COUNT(DISTINCT e.application_id) FROM job_application_events e JOIN job_applications a ON a.id = e.application_id
+				JOIN learners l ON l.id = a.learner_id WHERE e.state = 'accepted' AND e.at >= $1 AND l.antenna_id = $2`, today.Format(time.DateOnly), antenna)
+		}
+		if want := hiredToday(parisID); len(tables) != 1 || len(tables[0].Rows) != 2 || tables[0].Rows[0][0].Text != "Paris – Île-de-France" ||
+			int64(tables[0].Rows[0][3].Value) != want || want < 1 {
+			t.Errorf("the dashboard's recruitment table for Paris today: %+v, want %d hires", tables, want)
+		}
+		lille, _ := strconv.ParseInt(s.antennaID("Lille"), 10, 64)
+		if tables, err = s.app.Jobs.DashboardFigures(ctx, impact.Filter{From: today, To: today, Antennas: []int64{lille}}, i18n.For("fr")); err != nil {
+			t.Fatal(err)
+		} else if rows := tables[0].Rows; rows[len(rows)-1][3].Value != float64(hiredToday(lille)) || rows[0][0].Text == "Paris – Île-de-France" {
+			t.Errorf("a Lille-only dashboard counts recruitment elsewhere: %+v", rows)
+		}
+		if body := html.UnescapeString(m.get("/impact").body); !strings.Contains(body, "Recrutement par les entreprises") {
+			t.Error("the dashboard has no recruitment table")
 		}
 		// The fundraising role sees the applications' states, never who.
 		dons := s.signIn("dons@tremplin.example")
