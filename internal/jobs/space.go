@@ -155,12 +155,10 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 		h.Render.Render(w, r, http.StatusGone, "jobs/link.html", linkData{Token: token, Invalid: true, Next: next}, web.NewForm(url.Values{}))
 		return
 	}
-	// A new session token at sign-in, so a token planted before cannot be ridden.
-	if err := h.Auth.Sessions.RenewToken(ctx); err != nil {
+	if err := h.Auth.StartSpace(ctx, recruiterKey, rc.ID); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Sessions.Put(ctx, recruiterKey, rc.ID)
 	if err := signedIn(ctx, h.DB, rc.ID, i18n.FromContext(ctx).Lang); err != nil {
 		h.Log.WarnContext(ctx, "company: sign-in not recorded", "recruiter_id", rc.ID, "err", err)
 	}
@@ -170,11 +168,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 
 // Logout ends the recruiter's session: POST /company/logout.
 func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
-	if err := h.Auth.Sessions.Destroy(r.Context()); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/company/login", http.StatusSeeOther)
+	h.Auth.EndSession(w, r, "/company/login")
 }
 
 // listData is a list of offers with its filter and pager.

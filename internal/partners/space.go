@@ -225,12 +225,10 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 		h.Render.Render(w, r, http.StatusGone, "partners/link.html", linkData{Token: token, Invalid: true, Next: next}, nil)
 		return
 	}
-	// A new session token at sign-in, so a token planted before cannot be ridden.
-	if err := h.Auth.Sessions.RenewToken(ctx); err != nil {
+	if err := h.Auth.StartSpace(ctx, partnerKey, c.ID); err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	h.Auth.Sessions.Put(ctx, partnerKey, c.ID)
 	if err := setContactLang(ctx, h.DB, c.ID, i18n.FromContext(ctx).Lang); err != nil {
 		h.Log.WarnContext(ctx, "partner: language not recorded", "contact_id", c.ID, "err", err)
 	}
@@ -240,11 +238,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 
 // Logout ends the partner's session.
 func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
-	if err := h.Auth.Sessions.Destroy(r.Context()); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/partner/login", http.StatusSeeOther)
+	h.Auth.EndSession(w, r, "/partner/login")
 }
 
 // contact loads the signed-in contact (the policy has checked there is one).

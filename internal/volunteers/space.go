@@ -178,11 +178,7 @@ func (h *Handlers) LinkUse(w http.ResponseWriter, r *http.Request) {
 
 // Logout ends the volunteer's session.
 func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
-	if err := h.Auth.Sessions.Destroy(r.Context()); err != nil {
-		h.Render.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/volunteer/login", http.StatusSeeOther)
+	h.Auth.EndSession(w, r, "/volunteer/login")
 }
 
 // homeData is the volunteer's home page.

@@ -98,14 +98,9 @@ func scanString(s db.Scanner) (string, error) {
 // sessionKey holds the signed-in volunteer's id in the session.
 const sessionKey = "volunteer_id"
 
-// signIn starts a volunteer's session (a new session token, so one planted before
-// cannot be ridden).
+// signIn starts a volunteer's session.
 func (h *Handlers) signIn(ctx context.Context, id int64) error {
-	if err := h.Auth.Sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	h.Auth.Sessions.Put(ctx, sessionKey, id)
-	return nil
+	return h.Auth.StartSpace(ctx, sessionKey, id)
 }
 
 // current is the signed-in volunteer, nil when none or no longer active.

@@ -228,14 +228,29 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
 
-// Logout ends the session.
-func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
+// StartSpace signs a person in to one of the spaces (partner, volunteer,
+// company): a new session token, so that one planted before cannot be
+// ridden, then their id under the space's key.
+func (s *Service) StartSpace(ctx context.Context, key string, id int64) error {
+	if err := s.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.Sessions.Put(ctx, key, id)
+	return nil
+}
+
+// EndSession ends a session (staff's or a space's) and sends the person to
+// its sign-in page.
+func (s *Service) EndSession(w http.ResponseWriter, r *http.Request, login string) {
 	if err := s.Sessions.Destroy(r.Context()); err != nil {
 		s.Render.Fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, login, http.StatusSeeOther)
 }
+
+// Logout ends the session.
+func (s *Service) Logout(w http.ResponseWriter, r *http.Request) { s.EndSession(w, r, "/login") }
 
 // ForgotForm asks for the email to send a reset link to.
 func (s *Service) ForgotForm(w http.ResponseWriter, r *http.Request) {
