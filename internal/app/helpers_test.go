@@ -78,22 +78,6 @@ func (s *site) work() {
 	}
 }
 
-// waitSMS waits for the outbox to hold n text messages and returns them.
-func (s *site) waitSMS(n int) []notify.SentSMS {
-	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		sent := s.outbox.SMSSent()
-		if len(sent) >= n || time.Now().After(deadline) {
-			if len(sent) < n {
-				s.t.Fatalf("%d SMS sent, want %d", len(sent), n)
-			}
-			return sent
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // waitSMSTo waits for a text message to phone and returns the last one.
 func (s *site) waitSMSTo(phone string) notify.SentSMS {
 	s.t.Helper()

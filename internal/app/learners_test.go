@@ -90,15 +90,18 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 		if phone != "+33612345678" || lang != "fr" || consent != fr.T("register.consent") || consentAt == "" || gender != "woman" {
 			t.Fatalf("stored: %s %s %q %s %q", phone, lang, consent, consentAt, gender)
 		}
+		// The demo's people may be reminded of their meetings meanwhile (the
+		// queue runs): only what the new people receive is looked at.
 		s.drain()
-		sms := s.outbox.SMSSent()
-		if len(sms) != 1 || sms[0].To != "+33612345678" || !strings.Contains(sms[0].Body, "Rania") || !strings.Contains(sms[0].Body, "bien reçue") {
-			t.Fatalf("French SMS: %+v", sms)
+		sms := s.smsTo("+33612345678")
+		if len(sms) != 1 || !strings.Contains(sms[0], "Rania") || !strings.Contains(sms[0], "bien reçue") {
+			t.Fatalf("French SMS: %q", sms)
 		}
-		mails := s.outbox.Sent()
-		if len(mails) != 1 || mails[0].To != "rania@example.org" || mails[0].Subject != fr.T("register.email_subject") {
+		mails := s.mailsTo("rania@example.org")
+		if len(mails) != 1 || mails[0].Subject != fr.T("register.email_subject") {
 			t.Fatalf("French email: %+v", mails)
 		}
+		mailsBefore := len(s.outbox.Sent())
 
 		// In Arabic, in Dzaleka, with a Malawian national number and no email.
 		b = s.browser()
@@ -128,12 +131,14 @@ func TestRegistrationInFrenchAndInArabic(t *testing.T) {
 			t.Fatalf("stored: %s %s %q", phone, lang, consent)
 		}
 		s.drain()
-		sms = s.outbox.SMSSent()
-		if len(sms) != 2 || sms[1].To != "+265991234567" || !strings.Contains(sms[1].Body, "وصلنا تسجيلك") || !strings.Contains(sms[1].Body, "عمر") {
-			t.Fatalf("Arabic SMS: %+v", sms)
+		sms = s.smsTo("+265991234567")
+		if len(sms) != 1 || !strings.Contains(sms[0], "وصلنا تسجيلك") || !strings.Contains(sms[0], "عمر") {
+			t.Fatalf("Arabic SMS: %q", sms)
 		}
-		if len(s.outbox.Sent()) != 1 {
-			t.Fatal("an email was sent without an address")
+		for _, m := range s.outbox.Sent()[mailsBefore:] {
+			if m.Subject == ar.T("register.email_subject") {
+				t.Fatalf("an email was sent without an address: %+v", m)
+			}
 		}
 		if n := s.count("SELECT COUNT(*) FROM learners"); n != before+2 {
 			t.Fatalf("%d new files, want 2", n-before)

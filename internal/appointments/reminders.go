@@ -90,10 +90,7 @@ func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now
 				return err
 			}
 			for _, x := range batch {
-				for rule, at := range messages.ReminderTimes(x.a.StartsAt) {
-					if at.After(now.Add(messages.PlanAhead)) || !at.After(x.created) {
-						continue
-					}
+				for rule, at := range messages.RemindersToPlan(x.a.StartsAt, x.created, now) {
 					ms := compose(ctx, tx, texts, baseURL, now, x.p, x.a, newsReminder, 0)
 					for i := range ms {
 						ms[i].SendAt = at

@@ -163,10 +163,7 @@ func PlanReminders(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL st
 			}
 			var dues []due
 			for _, u := range batch {
-				for rule, at := range messages.ReminderTimes(u.StartsAt) {
-					if at.After(now.Add(messages.PlanAhead)) || !at.After(u.Since) {
-						continue
-					}
+				for rule, at := range messages.RemindersToPlan(u.StartsAt, u.Since, now) {
 					dues = append(dues, due{u: u, rule: rule, at: at})
 					links = append(links, messages.LinkRequest{Learner: u.LearnerID, RefKind: "meeting", RefID: u.MeetingID, Expires: u.StartsAt})
 				}

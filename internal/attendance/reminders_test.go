@@ -108,3 +108,42 @@ func TestMeetingRemindersArePlannedOnceForEachPersonEnrolled(t *testing.T) {
 		}
 	})
 }
+
+// A planner that did not run for two days (a server down over the weekend) sends
+// one reminder of a meeting whose two moments have passed, not two identical
+// messages in the same minute.
+func TestAPlannerBackFromAnOutageSendsOneReminder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := trainingtest.New(t, d, "Lille", "Europe/Paris")
+		loc := training.Location(f.Antenna.Timezone)
+		c := f.Cohort(10, time.Date(2027, 3, 1, 0, 0, 0, 0, loc))
+		ms := f.Meetings(c, 3, 3) // 1 and 2 March at 09:00
+		ana := f.Learner("Ana")
+		if _, err := training.Enrol(f.Ctx, d, c.ID, ana, f.Staff.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(f.Ctx, "UPDATE enrolments SET since = $1", db.FormatTime(time.Date(2027, 2, 20, 9, 0, 0, 0, loc))); err != nil {
+			t.Fatal(err)
+		}
+		q, err := queue.New(d, queue.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &messages.Outbox{Queue: q}
+		// 1 March 08:30, the first run for three days: the first meeting's 48-hour
+		// reminder (27 Feb) and morning one (08:00) have both passed; the second
+		// meeting's 48-hour one (28 Feb 09:00) too.
+		n, err := attendance.PlanReminders(f.Ctx, d, o, "https://tremplin.example", time.Date(2027, 3, 1, 8, 30, 0, 0, loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := reminders(t, d)
+		if n != 2 || len(got) != 2 {
+			t.Fatalf("%d reminders queued, want one per meeting: %+v", n, got)
+		}
+		if !got[0].sendAt.Equal(time.Date(2027, 2, 28, 9, 0, 0, 0, loc)) || !got[0].expires.Equal(ms[1].Start) ||
+			!got[1].sendAt.Equal(time.Date(2027, 3, 1, 8, 0, 0, 0, loc)) || !got[1].expires.Equal(ms[0].Start) {
+			t.Errorf("the reminders are %+v, want the second meeting's 48-hour one and the first's morning one", got)
+		}
+	})
+}

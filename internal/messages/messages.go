@@ -301,3 +301,28 @@ func ReminderTimes(start time.Time) map[string]time.Time {
 	}
 	return out
 }
+
+// RemindersToPlan returns the reminders of something starting at start to queue
+// at now: those due before now+PlanAhead and after since (the enrolment, the
+// booking, the sign-up: its own message said it). Of the moments already past (a
+// planner stopped for two days, a meeting booked the day before), only the
+// latest is kept: two identical messages in the same minute say nothing more.
+func RemindersToPlan(start, since, now time.Time) map[string]time.Time {
+	out := map[string]time.Time{}
+	latestPast := ""
+	for rule, at := range ReminderTimes(start) {
+		if at.After(now.Add(PlanAhead)) || !at.After(since) {
+			continue
+		}
+		out[rule] = at
+		if !at.After(now) && (latestPast == "" || at.After(out[latestPast])) {
+			latestPast = rule
+		}
+	}
+	for rule, at := range out {
+		if rule != latestPast && !at.After(now) {
+			delete(out, rule)
+		}
+	}
+	return out
+}

@@ -73,10 +73,7 @@ func Plan(ctx context.Context, d *db.DB, o *messages.Outbox, baseURL string, now
 		if err != nil {
 			return err
 		}
-		for rule, at := range messages.ReminderTimes(s.StartsAt) {
-			if at.After(ahead) || !at.After(db.ParseTime(created)) {
-				continue
-			}
+		for rule, at := range messages.RemindersToPlan(s.StartsAt, db.ParseTime(created), now) {
 			list = append(list, planned{v, s, "reminder", rule, at})
 		}
 		return nil
