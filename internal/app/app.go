@@ -271,6 +271,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		return err
 	}
 	a.Learners.Jobs = a.Jobs.FileJobs
+	a.Learners.Exited = a.Jobs.HiresToFollowUps
 	// The dashboard shows volunteers and civic service beside the learners.
 	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures, a.Jobs.DashboardFigures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}

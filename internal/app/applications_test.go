@@ -339,3 +339,72 @@ func TestApplicationNewsRespectMessagesOff(t *testing.T) {
 		}
 	})
 }
+
+// A person hired while still in training: the hire waits for their exit, and
+// when the adviser records it the follow-ups planned from then on hold the job
+// from its first day, so the dashboard counts the positive exit.
+func TestAHireInTrainingCountsOnceTheExitIsRecorded(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		lille := s.antennaID("Lille")
+		lid := strconv.FormatInt(s.ids(`SELECT l.id FROM learners l WHERE l.antenna_id = $1 AND l.merged_into IS NULL AND l.status IN ('enrolled', 'in_training')
+			AND NOT EXISTS (SELECT 1 FROM job_applications a WHERE a.learner_id = l.id) ORDER BY l.id LIMIT 1`, lille)[0], 10)
+		m := s.signIn("manager.lille@tremplin.example")
+		if p := m.post("/learners/"+lid+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how_profile": {"in_person"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
+		}
+		offer := s.id("SELECT o.id FROM job_offers o JOIN donors d ON d.id = o.donor_id WHERE d.org_name = 'Numérique Solidaire SAS' AND o.state = 'open'")
+		situation := jobs.Situation(s.text("SELECT contract_type FROM job_offers WHERE id = $1", offer))
+		if p := m.post("/jobs/"+offer+"/applications", url.Values{"learner": {lid}}); p.status != http.StatusSeeOther {
+			t.Fatalf("proposing: %d %v", p.status, errorsOf(p.body))
+		}
+		app := s.id("SELECT id FROM job_applications WHERE learner_id = $1 AND offer_id = $2", lid, offer)
+		rc := s.recruiterSignIn(demo.DemoRecruiter)
+		base := "/company/jobs/" + offer + "/applications/" + app
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		// Hired from tomorrow, while in training: nothing to record yet, and the
+		// file says the exit is what makes it count.
+		start := today.AddDate(0, 0, 1)
+		if p := rc.post(base+"/state", url.Values{"state": {"accepted"}, "starts_on": {start.Format(time.DateOnly)}}); p.status != http.StatusSeeOther {
+			t.Fatalf("hire: %d %v", p.status, errorsOf(p.body))
+		}
+		if n := s.count("SELECT COUNT(*) FROM learner_followups WHERE learner_id = $1", lid); n != 0 {
+			t.Fatalf("%d follow-ups before the exit", n)
+		}
+		if file := html.UnescapeString(m.get("/learners/" + lid).body); !strings.Contains(file, i18n.For("fr").T("jobs.app.hire_needs_exit")) {
+			t.Error("the file does not say the hire counts once the exit is recorded")
+		}
+		m6 := today.AddDate(0, 6, 0)
+		period := impact.Filter{From: m6.AddDate(0, 0, -1), To: m6.AddDate(0, 0, 1), Antennas: []int64{mustID(lille)}}
+		figures := func() int64 {
+			t.Helper()
+			if err := impact.Refresh(ctx, s.app.DB); err != nil {
+				t.Fatal(err)
+			}
+			fig, err := impact.Compute(ctx, s.app.DB, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fig.Training.PositiveExits
+		}
+		before := figures()
+		// The adviser records that the person left training today for the job.
+		p := m.post("/learners/"+lid+"/exit", url.Values{"exit_outcome": {learners.Dropped}, "exit_reason": {"Embauche"},
+			"exit_date": {today.Format(time.DateOnly)}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("exit: %d %v", p.status, errorsOf(p.body))
+		}
+		for _, milestone := range learners.Milestones {
+			if sit := s.text("SELECT situation FROM learner_followups WHERE learner_id = $1 AND milestone = $2", lid, milestone); sit != situation {
+				t.Errorf("%s situation %q, want %q (the job taken)", milestone, sit, situation)
+			}
+		}
+		if file := html.UnescapeString(m.get("/learners/" + lid).body); strings.Contains(file, i18n.For("fr").T("jobs.app.hire_needs_exit")) {
+			t.Error("the file still asks for the exit")
+		}
+		// At the +6-month follow-up, the dashboard counts it as a positive exit.
+		if after := figures(); after != before+1 {
+			t.Errorf("positive exits around the +6-month follow-up %d → %d, want one more", before, after)
+		}
+	})
+}

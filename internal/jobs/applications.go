@@ -241,6 +241,40 @@ func (h *Handlers) Move(ctx context.Context, a *Application, c Change, by Actor)
 	return nil
 }
 
+// HiresToFollowUps records the person's accepted hires at their follow-ups,
+// through OnHire: called when their exit is recorded, for a hire accepted
+// while they were still in training (whose follow-ups did not exist yet). The
+// latest hire goes first, so each follow-up gets the job held on its day; a
+// follow-up an adviser recorded is left as it is.
+func (h *Handlers) HiresToFollowUps(ctx context.Context, learnerID int64) error {
+	if h.OnHire == nil {
+		return nil
+	}
+	type hire struct {
+		starts                   time.Time
+		contract, company, title string
+	}
+	list, err := db.Collect[hire](h.DB.QueryContext(ctx, `SELECT a.starts_on, o.contract_type, d.org_name, o.title
+		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
+		WHERE a.learner_id = $1 AND a.state = 'accepted' AND a.starts_on <> '' ORDER BY a.starts_on DESC, a.id DESC`, learnerID))(
+		func(row db.Scanner) (hire, error) {
+			var x hire
+			var starts string
+			err := row.Scan(&starts, &x.contract, &x.company, &x.title)
+			x.starts, _ = time.Parse(time.DateOnly, starts)
+			return x, err
+		})
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		if err := h.OnHire(ctx, learnerID, Situation(x.contract), x.company+" — "+x.title, x.starts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Situation is the follow-up situation (learners.FollowUpSituations) a hire
 // of contract type gives: what the dashboards count as a positive exit.
 // Fixed-term contracts count as short (the offer does not say their length).

@@ -150,7 +150,8 @@ func (h *Handlers) FileJobs(ctx context.Context, learnerID int64) ([]learners.Jo
 	}
 	var lines []learners.JobLine
 	for _, a := range apps {
-		lines = append(lines, learners.JobLine{Company: a.Company, Offer: a.OfferTitle, State: "jobs.app.state." + a.State, StartsOn: a.StartsOn})
+		lines = append(lines, learners.JobLine{Company: a.Company, Offer: a.OfferTitle, State: "jobs.app.state." + a.State, StartsOn: a.StartsOn,
+			Hired: a.State == AppAccepted})
 	}
 	st := auth.Current(ctx)
 	if st == nil || !profiles.Visible(ctx, h.DB, learnerID) {

@@ -164,6 +164,11 @@ func (h *Handlers) Exit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.statusChanged(ctx, l.ID, l.Status, staff)
+	if h.Exited != nil {
+		if err := h.Exited(ctx, l.ID); err != nil {
+			h.Log.WarnContext(ctx, "exit: hires not recorded at the follow-ups", "learner_id", l.ID, "err", err)
+		}
+	}
 	// The people offered a freed seat move along their path too.
 	for _, c := range changes {
 		if c.LearnerID == l.ID {

@@ -71,6 +71,7 @@ type fileData struct {
 	GearStock         []web.Option // devices the antenna can give
 	Jobs              []JobLine    // applications to companies' offers
 	JobOffers         []web.Option // open offers the person may be proposed for
+	HireWaitsExit     bool         // hired while in training: the exit makes it count
 }
 
 func prefixed(prefix string, codes []string) []string {
@@ -103,6 +104,9 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 	if h.Jobs != nil {
 		if d.Jobs, d.JobOffers, err = h.Jobs(ctx, l.ID); err != nil {
 			return nil, err
+		}
+		for _, j := range d.Jobs {
+			d.HireWaitsExit = d.HireWaitsExit || (j.Hired && !l.Exited())
 		}
 	}
 	if h.Gear != nil {

@@ -41,6 +41,11 @@ type Handlers struct {
 	// (a hire with its start date) and the open offers they may be proposed
 	// for: the jobs package keeps them.
 	Jobs func(ctx context.Context, learnerID int64) (apps []JobLine, offers []web.Option, err error)
+	// Exited, when set, is told each time a person's exit is recorded (or
+	// corrected), after it is committed: the jobs package records a hire
+	// accepted while the person was still in training at the follow-ups just
+	// planned, so that it counts as the positive exit it is.
+	Exited func(ctx context.Context, learnerID int64) error
 }
 
 // JobLine is one of a person's applications, as their file shows it.
@@ -48,6 +53,7 @@ type JobLine struct {
 	Company, Offer string
 	State          string // catalog key of the state
 	StartsOn       time.Time
+	Hired          bool // the company took the person on
 }
 
 // statusOf reads a file's current status, "" when it cannot be read.
