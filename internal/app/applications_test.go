@@ -303,8 +303,18 @@ func TestStaleApplicationsAreClosed(t *testing.T) {
 			WHERE a.automatic AND e.state = 'refused' AND e.staff_id IS NULL AND e.recruiter_id IS NULL`); c != pending {
 			t.Errorf("%d closings logged, want %d", c, pending)
 		}
-		if c := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND dedupe LIKE '%:refused:%'"); c == 0 {
+		// The person and the adviser are told the company did not answer in 30
+		// days, not that it refused.
+		told := s.ids("SELECT id FROM messages WHERE ref_kind = 'job_application' AND dedupe LIKE '%:refused:%'")
+		if len(told) == 0 {
 			t.Error("nobody was told of the closing")
+		}
+		for _, id := range told {
+			body := s.text("SELECT body FROM messages WHERE id = $1", id)
+			if !strings.Contains(body, "30") || strings.Contains(body, "n'a pas retenu") || !strings.Contains(body, "pas répondu") && !strings.Contains(body, "sans réponse") &&
+				!strings.Contains(body, "did not answer") && !strings.Contains(body, "لم تردّ") && !strings.Contains(body, "لعدم ردّ") {
+				t.Errorf("the closing's message does not say the company did not answer in 30 days: %q", body)
+			}
 		}
 		// Once more: nothing left.
 		if n, err := s.app.Jobs.CloseStale(ctx, now.AddDate(0, 0, 31)); err != nil || n != 0 {

@@ -321,7 +321,11 @@ func AppEvents(ctx context.Context, d *db.DB, id int64) ([]*AppEvent, error) {
 // person (SMS, else email; not when they turned messages off) and to the
 // adviser who proposed them (email), each in their language. A refusal's
 // reason reaches the person only when the company shared it.
-func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error {
+func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error { return h.tellClosed(ctx, tx, id, 0) }
+
+// tellClosed tells of a change, days being, for an application the daily
+// closing refused, how many days the company had to answer.
+func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days int) error {
 	if h.Outbox == nil {
 		return nil
 	}
@@ -330,22 +334,28 @@ func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error {
 		first, last, phone, email, lang, off      string
 		title, company, state, reason, staffEmail string
 		staffLang, staffName                      string
-		shared                                    bool
+		shared, automatic                         bool
 	)
 	err := tx.QueryRowContext(ctx, `SELECT l.antenna_id, l.id, l.first_name, l.last_name, l.phone, l.email, l.lang, l.messages_off_at,
-		o.title, d.org_name, a.state, a.reason, a.reason_shared, COALESCE(s.email, ''), COALESCE(s.lang, 'fr'), COALESCE(s.name, '')
+		o.title, d.org_name, a.state, a.reason, a.reason_shared, a.automatic, COALESCE(s.email, ''), COALESCE(s.lang, 'fr'), COALESCE(s.name, '')
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		JOIN learners l ON l.id = a.learner_id LEFT JOIN staff s ON s.id = a.proposed_by WHERE a.id = $1`, id).Scan(
-		&antenna, &learner, &first, &last, &phone, &email, &lang, &off, &title, &company, &state, &reason, &shared,
+		&antenna, &learner, &first, &last, &phone, &email, &lang, &off, &title, &company, &state, &reason, &shared, &automatic,
 		&staffEmail, &staffLang, &staffName)
 	if err != nil {
 		return err
 	}
+	// Closed for want of an answer: the person and the adviser are told the
+	// company did not answer in the period in force, not that it refused.
+	unanswered := automatic && state == AppRefused && days > 0
 	var out []messages.Message
 	dedupe := "job_application:" + strconv.FormatInt(id, 10) + ":" + state
 	if off == "" {
 		pr := i18n.For(lang)
 		body := pr.T("jobs.app.sms."+state, "name", first, "job", title, "company", company)
+		if unanswered {
+			body = pr.T("jobs.app.sms.unanswered", "name", first, "job", title, "company", company, "days", days)
+		}
 		if state == AppRefused && shared {
 			body += " " + pr.T("jobs.app.sms.reason", "reason", pr.T("jobs.reason."+reason))
 		}
@@ -365,7 +375,10 @@ func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error {
 		pr := i18n.For(staffLang)
 		body := pr.T("jobs.app.adviser", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,
 			"state", pr.T("jobs.app.state."+state))
-		if reason != "" {
+		if unanswered {
+			body = pr.T("jobs.app.adviser_unanswered", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,
+				"days", days)
+		} else if reason != "" {
 			body += " " + pr.T("jobs.app.sms.reason", "reason", pr.T("jobs.reason."+reason))
 		}
 		out = append(out, messages.Message{Antenna: antenna, Channel: messages.Email, Kind: "job_application", Lang: pr.Lang,
@@ -421,7 +434,7 @@ func (h *Handlers) CloseStale(ctx context.Context, now time.Time) (int, error) {
 			if err := logApp(ctx, tx, id, AppRefused, "other", Actor{}, at); err != nil {
 				return err
 			}
-			return h.tell(ctx, tx, id)
+			return h.tellClosed(ctx, tx, id, days)
 		})
 		if err != nil {
 			return closed, err
