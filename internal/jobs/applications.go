@@ -321,7 +321,9 @@ func AppEvents(ctx context.Context, d *db.DB, id int64) ([]*AppEvent, error) {
 // person (SMS, else email; not when they turned messages off) and to the
 // adviser who proposed them (email), each in their language. A refusal's
 // reason reaches the person only when the company shared it.
-func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error { return h.tellClosed(ctx, tx, id, 0) }
+func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error {
+	return h.tellClosed(ctx, tx, id, 0)
+}
 
 // tellClosed tells of a change, days being, for an application the daily
 // closing refused, how many days the company had to answer.
