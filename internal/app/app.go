@@ -310,6 +310,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 		}
 		return profiles.Refresh(ctx, d, learnerID)
 	}
+	a.Attendance.OnMarked = func(ctx context.Context, ids []int64) error { return profiles.RefreshMany(ctx, d, ids) }
 	a.Learners.OnStatus = a.Partners.LearnerStatusChanged
 	a.Appointments.OnChange = a.Partners.AppointmentChanged
 	a.Learners.Seats = a.Training.Seats

@@ -418,3 +418,29 @@ func TestAHireInTrainingCountsOnceTheExitIsRecorded(t *testing.T) {
 		}
 	})
 }
+
+// The hours a recruiter sees on a profile follow the roll calls: a meeting
+// marked present adds its hours to the course at once.
+func TestARollCallUpdatesTheProfileHours(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		cohort := s.demoCohort("Lille", "Premiers pas numériques")
+		l := s.learner("Lille", "Awa", "Heures")
+		s.enrol(cohort, l)
+		lid := strconv.FormatInt(l, 10)
+		m := s.signIn("manager.lille@tremplin.example")
+		if p := m.post("/learners/"+lid+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how_profile": {"in_person"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
+		}
+		hours := func() int64 {
+			return s.count64("SELECT COALESCE(SUM(hours), 0) FROM recruiter_profile_courses WHERE learner_id = $1", l)
+		}
+		before := hours()
+		meeting := s.meetingAt(cohort, -3*time.Hour) // two and a half hours, ended
+		if p := m.post("/meetings/"+meeting+"/attendance", url.Values{"meeting": {meeting}, "mark_" + lid: {"present"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("roll call: %d", p.status)
+		}
+		if after := hours(); after != before+2 && after != before+3 {
+			t.Errorf("profile hours %d → %d after a 2.5-hour meeting", before, after)
+		}
+	})
+}

@@ -5,6 +5,7 @@
 package attendance
 
 import (
+	"context"
 	"embed"
 	"time"
 
@@ -23,4 +24,7 @@ type Handlers struct {
 	BaseURL string // for the address of an adviser's calendar feed
 	// Now is the clock of the reply links (time.Now when nil).
 	Now func() time.Time
+	// OnMarked, when set, is told of the people whose marks a roll call saved,
+	// after it is committed: their recruiter profiles show the hours attended.
+	OnMarked func(ctx context.Context, learnerIDs []int64) error
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -212,6 +213,12 @@ func (h *Handlers) AttendanceSave(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	if h.OnMarked != nil && len(marks) > 0 {
+		ids := slices.Sorted(maps.Keys(marks))
+		if err := h.OnMarked(ctx, ids); err != nil {
+			h.Log.WarnContext(ctx, "roll call: profiles not refreshed", "meeting_id", m.ID, "err", err)
+		}
 	}
 	h.Flash(r, "training.attendance_saved")
 	http.Redirect(w, r, "/meetings/"+id+"/attendance", http.StatusSeeOther)

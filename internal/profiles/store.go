@@ -268,6 +268,15 @@ func Refresh(ctx context.Context, d *db.DB, learnerID int64) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error { return refresh(ctx, tx, []int64{learnerID}) })
 }
 
+// RefreshMany refreshes the profiles of ids (those who have one), in one
+// transaction: after a roll call.
+func RefreshMany(ctx context.Context, d *db.DB, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return d.Tx(ctx, func(tx *sql.Tx) error { return refresh(ctx, tx, ids) })
+}
+
 // RebuildAll refreshes every profile, a thousand at a time: after a bulk load.
 func RebuildAll(ctx context.Context, d *db.DB) error {
 	ids, err := db.Collect[int64](d.QueryContext(ctx, "SELECT learner_id FROM recruiter_profiles ORDER BY learner_id"))(db.ScanInt64)
