@@ -272,6 +272,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.Learners.Jobs = a.Jobs.FileJobs
 	a.Learners.Exited = a.Jobs.HiresToFollowUps
+	a.Learners.Edited = func(ctx context.Context, learnerID int64) error { return profiles.Refresh(ctx, d, learnerID) }
 	// The dashboard shows volunteers and civic service beside the learners.
 	a.Impact.Extra = []impact.Extra{a.Volunteers.Figures, a.Civic.Figures, a.Jobs.DashboardFigures}
 	sender := &messages.Sender{DB: d, SMS: sms, Mail: mailer, Log: cfg.Log, Now: cfg.Now}

@@ -419,9 +419,9 @@ func TestAHireInTrainingCountsOnceTheExitIsRecorded(t *testing.T) {
 	})
 }
 
-// The hours a recruiter sees on a profile follow the roll calls: a meeting
-// marked present adds its hours to the course at once.
-func TestARollCallUpdatesTheProfileHours(t *testing.T) {
+// The hours a recruiter sees on a profile follow the roll calls (a meeting
+// marked present adds its hours to the course at once), and its town the file.
+func TestTheProfileFollowsRollCallsAndTheFile(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		cohort := s.demoCohort("Lille", "Premiers pas numériques")
 		l := s.learner("Lille", "Awa", "Heures")
@@ -441,6 +441,19 @@ func TestARollCallUpdatesTheProfileHours(t *testing.T) {
 		}
 		if after := hours(); after != before+2 && after != before+3 {
 			t.Errorf("profile hours %d → %d after a 2.5-hour meeting", before, after)
+		}
+		// The person moved to Roubaix: their file says so, and so does the
+		// profile the companies match on.
+		v := registration(s.antennaID("Lille"))
+		v.Set("first_name", "Awa")
+		v.Set("last_name", "Heures")
+		v.Set("phone", "06 00 00 00 00")
+		v.Set("where", "59100 Roubaix")
+		if p := m.post("/learners/"+lid, v); p.status != http.StatusSeeOther {
+			t.Fatalf("saving the file: %d %v", p.status, errorsOf(p.body))
+		}
+		if town := s.text("SELECT postcode || ' ' || town FROM recruiter_profiles WHERE learner_id = $1", l); town != "59100 Roubaix" {
+			t.Errorf("the profile's town is %q, want the file's new one", town)
 		}
 	})
 }

@@ -302,6 +302,11 @@ func (h *Handlers) Save(w http.ResponseWriter, r *http.Request) {
 			h.Render.Fail(w, r, err)
 			return
 		}
+		if h.Edited != nil {
+			if err := h.Edited(ctx, l.ID); err != nil {
+				h.Log.WarnContext(ctx, "file saved, its profile not refreshed", "learner_id", l.ID, "err", err)
+			}
+		}
 		h.BackToFile(w, r, l.ID, "")
 		return
 	}

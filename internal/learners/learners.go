@@ -46,6 +46,10 @@ type Handlers struct {
 	// accepted while the person was still in training at the follow-ups just
 	// planned, so that it counts as the positive exit it is.
 	Exited func(ctx context.Context, learnerID int64) error
+	// Edited, when set, is told each time staff save a file's details (after
+	// the change is committed): the recruiter profile follows the town, the
+	// languages and the availability.
+	Edited func(ctx context.Context, learnerID int64) error
 }
 
 // JobLine is one of a person's applications, as their file shows it.
