@@ -364,7 +364,8 @@ func TestAHireInTrainingCountsOnceTheExitIsRecorded(t *testing.T) {
 			t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
 		}
 		offer := s.id("SELECT o.id FROM job_offers o JOIN donors d ON d.id = o.donor_id WHERE d.org_name = 'Numérique Solidaire SAS' AND o.state = 'open'")
-		situation := jobs.Situation(s.text("SELECT contract_type FROM job_offers WHERE id = $1", offer))
+		situation := jobs.Situation(s.text("SELECT contract_type FROM job_offers WHERE id = $1", offer),
+			int(s.count64("SELECT contract_months FROM job_offers WHERE id = $1", offer)))
 		if p := m.post("/jobs/"+offer+"/applications", url.Values{"learner": {lid}}); p.status != http.StatusSeeOther {
 			t.Fatalf("proposing: %d %v", p.status, errorsOf(p.body))
 		}

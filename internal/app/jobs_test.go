@@ -99,6 +99,17 @@ func TestRecruiterPostsOffersInTheCompanySpace(t *testing.T) {
 		if valueOf(p.body, "title") != "Développeur·se back-end" || valueOf(p.body, "town") != "Lilleville-sur-Rien" || valueOf(p.body, "hours") != "60" {
 			t.Error("what was typed is not kept")
 		}
+		// A fixed-term contract says its length: it decides whether a hire is a
+		// lasting job.
+		cdd := offerForm("Développeur·se back-end", "M1805", "59000 Lille", morning().AddDate(0, 1, 0).Format(time.DateOnly))
+		cdd.Set("contract", "CDD")
+		if p := b.post("/company/jobs", cdd); !strings.Contains(errorsOf(p.body)["contract_months"], "durée du contrat") {
+			t.Errorf("a CDD without its length: %d %v", p.status, errorsOf(p.body))
+		}
+		cdd.Set("contract_months", "douze")
+		if p := b.post("/company/jobs", cdd); !strings.Contains(errorsOf(p.body)["contract_months"], "de 1 à 36") || valueOf(p.body, "contract_months") != "douze" {
+			t.Errorf("a CDD of 'douze' months: %v", errorsOf(p.body))
+		}
 		// A name several communes share asks for the postcode.
 		amb := offerForm("Développeur·se back-end", "M1805", "Saint-Denis", morning().AddDate(0, 1, 0).Format(time.DateOnly))
 		if p := b.post("/company/jobs", amb); !strings.Contains(errorsOf(p.body)["town"], "code postal") {

@@ -31,7 +31,7 @@ func (g *generator) applicationsStep() error {
 		`INSERT INTO job_application_events (application_id, state, reason, at)
 			SELECT id, state, reason, changed_at FROM job_applications WHERE state <> 'new'`,
 		`UPDATE learner_followups SET recorded_at = '` + now + `', situation = (SELECT CASE WHEN o.contract_type IN ('CDI', 'DIN') THEN 'cdi'
-				WHEN o.contract_type IN ('MIS', 'TTI') THEN 'temp' ELSE 'cdd_short' END
+				WHEN o.contract_type IN ('MIS', 'TTI') THEN 'temp' WHEN o.contract_months >= 6 THEN 'cdd_long' ELSE 'cdd_short' END
 				FROM job_applications a JOIN job_offers o ON o.id = a.offer_id WHERE a.learner_id = learner_followups.learner_id AND a.state = 'accepted')
 			WHERE recorded_at = '' AND due_on >= (SELECT MIN(a.starts_on) FROM job_applications a
 				WHERE a.learner_id = learner_followups.learner_id AND a.state = 'accepted')`,

@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"tremplin/internal/jobs"
@@ -58,7 +59,7 @@ func (g *generator) jobsStep() error {
 		cs := db.NewBatch(g.ctx, nil, "donor_contacts", "id", "donor_id", "name", "role", "email", "phone", "created_at")
 		rs := db.NewBatch(g.ctx, nil, "recruiters", "id", "contact_id", "donor_id", "lang", "granted_at")
 		os := db.NewBatch(g.ctx, nil, "job_offers", "id", "donor_id", "title", "rome_code", "contract_type", "hours_per_week", "insee_code",
-			"town", "positions", "starts_on", "experience", "experience_months", "description", "state", "created_at", "updated_at")
+			"town", "positions", "starts_on", "experience", "experience_months", "description", "state", "created_at", "updated_at", "contract_months")
 		es := db.NewBatch(g.ctx, nil, "job_offer_events", "id", "offer_id", "kind", "state", "recruiter_id", "at")
 		for _, b := range []*db.Batch{cs, rs, os, es} {
 			b.Hold()
@@ -103,10 +104,14 @@ func (g *generator) jobsStep() error {
 				if state != jobs.Open {
 					changed = posted.Add(time.Duration(24*(7+rng.IntN(60))) * time.Hour)
 				}
-				if err := os.Add(id, c.id, pick(genJobsTitles[rome]), rome, pick([]string{"CDI", "CDI", "CDD", "CDD", "MIS", "DDI", "TTI"}),
+				contract, length := pick([]string{"CDI", "CDI", "CDD", "CDD", "MIS", "DDI", "TTI"}), 0
+				if slices.Contains(jobs.FixedTerm, contract) {
+					length = []int{3, 6, 12}[rng.IntN(3)]
+				}
+				if err := os.Add(id, c.id, pick(genJobsTitles[rome]), rome, contract,
 					[]int{35, 35, 35, 24, 28, 39}[rng.IntN(6)], commune.INSEE, commune.Name, 1+rng.IntN(3),
 					dateOf(posted.AddDate(0, 0, 14+rng.IntN(45))), experience, months, "", state, db.FormatTime(posted),
-					db.FormatTime(changed)); err != nil {
+					db.FormatTime(changed), length); err != nil {
 					return err
 				}
 				if err := es.Add(next.event, id, "created", jobs.Open, recruiter, db.FormatTime(posted)); err != nil {

@@ -74,7 +74,7 @@ func seedJobs(ctx context.Context, d *db.DB) error {
 			INSEE: "59350", Town: "Lille", StartsOn: today.AddDate(0, 1, 0), Experience: "beginner",
 			Description: "Dans une équipe de six, vous développez et maintenez des sites et applications web (HTML, CSS, JavaScript, PHP).\nTutorat pendant les six premiers mois."},
 			jobs.Actor{RecruiterID: recruiter}, ""},
-		{jobs.Offer{DonorID: lilleCo, Title: "Technicien·ne support informatique", ROME: "I1401", Contract: "CDD", Hours: 35, Positions: 1,
+		{jobs.Offer{DonorID: lilleCo, Title: "Technicien·ne support informatique", ROME: "I1401", Contract: "CDD", ContractMonths: 9, Hours: 35, Positions: 1,
 			INSEE: "59512", Town: "Roubaix", StartsOn: today.AddDate(0, 0, 14), Experience: "desired", ExperienceMonths: 6,
 			Description: "Installation et dépannage des postes des associations clientes, assistance téléphonique."},
 			jobs.Actor{StaffID: manager}, jobs.Filled},

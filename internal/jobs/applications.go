@@ -76,6 +76,7 @@ type Application struct {
 	Company                           string
 	DonorID                           int64
 	OfferTitle, Contract              string
+	ContractMonths                    int
 	Learner                           string // the person's full name (staff's lists)
 	State, Reason                     string
 	ReasonShared, Automatic           bool
@@ -90,7 +91,7 @@ func (a *Application) Next() []string { return AppNext(a.State) }
 // Pending reports whether the application waits for the company's answer.
 func (a *Application) Pending() bool { return slices.Contains(Pending, a.State) }
 
-const appCols = `a.id, a.offer_id, a.learner_id, l.antenna_id, d.org_name, o.donor_id, o.title, o.contract_type,
+const appCols = `a.id, a.offer_id, a.learner_id, l.antenna_id, d.org_name, o.donor_id, o.title, o.contract_type, o.contract_months,
 	l.first_name || ' ' || l.last_name, a.state, a.reason, a.reason_shared, a.automatic, a.starts_on, COALESCE(s.name, ''),
 	a.created_at, a.changed_at
 	FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
@@ -99,7 +100,7 @@ const appCols = `a.id, a.offer_id, a.learner_id, l.antenna_id, d.org_name, o.don
 func scanApp(row db.Scanner) (*Application, error) {
 	a := &Application{}
 	var starts, created, changed string
-	err := row.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.AntennaID, &a.Company, &a.DonorID, &a.OfferTitle, &a.Contract, &a.Learner,
+	err := row.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.AntennaID, &a.Company, &a.DonorID, &a.OfferTitle, &a.Contract, &a.ContractMonths, &a.Learner,
 		&a.State, &a.Reason, &a.ReasonShared, &a.Automatic, &starts, &a.ProposedBy, &created, &changed)
 	a.StartsOn, _ = time.Parse(time.DateOnly, starts)
 	a.CreatedAt, a.ChangedAt = db.ParseTime(created), db.ParseTime(changed)
@@ -236,7 +237,7 @@ func (h *Handlers) Move(ctx context.Context, a *Application, c Change, by Actor)
 	}
 	a.State, a.Reason, a.ReasonShared, a.StartsOn = c.State, c.Reason, c.ReasonShared, c.StartsOn
 	if c.State == AppAccepted && h.OnHire != nil {
-		return h.OnHire(ctx, a.LearnerID, Situation(a.Contract), a.Company+" — "+a.OfferTitle, c.StartsOn)
+		return h.OnHire(ctx, a.LearnerID, Situation(a.Contract, a.ContractMonths), a.Company+" — "+a.OfferTitle, c.StartsOn)
 	}
 	return nil
 }
@@ -253,14 +254,15 @@ func (h *Handlers) HiresToFollowUps(ctx context.Context, learnerID int64) error 
 	type hire struct {
 		starts                   time.Time
 		contract, company, title string
+		months                   int
 	}
-	list, err := db.Collect[hire](h.DB.QueryContext(ctx, `SELECT a.starts_on, o.contract_type, d.org_name, o.title
+	list, err := db.Collect[hire](h.DB.QueryContext(ctx, `SELECT a.starts_on, o.contract_type, o.contract_months, d.org_name, o.title
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		WHERE a.learner_id = $1 AND a.state = 'accepted' AND a.starts_on <> '' ORDER BY a.starts_on DESC, a.id DESC`, learnerID))(
 		func(row db.Scanner) (hire, error) {
 			var x hire
 			var starts string
-			err := row.Scan(&starts, &x.contract, &x.company, &x.title)
+			err := row.Scan(&starts, &x.contract, &x.months, &x.company, &x.title)
 			x.starts, _ = time.Parse(time.DateOnly, starts)
 			return x, err
 		})
@@ -268,7 +270,7 @@ func (h *Handlers) HiresToFollowUps(ctx context.Context, learnerID int64) error 
 		return err
 	}
 	for _, x := range list {
-		if err := h.OnHire(ctx, learnerID, Situation(x.contract), x.company+" — "+x.title, x.starts); err != nil {
+		if err := h.OnHire(ctx, learnerID, Situation(x.contract, x.months), x.company+" — "+x.title, x.starts); err != nil {
 			return err
 		}
 	}
@@ -276,9 +278,11 @@ func (h *Handlers) HiresToFollowUps(ctx context.Context, learnerID int64) error 
 }
 
 // Situation is the follow-up situation (learners.FollowUpSituations) a hire
-// of contract type gives: what the dashboards count as a positive exit.
-// Fixed-term contracts count as short (the offer does not say their length).
-func Situation(contract string) string {
+// of contract type gives, months being a fixed-term contract's length (0 when
+// the offer does not say): what the dashboards count as a positive exit. A
+// fixed-term contract of six months or more is a "CDD ≥ 6 months"; one whose
+// length is not known counts as short.
+func Situation(contract string, months int) string {
 	switch contract {
 	case "CDI", "DIN":
 		return "cdi"
@@ -287,8 +291,18 @@ func Situation(contract string) string {
 	case "FRA", "LIB", "REP":
 		return "business"
 	}
+	if months >= LongContractMonths {
+		return "cdd_long"
+	}
 	return "cdd_short"
 }
+
+// LongContractMonths is the length from which a fixed-term contract is a
+// lasting job in the insertion reports (DOMAIN: CDD ≥ 6 months).
+const LongContractMonths = 6
+
+// FixedTerm are the contract types whose offer says their length in months.
+var FixedTerm = []string{"CDD", "DDI", "SAI"}
 
 func logApp(ctx context.Context, tx *sql.Tx, id int64, state, reason string, by Actor, at string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO job_application_events (application_id, state, reason, staff_id, recruiter_id, at)

@@ -39,6 +39,20 @@ func readOffer(f *web.Form, o *Offer, today time.Time, creating bool) {
 			f.Fail("contract", "form.choose")
 		}
 	}
+	// A fixed-term contract says its length, which decides whether a hire is a
+	// lasting job; other contracts have none.
+	o.ContractMonths = 0
+	if slices.Contains(FixedTerm, o.Contract) {
+		v := f.Get("contract_months")
+		n, err := strconv.Atoi(v)
+		switch {
+		case v == "":
+			f.Fail("contract_months", "jobs.error.contract_months_required")
+		case err != nil || n < 1 || n > 36:
+			f.Fail("contract_months", "jobs.error.contract_months")
+		}
+		o.ContractMonths = n
+	}
 	if v := f.Get("hours"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < MinHours || n > MaxHours {
@@ -107,6 +121,9 @@ func offerForm(o *Offer) *web.Form {
 	}
 	if o.ExperienceMonths > 0 {
 		v.Set("experience_months", strconv.Itoa(o.ExperienceMonths))
+	}
+	if o.ContractMonths > 0 {
+		v.Set("contract_months", strconv.Itoa(o.ContractMonths))
 	}
 	return web.NewForm(v)
 }

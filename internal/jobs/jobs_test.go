@@ -150,3 +150,19 @@ func TestOfferStatesAndLog(t *testing.T) {
 		}
 	})
 }
+
+// A hire's contract gives the situation the follow-ups record: a fixed-term
+// contract of six months or more is a lasting job, one whose length is not
+// known a short one.
+func TestSituationOfAHire(t *testing.T) {
+	for _, c := range []struct {
+		contract string
+		months   int
+		want     string
+	}{{"CDI", 0, "cdi"}, {"DIN", 0, "cdi"}, {"CDD", 6, "cdd_long"}, {"CDD", 12, "cdd_long"}, {"CDD", 5, "cdd_short"},
+		{"CDD", 0, "cdd_short"}, {"DDI", 24, "cdd_long"}, {"SAI", 3, "cdd_short"}, {"MIS", 6, "temp"}, {"FRA", 0, "business"}} {
+		if got := jobs.Situation(c.contract, c.months); got != c.want {
+			t.Errorf("%s of %d months: %q, want %q", c.contract, c.months, got, c.want)
+		}
+	}
+}

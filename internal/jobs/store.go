@@ -119,6 +119,7 @@ type Offer struct {
 	Company              string
 	Title, ROME          string
 	Contract             string
+	ContractMonths       int // a fixed-term contract's length, 0 when not said
 	Hours, Positions     int
 	INSEE, Town          string
 	StartsOn             time.Time
@@ -140,14 +141,14 @@ func (o *Offer) Editable() bool { return o.State != Closed }
 // Actor is who changes an offer: a staff member or a recruiter.
 type Actor struct{ StaffID, RecruiterID int64 }
 
-const offerCols = `o.id, o.donor_id, d.org_name, o.title, o.rome_code, o.contract_type, o.hours_per_week, o.positions, o.insee_code,
-	o.town, o.starts_on, o.experience, o.experience_months, o.description, o.state, o.created_at, o.updated_at
+const offerCols = `o.id, o.donor_id, d.org_name, o.title, o.rome_code, o.contract_type, o.contract_months, o.hours_per_week, o.positions,
+	o.insee_code, o.town, o.starts_on, o.experience, o.experience_months, o.description, o.state, o.created_at, o.updated_at
 	FROM job_offers o JOIN donors d ON d.id = o.donor_id`
 
 func scanOffer(row db.Scanner) (*Offer, error) {
 	o := &Offer{}
 	var starts, created, updated string
-	err := row.Scan(&o.ID, &o.DonorID, &o.Company, &o.Title, &o.ROME, &o.Contract, &o.Hours, &o.Positions, &o.INSEE, &o.Town,
+	err := row.Scan(&o.ID, &o.DonorID, &o.Company, &o.Title, &o.ROME, &o.Contract, &o.ContractMonths, &o.Hours, &o.Positions, &o.INSEE, &o.Town,
 		&starts, &o.Experience, &o.ExperienceMonths, &o.Description, &o.State, &created, &updated)
 	o.StartsOn, _ = time.Parse(time.DateOnly, starts)
 	o.CreatedAt, o.UpdatedAt = db.ParseTime(created), db.ParseTime(updated)
@@ -217,18 +218,19 @@ func SaveOffer(ctx context.Context, d *db.DB, o *Offer, by Actor) error {
 		if o.ID == 0 {
 			kind, o.State = "created", Open
 			if err := tx.QueryRowContext(ctx, `INSERT INTO job_offers (donor_id, title, rome_code, contract_type, hours_per_week,
-				insee_code, town, positions, starts_on, experience, experience_months, description, state, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+				insee_code, town, positions, starts_on, experience, experience_months, description, state, created_at, updated_at,
+				contract_months)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`,
 				o.DonorID, o.Title, o.ROME, o.Contract, o.Hours, o.INSEE, o.Town, o.Positions, o.StartsOn.Format(time.DateOnly),
-				o.Experience, o.ExperienceMonths, o.Description, o.State, now).Scan(&o.ID); err != nil {
+				o.Experience, o.ExperienceMonths, o.Description, o.State, now, o.ContractMonths).Scan(&o.ID); err != nil {
 				return err
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE job_offers SET title = $1, rome_code = $2, contract_type = $3, hours_per_week = $4,
 				insee_code = $5, town = $6, positions = $7, starts_on = $8, experience = $9, experience_months = $10, description = $11,
-				updated_at = $12 WHERE id = $13 AND donor_id = $14 AND state <> 'closed'`,
+				updated_at = $12, contract_months = $15 WHERE id = $13 AND donor_id = $14 AND state <> 'closed'`,
 				o.Title, o.ROME, o.Contract, o.Hours, o.INSEE, o.Town, o.Positions, o.StartsOn.Format(time.DateOnly), o.Experience,
-				o.ExperienceMonths, o.Description, now, o.ID, o.DonorID)
+				o.ExperienceMonths, o.Description, now, o.ID, o.DonorID, o.ContractMonths)
 			if err != nil {
 				return err
 			}
