@@ -69,6 +69,7 @@ func TestRecruiterPostsAnOffer(t *testing.T) {
 	start := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
 	js[any](b, `document.getElementById('f-starts_on').value = '`+start+`'`)
 	b.choose("contract", "CDD")
+	b.fill([2]string{"contract_months", "12"})
 	if status := b.load("offer posted", click(`main form[action="/company/jobs"] button[type=submit]`)); status != http.StatusOK ||
 		!strings.HasPrefix(b.path(), "/company/jobs/") {
 		t.Fatalf("posting: HTTP %d on %s; page says %q", status, b.path(), b.text("main"))
@@ -144,6 +145,16 @@ func TestRecruiterHiresAProposedLearner(t *testing.T) {
 	base := offer + "/applications/" + strconv.FormatInt(app, 10)
 	b.load("application", click(`main a[href="`+base+`"]`))
 	b.load("profile", click(`main a[href="`+base+`/profile"]`))
+	// The same pages in Arabic, right to left, and in English.
+	b.expectLang("ar", "rtl")
+	b.chooseLanguage("ar")
+	b.visit("application (ar)", base)
+	b.visit("profile (ar)", base+"/profile")
+	b.expectLang("en", "ltr")
+	b.chooseLanguage("en")
+	b.visit("application (en)", base)
+	b.expectLang("fr", "ltr")
+	b.chooseLanguage("fr")
 	b.visit("application again", base)
 	start := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
 	js[any](b, `document.getElementById('f-starts_on').value = '`+start+`'`)
