@@ -172,7 +172,7 @@ func TestApplicationFromProposalToHire(t *testing.T) {
 		if fig.status != http.StatusOK || !strings.Contains(html.UnescapeString(fig.body), "Tech Avenir SAS") {
 			t.Errorf("figures page: %d, lacks the company", fig.status)
 		}
-		f, err := jobs.ApplicationFigures(ctx, s.app.DB, auth.Scope{All: true})
+		f, err := jobs.ApplicationFigures(ctx, s.app.DB, auth.Scope{All: true}, jobs.LastYear(time.Now().UTC()))
 		if err != nil {
 			t.Fatal(err)
 		}

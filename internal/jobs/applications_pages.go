@@ -123,6 +123,10 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := ApplicationOf(r.Context(), h.DB, o.DonorID, o.ID, web.PathID(r, "app"))
+	if err == nil && !st.InAntenna(a.AntennaID) {
+		// Staff cancel the applications of their antennas' people only.
+		err = db.ErrNotFound
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
