@@ -141,3 +141,141 @@ func TestAdvisersProposeFromTheirAntennasOffers(t *testing.T) {
 		}
 	})
 }
+
+var figureRow = regexp.MustCompile(`(?s)<tr id="([a-z]+-[a-z0-9]+)"><th[^>]*>(.*?)</th>(.*?)</tr>`)
+var figureCell = regexp.MustCompile(`<td>([^<]*)</td>`)
+
+// figureRows reads the figures' page: each line's cells by its id
+// ("offer-12", "programme-3", "antenna-1", "company-4").
+func figureRows(body string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range figureRow.FindAllStringSubmatch(body, -1) {
+		var cells []string
+		for _, c := range figureCell.FindAllStringSubmatch(m[3], -1) {
+			cells = append(cells, c[1])
+		}
+		out[m[1]] = cells
+	}
+	return out
+}
+
+// cellInt is cell i of a line, 0 for a line not shown.
+func cellInt(rows map[string][]string, key string, i int) int {
+	if len(rows[key]) <= i {
+		return 0
+	}
+	n, _ := strconv.Atoi(rows[key][i])
+	return n
+}
+
+// An adviser's figures count, for the period chosen (the last twelve
+// months by default; bad dates answered next to their field), what
+// happened in it on the day it happened: the offer posted, the two people
+// proposed, the interview and the refusal with its reason, by offer, by
+// programme (the one the person followed last) and by antenna; a period
+// before today counts none of it; another antenna's company never shows.
+func TestRecruitmentFiguresByPeriodAndProgramme(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		karim := s.signIn("karim.lille@tremplin.example")
+		lille := s.antennaID("Lille")
+		paris, _ := time.LoadLocation("Europe/Paris")
+		today := time.Now().In(paris)
+		day := func(t time.Time) string { return t.Format(time.DateOnly) }
+		// Bad dates: a message next to the field, what was typed kept.
+		p := karim.get("/jobs/figures?from=31%2F02%2F2026&to=" + day(today))
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["from"] == "" || valueOf(p.body, "from") != "31/02/2026" {
+			t.Errorf("a bad date: %d %v %q", p.status, errorsOf(p.body), valueOf(p.body, "from"))
+		}
+		p = karim.get("/jobs/figures?from=" + day(today) + "&to=" + day(today.AddDate(0, 0, -3)))
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["to"] == "" {
+			t.Errorf("an end before the start: %d %v", p.status, errorsOf(p.body))
+		}
+		p = karim.get("/jobs/figures")
+		if p.status != http.StatusOK || valueOf(p.body, "from") != day(today.AddDate(-1, 0, 1)) || valueOf(p.body, "to") != day(today) {
+			t.Errorf("the default period: %d, from %q to %q", p.status, valueOf(p.body, "from"), valueOf(p.body, "to"))
+		}
+		if body := html.UnescapeString(p.body); strings.Contains(body, "Tech Avenir SAS") || !strings.Contains(body, "Numérique Solidaire SAS") {
+			t.Error("the adviser's figures are not their antenna's companies'")
+		}
+
+		// Two Lille people who followed a programme agree to show their
+		// profile to recruiters.
+		people := s.ids(`SELECT l.id FROM learners l WHERE l.antenna_id = $1 AND l.merged_into IS NULL AND EXISTS (SELECT 1 FROM enrolments e
+			WHERE e.learner_id = l.id AND e.state = 'enrolled') ORDER BY l.id LIMIT 2`, lille)
+		if len(people) < 2 {
+			t.Fatalf("the demo has %d Lille people with a seat", len(people))
+		}
+		for _, id := range people {
+			if profiles.Visible(t.Context(), s.app.DB, id) {
+				continue
+			}
+			p := karim.post("/learners/"+strconv.FormatInt(id, 10)+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how_profile": {"in_person"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
+			}
+		}
+		programme := func(id int64) string {
+			return s.id(`SELECT COALESCE((SELECT c.programme_id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
+				WHERE e.learner_id = $1 AND e.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0)`, id)
+		}
+		first, second := strconv.FormatInt(people[0], 10), strconv.FormatInt(people[1], 10)
+		prog := "programme-" + programme(people[0])
+		if prog == "programme-0" {
+			t.Fatalf("the first Lille person followed no programme")
+		}
+		same := programme(people[1]) == programme(people[0])
+		period := "/jobs/figures?from=" + day(today) + "&to=" + day(today)
+		before := figureRows(karim.get(period).body)
+
+		offer := s.postLilleOffer("Agent·e de tri", "N1103")
+		for _, who := range []string{first, second} {
+			if p := karim.post("/jobs/"+offer+"/applications", url.Values{"learner": {who}}); p.status != http.StatusSeeOther {
+				t.Fatalf("proposing %s: %d %v", who, p.status, errorsOf(p.body))
+			}
+		}
+		rc := s.recruiterSignIn(demo.DemoRecruiter)
+		app := s.id("SELECT id FROM job_applications WHERE offer_id = $1 AND learner_id = $2", offer, first)
+		base := "/company/jobs/" + offer + "/applications/" + app + "/state"
+		for _, f := range []url.Values{{"state": {"prior_to_hire"}}, {"state": {"refused"}, "reason": {"not_mobile"}}} {
+			if p := rc.post(base, f); p.status != http.StatusSeeOther {
+				t.Fatalf("the company's answer %v: %d %v", f, p.status, errorsOf(p.body))
+			}
+		}
+		after := figureRows(karim.get(period).body)
+		// The offer's line: posted, two proposed, one interview, no hire, one
+		// refusal for not being mobile, answered the same day.
+		notMobile := 5 + 6 // the reasons' columns follow offers … refusals
+		if got := after["offer-"+offer]; len(got) < 15 || got[0] != "1" || got[1] != "2" || got[2] != "1" || got[3] != "0" || got[4] != "1" ||
+			got[notMobile] != "1" || got[len(got)-1] != "0.0 j" {
+			t.Errorf("the offer's figures: %v", got)
+		}
+		// The programme's line (no offers column): the first person's
+		// application, interview and refusal, the second's when the same.
+		wantApps := 1
+		if same {
+			wantApps = 2
+		}
+		for i, want := range map[int]int{0: wantApps, 1: 1, 3: 1, 4 + 6: 1} {
+			if d := cellInt(after, prog, i) - cellInt(before, prog, i); d != want {
+				t.Errorf("%s, column %d: +%d, want +%d (%v → %v)", prog, i, d, want, before[prog], after[prog])
+			}
+		}
+		// Lille's line: the offer and the two applications.
+		for i, want := range map[int]int{0: 1, 1: 2, 2: 1, 4: 1} {
+			if d := cellInt(after, "antenna-"+lille, i) - cellInt(before, "antenna-"+lille, i); d != want {
+				t.Errorf("Lille, column %d: +%d, want +%d", i, d, want)
+			}
+		}
+		// Yesterday's figures count none of today's.
+		y := day(today.AddDate(0, 0, -1))
+		if rows := figureRows(karim.get("/jobs/figures?from=" + y + "&to=" + y).body); rows["offer-"+offer] != nil {
+			t.Errorf("yesterday's figures count today's offer: %v", rows["offer-"+offer])
+		}
+		// Antenna lines are the viewer's antennas' (or the others', as one).
+		for key := range after {
+			if a, ok := strings.CutPrefix(key, "antenna-"); ok && a != lille && a != "other" {
+				t.Errorf("the adviser's figures show antenna %s", a)
+			}
+		}
+	})
+}
