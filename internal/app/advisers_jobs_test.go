@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"tremplin/internal/demo"
+	"tremplin/internal/impact"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/profiles"
 )
 
@@ -226,6 +228,17 @@ func TestRecruitmentFiguresByPeriodAndProgramme(t *testing.T) {
 		same := programme(people[1]) == programme(people[0])
 		period := "/jobs/figures?from=" + day(today) + "&to=" + day(today)
 		before := figureRows(karim.get(period).body)
+		// The dashboard's recruitment table for Lille, the same day.
+		lilleID, _ := strconv.ParseInt(lille, 10, 64)
+		midnight, _ := time.Parse(time.DateOnly, day(today))
+		dashboard := func() []impact.Cell {
+			tables, err := s.app.Jobs.DashboardFigures(t.Context(), impact.Filter{From: midnight, To: midnight, Antennas: []int64{lilleID}}, i18n.For("fr"))
+			if err != nil || len(tables) != 2 || len(tables[0].Rows) == 0 {
+				t.Fatalf("the dashboard's recruitment: %v %+v", err, tables)
+			}
+			return tables[0].Rows[len(tables[0].Rows)-1] // the total of Lille's people
+		}
+		dashBefore := dashboard()
 
 		offer := s.postLilleOffer("Agent·e de tri", "N1103")
 		for _, who := range []string{first, second} {
@@ -264,6 +277,14 @@ func TestRecruitmentFiguresByPeriodAndProgramme(t *testing.T) {
 		for i, want := range map[int]int{0: 1, 1: 2, 2: 1, 4: 1} {
 			if d := cellInt(after, "antenna-"+lille, i) - cellInt(before, "antenna-"+lille, i); d != want {
 				t.Errorf("Lille, column %d: +%d, want +%d", i, d, want)
+			}
+		}
+		// The dashboard counts the same things the same day: the offer, the
+		// two proposals, the interview, the refusal.
+		dashAfter := dashboard()
+		for i, want := range map[int]float64{1: 1, 2: 2, 3: 1, 4: 0, 5: 1} {
+			if d := dashAfter[i].Value - dashBefore[i].Value; d != want {
+				t.Errorf("the dashboard's column %d: +%v, want +%v", i, d, want)
 			}
 		}
 		// Yesterday's figures count none of today's.

@@ -62,6 +62,44 @@ type Figures struct {
 	Companies, Offers, Antennas, Programmes []*FigureRow
 }
 
+// activityCols are, for application a and the period [$1, $2), the day it
+// was proposed, its first answer (the first change of state a recruiter or
+// staff recorded: the daily closing's refusals are not answers), and whether
+// it was taken to the stage before hire, hired or refused (the reason) in
+// the period: the counting rules of the figures' page and of the
+// dashboard's recruitment table, read into an activity.
+const activityCols = `a.created_at,
+		COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = a.id AND e.state <> 'new'
+			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), ''),
+		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'prior_to_hire' AND e.at >= $1 AND e.at < $2),
+		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'accepted' AND e.at >= $1 AND e.at < $2),
+		COALESCE((SELECT MAX(e.reason) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'refused'
+			AND e.at >= $1 AND e.at < $2), '')`
+
+// activity is what activityCols read of one application.
+type activity struct {
+	created, answered string
+	interviews, hires int64
+	refused           string
+}
+
+// count adds the application's activity in [from, to) to r: proposed in
+// it, answered in it (the time taken), and at most one interview, hire and
+// refusal, on the day each was recorded.
+func (a *activity) count(r *FigureRow, from, to string) {
+	if a.created >= from && a.created < to {
+		r.Applications++
+	}
+	if a.answered >= from && a.answered < to {
+		r.answers = append(r.answers, db.ParseTime(a.answered).Sub(db.ParseTime(a.created)))
+	}
+	r.Interviews += int(min(a.interviews, 1))
+	r.Hires += int(min(a.hires, 1))
+	if a.refused != "" {
+		r.Refused[a.refused]++
+	}
+}
+
 // OtherAntennas is the key of the line of people of antennas outside the
 // viewer's.
 const OtherAntennas = "other"
@@ -125,22 +163,16 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope, p Period) 
 	where := sc.Where("d.antenna_id", &args)
 	mine := sc.Where("l.antenna_id", &args)
 	err = db.Each(d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, CASE WHEN `+mine+` THEN 1 ELSE 0 END,
-		a.created_at,
 		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
-			AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0),
-		COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = a.id AND e.state <> 'new'
-			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), ''),
-		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'prior_to_hire' AND e.at >= $1 AND e.at < $2),
-		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'accepted' AND e.at >= $1 AND e.at < $2),
-		COALESCE((SELECT MAX(e.reason) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'refused'
-			AND e.at >= $1 AND e.at < $2), '')
+			AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0), `+activityCols+`
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
 		WHERE a.changed_at >= $1 AND `+where+` ORDER BY a.id`, args...))(func(row db.Scanner) error {
-		var donor, offer, antenna, ours, programme, interviews, hires int64
-		var company, title, aname, created, answered, refused string
-		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &ours, &created, &programme, &answered,
-			&interviews, &hires, &refused); err != nil {
+		var donor, offer, antenna, ours, programme int64
+		var company, title, aname string
+		var act activity
+		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &ours, &programme,
+			&act.created, &act.answered, &act.interviews, &act.hires, &act.refused); err != nil {
 			return err
 		}
 		akey := id(antenna)
@@ -149,20 +181,9 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope, p Period) 
 		}
 		o := get(offers, &f.Offers, id(offer), company+" — "+title)
 		o.sortCompany, o.sortTitle = company, title
-		rows := []*FigureRow{f.Total, get(companies, &f.Companies, id(donor), company), o,
-			get(antennas, &f.Antennas, akey, aname), get(programmes, &f.Programmes, id(programme), titles[programme])}
-		for _, r := range rows {
-			if created >= from && created < to {
-				r.Applications++
-			}
-			if answered >= from && answered < to {
-				r.answers = append(r.answers, db.ParseTime(answered).Sub(db.ParseTime(created)))
-			}
-			r.Interviews += int(min(interviews, 1))
-			r.Hires += int(min(hires, 1))
-			if refused != "" {
-				r.Refused[refused]++
-			}
+		for _, r := range []*FigureRow{f.Total, get(companies, &f.Companies, id(donor), company), o,
+			get(antennas, &f.Antennas, akey, aname), get(programmes, &f.Programmes, id(programme), titles[programme])} {
+			act.count(r, from, to)
 		}
 		return nil
 	})
