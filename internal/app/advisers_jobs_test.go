@@ -115,6 +115,24 @@ func TestAdvisersProposeFromTheirAntennasOffers(t *testing.T) {
 		if strings.Contains(page.body, `name="learner" value="`+who+`"`) || !strings.Contains(html.UnescapeString(page.body), "Déjà proposée : <span class=\"status\">Nouvelle") {
 			t.Error("the person proposed still has the button, or their application's state is not shown")
 		}
+		// The matching page, opened from the offer, has the same buttons
+		// and the state of the person proposed.
+		link := regexp.MustCompile(`href="(/profiles/match\?[^"]*offer=[^"]*)"`).FindStringSubmatch(page.body)
+		if link == nil {
+			t.Fatal("the offer's page does not link to the matching page")
+		}
+		match := karim.get(html.UnescapeString(link[1]))
+		if match.status != http.StatusOK || !strings.Contains(html.UnescapeString(match.body), "Préparateur·rice de commandes") ||
+			strings.Contains(match.body, `name="learner" value="`+who+`"`) || !strings.Contains(html.UnescapeString(match.body), "Déjà proposée") {
+			t.Errorf("the matching page for the offer: %d", match.status)
+		}
+		if len(buttons) > 1 && !strings.Contains(match.body, `action="/jobs/`+offer+`/applications"`) {
+			t.Error("the matching page has no button to propose the others")
+		}
+		// Another antenna's offer gives no button.
+		if body := karim.get("/profiles/match?rome=M1805&offer=" + other).body; strings.Contains(body, `name="learner"`) {
+			t.Error("the matching page proposes for another antenna's offer")
+		}
 		// The company sees the proposal.
 		if rc := s.recruiterSignIn(demo.DemoRecruiter); !strings.Contains(rc.get("/company/jobs/"+offer).body, "/applications/") {
 			t.Error("the company does not see the proposal")

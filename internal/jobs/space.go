@@ -360,7 +360,7 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 		for _, a := range apps {
 			d.Proposed[a.LearnerID] = a.State
 		}
-		q := url.Values{"rome": {o.ROME}}
+		q := url.Values{"rome": {o.ROME}, "offer": {strconv.FormatInt(o.ID, 10)}}
 		if c := CommuneByINSEE(o.INSEE); c != nil && len(c.Postcodes) > 0 {
 			q.Set("postcode", c.Postcodes[0])
 		}
