@@ -174,3 +174,33 @@ func TestRecruiterHiresAProposedLearner(t *testing.T) {
 	}
 	b.visit("applications' figures", "/jobs/figures")
 }
+
+// An adviser, on a 360 px phone, opens their antenna's open offer from the
+// menu, sees the people who fit it and goes on to the matching page for it,
+// then reads the figures of a period (a bad date answered next to its
+// field), in French and in Arabic: every page without an axe violation.
+func TestAdviserReadsTheirAntennasOffers(t *testing.T) {
+	b := newBrowser(t, frenchPhone)
+	b.expectLang("fr", "ltr")
+	fr := i18n.For("fr")
+	b.visit("staff login", "/login")
+	b.signIn("karim.lille@tremplin.example")
+	b.visit("job offers", "/jobs?state=open")
+	b.load("open offer", click(`main .list a[href^="/jobs/"]`))
+	offer := b.path()
+	if main := b.text("main"); !strings.Contains(main, fr.T("jobs.fit.title")) || strings.Contains(main, fr.T("jobs.edit")) {
+		t.Errorf("the adviser's offer page: %q", main)
+	}
+	b.load("matching for the offer", click(`main a[href^="/profiles/match?"]`))
+	if !strings.Contains(b.text("main"), "Développeur·se web junior") {
+		t.Errorf("the matching page does not name the offer: %q", b.text("main"))
+	}
+	if status := b.visit("figures with a bad date", "/jobs/figures?from=2026-13-45&to=2026-06-30"); status != http.StatusUnprocessableEntity ||
+		b.text("#e-from") != fr.T("jobs.figures.error.date") {
+		t.Errorf("a bad date: HTTP %d, %q", status, b.text("#e-from"))
+	}
+	b.expectLang("ar", "rtl")
+	b.chooseLanguage("ar")
+	b.visit("offer (ar)", offer)
+	b.visit("figures (ar)", "/jobs/figures")
+}

@@ -42,7 +42,28 @@ func TestEveryRouteDeclaresAndEnforcesItsPolicy(t *testing.T) {
 				t.Errorf("visitor %s %s: status %d, want 401", method, path, p.status)
 			}
 		}
-		if rt.Policy.Name != "staff" && rt.Policy.Name != "signed" {
+		if rt.Policy.Name == "offers" {
+			// Advisers open their antennas' offers and propose people; the
+			// offers' posting and changing stay the fundraisers'.
+			if !strings.HasPrefix(path, "/jobs") {
+				t.Errorf("%s: the offers' policy outside /jobs", rt.Pattern)
+			}
+			if method == "GET" {
+				p = adviser.get(path)
+			} else {
+				p = adviser.post(path, url.Values{"name": {"x"}})
+			}
+			if p.status == http.StatusForbidden || p.status >= 500 {
+				t.Errorf("adviser %s %s: status %d, want the page or the 404 page", method, path, p.status)
+			}
+		}
+		if strings.HasPrefix(rt.Pattern, "GET /jobs/{id}/edit") || strings.HasPrefix(rt.Pattern, "POST /jobs/{id}/state") ||
+			rt.Pattern == "POST /jobs/{id}" || rt.Pattern == "POST /jobs" || rt.Pattern == "GET /jobs/new" {
+			if rt.Policy.Name != "fundraisers" {
+				t.Errorf("%s: policy %q, want fundraisers (advisers do not post nor change offers)", rt.Pattern, rt.Policy.Name)
+			}
+		}
+		if rt.Policy.Name != "staff" && rt.Policy.Name != "signed" && rt.Policy.Name != "offers" {
 			// Adviser accounts are refused everything beyond the staff routes:
 			// managers' and admins' pages, and other people's spaces (partners).
 			if method == "GET" {
@@ -55,7 +76,7 @@ func TestEveryRouteDeclaresAndEnforcesItsPolicy(t *testing.T) {
 			}
 		}
 		switch rt.Policy.Name {
-		case "fundraisers", "donations office", "signed":
+		case "fundraisers", "donations office", "signed", "offers":
 		default:
 			// The fundraising role sees donors, never the people the
 			// association serves nor its other work.

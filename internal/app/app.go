@@ -264,6 +264,7 @@ func build(cfg Config, d *db.DB) (*App, error) {
 	a.Learners.Gear = a.Donations.Gear
 	a.Profiles = &profiles.Handlers{Deps: deps}
 	a.Jobs.Outbox, a.Jobs.Profiles = a.Outbox, a.Profiles
+	a.Profiles.ForOffer = a.Jobs.MatchOffer
 	a.Jobs.OnProfileRead = a.Privacy.RecruiterRead
 	// A hire is the person's situation at their follow-ups from its first day.
 	a.Jobs.OnHire = func(ctx context.Context, learnerID int64, situation, note string, starts time.Time) error {

@@ -20,7 +20,7 @@ type Route struct {
 // does not start (auth.Guard panics), and a test walks this table.
 func (a *App) routeTable() []Route {
 	pub, staff, managers, admins := auth.Public, auth.AnyStaff, auth.Managers, auth.Admins
-	fundraisers, office := auth.Fundraisers, auth.DonationsOffice
+	fundraisers, office, offers := auth.Fundraisers, auth.DonationsOffice, auth.Offers
 	o, s := a.Org, a.Auth
 	return []Route{
 		{"GET /{$}", pub, o.Home},
@@ -429,17 +429,19 @@ func (a *App) routeTable() []Route {
 		// Staff who follow donors (managers for their antennas' companies, national
 		// admins, the fundraising role) see and post the offers of those companies,
 		// and give a company's contacts access to its space (another antenna's
-		// company or offer is the 404 page).
-		{"GET /jobs", fundraisers, a.Jobs.List},
+		// company or offer is the 404 page). Advisers see the offers of their
+		// antennas' companies, propose their people and read the figures; the
+		// fundraising role sees no one (checked in each handler).
+		{"GET /jobs", offers, a.Jobs.List},
 		{"GET /jobs/new", fundraisers, a.Jobs.New},
 		{"POST /jobs", fundraisers, a.Jobs.Create},
-		{"GET /jobs/{id}", fundraisers, a.Jobs.Show},
+		{"GET /jobs/{id}", offers, a.Jobs.Show},
 		{"GET /jobs/{id}/edit", fundraisers, a.Jobs.Edit},
 		{"POST /jobs/{id}", fundraisers, a.Jobs.Save},
 		{"POST /jobs/{id}/state", fundraisers, a.Jobs.State},
-		{"POST /jobs/{id}/applications", fundraisers, a.Jobs.ProposeFromOffer},
-		{"POST /jobs/{id}/applications/{app}/cancel", fundraisers, a.Jobs.Cancel},
-		{"GET /jobs/figures", fundraisers, a.Jobs.Figures},
+		{"POST /jobs/{id}/applications", offers, a.Jobs.ProposeFromOffer},
+		{"POST /jobs/{id}/applications/{app}/cancel", offers, a.Jobs.Cancel},
+		{"GET /jobs/figures", offers, a.Jobs.Figures},
 		{"GET /companies/{id}/recruitment", fundraisers, a.Jobs.Company},
 		{"POST /companies/{id}/recruiters/{recruiter}/grant", fundraisers, a.Jobs.Grant},
 		{"POST /companies/{id}/recruiters/{recruiter}/revoke", fundraisers, a.Jobs.Revoke},

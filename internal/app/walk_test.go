@@ -121,7 +121,7 @@ func BenchmarkStaffRoutes(b *testing.B) {
 			fmt.Printf("%-48s %9s %9s %9s  %s\n", "route", "p50 ms", "p95 ms", "gzip KB", "")
 			for _, rt := range a.Routes() {
 				method, pattern, _ := strings.Cut(rt.Pattern, " ")
-				if method != "GET" || rt.Policy.IsPublic() || !slices.Contains([]string{"staff", "managers", "admins", "fundraisers", "donations office"}, rt.Policy.Name) ||
+				if method != "GET" || rt.Policy.IsPublic() || !slices.Contains([]string{"staff", "managers", "admins", "fundraisers", "donations office", "offers"}, rt.Policy.Name) ||
 					!rt.Policy.Allows(&auth.Staff{Role: v.role, Active: true}) {
 					continue
 				}

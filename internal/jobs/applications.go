@@ -83,6 +83,9 @@ type Application struct {
 	StartsOn                          time.Time
 	ProposedBy                        string
 	CreatedAt, ChangedAt              time.Time
+	// Yours: the viewer's antennas follow the person (staff's offer page):
+	// named, their file linked, the application theirs to cancel.
+	Yours bool
 }
 
 // Next lists the states the company may move the application to.

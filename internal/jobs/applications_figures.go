@@ -1,26 +1,33 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/web"
 )
 
-// FigureRow is one line of the applications' figures: a company, an offer or
-// an antenna, its applications, hires, refusals by reason and the median
-// time the company took to answer (first change of state after the
-// proposal; the daily closing's refusals are not answers).
+// FigureRow is one line of the recruitment figures: a company, an offer, a
+// programme or an antenna, and what happened in the period — offers posted,
+// applications proposed, interviews (applications taken to the stage before
+// hire), hires, refusals by reason, and the median time the company took to
+// answer (from the proposal to the first change of state a recruiter or
+// staff recorded; the daily closing's refusals are not answers).
 type FigureRow struct {
-	Key, Label          string
-	Applications, Hires int
-	Refused             map[string]int
-	answers             []time.Duration
-	MedianDays          float64 // -1 when nothing was answered
+	Key, Label                       string
+	Offers, Applications, Interviews int
+	Hires                            int
+	Refused                          map[string]int
+	answers                          []time.Duration
+	MedianDays                       float64 // -1 when nothing was answered
+	sortCompany, sortTitle           string
 }
 
 // RefusedTotal is the refusals of every reason.
@@ -35,65 +42,178 @@ func (f *FigureRow) RefusedTotal() int {
 // Reason is the refusals of one reason.
 func (f *FigureRow) Reason(r string) int { return f.Refused[r] }
 
-// Figures are the applications of the scope's companies, per company, per
-// offer, per antenna (the person's) and per programme (of the person's
-// latest enrolment; 0 and "" for none), and the whole.
+// Period is the days the figures count, both included.
+type Period struct{ From, To time.Time }
+
+// LastYear is the default period: the twelve months up to today.
+func LastYear(today time.Time) Period {
+	return Period{From: today.AddDate(-1, 0, 1), To: today}
+}
+
+// Figures are the recruitment figures of a period for the offers of the
+// scope's companies, per company, per offer, per programme (the one the
+// person followed last: their latest cohort with a seat; "" for none) and per
+// antenna (the company's for offers, the person's for applications; people
+// of antennas outside the scope are one line), and the whole. Each thing is
+// counted on the day it happened, like the dashboard's recruitment table, so
+// that a period's figures do not move when an older application changes.
 type Figures struct {
 	Total                                   *FigureRow
 	Companies, Offers, Antennas, Programmes []*FigureRow
 }
 
-// ApplicationFigures reads the figures of the applications to the offers of
-// the scope's companies. The answer of each is the first event after its
-// proposal that a recruiter or staff recorded.
-func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope) (*Figures, error) {
-	args := db.Args{}
-	where := sc.Where("d.antenna_id", &args)
-	rows, qerr := d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, a.state, a.reason, a.created_at,
-		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
-			AND en.state = 'enrolled' ORDER BY en.id DESC LIMIT 1), 0),
-		COALESCE((SELECT p.title FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id JOIN programmes p ON p.id = c.programme_id
-			WHERE en.learner_id = a.learner_id AND en.state = 'enrolled' ORDER BY en.id DESC LIMIT 1), ''),
+// activityCols are, for application a and the period [$1, $2), the day it
+// was proposed, its first answer (the first change of state a recruiter or
+// staff recorded: the daily closing's refusals are not answers), and whether
+// it was taken to the stage before hire, hired or refused (the reason) in
+// the period: the counting rules of the figures' page and of the
+// dashboard's recruitment table, read into an activity.
+const activityCols = `a.created_at,
 		COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = a.id AND e.state <> 'new'
-			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), '')
-		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
-		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
-		WHERE `+where+` ORDER BY a.id`, args...)
+			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), ''),
+		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'prior_to_hire' AND e.at >= $1 AND e.at < $2),
+		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'accepted' AND e.at >= $1 AND e.at < $2),
+		COALESCE((SELECT MAX(e.reason) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'refused'
+			AND e.at >= $1 AND e.at < $2), '')`
+
+// activity is what activityCols read of one application.
+type activity struct {
+	created, answered string
+	interviews, hires int64
+	refused           string
+}
+
+// count adds the application's activity in [from, to) to r: proposed in
+// it, answered in it (the time taken), and at most one interview, hire and
+// refusal, on the day each was recorded.
+func (a *activity) count(r *FigureRow, from, to string) {
+	if a.created >= from && a.created < to {
+		r.Applications++
+	}
+	if a.answered >= from && a.answered < to {
+		r.answers = append(r.answers, db.ParseTime(a.answered).Sub(db.ParseTime(a.created)))
+	}
+	r.Interviews += int(min(a.interviews, 1))
+	r.Hires += int(min(a.hires, 1))
+	if a.refused != "" {
+		r.Refused[a.refused]++
+	}
+}
+
+// OtherAntennas is the key of the line of people of antennas outside the
+// viewer's.
+const OtherAntennas = "other"
+
+// ApplicationFigures reads the figures of period p for the offers of the
+// scope's companies.
+func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope, p Period) (*Figures, error) {
+	from, to := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, 1).Format(time.DateOnly)
 	f := &Figures{Total: &FigureRow{Refused: map[string]int{}}}
-	companies, offers, antennas, programmes := map[int64]*FigureRow{}, map[int64]*FigureRow{}, map[int64]*FigureRow{}, map[int64]*FigureRow{}
-	get := func(m map[int64]*FigureRow, list *[]*FigureRow, id int64, label string) *FigureRow {
-		if r, ok := m[id]; ok {
+	companies, offers, antennas, programmes := map[string]*FigureRow{}, map[string]*FigureRow{}, map[string]*FigureRow{}, map[string]*FigureRow{}
+	get := func(m map[string]*FigureRow, list *[]*FigureRow, key, label string) *FigureRow {
+		if r, ok := m[key]; ok {
 			return r
 		}
-		r := &FigureRow{Key: strconv.FormatInt(id, 10), Label: label, Refused: map[string]int{}}
-		m[id] = r
+		r := &FigureRow{Key: key, Label: label, Refused: map[string]int{}}
+		m[key] = r
 		*list = append(*list, r)
 		return r
 	}
-	err := db.Each(rows, qerr)(func(row db.Scanner) error {
-		var donor, offer, antenna, programme int64
-		var company, title, aname, state, reason, created, pname, answered string
-		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &state, &reason, &created, &programme, &pname, &answered); err != nil {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	// The offers posted in the period.
+	args := db.Args{from, to}
+	err := db.Each(d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, COALESCE(n.id, 0), COALESCE(n.name, '')
+		FROM job_offers o JOIN donors d ON d.id = o.donor_id LEFT JOIN antennas n ON n.id = d.antenna_id
+		WHERE o.created_at >= $1 AND o.created_at < $2 AND `+sc.Where("d.antenna_id", &args)+` ORDER BY o.id`, args...))(func(row db.Scanner) error {
+		var donor, offer, antenna int64
+		var company, title, aname string
+		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname); err != nil {
 			return err
 		}
-		for _, r := range []*FigureRow{f.Total, get(companies, &f.Companies, donor, company), get(offers, &f.Offers, offer, company+" — "+title),
-			get(antennas, &f.Antennas, antenna, aname), get(programmes, &f.Programmes, programme, pname)} {
-			r.Applications++
-			switch state {
-			case AppAccepted:
-				r.Hires++
-			case AppRefused:
-				r.Refused[reason]++
-			}
-			if answered != "" {
-				r.answers = append(r.answers, db.ParseTime(answered).Sub(db.ParseTime(created)))
-			}
+		akey := id(antenna)
+		if antenna == 0 {
+			akey = OtherAntennas // a national company
+		}
+		o := get(offers, &f.Offers, id(offer), company+" — "+title)
+		o.sortCompany, o.sortTitle = company, title
+		for _, r := range []*FigureRow{f.Total, get(companies, &f.Companies, id(donor), company), o, get(antennas, &f.Antennas, akey, aname)} {
+			r.Offers++
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// The programmes' titles.
+	titles := map[int64]string{}
+	err = db.Each(d.QueryContext(ctx, "SELECT id, title FROM programmes"))(func(row db.Scanner) error {
+		var pid int64
+		var t string
+		err := row.Scan(&pid, &t)
+		titles[pid] = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// One pass over the applications to the scope's companies proposed or
+	// changed in the period, with their first answer and what happened to
+	// them in the period.
+	args = db.Args{from, to}
+	where := sc.Where("d.antenna_id", &args)
+	mine := sc.Where("l.antenna_id", &args)
+	err = db.Each(d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, CASE WHEN `+mine+` THEN 1 ELSE 0 END,
+		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
+			AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0), `+activityCols+`
+		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
+		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
+		WHERE a.changed_at >= $1 AND `+where+` ORDER BY a.id`, args...))(func(row db.Scanner) error {
+		var donor, offer, antenna, ours, programme int64
+		var company, title, aname string
+		var act activity
+		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &ours, &programme,
+			&act.created, &act.answered, &act.interviews, &act.hires, &act.refused); err != nil {
+			return err
+		}
+		akey := id(antenna)
+		if ours == 0 {
+			akey, aname = OtherAntennas, ""
+		}
+		o := get(offers, &f.Offers, id(offer), company+" — "+title)
+		o.sortCompany, o.sortTitle = company, title
+		for _, r := range []*FigureRow{f.Total, get(companies, &f.Companies, id(donor), company), o,
+			get(antennas, &f.Antennas, akey, aname), get(programmes, &f.Programmes, id(programme), titles[programme])} {
+			act.count(r, from, to)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Lines where nothing happened in the period (an application changed
+	// in it by the daily closing's obsolete marks only) are left out.
+	keep := func(list []*FigureRow) []*FigureRow {
+		return slices.DeleteFunc(list, func(r *FigureRow) bool {
+			return r.Offers+r.Applications+r.Interviews+r.Hires+r.RefusedTotal()+len(r.answers) == 0
+		})
+	}
+	f.Companies, f.Offers, f.Antennas, f.Programmes = keep(f.Companies), keep(f.Offers), keep(f.Antennas), keep(f.Programmes)
+	byLabel := func(a, b *FigureRow) int {
+		// The line of other antennas and of no programme last.
+		if x, y := a.Label == "", b.Label == ""; x != y {
+			if x {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.Label, b.Label), cmp.Compare(a.Key, b.Key))
+	}
+	slices.SortStableFunc(f.Companies, byLabel)
+	slices.SortStableFunc(f.Antennas, byLabel)
+	slices.SortStableFunc(f.Programmes, byLabel)
+	slices.SortStableFunc(f.Offers, func(a, b *FigureRow) int {
+		return cmp.Or(cmp.Compare(a.sortCompany, b.sortCompany), cmp.Compare(a.sortTitle, b.sortTitle), cmp.Compare(a.Key, b.Key))
+	})
 	for _, r := range slices.Concat([]*FigureRow{f.Total}, f.Companies, f.Offers, f.Antennas, f.Programmes) {
 		r.MedianDays = median(r.answers)
 	}
@@ -122,20 +242,61 @@ func median(ds []time.Duration) float64 {
 	return float64(int(m.Hours()/24*10+0.5)) / 10
 }
 
-// Figures is the page of the applications' figures: GET /jobs/figures.
+// FigureOffersPerPage is how many offers the figures' table by offer shows
+// at once.
+const FigureOffersPerPage = 50
+
+// figuresTable is one table of the figures' page.
+type figuresTable struct {
+	Key   string
+	Rows  []*FigureRow
+	Pager *web.Pager
+}
+
+// Figures is the page of the recruitment figures of a period (the last
+// twelve months unless from and to are given): GET /jobs/figures.
 func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request) {
-	f, err := ApplicationFigures(r.Context(), h.DB, auth.Current(r.Context()).Scope())
+	q := r.URL.Query()
+	p := LastYear(h.today())
+	form := web.NewForm(url.Values{"from": {q.Get("from")}, "to": {q.Get("to")}})
+	if form.Get("from") == "" && form.Get("to") == "" {
+		form.Set("from", p.From.Format(time.DateOnly))
+		form.Set("to", p.To.Format(time.DateOnly))
+	}
+	for name, dst := range map[string]*time.Time{"from": &p.From, "to": &p.To} {
+		v := form.Get(name)
+		if v == "" {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, v)
+		if err != nil || day.Year() < 2000 || day.Year() > 2100 {
+			form.Fail(name, "jobs.figures.error.date")
+			continue
+		}
+		*dst = day
+	}
+	if form.Valid() && p.To.Before(p.From) {
+		form.Fail("to", "jobs.figures.error.order")
+	}
+	status := http.StatusOK
+	if !form.Valid() {
+		// The figures of the default period stay under the fields in error.
+		status, p = http.StatusUnprocessableEntity, LastYear(h.today())
+	}
+	f, err := ApplicationFigures(r.Context(), h.DB, auth.Current(r.Context()).Scope(), p)
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
 	}
-	type table struct {
-		Key  string
-		Rows []*FigureRow
-	}
-	h.Render.Render(w, r, http.StatusOK, "jobs/figures.html", struct {
+	page, offset := web.PageOf(r, FigureOffersPerPage)
+	offers := f.Offers[min(offset, len(f.Offers)):]
+	pager := web.NewPager(r, page, len(offers) > FigureOffersPerPage)
+	offers = offers[:min(len(offers), FigureOffersPerPage)]
+	h.Render.Render(w, r, status, "jobs/figures.html", struct {
 		*Figures
-		Tables  []table
+		Period  Period
+		Tables  []figuresTable
 		Reasons []string
-	}{f, []table{{"company", f.Companies}, {"offer", f.Offers}, {"antenna", f.Antennas}, {"programme", f.Programmes}}, Reasons}, nil)
+	}{f, p, []figuresTable{{"company", f.Companies, nil}, {"offer", offers, &pager}, {"programme", f.Programmes, nil},
+		{"antenna", f.Antennas, nil}}, Reasons}, form)
 }

@@ -123,6 +123,10 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := ApplicationOf(r.Context(), h.DB, o.DonorID, o.ID, web.PathID(r, "app"))
+	if err == nil && !st.InAntenna(a.AntennaID) {
+		// Staff cancel the applications of their antennas' people only.
+		err = db.ErrNotFound
+	}
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
@@ -310,4 +314,33 @@ func (h *Handlers) SpaceAppState(w http.ResponseWriter, r *http.Request) {
 	h.Log.InfoContext(r.Context(), "application state", "application_id", a.ID, "state", a.State)
 	h.Flash(r, "jobs.app.flash.state")
 	http.Redirect(w, r, "/company/jobs/"+strconv.FormatInt(o.ID, 10)+"/applications/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+}
+
+// MatchOffer is the profiles package's ForOffer hook: the open offer
+// offerID of a company the viewer's antennas follow, for the matching page
+// to propose its results to, with the states of the applications made;
+// not for the fundraising role, nor for an offer that is not open.
+func (h *Handlers) MatchOffer(r *http.Request, offerID int64) (profiles.MatchOffer, bool, error) {
+	ctx := r.Context()
+	st := auth.Current(ctx)
+	if st == nil || st.Role == auth.Fundraising {
+		return profiles.MatchOffer{}, false, nil
+	}
+	o, err := OfferInScope(ctx, h.DB, st.Scope(), offerID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && o.State != Open) {
+		return profiles.MatchOffer{}, false, nil
+	}
+	if err != nil {
+		return profiles.MatchOffer{}, false, err
+	}
+	apps, err := ApplicationsOfOffer(ctx, h.DB, o.ID)
+	if err != nil {
+		return profiles.MatchOffer{}, false, err
+	}
+	base := "/jobs/" + strconv.FormatInt(o.ID, 10)
+	m := profiles.MatchOffer{Title: o.Title, Company: o.Company, Link: base, Action: base + "/applications", Proposed: map[int64]string{}}
+	for _, a := range apps {
+		m.Proposed[a.LearnerID] = a.State
+	}
+	return m, true, nil
 }

@@ -183,6 +183,8 @@ type listData struct {
 	StateOptions []web.Option
 	ROME         string
 	Company      string
+	// Edit: the viewer may post offers (not advisers).
+	Edit bool
 }
 
 type stateLink struct {
@@ -285,6 +287,26 @@ type offerData struct {
 	Problem string
 	Apps    []*Application
 	People  bool // staff who may see and propose people (not the fundraising role)
+	// Edit: the viewer may change the offer and its state (recruiters, and
+	// staff who follow donors; not advisers).
+	Edit bool
+	// Candidates are the consenting people of the viewer's antennas who fit
+	// the open offer, best first (People only); Proposed the state of the
+	// application of those already proposed, by person.
+	Candidates []profiles.Candidate
+	Proposed   map[int64]string
+	More       bool   // more people fit than the page shows
+	MatchLink  string // the matching page with the offer's criteria
+}
+
+// CandidatesShown is how many fitting people an offer's page lists.
+const CandidatesShown = 20
+
+// Criteria are what the offer asks, as matching reads them: the job's ROME
+// code (its competences), the commune (its département), the hours and
+// the start date.
+func (o *Offer) Criteria() profiles.Criteria {
+	return profiles.Criteria{ROME: o.ROME, INSEE: o.INSEE, HoursPerWeek: o.Hours, Start: o.StartsOn}
 }
 
 func (h *Handlers) showOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter) {
@@ -292,8 +314,10 @@ func (h *Handlers) showOffer(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // renderOffer writes an offer's page: its terms, its applications (for the
-// company, the people named only while they agree to show their profile)
-// and its log; f is the form to propose a person (staff).
+// company, the people named only while they agree to show their profile;
+// for staff, the people of their antennas by name, the others as the
+// company sees them), the people who fit the open offer (staff) and its
+// log; f is the form to propose a person (staff).
 func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter, problem string, f *web.Form) {
 	ctx := r.Context()
 	ev, err := Events(ctx, h.DB, o.ID)
@@ -306,27 +330,46 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 		h.Render.Fail(w, r, err)
 		return
 	}
+	st := auth.Current(ctx)
+	d := &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem, Apps: apps, Edit: rc != nil}
 	// The fundraising role never sees the people served: like a company, it
 	// sees an application's state, not who it is.
-	people := rc == nil
-	if st := auth.Current(ctx); rc == nil && st != nil && st.Role == auth.Fundraising {
-		people = false
+	d.People = rc == nil && st != nil && st.Role != auth.Fundraising
+	if rc == nil && st != nil {
+		d.Edit = auth.Fundraisers.Allows(st)
 	}
-	if !people {
-		for _, a := range apps {
-			a.Learner = ""
-			if p, err := profiles.Load(ctx, h.DB, a.LearnerID); err == nil && p.Shown && profiles.Visible(ctx, h.DB, a.LearnerID) {
-				a.Learner = p.FirstName
-				if p.LastInitial != "" {
-					a.Learner += " " + p.LastInitial + "."
-				}
+	for _, a := range apps {
+		a.Yours = d.People && st.InAntenna(a.AntennaID)
+		if a.Yours {
+			continue
+		}
+		a.Learner = ""
+		if p, err := profiles.Load(ctx, h.DB, a.LearnerID); err == nil && p.Shown && profiles.Visible(ctx, h.DB, a.LearnerID) {
+			a.Learner = p.FirstName
+			if p.LastInitial != "" {
+				a.Learner += " " + p.LastInitial + "."
 			}
 		}
+	}
+	if d.People && o.State == Open {
+		if d.Candidates, d.More, err = profiles.Match(ctx, h.DB, st.Scope(), o.Criteria(), CandidatesShown, 0); err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		d.Proposed = map[int64]string{}
+		for _, a := range apps {
+			d.Proposed[a.LearnerID] = a.State
+		}
+		q := url.Values{"rome": {o.ROME}, "offer": {strconv.FormatInt(o.ID, 10)}}
+		if c := CommuneByINSEE(o.INSEE); c != nil && len(c.Postcodes) > 0 {
+			q.Set("postcode", c.Postcodes[0])
+		}
+		d.MatchLink = "/profiles/match?" + q.Encode()
 	}
 	if f == nil {
 		f = web.NewForm(url.Values{})
 	}
-	h.Render.Render(w, r, status, "jobs/offer.html", &offerData{Offer: o, Events: ev, Base: base, Space: rc, Problem: problem, Apps: apps, People: people}, f)
+	h.Render.Render(w, r, status, "jobs/offer.html", d, f)
 }
 
 // SpaceShow is one of the company's offers and its log: GET /company/jobs/{id}.

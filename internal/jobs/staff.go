@@ -37,7 +37,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &listData{State: f.State, Companies: companies, ROME: q.Get("rome"), Company: q.Get("company"),
-		StateOptions: web.CodeOptions("jobs.state.", States, "jobs.all_states")}
+		StateOptions: web.CodeOptions("jobs.state.", States, "jobs.all_states"), Edit: auth.Fundraisers.Allows(auth.Current(ctx))}
 	d.Pager = web.NewPager(r, page, len(list) > OffersPerPage)
 	if len(list) > OffersPerPage {
 		list = list[:OffersPerPage]

@@ -322,6 +322,9 @@ type matchData struct {
 	Programmes  []web.Option
 	Avail       []web.Option
 	Searched    bool
+	// Offer is the offer the results may be proposed for (?offer=), nil
+	// for none.
+	Offer *MatchOffer
 }
 
 // MatchPage lists the consenting learners of the viewer's antennas who fit
@@ -352,6 +355,16 @@ func (h *Handlers) MatchPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.Render.Fail(w, r, err)
 		return
+	}
+	if id, _ := strconv.ParseInt(f.Get("offer"), 10, 64); id > 0 && h.ForOffer != nil {
+		o, ok, err := h.ForOffer(r, id)
+		if err != nil {
+			h.Render.Fail(w, r, err)
+			return
+		}
+		if ok {
+			d.Offer = &o
+		}
 	}
 	status := http.StatusOK
 	if !f.Valid() {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -52,6 +53,20 @@ func funcs(p i18n.Printer) template.FuncMap {
 // preview, the CV and the matching page.
 type Handlers struct {
 	web.Deps
+	// ForOffer, when set, tells the matching page about the offer its
+	// ?offer= names (the jobs package's): where a person is proposed for it,
+	// and the state of the application of those already proposed; ok is
+	// false for an offer the viewer may not propose people to.
+	ForOffer func(r *http.Request, offerID int64) (o MatchOffer, ok bool, err error)
+}
+
+// MatchOffer is the offer the matching page proposes people to: a button on
+// each person not yet proposed, their application's state on the others.
+type MatchOffer struct {
+	Title, Company string
+	Link           string           // the offer's page
+	Action         string           // where the button posts ("learner" is the person)
+	Proposed       map[int64]string // the state of each proposed person's application (a jobs.app.state key's end)
 }
 
 // Consent levels: the profile shown to recruiters, and being put in touch

@@ -46,6 +46,12 @@ var (
 	// Fundraisers routes are the donors': managers (their antennas' donors),
 	// national admins and the fundraising role, never advisers.
 	Fundraisers = Policy{Name: "fundraisers", roles: []Role{Admin, Manager, Fundraising}}
+	// Offers routes are the companies' job offers as staff read them and
+	// propose people to them: those who follow donors (Fundraisers) and the
+	// advisers, each for the companies their antennas follow. Posting and
+	// changing offers and the companies' access stay Fundraisers'; the
+	// fundraising role's handlers never show nor take the people served.
+	Offers = Policy{Name: "offers", roles: []Role{Admin, Manager, Adviser, Fundraising}}
 	// DonationsOffice routes are the association's receipts, imports and
 	// declaration: national admins and the fundraising role.
 	DonationsOffice = Policy{Name: "donations office", roles: []Role{Admin, Fundraising}}

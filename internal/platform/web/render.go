@@ -227,13 +227,14 @@ func navItems(v *Viewer) []NavItem {
 		{"/volunteers", "volunteers.nav", false},
 		{"/civic", "civic.nav", false},
 		{"/profiles/match", "profiles.nav", false},
+		{"/jobs", "jobs.nav", false},
 		{"/impact", "nav.impact", false},
 		{"/privacy/notices", "privacy.notices.nav", false},
 		{"/antennas", "nav.antennas", false},
 		{"/places", "nav.places", false},
 	}
 	if v.IsManager {
-		items = append(items, NavItem{"/donors", "donations.nav", false}, NavItem{"/jobs", "jobs.nav", false},
+		items = append(items, NavItem{"/donors", "donations.nav", false},
 			NavItem{"/positioning/questions", "nav.positioning", false},
 			NavItem{"/messages/templates", "nav.messages", false})
 	}
