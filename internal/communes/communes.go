@@ -12,6 +12,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,3 +222,14 @@ func Fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// InDepartement lists a département's communes, by INSEE code.
+func InDepartement(dep string) []*Commune {
+	var out []*Commune
+	for _, c := range load().byINSEE {
+		if c.Departement == dep {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Commune) int { return strings.Compare(a.INSEE, b.INSEE) })
+	return out
+}

@@ -13,6 +13,7 @@ import (
 
 // The ROME, which an offer is written in (data/README.md says where it comes
 // from and under which licence; the communes are package communes').
+//
 //go:embed data/rome.csv
 var romeCSV []byte
 
