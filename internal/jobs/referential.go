@@ -88,3 +88,12 @@ func CommuneByINSEE(code string) *Commune { return communes.ByINSEE(code) }
 func FindCommune(typed string) (*Commune, int) { return communes.Find(typed) }
 
 func fold(s string) string { return communes.Fold(s) }
+
+// TownLabel is the offer's town as the matching page reads it: "59000 Lille"
+// (an INSEE code may also be another town's postcode).
+func (o Offer) TownLabel() string {
+	if c := CommuneByINSEE(o.INSEE); c != nil {
+		return c.Label()
+	}
+	return o.Town
+}
