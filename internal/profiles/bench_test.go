@@ -167,7 +167,8 @@ func BenchmarkMatch(b *testing.B) {
 			found := 0
 			b.ResetTimer()
 			for b.Loop() {
-				// The département's main town; half the offers ask for a radius.
+				// A town of the département (its commune 056); four offers in seven ask for a radius
+				// (10, 20, 30 or 50 km), the others the same département.
 				c := Criteria{ROME: romes[rng.IntN(len(romes))], INSEE: benchDepartements[rng.IntN(len(benchDepartements))] + "056", HoursPerWeek: 35,
 					WithinKm: []int{0, 0, 0, 10, 20, 30, 50}[rng.IntN(7)]}
 				switch rng.IntN(4) {

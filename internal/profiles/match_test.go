@@ -326,3 +326,31 @@ func TestMatchWithinKm(t *testing.T) {
 		}
 	})
 }
+
+// Profiles summed up before their place was kept get it at start, from the
+// file's postcode and town; an unknown town is looked for once and left
+// without a place.
+func TestLocateFillsOlderProfiles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d, []person{{name: "Old", postcode: "59120", shown: true}, {name: "Lost", postcode: "59999", shown: true}})
+		if _, err := d.Exec(ctx, "UPDATE learners SET town = 'Loos'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, "UPDATE recruiter_profiles SET lat_e4 = NULL, lon_e4 = NULL, located = FALSE"); err != nil {
+			t.Fatal(err)
+		}
+		if err := Locate(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := Match(ctx, d, auth.Scope{All: true}, Criteria{INSEE: "59350", WithinKm: 10}, 10, 0)
+		if err != nil || names(f, got) != "Old" || got[0].Km != 4 {
+			t.Errorf("after Locate, within 10 km of Lille: %q %+v %v", names(f, got), got, err)
+		}
+		var left int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM recruiter_profiles WHERE NOT located").Scan(&left)
+		if left != 0 {
+			t.Errorf("%d profiles still to locate", left)
+		}
+	})
+}
