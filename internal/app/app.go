@@ -167,6 +167,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if took := time.Since(t); took > time.Second {
 		cfg.Log.Info("search keys filled", "took", took.Round(time.Second))
 	}
+	// Learners' places for matching by distance, for profiles summed up before
+	// migration 0094: once.
+	if err := profiles.Locate(ctx, d); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a, err := build(cfg, d)
 	if err != nil {
 		d.Close()

@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -207,6 +208,41 @@ func TestMatchCriteriaAreChecked(t *testing.T) {
 		}
 		if p := b.get("/profiles/match?rome=M1805&postcode=75019"); p.status != http.StatusOK {
 			t.Errorf("a good search: %d", p.status)
+		}
+	})
+}
+
+// Staff choose a radius around the job's town on the matching page: a bad
+// choice or an unknown town is answered next to its field with what was
+// typed kept; the people found show how far from the town they live, within
+// the radius.
+func TestMatchPageWithinKm(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.signIn("manager.paris@tremplin.example")
+		p := b.get("/profiles/match?town=75011+Paris&within=7")
+		if p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["within"] == "" || valueOf(p.body, "town") != "75011 Paris" {
+			t.Errorf("radius of 7 km: %d %v", p.status, errorsOf(p.body))
+		}
+		p = b.get("/profiles/match?town=99999+Nulle-part&within=10")
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(errorsOf(p.body)["town"]), "Ville inconnue") ||
+			valueOf(p.body, "town") != "99999 Nulle-part" {
+			t.Errorf("unknown town: %d %v", p.status, errorsOf(p.body))
+		}
+		if p = b.get("/profiles/match?within=10"); p.status != http.StatusUnprocessableEntity || errorsOf(p.body)["town"] == "" {
+			t.Errorf("a radius without a town: %d %v", p.status, errorsOf(p.body))
+		}
+		p = b.get("/profiles/match?town=75011+Paris&within=20")
+		if p.status != http.StatusOK || !strings.Contains(p.body, `href="/learners/`) {
+			t.Fatalf("within 20 km of Paris: %d, nobody listed", p.status)
+		}
+		kms := regexp.MustCompile(`· à (\d+) km`).FindAllStringSubmatch(p.body, -1)
+		if len(kms) == 0 {
+			t.Fatal("no distance shown next to the people found")
+		}
+		for _, m := range kms {
+			if n, _ := strconv.Atoi(m[1]); n > 20 {
+				t.Errorf("someone %d km away within 20 km", n)
+			}
 		}
 	})
 }

@@ -2,52 +2,31 @@ package jobs
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/csv"
-	"io"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"tremplin/internal/communes"
 )
 
-// The national referentials an offer is written in (data/README.md says where
-// they come from and under which licence).
-var (
-	//go:embed data/rome.csv
-	romeCSV []byte
-	//go:embed data/communes.csv.gz
-	communesGz []byte
-)
+// The ROME, which an offer is written in (data/README.md says where it comes
+// from and under which licence; the communes are package communes').
+//
+//go:embed data/rome.csv
+var romeCSV []byte
 
 // Job is one sheet of the ROME: its code (M1805) and title.
 type Job struct{ Code, Title string }
 
-// Commune is a French commune (or a municipal arrondissement of Paris, Lyon,
-// Marseille): its INSEE code, name, postcodes and département.
-type Commune struct {
-	INSEE, Name, Departement string
-	Postcodes                []string
-}
-
-// Label is how a form shows the commune: "59000 Lille" (its first postcode).
-func (c *Commune) Label() string {
-	if len(c.Postcodes) == 0 {
-		return c.Name
-	}
-	return c.Postcodes[0] + " " + c.Name
-}
+// Commune is a French commune, from the communes package's referential
+// (which profiles share to place learners).
+type Commune = communes.Commune
 
 type referential struct {
-	jobs     []Job
-	rome     map[string]*Job
-	communes map[string]*Commune   // by INSEE code
-	byName   map[string][]*Commune // by folded name
+	jobs []Job
+	rome map[string]*Job
 }
 
 var (
@@ -55,10 +34,10 @@ var (
 	ref     *referential
 )
 
-// load reads the embedded files once, at first use (some 35,000 communes).
+// load reads the embedded ROME once, at first use.
 func load() *referential {
 	refOnce.Do(func() {
-		r := &referential{rome: map[string]*Job{}, communes: map[string]*Commune{}, byName: map[string][]*Commune{}}
+		r := &referential{rome: map[string]*Job{}}
 		rows, err := csv.NewReader(bytes.NewReader(romeCSV)).ReadAll()
 		if err != nil {
 			panic(err) // embedded: a broken file is a build error
@@ -68,31 +47,6 @@ func load() *referential {
 		}
 		for i := range r.jobs {
 			r.rome[r.jobs[i].Code] = &r.jobs[i]
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(communesGz))
-		if err != nil {
-			panic(err)
-		}
-		cr := csv.NewReader(zr)
-		cr.ReuseRecord = true
-		for first := true; ; first = false {
-			row, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				panic(err)
-			}
-			if first {
-				continue
-			}
-			c := &Commune{INSEE: row[0], Name: row[1], Departement: row[3]}
-			if row[2] != "" {
-				c.Postcodes = strings.Fields(row[2])
-			}
-			r.communes[c.INSEE] = c
-			k := fold(c.Name)
-			r.byName[k] = append(r.byName[k], c)
 		}
 		ref = r
 	})
@@ -127,75 +81,19 @@ func FindJob(typed string) *Job {
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // CommuneByINSEE is the commune of an INSEE code, nil for none.
-func CommuneByINSEE(code string) *Commune { return load().communes[strings.TrimSpace(code)] }
+func CommuneByINSEE(code string) *Commune { return communes.ByINSEE(code) }
 
-// FindCommune reads a town typed in a form: "59000 Lille", "Lille 59000",
-// "Lille", or an INSEE code. It returns the commune, or nil and how many
-// communes the words could mean (0: unknown; more than 1: a name several
-// communes share, which a postcode or département tells apart).
-func FindCommune(typed string) (*Commune, int) {
-	r := load()
-	typed = strings.TrimSpace(typed)
-	// An INSEE code, unless it is also a postcode (75001 is one; Paris 1er's
-	// INSEE code is 75101).
-	if c := r.communes[strings.ToUpper(typed)]; c != nil && len(r.byPostcode(typed, "")) == 0 {
-		return c, 1
-	}
-	var postcode string
-	words := strings.Fields(typed)
-	rest := words[:0:0]
-	for _, w := range words {
-		if postcode == "" && len(w) == 5 && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-			postcode = w
-			continue
-		}
-		rest = append(rest, w)
-	}
-	name := fold(strings.Join(rest, " "))
-	var found []*Commune
-	switch {
-	case postcode != "":
-		found = r.byPostcode(postcode, name)
-	case name != "":
-		found = r.byName[name]
-	}
-	if len(found) == 1 {
-		return found[0], 1
-	}
-	return nil, len(found)
-}
+// FindCommune reads a town typed in a form (communes.Find): the commune, or
+// nil and how many communes the words could mean.
+func FindCommune(typed string) (*Commune, int) { return communes.Find(typed) }
 
-// byPostcode lists the communes that a postcode serves whose name folds to
-// name (any name when name is "").
-func (r *referential) byPostcode(postcode, name string) []*Commune {
-	var out []*Commune
-	if name != "" {
-		for _, c := range r.byName[name] {
-			if slices.Contains(c.Postcodes, postcode) {
-				out = append(out, c)
-			}
-		}
-		return out
-	}
-	for _, c := range r.communes {
-		if slices.Contains(c.Postcodes, postcode) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func fold(s string) string { return communes.Fold(s) }
 
-// fold is a name as compared: lower case, without accents, hyphens and
-// apostrophes as spaces, "St" for "Saint" kept as typed.
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, _ = transform.String(t, strings.ToLower(s))
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '\'', '’', '_', ',':
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+// TownLabel is the offer's town as the matching page reads it: "59000 Lille"
+// (an INSEE code may also be another town's postcode).
+func (o Offer) TownLabel() string {
+	if c := CommuneByINSEE(o.INSEE); c != nil {
+		return c.Label()
+	}
+	return o.Town
 }

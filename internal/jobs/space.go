@@ -306,8 +306,17 @@ const CandidatesShown = 20
 // code (its competences), the commune (its département), the hours and
 // the start date.
 func (o *Offer) Criteria() profiles.Criteria {
-	return profiles.Criteria{ROME: o.ROME, INSEE: o.INSEE, HoursPerWeek: o.Hours, Start: o.StartsOn}
+	c := profiles.Criteria{ROME: o.ROME, INSEE: o.INSEE, HoursPerWeek: o.Hours, Start: o.StartsOn}
+	if town := CommuneByINSEE(o.INSEE); town != nil && town.Located {
+		c.WithinKm = CommuteKm
+	}
+	return c
 }
+
+// CommuteKm is how far from an offer's town the people proposed for it live
+// at most, on the offer's page and the matching it opens: a daily commute
+// (the same département when the town's centre is not known).
+const CommuteKm = 30
 
 func (h *Handlers) showOffer(w http.ResponseWriter, r *http.Request, status int, o *Offer, base string, rc *Recruiter) {
 	h.renderOffer(w, r, status, o, base, rc, "", nil)
@@ -361,8 +370,11 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 			d.Proposed[a.LearnerID] = a.State
 		}
 		q := url.Values{"rome": {o.ROME}, "offer": {strconv.FormatInt(o.ID, 10)}}
-		if c := CommuneByINSEE(o.INSEE); c != nil && len(c.Postcodes) > 0 {
-			q.Set("postcode", c.Postcodes[0])
+		if town := o.TownLabel(); town != "" {
+			q.Set("town", town)
+		}
+		if c := o.Criteria(); c.WithinKm > 0 {
+			q.Set("within", strconv.Itoa(c.WithinKm))
 		}
 		d.MatchLink = "/profiles/match?" + q.Encode()
 	}

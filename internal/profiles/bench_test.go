@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"tremplin/internal/communes"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/db/dbtest"
@@ -54,6 +55,15 @@ func seedScale(b *testing.B, d *db.DB, n, share int) (programmes []int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Real towns of each département, for their postcodes and centres.
+	towns := map[string][]*communes.Commune{}
+	for _, dep := range benchDepartements {
+		for _, c := range communes.InDepartement(dep) {
+			if c.Located && len(c.Postcodes) > 0 {
+				towns[dep] = append(towns[dep], c)
+			}
+		}
+	}
 	comps := positioning.Competences()
 	avail := []string{"mornings", "afternoons", "evenings", "saturday"}
 	const chunk = 50_000
@@ -62,14 +72,16 @@ func seedScale(b *testing.B, d *db.DB, n, share int) (programmes []int64) {
 			lb := db.NewBatch(ctx, tx, "learners", "id", "antenna_id", "first_name", "last_name", "phone", "birth_year", "postcode",
 				"consent_text", "consent_at", "created_at", "updated_at")
 			pb := db.NewBatch(ctx, tx, "recruiter_profiles", append([]string{"learner_id", "antenna_id", "shown", "first_name", "last_initial", "postcode",
-				"departement", "availabilities", "available_from", "hours_total", "certified", "skill_sum", "updated_at"}, strings.Split(skillColumns(), ", ")...)...)
+				"departement", "availabilities", "available_from", "hours_total", "certified", "skill_sum", "updated_at", "lat_e4", "lon_e4", "located"}, strings.Split(skillColumns(), ", ")...)...)
 			cb := db.NewBatch(ctx, tx, "recruiter_profile_courses", "learner_id", "programme_id", "hours", "certificate")
 			pb.Hold()
 			cb.Hold()
 			for i := done; i < min(n, done+chunk); i++ {
 				id := int64(i + 1)
 				a := rng.IntN(len(antennas))
-				post := benchDepartements[a%len(benchDepartements)] + fmt.Sprintf("%03d", rng.IntN(1000))
+				town := towns[benchDepartements[a%len(benchDepartements)]]
+				commune := town[rng.IntN(len(town))]
+				post := commune.Postcodes[0]
 				if err := lb.Add(id, antennas[a], "Prénom", "Nom", "+33600000000", 1990, post, "ok", now, now, now); err != nil {
 					return err
 				}
@@ -105,7 +117,8 @@ func seedScale(b *testing.B, d *db.DB, n, share int) (programmes []int64) {
 				if rng.IntN(4) == 0 {
 					from = time.Date(2027, time.Month(1+rng.IntN(6)), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 				}
-				if err := pb.Add(append([]any{id, antennas[a], shown, "Prénom", "N", post, Departement(post), strings.Join(av, ","), from, hours, cert, sum, now},
+				if err := pb.Add(append([]any{id, antennas[a], shown, "Prénom", "N", post, Departement(post), strings.Join(av, ","), from, hours, cert, sum, now,
+					e4(commune.Centre.Lat), e4(commune.Centre.Lon), true},
 					levels...)...); err != nil {
 					return err
 				}
@@ -154,7 +167,10 @@ func BenchmarkMatch(b *testing.B) {
 			found := 0
 			b.ResetTimer()
 			for b.Loop() {
-				c := Criteria{ROME: romes[rng.IntN(len(romes))], INSEE: benchDepartements[rng.IntN(len(benchDepartements))] + "056", HoursPerWeek: 35}
+				// A town of the département (its commune 056); four offers in seven ask for a radius
+				// (10, 20, 30 or 50 km), the others the same département.
+				c := Criteria{ROME: romes[rng.IntN(len(romes))], INSEE: benchDepartements[rng.IntN(len(benchDepartements))] + "056", HoursPerWeek: 35,
+					WithinKm: []int{0, 0, 0, 10, 20, 30, 50}[rng.IntN(7)]}
 				switch rng.IntN(4) {
 				case 0:
 					c.Programme, c.MinHours = progs[0], 200

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tremplin/internal/communes"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/web"
@@ -321,10 +322,12 @@ type matchData struct {
 	Levels      []web.Option
 	Programmes  []web.Option
 	Avail       []web.Option
+	Within      []web.Option
 	Searched    bool
 	// Offer is the offer the results may be proposed for (?offer=), nil
 	// for none.
 	Offer *MatchOffer
+	HasPlace    bool // the job's town was given: each candidate's distance, or that theirs is unknown
 }
 
 // MatchPage lists the consenting learners of the viewer's antennas who fit
@@ -334,7 +337,11 @@ func (h *Handlers) MatchPage(w http.ResponseWriter, r *http.Request) {
 	f := web.NewForm(r.URL.Query())
 	c, searched := criteriaFrom(f)
 	d := &matchData{Searched: searched, Competences: []web.Option{{Value: "", Label: "profiles.match.any_skill"}},
-		Avail: web.CodeOptions("learner.availability.", []string{"mornings", "afternoons", "evenings", "saturday"}, "profiles.match.any_time")}
+		Avail:  web.CodeOptions("learner.availability.", []string{"mornings", "afternoons", "evenings", "saturday"}, "profiles.match.any_time"),
+		Within: []web.Option{{Value: "", Label: "profiles.match.within_departement"}}, HasPlace: c.INSEE != "" || c.Postcode != ""}
+	for i, key := range []string{"profiles.match.within_10", "profiles.match.within_20", "profiles.match.within_30", "profiles.match.within_50"} {
+		d.Within = append(d.Within, web.Option{Value: strconv.Itoa(Radii[i]), Label: key})
+	}
 	for _, comp := range positioning.Competences() {
 		d.Competences = append(d.Competences, web.Option{Value: comp, Label: positioning.CompetenceKey(comp)})
 	}
@@ -372,7 +379,11 @@ func (h *Handlers) MatchPage(w http.ResponseWriter, r *http.Request) {
 	} else if searched {
 		page, offset := web.PageOf(r, MatchPageSize)
 		var more bool
-		if d.Results, more, err = Match(ctx, h.DB, auth.Current(ctx).Scope(), c, MatchPageSize, offset); err != nil {
+		if d.Results, more, err = Match(ctx, h.DB, auth.Current(ctx).Scope(), c, MatchPageSize, offset); errors.Is(err, ErrNoCentre) {
+			// A commune whose centre is unknown (an overseas collectivity).
+			f.Fail("town", "profiles.error.town_no_centre")
+			d.Searched, status = false, http.StatusUnprocessableEntity
+		} else if err != nil {
 			h.Render.Fail(w, r, err)
 			return
 		}
@@ -381,14 +392,17 @@ func (h *Handlers) MatchPage(w http.ResponseWriter, r *http.Request) {
 	h.Render.Render(w, r, status, "profiles/match.html", d, f)
 }
 
+// Radii are the distances staff may search within, in km.
+var Radii = []int{10, 20, 30, 50}
+
 // MatchPageSize is how many people the matching page shows at once.
 const MatchPageSize = 20
 
 // criteriaFrom reads the matching form; searched is false for an empty form.
 func criteriaFrom(f *web.Form) (Criteria, bool) {
-	c := Criteria{ROME: strings.ToUpper(f.Get("rome")), Postcode: f.Get("postcode"), Skills: map[string]int{}}
+	c := Criteria{ROME: strings.ToUpper(f.Get("rome")), Skills: map[string]int{}}
 	searched := false
-	for _, k := range []string{"rome", "postcode", "skill", "programme", "min_hours", "availability", "start", "hours"} {
+	for _, k := range []string{"rome", "town", "within", "skill", "programme", "min_hours", "availability", "start", "hours"} {
 		if f.Get(k) != "" {
 			searched = true
 		}
@@ -396,8 +410,29 @@ func criteriaFrom(f *web.Form) (Criteria, bool) {
 	if c.ROME != "" && !romeCode(c.ROME) {
 		f.Fail("rome", "profiles.error.rome")
 	}
-	if c.Postcode != "" && Departement(c.Postcode) == "" {
-		f.Fail("postcode", "profiles.error.postcode")
+	// The job's town: "59000 Lille", "Lille", a postcode (several communes may
+	// share it: their middle), or an INSEE code as an offer's link gives it.
+	if typed := strings.TrimSpace(f.Get("town")); typed != "" {
+		switch m, n := communes.Find(typed); {
+		case m != nil:
+			c.INSEE = m.INSEE
+		case n > 1 && len(typed) == 5 && Departement(typed) != "":
+			c.Postcode = typed
+		case n > 1:
+			f.Fail("town", "profiles.error.town_many")
+		default:
+			f.Fail("town", "profiles.error.town")
+		}
+	}
+	if v := f.Get("within"); v != "" {
+		km, err := strconv.Atoi(v)
+		if err != nil || !slices.Contains(Radii, km) {
+			f.Fail("within", "profiles.error.within")
+		} else if f.Get("town") == "" {
+			f.Fail("town", "profiles.error.town_needed")
+		} else {
+			c.WithinKm = km
+		}
 	}
 	if s := f.Get("skill"); s != "" {
 		lvl, err := strconv.Atoi(f.Get("level"))

@@ -2,11 +2,15 @@ package profiles
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"tremplin/internal/communes"
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/positioning"
@@ -26,9 +30,12 @@ type Criteria struct {
 	Programme int64
 	MinHours  int
 	// Where the job is: a commune's INSEE code, or a postcode, or a
-	// département; people of the same département fit (no distance is known
-	// without coordinates), the same town first.
+	// département. Without WithinKm, people of the same département fit;
+	// with it, people who live within WithinKm km of the town's centre
+	// (wherever their département), which needs a town or postcode whose
+	// centre is known (ErrNoCentre). The nearer score more either way.
 	INSEE, Postcode, Departement string
+	WithinKm                     int
 	// Availability the job needs (learners' codes: mornings, afternoons,
 	// evenings, saturday): people free at one of them at least fit.
 	Availability []string
@@ -77,8 +84,40 @@ func (c Criteria) departement() string {
 	return strings.ToUpper(c.Departement)
 }
 
+// centre is the centre of the job's town (its commune, or its postcode's),
+// false when unknown.
+func (c Criteria) centre() (communes.Point, bool) {
+	if c.INSEE != "" {
+		if m := communes.ByINSEE(c.INSEE); m != nil && m.Located {
+			return m.Centre, true
+		}
+		return communes.Point{}, false
+	}
+	if c.Postcode != "" {
+		return communes.Place(c.Postcode, "")
+	}
+	return communes.Point{}, false
+}
+
+// ErrNoCentre refuses a radius around a town whose centre is unknown.
+var ErrNoCentre = errors.New("profiles: no centre known for the job's town")
+
+// halfKm is the distance at which living near the job earns half its points.
+const halfKm = 10
+
+// kmPerE4 is the length of 1/10,000 of a degree of latitude.
+const kmPerE4 = 6371.0 * math.Pi / 180 / 1e4
+
+// sq is the square of a distance in km, in the units dist2 counts (squared
+// 1/10,000 of a degree of latitude).
+func sq(km float64) int64 {
+	u := int64(math.Round(km / kmPerE4))
+	return u * u
+}
+
 // Candidate is a consenting learner who fits, with their score (0–100) and
-// why.
+// why; Km is how far they live from the job's town when both places are known
+// (Located).
 type Candidate struct {
 	LearnerID   int64
 	FirstName   string
@@ -86,6 +125,8 @@ type Candidate struct {
 	Town        string
 	Score       int
 	Reasons     []Reason
+	Km          int
+	Located     bool
 }
 
 // Reason is one thing that counted for a candidate: a catalog key and its
@@ -118,7 +159,28 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 	if learnerID != 0 {
 		where = append(where, "p.learner_id = "+args.Add(learnerID))
 	}
-	if dep := c.departement(); dep != "" {
+	// The place: the département, or a box around the town's centre then the
+	// distance. Distances in SQL are flat (equirectangular, in 1/10,000 of a
+	// degree of latitude, integers so both engines count alike): within 50 km
+	// they differ from the great circle by less than 0.1 %; the distance
+	// shown is the great circle's (communes.Km).
+	centre, located := c.centre()
+	if c.WithinKm > 0 && !located {
+		return nil, false, ErrNoCentre
+	}
+	dist2 := "NULL"
+	if located {
+		lat, lon := e4(centre.Lat), e4(centre.Lon)
+		cos := int64(math.Round(math.Cos(centre.Lat*math.Pi/180) * 1000))
+		la, lo, k := args.Add(lat), args.Add(lon), args.Add(cos)
+		dy, dx := "(CAST(p.lat_e4 AS BIGINT) - "+la+")", "((CAST(p.lon_e4 AS BIGINT) - "+lo+") * "+k+" / 1000)"
+		dist2 = "(" + dy + " * " + dy + " + " + dx + " * " + dx + ")"
+	}
+	if c.WithinKm > 0 {
+		minLat, maxLat, minLon, maxLon := communes.Box(centre, float64(c.WithinKm))
+		where = append(where, "p.lat_e4 BETWEEN "+args.Add(e4(minLat))+" AND "+args.Add(e4(maxLat)),
+			"p.lon_e4 BETWEEN "+args.Add(e4(minLon))+" AND "+args.Add(e4(maxLon)), dist2+" <= "+args.Add(sq(float64(c.WithinKm))))
+	} else if dep := c.departement(); dep != "" {
 		where = append(where, "p.departement = "+args.Add(dep))
 	}
 	where = append(where, sc.Where("p.antenna_id", &args))
@@ -166,11 +228,12 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 	}
 	course := "CASE WHEN " + hoursExpr + " >= 600 THEN " + strconv.Itoa(coursePoints) + " ELSE " + hoursExpr + " * " +
 		strconv.Itoa(coursePoints) + " / 600 END"
-	// The same town counts when the job's postcode is known (profiles keep a
-	// postcode, not a commune's INSEE code).
+	// Being near counts when both places are known: all the points at the
+	// town's centre, half at halfKm, a fifth at twice that, and so on.
 	place := "0"
-	if c.Postcode != "" {
-		place = "CASE WHEN p.postcode = " + args.Add(c.Postcode) + " THEN " + strconv.Itoa(placePoints) + " ELSE 0 END"
+	if located {
+		h2 := args.Add(sq(halfKm))
+		place = "COALESCE(" + strconv.Itoa(placePoints) + " * " + h2 + " / (" + h2 + " + " + dist2 + "), 0)"
 	}
 	full := "0"
 	if c.HoursPerWeek >= 24 {
@@ -180,14 +243,19 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 	score := "(" + skill + ") + (" + course + ") + CASE WHEN p.certified THEN " + strconv.Itoa(certifiedPoints) + " ELSE 0 END + (" +
 		place + ") + (" + full + ")"
 	query := "SELECT p.learner_id, p.first_name, p.last_initial, CASE WHEN p.show_town THEN p.town ELSE '' END, " + score + " AS score, " +
-		hoursExpr + ", p.certified, p.postcode, p.availabilities FROM recruiter_profiles p WHERE " + strings.Join(where, " AND ") +
+		hoursExpr + ", p.certified, p.availabilities, p.lat_e4, p.lon_e4 FROM recruiter_profiles p WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY score DESC, p.learner_id LIMIT " + args.Add(limit+1) + " OFFSET " + args.Add(offset)
 	out, err := db.Collect[Candidate](q.QueryContext(ctx, query, args...))(func(s db.Scanner) (Candidate, error) {
 		var k Candidate
 		var hours int
 		var cert bool
-		var post, av string
-		err := s.Scan(&k.LearnerID, &k.FirstName, &k.LastInitial, &k.Town, &k.Score, &hours, &cert, &post, &av)
+		var av string
+		var lat, lon sql.NullInt64
+		err := s.Scan(&k.LearnerID, &k.FirstName, &k.LastInitial, &k.Town, &k.Score, &hours, &cert, &av, &lat, &lon)
+		if located && lat.Valid && lon.Valid {
+			k.Located = true
+			k.Km = int(math.Round(communes.Km(centre, communes.Point{Lat: float64(lat.Int64) / 1e4, Lon: float64(lon.Int64) / 1e4})))
+		}
 		for _, comp := range comps {
 			k.Reasons = append(k.Reasons, Reason{"profiles.reason.skill", []any{"competence", positioning.CompetenceKey(comp), "level", want[comp]}})
 		}
@@ -197,9 +265,10 @@ func match(ctx context.Context, q db.Execer, sc auth.Scope, c Criteria, learnerI
 		if cert {
 			k.Reasons = append(k.Reasons, Reason{"profiles.reason.certified", nil})
 		}
-		if c.Postcode != "" && post == c.Postcode {
-			k.Reasons = append(k.Reasons, Reason{"profiles.reason.same_town", nil})
-		} else if c.departement() != "" {
+		switch {
+		case c.WithinKm > 0:
+			k.Reasons = append(k.Reasons, Reason{"profiles.reason.within", []any{"km", c.WithinKm}})
+		case c.departement() != "":
 			k.Reasons = append(k.Reasons, Reason{"profiles.reason.same_departement", []any{"departement", c.departement()}})
 		}
 		for _, a := range c.Availability {

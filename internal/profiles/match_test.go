@@ -14,12 +14,12 @@ import (
 
 // person is a profile written straight into the tables, for matching.
 type person struct {
-	name, postcode, avail, from string
-	antenna                     int // index in the fixture's antennas
-	shown                       bool
-	skills                      map[string]int
-	hours                       int
-	certified                   bool
+	name, postcode, town, avail, from string
+	antenna                           int // index in the fixture's antennas
+	shown                             bool
+	skills                            map[string]int
+	hours                             int
+	certified                         bool
 }
 
 type fixture struct {
@@ -64,9 +64,11 @@ func newFixture(t testing.TB, d *db.DB, people []person) fixture {
 		for _, l := range p.skills {
 			sum += l
 		}
+		lat, lon := placeOf(p.postcode, p.town)
 		_, err = d.Exec(ctx, `INSERT INTO recruiter_profiles (learner_id, antenna_id, shown, first_name, last_initial, postcode, departement,
-			availabilities, available_from, hours_total, certified, skill_sum, updated_at) VALUES ($1, $2, $3, $4, 'T', $5, $6, $7, $8, $9, $10, $11, $12)`,
-			id, f.antennas[p.antenna], p.shown, p.name, p.postcode, Departement(p.postcode), p.avail, p.from, p.hours, p.certified, sum, now)
+			availabilities, available_from, hours_total, certified, skill_sum, updated_at, lat_e4, lon_e4, located)
+			VALUES ($1, $2, $3, $4, 'T', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE)`,
+			id, f.antennas[p.antenna], p.shown, p.name, p.postcode, Departement(p.postcode), p.avail, p.from, p.hours, p.certified, sum, now, lat, lon)
 		must(err)
 		for c, l := range p.skills {
 			_, err = d.Exec(ctx, "UPDATE recruiter_profiles SET "+SkillColumn(c)+" = $2 WHERE learner_id = $1", id, l)
@@ -125,7 +127,7 @@ func TestMatchOrderAndFilters(t *testing.T) {
 		}{
 			{"web developer in Lille, the adviser's antenna", adviser, lille, "Amina Bakary"},
 			{"the same for a company (every antenna)", all, lille, "Amina Fatou Bakary"},
-			{"the same by postcode: the same town first", all, Criteria{ROME: "M1805", Postcode: "59100"}, "Amina Bakary Fatou"},
+			{"the same by postcode (Roubaix): Fatou, 11 km away, has more skills than Bakary, who lives there", all, Criteria{ROME: "M1805", Postcode: "59100"}, "Amina Fatou Bakary"},
 			{"the course followed 300 h at least", all, Criteria{ROME: "M1805", INSEE: "59350", Programme: f.programme, MinHours: 300}, "Amina Fatou"},
 			{"in the evenings", all, Criteria{ROME: "M1805", INSEE: "59350", Availability: []string{"evenings"}}, "Bakary"},
 			{"starting in January", all, Criteria{ROME: "M1805", INSEE: "59350", Start: time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)}, "Amina Bakary"},
@@ -151,12 +153,15 @@ func TestMatchOrderAndFilters(t *testing.T) {
 		if names(f, got[:1]) != "Amina" || a.Score <= got[1].Score {
 			t.Fatalf("Amina first with the best score: %+v", got)
 		}
+		if !a.Located || a.Km != 0 {
+			t.Errorf("Amina lives in Lille: %+v", a)
+		}
 		var keys []string
 		for _, r := range a.Reasons {
 			keys = append(keys, r.Key)
 		}
 		if k := strings.Join(keys, " "); !strings.Contains(k, "profiles.reason.skill") || !strings.Contains(k, "profiles.reason.certified") ||
-			!strings.Contains(k, "profiles.reason.same_town") || !strings.Contains(k, "profiles.reason.hours") {
+			!strings.Contains(k, "profiles.reason.same_departement") || !strings.Contains(k, "profiles.reason.hours") {
 			t.Errorf("Amina's reasons: %s", k)
 		}
 		// Pages: one at a time, the next from where the first stopped.
@@ -253,4 +258,99 @@ func TestDepartement(t *testing.T) {
 	if PixLevel(100) != 8 || PixLevel(0) != 0 || PixLevel(50) != 4 {
 		t.Error("PixLevel")
 	}
+}
+
+// Within a radius, people fit by the distance from the job's town to theirs,
+// whatever their département, the nearer first; someone whose town is not
+// known is left out of a radius but kept by département, without a distance.
+func TestMatchWithinKm(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		same := map[string]int{"3.4": 5, "3.1": 5, "5.2": 5}
+		f := newFixture(t, d, []person{
+			{name: "Near", postcode: "59650", town: "Villeneuve-d'Ascq", shown: true, skills: same},      // 7.8 km from Lille
+			{name: "Nearer", postcode: "59120", town: "Loos", shown: true, skills: same},                 // 3.8 km
+			{name: "Far", postcode: "62000", town: "Arras", shown: true, skills: same},                   // 42.6 km, Pas-de-Calais
+			{name: "Nowhere", postcode: "59999", town: "Inconnue", shown: true, skills: same},            // no such postcode
+			{name: "Elsewhere", postcode: "59100", town: "Villeneuve-d'Ascq", shown: true, skills: same}, // postcode of Roubaix, the name of another
+		})
+		all := auth.Scope{All: true}
+		lille := Criteria{ROME: "M1805", INSEE: "59350"}
+		for _, tc := range []struct {
+			km   int
+			want string
+		}{
+			{10, "Nearer Near"},
+			{30, "Nearer Near Elsewhere"},
+			{50, "Nearer Near Elsewhere Far"},
+			{0, "Nearer Near Elsewhere Nowhere"}, // the département, the unknown place last
+		} {
+			c := lille
+			c.WithinKm = tc.km
+			got, _, err := Match(ctx, d, all, c, 10, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := names(f, got); g != tc.want {
+				t.Errorf("within %d km: %q, want %q", tc.km, g, tc.want)
+			}
+			for _, k := range got {
+				switch names(f, []Candidate{k}) {
+				case "Near":
+					if !k.Located || k.Km != 8 {
+						t.Errorf("Near at %d km (located %v), want 8", k.Km, k.Located)
+					}
+				case "Far":
+					if k.Km != 43 {
+						t.Errorf("Far at %d km, want 43", k.Km)
+					}
+				case "Nowhere":
+					if k.Located {
+						t.Errorf("Nowhere has a distance: %+v", k)
+					}
+				}
+			}
+		}
+		// The same from the postcode of the job's town.
+		got, _, err := Match(ctx, d, all, Criteria{ROME: "M1805", Postcode: "59000", WithinKm: 10}, 10, 0)
+		if err != nil || names(f, got) != "Nearer Near" {
+			t.Errorf("from 59000 within 10 km: %q %v", names(f, got), err)
+		}
+		// A radius around a town whose centre is unknown is refused, not guessed.
+		if _, _, err := Match(ctx, d, all, Criteria{ROME: "M1805", Postcode: "59999", WithinKm: 10}, 10, 0); err != ErrNoCentre {
+			t.Errorf("radius around an unknown postcode: %v", err)
+		}
+		// Fits follows the same rule.
+		if ok, _, _ := Fits(ctx, d, f.ids["Far"], Criteria{ROME: "M1805", INSEE: "59350", WithinKm: 30}); ok {
+			t.Error("Far fits a 30 km radius")
+		}
+	})
+}
+
+// Profiles summed up before their place was kept get it at start, from the
+// file's postcode and town; an unknown town is looked for once and left
+// without a place.
+func TestLocateFillsOlderProfiles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d, []person{{name: "Old", postcode: "59120", shown: true}, {name: "Lost", postcode: "59999", shown: true}})
+		if _, err := d.Exec(ctx, "UPDATE learners SET town = 'Loos'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, "UPDATE recruiter_profiles SET lat_e4 = NULL, lon_e4 = NULL, located = FALSE"); err != nil {
+			t.Fatal(err)
+		}
+		if err := Locate(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := Match(ctx, d, auth.Scope{All: true}, Criteria{INSEE: "59350", WithinKm: 10}, 10, 0)
+		if err != nil || names(f, got) != "Old" || got[0].Km != 4 {
+			t.Errorf("after Locate, within 10 km of Lille: %q %+v %v", names(f, got), got, err)
+		}
+		var left int
+		d.QueryRowContext(ctx, "SELECT COUNT(*) FROM recruiter_profiles WHERE NOT located").Scan(&left)
+		if left != 0 {
+			t.Errorf("%d profiles still to locate", left)
+		}
+	})
 }

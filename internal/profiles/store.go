@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
+	"tremplin/internal/communes"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/positioning"
 )
@@ -402,6 +404,7 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE recruiter_profiles SET "+set.String()[2:]+" WHERE learner_id = $1", vals...); err != nil {
 			return err
 		}
+		lat, lon := placeOf(p.post, p.town)
 		initial := ""
 		if r := []rune(strings.TrimSpace(p.last)); len(r) > 0 {
 			initial = strings.ToUpper(string(r[0]))
@@ -410,13 +413,60 @@ func refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		// person's, whose file is now the other one.
 		if _, err := tx.ExecContext(ctx, `UPDATE recruiter_profiles SET antenna_id = $2, first_name = $3, last_initial = $4, town = $5,
 			postcode = $6, departement = $7, languages = $8, availabilities = $9, lang = $10, hours_total = $11, certified = $12,
-			skill_sum = $13, refreshed_at = $14, shown = shown AND $15, contact = contact AND $15 WHERE learner_id = $1`,
+			skill_sum = $13, refreshed_at = $14, shown = shown AND $15, contact = contact AND $15, lat_e4 = $16, lon_e4 = $17,
+			located = TRUE WHERE learner_id = $1`,
 			id, p.antenna, strings.TrimSpace(p.first), initial, p.town, p.post, Departement(p.post), p.langs, p.avail, p.lang,
-			total, certified, skillSum, now, !p.merged); err != nil {
+			total, certified, skillSum, now, !p.merged, lat, lon); err != nil {
 			return err
 		}
 	}
 	return cb.Flush()
+}
+
+// placeOf is where a person of this postcode and town lives, in 1/10,000 of a
+// degree for the lat_e4 and lon_e4 columns: NULLs when unknown.
+func placeOf(postcode, town string) (lat, lon any) {
+	pt, ok := communes.Place(postcode, town)
+	if !ok {
+		return nil, nil
+	}
+	return e4(pt.Lat), e4(pt.Lon)
+}
+
+// e4 is a degree in 1/10,000 of a degree, rounded.
+func e4(deg float64) int64 { return int64(math.Round(deg * 1e4)) }
+
+// Locate places the profiles never placed (summed up before their place was
+// kept), a thousand at a time; the app calls it at start. The rest of their
+// summary is left as it is.
+func Locate(ctx context.Context, d *db.DB) error {
+	type row struct {
+		id         int64
+		post, town string
+	}
+	for {
+		rows, err := db.Collect[row](d.QueryContext(ctx, `SELECT p.learner_id, l.postcode, l.town FROM recruiter_profiles p
+			JOIN learners l ON l.id = p.learner_id WHERE NOT p.located ORDER BY p.learner_id LIMIT 1000`))(func(s db.Scanner) (row, error) {
+			var r row
+			return r, s.Scan(&r.id, &r.post, &r.town)
+		})
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		err = d.Tx(ctx, func(tx *sql.Tx) error {
+			for _, r := range rows {
+				lat, lon := placeOf(r.post, r.town)
+				if _, err := tx.ExecContext(ctx, "UPDATE recruiter_profiles SET lat_e4 = $2, lon_e4 = $3, located = TRUE WHERE learner_id = $1",
+					r.id, lat, lon); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // SaveCV keeps the PDF a person gave as their CV (in place of the one before)
