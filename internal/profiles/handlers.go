@@ -326,8 +326,8 @@ type matchData struct {
 	Searched    bool
 	// Offer is the offer the results may be proposed for (?offer=), nil
 	// for none.
-	Offer *MatchOffer
-	HasPlace    bool // the job's town was given: each candidate's distance, or that theirs is unknown
+	Offer    *MatchOffer
+	HasPlace bool // the job's town was given: each candidate's distance, or that theirs is unknown
 }
 
 // MatchPage lists the consenting learners of the viewer's antennas who fit
