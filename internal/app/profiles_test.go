@@ -196,9 +196,9 @@ func TestCVUploadTakesOnlyPDF(t *testing.T) {
 func TestMatchCriteriaAreChecked(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		b := s.signIn("manager.paris@tremplin.example")
-		p := b.get("/profiles/match?rome=XX&postcode=7501&min_hours=beaucoup")
+		p := b.get("/profiles/match?rome=XX&town=7501&min_hours=beaucoup")
 		errs := errorsOf(p.body)
-		if p.status != http.StatusUnprocessableEntity || errs["rome"] == "" || errs["postcode"] == "" || errs["min_hours"] == "" {
+		if p.status != http.StatusUnprocessableEntity || errs["rome"] == "" || errs["town"] == "" || errs["min_hours"] == "" {
 			t.Fatalf("bad criteria: %d %v", p.status, errs)
 		}
 		b.post("/lang", url.Values{"lang": {"ar"}})
@@ -206,7 +206,7 @@ func TestMatchCriteriaAreChecked(t *testing.T) {
 		if !strings.Contains(errorsOf(p.body)["rome"], "رمز ROME") {
 			t.Errorf("Arabic message: %v", errorsOf(p.body))
 		}
-		if p := b.get("/profiles/match?rome=M1805&postcode=75019"); p.status != http.StatusOK {
+		if p := b.get("/profiles/match?rome=M1805&town=75019"); p.status != http.StatusOK {
 			t.Errorf("a good search: %d", p.status)
 		}
 	})
