@@ -458,3 +458,52 @@ func TestTheProfileFollowsRollCallsAndTheFile(t *testing.T) {
 		}
 	})
 }
+
+// A person's file lists the open offers they fit (within a commute of the
+// job's town), each with a button to propose them, apart from the others;
+// an offer they were proposed for leaves both lists.
+func TestTheFileListsTheOffersThePersonFits(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		l := s.learner("Lille", "Inès", "Proche")
+		if _, err := s.app.DB.ExecContext(ctx, "UPDATE learners SET postcode = '59000', town = 'Lille' WHERE id = $1", l); err != nil {
+			t.Fatal(err)
+		}
+		lid := strconv.FormatInt(l, 10)
+		m := s.signIn("manager.lille@tremplin.example")
+		if p := m.post("/learners/"+lid+"/profile/consent", url.Values{"level": {"profile"}, "action": {"given"}, "how_profile": {"in_person"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("consent: %d %v", p.status, errorsOf(p.body))
+		}
+		company := s.id("SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'")
+		start := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+		post := func(title, town string) string {
+			t.Helper()
+			v := offerForm(title, "D1106", town, start)
+			v.Set("company", company)
+			if p := m.post("/jobs", v); p.status != http.StatusSeeOther {
+				t.Fatalf("posting %s: %d %v", title, p.status, errorsOf(p.body))
+			}
+			return s.id("SELECT id FROM job_offers WHERE title = $1", title)
+		}
+		near, far := post("Vendeur·se en épicerie solidaire", "59800 Lille"), post("Vendeur·se à Bordeaux", "33000 Bordeaux")
+		fitting := func(body, offer string) bool {
+			return strings.Contains(body, `<input type="hidden" name="offer" value="`+offer+`">`)
+		}
+		offered := func(body, offer string) bool {
+			return strings.Contains(body, `<option value="`+offer+`">Numérique Solidaire SAS — `)
+		}
+		file := m.get("/learners/" + lid).body
+		if !strings.Contains(html.UnescapeString(file), i18n.For("fr").T("jobs.app.fitting_title")) || !fitting(file, near) || offered(file, near) {
+			t.Error("the offer in Lille is not among those the person fits")
+		}
+		if fitting(file, far) || !offered(file, far) {
+			t.Error("the offer in Bordeaux, 200 km away, is listed as fitting, or cannot be chosen at all")
+		}
+		if p := m.post("/learners/"+lid+"/applications", url.Values{"offer": {near}}); p.status != http.StatusSeeOther {
+			t.Fatalf("proposing from the file: %d %v", p.status, errorsOf(p.body))
+		}
+		if file := m.get("/learners/" + lid).body; fitting(file, near) || offered(file, near) || !strings.Contains(html.UnescapeString(file), "Vendeur·se en épicerie solidaire") {
+			t.Error("the offer proposed is still offered, or its application is not listed")
+		}
+	})
+}

@@ -145,31 +145,56 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, base+"#applications", http.StatusSeeOther)
 }
 
-// FileJobs is the learners package's Jobs hook: the person's applications
-// and the open offers of the staff member's antennas' companies.
-func (h *Handlers) FileJobs(ctx context.Context, learnerID int64) ([]learners.JobLine, []web.Option, error) {
+// FileJobs is the learners package's Jobs hook: the person's applications,
+// and the open offers of the staff member's antennas' companies they have not
+// been proposed for: those they fit (offer's criteria, within CommuteKm of its
+// town), best first, then the others.
+func (h *Handlers) FileJobs(ctx context.Context, learnerID int64) (*learners.JobsSection, error) {
 	apps, err := ApplicationsOfLearner(ctx, h.DB, learnerID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var lines []learners.JobLine
+	out := &learners.JobsSection{}
+	applied := map[int64]bool{}
 	for _, a := range apps {
-		lines = append(lines, learners.JobLine{Company: a.Company, Offer: a.OfferTitle, State: "jobs.app.state." + a.State, StartsOn: a.StartsOn,
-			Hired: a.State == AppAccepted})
+		applied[a.OfferID] = true
+		out.Apps = append(out.Apps, learners.JobLine{Company: a.Company, Offer: a.OfferTitle, State: "jobs.app.state." + a.State,
+			StartsOn: a.StartsOn, Hired: a.State == AppAccepted})
 	}
 	st := auth.Current(ctx)
 	if st == nil || !profiles.Visible(ctx, h.DB, learnerID) {
-		return lines, nil, nil
+		return out, nil
 	}
 	open, err := Offers(ctx, h.DB, st.Scope(), Filter{State: Open}, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var opts []web.Option
+	open = open[:min(len(open), OffersPerPage)]
+	byID := map[int64]*Offer{}
+	var candidates []profiles.Offer
 	for _, o := range open {
-		opts = append(opts, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Company + " — " + o.Title, Raw: true})
+		if applied[o.ID] {
+			continue
+		}
+		byID[o.ID] = o
+		candidates = append(candidates, profiles.Offer{ID: o.ID, Criteria: o.Criteria()})
 	}
-	return lines, opts, nil
+	fits, err := profiles.FittingOffers(ctx, h.DB, learnerID, candidates)
+	if err != nil {
+		return nil, err
+	}
+	fitting := map[int64]bool{}
+	for _, f := range fits {
+		o := byID[f.ID]
+		fitting[o.ID] = true
+		out.Fitting = append(out.Fitting, learners.JobFit{OfferID: o.ID, Company: o.Company, Title: o.Title, Town: o.Town, Score: f.Score})
+	}
+	for _, o := range open {
+		if !applied[o.ID] && !fitting[o.ID] {
+			out.Offers = append(out.Offers, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Company + " — " + o.Title, Raw: true})
+		}
+	}
+	return out, nil
 }
 
 // spaceApp loads the signed-in recruiter's offer and its application {app}.

@@ -70,7 +70,8 @@ type fileData struct {
 	Gear              []string     // equipment given (donated devices)
 	GearStock         []web.Option // devices the antenna can give
 	Jobs              []JobLine    // applications to companies' offers
-	JobOffers         []web.Option // open offers the person may be proposed for
+	JobFits           []JobFit     // open offers the person fits, best first
+	JobOffers         []web.Option // other open offers the person may be proposed for
 	HireWaitsExit     bool         // hired while in training: the exit makes it count
 }
 
@@ -102,9 +103,11 @@ func (h *Handlers) fileData(ctx context.Context, l *Learner) (*fileData, error) 
 		return nil, err
 	}
 	if h.Jobs != nil {
-		if d.Jobs, d.JobOffers, err = h.Jobs(ctx, l.ID); err != nil {
+		js, err := h.Jobs(ctx, l.ID)
+		if err != nil {
 			return nil, err
 		}
+		d.Jobs, d.JobFits, d.JobOffers = js.Apps, js.Fitting, js.Offers
 		for _, j := range d.Jobs {
 			d.HireWaitsExit = d.HireWaitsExit || (j.Hired && !l.Exited())
 		}

@@ -38,9 +38,9 @@ type Handlers struct {
 	// the donations package keeps the devices.
 	Gear func(ctx context.Context, learnerID, antennaID int64) (given []string, stock []web.Option, err error)
 	// Jobs, when set, lists the person's applications to companies' offers
-	// (a hire with its start date) and the open offers they may be proposed
-	// for: the jobs package keeps them.
-	Jobs func(ctx context.Context, learnerID int64) (apps []JobLine, offers []web.Option, err error)
+	// (a hire with its start date), the open offers they fit, best first, and
+	// the others they may be proposed for: the jobs package keeps them.
+	Jobs func(ctx context.Context, learnerID int64) (*JobsSection, error)
 	// Exited, when set, is told each time a person's exit is recorded (or
 	// corrected), after it is committed: the jobs package records a hire
 	// accepted while the person was still in training at the follow-ups just
@@ -50,6 +50,21 @@ type Handlers struct {
 	// the change is committed): the recruiter profile follows the town, the
 	// languages and the availability.
 	Edited func(ctx context.Context, learnerID int64) error
+}
+
+// JobsSection is the jobs part of a person's file.
+type JobsSection struct {
+	Apps    []JobLine
+	Fitting []JobFit     // open offers the person fits (profile shown), best first
+	Offers  []web.Option // the other open offers they may be proposed for
+}
+
+// JobFit is an open offer a person fits, with their score for it.
+type JobFit struct {
+	OfferID        int64
+	Company, Title string
+	Town           string
+	Score          int
 }
 
 // JobLine is one of a person's applications, as their file shows it.
