@@ -249,14 +249,28 @@ func TestRecruitmentFiguresByPeriodAndProgramme(t *testing.T) {
 		// The dashboard's recruitment table for Lille, the same day.
 		lilleID, _ := strconv.ParseInt(lille, 10, 64)
 		midnight, _ := time.Parse(time.DateOnly, day(today))
-		dashboard := func() []impact.Cell {
+		// A line of one of the dashboard's recruitment tables (by antenna, by
+		// company, by programme), zeros when absent.
+		dashboardLine := func(table int, label string) []float64 {
 			tables, err := s.app.Jobs.DashboardFigures(t.Context(), impact.Filter{From: midnight, To: midnight, Antennas: []int64{lilleID}}, i18n.For("fr"))
-			if err != nil || len(tables) != 2 || len(tables[0].Rows) == 0 {
+			if err != nil || len(tables) != 4 || len(tables[table].Rows) == 0 {
 				t.Fatalf("the dashboard's recruitment: %v %+v", err, tables)
 			}
-			return tables[0].Rows[len(tables[0].Rows)-1] // the total of Lille's people
+			out := make([]float64, len(tables[table].Columns))
+			for _, r := range tables[table].Rows {
+				if r[0].Text == label || label == "" && r[0].Text == "Total" {
+					for i, c := range r {
+						out[i] = c.Value
+					}
+				}
+			}
+			return out
 		}
+		dashboard := func() []float64 { return dashboardLine(0, "") } // the total of Lille's people
+		programmeTitle := s.text("SELECT title FROM programmes WHERE id = $1", programme(people[0]))
 		dashBefore := dashboard()
+		companyBefore := dashboardLine(1, "Numérique Solidaire SAS")
+		programmeBefore := dashboardLine(2, programmeTitle)
 
 		offer := s.postLilleOffer("Agent·e de tri", "N1103")
 		for _, who := range []string{first, second} {
@@ -301,8 +315,22 @@ func TestRecruitmentFiguresByPeriodAndProgramme(t *testing.T) {
 		// two proposals, the interview, the refusal.
 		dashAfter := dashboard()
 		for i, want := range map[int]float64{1: 1, 2: 2, 3: 1, 4: 0, 5: 1} {
-			if d := dashAfter[i].Value - dashBefore[i].Value; d != want {
+			if d := dashAfter[i] - dashBefore[i]; d != want {
 				t.Errorf("the dashboard's column %d: +%v, want +%v", i, d, want)
+			}
+		}
+		// By company: Numérique Solidaire's line moves alike; by programme
+		// (no offers column), the people's course.
+		companyAfter := dashboardLine(1, "Numérique Solidaire SAS")
+		for i, want := range map[int]float64{1: 1, 2: 2, 3: 1, 4: 0, 5: 1} {
+			if d := companyAfter[i] - companyBefore[i]; d != want {
+				t.Errorf("the dashboard's company column %d: +%v, want +%v", i, d, want)
+			}
+		}
+		programmeAfter := dashboardLine(2, programmeTitle)
+		for i, want := range map[int]float64{1: float64(wantApps), 2: 1, 3: 0, 4: 1} {
+			if d := programmeAfter[i] - programmeBefore[i]; d != want {
+				t.Errorf("the dashboard's programme column %d: +%v, want +%v", i, d, want)
 			}
 		}
 		// Yesterday's figures count none of today's.
