@@ -476,16 +476,26 @@ func TestTheFileListsTheOffersThePersonFits(t *testing.T) {
 		}
 		company := s.id("SELECT id FROM donors WHERE org_name = 'Numérique Solidaire SAS'")
 		start := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
-		post := func(title, town string) string {
+		post := func(title, town string, skills ...string) string {
 			t.Helper()
 			v := offerForm(title, "D1106", town, start)
 			v.Set("company", company)
+			for i := 0; i+1 < len(skills); i += 2 {
+				v.Set("skill_"+strconv.Itoa(i/2+1), skills[i])
+				v.Set("level_"+strconv.Itoa(i/2+1), skills[i+1])
+			}
 			if p := m.post("/jobs", v); p.status != http.StatusSeeOther {
 				t.Fatalf("posting %s: %d %v", title, p.status, errorsOf(p.body))
 			}
 			return s.id("SELECT id FROM job_offers WHERE title = $1", title)
 		}
 		near, far := post("Vendeur·se en épicerie solidaire", "59800 Lille"), post("Vendeur·se à Bordeaux", "33000 Bordeaux")
+		// An offer asking for a digital competence at level 5 (processing
+		// data): the person, never positioned, does not fit it.
+		expert := post("Vendeur·se en ligne", "59000 Lille", "1.3", "5")
+		if page := html.UnescapeString(m.get("/jobs/" + expert).body); !strings.Contains(page, "niveau 5 au moins") {
+			t.Error("the offer's page does not say the competence it asks for")
+		}
 		fitting := func(body, offer string) bool {
 			return strings.Contains(body, `<input type="hidden" name="offer" value="`+offer+`">`)
 		}
@@ -498,6 +508,9 @@ func TestTheFileListsTheOffersThePersonFits(t *testing.T) {
 		}
 		if fitting(file, far) || !offered(file, far) {
 			t.Error("the offer in Bordeaux, 200 km away, is listed as fitting, or cannot be chosen at all")
+		}
+		if fitting(file, expert) || !offered(file, expert) {
+			t.Error("the offer asking for a competence the person has not shown is listed as fitting")
 		}
 		if p := m.post("/learners/"+lid+"/applications", url.Values{"offer": {near}}); p.status != http.StatusSeeOther {
 			t.Fatalf("proposing from the file: %d %v", p.status, errorsOf(p.body))

@@ -110,6 +110,15 @@ func TestRecruiterPostsOffersInTheCompanySpace(t *testing.T) {
 		if p := b.post("/company/jobs", cdd); !strings.Contains(errorsOf(p.body)["contract_months"], "de 1 à 36") || valueOf(p.body, "contract_months") != "douze" {
 			t.Errorf("a CDD of 'douze' months: %v", errorsOf(p.body))
 		}
+		// A digital competence asked for needs its level, and a level its
+		// competence.
+		skills := offerForm("Développeur·se back-end", "M1805", "59000 Lille", morning().AddDate(0, 1, 0).Format(time.DateOnly))
+		skills.Set("skill_1", "3.4")
+		skills.Set("level_2", "4")
+		if p := b.post("/company/jobs", skills); errorsOf(p.body)["level_1"] == "" || errorsOf(p.body)["skill_2"] == "" ||
+			!strings.Contains(p.body, `<option value="3.4" selected>`) {
+			t.Errorf("a competence without its level, a level without its competence: %v", errorsOf(p.body))
+		}
 		// A name several communes share asks for the postcode.
 		amb := offerForm("Développeur·se back-end", "M1805", "Saint-Denis", morning().AddDate(0, 1, 0).Format(time.DateOnly))
 		if p := b.post("/company/jobs", amb); !strings.Contains(errorsOf(p.body)["town"], "code postal") {

@@ -1,12 +1,14 @@
 package jobs
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
 	"time"
 
 	"tremplin/internal/platform/web"
+	"tremplin/internal/positioning"
 )
 
 // Limits of an offer's terms: the legal maximum working week is 48 hours.
@@ -94,6 +96,26 @@ func readOffer(f *web.Form, o *Offer, today time.Time, creating bool) {
 		}
 		o.Experience = v
 	}
+	// Up to SkillFields digital competences, each with the lowest Pix level:
+	// a competence without a level, or a level without a competence, is
+	// answered next to the field.
+	o.Skills = map[string]int{}
+	for i := 1; i <= SkillFields; i++ {
+		n := strconv.Itoa(i)
+		code, level := f.Get("skill_"+n), f.Get("level_"+n)
+		if code == "" && level == "" {
+			continue
+		}
+		lvl, err := strconv.Atoi(level)
+		switch {
+		case code == "" || !positioning.ValidCompetence(code):
+			f.Fail("skill_"+n, "jobs.error.skill")
+		case err != nil || lvl < 1 || lvl > 8:
+			f.Fail("level_"+n, "jobs.error.skill_level")
+		default:
+			o.Skills[code] = max(o.Skills[code], lvl)
+		}
+	}
 	o.ExperienceMonths = 0
 	if o.Experience == "desired" || o.Experience == "required" {
 		n, err := strconv.Atoi(f.Get("experience_months"))
@@ -125,6 +147,12 @@ func offerForm(o *Offer) *web.Form {
 	if o.ContractMonths > 0 {
 		v.Set("contract_months", strconv.Itoa(o.ContractMonths))
 	}
+	for i, code := range slices.Sorted(maps.Keys(o.Skills)) {
+		if i < SkillFields {
+			v.Set("skill_"+strconv.Itoa(i+1), code)
+			v.Set("level_"+strconv.Itoa(i+1), strconv.Itoa(o.Skills[code]))
+		}
+	}
 	return web.NewForm(v)
 }
 
@@ -143,9 +171,27 @@ type formData struct {
 	Experience   []web.Option
 	Jobs         []Job
 	Space        *Recruiter // the company space's recruiter, nil for staff
+	Competences  []web.Option
+	Levels       []web.Option
+	SkillFields  []int
 }
 
 func newFormData(action, back string) *formData {
-	return &formData{Action: action, Back: back, Contracts: web.CodeOptions("jobs.contract.", Contracts, "form.choose"),
-		Experience: web.CodeOptions("jobs.experience.", Experience, ""), Jobs: Jobs()}
+	d := &formData{Action: action, Back: back, Contracts: web.CodeOptions("jobs.contract.", Contracts, "form.choose"),
+		Experience: web.CodeOptions("jobs.experience.", Experience, ""), Jobs: Jobs(),
+		Competences: []web.Option{{Value: "", Label: "jobs.skill.none"}}, Levels: []web.Option{{Value: "", Label: "jobs.skill.no_level"}}}
+	for _, c := range positioning.Competences() {
+		d.Competences = append(d.Competences, web.Option{Value: c, Label: positioning.CompetenceKey(c)})
+	}
+	for i := 1; i <= 8; i++ {
+		d.Levels = append(d.Levels, web.Option{Value: strconv.Itoa(i), Label: strconv.Itoa(i), Raw: true})
+	}
+	for i := 1; i <= SkillFields; i++ {
+		d.SkillFields = append(d.SkillFields, i)
+	}
+	return d
 }
+
+// SkillFields is how many digital competences an offer's form asks for, at
+// most, besides those of the job's code.
+const SkillFields = 3

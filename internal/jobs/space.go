@@ -306,7 +306,7 @@ const CandidatesShown = 20
 // code (its competences), the commune (its département), the hours and
 // the start date.
 func (o *Offer) Criteria() profiles.Criteria {
-	c := profiles.Criteria{ROME: o.ROME, INSEE: o.INSEE, HoursPerWeek: o.Hours, Start: o.StartsOn}
+	c := profiles.Criteria{ROME: o.ROME, Skills: o.Skills, INSEE: o.INSEE, HoursPerWeek: o.Hours, Start: o.StartsOn}
 	if town := CommuneByINSEE(o.INSEE); town != nil && town.Located {
 		c.WithinKm = CommuteKm
 	}

@@ -3,12 +3,16 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/positioning"
+	"tremplin/internal/profiles"
 )
 
 // Recruiter is a company's contact who may use the company space.
@@ -119,7 +123,8 @@ type Offer struct {
 	Company              string
 	Title, ROME          string
 	Contract             string
-	ContractMonths       int // a fixed-term contract's length, 0 when not said
+	ContractMonths       int            // a fixed-term contract's length, 0 when not said
+	Skills               map[string]int // Pix competences asked beyond the job code's, lowest level each
 	Hours, Positions     int
 	INSEE, Town          string
 	StartsOn             time.Time
@@ -141,18 +146,68 @@ func (o *Offer) Editable() bool { return o.State != Closed }
 // Actor is who changes an offer: a staff member or a recruiter.
 type Actor struct{ StaffID, RecruiterID int64 }
 
-const offerCols = `o.id, o.donor_id, d.org_name, o.title, o.rome_code, o.contract_type, o.contract_months, o.hours_per_week, o.positions,
+const offerCols = `o.id, o.donor_id, d.org_name, o.title, o.rome_code, o.contract_type, o.contract_months, o.skills, o.hours_per_week, o.positions,
 	o.insee_code, o.town, o.starts_on, o.experience, o.experience_months, o.description, o.state, o.created_at, o.updated_at
 	FROM job_offers o JOIN donors d ON d.id = o.donor_id`
 
 func scanOffer(row db.Scanner) (*Offer, error) {
 	o := &Offer{}
-	var starts, created, updated string
-	err := row.Scan(&o.ID, &o.DonorID, &o.Company, &o.Title, &o.ROME, &o.Contract, &o.ContractMonths, &o.Hours, &o.Positions, &o.INSEE, &o.Town,
+	var starts, created, updated, skills string
+	err := row.Scan(&o.ID, &o.DonorID, &o.Company, &o.Title, &o.ROME, &o.Contract, &o.ContractMonths, &skills, &o.Hours, &o.Positions, &o.INSEE, &o.Town,
 		&starts, &o.Experience, &o.ExperienceMonths, &o.Description, &o.State, &created, &updated)
 	o.StartsOn, _ = time.Parse(time.DateOnly, starts)
 	o.CreatedAt, o.UpdatedAt = db.ParseTime(created), db.ParseTime(updated)
+	o.Skills = ParseSkills(skills)
 	return o, err
+}
+
+// ParseSkills reads an offer's stored skills, "3.4:4 5.2:3", leaving out
+// what is not a Pix competence with a level from 1 to 8.
+func ParseSkills(s string) map[string]int {
+	out := map[string]int{}
+	for _, f := range strings.Fields(s) {
+		code, level, ok := strings.Cut(f, ":")
+		n, err := strconv.Atoi(level)
+		if ok && err == nil && n >= 1 && n <= 8 && positioning.ValidCompetence(code) {
+			out[code] = n
+		}
+	}
+	return out
+}
+
+// FormatSkills writes skills as stored, by competence code.
+func FormatSkills(skills map[string]int) string {
+	var out []string
+	for _, code := range slices.Sorted(maps.Keys(skills)) {
+		out = append(out, code+":"+strconv.Itoa(skills[code]))
+	}
+	return strings.Join(out, " ")
+}
+
+// SkillLine is a competence an offer asks for, for its page.
+type SkillLine struct {
+	Code  string
+	Level int
+	Job   bool // asked by the job's code (profiles.RomeSkills), not the offer
+}
+
+// Key is the catalog key of the competence's name.
+func (s SkillLine) Key() string { return positioning.CompetenceKey(s.Code) }
+
+// SkillsAsked are the competences matching asks of a person for the offer:
+// the job code's and the offer's own, the higher level for one in both, in
+// the framework's order.
+func (o *Offer) SkillsAsked() []SkillLine {
+	var out []SkillLine
+	job := profiles.RomeSkills[o.ROME]
+	for _, code := range positioning.Competences() {
+		j, own := job[code], o.Skills[code]
+		if j == 0 && own == 0 {
+			continue
+		}
+		out = append(out, SkillLine{Code: code, Level: max(j, own), Job: j >= own})
+	}
+	return out
 }
 
 // OfferOf reads an offer of one company (db.ErrNotFound for another's): what
@@ -219,18 +274,18 @@ func SaveOffer(ctx context.Context, d *db.DB, o *Offer, by Actor) error {
 			kind, o.State = "created", Open
 			if err := tx.QueryRowContext(ctx, `INSERT INTO job_offers (donor_id, title, rome_code, contract_type, hours_per_week,
 				insee_code, town, positions, starts_on, experience, experience_months, description, state, created_at, updated_at,
-				contract_months)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`,
+				contract_months, skills)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id`,
 				o.DonorID, o.Title, o.ROME, o.Contract, o.Hours, o.INSEE, o.Town, o.Positions, o.StartsOn.Format(time.DateOnly),
-				o.Experience, o.ExperienceMonths, o.Description, o.State, now, o.ContractMonths).Scan(&o.ID); err != nil {
+				o.Experience, o.ExperienceMonths, o.Description, o.State, now, o.ContractMonths, FormatSkills(o.Skills)).Scan(&o.ID); err != nil {
 				return err
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE job_offers SET title = $1, rome_code = $2, contract_type = $3, hours_per_week = $4,
 				insee_code = $5, town = $6, positions = $7, starts_on = $8, experience = $9, experience_months = $10, description = $11,
-				updated_at = $12, contract_months = $15 WHERE id = $13 AND donor_id = $14 AND state <> 'closed'`,
+				updated_at = $12, contract_months = $15, skills = $16 WHERE id = $13 AND donor_id = $14 AND state <> 'closed'`,
 				o.Title, o.ROME, o.Contract, o.Hours, o.INSEE, o.Town, o.Positions, o.StartsOn.Format(time.DateOnly), o.Experience,
-				o.ExperienceMonths, o.Description, now, o.ID, o.DonorID, o.ContractMonths)
+				o.ExperienceMonths, o.Description, now, o.ID, o.DonorID, o.ContractMonths, FormatSkills(o.Skills))
 			if err != nil {
 				return err
 			}
