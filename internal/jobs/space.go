@@ -297,10 +297,10 @@ type offerData struct {
 	Proposed   map[int64]string
 	// Sent is the offer's link sent to each person who had it; CanSend the
 	// people it may be sent to now (messages on, no link open or answered).
-	Sent    map[int64]*Sent
-	CanSend map[int64]bool
-	More       bool   // more people fit than the page shows
-	MatchLink  string // the matching page with the offer's criteria
+	Sent      map[int64]*Sent
+	CanSend   map[int64]bool
+	More      bool   // more people fit than the page shows
+	MatchLink string // the matching page with the offer's criteria
 }
 
 // CandidatesShown is how many fitting people an offer's page lists.
