@@ -62,7 +62,7 @@ func TestAPersonAppliesFromAnOfferSentToThem(t *testing.T) {
 		lid := s.jobLinkPerson(m, "Salma", "+33644444401", "ar", true)
 		offer := s.postLilleOffer("Vendeur·se en épicerie solidaire", "D1106")
 		file := m.get("/learners/" + lid).body
-		if !strings.Contains(file, `action="/learners/`+lid+`/job-offers"`) || !strings.Contains(html.UnescapeString(file), fr.T("jobs.link.send")) {
+		if !strings.Contains(file, `action="/learners/`+lid+`/job-offers"`) || !strings.Contains(html.UnescapeString(file), fr.T("jobs.sent.send")) {
 			t.Fatalf("the file has no button to send the offer:\n%s", file)
 		}
 		link := s.sendOffer(m, lid, offer)
@@ -87,7 +87,7 @@ func TestAPersonAppliesFromAnOfferSentToThem(t *testing.T) {
 			t.Error("sending the offer again queued another message")
 		}
 		file = html.UnescapeString(m.get("/learners/" + lid).body)
-		if strings.Contains(file, `/job-offers"`) || !strings.Contains(file, fr.T("jobs.link.sent_on", "date", web.FormatDate(fr, morning()))) {
+		if strings.Contains(file, `/job-offers"`) || !strings.Contains(file, fr.T("jobs.sent.sent_on", "date", web.FormatDate(fr, morning()))) {
 			t.Errorf("the file still offers to send, or does not say the offer was sent:\n%s", file)
 		}
 
@@ -95,8 +95,8 @@ func TestAPersonAppliesFromAnOfferSentToThem(t *testing.T) {
 		person := s.browser()
 		page := person.get(link)
 		body := html.UnescapeString(page.body)
-		if page.status != http.StatusOK || !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, ar.T("jobs.link.apply")) ||
-			!strings.Contains(body, ar.T("jobs.link.not_interested")) || !strings.Contains(body, "Vendeur·se en épicerie solidaire") ||
+		if page.status != http.StatusOK || !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, ar.T("jobs.sent.apply")) ||
+			!strings.Contains(body, ar.T("jobs.sent.not_interested")) || !strings.Contains(body, "Vendeur·se en épicerie solidaire") ||
 			!strings.Contains(body, "Numérique Solidaire SAS") || !strings.Contains(body, "Une équipe accueillante.") {
 			t.Fatalf("the offer's page: %d\n%s", page.status, body)
 		}
@@ -116,8 +116,8 @@ func TestAPersonAppliesFromAnOfferSentToThem(t *testing.T) {
 			t.Fatalf("%d applications after two taps, want 1", n)
 		}
 		app := s.id("SELECT id FROM job_applications WHERE offer_id = $1 AND learner_id = $2 AND state = 'new' AND source = 'person' AND proposed_by IS NULL", offer, lid)
-		if body := html.UnescapeString(person.get(link).body); !strings.Contains(body, ar.T("jobs.link.applied", "company", "Numérique Solidaire SAS")) ||
-			strings.Contains(body, ar.T("jobs.link.apply")) {
+		if body := html.UnescapeString(person.get(link).body); !strings.Contains(body, ar.T("jobs.sent.applied", "company", "Numérique Solidaire SAS")) ||
+			strings.Contains(body, ar.T("jobs.sent.apply")) {
 			t.Errorf("the page after applying:\n%s", body)
 		}
 		if n := s.count("SELECT COUNT(*) FROM messages WHERE ref_kind = 'job_application' AND ref_id = $1 AND recipient = 'manager.lille@tremplin.example'", app); n != 1 {
@@ -129,11 +129,11 @@ func TestAPersonAppliesFromAnOfferSentToThem(t *testing.T) {
 		// The company sees it; staff see it came from the person.
 		rc := s.recruiterSignIn(demo.DemoRecruiter)
 		if p := rc.get("/company/jobs/" + offer + "/applications/" + app); p.status != http.StatusOK ||
-			!strings.Contains(html.UnescapeString(p.body), fr.T("jobs.link.by_person")) {
+			!strings.Contains(html.UnescapeString(p.body), fr.T("jobs.sent.by_person")) {
 			t.Errorf("the company's page of the application: %d", p.status)
 		}
 		for _, p := range []string{"/learners/" + lid, "/jobs/" + offer} {
-			if body := html.UnescapeString(m.get(p).body); !strings.Contains(body, "("+fr.T("jobs.link.from_person")+")") {
+			if body := html.UnescapeString(m.get(p).body); !strings.Contains(body, "("+fr.T("jobs.sent.from_person")+")") {
 				t.Errorf("%s does not say the application came at the person's request", p)
 			}
 		}
@@ -168,7 +168,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 		if n := s.count("SELECT COUNT(*) FROM job_applications WHERE offer_id = $1 AND learner_id = $2", offer, noConsent); n != 0 {
 			t.Errorf("%d applications without consent", n)
 		}
-		if body := html.UnescapeString(b.get(link).body); !strings.Contains(body, fr.T("jobs.link.no_consent")) {
+		if body := html.UnescapeString(b.get(link).body); !strings.Contains(body, fr.T("jobs.sent.no_consent")) {
 			t.Errorf("the page without consent:\n%s", body)
 		}
 		if body := s.text(`SELECT body FROM messages WHERE ref_kind = 'job_offer' AND ref_id = $1 AND recipient = 'manager.lille@tremplin.example'`, offer); !strings.Contains(body, "Nour Envoi") ||
@@ -192,7 +192,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 		if n := toAdviser(); n != 2 {
 			t.Errorf("%d answers told to the adviser, want 2 (no consent, not interested)", n)
 		}
-		if body := html.UnescapeString(b.get(link).body); !strings.Contains(body, i18n.For("en").T("jobs.link.declined")) {
+		if body := html.UnescapeString(b.get(link).body); !strings.Contains(body, i18n.For("en").T("jobs.sent.declined")) {
 			t.Errorf("the page after 'not interested':\n%s", body)
 		}
 
@@ -201,7 +201,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 		link = s.sendOffer(m, late, offer)
 		later := s.later(31 * 24 * time.Hour)
 		lb := later.browser()
-		if p := lb.get(link); p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), fr.T("jobs.link.gone")) ||
+		if p := lb.get(link); p.status != http.StatusOK || !strings.Contains(html.UnescapeString(p.body), fr.T("jobs.sent.gone")) ||
 			strings.Contains(p.body, `value="apply"`) {
 			t.Errorf("the expired link's page: %d\n%s", p.status, p.body)
 		}
@@ -217,7 +217,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 		if p := s.signIn("manager.lille@tremplin.example").post("/jobs/"+offer+"/state", url.Values{"state": {"closed"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("closing the offer: %d", p.status)
 		}
-		if p := s.browser().get(link); !strings.Contains(html.UnescapeString(p.body), fr.T("jobs.link.gone")) || strings.Contains(p.body, `value="apply"`) {
+		if p := s.browser().get(link); !strings.Contains(html.UnescapeString(p.body), fr.T("jobs.sent.gone")) || strings.Contains(p.body, `value="apply"`) {
 			t.Errorf("a closed offer's link:\n%s", p.body)
 		}
 
@@ -233,7 +233,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 		if l := s.sendOffer(m, off, open); l != "" || s.count("SELECT COUNT(*) FROM messages WHERE learner_id = $1 AND ref_kind = 'job_offer'", off) != 0 {
 			t.Error("an offer was sent to a person who wants no messages")
 		}
-		if body := html.UnescapeString(m.get("/learners/" + off).body); !strings.Contains(body, fr.T("jobs.link.error.messages_off")) {
+		if body := html.UnescapeString(m.get("/learners/" + off).body); !strings.Contains(body, fr.T("jobs.sent.error.messages_off")) {
 			t.Error("the adviser is not told why the offer was not sent")
 		}
 		// The offer's page: a button to send it to the people who fit, not
@@ -252,7 +252,7 @@ func TestOfferLinksWithoutConsentDeclinedExpiredOrMessagesOff(t *testing.T) {
 			t.Error("the offer's page offers to send it again")
 		}
 		if p := m.post("/jobs/"+open+"/links", url.Values{"person": {late}}); p.status != http.StatusUnprocessableEntity ||
-			!strings.Contains(html.UnescapeString(p.body), fr.T("jobs.link.error.already_sent")) {
+			!strings.Contains(html.UnescapeString(p.body), fr.T("jobs.sent.error.already_sent")) {
 			t.Errorf("sending twice from the offer's page: %d", p.status)
 		}
 	})

@@ -382,7 +382,7 @@ func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days in
 		pr := i18n.For(lang)
 		body := pr.T("jobs.app.sms."+state, "name", first, "job", title, "company", company)
 		if state == AppNew && source == SourcePerson {
-			body = pr.T("jobs.link.sms_applied", "name", first, "job", title, "company", company)
+			body = pr.T("jobs.sent.sms_applied", "name", first, "job", title, "company", company)
 		}
 		if unanswered {
 			body = pr.T("jobs.app.sms.unanswered", "name", first, "job", title, "company", company, "days", days)
@@ -407,7 +407,7 @@ func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days in
 		body := pr.T("jobs.app.adviser", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,
 			"state", pr.T("jobs.app.state."+state))
 		if state == AppNew && source == SourcePerson {
-			body = pr.T("jobs.link.adviser.applied", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company)
+			body = pr.T("jobs.sent.adviser.applied", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company)
 		}
 		if unanswered {
 			body = pr.T("jobs.app.adviser_unanswered", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,

@@ -155,7 +155,7 @@ func (h *Handlers) SendOffer(ctx context.Context, o *Offer, learnerID, staffID i
 		}
 		pr := i18n.For(lang)
 		m := messages.Message{Antenna: antenna, Learner: learnerID, Kind: LinkRef, Lang: pr.Lang,
-			Body: pr.T("jobs.link.sms", "name", first, "job", o.Title, "company", o.Company, "town", o.Town),
+			Body: pr.T("jobs.sent.sms", "name", first, "job", o.Title, "company", o.Company, "town", o.Town),
 			// The page opens in the person's language, whatever their phone's.
 			Link:    h.BaseURL + "/e/" + token + "?lang=" + pr.Lang,
 			ToName:  strings.TrimSpace(first + " " + last),
@@ -164,7 +164,7 @@ func (h *Handlers) SendOffer(ctx context.Context, o *Offer, learnerID, staffID i
 		if phone != "" {
 			m.Channel, m.To, m.Dedupe = messages.SMS, phone, m.Dedupe+":sms"
 		} else {
-			m.Channel, m.To, m.Subject, m.Dedupe = messages.Email, email, pr.T("jobs.link.subject", "job", o.Title), m.Dedupe+":email"
+			m.Channel, m.To, m.Subject, m.Dedupe = messages.Email, email, pr.T("jobs.sent.subject", "job", o.Title), m.Dedupe+":email"
 		}
 		_, err = h.Outbox.Add(ctx, tx, m)
 		return err
@@ -176,11 +176,11 @@ func (h *Handlers) SendOffer(ctx context.Context, o *Offer, learnerID, staffID i
 func sendProblem(err error) string {
 	switch {
 	case errors.Is(err, ErrMessagesOff):
-		return "jobs.link.error.messages_off"
+		return "jobs.sent.error.messages_off"
 	case errors.Is(err, ErrNoContact):
-		return "jobs.link.error.no_contact"
+		return "jobs.sent.error.no_contact"
 	case errors.Is(err, ErrAlreadySent):
-		return "jobs.link.error.already_sent"
+		return "jobs.sent.error.already_sent"
 	case errors.Is(err, ErrNotOpen):
 		return "jobs.app.error.not_open"
 	case errors.Is(err, ErrDuplicate):
@@ -224,7 +224,7 @@ func (h *Handlers) SendFromFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(ctx, "offer sent to the person", "offer_id", o.ID, "learner_id", learner, "staff_id", st.ID)
-	h.Flash(r, "jobs.link.flash.sent")
+	h.Flash(r, "jobs.sent.flash.sent")
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
@@ -261,7 +261,7 @@ func (h *Handlers) SendFromOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.InfoContext(ctx, "offer sent to the person", "offer_id", o.ID, "learner_id", learner, "staff_id", st.ID)
-	h.Flash(r, "jobs.link.flash.sent")
+	h.Flash(r, "jobs.sent.flash.sent")
 	http.Redirect(w, r, base+"#candidates", http.StatusSeeOther)
 }
 
@@ -361,10 +361,10 @@ func (h *Handlers) OfferLinkAnswer(w http.ResponseWriter, r *http.Request) {
 		}
 		answered = true
 		if answer == LinkNotInterested {
-			return h.tellLinkAdviser(ctx, tx, p, "jobs.link.adviser.not_interested")
+			return h.tellLinkAdviser(ctx, tx, p, "jobs.sent.adviser.not_interested")
 		}
 		if !profiles.Visible(ctx, tx, p.learner) {
-			return h.tellLinkAdviser(ctx, tx, p, "jobs.link.adviser.no_consent")
+			return h.tellLinkAdviser(ctx, tx, p, "jobs.sent.adviser.no_consent")
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM job_applications WHERE offer_id = $1 AND learner_id = $2",
@@ -394,7 +394,7 @@ func (h *Handlers) OfferLinkAnswer(w http.ResponseWriter, r *http.Request) {
 }
 
 // tellLinkAdviser emails, within tx, the adviser who sent the offer what the
-// person answered (key: a jobs.link.adviser.* message), in their language.
+// person answered (key: a jobs.sent.adviser.* message), in their language.
 func (h *Handlers) tellLinkAdviser(ctx context.Context, tx *sql.Tx, p *linkPage, key string) error {
 	if h.Outbox == nil {
 		return nil
@@ -409,7 +409,7 @@ func (h *Handlers) tellLinkAdviser(ctx context.Context, tx *sql.Tx, p *linkPage,
 	}
 	pr := i18n.For(lang)
 	_, err = h.Outbox.Add(ctx, tx, messages.Message{Antenna: antenna, Channel: messages.Email, Kind: LinkRef, Lang: pr.Lang,
-		To: email, ToName: name, Subject: pr.T("jobs.link.adviser.subject", "job", p.Offer.Title),
+		To: email, ToName: name, Subject: pr.T("jobs.sent.adviser.subject", "job", p.Offer.Title),
 		Body: pr.T(key, "person", strings.TrimSpace(first+" "+last), "job", p.Offer.Title, "company", p.Offer.Company),
 		Link: h.BaseURL + "/learners/" + strconv.FormatInt(p.learner, 10) + "#jobs", RefKind: LinkRef, RefID: p.Offer.ID,
 		Dedupe: "job_offer_link:" + p.Token + ":answer:adviser"})
