@@ -47,6 +47,9 @@ func (a *App) routeTable() []Route {
 		// A person's answer to a seat offered from a waitlist: accept or decline.
 		{"GET /o/{token}", pub, a.Training.Offer},
 		{"POST /o/{token}", pub, a.Training.OfferAnswer},
+		// … and to a job offer an adviser sent them: apply, or not interested.
+		{"GET /e/{token}", pub, a.Jobs.OfferLink},
+		{"POST /e/{token}", pub, a.Jobs.OfferLinkAnswer},
 
 		// Signing in and out, passwords, profile.
 		{"GET /login", pub, s.LoginForm},
@@ -164,6 +167,7 @@ func (a *App) routeTable() []Route {
 		{"GET /learners/{id}/profile/cv.pdf", staff, a.Profiles.CVFile},
 		{"GET /profiles/match", staff, a.Profiles.MatchPage},
 		{"POST /learners/{id}/applications", staff, a.Jobs.ProposeFromFile},
+		{"POST /learners/{id}/job-offers", staff, a.Jobs.SendFromFile},
 
 		// What staff must see: people who said they cannot come, messages not received.
 		{"GET /messages", staff, a.Messages.Watch},
@@ -440,6 +444,7 @@ func (a *App) routeTable() []Route {
 		{"POST /jobs/{id}", fundraisers, a.Jobs.Save},
 		{"POST /jobs/{id}/state", fundraisers, a.Jobs.State},
 		{"POST /jobs/{id}/applications", offers, a.Jobs.ProposeFromOffer},
+		{"POST /jobs/{id}/links", offers, a.Jobs.SendFromOffer},
 		{"POST /jobs/{id}/applications/{app}/cancel", offers, a.Jobs.Cancel},
 		{"GET /jobs/figures", offers, a.Jobs.Figures},
 		{"GET /companies/{id}/recruitment", fundraisers, a.Jobs.Company},

@@ -82,11 +82,15 @@ type Application struct {
 	ReasonShared, Automatic           bool
 	StartsOn                          time.Time
 	ProposedBy                        string
+	Source                            string // adviser, or person: asked from an offer's link
 	CreatedAt, ChangedAt              time.Time
 	// Yours: the viewer's antennas follow the person (staff's offer page):
 	// named, their file linked, the application theirs to cancel.
 	Yours bool
 }
+
+// FromPerson reports whether the person asked for it, from an offer's link.
+func (a *Application) FromPerson() bool { return a.Source == SourcePerson }
 
 // Next lists the states the company may move the application to.
 func (a *Application) Next() []string { return AppNext(a.State) }
@@ -96,7 +100,7 @@ func (a *Application) Pending() bool { return slices.Contains(Pending, a.State) 
 
 const appCols = `a.id, a.offer_id, a.learner_id, l.antenna_id, d.org_name, o.donor_id, o.title, o.contract_type, o.contract_months,
 	l.first_name || ' ' || l.last_name, a.state, a.reason, a.reason_shared, a.automatic, a.starts_on, COALESCE(s.name, ''),
-	a.created_at, a.changed_at
+	a.created_at, a.changed_at, a.source
 	FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 	JOIN learners l ON l.id = a.learner_id LEFT JOIN staff s ON s.id = a.proposed_by`
 
@@ -104,7 +108,7 @@ func scanApp(row db.Scanner) (*Application, error) {
 	a := &Application{}
 	var starts, created, changed string
 	err := row.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.AntennaID, &a.Company, &a.DonorID, &a.OfferTitle, &a.Contract, &a.ContractMonths, &a.Learner,
-		&a.State, &a.Reason, &a.ReasonShared, &a.Automatic, &starts, &a.ProposedBy, &created, &changed)
+		&a.State, &a.Reason, &a.ReasonShared, &a.Automatic, &starts, &a.ProposedBy, &created, &changed, &a.Source)
 	a.StartsOn, _ = time.Parse(time.DateOnly, starts)
 	a.CreatedAt, a.ChangedAt = db.ParseTime(created), db.ParseTime(changed)
 	return a, err
@@ -317,18 +321,19 @@ func logApp(ctx context.Context, tx *sql.Tx, id int64, state, reason string, by 
 type AppEvent struct {
 	State, Reason string
 	Who           string // "" for the daily closing or a hire elsewhere
+	ByPerson      bool   // the person's own request, from an offer's link
 	At            time.Time
 }
 
 // AppEvents lists an application's log, the latest first.
 func AppEvents(ctx context.Context, d *db.DB, id int64) ([]*AppEvent, error) {
-	return db.Collect[*AppEvent](d.QueryContext(ctx, `SELECT e.state, e.reason, COALESCE(s.name, c.name, ''), e.at
+	return db.Collect[*AppEvent](d.QueryContext(ctx, `SELECT e.state, e.reason, COALESCE(s.name, c.name, ''), e.by_person, e.at
 		FROM job_application_events e LEFT JOIN staff s ON s.id = e.staff_id
 		LEFT JOIN recruiters r ON r.id = e.recruiter_id LEFT JOIN donor_contacts c ON c.id = r.contact_id
 		WHERE e.application_id = $1 ORDER BY e.id DESC`, id))(func(row db.Scanner) (*AppEvent, error) {
 		e := &AppEvent{}
 		var at string
-		err := row.Scan(&e.State, &e.Reason, &e.Who, &at)
+		err := row.Scan(&e.State, &e.Reason, &e.Who, &e.ByPerson, &at)
 		e.At = db.ParseTime(at)
 		return e, err
 	})
@@ -336,7 +341,8 @@ func AppEvents(ctx context.Context, d *db.DB, id int64) ([]*AppEvent, error) {
 
 // tell queues, within tx, the news of application id's present state to the
 // person (SMS, else email; not when they turned messages off) and to the
-// adviser who proposed them (email), each in their language. A refusal's
+// adviser who proposed them — or, for the person's own request, who sent them
+// the offer's link — (email), each in their language. A refusal's
 // reason reaches the person only when the company shared it.
 func (h *Handlers) tell(ctx context.Context, tx *sql.Tx, id int64) error {
 	return h.tellClosed(ctx, tx, id, 0)
@@ -352,15 +358,18 @@ func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days in
 		antenna, learner                          int64
 		first, last, phone, email, lang, off      string
 		title, company, state, reason, staffEmail string
-		staffLang, staffName                      string
+		staffLang, staffName, source              string
 		shared, automatic                         bool
 	)
 	err := tx.QueryRowContext(ctx, `SELECT l.antenna_id, l.id, l.first_name, l.last_name, l.phone, l.email, l.lang, l.messages_off_at,
-		o.title, d.org_name, a.state, a.reason, a.reason_shared, a.automatic, COALESCE(s.email, ''), COALESCE(s.lang, 'fr'), COALESCE(s.name, '')
+		o.title, d.org_name, a.state, a.reason, a.reason_shared, a.automatic, COALESCE(s.email, ''), COALESCE(s.lang, 'fr'), COALESCE(s.name, ''),
+		a.source
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
-		JOIN learners l ON l.id = a.learner_id LEFT JOIN staff s ON s.id = a.proposed_by WHERE a.id = $1`, id).Scan(
+		JOIN learners l ON l.id = a.learner_id
+		LEFT JOIN reply_links rl ON a.proposed_by IS NULL AND rl.ref_kind = 'job_offer' AND rl.ref_id = a.offer_id AND rl.learner_id = a.learner_id
+		LEFT JOIN staff s ON s.id = COALESCE(a.proposed_by, rl.sent_by) WHERE a.id = $1`, id).Scan(
 		&antenna, &learner, &first, &last, &phone, &email, &lang, &off, &title, &company, &state, &reason, &shared, &automatic,
-		&staffEmail, &staffLang, &staffName)
+		&staffEmail, &staffLang, &staffName, &source)
 	if err != nil {
 		return err
 	}
@@ -372,6 +381,9 @@ func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days in
 	if off == "" {
 		pr := i18n.For(lang)
 		body := pr.T("jobs.app.sms."+state, "name", first, "job", title, "company", company)
+		if state == AppNew && source == SourcePerson {
+			body = pr.T("jobs.sent.sms_applied", "name", first, "job", title, "company", company)
+		}
 		if unanswered {
 			body = pr.T("jobs.app.sms.unanswered", "name", first, "job", title, "company", company, "days", days)
 		}
@@ -394,6 +406,9 @@ func (h *Handlers) tellClosed(ctx context.Context, tx *sql.Tx, id int64, days in
 		pr := i18n.For(staffLang)
 		body := pr.T("jobs.app.adviser", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,
 			"state", pr.T("jobs.app.state."+state))
+		if state == AppNew && source == SourcePerson {
+			body = pr.T("jobs.sent.adviser.applied", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company)
+		}
 		if unanswered {
 			body = pr.T("jobs.app.adviser_unanswered", "person", strings.TrimSpace(first+" "+last), "job", title, "company", company,
 				"days", days)

@@ -159,7 +159,7 @@ func (h *Handlers) FileJobs(ctx context.Context, learnerID int64) (*learners.Job
 	for _, a := range apps {
 		applied[a.OfferID] = true
 		out.Apps = append(out.Apps, learners.JobLine{Company: a.Company, Offer: a.OfferTitle, State: "jobs.app.state." + a.State,
-			StartsOn: a.StartsOn, Hired: a.State == AppAccepted})
+			StartsOn: a.StartsOn, Hired: a.State == AppAccepted, FromPerson: a.FromPerson()})
 	}
 	st := auth.Current(ctx)
 	if st == nil || !profiles.Visible(ctx, h.DB, learnerID) {
@@ -183,11 +183,25 @@ func (h *Handlers) FileJobs(ctx context.Context, learnerID int64) (*learners.Job
 	if err != nil {
 		return nil, err
 	}
+	now := h.now()
+	sent, err := sentLinks(ctx, h.DB, "learner_id", learnerID, now)
+	if err != nil {
+		return nil, err
+	}
+	var off string
+	if err := h.DB.QueryRowContext(ctx, "SELECT messages_off_at FROM learners WHERE id = $1", learnerID).Scan(&off); err != nil {
+		return nil, err
+	}
 	fitting := map[int64]bool{}
 	for _, f := range fits {
 		o := byID[f.ID]
 		fitting[o.ID] = true
-		out.Fitting = append(out.Fitting, learners.JobFit{OfferID: o.ID, Company: o.Company, Title: o.Title, Town: o.Town, Score: f.Score})
+		fit := learners.JobFit{OfferID: o.ID, Company: o.Company, Title: o.Title, Town: o.Town, Score: f.Score, CanSend: off == ""}
+		if s := sent[[2]int64{o.ID, learnerID}]; s != nil {
+			fit.SentAt, fit.Answer, fit.Expired = s.At, s.Answer, !s.Open && s.Answer == ""
+			fit.CanSend = fit.CanSend && fit.Expired
+		}
+		out.Fitting = append(out.Fitting, fit)
 	}
 	for _, o := range open {
 		if !applied[o.ID] && !fitting[o.ID] {

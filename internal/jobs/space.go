@@ -295,8 +295,12 @@ type offerData struct {
 	// application of those already proposed, by person.
 	Candidates []profiles.Candidate
 	Proposed   map[int64]string
-	More       bool   // more people fit than the page shows
-	MatchLink  string // the matching page with the offer's criteria
+	// Sent is the offer's link sent to each person who had it; CanSend the
+	// people it may be sent to now (messages on, no link open or answered).
+	Sent      map[int64]*Sent
+	CanSend   map[int64]bool
+	More      bool   // more people fit than the page shows
+	MatchLink string // the matching page with the offer's criteria
 }
 
 // CandidatesShown is how many fitting people an offer's page lists.
@@ -368,6 +372,10 @@ func (h *Handlers) renderOffer(w http.ResponseWriter, r *http.Request, status in
 		d.Proposed = map[int64]string{}
 		for _, a := range apps {
 			d.Proposed[a.LearnerID] = a.State
+		}
+		if err := h.sendable(ctx, d, h.now()); err != nil {
+			h.Render.Fail(w, r, err)
+			return
 		}
 		q := url.Values{"rome": {o.ROME}, "offer": {strconv.FormatInt(o.ID, 10)}}
 		if town := o.TownLabel(); town != "" {

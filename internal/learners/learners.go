@@ -65,6 +65,13 @@ type JobFit struct {
 	Company, Title string
 	Town           string
 	Score          int
+	// The offer sent to the person by SMS, with a link to answer: when,
+	// and their answer ("", apply, not_interested); Expired when the link
+	// lapsed unanswered. CanSend: it may be sent (again) now.
+	SentAt  time.Time
+	Answer  string
+	Expired bool
+	CanSend bool
 }
 
 // JobLine is one of a person's applications, as their file shows it.
@@ -73,6 +80,7 @@ type JobLine struct {
 	State          string // catalog key of the state
 	StartsOn       time.Time
 	Hired          bool // the company took the person on
+	FromPerson     bool // the person asked for it, from an offer sent to them
 }
 
 // statusOf reads a file's current status, "" when it cannot be read.

@@ -57,7 +57,7 @@ func AnswersSince(ctx context.Context, d *db.DB, sc auth.Scope, since, now time.
 	where := sc.Where("l.antenna_id", &args)
 	return db.Collect[*CannotCome](d.QueryContext(ctx, `SELECT r.learner_id, l.first_name || ' ' || l.last_name, r.ref_kind, r.answered_at, r.expires_at
 		FROM reply_links r JOIN learners l ON l.id = r.learner_id
-		WHERE r.answer <> '' AND r.answered_at >= $1 AND r.expires_at > $2 AND `+where+` ORDER BY r.answered_at DESC LIMIT `+args.Add(limit), args...))(
+		WHERE r.answer <> '' AND r.ref_kind <> 'job_offer' AND r.answered_at >= $1 AND r.expires_at > $2 AND `+where+` ORDER BY r.answered_at DESC LIMIT `+args.Add(limit), args...))(
 		func(row db.Scanner) (*CannotCome, error) {
 			var a CannotCome
 			var at, until string
@@ -79,7 +79,7 @@ func ToWatch(ctx context.Context, d *db.DB, sc auth.Scope, now time.Time, limit 
 	}
 	args = db.Args{db.FormatTime(since), db.FormatTime(now)}
 	answers, err := d.CountAtMost(ctx, `SELECT 1 FROM reply_links r JOIN learners l ON l.id = r.learner_id
-		WHERE r.answer <> '' AND r.answered_at >= $1 AND r.expires_at > $2 AND `+sc.Where("l.antenna_id", &args), limit, args...)
+		WHERE r.answer <> '' AND r.ref_kind <> 'job_offer' AND r.answered_at >= $1 AND r.expires_at > $2 AND `+sc.Where("l.antenna_id", &args), limit, args...)
 	return min(failed+answers, limit), err
 }
 
