@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -84,12 +85,18 @@ const walkPassword = "tremplin-demo"
 // TREMPLIN_WALK_N times (20 by default, fewer past 15 s) and reported with p50,
 // p95 and gzip bytes against the budgets; files (.csv, .xlsx, .pdf) with the time
 // to the first byte, the whole time and the server's peak heap growth.
+// TREMPLIN_WALK_ONLY, a regular expression, keeps the routes whose pattern it
+// matches (e.g. "/jobs|/profiles|/company" after a change to those pages).
 //
 //	TREMPLIN_BENCH_DATABASE=/tmp/big/tremplin.db go test ./internal/app -run XXX -bench StaffRoutes -benchtime 1x -timeout 2h
 func BenchmarkStaffRoutes(b *testing.B) {
 	where := dbtest.GeneratedURL(b)
 	n := 20
 	fmt.Sscan(os.Getenv("TREMPLIN_WALK_N"), &n)
+	only, err := regexp.Compile(os.Getenv("TREMPLIN_WALK_ONLY"))
+	if err != nil {
+		b.Fatalf("TREMPLIN_WALK_ONLY: %v", err)
+	}
 	ctx := context.Background()
 	// The application's clock is the generated association's present (10:00 in
 	// France that day): coming shifts, obligations due, pending hours are those
@@ -123,6 +130,9 @@ func BenchmarkStaffRoutes(b *testing.B) {
 				method, pattern, _ := strings.Cut(rt.Pattern, " ")
 				if method != "GET" || rt.Policy.IsPublic() || !slices.Contains([]string{"staff", "managers", "admins", "fundraisers", "donations office", "offers"}, rt.Policy.Name) ||
 					!rt.Policy.Allows(&auth.Staff{Role: v.role, Active: true}) {
+					continue
+				}
+				if !only.MatchString(rt.Pattern) {
 					continue
 				}
 				if why, skip := walkSkip[rt.Pattern]; skip {
@@ -163,7 +173,7 @@ func BenchmarkStaffRoutes(b *testing.B) {
 		fmt.Printf("\nvisitor: open-data files\n")
 		for _, rt := range a.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
-			if method == "GET" && rt.Policy.IsPublic() && strings.HasPrefix(pattern, "/opendata/") && isFile(pattern) {
+			if method == "GET" && rt.Policy.IsPublic() && strings.HasPrefix(pattern, "/opendata/") && isFile(pattern) && only.MatchString(rt.Pattern) {
 				m := walkFile(b, http.DefaultClient, srv.URL+pattern)
 				fmt.Printf("%-48s first byte %6.0f ms, whole %7.0f ms, %8.1f KB, heap +%.0f MB\n", pattern,
 					ms(m.first), ms(m.total), float64(m.bytes)/1024, float64(m.heap)/(1<<20))
