@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 
+	"tremplin/internal/jobs"
 	"tremplin/internal/platform/db"
 )
 
@@ -40,6 +41,9 @@ func (g *generator) applicationsStep() error {
 		if _, err := g.d.Exec(g.ctx, q); err != nil {
 			return err
 		}
+	}
+	if err := jobs.KeepAllFacts(g.ctx, g.d); err != nil {
+		return err
 	}
 	var n int
 	if err := g.d.QueryRowContext(g.ctx, "SELECT COUNT(*) FROM job_applications").Scan(&n); err != nil {

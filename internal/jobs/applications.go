@@ -314,6 +314,40 @@ var FixedTerm = []string{"CDD", "DDI", "SAI"}
 func logApp(ctx context.Context, tx *sql.Tx, id int64, state, reason string, by Actor, at string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO job_application_events (application_id, state, reason, staff_id, recruiter_id, at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, id, state, reason, db.NullID(by.StaffID), db.NullID(by.RecruiterID), at)
+	if err != nil {
+		return err
+	}
+	return keepFacts(ctx, tx, id)
+}
+
+// factsSQL sets on applications what happened to them, from their logs:
+// the company's first answer (the first change of state a recruiter or
+// staff recorded: the daily closing's refusals are not answers), the first
+// time taken to the stage before hire, the hire, the refusal, and, once, the
+// course the person had followed last (their latest cohort with a seat).
+// The figures read these columns (activityCols); migration 0099 filled them.
+const factsSQL = `UPDATE job_applications SET
+	answered_at = COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
+		AND e.state <> 'new' AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), ''),
+	interview_at = COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
+		AND e.state = 'prior_to_hire'), ''),
+	hired_at = COALESCE((SELECT MAX(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
+		AND e.state = 'accepted'), ''),
+	refused_at = COALESCE((SELECT MAX(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
+		AND e.state = 'refused'), ''),
+	programme_id = COALESCE(programme_id, (SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id
+		WHERE en.learner_id = job_applications.learner_id AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1))`
+
+// keepFacts sets application id's facts after a change of its log.
+func keepFacts(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, factsSQL+" WHERE id = $1", id)
+	return err
+}
+
+// KeepAllFacts sets every application's facts from the logs: after a bulk
+// load that wrote the logs itself (the dataset generator).
+func KeepAllFacts(ctx context.Context, d *db.DB) error {
+	_, err := d.Exec(ctx, factsSQL)
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
+	"tremplin/internal/platform/i18n"
 	"tremplin/internal/platform/web"
 )
 
@@ -52,7 +53,8 @@ func LastYear(today time.Time) Period {
 
 // Figures are the recruitment figures of a period for the offers of the
 // scope's companies, per company, per offer, per programme (the one the
-// person followed last: their latest cohort with a seat; "" for none) and per
+// person had followed last when proposed: their latest cohort with a seat;
+// "" for none) and per
 // antenna (the company's for offers, the person's for applications; people
 // of antennas outside the scope are one line), and the whole. Each thing is
 // counted on the day it happened, like the dashboard's recruitment table, so
@@ -68,13 +70,10 @@ type Figures struct {
 // it was taken to the stage before hire, hired or refused (the reason) in
 // the period: the counting rules of the figures' page and of the
 // dashboard's recruitment table, read into an activity.
-const activityCols = `a.created_at,
-		COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = a.id AND e.state <> 'new'
-			AND (e.recruiter_id IS NOT NULL OR e.staff_id IS NOT NULL)), ''),
-		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'prior_to_hire' AND e.at >= $1 AND e.at < $2),
-		(SELECT COUNT(*) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'accepted' AND e.at >= $1 AND e.at < $2),
-		COALESCE((SELECT MAX(e.reason) FROM job_application_events e WHERE e.application_id = a.id AND e.state = 'refused'
-			AND e.at >= $1 AND e.at < $2), '')`
+const activityCols = `a.created_at, a.answered_at,
+		CASE WHEN a.interview_at >= $1 AND a.interview_at < $2 THEN 1 ELSE 0 END,
+		CASE WHEN a.hired_at >= $1 AND a.hired_at < $2 THEN 1 ELSE 0 END,
+		CASE WHEN a.refused_at >= $1 AND a.refused_at < $2 THEN a.reason ELSE '' END`
 
 // activity is what activityCols read of one application.
 type activity struct {
@@ -163,8 +162,7 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope, p Period) 
 	where := sc.Where("d.antenna_id", &args)
 	mine := sc.Where("l.antenna_id", &args)
 	err = db.Each(d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, CASE WHEN `+mine+` THEN 1 ELSE 0 END,
-		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
-			AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0), `+activityCols+`
+		COALESCE(a.programme_id, 0), `+activityCols+`
 		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
 		WHERE a.changed_at >= $1 AND `+where+` ORDER BY a.id`, args...))(func(row db.Scanner) error {
@@ -246,6 +244,42 @@ func median(ds []time.Duration) float64 {
 // at once.
 const FigureOffersPerPage = 50
 
+// FigureCompaniesShown is how many companies the figures' table by company
+// names: a national association works with thousands.
+const FigureCompaniesShown = 30
+
+// mostActive keeps the n rows with the most offers and applications, in
+// their order, and sums the others into one last line.
+func mostActive(rows []*FigureRow, n int, p i18n.Printer) []*FigureRow {
+	if len(rows) <= n {
+		return rows
+	}
+	ranked := slices.Clone(rows)
+	slices.SortStableFunc(ranked, func(a, b *FigureRow) int { return (b.Offers + b.Applications) - (a.Offers + a.Applications) })
+	kept := map[*FigureRow]bool{}
+	for _, r := range ranked[:n] {
+		kept[r] = true
+	}
+	others := &FigureRow{Key: "others", Label: p.T("jobs.figures.other_companies", "n", len(rows)-n), Refused: map[string]int{}}
+	var out []*FigureRow
+	for _, r := range rows {
+		if kept[r] {
+			out = append(out, r)
+			continue
+		}
+		others.Offers += r.Offers
+		others.Applications += r.Applications
+		others.Interviews += r.Interviews
+		others.Hires += r.Hires
+		for k, v := range r.Refused {
+			others.Refused[k] += v
+		}
+		others.answers = append(others.answers, r.answers...)
+	}
+	others.MedianDays = median(others.answers)
+	return append(out, others)
+}
+
 // figuresTable is one table of the figures' page.
 type figuresTable struct {
 	Key   string
@@ -297,6 +331,7 @@ func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request) {
 		Period  Period
 		Tables  []figuresTable
 		Reasons []string
-	}{f, p, []figuresTable{{"company", f.Companies, nil}, {"offer", offers, &pager}, {"programme", f.Programmes, nil},
+	}{f, p, []figuresTable{{"company", mostActive(f.Companies, FigureCompaniesShown, i18n.FromContext(r.Context())), nil},
+		{"offer", offers, &pager}, {"programme", f.Programmes, nil},
 		{"antenna", f.Antennas, nil}}, Reasons}, form)
 }

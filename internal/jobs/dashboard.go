@@ -70,7 +70,7 @@ func (h *Handlers) DashboardFigures(ctx context.Context, f impact.Filter, p i18n
 	}
 	// One pass over the applications of the filter's people that were
 	// proposed or changed in the period, with the company and the programme
-	// the person followed last (their latest cohort with a seat).
+	// the person had followed last when proposed (jobs.factsSQL).
 	args = db.Args{from, to}
 	where := f.Where("l.antenna_id", &args)
 	if f.Programmes != nil {
@@ -78,8 +78,7 @@ func (h *Handlers) DashboardFigures(ctx context.Context, f impact.Filter, p i18n
 			AND c.programme_id IN (` + db.InList(&args, f.Programmes) + `))`
 	}
 	err = db.Each(h.DB.QueryContext(ctx, `SELECT n.id, n.name, d.id, d.org_name,
-		COALESCE((SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
-			AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1), 0), `+activityCols+`
+		COALESCE(a.programme_id, 0), `+activityCols+`
 		FROM job_applications a JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
 		JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
 		WHERE a.changed_at >= $1 AND `+where+` ORDER BY n.name, n.id, a.id`, args...))(func(s db.Scanner) error {

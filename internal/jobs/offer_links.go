@@ -380,6 +380,9 @@ func (h *Handlers) OfferLinkAnswer(w http.ResponseWriter, r *http.Request) {
 			VALUES ($1, 'new', '', TRUE, $2)`, app, at); err != nil {
 			return err
 		}
+		if err := keepFacts(ctx, tx, app); err != nil {
+			return err
+		}
 		return h.tell(ctx, tx, app)
 	})
 	if err != nil {
