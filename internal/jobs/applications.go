@@ -324,7 +324,8 @@ func logApp(ctx context.Context, tx *sql.Tx, id int64, state, reason string, by 
 // the company's first answer (the first change of state a recruiter or
 // staff recorded: the daily closing's refusals are not answers), the first
 // time taken to the stage before hire, the hire, the refusal, and, once, the
-// course the person had followed last (their latest cohort with a seat).
+// course the person had followed last (their latest cohort with a seat) and
+// their antenna.
 // The figures read these columns (activityCols); migration 0099 filled them.
 const factsSQL = `UPDATE job_applications SET
 	answered_at = COALESCE((SELECT MIN(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
@@ -336,7 +337,8 @@ const factsSQL = `UPDATE job_applications SET
 	refused_at = COALESCE((SELECT MAX(e.at) FROM job_application_events e WHERE e.application_id = job_applications.id
 		AND e.state = 'refused'), ''),
 	programme_id = COALESCE(programme_id, (SELECT c.programme_id FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id
-		WHERE en.learner_id = job_applications.learner_id AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1))`
+		WHERE en.learner_id = job_applications.learner_id AND en.state = 'enrolled' ORDER BY c.starts_on DESC, c.id DESC LIMIT 1)),
+	antenna_id = COALESCE(antenna_id, (SELECT l.antenna_id FROM learners l WHERE l.id = job_applications.learner_id))`
 
 // keepFacts sets application id's facts after a change of its log.
 func keepFacts(ctx context.Context, tx *sql.Tx, id int64) error {

@@ -99,6 +99,28 @@ func (a *activity) count(r *FigureRow, from, to string) {
 	}
 }
 
+// offerFacts is what the figures show of an offer.
+type offerFacts struct {
+	donor          int64
+	company, title string
+}
+
+// offersOf reads the offers of the scope's companies (every one: an
+// application of the period may be to an older offer), by id.
+func offersOf(ctx context.Context, d *db.DB, sc auth.Scope) (map[int64]offerFacts, error) {
+	args := db.Args{}
+	out := map[int64]offerFacts{}
+	err := db.Each(d.QueryContext(ctx, `SELECT o.id, o.donor_id, d.org_name, o.title FROM job_offers o JOIN donors d ON d.id = o.donor_id
+		WHERE `+sc.Where("d.antenna_id", &args), args...))(func(row db.Scanner) error {
+		var id int64
+		var o offerFacts
+		err := row.Scan(&id, &o.donor, &o.company, &o.title)
+		out[id] = o
+		return err
+	})
+	return out, err
+}
+
 // OtherAntennas is the key of the line of people of antennas outside the
 // viewer's.
 const OtherAntennas = "other"
@@ -155,26 +177,40 @@ func ApplicationFigures(ctx context.Context, d *db.DB, sc auth.Scope, p Period) 
 	if err != nil {
 		return nil, err
 	}
-	// One pass over the applications to the scope's companies proposed or
-	// changed in the period, with their first answer and what happened to
-	// them in the period.
-	args = db.Args{from, to}
-	where := sc.Where("d.antenna_id", &args)
-	mine := sc.Where("l.antenna_id", &args)
-	err = db.Each(d.QueryContext(ctx, `SELECT o.donor_id, d.org_name, o.id, o.title, n.id, n.name, CASE WHEN `+mine+` THEN 1 ELSE 0 END,
-		COALESCE(a.programme_id, 0), `+activityCols+`
-		FROM job_applications a JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
-		JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
-		WHERE a.changed_at >= $1 AND `+where+` ORDER BY a.id`, args...))(func(row db.Scanner) error {
-		var donor, offer, antenna, ours, programme int64
-		var company, title, aname string
+	// The scope's companies' offers, and the antennas (the scope's by name).
+	known, err := offersOf(ctx, d, sc)
+	if err != nil {
+		return nil, err
+	}
+	args = db.Args{}
+	names := map[int64]string{}
+	err = db.Each(d.QueryContext(ctx, "SELECT id, name FROM antennas WHERE "+sc.Where("id", &args), args...))(func(row db.Scanner) error {
+		var aid int64
+		var name string
+		err := row.Scan(&aid, &name)
+		names[aid] = name
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// One pass over the applications proposed or changed in the period (to
+	// the scope's companies' offers), with their first answer and what
+	// happened to them in the period: their row only (factsSQL).
+	err = db.Each(d.QueryContext(ctx, `SELECT a.offer_id, COALESCE(a.antenna_id, 0), COALESCE(a.programme_id, 0), `+activityCols+`
+		FROM job_applications a WHERE a.changed_at >= $1 AND $2 <> '' ORDER BY a.id`, from, to))(func(row db.Scanner) error {
+		var offer, antenna, programme int64
 		var act activity
-		if err := row.Scan(&donor, &company, &offer, &title, &antenna, &aname, &ours, &programme,
-			&act.created, &act.answered, &act.interviews, &act.hires, &act.refused); err != nil {
+		if err := row.Scan(&offer, &antenna, &programme, &act.created, &act.answered, &act.interviews, &act.hires, &act.refused); err != nil {
 			return err
 		}
-		akey := id(antenna)
-		if ours == 0 {
+		of, ok := known[offer]
+		if !ok {
+			return nil
+		}
+		donor, company, title := of.donor, of.company, of.title
+		akey, aname := id(antenna), names[antenna]
+		if _, ours := names[antenna]; !ours {
 			akey, aname = OtherAntennas, ""
 		}
 		o := get(offers, &f.Offers, id(offer), company+" — "+title)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tremplin/internal/impact"
+	"tremplin/internal/platform/auth"
 	"tremplin/internal/platform/db"
 	"tremplin/internal/platform/i18n"
 )
@@ -71,30 +72,45 @@ func (h *Handlers) DashboardFigures(ctx context.Context, f impact.Filter, p i18n
 	// One pass over the applications of the filter's people that were
 	// proposed or changed in the period, with the company and the programme
 	// the person had followed last when proposed (jobs.factsSQL).
-	args = db.Args{from, to}
-	where := f.Where("l.antenna_id", &args)
-	if f.Programmes != nil {
-		where += ` AND EXISTS (SELECT 1 FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = l.id
-			AND c.programme_id IN (` + db.InList(&args, f.Programmes) + `))`
+	known, err := offersOf(ctx, h.DB, auth.Scope{All: true})
+	if err != nil {
+		return nil, err
 	}
-	err = db.Each(h.DB.QueryContext(ctx, `SELECT n.id, n.name, d.id, d.org_name,
-		COALESCE(a.programme_id, 0), `+activityCols+`
-		FROM job_applications a JOIN learners l ON l.id = a.learner_id JOIN antennas n ON n.id = l.antenna_id
-		JOIN job_offers o ON o.id = a.offer_id JOIN donors d ON d.id = o.donor_id
-		WHERE a.changed_at >= $1 AND `+where+` ORDER BY n.name, n.id, a.id`, args...))(func(s db.Scanner) error {
-		var antenna, company, programme int64
-		var name, org string
-		var act activity
-		if err := s.Scan(&antenna, &name, &company, &org, &programme, &act.created, &act.answered, &act.interviews, &act.hires, &act.refused); err != nil {
-			return err
-		}
-		for _, r := range []*FigureRow{get(antennas, antenna, name), get(companies, company, org), get(programmes, programme, titles[programme])} {
-			act.count(r, from, to)
-		}
-		return nil
+	names := map[int64]string{}
+	err = db.Each(h.DB.QueryContext(ctx, "SELECT id, name FROM antennas"))(func(row db.Scanner) error {
+		var id int64
+		var name string
+		err := row.Scan(&id, &name)
+		names[id] = name
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	args = db.Args{from, to}
+	where := f.Where("a.antenna_id", &args)
+	if f.Programmes != nil {
+		where += ` AND EXISTS (SELECT 1 FROM enrolments en JOIN cohorts c ON c.id = en.cohort_id WHERE en.learner_id = a.learner_id
+			AND c.programme_id IN (` + db.InList(&args, f.Programmes) + `))`
+	}
+	type line struct {
+		antenna, offer, programme int64
+		act                       activity
+	}
+	lines, err := db.Collect[line](h.DB.QueryContext(ctx, `SELECT COALESCE(a.antenna_id, 0), a.offer_id, COALESCE(a.programme_id, 0), `+activityCols+`
+		FROM job_applications a WHERE a.changed_at >= $1 AND `+where+` ORDER BY a.id`, args...))(func(s db.Scanner) (line, error) {
+		var x line
+		err := s.Scan(&x.antenna, &x.offer, &x.programme, &x.act.created, &x.act.answered, &x.act.interviews, &x.act.hires, &x.act.refused)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range lines {
+		o := known[x.offer]
+		for _, r := range []*FigureRow{get(antennas, x.antenna, names[x.antenna]), get(companies, o.donor, o.company), get(programmes, x.programme, titles[x.programme])} {
+			x.act.count(r, from, to)
+		}
 	}
 	row := func(r *FigureRow, offers bool) []impact.Cell {
 		cells := []impact.Cell{{Kind: impact.Label, Text: r.Label}}
@@ -109,8 +125,7 @@ func (h *Handlers) DashboardFigures(ctx context.Context, f impact.Filter, p i18n
 		return append(cells, impact.Cell{Kind: impact.Missing})
 	}
 	// table writes a group's lines (those where something happened), sorted
-	// by label when sorted (the antennas come in the database's order), and
-	// their total.
+	// by label when sorted, and their total.
 	table := func(g *group, id, title, first string, offers, sorted bool) (impact.Table, *FigureRow) {
 		columns := []string{first}
 		if offers {
@@ -147,7 +162,7 @@ func (h *Handlers) DashboardFigures(ctx context.Context, f impact.Filter, p i18n
 		t.Rows = append(t.Rows, row(total, offers))
 		return t, total
 	}
-	t, total := table(antennas, "recruitment", p.T("jobs.dashboard.title"), p.T("jobs.dashboard.col_antenna"), true, false)
+	t, total := table(antennas, "recruitment", p.T("jobs.dashboard.title"), p.T("jobs.dashboard.col_antenna"), true, true)
 	t.Note = p.T("jobs.dashboard.how")
 	byCompany, _ := table(companies, "recruitment_companies", p.T("jobs.dashboard.companies_title"), p.T("jobs.dashboard.col_company"), true, true)
 	byProgramme, _ := table(programmes, "recruitment_programmes", p.T("jobs.dashboard.programmes_title"), p.T("jobs.dashboard.col_programme"), false, true)
